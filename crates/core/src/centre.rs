@@ -1,0 +1,133 @@
+//! Centres (便民消费服务中心) as registered by the commerce bureaus.
+
+use serde::{Deserialize, Serialize};
+
+/// The four inspectable centre types of the policy, section 二(一).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CentreType {
+    /// 社区便民服务中心 — urban community convenience service centre (Attachment 1).
+    Community,
+    /// 街区生活服务集聚中心 — street-block life service cluster (Attachment 2).
+    Block,
+    /// 乡（镇）生活综合服务中心 — township comprehensive life service centre (Attachment 3).
+    Township,
+    /// 村级生活综合服务站 — village-level comprehensive service station (Attachment 3).
+    Village,
+}
+
+impl CentreType {
+    pub const ALL: [CentreType; 4] = [Self::Community, Self::Block, Self::Township, Self::Village];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Community => "community",
+            Self::Block => "block",
+            Self::Township => "township",
+            Self::Village => "village",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Community => "社区便民服务中心",
+            Self::Block => "街区生活服务集聚中心",
+            Self::Township => "乡（镇）生活综合服务中心",
+            Self::Village => "村级生活综合服务站",
+        }
+    }
+}
+
+impl std::str::FromStr for CentreType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| format!("unknown centre type `{s}` (expected community, block, township or village)"))
+    }
+}
+
+/// Construction status, the three columns of Attachment 4 (built / under construction / planned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CentreStatus {
+    Planned,
+    UnderConstruction,
+    Built,
+}
+
+/// Administrative location of a centre, by name or code at each level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Region {
+    pub province: String,
+    pub city: String,
+    pub county: String,
+    #[serde(default)]
+    pub township: String,
+}
+
+/// The registered facts about a centre that scoring needs. Figures the
+/// inspector measures on site are answers in the inspection, not fields here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Centre {
+    pub code: String,
+    pub name: String,
+    pub centre_type: CentreType,
+    pub region: Region,
+    pub lat: f64,
+    pub lon: f64,
+    /// Radius of the geofence around the registered position, in metres.
+    pub geofence_m: f64,
+    /// Registered business floor area of the centre, m².
+    #[serde(default)]
+    pub floor_area_m2: Option<f64>,
+    /// Total floor area of the community the centre serves, m² (plan norm: facilities ≥ 10% of it).
+    #[serde(default)]
+    pub community_floor_area_m2: Option<f64>,
+    #[serde(default)]
+    pub households: Option<f64>,
+    #[serde(default)]
+    pub population_served: Option<f64>,
+    pub status: CentreStatus,
+}
+
+/// A field of the centre record a computed item may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CentreField {
+    FloorAreaM2,
+    CommunityFloorAreaM2,
+    Households,
+    PopulationServed,
+}
+
+impl CentreField {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "floor_area_m2" => Self::FloorAreaM2,
+            "community_floor_area_m2" => Self::CommunityFloorAreaM2,
+            "households" => Self::Households,
+            "population_served" => Self::PopulationServed,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FloorAreaM2 => "floor_area_m2",
+            Self::CommunityFloorAreaM2 => "community_floor_area_m2",
+            Self::Households => "households",
+            Self::PopulationServed => "population_served",
+        }
+    }
+
+    pub fn read(self, centre: &Centre) -> Option<f64> {
+        match self {
+            Self::FloorAreaM2 => centre.floor_area_m2,
+            Self::CommunityFloorAreaM2 => centre.community_floor_area_m2,
+            Self::Households => centre.households,
+            Self::PopulationServed => centre.population_served,
+        }
+    }
+}

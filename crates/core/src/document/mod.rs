@@ -1,0 +1,321 @@
+//! The inspection document: one Automerge document per inspection.
+//!
+//! Layout (root map):
+//! - `schema` (uint), `centre`, `template_id`, `template_version`, `created_by`, `created_at`
+//! - `inspectors`: map user id → display name
+//! - `answers`: map item id → map `{kind, v | asked+satisfied, by, at}`. Every
+//!   write puts a *new* map, so concurrent answers to one item always surface
+//!   as an Automerge conflict on the item key (`get_all`), never a silent merge.
+//! - `notes`: Text; `item_notes`: map item id → Text, created with the
+//!   document so that two inspectors never race to create the same Text.
+//! - `photos`: map sha256 → photo record; `gps`: list of fixes
+//! - `sign_offs`: map user id → time
+//! - `review`: written only by the server's actor: `{status, by, at, comment,
+//!   item_comments, history: [..]}`
+//!
+//! Scores are never stored here; the server computes them.
+
+mod read;
+mod types;
+
+pub use types::*;
+
+use crate::template::Template;
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, ROOT};
+
+pub const DOC_SCHEMA: u64 = 1;
+
+/// Paths in the document, shared by the writer here and the server's change checker.
+pub mod keys {
+    pub const SCHEMA: &str = "schema";
+    pub const CENTRE: &str = "centre";
+    pub const TEMPLATE_ID: &str = "template_id";
+    pub const TEMPLATE_VERSION: &str = "template_version";
+    pub const CREATED_BY: &str = "created_by";
+    pub const CREATED_AT: &str = "created_at";
+    pub const INSPECTORS: &str = "inspectors";
+    pub const ANSWERS: &str = "answers";
+    pub const NOTES: &str = "notes";
+    pub const ITEM_NOTES: &str = "item_notes";
+    pub const PHOTOS: &str = "photos";
+    pub const GPS: &str = "gps";
+    pub const SIGN_OFFS: &str = "sign_offs";
+    /// Server-owned: only the server's actor may write below it.
+    pub const REVIEW: &str = "review";
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    #[error("not an inspection document: {0}")]
+    Malformed(String),
+    #[error("this document was written by a newer Xuncha (schema {0}); update the app")]
+    NewerSchema(u64),
+    #[error("item `{0}` is not in the inspection's template")]
+    UnknownItem(String),
+    #[error("automerge: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+}
+
+/// An inspection document and the actor that writes to it on this device.
+#[derive(Debug)]
+pub struct InspectionDoc {
+    doc: AutoCommit,
+}
+
+impl InspectionDoc {
+    /// Starts a new inspection from a template. Per-item note Text objects
+    /// are created up front so concurrent editors share them.
+    pub fn create(actor: ActorId, new: &NewInspection, template: &Template) -> Result<Self, DocError> {
+        let mut doc = AutoCommit::new().with_actor(actor);
+        doc.put(ROOT, keys::SCHEMA, ScalarValue::Uint(DOC_SCHEMA))?;
+        doc.put(ROOT, keys::CENTRE, new.centre_code.as_str())?;
+        doc.put(ROOT, keys::TEMPLATE_ID, new.template.id.as_str())?;
+        doc.put(ROOT, keys::TEMPLATE_VERSION, ScalarValue::Uint(u64::from(new.template.version)))?;
+        doc.put(ROOT, keys::CREATED_BY, new.created_by.as_str())?;
+        doc.put(ROOT, keys::CREATED_AT, ScalarValue::Timestamp(new.at))?;
+        let inspectors = doc.put_object(ROOT, keys::INSPECTORS, ObjType::Map)?;
+        doc.put(&inspectors, new.created_by.as_str(), new.created_by_name.as_str())?;
+        doc.put_object(ROOT, keys::ANSWERS, ObjType::Map)?;
+        doc.put_object(ROOT, keys::NOTES, ObjType::Text)?;
+        let notes = doc.put_object(ROOT, keys::ITEM_NOTES, ObjType::Map)?;
+        for (_, item) in template.items() {
+            doc.put_object(&notes, item.id.as_str(), ObjType::Text)?;
+        }
+        doc.put_object(ROOT, keys::PHOTOS, ObjType::Map)?;
+        doc.put_object(ROOT, keys::GPS, ObjType::List)?;
+        doc.put_object(ROOT, keys::SIGN_OFFS, ObjType::Map)?;
+        let mut this = Self { doc };
+        this.commit(new.at, "create");
+        Ok(this)
+    }
+
+    /// Loads a saved document; refuses one written by a newer schema.
+    pub fn load(bytes: &[u8], actor: ActorId) -> Result<Self, DocError> {
+        let doc = AutoCommit::load(bytes)?.with_actor(actor);
+        let this = Self { doc };
+        this.check_schema()?;
+        Ok(this)
+    }
+
+    pub fn from_automerge(doc: AutoCommit) -> Result<Self, DocError> {
+        let this = Self { doc };
+        this.check_schema()?;
+        Ok(this)
+    }
+
+    fn check_schema(&self) -> Result<(), DocError> {
+        match self.doc.get(ROOT, keys::SCHEMA)? {
+            Some((automerge::Value::Scalar(s), _)) => match s.as_ref() {
+                ScalarValue::Uint(v) if *v <= DOC_SCHEMA => Ok(()),
+                ScalarValue::Uint(v) => Err(DocError::NewerSchema(*v)),
+                _ => Err(DocError::Malformed("schema is not a number".into())),
+            },
+            _ => Err(DocError::Malformed("no schema".into())),
+        }
+    }
+
+    pub fn automerge(&self) -> &AutoCommit {
+        &self.doc
+    }
+
+    pub fn automerge_mut(&mut self) -> &mut AutoCommit {
+        &mut self.doc
+    }
+
+    pub fn into_automerge(self) -> AutoCommit {
+        self.doc
+    }
+
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    fn commit(&mut self, at_ms: i64, message: &str) {
+        let options = CommitOptions::default().with_time(at_ms.div_euclid(1000)).with_message(message);
+        self.doc.commit_with(options);
+    }
+
+    fn root_obj(&self, key: &str) -> Result<ObjId, DocError> {
+        match self.doc.get(ROOT, key)? {
+            Some((automerge::Value::Object(_), id)) => Ok(id),
+            _ => Err(DocError::Malformed(format!("`{key}` is missing"))),
+        }
+    }
+
+    fn template_item_check(&self, template: &Template, item: &str) -> Result<(), DocError> {
+        template.item(item).map(|_| ()).ok_or_else(|| DocError::UnknownItem(item.to_owned()))
+    }
+
+    /// Records an inspector on the document (first edit by a second inspector).
+    pub fn join(&mut self, user: &str, name: &str, at: i64) -> Result<(), DocError> {
+        let inspectors = self.root_obj(keys::INSPECTORS)?;
+        if self.doc.get(&inspectors, user)?.is_none() {
+            self.doc.put(&inspectors, user, name)?;
+            self.commit(at, "join");
+        }
+        Ok(())
+    }
+
+    /// Sets (or replaces, or resolves a conflict on) the answer to an item.
+    /// Value checking against the item's answer type is the caller's job
+    /// (`scoring::check_answer`); this only writes.
+    pub fn set_answer(&mut self, template: &Template, item: &str, record: &AnswerRecord) -> Result<(), DocError> {
+        self.template_item_check(template, item)?;
+        let answers = self.root_obj(keys::ANSWERS)?;
+        let obj = self.doc.put_object(&answers, item, ObjType::Map)?;
+        let d = &mut self.doc;
+        d.put(&obj, "kind", record.answer.kind())?;
+        match &record.answer {
+            Answer::NotApplicable => {}
+            Answer::YesNo(b) => d.put(&obj, "v", *b)?,
+            Answer::Scale(v) => d.put(&obj, "v", *v)?,
+            Answer::Number(v) => d.put(&obj, "v", *v)?,
+            Answer::Choice(s) => d.put(&obj, "v", s.as_str())?,
+            Answer::Choices(list) => {
+                let l = d.put_object(&obj, "v", ObjType::List)?;
+                for (i, s) in list.iter().enumerate() {
+                    d.insert(&l, i, s.as_str())?;
+                }
+            }
+            Answer::Sample { asked, satisfied } => {
+                d.put(&obj, "asked", ScalarValue::Uint(u64::from(*asked)))?;
+                d.put(&obj, "satisfied", ScalarValue::Uint(u64::from(*satisfied)))?;
+            }
+        }
+        d.put(&obj, "by", record.by.as_str())?;
+        d.put(&obj, "at", ScalarValue::Timestamp(record.at))?;
+        self.commit(record.at, "answer");
+        Ok(())
+    }
+
+    pub fn clear_answer(&mut self, template: &Template, item: &str, at: i64) -> Result<(), DocError> {
+        self.template_item_check(template, item)?;
+        let answers = self.root_obj(keys::ANSWERS)?;
+        if self.doc.get(&answers, item)?.is_some() {
+            self.doc.delete(&answers, item)?;
+            self.commit(at, "clear");
+        }
+        Ok(())
+    }
+
+    /// Replaces the general notes (`item = None`) or an item's notes with
+    /// `text`, as a minimal diff so concurrent edits by others survive.
+    pub fn set_notes(&mut self, item: Option<&str>, text: &str, at: i64) -> Result<(), DocError> {
+        let obj = match item {
+            None => self.root_obj(keys::NOTES)?,
+            Some(item) => {
+                let notes = self.root_obj(keys::ITEM_NOTES)?;
+                match self.doc.get(&notes, item)? {
+                    Some((automerge::Value::Object(ObjType::Text), id)) => id,
+                    _ => return Err(DocError::UnknownItem(item.to_owned())),
+                }
+            }
+        };
+        self.doc.update_text(&obj, text)?;
+        self.commit(at, "notes");
+        Ok(())
+    }
+
+    pub fn add_photo(&mut self, photo: &PhotoRecord) -> Result<(), DocError> {
+        let photos = self.root_obj(keys::PHOTOS)?;
+        if self.doc.get(&photos, photo.sha256.as_str())?.is_some() {
+            return Ok(()); // content-addressed: the same photo twice is one photo
+        }
+        let obj = self.doc.put_object(&photos, photo.sha256.as_str(), ObjType::Map)?;
+        let d = &mut self.doc;
+        d.put(&obj, "sha256", photo.sha256.as_str())?;
+        d.put(&obj, "bytes", ScalarValue::Uint(photo.bytes))?;
+        d.put(&obj, "mime", photo.mime.as_str())?;
+        d.put(&obj, "width", ScalarValue::Uint(u64::from(photo.width)))?;
+        d.put(&obj, "height", ScalarValue::Uint(u64::from(photo.height)))?;
+        if let Some(item) = &photo.item_id {
+            d.put(&obj, "item_id", item.as_str())?;
+        }
+        d.put(&obj, "taken_at", ScalarValue::Timestamp(photo.taken_at))?;
+        d.put(&obj, "by", photo.by.as_str())?;
+        if let Some(fix) = &photo.gps {
+            let g = d.put_object(&obj, "gps", ObjType::Map)?;
+            write_fix(d, &g, fix)?;
+        }
+        self.commit(photo.taken_at, "photo");
+        Ok(())
+    }
+
+    pub fn remove_photo(&mut self, sha256: &str, at: i64) -> Result<(), DocError> {
+        let photos = self.root_obj(keys::PHOTOS)?;
+        if self.doc.get(&photos, sha256)?.is_some() {
+            self.doc.delete(&photos, sha256)?;
+            self.commit(at, "remove photo");
+        }
+        Ok(())
+    }
+
+    pub fn add_gps_fix(&mut self, fix: &GpsFix) -> Result<(), DocError> {
+        let list = self.root_obj(keys::GPS)?;
+        let len = self.doc.length(&list);
+        let obj = self.doc.insert_object(&list, len, ObjType::Map)?;
+        write_fix(&mut self.doc, &obj, fix)?;
+        self.commit(fix.at, "gps");
+        Ok(())
+    }
+
+    pub fn sign_off(&mut self, user: &str, at: i64) -> Result<(), DocError> {
+        let s = self.root_obj(keys::SIGN_OFFS)?;
+        self.doc.put(&s, user, ScalarValue::Timestamp(at))?;
+        self.commit(at, "sign off");
+        Ok(())
+    }
+
+    /// Writes a supervisor's decision. Only the server calls this, with its own actor.
+    pub fn write_review(&mut self, entry: &ReviewEntry) -> Result<(), DocError> {
+        let review = match self.doc.get(ROOT, keys::REVIEW)? {
+            Some((automerge::Value::Object(ObjType::Map), id)) => id,
+            _ => {
+                let r = self.doc.put_object(ROOT, keys::REVIEW, ObjType::Map)?;
+                self.doc.put_object(&r, "history", ObjType::List)?;
+                r
+            }
+        };
+        write_review_entry(&mut self.doc, &review, entry)?;
+        let history = match self.doc.get(&review, "history")? {
+            Some((automerge::Value::Object(ObjType::List), id)) => id,
+            _ => self.doc.put_object(&review, "history", ObjType::List)?,
+        };
+        let len = self.doc.length(&history);
+        let h = self.doc.insert_object(&history, len, ObjType::Map)?;
+        write_review_entry(&mut self.doc, &h, entry)?;
+        self.commit(entry.at, "review");
+        Ok(())
+    }
+}
+
+fn write_fix(d: &mut AutoCommit, obj: &ObjId, fix: &GpsFix) -> Result<(), automerge::AutomergeError> {
+    d.put(obj, "lat", fix.lat)?;
+    d.put(obj, "lon", fix.lon)?;
+    d.put(obj, "accuracy_m", fix.accuracy_m)?;
+    let source = serde_json::to_value(fix.source).ok().and_then(|v| v.as_str().map(str::to_owned));
+    d.put(obj, "source", source.unwrap_or_default())?;
+    d.put(obj, "at", ScalarValue::Timestamp(fix.at))?;
+    if let Some(mock) = fix.mock {
+        d.put(obj, "mock", mock)?;
+    }
+    d.put(obj, "by", fix.by.as_str())?;
+    Ok(())
+}
+
+fn write_review_entry(d: &mut AutoCommit, obj: &ObjId, e: &ReviewEntry) -> Result<(), automerge::AutomergeError> {
+    let status = match e.status {
+        ReviewStatus::Approved => "approved",
+        ReviewStatus::Returned => "returned",
+    };
+    d.put(obj, "status", status)?;
+    d.put(obj, "by", e.by.as_str())?;
+    d.put(obj, "at", ScalarValue::Timestamp(e.at))?;
+    d.put(obj, "comment", e.comment.as_str())?;
+    let c = d.put_object(obj, "item_comments", ObjType::Map)?;
+    for (item, comment) in &e.item_comments {
+        d.put(&c, item.as_str(), comment.as_str())?;
+    }
+    Ok(())
+}

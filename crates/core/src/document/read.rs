@@ -1,0 +1,291 @@
+//! Reading a document into an [`InspectionSnapshot`]. Reading is strict: a
+//! malformed record is an error naming its path, which is what lets the server
+//! refuse a change that would leave a document unreadable.
+
+use super::{keys, Answer, AnswerRecord, Conflict, DocError, FixSource, GpsFix, InspectionDoc};
+use super::{InspectionSnapshot, PhotoRecord, Review, ReviewEntry, ReviewStatus};
+use crate::template::TemplateRef;
+use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
+use std::collections::BTreeMap;
+
+type R<T> = Result<T, DocError>;
+
+fn bad(path: &str, what: &str) -> DocError {
+    DocError::Malformed(format!("{path}: {what}"))
+}
+
+fn scalar(d: &AutoCommit, obj: &ObjId, key: &str) -> R<Option<ScalarValue>> {
+    Ok(match d.get(obj, key)? {
+        Some((Value::Scalar(s), _)) => Some(s.into_owned()),
+        Some((Value::Object(_), _)) => return Err(bad(key, "expected a value, found an object")),
+        None => None,
+    })
+}
+
+fn string(d: &AutoCommit, obj: &ObjId, key: &str) -> R<String> {
+    match scalar(d, obj, key)? {
+        Some(ScalarValue::Str(s)) => Ok(s.to_string()),
+        _ => Err(bad(key, "expected text")),
+    }
+}
+
+fn opt_string(d: &AutoCommit, obj: &ObjId, key: &str) -> R<Option<String>> {
+    match scalar(d, obj, key)? {
+        Some(ScalarValue::Str(s)) => Ok(Some(s.to_string())),
+        None => Ok(None),
+        _ => Err(bad(key, "expected text")),
+    }
+}
+
+fn int(d: &AutoCommit, obj: &ObjId, key: &str) -> R<i64> {
+    match scalar(d, obj, key)? {
+        Some(ScalarValue::Int(v) | ScalarValue::Timestamp(v)) => Ok(v),
+        Some(ScalarValue::Uint(v)) => i64::try_from(v).map_err(|_| bad(key, "number too large")),
+        _ => Err(bad(key, "expected an integer")),
+    }
+}
+
+fn uint(d: &AutoCommit, obj: &ObjId, key: &str) -> R<u64> {
+    match scalar(d, obj, key)? {
+        Some(ScalarValue::Uint(v)) => Ok(v),
+        Some(ScalarValue::Int(v)) => u64::try_from(v).map_err(|_| bad(key, "negative number")),
+        _ => Err(bad(key, "expected a non-negative integer")),
+    }
+}
+
+fn float(d: &AutoCommit, obj: &ObjId, key: &str) -> R<f64> {
+    let v = match scalar(d, obj, key)? {
+        Some(ScalarValue::F64(v)) => v,
+        Some(ScalarValue::Int(v)) => v as f64,
+        Some(ScalarValue::Uint(v)) => v as f64,
+        _ => return Err(bad(key, "expected a number")),
+    };
+    if v.is_finite() { Ok(v) } else { Err(bad(key, "not a finite number")) }
+}
+
+fn object(d: &AutoCommit, obj: &ObjId, key: &str, ty: ObjType) -> R<Option<ObjId>> {
+    match d.get(obj, key)? {
+        Some((Value::Object(t), id)) if t == ty => Ok(Some(id)),
+        Some(_) => Err(bad(key, "wrong kind of object")),
+        None => Ok(None),
+    }
+}
+
+fn required(d: &AutoCommit, key: &str, ty: ObjType) -> R<ObjId> {
+    object(d, &ROOT, key, ty)?.ok_or_else(|| bad(key, "missing"))
+}
+
+fn u32_of(v: u64, key: &str) -> R<u32> {
+    u32::try_from(v).map_err(|_| bad(key, "number too large"))
+}
+
+pub(super) fn answer_record(d: &AutoCommit, obj: &ObjId) -> R<AnswerRecord> {
+    let kind = string(d, obj, "kind")?;
+    let answer = match kind.as_str() {
+        "na" => Answer::NotApplicable,
+        "yes_no" => match scalar(d, obj, "v")? {
+            Some(ScalarValue::Boolean(b)) => Answer::YesNo(b),
+            _ => return Err(bad("v", "expected yes or no")),
+        },
+        "scale" => Answer::Scale(int(d, obj, "v")?),
+        "number" => Answer::Number(float(d, obj, "v")?),
+        "choice" => Answer::Choice(string(d, obj, "v")?),
+        "choices" => {
+            let list = object(d, obj, "v", ObjType::List)?.ok_or_else(|| bad("v", "expected a list"))?;
+            let mut out = Vec::new();
+            for (v, _) in d.values(&list) {
+                match v {
+                    Value::Scalar(s) => match s.as_ref() {
+                        ScalarValue::Str(s) => out.push(s.to_string()),
+                        _ => return Err(bad("v", "expected option ids")),
+                    },
+                    Value::Object(_) => return Err(bad("v", "expected option ids")),
+                }
+            }
+            Answer::Choices(out)
+        }
+        "sample" => Answer::Sample {
+            asked: u32_of(uint(d, obj, "asked")?, "asked")?,
+            satisfied: u32_of(uint(d, obj, "satisfied")?, "satisfied")?,
+        },
+        other => return Err(bad("kind", &format!("unknown answer kind `{other}`"))),
+    };
+    Ok(AnswerRecord { answer, by: string(d, obj, "by")?, at: int(d, obj, "at")? })
+}
+
+fn fix(d: &AutoCommit, obj: &ObjId) -> R<GpsFix> {
+    let source = match string(d, obj, "source")?.as_str() {
+        "gnss" => FixSource::Gnss,
+        "network" => FixSource::Network,
+        "external" => FixSource::External,
+        "manual" => FixSource::Manual,
+        other => return Err(bad("source", &format!("unknown fix source `{other}`"))),
+    };
+    let mock = match scalar(d, obj, "mock")? {
+        Some(ScalarValue::Boolean(b)) => Some(b),
+        None => None,
+        _ => return Err(bad("mock", "expected yes or no")),
+    };
+    Ok(GpsFix {
+        lat: float(d, obj, "lat")?,
+        lon: float(d, obj, "lon")?,
+        accuracy_m: float(d, obj, "accuracy_m")?,
+        source,
+        at: int(d, obj, "at")?,
+        mock,
+        by: opt_string(d, obj, "by")?.unwrap_or_default(),
+    })
+}
+
+fn review_entry(d: &AutoCommit, obj: &ObjId) -> R<ReviewEntry> {
+    let status = match string(d, obj, "status")?.as_str() {
+        "approved" => ReviewStatus::Approved,
+        "returned" => ReviewStatus::Returned,
+        other => return Err(bad("review.status", &format!("unknown status `{other}`"))),
+    };
+    let mut item_comments = BTreeMap::new();
+    if let Some(c) = object(d, obj, "item_comments", ObjType::Map)? {
+        for key in d.keys(&c) {
+            item_comments.insert(key.clone(), string(d, &c, &key)?);
+        }
+    }
+    Ok(ReviewEntry {
+        status,
+        by: string(d, obj, "by")?,
+        at: int(d, obj, "at")?,
+        comment: string(d, obj, "comment")?,
+        item_comments,
+    })
+}
+
+impl InspectionDoc {
+    /// Reads the whole document at its current heads.
+    pub fn snapshot(&self) -> R<InspectionSnapshot> {
+        let d = &self.doc;
+        let version = uint(d, &ROOT, keys::TEMPLATE_VERSION)?;
+        let template = TemplateRef { id: string(d, &ROOT, keys::TEMPLATE_ID)?, version: u32_of(version, "template_version")? };
+
+        let mut inspectors = BTreeMap::new();
+        let obj = required(d, keys::INSPECTORS, ObjType::Map)?;
+        for key in d.keys(&obj) {
+            inspectors.insert(key.clone(), string(d, &obj, &key)?);
+        }
+
+        let (answers, conflicts) = self.read_answers()?;
+
+        let notes = d.text(required(d, keys::NOTES, ObjType::Text)?)?;
+        let mut item_notes = BTreeMap::new();
+        let obj = required(d, keys::ITEM_NOTES, ObjType::Map)?;
+        for key in d.keys(&obj) {
+            if let Some(t) = object(d, &obj, &key, ObjType::Text)? {
+                let text = d.text(&t)?;
+                if !text.is_empty() {
+                    item_notes.insert(key, text);
+                }
+            }
+        }
+
+        let mut photos = BTreeMap::new();
+        let obj = required(d, keys::PHOTOS, ObjType::Map)?;
+        for key in d.keys(&obj) {
+            let p = object(d, &obj, &key, ObjType::Map)?.ok_or_else(|| bad("photos", "expected a record"))?;
+            let gps = object(d, &p, "gps", ObjType::Map)?.map(|g| fix(d, &g)).transpose()?;
+            let record = PhotoRecord {
+                sha256: string(d, &p, "sha256")?,
+                bytes: uint(d, &p, "bytes")?,
+                mime: string(d, &p, "mime")?,
+                width: u32_of(uint(d, &p, "width")?, "width")?,
+                height: u32_of(uint(d, &p, "height")?, "height")?,
+                item_id: opt_string(d, &p, "item_id")?,
+                taken_at: int(d, &p, "taken_at")?,
+                gps,
+                by: string(d, &p, "by")?,
+            };
+            if record.sha256 != key {
+                return Err(bad("photos", "record hash does not match its key"));
+            }
+            photos.insert(key, record);
+        }
+
+        let mut gps_fixes = Vec::new();
+        let list = required(d, keys::GPS, ObjType::List)?;
+        for i in 0..d.length(&list) {
+            match d.get(&list, i)? {
+                Some((Value::Object(ObjType::Map), id)) => gps_fixes.push(fix(d, &id)?),
+                _ => return Err(bad("gps", "expected a fix")),
+            }
+        }
+
+        let mut sign_offs = BTreeMap::new();
+        let obj = required(d, keys::SIGN_OFFS, ObjType::Map)?;
+        for key in d.keys(&obj) {
+            sign_offs.insert(key.clone(), int(d, &obj, &key)?);
+        }
+
+        let review = match object(d, &ROOT, keys::REVIEW, ObjType::Map)? {
+            None => None,
+            Some(r) => {
+                let mut history = Vec::new();
+                if let Some(h) = object(d, &r, "history", ObjType::List)? {
+                    for i in 0..d.length(&h) {
+                        match d.get(&h, i)? {
+                            Some((Value::Object(ObjType::Map), id)) => history.push(review_entry(d, &id)?),
+                            _ => return Err(bad("review.history", "expected an entry")),
+                        }
+                    }
+                }
+                Some(Review { current: review_entry(d, &r)?, history })
+            }
+        };
+
+        Ok(InspectionSnapshot {
+            centre_code: string(d, &ROOT, keys::CENTRE)?,
+            template,
+            created_by: string(d, &ROOT, keys::CREATED_BY)?,
+            created_at: int(d, &ROOT, keys::CREATED_AT)?,
+            inspectors,
+            answers,
+            conflicts,
+            notes,
+            item_notes,
+            photos,
+            gps_fixes,
+            sign_offs,
+            review,
+        })
+    }
+
+    /// The winning answer per item, and the items whose concurrent answers differ.
+    fn read_answers(&self) -> R<(BTreeMap<String, AnswerRecord>, Vec<Conflict>)> {
+        let d = &self.doc;
+        let obj = required(d, keys::ANSWERS, ObjType::Map)?;
+        let mut answers = BTreeMap::new();
+        let mut conflicts = Vec::new();
+        for key in d.keys(&obj) {
+            let mut values = Vec::new();
+            let mut ids = Vec::new();
+            for (value, id) in d.get_all(&obj, key.as_str())? {
+                match value {
+                    Value::Object(ObjType::Map) => {
+                        values.push(answer_record(d, &id)?);
+                        ids.push(id);
+                    }
+                    _ => return Err(bad(&format!("answers.{key}"), "expected an answer record")),
+                }
+            }
+            let Some((_, winner_id)) = d.get(&obj, key.as_str())? else { continue };
+            let Some(pos) = ids.iter().position(|id| *id == winner_id) else { continue };
+            let Some(win) = values.get(pos).cloned() else { continue };
+            if values.iter().any(|v| v.answer != win.answer) {
+                conflicts.push(Conflict { item: key.clone(), values });
+            }
+            answers.insert(key, win);
+        }
+        Ok((answers, conflicts))
+    }
+
+    /// Items with concurrent different answers, with every value and who gave it.
+    pub fn conflicts(&self) -> R<Vec<Conflict>> {
+        Ok(self.read_answers()?.1)
+    }
+}

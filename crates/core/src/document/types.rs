@@ -1,0 +1,150 @@
+//! Plain Rust views of what an inspection document holds. These are what
+//! scoring reads and what the UI shows; the document itself is Automerge.
+
+use crate::template::TemplateRef;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The inspector's answer to one item. Text items are not answers: their
+/// content is the item's notes (Automerge Text, edited together).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Answer {
+    NotApplicable,
+    YesNo(bool),
+    Scale(i64),
+    Number(f64),
+    Choice(String),
+    Choices(Vec<String>),
+    Sample { asked: u32, satisfied: u32 },
+}
+
+impl Answer {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NotApplicable => "na",
+            Self::YesNo(_) => "yes_no",
+            Self::Scale(_) => "scale",
+            Self::Number(_) => "number",
+            Self::Choice(_) => "choice",
+            Self::Choices(_) => "choices",
+            Self::Sample { .. } => "sample",
+        }
+    }
+}
+
+/// An answer with who gave it and when (ms since the Unix epoch).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerRecord {
+    pub answer: Answer,
+    pub by: String,
+    pub at: i64,
+}
+
+/// Concurrent different answers to one item, all kept by Automerge until
+/// someone chooses. `values` are in Automerge's order; the document shows
+/// the winner (the snapshot's `answers` entry) until then.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub item: String,
+    pub values: Vec<AnswerRecord>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixSource {
+    /// The device's satellite receiver.
+    Gnss,
+    /// Network (cell / Wi-Fi) positioning.
+    Network,
+    /// An external receiver (Bluetooth GNSS); often reported as a mock location.
+    External,
+    /// Typed in by hand; never proves presence on site.
+    Manual,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GpsFix {
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: f64,
+    pub source: FixSource,
+    pub at: i64,
+    /// The platform's mock-location flag, where the OS gives one.
+    #[serde(default)]
+    pub mock: Option<bool>,
+    #[serde(default)]
+    pub by: String,
+}
+
+/// A photo as the document records it; the bytes travel separately, by hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoRecord {
+    pub sha256: String,
+    pub bytes: u64,
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    pub item_id: Option<String>,
+    pub taken_at: i64,
+    pub gps: Option<GpsFix>,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    Approved,
+    /// 退回整改 — returned to the inspector for rework.
+    Returned,
+}
+
+/// One supervisor decision, written into the document by the server's actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewEntry {
+    pub status: ReviewStatus,
+    pub by: String,
+    pub at: i64,
+    pub comment: String,
+    #[serde(default)]
+    pub item_comments: BTreeMap<String, String>,
+}
+
+/// The current review and every earlier decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub current: ReviewEntry,
+    pub history: Vec<ReviewEntry>,
+}
+
+/// What a new inspection starts with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewInspection {
+    pub centre_code: String,
+    pub template: TemplateRef,
+    pub created_by: String,
+    pub created_by_name: String,
+    pub at: i64,
+}
+
+/// Everything in an inspection document, read at one set of heads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectionSnapshot {
+    pub centre_code: String,
+    pub template: TemplateRef,
+    pub created_by: String,
+    pub created_at: i64,
+    /// user id → display name
+    pub inspectors: BTreeMap<String, String>,
+    /// The winning answer per item.
+    pub answers: BTreeMap<String, AnswerRecord>,
+    pub conflicts: Vec<Conflict>,
+    pub notes: String,
+    /// Non-empty notes per item (also the content of text items).
+    pub item_notes: BTreeMap<String, String>,
+    pub photos: BTreeMap<String, PhotoRecord>,
+    pub gps_fixes: Vec<GpsFix>,
+    /// user id → sign-off time
+    pub sign_offs: BTreeMap<String, i64>,
+    pub review: Option<Review>,
+}

@@ -1,0 +1,25 @@
+//! xuncha-core: the domain of Xuncha (巡查), shared by the device and the server.
+//!
+//! - [`template`]: the evaluation system (考核评价体系) as versioned data, with
+//!   provincial variants and validation;
+//! - [`document`]: the inspection as an Automerge document;
+//! - [`scoring`]: the one scoring engine (provisional on the device, official
+//!   on the server);
+//! - [`location`]: on-site verification against a centre's geofence;
+//! - [`photo`]: photo processing over bytes;
+//! - [`centre`]: centre records.
+//!
+//! No network, no database, no clock: everything here is a function of its inputs.
+
+pub mod centre;
+pub mod doc_id;
+pub mod document;
+pub mod i18n;
+pub mod location;
+pub mod photo;
+pub mod scoring;
+pub mod template;
+
+pub use centre::{Centre, CentreStatus, CentreType, Region};
+pub use doc_id::DocumentId;
+pub use i18n::I18n;

@@ -1,0 +1,150 @@
+//! Photo processing, pure functions over bytes: decode with limits, apply
+//! EXIF orientation, bound the long side, re-encode as JPEG, make a
+//! thumbnail, hash the stored bytes. The device runs it on capture; the
+//! server runs the same decode on every upload, so a hostile file is refused
+//! in both places.
+
+use image::codecs::jpeg::JpegEncoder;
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Cursor;
+
+/// Bounds on what is decoded and what is stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoLimits {
+    /// Largest input file accepted, bytes.
+    pub max_input_bytes: usize,
+    /// Largest width or height the decoder will accept.
+    pub max_dimension: u32,
+    /// Decoder memory budget, bytes.
+    pub max_decode_alloc: u64,
+    /// Long side of the stored photo.
+    pub long_side: u32,
+    pub jpeg_quality: u8,
+    pub thumb_long_side: u32,
+    pub thumb_quality: u8,
+}
+
+impl Default for PhotoLimits {
+    fn default() -> Self {
+        Self {
+            max_input_bytes: 25 * 1024 * 1024,
+            max_dimension: 12_000,
+            max_decode_alloc: 512 * 1024 * 1024,
+            long_side: 1600,
+            jpeg_quality: 80,
+            thumb_long_side: 320,
+            thumb_quality: 70,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is {0} bytes, over the {1} byte limit")]
+    TooLarge(usize, usize),
+    #[error("not a supported image (JPEG, PNG or WebP)")]
+    NotAnImage,
+    #[error("the image is {width}×{height}, over the {max} pixel limit")]
+    TooManyPixels { width: u32, height: u32, max: u32 },
+    #[error("the image is damaged or truncated: {0}")]
+    Damaged(String),
+    #[error("could not encode the photo: {0}")]
+    Encode(String),
+}
+
+/// One stored image: the bytes, their hash and size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedImage {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    pub mime: &'static str,
+}
+
+/// The photo as stored, and its thumbnail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessedPhoto {
+    pub photo: EncodedImage,
+    pub thumbnail: EncodedImage,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Decodes with limits and applies EXIF orientation.
+pub fn decode(bytes: &[u8], limits: &PhotoLimits) -> Result<DynamicImage, PhotoError> {
+    if bytes.is_empty() {
+        return Err(PhotoError::Empty);
+    }
+    if bytes.len() > limits.max_input_bytes {
+        return Err(PhotoError::TooLarge(bytes.len(), limits.max_input_bytes));
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| PhotoError::NotAnImage)?;
+    if reader.format().is_none() {
+        return Err(PhotoError::NotAnImage);
+    }
+    let mut decode_limits = Limits::default();
+    decode_limits.max_image_width = Some(limits.max_dimension);
+    decode_limits.max_image_height = Some(limits.max_dimension);
+    decode_limits.max_alloc = Some(limits.max_decode_alloc);
+    reader.limits(decode_limits);
+    let mut decoder = reader.into_decoder().map_err(|e| classify(e, limits))?;
+    let (width, height) = decoder.dimensions();
+    if width == 0 || height == 0 {
+        return Err(PhotoError::Damaged("zero-sized image".into()));
+    }
+    if width > limits.max_dimension || height > limits.max_dimension {
+        return Err(PhotoError::TooManyPixels { width, height, max: limits.max_dimension });
+    }
+    let orientation = decoder.orientation().ok();
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| classify(e, limits))?;
+    if let Some(o) = orientation {
+        image.apply_orientation(o);
+    }
+    Ok(image)
+}
+
+fn classify(e: image::ImageError, limits: &PhotoLimits) -> PhotoError {
+    match e {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels { width: 0, height: 0, max: limits.max_dimension },
+        image::ImageError::Unsupported(_) => PhotoError::NotAnImage,
+        other => PhotoError::Damaged(other.to_string()),
+    }
+}
+
+fn encode_jpeg(image: &DynamicImage, long_side: u32, quality: u8) -> Result<EncodedImage, PhotoError> {
+    let resized = if image.width().max(image.height()) > long_side {
+        image.resize(long_side, long_side, image::imageops::FilterType::Triangle)
+    } else {
+        image.clone()
+    };
+    let rgb = resized.to_rgb8();
+    let mut bytes = Vec::new();
+    JpegEncoder::new_with_quality(&mut bytes, quality)
+        .encode_image(&rgb)
+        .map_err(|e| PhotoError::Encode(e.to_string()))?;
+    Ok(EncodedImage { sha256: sha256_hex(&bytes), width: rgb.width(), height: rgb.height(), bytes, mime: "image/jpeg" })
+}
+
+/// Full processing on capture: the stored photo (metadata stripped by
+/// re-encoding) and its thumbnail.
+pub fn process(bytes: &[u8], limits: &PhotoLimits) -> Result<ProcessedPhoto, PhotoError> {
+    let image = decode(bytes, limits)?;
+    let photo = encode_jpeg(&image, limits.long_side, limits.jpeg_quality)?;
+    let thumbnail = encode_jpeg(&image, limits.thumb_long_side, limits.thumb_quality)?;
+    Ok(ProcessedPhoto { photo, thumbnail })
+}
+
+/// A thumbnail only (the server makes its own from uploaded photos).
+pub fn thumbnail(bytes: &[u8], limits: &PhotoLimits) -> Result<EncodedImage, PhotoError> {
+    let image = decode(bytes, limits)?;
+    encode_jpeg(&image, limits.thumb_long_side, limits.thumb_quality)
+}

@@ -1,0 +1,369 @@
+//! The evaluation system (考核评价体系) as data: templates, their validation,
+//! provincial variants and loading. The format is documented in
+//! `docs/templates.md`; the built-in templates live in `templates/`.
+
+mod load;
+mod validate;
+mod variant;
+
+pub use load::{builtin_templates, parse_template, parse_variant, TemplateFile};
+pub use validate::{validate, TemplateError, TemplateErrorKind, TemplateErrors};
+pub use variant::{resolve_variant, ItemOverride, TemplateVariant, AddedItem};
+
+use crate::centre::{CentreField, CentreType};
+use crate::i18n::I18n;
+use serde::{Deserialize, Serialize};
+
+/// The format version of template files this build reads.
+pub const TEMPLATE_FORMAT: u32 = 1;
+
+/// Names one version of one template; recorded in every inspection document.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateRef {
+    pub id: String,
+    pub version: u32,
+}
+
+impl std::fmt::Display for TemplateRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}", self.id, self.version)
+    }
+}
+
+/// A resolved evaluation template: what scoring and the checklist use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub format: u32,
+    pub id: String,
+    pub version: u32,
+    pub centre_type: CentreType,
+    pub title: I18n,
+    /// Says where the weights come from; the defaults are Xuncha's own proposal.
+    pub weights_note: I18n,
+    /// For a resolved provincial variant: the template it was derived from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<TemplateRef>,
+    /// For a provincial variant: the province it applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    #[serde(default)]
+    pub grades: GradeBands,
+    #[serde(default)]
+    pub location: LocationRule,
+    pub sections: Vec<Section>,
+}
+
+impl Template {
+    pub fn reference(&self) -> TemplateRef {
+        TemplateRef {
+            id: self.id.clone(),
+            version: self.version,
+        }
+    }
+
+    pub fn items(&self) -> impl Iterator<Item = (&Section, &Item)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(move |i| (s, i)))
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items().map(|(_, i)| i).find(|i| i.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: I18n,
+    /// Share of the total score; the weights of a template add up to 100.
+    pub weight: f64,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub title: I18n,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<I18n>,
+    /// Where the requirement comes from: a section of 商服贸函〔2018〕157号 or a named local standard.
+    pub source: String,
+    pub answer: AnswerSpec,
+    /// Points within the section; 0 for facts that are recorded but not scored.
+    #[serde(default)]
+    pub points: f64,
+    /// For number, computed and sample items: the score for a value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<Threshold>,
+    #[serde(default)]
+    pub na_allowed: bool,
+    /// A critical (veto, 一票否决) item fails the whole inspection when its rule is hit.
+    #[serde(default)]
+    pub critical: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub veto: Option<VetoRule>,
+    #[serde(default)]
+    pub evidence: Evidence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_if: Option<Condition>,
+    /// Marks an operating figure of Attachment 5 that feeds the quarterly statistics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<StatFigure>,
+}
+
+/// How an item is answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AnswerSpec {
+    /// Yes earns the points, no earns none.
+    YesNo,
+    /// An integer rating from `min` to `max`; points scale linearly.
+    Scale {
+        min: i64,
+        max: i64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        labels: Vec<I18n>,
+    },
+    /// A measured number, scored by the item's thresholds.
+    Number {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+    /// One option; each option earns a fraction of the points.
+    ChoiceOne { options: Vec<ChoiceOption> },
+    /// Any options; each option earns its own points, capped at the item's points.
+    ChoiceMany { options: Vec<ChoiceOption> },
+    /// A survey sample (e.g. resident satisfaction): people asked and people
+    /// satisfied; the ratio is scored by the thresholds.
+    Sample {
+        #[serde(default)]
+        min_asked: u32,
+    },
+    /// Not typed but computed: `numerator / denominator * scale`, scored by the thresholds.
+    Computed {
+        numerator: Operand,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        denominator: Option<Operand>,
+        #[serde(default = "one")]
+        scale: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+    },
+    /// Free text; never scored.
+    Text,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl AnswerSpec {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::YesNo => "yes_no",
+            Self::Scale { .. } => "scale",
+            Self::Number { .. } => "number",
+            Self::ChoiceOne { .. } => "choice_one",
+            Self::ChoiceMany { .. } => "choice_many",
+            Self::Sample { .. } => "sample",
+            Self::Computed { .. } => "computed",
+            Self::Text => "text",
+        }
+    }
+
+    /// Whether the item's value is a number scored through thresholds.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Self::Number { .. } | Self::Sample { .. } | Self::Computed { .. })
+    }
+
+    pub fn options(&self) -> &[ChoiceOption] {
+        match self {
+            Self::ChoiceOne { options } | Self::ChoiceMany { options } => options,
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: I18n,
+    /// choice_many: points this option earns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<f64>,
+    /// choice_one: fraction (0–1) of the item's points this option earns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fraction: Option<f64>,
+}
+
+/// An input of a computed item: `item:<id>` (a number answer) or `centre:<field>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Operand {
+    Item(String),
+    Centre(CentreField),
+}
+
+impl TryFrom<String> for Operand {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if let Some(id) = s.strip_prefix("item:") {
+            Ok(Self::Item(id.to_owned()))
+        } else if let Some(field) = s.strip_prefix("centre:") {
+            CentreField::parse(field).map(Self::Centre).ok_or_else(|| {
+                format!("unknown centre field `{field}` (expected floor_area_m2, community_floor_area_m2, households or population_served)")
+            })
+        } else {
+            Err(format!("operand `{s}` must start with `item:` or `centre:`"))
+        }
+    }
+}
+
+impl From<Operand> for String {
+    fn from(o: Operand) -> String {
+        match o {
+            Operand::Item(id) => format!("item:{id}"),
+            Operand::Centre(f) => format!("centre:{}", f.as_str()),
+        }
+    }
+}
+
+/// A value band: `gte` and/or `lte` bound it; the best matching band gives
+/// the fraction of the item's points earned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+    pub fraction: f64,
+}
+
+impl Threshold {
+    pub fn matches(&self, v: f64) -> bool {
+        self.gte.is_none_or(|g| v >= g) && self.lte.is_none_or(|l| v <= l)
+    }
+}
+
+/// When a critical item fails the inspection. Exactly one field is set, and
+/// it must fit the item's answer type.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VetoRule {
+    /// yes_no: the answer that vetoes ("no" or "yes").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<YesNo>,
+    /// number, computed, sample: a value below this vetoes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<f64>,
+    /// number, computed: a value above this vetoes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub above: Option<f64>,
+    /// choice_one: choosing one of these options vetoes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+    /// choice_many: selecting fewer options than this vetoes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fewer_than: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YesNo {
+    Yes,
+    No,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    #[serde(default)]
+    pub photo: PhotoRule,
+    /// Photos must carry a position inside the centre's geofence.
+    #[serde(default)]
+    pub on_site: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoRule {
+    None,
+    #[default]
+    Optional,
+    /// The item earns no points until a photo is attached to it.
+    Required,
+}
+
+/// Applicability: the item counts only when an earlier fact item says so.
+/// Exactly one of `equals` (yes_no), `includes` (choice_one/choice_many) or
+/// `gte` (number) is set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub item: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub includes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+}
+
+/// The operating figures of Attachment 5 (营业额、服务人次、员工数量 …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatFigure {
+    /// 营业额, in 10,000 yuan (万元) for the quarter.
+    Turnover10kYuan,
+    /// 服务人次 — service visits in the quarter.
+    ServiceVisits,
+    /// 员工数量 — staff.
+    Staff,
+    /// 入驻商户数 — businesses operating in the centre.
+    Tenants,
+}
+
+/// Grade bands (优秀 / 良好 / 合格 / 不合格). The defaults are Xuncha's proposal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeBands {
+    pub excellent: f64,
+    pub good: f64,
+    pub pass: f64,
+}
+
+impl Default for GradeBands {
+    fn default() -> Self {
+        Self {
+            excellent: 90.0,
+            good: 75.0,
+            pass: 60.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocationRule {
+    /// A fix counts as on site only when its accuracy is at least this good, in metres.
+    pub required_accuracy_m: f64,
+}
+
+impl Default for LocationRule {
+    fn default() -> Self {
+        Self {
+            required_accuracy_m: 50.0,
+        }
+    }
+}

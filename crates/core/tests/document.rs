@@ -1,0 +1,120 @@
+//! The inspection document: merges, conflicts, notes, reviews, schema checks.
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use xuncha_core::document::{Answer, DocError, InspectionDoc, ReviewEntry, ReviewStatus};
+
+#[test]
+fn different_items_merge_cleanly_and_same_item_conflicts() {
+    let t = mini();
+    let mut a = new_doc(&t, 1);
+    let mut b = fork_as(&mut a, 2);
+    answer(&mut a, &t, "q.credit", Answer::YesNo(true), "user1");
+    answer(&mut b, &t, "q.goods", Answer::Number(700.0), "user2");
+    answer(&mut a, &t, "fac.condition", Answer::Scale(5), "user1");
+    answer(&mut b, &t, "fac.condition", Answer::Scale(2), "user2");
+    a.automerge_mut().merge(b.automerge_mut()).unwrap();
+    b.automerge_mut().merge(a.automerge_mut()).unwrap();
+
+    let sa = a.snapshot().unwrap();
+    let sb = b.snapshot().unwrap();
+    assert_eq!(sa, sb, "both devices see the same document");
+    assert_eq!(sa.answers["q.credit"].answer, Answer::YesNo(true));
+    assert_eq!(sa.answers["q.goods"].answer, Answer::Number(700.0));
+    assert_eq!(sa.conflicts.len(), 1);
+    let c = &sa.conflicts[0];
+    assert_eq!(c.item, "fac.condition");
+    let mut who: Vec<(String, Answer)> = c.values.iter().map(|v| (v.by.clone(), v.answer.clone())).collect();
+    who.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(who, vec![("user1".into(), Answer::Scale(5)), ("user2".into(), Answer::Scale(2))]);
+
+    // Choosing resolves the conflict on every device after merge.
+    answer(&mut a, &t, "fac.condition", Answer::Scale(4), "user1");
+    b.automerge_mut().merge(a.automerge_mut()).unwrap();
+    let sb = b.snapshot().unwrap();
+    assert!(sb.conflicts.is_empty());
+    assert_eq!(sb.answers["fac.condition"].answer, Answer::Scale(4));
+}
+
+#[test]
+fn equal_concurrent_answers_are_not_a_conflict() {
+    let t = mini();
+    let mut a = new_doc(&t, 1);
+    let mut b = fork_as(&mut a, 2);
+    answer(&mut a, &t, "q.credit", Answer::YesNo(true), "user1");
+    answer(&mut b, &t, "q.credit", Answer::YesNo(true), "user2");
+    a.automerge_mut().merge(b.automerge_mut()).unwrap();
+    assert!(a.conflicts().unwrap().is_empty());
+}
+
+#[test]
+fn concurrent_note_edits_keep_both_texts() {
+    let t = mini();
+    let mut a = new_doc(&t, 1);
+    let mut b = fork_as(&mut a, 2);
+    a.set_notes(Some("q.remarks"), "门口堆放杂物。", 1).unwrap();
+    b.set_notes(Some("q.remarks"), "灭火器过期。", 2).unwrap();
+    a.set_notes(None, "总体良好", 3).unwrap();
+    a.automerge_mut().merge(b.automerge_mut()).unwrap();
+    let s = a.snapshot().unwrap();
+    let note = &s.item_notes["q.remarks"];
+    assert!(note.contains("门口堆放杂物。") && note.contains("灭火器过期。"), "{note}");
+    assert_eq!(s.notes, "总体良好");
+}
+
+#[test]
+fn photos_gps_sign_off_and_review_round_trip() {
+    let t = mini();
+    let c = centre(xuncha_core::CentreType::Community);
+    let mut d = new_doc(&t, 1);
+    d.add_photo(&photo_for("svc.food_licence", "cafe", Some(fix_near(&c, 1.0, 3.0, xuncha_core::document::FixSource::Gnss)))).unwrap();
+    d.add_photo(&photo_for("svc.food_licence", "cafe", None)).unwrap();
+    d.add_gps_fix(&fix_near(&c, 1.0, 3.0, xuncha_core::document::FixSource::Gnss)).unwrap();
+    d.sign_off("user1", 5).unwrap();
+    let mut item_comments = BTreeMap::new();
+    item_comments.insert("q.goods".to_string(), "请补拍货架照片".to_string());
+    let entry = ReviewEntry { status: ReviewStatus::Returned, by: "sup1".into(), at: 9, comment: "退回整改".into(), item_comments };
+    d.write_review(&entry).unwrap();
+    let approve = ReviewEntry { status: ReviewStatus::Approved, by: "sup1".into(), at: 10, comment: "".into(), item_comments: BTreeMap::new() };
+    d.write_review(&approve).unwrap();
+
+    let bytes = d.save();
+    let loaded = InspectionDoc::load(&bytes, actor(9)).unwrap();
+    let s = loaded.snapshot().unwrap();
+    assert_eq!(s.photos.len(), 1, "a photo is keyed by its hash");
+    assert!(s.photos["cafe"].gps.is_some(), "the first record wins");
+    assert_eq!(s.gps_fixes.len(), 1);
+    assert_eq!(s.sign_offs["user1"], 5);
+    let review = s.review.unwrap();
+    assert_eq!(review.current, approve);
+    assert_eq!(review.history, vec![entry, approve]);
+    assert_eq!(s.inspectors["user1"], "检查员1");
+}
+
+#[test]
+fn unknown_items_and_newer_schemas_are_refused() {
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    let rec = xuncha_core::document::AnswerRecord { answer: Answer::YesNo(true), by: "u".into(), at: 0 };
+    assert!(matches!(d.set_answer(&t, "nope", &rec), Err(DocError::UnknownItem(_))));
+
+    use automerge::transaction::Transactable;
+    d.automerge_mut().put(automerge::ROOT, "schema", automerge::ScalarValue::Uint(99)).unwrap();
+    let bytes = d.save();
+    assert!(matches!(InspectionDoc::load(&bytes, actor(2)), Err(DocError::NewerSchema(99))));
+    assert!(InspectionDoc::load(b"not a document", actor(2)).is_err());
+}
+
+#[test]
+fn malformed_records_are_errors_not_panics() {
+    use automerge::transaction::Transactable;
+    use automerge::ReadDoc;
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    let doc = d.automerge_mut();
+    let (_, answers) = doc.get(automerge::ROOT, "answers").unwrap().unwrap();
+    doc.put(&answers, "q.credit", "yes please").unwrap();
+    let err = d.snapshot().unwrap_err();
+    assert!(err.to_string().contains("answers.q.credit"), "{err}");
+}

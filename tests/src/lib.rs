@@ -1,0 +1,1 @@
+//! Workspace integration test helpers (filled by the server and device issues).
