@@ -12,10 +12,7 @@ pub struct I18n {
 
 impl I18n {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Self { zh: zh.into(), en: en.into() }
     }
 
     /// The language that is missing, if any (empty or whitespace only).

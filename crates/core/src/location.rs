@@ -2,9 +2,9 @@
 //! No map tiles are needed: distance, bearing and accuracy are enough for the
 //! inspector's panel and the supervisor's report.
 
+use crate::Centre;
 use crate::document::{FixSource, GpsFix};
 use crate::template::LocationRule;
-use crate::Centre;
 use geo::{Bearing, Distance, Haversine, Point};
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +86,12 @@ pub fn check_fix(centre: &Centre, fix: &GpsFix, rule: &LocationRule) -> Option<F
 /// The on-site verdict over all fixes of an inspection.
 pub fn verify_on_site(centre: &Centre, fixes: &[GpsFix], rule: &LocationRule) -> OnSite {
     if !valid_coordinate(centre.lat, centre.lon) {
-        return OnSite { status: OnSiteStatus::CentreWithoutPosition, verified: false, best: None, mock_location: false };
+        return OnSite {
+            status: OnSiteStatus::CentreWithoutPosition,
+            verified: false,
+            best: None,
+            mock_location: false,
+        };
     }
     let checks: Vec<FixCheck> = fixes.iter().filter_map(|f| check_fix(centre, f, rule)).collect();
     // Prefer a proving fix that is not a mock, then the closest one.
@@ -95,7 +100,12 @@ pub fn verify_on_site(centre: &Centre, fixes: &[GpsFix], rule: &LocationRule) ->
         .filter(|c| c.proves_presence())
         .min_by(|a, b| a.mock.cmp(&b.mock).then(a.distance_m.total_cmp(&b.distance_m)));
     if let Some(best) = proving {
-        return OnSite { status: OnSiteStatus::Verified, verified: true, best: Some(best.clone()), mock_location: best.mock };
+        return OnSite {
+            status: OnSiteStatus::Verified,
+            verified: true,
+            best: Some(best.clone()),
+            mock_location: best.mock,
+        };
     }
     let measured: Vec<&FixCheck> = checks.iter().filter(|c| c.source != FixSource::Manual).collect();
     let status = if checks.is_empty() {

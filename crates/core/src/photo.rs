@@ -85,11 +85,11 @@ pub fn decode(bytes: &[u8], limits: &PhotoLimits) -> Result<DynamicImage, PhotoE
     if bytes.len() > limits.max_input_bytes {
         return Err(PhotoError::TooLarge(bytes.len(), limits.max_input_bytes));
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|_| PhotoError::NotAnImage)?;
-    if reader.format().is_none() {
-        return Err(PhotoError::NotAnImage);
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| PhotoError::NotAnImage)?;
+    let format = reader.format().ok_or(PhotoError::NotAnImage)?;
+    // The JPEG decoder fills a truncated scan with grey instead of failing.
+    if format == image::ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(PhotoError::Damaged("the JPEG ends before its image data does".into()));
     }
     let mut decode_limits = Limits::default();
     decode_limits.max_image_width = Some(limits.max_dimension);
@@ -104,12 +104,48 @@ pub fn decode(bytes: &[u8], limits: &PhotoLimits) -> Result<DynamicImage, PhotoE
     if width > limits.max_dimension || height > limits.max_dimension {
         return Err(PhotoError::TooManyPixels { width, height, max: limits.max_dimension });
     }
+    if decoder.total_bytes() > limits.max_decode_alloc {
+        return Err(PhotoError::TooManyPixels { width, height, max: limits.max_dimension });
+    }
     let orientation = decoder.orientation().ok();
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| classify(e, limits))?;
     if let Some(o) = orientation {
         image.apply_orientation(o);
     }
     Ok(image)
+}
+
+/// Walks the JPEG's segments and entropy-coded data and checks that an EOI
+/// marker follows the scans. Scan data cannot contain a bare marker (0xFF is
+/// stuffed as FF 00; FF D0–D7 are restart markers), so the walk is exact, and
+/// an embedded EXIF thumbnail is skipped with its APP1 segment.
+pub fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let mut i = 2; // after SOI
+    loop {
+        // Skip fill bytes before a marker.
+        while bytes.get(i) == Some(&0xFF) && bytes.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        let (Some(&0xFF), Some(&marker)) = (bytes.get(i), bytes.get(i + 1)) else { return false };
+        i += 2;
+        match marker {
+            0xD9 => return true,
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
+        }
+        let (Some(&hi), Some(&lo)) = (bytes.get(i), bytes.get(i + 1)) else { return false };
+        i += usize::from(u16::from_be_bytes([hi, lo]));
+        if marker == 0xDA {
+            // Entropy-coded data runs to the next marker that is not a stuffed byte or a restart.
+            loop {
+                match (bytes.get(i), bytes.get(i + 1)) {
+                    (Some(&0xFF), Some(&next)) if next != 0x00 && !(0xD0..=0xD7).contains(&next) => break,
+                    (Some(_), Some(_)) => i += 1,
+                    _ => return false,
+                }
+            }
+        }
+    }
 }
 
 fn classify(e: image::ImageError, limits: &PhotoLimits) -> PhotoError {

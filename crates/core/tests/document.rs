@@ -1,4 +1,11 @@
 //! The inspection document: merges, conflicts, notes, reviews, schema checks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_debug_implementations
+)]
 mod common;
 
 use common::*;
@@ -68,15 +75,32 @@ fn photos_gps_sign_off_and_review_round_trip() {
     let t = mini();
     let c = centre(xuncha_core::CentreType::Community);
     let mut d = new_doc(&t, 1);
-    d.add_photo(&photo_for("svc.food_licence", "cafe", Some(fix_near(&c, 1.0, 3.0, xuncha_core::document::FixSource::Gnss)))).unwrap();
+    d.add_photo(&photo_for(
+        "svc.food_licence",
+        "cafe",
+        Some(fix_near(&c, 1.0, 3.0, xuncha_core::document::FixSource::Gnss)),
+    ))
+    .unwrap();
     d.add_photo(&photo_for("svc.food_licence", "cafe", None)).unwrap();
     d.add_gps_fix(&fix_near(&c, 1.0, 3.0, xuncha_core::document::FixSource::Gnss)).unwrap();
     d.sign_off("user1", 5).unwrap();
     let mut item_comments = BTreeMap::new();
     item_comments.insert("q.goods".to_string(), "请补拍货架照片".to_string());
-    let entry = ReviewEntry { status: ReviewStatus::Returned, by: "sup1".into(), at: 9, comment: "退回整改".into(), item_comments };
+    let entry = ReviewEntry {
+        status: ReviewStatus::Returned,
+        by: "sup1".into(),
+        at: 9,
+        comment: "退回整改".into(),
+        item_comments,
+    };
     d.write_review(&entry).unwrap();
-    let approve = ReviewEntry { status: ReviewStatus::Approved, by: "sup1".into(), at: 10, comment: "".into(), item_comments: BTreeMap::new() };
+    let approve = ReviewEntry {
+        status: ReviewStatus::Approved,
+        by: "sup1".into(),
+        at: 10,
+        comment: "".into(),
+        item_comments: BTreeMap::new(),
+    };
     d.write_review(&approve).unwrap();
 
     let bytes = d.save();
@@ -108,8 +132,8 @@ fn unknown_items_and_newer_schemas_are_refused() {
 
 #[test]
 fn malformed_records_are_errors_not_panics() {
-    use automerge::transaction::Transactable;
     use automerge::ReadDoc;
+    use automerge::transaction::Transactable;
     let t = mini();
     let mut d = new_doc(&t, 1);
     let doc = d.automerge_mut();

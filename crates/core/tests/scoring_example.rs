@@ -1,12 +1,19 @@
 //! A hand-worked example on the fixture template; every number is written out.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_debug_implementations
+)]
 mod common;
 
 use common::*;
+use xuncha_core::CentreType;
 use xuncha_core::document::{Answer, FixSource};
 use xuncha_core::location::OnSiteStatus;
-use xuncha_core::scoring::{score, EvidenceFacts, EvidenceProblemKind, Grade, ItemStatus};
+use xuncha_core::scoring::{EvidenceFacts, EvidenceProblemKind, Grade, ItemStatus, score};
 use xuncha_core::template::StatFigure;
-use xuncha_core::CentreType;
 
 fn worked_doc() -> (xuncha_core::template::Template, xuncha_core::document::InspectionDoc) {
     let t = mini();
@@ -158,14 +165,26 @@ fn report_json_shape_is_stable() {
     let json = serde_json::to_value(&r).unwrap();
     let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
     let mut expected = vec![
-        "template", "centre_code", "total", "grade", "complete", "sections", "items", "vetoes",
-        "evidence_problems", "unanswered", "conflicts", "on_site", "figures",
+        "template",
+        "centre_code",
+        "total",
+        "grade",
+        "complete",
+        "sections",
+        "items",
+        "vetoes",
+        "evidence_problems",
+        "unanswered",
+        "conflicts",
+        "on_site",
+        "figures",
     ];
     expected.sort_unstable();
     assert_eq!(keys, expected);
     assert_eq!(json["grade"], "good");
     assert_eq!(json["figures"]["turnover10k_yuan"], 120.5);
-    let again = serde_json::to_string(&score(&t, &d.snapshot().unwrap(), &c, &EvidenceFacts::default()).unwrap()).unwrap();
+    let again =
+        serde_json::to_string(&score(&t, &d.snapshot().unwrap(), &c, &EvidenceFacts::default()).unwrap()).unwrap();
     assert_eq!(serde_json::to_string(&r).unwrap(), again);
 }
 

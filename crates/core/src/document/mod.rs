@@ -22,7 +22,7 @@ pub use types::*;
 
 use crate::template::Template;
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, ROOT};
+use automerge::{ActorId, AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue};
 
 pub const DOC_SCHEMA: u64 = 1;
 

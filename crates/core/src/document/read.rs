@@ -2,10 +2,10 @@
 //! malformed record is an error naming its path, which is what lets the server
 //! refuse a change that would leave a document unreadable.
 
-use super::{keys, Answer, AnswerRecord, Conflict, DocError, FixSource, GpsFix, InspectionDoc};
+use super::{Answer, AnswerRecord, Conflict, DocError, FixSource, GpsFix, InspectionDoc, keys};
 use super::{InspectionSnapshot, PhotoRecord, Review, ReviewEntry, ReviewStatus};
 use crate::template::TemplateRef;
-use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
+use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use std::collections::BTreeMap;
 
 type R<T> = Result<T, DocError>;
@@ -163,7 +163,8 @@ impl InspectionDoc {
     pub fn snapshot(&self) -> R<InspectionSnapshot> {
         let d = &self.doc;
         let version = uint(d, &ROOT, keys::TEMPLATE_VERSION)?;
-        let template = TemplateRef { id: string(d, &ROOT, keys::TEMPLATE_ID)?, version: u32_of(version, "template_version")? };
+        let template =
+            TemplateRef { id: string(d, &ROOT, keys::TEMPLATE_ID)?, version: u32_of(version, "template_version")? };
 
         let mut inspectors = BTreeMap::new();
         let obj = required(d, keys::INSPECTORS, ObjType::Map)?;

@@ -46,11 +46,7 @@ pub fn check_answer(item: &Item, answer: &Answer) -> Result<(), AnswerError> {
             }
             let lo = min.unwrap_or(f64::MIN);
             let hi = max.unwrap_or(f64::MAX);
-            if *v < lo || *v > hi {
-                Err(AnswerError::OutOfRange { value: *v, min: lo, max: hi })
-            } else {
-                Ok(())
-            }
+            if *v < lo || *v > hi { Err(AnswerError::OutOfRange { value: *v, min: lo, max: hi }) } else { Ok(()) }
         }
         (AnswerSpec::ChoiceOne { options }, Answer::Choice(id)) => {
             if options.iter().any(|o| &o.id == id) {

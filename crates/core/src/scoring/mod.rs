@@ -16,13 +16,13 @@
 mod answer;
 mod report;
 
-pub use answer::{check_answer, threshold_fraction, AnswerError};
+pub use answer::{AnswerError, check_answer, threshold_fraction};
 pub use report::*;
 
+use crate::Centre;
 use crate::document::{Answer, InspectionSnapshot};
 use crate::location::{check_fix, verify_on_site};
 use crate::template::{AnswerSpec, Condition, Item, Operand, PhotoRule, Template, YesNo};
-use crate::Centre;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Facts about the evidence that live outside the document.
@@ -94,18 +94,25 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-fn score_item(template: &Template, item: &Item, snap: &InspectionSnapshot, centre: &Centre, r: &mut Report) -> ItemScore {
+fn score_item(
+    template: &Template,
+    item: &Item,
+    snap: &InspectionSnapshot,
+    centre: &Centre,
+    r: &mut Report,
+) -> ItemScore {
     let mut s = ItemScore::new(item);
-    if let Some(cond) = &item.applies_if {
-        if condition_false(template, cond, snap) {
-            s.status = ItemStatus::Skipped;
-            return s;
-        }
+    if let Some(cond) = &item.applies_if
+        && condition_false(template, cond, snap)
+    {
+        s.status = ItemStatus::Skipped;
+        return s;
     }
     let answer = snap.answers.get(&item.id).map(|a| &a.answer);
     match (&item.answer, answer) {
         (AnswerSpec::Text, _) => {
-            s.status = if snap.item_notes.contains_key(&item.id) { ItemStatus::Recorded } else { ItemStatus::Unanswered };
+            s.status =
+                if snap.item_notes.contains_key(&item.id) { ItemStatus::Recorded } else { ItemStatus::Unanswered };
             return s;
         }
         (AnswerSpec::Computed { numerator, denominator, scale, .. }, _) => {
@@ -146,11 +153,11 @@ fn score_item(template: &Template, item: &Item, snap: &InspectionSnapshot, centr
             let (points, value) = answer::earned(item, answer);
             s.points = points;
             s.value = value;
-            if let (AnswerSpec::Sample { min_asked, .. }, Answer::Sample { asked, .. }) = (&item.answer, answer) {
-                if asked < min_asked {
-                    s.points = 0.0;
-                    r.evidence_problems.push(EvidenceProblem::new(&item.id, EvidenceProblemKind::SampleTooSmall, None));
-                }
+            if let (AnswerSpec::Sample { min_asked, .. }, Answer::Sample { asked, .. }) = (&item.answer, answer)
+                && asked < min_asked
+            {
+                s.points = 0.0;
+                r.evidence_problems.push(EvidenceProblem::new(&item.id, EvidenceProblemKind::SampleTooSmall, None));
             }
             veto_answer(item, answer, value, r);
             if let (Some(stat), Answer::Number(v)) = (item.stat, answer) {
@@ -158,7 +165,9 @@ fn score_item(template: &Template, item: &Item, snap: &InspectionSnapshot, centr
             }
         }
     }
-    if item.evidence.photo == PhotoRule::Required && !snap.photos.values().any(|p| p.item_id.as_deref() == Some(item.id.as_str())) {
+    if item.evidence.photo == PhotoRule::Required
+        && !snap.photos.values().any(|p| p.item_id.as_deref() == Some(item.id.as_str()))
+    {
         s.points = 0.0;
         r.evidence_problems.push(EvidenceProblem::new(&item.id, EvidenceProblemKind::PhotoMissing, None));
     }
@@ -175,10 +184,10 @@ fn condition_false(template: &Template, cond: &Condition, snap: &InspectionSnaps
     if *answer == Answer::NotApplicable {
         return true;
     }
-    if let Some(fact) = template.item(&cond.item) {
-        if check_answer(fact, answer).is_err() {
-            return false;
-        }
+    if let Some(fact) = template.item(&cond.item)
+        && check_answer(fact, answer).is_err()
+    {
+        return false;
     }
     match answer {
         Answer::YesNo(b) => cond.equals.is_some_and(|e| e != *b),
@@ -208,7 +217,13 @@ fn operand_value(op: &Operand, snap: &InspectionSnapshot, centre: &Centre) -> Re
     }
 }
 
-fn computed_value(num: &Operand, den: Option<&Operand>, scale: f64, snap: &InspectionSnapshot, centre: &Centre) -> Computed {
+fn computed_value(
+    num: &Operand,
+    den: Option<&Operand>,
+    scale: f64,
+    snap: &InspectionSnapshot,
+    centre: &Centre,
+) -> Computed {
     let n = match operand_value(num, snap, centre) {
         Ok(v) => v,
         Err(what) => return Computed::Missing(what),
@@ -238,9 +253,11 @@ fn veto_numeric(item: &Item, v: f64, r: &mut Report) {
 fn veto_answer(item: &Item, answer: &Answer, value: Option<f64>, r: &mut Report) {
     let Some(rule) = item.veto.as_ref().filter(|_| item.critical) else { return };
     let hit = match answer {
-        Answer::YesNo(b) => rule.answer.map(|a| (a == YesNo::Yes) == *b).unwrap_or(false).then(|| {
-            format!("answered {}", if *b { "yes" } else { "no" })
-        }),
+        Answer::YesNo(b) => rule
+            .answer
+            .map(|a| (a == YesNo::Yes) == *b)
+            .unwrap_or(false)
+            .then(|| format!("answered {}", if *b { "yes" } else { "no" })),
         Answer::Choice(id) => rule.options.as_ref().filter(|o| o.contains(id)).map(|_| format!("chose `{id}`")),
         Answer::Choices(ids) => rule
             .fewer_than
@@ -262,6 +279,9 @@ fn veto_answer(item: &Item, answer: &Answer, value: Option<f64>, r: &mut Report)
 /// Flags photos attached to on-site items that lack a position or were taken
 /// outside the fence, and photos whose bytes have not arrived yet.
 fn photo_flags(template: &Template, snap: &InspectionSnapshot, centre: &Centre, facts: &EvidenceFacts, r: &mut Report) {
+    if snap.photos.is_empty() {
+        return;
+    }
     let by_item: BTreeMap<&str, &Item> = template.items().map(|(_, i)| (i.id.as_str(), i)).collect();
     for photo in snap.photos.values() {
         let item = photo.item_id.as_deref().and_then(|id| by_item.get(id));
@@ -279,7 +299,11 @@ fn photo_flags(template: &Template, snap: &InspectionSnapshot, centre: &Centre, 
         }
         if facts.received_photos.as_ref().is_some_and(|got| !got.contains(&photo.sha256)) {
             let item = photo.item_id.as_deref().unwrap_or("");
-            r.evidence_problems.push(EvidenceProblem::new(item, EvidenceProblemKind::PhotoNotReceived, Some(&photo.sha256)));
+            r.evidence_problems.push(EvidenceProblem::new(
+                item,
+                EvidenceProblemKind::PhotoNotReceived,
+                Some(&photo.sha256),
+            ));
         }
     }
 }

@@ -2,8 +2,8 @@
 //! one so that a malformed item (an unknown answer type, a misspelt field) is
 //! reported with its id, not just a line number.
 
-use super::validate::{valid_id, Collector, TemplateErrorKind, MAX_FILE_BYTES};
-use super::{validate, Item, Template, TemplateErrors, TemplateVariant};
+use super::validate::{Collector, MAX_FILE_BYTES, TemplateErrorKind, valid_id};
+use super::{Item, Template, TemplateErrors, TemplateVariant, validate};
 use serde::de::DeserializeOwned;
 
 /// What a template file contains: a full template or a provincial variant.

@@ -6,9 +6,9 @@ mod load;
 mod validate;
 mod variant;
 
-pub use load::{builtin_templates, parse_template, parse_variant, TemplateFile};
-pub use validate::{validate, TemplateError, TemplateErrorKind, TemplateErrors};
-pub use variant::{resolve_variant, ItemOverride, TemplateVariant, AddedItem};
+pub use load::{TemplateFile, builtin_templates, parse_template, parse_variant};
+pub use validate::{TemplateError, TemplateErrorKind, TemplateErrors, validate};
+pub use variant::{AddedItem, ItemOverride, TemplateVariant, resolve_variant};
 
 use crate::centre::{CentreField, CentreType};
 use crate::i18n::I18n;
@@ -57,16 +57,11 @@ pub struct Template {
 
 impl Template {
     pub fn reference(&self) -> TemplateRef {
-        TemplateRef {
-            id: self.id.clone(),
-            version: self.version,
-        }
+        TemplateRef { id: self.id.clone(), version: self.version }
     }
 
     pub fn items(&self) -> impl Iterator<Item = (&Section, &Item)> {
-        self.sections
-            .iter()
-            .flat_map(|s| s.items.iter().map(move |i| (s, i)))
+        self.sections.iter().flat_map(|s| s.items.iter().map(move |i| (s, i)))
     }
 
     pub fn item(&self, id: &str) -> Option<&Item> {
@@ -345,11 +340,7 @@ pub struct GradeBands {
 
 impl Default for GradeBands {
     fn default() -> Self {
-        Self {
-            excellent: 90.0,
-            good: 75.0,
-            pass: 60.0,
-        }
+        Self { excellent: 90.0, good: 75.0, pass: 60.0 }
     }
 }
 
@@ -362,8 +353,6 @@ pub struct LocationRule {
 
 impl Default for LocationRule {
     fn default() -> Self {
-        Self {
-            required_accuracy_m: 50.0,
-        }
+        Self { required_accuracy_m: 50.0 }
     }
 }

@@ -2,7 +2,7 @@
 //! what to fix, and all problems are reported at once so an administrator
 //! can correct a file in one pass.
 
-use super::{AnswerSpec, Item, Operand, Template, TEMPLATE_FORMAT};
+use super::{AnswerSpec, Item, Operand, TEMPLATE_FORMAT, Template};
 use std::collections::{HashMap, HashSet};
 
 pub const MAX_SECTIONS: usize = 50;
@@ -102,7 +102,9 @@ pub enum TemplateErrorKind {
     UnknownOption(String),
     #[error("{what} refers to `{target}`, which is not an earlier item of this template")]
     UnknownReference { what: &'static str, target: String },
-    #[error("{what} refers to `{target}`, which carries points; facts that gate or feed other items must have points = 0")]
+    #[error(
+        "{what} refers to `{target}`, which carries points; facts that gate or feed other items must have points = 0"
+    )]
     ReferenceCarriesPoints { what: &'static str, target: String },
     #[error("{what} refers to `{target}`, a {answer_type} item, which cannot be used that way")]
     ReferenceTypeMismatch { what: &'static str, target: String, answer_type: &'static str },
@@ -144,20 +146,14 @@ impl<'a> Collector<'a> {
     }
 
     pub fn finish(self) -> Result<(), TemplateErrors> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(TemplateErrors(self.errors))
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(TemplateErrors(self.errors)) }
     }
 }
 
 pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_ID_CHARS
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-'))
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-'))
 }
 
 fn non_negative(v: f64) -> bool {
@@ -227,11 +223,11 @@ pub fn validate(t: &Template, file: &str) -> Result<(), TemplateErrors> {
         }
         for item in &s.items {
             check_item(&mut c, sid, item, &earlier);
-            if let Some(stat) = item.stat {
-                if !stats.insert(stat) {
-                    let kind = TemplateErrorKind::DuplicateStat(format!("{stat:?}"));
-                    c.push(sid, Some(&item.id), kind);
-                }
+            if let Some(stat) = item.stat
+                && !stats.insert(stat)
+            {
+                let kind = TemplateErrorKind::DuplicateStat(format!("{stat:?}"));
+                c.push(sid, Some(&item.id), kind);
             }
             if earlier.insert(item.id.as_str(), item).is_some() {
                 c.push(sid, Some(&item.id), TemplateErrorKind::DuplicateId(item.id.clone()));
@@ -252,11 +248,15 @@ fn text(c: &mut Collector, section: Option<&str>, item: Option<&str>, field: &st
 
 fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashMap<&str, &Item>) {
     let iid = Some(item.id.as_str());
-    let mut err = |kind| c.push(sid, iid, kind);
     let answer_type = item.answer.type_name();
     if !valid_id(&item.id) {
-        err(TemplateErrorKind::BadId(item.id.clone()));
+        c.push(sid, iid, TemplateErrorKind::BadId(item.id.clone()));
     }
+    text(c, sid, iid, "title", &item.title);
+    if let Some(g) = &item.guidance {
+        text(c, sid, iid, "guidance", g);
+    }
+    let mut err = |kind| c.push(sid, iid, kind);
     if item.source.trim().is_empty() {
         err(TemplateErrorKind::MissingSource);
     }
@@ -295,10 +295,10 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
         AnswerSpec::Number { min, max, .. } => {
             if min.is_some_and(|v| !v.is_finite()) || max.is_some_and(|v| !v.is_finite()) {
                 err(TemplateErrorKind::BadBounds);
-            } else if let (Some(lo), Some(hi)) = (min, max) {
-                if lo > hi {
-                    err(TemplateErrorKind::BadBounds);
-                }
+            } else if let (Some(lo), Some(hi)) = (min, max)
+                && lo > hi
+            {
+                err(TemplateErrorKind::BadBounds);
             }
         }
         AnswerSpec::ChoiceOne { options } | AnswerSpec::ChoiceMany { options } => {
@@ -379,11 +379,7 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
     }
 }
 
-fn check_options(
-    err: &mut impl FnMut(TemplateErrorKind),
-    item: &Item,
-    options: &[super::ChoiceOption],
-) {
+fn check_options(err: &mut impl FnMut(TemplateErrorKind), item: &Item, options: &[super::ChoiceOption]) {
     let many = matches!(item.answer, AnswerSpec::ChoiceMany { .. });
     let min = if many { 1 } else { 2 };
     if options.len() < min {
@@ -433,9 +429,7 @@ fn check_reference(
 ) {
     match earlier.get(target) {
         None => err(TemplateErrorKind::UnknownReference { what, target: target.into() }),
-        Some(t) if t.points > 0.0 => {
-            err(TemplateErrorKind::ReferenceCarriesPoints { what, target: target.into() })
-        }
+        Some(t) if t.points > 0.0 => err(TemplateErrorKind::ReferenceCarriesPoints { what, target: target.into() }),
         Some(t) if !fits(&t.answer) => err(TemplateErrorKind::ReferenceTypeMismatch {
             what,
             target: target.into(),

@@ -3,9 +3,7 @@
 //! The resolved template carries the variant's own id and version.
 
 use super::validate::{Collector, TemplateErrorKind};
-use super::{
-    validate, Evidence, GradeBands, Item, Template, TemplateErrors, TemplateRef, Threshold, VetoRule,
-};
+use super::{Evidence, GradeBands, Item, Template, TemplateErrors, TemplateRef, Threshold, VetoRule, validate};
 use crate::I18n;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -63,11 +61,15 @@ pub fn resolve_variant(v: &TemplateVariant, base: &Template, file: &str) -> Resu
         return c.finish().map(|()| base.clone());
     }
     if v.base.version != base.version {
-        c.push(None, None, TemplateErrorKind::BaseVersionMismatch {
-            base: base.id.clone(),
-            variant: v.base.version,
-            actual: base.version,
-        });
+        c.push(
+            None,
+            None,
+            TemplateErrorKind::BaseVersionMismatch {
+                base: base.id.clone(),
+                variant: v.base.version,
+                actual: base.version,
+            },
+        );
     }
     let mut t = base.clone();
     t.format = v.format;

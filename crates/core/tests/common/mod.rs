@@ -1,9 +1,9 @@
 //! Shared fixtures for xuncha-core's integration tests.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use automerge::ActorId;
 use xuncha_core::document::{Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, NewInspection, PhotoRecord};
-use xuncha_core::template::{parse_template, Template};
+use xuncha_core::template::{Template, parse_template};
 use xuncha_core::{Centre, CentreStatus, CentreType, Region};
 
 pub const MINI: &str = include_str!("../fixtures/mini.toml");
@@ -17,7 +17,12 @@ pub fn centre(centre_type: CentreType) -> Centre {
         code: "C-001".into(),
         name: "示范中心".into(),
         centre_type,
-        region: Region { province: "河北省".into(), city: "邯郸市".into(), county: "丛台区".into(), township: "".into() },
+        region: Region {
+            province: "河北省".into(),
+            city: "邯郸市".into(),
+            county: "丛台区".into(),
+            township: "".into(),
+        },
         lat: 36.6,
         lon: 114.5,
         geofence_m: 150.0,
@@ -51,7 +56,15 @@ pub fn answer(doc: &mut InspectionDoc, t: &Template, item: &str, a: Answer, by: 
 
 /// A fix at the centre (an offset of ~`north_m` metres northwards).
 pub fn fix_near(c: &Centre, north_m: f64, accuracy_m: f64, source: FixSource) -> GpsFix {
-    GpsFix { lat: c.lat + north_m / 111_195.0, lon: c.lon, accuracy_m, source, at: 1_700_000_000_000, mock: Some(false), by: "user1".into() }
+    GpsFix {
+        lat: c.lat + north_m / 111_195.0,
+        lon: c.lon,
+        accuracy_m,
+        source,
+        at: 1_700_000_000_000,
+        mock: Some(false),
+        by: "user1".into(),
+    }
 }
 
 pub fn photo_for(item: &str, hash: &str, gps: Option<GpsFix>) -> PhotoRecord {
