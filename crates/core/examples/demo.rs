@@ -46,7 +46,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{:<20} {:>7} {:>6} {:>8} {:>7}  title", "template", "version", "items", "sections", "vetoes");
     for t in &templates {
         let vetoes = t.items().filter(|(_, i)| i.critical).count();
-        println!("{:<20} {:>7} {:>6} {:>8} {:>7}  {}", t.id, t.version, t.items().count(), t.sections.len(), vetoes, t.title.zh);
+        println!(
+            "{:<20} {:>7} {:>6} {:>8} {:>7}  {}",
+            t.id,
+            t.version,
+            t.items().count(),
+            t.sections.len(),
+            vetoes,
+            t.title.zh
+        );
     }
     println!();
     for t in &templates {
@@ -70,7 +78,12 @@ fn demo_report(t: &Template) -> Result<xuncha_core::scoring::Report, Box<dyn std
         code: "DEMO-1".into(),
         name: "示范中心".into(),
         centre_type: t.centre_type,
-        region: Region { province: "河北省".into(), city: "邯郸市".into(), county: "丛台区".into(), township: String::new() },
+        region: Region {
+            province: "河北省".into(),
+            city: "邯郸市".into(),
+            county: "丛台区".into(),
+            township: String::new(),
+        },
         lat: 36.61,
         lon: 114.49,
         geofence_m: 150.0,
@@ -95,7 +108,9 @@ fn demo_report(t: &Template) -> Result<xuncha_core::scoring::Report, Box<dyn std
             AnswerSpec::Scale { max, .. } => Answer::Scale(*max - 1),
             AnswerSpec::Number { .. } => Answer::Number(if item.stat.is_some() { 120.0 } else { 480.0 }),
             AnswerSpec::ChoiceOne { options } => Answer::Choice(options[0].id.clone()),
-            AnswerSpec::ChoiceMany { options } => Answer::Choices(options.iter().take(4).map(|o| o.id.clone()).collect()),
+            AnswerSpec::ChoiceMany { options } => {
+                Answer::Choices(options.iter().take(4).map(|o| o.id.clone()).collect())
+            }
             AnswerSpec::Sample { .. } => Answer::Sample { asked: 20, satisfied: 18 },
             AnswerSpec::Computed { .. } | AnswerSpec::Text => continue,
         };

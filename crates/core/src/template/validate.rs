@@ -226,7 +226,8 @@ pub fn validate(t: &Template, file: &str) -> Result<(), TemplateErrors> {
             if let Some(stat) = item.stat
                 && !stats.insert(stat)
             {
-                let kind = TemplateErrorKind::DuplicateStat(format!("{stat:?}"));
+                let name = serde_json::to_value(stat).ok().and_then(|v| v.as_str().map(str::to_owned));
+                let kind = TemplateErrorKind::DuplicateStat(name.unwrap_or_default());
                 c.push(sid, Some(&item.id), kind);
             }
             if earlier.insert(item.id.as_str(), item).is_some() {
