@@ -15,6 +15,7 @@ pub mod centre;
 pub mod doc_id;
 pub mod document;
 pub mod i18n;
+pub mod ingest;
 pub mod location;
 pub mod photo;
 pub mod scoring;

@@ -1,0 +1,187 @@
+//! Checking changes that arrive from a device before they are committed:
+//! applied to a fork of the stored document, they must depend only on
+//! changes the server has, come from actors registered to the sending
+//! device, touch only paths the writer may write, and leave a document that
+//! still reads strictly. A refused batch changes nothing.
+
+use crate::document::{DocError, InspectionDoc, InspectionSnapshot, keys};
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, Prop, ROOT, ReadDoc};
+
+/// Who is writing.
+#[derive(Debug, Clone)]
+pub enum Writer<'a> {
+    /// An inspector's device: only its registered actors, never server-owned paths.
+    Device { actors: &'a [ActorId], user_id: &'a str },
+    /// The server's own actor (reviews). May write anything.
+    Server,
+}
+
+/// Bounds on one document's incoming batch.
+#[derive(Debug, Clone, Copy)]
+pub struct IngestLimits {
+    pub max_changes: usize,
+}
+
+impl Default for IngestLimits {
+    fn default() -> Self {
+        Self { max_changes: 20_000 }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    #[error("the changes cannot be decoded: {0}")]
+    Undecodable(String),
+    #[error("{} changes this depends on are missing; resend from the start", .0.len())]
+    MissingDeps(Vec<ChangeHash>),
+    #[error("change by actor {0} which is not registered to this device")]
+    ForeignActor(String),
+    #[error("`{0}` is written only by the server")]
+    ServerOwned(String),
+    #[error("`{0}` is fixed when the inspection is created")]
+    IdentityChanged(String),
+    #[error("the inspection was created by `{found}`, not by the signed-in user")]
+    WrongCreator { found: String },
+    #[error("{0} changes in one batch (at most {1})")]
+    TooManyChanges(usize, usize),
+    #[error("the document would be unreadable: {0}")]
+    Malformed(String),
+}
+
+/// What an accepted batch produced; nothing is stored until the caller commits it.
+#[derive(Debug)]
+pub struct Accepted {
+    /// The document with the new changes applied.
+    pub doc: AutoCommit,
+    pub new_changes: usize,
+    pub heads: Vec<ChangeHash>,
+    pub snapshot: InspectionSnapshot,
+}
+
+const IDENTITY: [&str; 6] =
+    [keys::SCHEMA, keys::CENTRE, keys::TEMPLATE_ID, keys::TEMPLATE_VERSION, keys::CREATED_BY, keys::CREATED_AT];
+
+/// Checks `incoming` (bytes of `save()` or `save_after()`) against `stored`
+/// (`None` for a document the server has never seen).
+pub fn check_incoming(
+    stored: Option<&mut AutoCommit>,
+    incoming: &[u8],
+    writer: &Writer<'_>,
+    limits: IngestLimits,
+) -> Result<Accepted, Refusal> {
+    let is_new = stored.is_none();
+    let mut fork = match stored {
+        Some(doc) => doc.fork(),
+        None => AutoCommit::new(),
+    };
+    let before = fork.get_heads();
+    fork.load_incremental(incoming).map_err(|e| Refusal::Undecodable(e.to_string()))?;
+    let missing = fork.get_missing_deps(&[]);
+    if !missing.is_empty() {
+        return Err(Refusal::MissingDeps(missing));
+    }
+    let new = fork.get_changes(&before);
+    if new.len() > limits.max_changes {
+        return Err(Refusal::TooManyChanges(new.len(), limits.max_changes));
+    }
+    if let Writer::Device { actors, .. } = writer {
+        if let Some(c) = new.iter().find(|c| !actors.contains(c.actor_id())) {
+            return Err(Refusal::ForeignActor(c.actor_id().to_hex_string()));
+        }
+    }
+    let new_changes = new.len();
+    let after = fork.get_heads();
+
+    if let Writer::Device { user_id, .. } = writer {
+        for patch in fork.diff(&before, &after) {
+            let root_key = match patch.path.first() {
+                Some((_, Prop::Map(key))) => key.clone(),
+                Some((_, Prop::Seq(_))) => continue,
+                None => match &patch.action {
+                    automerge::PatchAction::PutMap { key, .. } | automerge::PatchAction::DeleteMap { key } => {
+                        key.clone()
+                    }
+                    _ => continue,
+                },
+            };
+            if root_key == keys::REVIEW {
+                return Err(Refusal::ServerOwned(keys::REVIEW.into()));
+            }
+            if !is_new && IDENTITY.contains(&root_key.as_str()) {
+                return Err(Refusal::IdentityChanged(root_key));
+            }
+        }
+        if is_new {
+            let created_by = match fork.get(ROOT, keys::CREATED_BY) {
+                Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().unwrap_or_default().to_owned(),
+                _ => String::new(),
+            };
+            if created_by != *user_id {
+                return Err(Refusal::WrongCreator { found: created_by });
+            }
+        }
+        // A losing concurrent write leaves no visible patch; look for it directly.
+        if review_has_foreign_ops(&fork, &before) {
+            return Err(Refusal::ServerOwned(keys::REVIEW.into()));
+        }
+    }
+
+    let doc = InspectionDoc::from_automerge(fork).map_err(|e| Refusal::Malformed(e.to_string()))?;
+    let snapshot = doc.snapshot().map_err(|e: DocError| Refusal::Malformed(e.to_string()))?;
+    Ok(Accepted { doc: doc.into_automerge(), new_changes, heads: after, snapshot })
+}
+
+/// Whether any value under `review` (including conflicting, hidden ones) was
+/// written by a change newer than `before`.
+fn review_has_foreign_ops(doc: &AutoCommit, before: &[ChangeHash]) -> bool {
+    same_values(doc, doc.get_all(ROOT, keys::REVIEW), doc.get_all_at(ROOT, keys::REVIEW, before), before) != Some(true)
+}
+
+type Values<'a> = Result<Vec<(automerge::Value<'a>, ObjId)>, automerge::AutomergeError>;
+
+/// Some(true) when both sides hold the same ops (by id) and every object
+/// below them is unchanged since `before`; anything unreadable counts as changed.
+fn same_values<'a>(doc: &'a AutoCommit, now: Values<'a>, then: Values<'a>, before: &[ChangeHash]) -> Option<bool> {
+    let (now, then) = (now.ok()?, then.ok()?);
+    if now.len() != then.len() || now.iter().zip(&then).any(|(a, b)| a.1 != b.1) {
+        return Some(false);
+    }
+    for (value, id) in &now {
+        if matches!(value, automerge::Value::Object(_)) && !unchanged(doc, id, before)? {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+fn unchanged(doc: &AutoCommit, obj: &ObjId, before: &[ChangeHash]) -> Option<bool> {
+    match doc.object_type(obj).ok()? {
+        automerge::ObjType::Map | automerge::ObjType::Table => {
+            let now: Vec<String> = doc.keys(obj).collect();
+            let then: Vec<String> = doc.keys_at(obj, before).collect();
+            if now != then {
+                return Some(false);
+            }
+            for key in now {
+                let k = key.as_str();
+                if !same_values(doc, doc.get_all(obj, k), doc.get_all_at(obj, k, before), before)? {
+                    return Some(false);
+                }
+            }
+            Some(true)
+        }
+        automerge::ObjType::List => {
+            let len = doc.length(obj);
+            if len != doc.length_at(obj, before) {
+                return Some(false);
+            }
+            for i in 0..len {
+                if !same_values(doc, doc.get_all(obj, i), doc.get_all_at(obj, i, before), before)? {
+                    return Some(false);
+                }
+            }
+            Some(true)
+        }
+        automerge::ObjType::Text => Some(doc.text(obj).ok()? == doc.text_at(obj, before).ok()?),
+    }
+}

@@ -1,0 +1,177 @@
+//! The server's check of incoming changes: refused batches store nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod common;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ROOT, ReadDoc};
+use common::*;
+use std::collections::BTreeMap;
+use xuncha_core::document::{Answer, InspectionDoc, ReviewEntry, ReviewStatus};
+use xuncha_core::ingest::{IngestLimits, Refusal, Writer, check_incoming};
+
+fn device(n: u8) -> Vec<automerge::ActorId> {
+    vec![actor(n)]
+}
+
+/// The server's copy after accepting a device's first upload.
+fn server_copy(doc: &mut InspectionDoc) -> AutoCommit {
+    let actors = device(1);
+    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    check_incoming(None, &doc.save(), &w, IngestLimits::default()).unwrap().doc
+}
+
+fn review() -> ReviewEntry {
+    ReviewEntry {
+        status: ReviewStatus::Returned,
+        by: "sup".into(),
+        at: 5,
+        comment: "请补充".into(),
+        item_comments: BTreeMap::new(),
+    }
+}
+
+#[test]
+fn a_new_document_from_its_creator_is_accepted_and_replays_are_no_ops() {
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    answer(&mut d, &t, "q.credit", Answer::YesNo(true), "user1");
+    let actors = device(1);
+    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let bytes = d.save();
+    let mut accepted = check_incoming(None, &bytes, &w, IngestLimits::default()).unwrap();
+    assert_eq!(accepted.new_changes, 2);
+    assert_eq!(accepted.snapshot.answers["q.credit"].answer, Answer::YesNo(true));
+    let again = check_incoming(Some(&mut accepted.doc), &bytes, &w, IngestLimits::default()).unwrap();
+    assert_eq!(again.new_changes, 0);
+    assert_eq!(again.heads, accepted.heads);
+
+    let other = Writer::Device { actors: &actors, user_id: "someone-else" };
+    assert!(matches!(check_incoming(None, &bytes, &other, IngestLimits::default()), Err(Refusal::WrongCreator { .. })));
+}
+
+#[test]
+fn incremental_changes_apply_and_missing_dependencies_are_reported() {
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    let mut server = server_copy(&mut d);
+    let acked = d.automerge_mut().get_heads();
+    answer(&mut d, &t, "q.goods", Answer::Number(650.0), "user1");
+    let increment = d.automerge_mut().save_after(&acked);
+    let actors = device(1);
+    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let ok = check_incoming(Some(&mut server), &increment, &w, IngestLimits::default()).unwrap();
+    assert_eq!(ok.new_changes, 1);
+    // The same increment against a server that lacks the base.
+    match check_incoming(Some(&mut AutoCommit::new()), &increment, &w, IngestLimits::default()) {
+        Err(Refusal::MissingDeps(m)) => assert!(!m.is_empty()),
+        other => panic!("expected missing deps, got {other:?}"),
+    }
+}
+
+#[test]
+fn changes_by_actors_not_registered_to_the_device_are_refused() {
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    let mut server = server_copy(&mut d);
+    let mut stranger = fork_as(&mut d, 7);
+    answer(&mut stranger, &t, "q.credit", Answer::YesNo(false), "user1");
+    let actors = device(1);
+    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let before = server.get_heads();
+    let err = check_incoming(Some(&mut server), &stranger.save(), &w, IngestLimits::default()).unwrap_err();
+    assert!(matches!(err, Refusal::ForeignActor(_)), "{err}");
+    assert_eq!(server.get_heads(), before, "the stored document is untouched");
+}
+
+#[test]
+fn inspectors_cannot_write_the_review_even_concurrently() {
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    let mut server = server_copy(&mut d);
+    let actors = device(1);
+    let w = Writer::Device { actors: &actors, user_id: "user1" };
+
+    // Directly.
+    let mut forged = fork_as(&mut d, 1);
+    forged.write_review(&review()).unwrap();
+    let err = check_incoming(Some(&mut server), &forged.save(), &w, IngestLimits::default()).unwrap_err();
+    assert!(matches!(err, Refusal::ServerOwned(_)), "{err}");
+
+    // The server reviews; the device, not having synced, writes a conflicting review.
+    let mut server_doc = InspectionDoc::from_automerge(server.fork()).unwrap();
+    server_doc.automerge_mut().set_actor(actor(200));
+    server_doc.write_review(&review()).unwrap();
+    let mut server = server_doc.into_automerge();
+    let mut sneaky = fork_as(&mut d, 1);
+    let mut approved = review();
+    approved.status = ReviewStatus::Approved;
+    approved.at = 1;
+    sneaky.write_review(&approved).unwrap();
+    let err = check_incoming(Some(&mut server), &sneaky.save(), &w, IngestLimits::default()).unwrap_err();
+    assert!(matches!(err, Refusal::ServerOwned(_)), "{err}");
+
+    // The server itself may write it.
+    let mut by_server = InspectionDoc::from_automerge(server.fork()).unwrap();
+    by_server.automerge_mut().set_actor(actor(200));
+    by_server.write_review(&approved).unwrap();
+    let ok = check_incoming(Some(&mut server), &by_server.save(), &Writer::Server, IngestLimits::default()).unwrap();
+    assert_eq!(ok.snapshot.review.unwrap().history.len(), 2);
+}
+
+#[test]
+fn identity_fields_and_malformed_records_are_refused() {
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    let mut server = server_copy(&mut d);
+    let actors = device(1);
+    let w = Writer::Device { actors: &actors, user_id: "user1" };
+
+    let mut moved = fork_as(&mut d, 1);
+    moved.automerge_mut().put(ROOT, "centre", "C-999").unwrap();
+    let err = check_incoming(Some(&mut server), &moved.save(), &w, IngestLimits::default()).unwrap_err();
+    assert!(matches!(err, Refusal::IdentityChanged(ref k) if k == "centre"), "{err}");
+
+    let mut broken = fork_as(&mut d, 1);
+    let answers = broken.automerge().get(ROOT, "answers").unwrap().unwrap().1;
+    broken.automerge_mut().put(&answers, "q.credit", 42).unwrap();
+    let err = check_incoming(Some(&mut server), &broken.save(), &w, IngestLimits::default()).unwrap_err();
+    assert!(matches!(err, Refusal::Malformed(_)), "{err}");
+
+    let err = check_incoming(None, b"\x85\x6f\x4a\x83garbage", &w, IngestLimits::default()).unwrap_err();
+    assert!(matches!(err, Refusal::Undecodable(_) | Refusal::Malformed(_)), "{err}");
+}
+
+#[test]
+fn batches_over_the_change_limit_are_refused() {
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    for v in 0..5 {
+        answer(&mut d, &t, "q.goods", Answer::Number(f64::from(v)), "user1");
+    }
+    let actors = device(1);
+    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let err = check_incoming(None, &d.save(), &w, IngestLimits { max_changes: 3 }).unwrap_err();
+    assert!(matches!(err, Refusal::TooManyChanges(6, 3)), "{err}");
+}
+
+#[test]
+fn edits_after_a_review_has_synced_are_accepted() {
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    let server = server_copy(&mut d);
+    let mut server_doc = InspectionDoc::from_automerge(server).unwrap();
+    server_doc.automerge_mut().set_actor(actor(200));
+    server_doc.write_review(&review()).unwrap();
+    let mut server = server_doc.into_automerge();
+    // The review reaches the device, which reworks an item.
+    d.automerge_mut().merge(&mut server.fork()).unwrap();
+    let acked = d.automerge_mut().get_heads();
+    answer(&mut d, &t, "q.goods", Answer::Number(700.0), "user1");
+    d.set_notes(Some("q.goods"), "已补充货架照片", 9).unwrap();
+    let actors = device(1);
+    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let ok =
+        check_incoming(Some(&mut server), &d.automerge_mut().save_after(&acked), &w, IngestLimits::default()).unwrap();
+    assert_eq!(ok.new_changes, 2);
+    assert_eq!(ok.snapshot.review.unwrap().current.status, ReviewStatus::Returned);
+}
