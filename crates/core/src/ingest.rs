@@ -84,10 +84,10 @@ pub fn check_incoming(
     if new.len() > limits.max_changes {
         return Err(Refusal::TooManyChanges(new.len(), limits.max_changes));
     }
-    if let Writer::Device { actors, .. } = writer {
-        if let Some(c) = new.iter().find(|c| !actors.contains(c.actor_id())) {
-            return Err(Refusal::ForeignActor(c.actor_id().to_hex_string()));
-        }
+    if let Writer::Device { actors, .. } = writer
+        && let Some(c) = new.iter().find(|c| !actors.contains(c.actor_id()))
+    {
+        return Err(Refusal::ForeignActor(c.actor_id().to_hex_string()));
     }
     let new_changes = new.len();
     let after = fork.get_heads();
