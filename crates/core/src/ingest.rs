@@ -20,11 +20,13 @@ pub enum Writer<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct IngestLimits {
     pub max_changes: usize,
+    /// Operations over all new changes of one batch.
+    pub max_ops: usize,
 }
 
 impl Default for IngestLimits {
     fn default() -> Self {
-        Self { max_changes: 20_000 }
+        Self { max_changes: 20_000, max_ops: 200_000 }
     }
 }
 
@@ -44,6 +46,8 @@ pub enum Refusal {
     WrongCreator { found: String },
     #[error("{0} changes in one batch (at most {1})")]
     TooManyChanges(usize, usize),
+    #[error("{0} operations in one batch (at most {1})")]
+    TooManyOps(usize, usize),
     #[error("the document would be unreadable: {0}")]
     Malformed(String),
 }
@@ -83,6 +87,10 @@ pub fn check_incoming(
     let new = fork.get_changes(&before);
     if new.len() > limits.max_changes {
         return Err(Refusal::TooManyChanges(new.len(), limits.max_changes));
+    }
+    let ops: usize = new.iter().map(|c| c.len()).sum();
+    if ops > limits.max_ops {
+        return Err(Refusal::TooManyOps(ops, limits.max_ops));
     }
     if let Writer::Device { actors, .. } = writer
         && let Some(c) = new.iter().find(|c| !actors.contains(c.actor_id()))

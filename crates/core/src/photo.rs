@@ -17,6 +17,8 @@ pub struct PhotoLimits {
     pub max_input_bytes: usize,
     /// Largest width or height the decoder will accept.
     pub max_dimension: u32,
+    /// Largest number of pixels (decoders need several bytes per pixel beyond the output).
+    pub max_pixels: u64,
     /// Decoder memory budget, bytes.
     pub max_decode_alloc: u64,
     /// Long side of the stored photo.
@@ -31,6 +33,7 @@ impl Default for PhotoLimits {
         Self {
             max_input_bytes: 25 * 1024 * 1024,
             max_dimension: 12_000,
+            max_pixels: 48_000_000,
             max_decode_alloc: 512 * 1024 * 1024,
             long_side: 1600,
             jpeg_quality: 80,
@@ -50,6 +53,10 @@ pub enum PhotoError {
     NotAnImage,
     #[error("the image is {width}×{height}, over the {max} pixel limit")]
     TooManyPixels { width: u32, height: u32, max: u32 },
+    #[error("the image is {width}×{height}; decoding it would need more than the {max_bytes} byte memory budget")]
+    OverMemoryBudget { width: u32, height: u32, max_bytes: u64 },
+    #[error("the image exceeds the decoding limits: {0}")]
+    OverLimits(String),
     #[error("the image is damaged or truncated: {0}")]
     Damaged(String),
     #[error("could not encode the photo: {0}")]
@@ -96,19 +103,22 @@ pub fn decode(bytes: &[u8], limits: &PhotoLimits) -> Result<DynamicImage, PhotoE
     decode_limits.max_image_height = Some(limits.max_dimension);
     decode_limits.max_alloc = Some(limits.max_decode_alloc);
     reader.limits(decode_limits);
-    let mut decoder = reader.into_decoder().map_err(|e| classify(e, limits))?;
+    let mut decoder = reader.into_decoder().map_err(classify)?;
     let (width, height) = decoder.dimensions();
     if width == 0 || height == 0 {
         return Err(PhotoError::Damaged("zero-sized image".into()));
     }
-    if width > limits.max_dimension || height > limits.max_dimension {
+    if width > limits.max_dimension
+        || height > limits.max_dimension
+        || u64::from(width) * u64::from(height) > limits.max_pixels
+    {
         return Err(PhotoError::TooManyPixels { width, height, max: limits.max_dimension });
     }
     if decoder.total_bytes() > limits.max_decode_alloc {
-        return Err(PhotoError::TooManyPixels { width, height, max: limits.max_dimension });
+        return Err(PhotoError::OverMemoryBudget { width, height, max_bytes: limits.max_decode_alloc });
     }
     let orientation = decoder.orientation().ok();
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| classify(e, limits))?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(classify)?;
     if let Some(o) = orientation {
         image.apply_orientation(o);
     }
@@ -148,9 +158,9 @@ pub fn jpeg_is_complete(bytes: &[u8]) -> bool {
     }
 }
 
-fn classify(e: image::ImageError, limits: &PhotoLimits) -> PhotoError {
+fn classify(e: image::ImageError) -> PhotoError {
     match e {
-        image::ImageError::Limits(_) => PhotoError::TooManyPixels { width: 0, height: 0, max: limits.max_dimension },
+        image::ImageError::Limits(e) => PhotoError::OverLimits(e.to_string()),
         image::ImageError::Unsupported(_) => PhotoError::NotAnImage,
         other => PhotoError::Damaged(other.to_string()),
     }
@@ -175,7 +185,10 @@ fn encode_jpeg(image: &DynamicImage, long_side: u32, quality: u8) -> Result<Enco
 pub fn process(bytes: &[u8], limits: &PhotoLimits) -> Result<ProcessedPhoto, PhotoError> {
     let image = decode(bytes, limits)?;
     let photo = encode_jpeg(&image, limits.long_side, limits.jpeg_quality)?;
-    let thumbnail = encode_jpeg(&image, limits.thumb_long_side, limits.thumb_quality)?;
+    drop(image);
+    // From the stored photo, so the full-size image is freed first.
+    let stored = decode(&photo.bytes, limits)?;
+    let thumbnail = encode_jpeg(&stored, limits.thumb_long_side, limits.thumb_quality)?;
     Ok(ProcessedPhoto { photo, thumbnail })
 }
 

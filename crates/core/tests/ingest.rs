@@ -150,7 +150,8 @@ fn batches_over_the_change_limit_are_refused() {
     }
     let actors = device(1);
     let w = Writer::Device { actors: &actors, user_id: "user1" };
-    let err = check_incoming(None, &d.save(), &w, IngestLimits { max_changes: 3 }).unwrap_err();
+    let err =
+        check_incoming(None, &d.save(), &w, IngestLimits { max_changes: 3, ..IngestLimits::default() }).unwrap_err();
     assert!(matches!(err, Refusal::TooManyChanges(6, 3)), "{err}");
 }
 

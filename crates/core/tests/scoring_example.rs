@@ -196,3 +196,37 @@ fn wrong_template_is_refused() {
     let c = centre(CentreType::Community);
     assert!(score(&other, &d.snapshot().unwrap(), &c, &EvidenceFacts::default()).is_err());
 }
+
+#[test]
+fn invalid_or_out_of_play_facts_are_followed() {
+    let c = centre(CentreType::Community);
+    // N/A on a gate that does not allow it is invalid and keeps its dependents in.
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    let rec = xuncha_core::document::AnswerRecord { answer: Answer::NotApplicable, by: "u".into(), at: 0 };
+    d.set_answer(&t, "svc.sells_food", &rec).unwrap();
+    let r = score(&t, &d.snapshot().unwrap(), &c, &EvidenceFacts::default()).unwrap();
+    assert_eq!(r.item("svc.sells_food").unwrap().status, ItemStatus::Invalid);
+    assert_eq!(r.item("svc.food_licence").unwrap().status, ItemStatus::Unanswered);
+    assert!(!r.complete);
+
+    // An out-of-range operand does not feed the computed check.
+    answer(&mut d, &t, "fac.area", Answer::Number(250_000.0), "user1");
+    let r = score(&t, &d.snapshot().unwrap(), &c, &EvidenceFacts::default()).unwrap();
+    assert_eq!(r.item("fac.area").unwrap().status, ItemStatus::Invalid);
+    assert_eq!(r.item("fac.per100").unwrap().status, ItemStatus::Unanswered);
+    assert_eq!(r.item("fac.per100").unwrap().points, 0.0);
+
+    // An operand answered N/A (where allowed) takes the computed check out of play.
+    let src = common::MINI.replacen(
+        "answer = { type = \"number\", unit = \"m²\", min = 0, max = 100000 }",
+        "answer = { type = \"number\", unit = \"m²\", min = 0, max = 100000 }\nna_allowed = true",
+        1,
+    );
+    let t = xuncha_core::template::parse_template("na.toml", &src).unwrap();
+    let mut d = new_doc(&t, 1);
+    answer(&mut d, &t, "fac.area", Answer::NotApplicable, "user1");
+    let r = score(&t, &d.snapshot().unwrap(), &c, &EvidenceFacts::default()).unwrap();
+    assert_eq!(r.item("fac.per100").unwrap().status, ItemStatus::Skipped);
+    assert!(!r.unanswered.contains(&"fac.per100".to_string()));
+}

@@ -302,3 +302,30 @@ fn broken_variants_are_refused_with_reasons() {
     let e = parse_variant(file, &bad_item).unwrap_err();
     assert_eq!(e.0[0].item.as_deref(), Some("q.price_display"), "{e}");
 }
+
+#[test]
+fn conflicting_item_flags_and_ratio_thresholds() {
+    let e = broken(
+        "critical = true\nveto = { answer = \"no\" }",
+        "critical = true\nna_allowed = true\nveto = { answer = \"no\" }",
+    );
+    expect(&e, Some("q.credit"), |k| matches!(k, K::Conflicting(m) if m.contains("veto")));
+    let e = broken("{ gte = 0.9, fraction = 1.0 }", "{ gte = 90, fraction = 1.0 }");
+    expect(&e, Some("q.satisfaction"), |k| matches!(k, K::BadThreshold));
+    let e = broken("min = 1, max = 5", "min = -9223372036854775808, max = 9223372036854775807");
+    expect(&e, Some("fac.condition"), |k| matches!(k, K::BadScale { .. }));
+    let e = broken("points = 8", "points = 1e308");
+    expect(&e, Some("q.satisfaction"), |k| matches!(k, K::BadNumber { .. }));
+}
+
+#[test]
+fn a_variant_add_without_its_item_is_refused() {
+    let src = VARIANT.replacen(
+        "[[add]]\nsection = \"quality\"",
+        "[[add]]\nsection = \"services\"\n[[add]]\nsection = \"quality\"",
+        1,
+    );
+    assert_ne!(src, VARIANT);
+    let e = parse_variant("variants/hebei.toml", &src).unwrap_err();
+    assert!(e.to_string().contains("no [add.item]"), "{e}");
+}

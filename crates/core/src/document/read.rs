@@ -10,6 +10,24 @@ use std::collections::BTreeMap;
 
 type R<T> = Result<T, DocError>;
 
+/// Bounds on what one inspection may hold; a document over them is refused
+/// as malformed rather than read into memory.
+pub const MAX_ANSWERS: usize = 2_000;
+pub const MAX_CHOICES: usize = 100;
+pub const MAX_TEXT_CHARS: usize = 20_000;
+pub const MAX_PHOTOS: usize = 2_000;
+pub const MAX_FIXES: usize = 10_000;
+pub const MAX_REVIEWS: usize = 1_000;
+
+fn bounded(path: &str, len: usize, max: usize) -> R<()> {
+    if len > max { Err(bad(path, &format!("{len} entries, at most {max}"))) } else { Ok(()) }
+}
+
+fn bounded_text(d: &AutoCommit, obj: &ObjId, path: &str) -> R<String> {
+    bounded(path, d.length(obj), MAX_TEXT_CHARS)?;
+    Ok(d.text(obj)?)
+}
+
 fn bad(path: &str, what: &str) -> DocError {
     DocError::Malformed(format!("{path}: {what}"))
 }
@@ -24,7 +42,8 @@ fn scalar(d: &AutoCommit, obj: &ObjId, key: &str) -> R<Option<ScalarValue>> {
 
 fn string(d: &AutoCommit, obj: &ObjId, key: &str) -> R<String> {
     match scalar(d, obj, key)? {
-        Some(ScalarValue::Str(s)) => Ok(s.to_string()),
+        Some(ScalarValue::Str(s)) if s.chars().count() <= MAX_TEXT_CHARS => Ok(s.to_string()),
+        Some(ScalarValue::Str(_)) => Err(bad(key, "text too long")),
         _ => Err(bad(key, "expected text")),
     }
 }
@@ -92,6 +111,7 @@ pub(super) fn answer_record(d: &AutoCommit, obj: &ObjId) -> R<AnswerRecord> {
         "choice" => Answer::Choice(string(d, obj, "v")?),
         "choices" => {
             let list = object(d, obj, "v", ObjType::List)?.ok_or_else(|| bad("v", "expected a list"))?;
+            bounded("v", d.length(&list), MAX_CHOICES)?;
             let mut out = Vec::new();
             for (v, _) in d.values(&list) {
                 match v {
@@ -168,18 +188,20 @@ impl InspectionDoc {
 
         let mut inspectors = BTreeMap::new();
         let obj = required(d, keys::INSPECTORS, ObjType::Map)?;
+        bounded("inspectors", d.length(&obj), 100)?;
         for key in d.keys(&obj) {
             inspectors.insert(key.clone(), string(d, &obj, &key)?);
         }
 
         let (answers, conflicts) = self.read_answers()?;
 
-        let notes = d.text(required(d, keys::NOTES, ObjType::Text)?)?;
+        let notes = bounded_text(d, &required(d, keys::NOTES, ObjType::Text)?, "notes")?;
         let mut item_notes = BTreeMap::new();
         let obj = required(d, keys::ITEM_NOTES, ObjType::Map)?;
+        bounded("item_notes", d.length(&obj), MAX_ANSWERS)?;
         for key in d.keys(&obj) {
             if let Some(t) = object(d, &obj, &key, ObjType::Text)? {
-                let text = d.text(&t)?;
+                let text = bounded_text(d, &t, "item_notes")?;
                 if !text.is_empty() {
                     item_notes.insert(key, text);
                 }
@@ -188,6 +210,7 @@ impl InspectionDoc {
 
         let mut photos = BTreeMap::new();
         let obj = required(d, keys::PHOTOS, ObjType::Map)?;
+        bounded("photos", d.length(&obj), MAX_PHOTOS)?;
         for key in d.keys(&obj) {
             let p = object(d, &obj, &key, ObjType::Map)?.ok_or_else(|| bad("photos", "expected a record"))?;
             let gps = object(d, &p, "gps", ObjType::Map)?.map(|g| fix(d, &g)).transpose()?;
@@ -210,6 +233,7 @@ impl InspectionDoc {
 
         let mut gps_fixes = Vec::new();
         let list = required(d, keys::GPS, ObjType::List)?;
+        bounded("gps", d.length(&list), MAX_FIXES)?;
         for i in 0..d.length(&list) {
             match d.get(&list, i)? {
                 Some((Value::Object(ObjType::Map), id)) => gps_fixes.push(fix(d, &id)?),
@@ -219,6 +243,7 @@ impl InspectionDoc {
 
         let mut sign_offs = BTreeMap::new();
         let obj = required(d, keys::SIGN_OFFS, ObjType::Map)?;
+        bounded("sign_offs", d.length(&obj), 100)?;
         for key in d.keys(&obj) {
             sign_offs.insert(key.clone(), int(d, &obj, &key)?);
         }
@@ -228,6 +253,7 @@ impl InspectionDoc {
             Some(r) => {
                 let mut history = Vec::new();
                 if let Some(h) = object(d, &r, "history", ObjType::List)? {
+                    bounded("review.history", d.length(&h), MAX_REVIEWS)?;
                     for i in 0..d.length(&h) {
                         match d.get(&h, i)? {
                             Some((Value::Object(ObjType::Map), id)) => history.push(review_entry(d, &id)?),
@@ -260,6 +286,7 @@ impl InspectionDoc {
     fn read_answers(&self) -> R<(BTreeMap<String, AnswerRecord>, Vec<Conflict>)> {
         let d = &self.doc;
         let obj = required(d, keys::ANSWERS, ObjType::Map)?;
+        bounded("answers", d.length(&obj), MAX_ANSWERS)?;
         let mut answers = BTreeMap::new();
         let mut conflicts = Vec::new();
         for key in d.keys(&obj) {

@@ -54,15 +54,23 @@ pub fn score(
     }
     let mut r = Report::empty(template, snap, verify_on_site(centre, &snap.gps_fixes, &template.location));
 
+    // Items that are out of play (skipped or N/A): gates and operands that are
+    // out of play take their dependents with them. References only point
+    // backwards, so one pass in template order is enough.
+    let mut out_of_play: BTreeSet<String> = BTreeSet::new();
     for section in &template.sections {
         let mut earned = 0.0;
         let mut possible = 0.0;
         for item in &section.items {
-            let s = score_item(template, item, snap, centre, &mut r);
+            let mut s = score_item(template, item, snap, centre, &out_of_play, &mut r);
             if s.status.counts() {
                 earned += s.points;
                 possible += s.max_points;
+            } else {
+                out_of_play.insert(item.id.clone());
             }
+            // Sums use exact points; the report shows them rounded.
+            s.points = round2(s.points);
             r.items.push(ItemScore { section: section.id.clone(), ..s });
         }
         r.sections.push(SectionScore {
@@ -86,7 +94,7 @@ pub fn score(
 
     photo_flags(template, snap, centre, facts, &mut r);
     r.conflicts = snap.conflicts.iter().map(|c| c.item.clone()).collect();
-    r.complete = r.unanswered.is_empty();
+    r.complete = r.unanswered.is_empty() && !r.items.iter().any(|i| i.status == ItemStatus::Invalid);
     Ok(r)
 }
 
@@ -99,11 +107,12 @@ fn score_item(
     item: &Item,
     snap: &InspectionSnapshot,
     centre: &Centre,
+    out_of_play: &BTreeSet<String>,
     r: &mut Report,
 ) -> ItemScore {
     let mut s = ItemScore::new(item);
     if let Some(cond) = &item.applies_if
-        && condition_false(template, cond, snap)
+        && (out_of_play.contains(&cond.item) || condition_false(template, cond, snap))
     {
         s.status = ItemStatus::Skipped;
         return s;
@@ -116,7 +125,12 @@ fn score_item(
             return s;
         }
         (AnswerSpec::Computed { numerator, denominator, scale, .. }, _) => {
-            match computed_value(numerator, denominator.as_ref(), *scale, snap, centre) {
+            let operands = std::iter::once(numerator).chain(denominator);
+            if operands.into_iter().any(|o| matches!(o, Operand::Item(id) if out_of_play.contains(id))) {
+                s.status = ItemStatus::Skipped;
+                return s;
+            }
+            match computed_value(template, numerator, denominator.as_ref(), *scale, snap, centre) {
                 Computed::Missing(what) => {
                     s.status = ItemStatus::Unanswered;
                     s.problem = Some(format!("needs {what}"));
@@ -153,13 +167,15 @@ fn score_item(
             let (points, value) = answer::earned(item, answer);
             s.points = points;
             s.value = value;
-            if let (AnswerSpec::Sample { min_asked, .. }, Answer::Sample { asked, .. }) = (&item.answer, answer)
-                && asked < min_asked
-            {
+            let too_small = matches!((&item.answer, answer),
+                (AnswerSpec::Sample { min_asked, .. }, Answer::Sample { asked, .. }) if asked < min_asked);
+            if too_small {
+                // A sample too small to earn points is also too small to veto.
                 s.points = 0.0;
                 r.evidence_problems.push(EvidenceProblem::new(&item.id, EvidenceProblemKind::SampleTooSmall, None));
+            } else {
+                veto_answer(item, answer, value, r);
             }
-            veto_answer(item, answer, value, r);
             if let (Some(stat), Answer::Number(v)) = (item.stat, answer) {
                 r.figures.insert(stat, *v);
             }
@@ -172,7 +188,6 @@ fn score_item(
         r.evidence_problems.push(EvidenceProblem::new(&item.id, EvidenceProblemKind::PhotoMissing, None));
     }
     s.status = ItemStatus::from_points(s.points, s.max_points);
-    s.points = round2(s.points);
     s
 }
 
@@ -181,13 +196,12 @@ fn score_item(
 fn condition_false(template: &Template, cond: &Condition, snap: &InspectionSnapshot) -> bool {
     let Some(record) = snap.answers.get(&cond.item) else { return false };
     let answer = &record.answer;
+    // An invalid answer (including N/A where N/A is not allowed) keeps the item in.
+    if template.item(&cond.item).is_none_or(|fact| check_answer(fact, answer).is_err()) {
+        return false;
+    }
     if *answer == Answer::NotApplicable {
         return true;
-    }
-    if let Some(fact) = template.item(&cond.item)
-        && check_answer(fact, answer).is_err()
-    {
-        return false;
     }
     match answer {
         Answer::YesNo(b) => cond.equals.is_some_and(|e| e != *b),
@@ -204,11 +218,12 @@ enum Computed {
     DivideByZero(String),
 }
 
-fn operand_value(op: &Operand, snap: &InspectionSnapshot, centre: &Centre) -> Result<f64, String> {
+fn operand_value(template: &Template, op: &Operand, snap: &InspectionSnapshot, centre: &Centre) -> Result<f64, String> {
     match op {
-        Operand::Item(id) => match snap.answers.get(id).map(|a| &a.answer) {
-            Some(Answer::Number(v)) if v.is_finite() => Ok(*v),
-            _ => Err(format!("the answer to `{id}`")),
+        Operand::Item(id) => match (template.item(id), snap.answers.get(id).map(|a| &a.answer)) {
+            // Only a valid answer (within the fact's bounds) feeds a computed check.
+            (Some(fact), Some(a @ Answer::Number(v))) if check_answer(fact, a).is_ok() => Ok(*v),
+            _ => Err(format!("a valid answer to `{id}`")),
         },
         Operand::Centre(field) => field
             .read(centre)
@@ -218,17 +233,18 @@ fn operand_value(op: &Operand, snap: &InspectionSnapshot, centre: &Centre) -> Re
 }
 
 fn computed_value(
+    template: &Template,
     num: &Operand,
     den: Option<&Operand>,
     scale: f64,
     snap: &InspectionSnapshot,
     centre: &Centre,
 ) -> Computed {
-    let n = match operand_value(num, snap, centre) {
+    let n = match operand_value(template, num, snap, centre) {
         Ok(v) => v,
         Err(what) => return Computed::Missing(what),
     };
-    let d = match den.map(|d| operand_value(d, snap, centre)) {
+    let d = match den.map(|d| operand_value(template, d, snap, centre)) {
         None => 1.0,
         Some(Ok(v)) => v,
         Some(Err(what)) => return Computed::Missing(what),

@@ -96,14 +96,21 @@ fn parse_variant_table(file: &str, mut table: toml::Table) -> Result<TemplateVar
     let mut c = Collector::new(file);
     let mut raw_added: Vec<toml::Value> = Vec::new();
     if let Some(toml::Value::Array(adds)) = table.get_mut("add") {
-        for add in adds.iter_mut() {
+        for (n, add) in adds.iter_mut().enumerate() {
             if let toml::Value::Table(at) = add {
                 // A placeholder keeps the rest of the entry deserialisable.
-                if let Some(item) = at.insert("item".into(), toml::Value::Table(placeholder())) {
-                    raw_added.push(item);
+                match at.insert("item".into(), toml::Value::Table(placeholder())) {
+                    Some(item) => raw_added.push(item),
+                    None => {
+                        let msg = format!("[[add]] entry {} has no [add.item]", n + 1);
+                        c.push(None, None, TemplateErrorKind::Parse(msg));
+                    }
                 }
             }
         }
+    }
+    if !c.errors.is_empty() {
+        return Err(TemplateErrors(c.errors));
     }
     let mut variant: TemplateVariant = match toml::Value::Table(table).try_into() {
         Ok(v) => v,

@@ -11,6 +11,9 @@ pub const MAX_OPTIONS: usize = 100;
 pub const MAX_TEXT_CHARS: usize = 500;
 pub const MAX_ID_CHARS: usize = 64;
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+/// Points, weights and bounds stay in a range where sums are exact enough.
+pub const MAX_POINTS: f64 = 1_000_000.0;
+pub const MAX_SCALE_STEPS: i64 = 1000;
 const WEIGHT_EPSILON: f64 = 1e-6;
 
 /// One problem in one template file.
@@ -64,7 +67,7 @@ pub enum TemplateErrorKind {
     BadVersion,
     #[error("section weights add up to {0}, not 100")]
     WeightsNotHundred(f64),
-    #[error("`{field}` must be a finite number ≥ 0 (got {value})")]
+    #[error("`{field}` must be a number from 0 to 1000000 (got {value})")]
     BadNumber { field: String, value: f64 },
     #[error("the section has weight {0} but no item carries points")]
     WeightWithoutPoints(f64),
@@ -94,7 +97,9 @@ pub enum TemplateErrorKind {
     VetoWithoutRule,
     #[error("the item has a veto rule but is not marked critical")]
     RuleWithoutCritical,
-    #[error("the veto rule must set exactly one of answer, below, above, options, fewer_than")]
+    #[error(
+        "the veto rule must set exactly one of answer, below, above, options, fewer_than, with a finite bound, a non-empty option list, or a count from 1 to the number of options"
+    )]
     AmbiguousVeto,
     #[error("veto rule `{rule}` does not apply to a {answer_type} item")]
     VetoMismatch { rule: &'static str, answer_type: &'static str },
@@ -116,11 +121,13 @@ pub enum TemplateErrorKind {
     DuplicateStat(String),
     #[error("grade bands need 0 < pass < good < excellent ≤ 100")]
     BadGrades,
+    #[error("{0}")]
+    Conflicting(&'static str),
     #[error("required_accuracy_m must be > 0")]
     BadAccuracy,
     #[error("variant base `{0}` is not a known template")]
     UnknownBase(String),
-    #[error("variant is for a {variant} base but `{base}` is at version {actual}")]
+    #[error("variant is for version {variant} of `{base}`, but that template is at version {actual}")]
     BaseVersionMismatch { base: String, variant: u32, actual: u32 },
     #[error("{what} `{target}` is not in the base template")]
     VariantUnknownTarget { what: &'static str, target: String },
@@ -157,7 +164,7 @@ pub(crate) fn valid_id(id: &str) -> bool {
 }
 
 fn non_negative(v: f64) -> bool {
-    v.is_finite() && v >= 0.0
+    v.is_finite() && (0.0..=MAX_POINTS).contains(&v)
 }
 
 /// Checks a resolved template. `file` names it in the errors.
@@ -276,21 +283,41 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
     } else if !item.thresholds.is_empty() {
         err(TemplateErrorKind::ThresholdOnNonNumeric(answer_type));
     }
+    let ratio = matches!(item.answer, AnswerSpec::Sample { .. });
     for th in &item.thresholds {
         let bounded = th.gte.is_some() || th.lte.is_some();
         let finite = th.gte.is_none_or(f64::is_finite) && th.lte.is_none_or(f64::is_finite);
-        if !bounded || !finite || !(0.0..=1.0).contains(&th.fraction) {
+        let ordered = !matches!((th.gte, th.lte), (Some(g), Some(l)) if g > l);
+        // A sample's value is a ratio: `gte = 90` for 90% could never match.
+        let in_range = !ratio || [th.gte, th.lte].into_iter().flatten().all(|v| (0.0..=1.0).contains(&v));
+        if !bounded || !finite || !ordered || !in_range || !(0.0..=1.0).contains(&th.fraction) {
             err(TemplateErrorKind::BadThreshold);
         }
+    }
+    if item.critical && item.na_allowed {
+        err(TemplateErrorKind::Conflicting("a critical item cannot allow N/A, or N/A would dodge its veto"));
+    }
+    if item.na_allowed && item.evidence.photo == super::PhotoRule::Required {
+        err(TemplateErrorKind::Conflicting(
+            "an item that requires a photo cannot allow N/A, or N/A would score better than an unproved answer",
+        ));
+    }
+    if item.na_allowed && matches!(item.answer, AnswerSpec::Computed { .. } | AnswerSpec::Text) {
+        err(TemplateErrorKind::Conflicting("computed and text items are not answered, so N/A cannot apply"));
     }
 
     match &item.answer {
         AnswerSpec::Text if item.points > 0.0 => err(TemplateErrorKind::TextWithPoints),
         AnswerSpec::Scale { min, max, labels } => {
-            let steps = max.checked_sub(*min).and_then(|d| usize::try_from(d).ok());
-            let labels_ok = labels.is_empty() || steps.is_some_and(|d| labels.len() == d + 1);
-            if min >= max || !labels_ok {
+            let steps = max.checked_sub(*min).filter(|d| (1..=MAX_SCALE_STEPS).contains(d));
+            let labels_ok = labels.is_empty() || steps.is_some_and(|d| labels.len() as i64 == d + 1);
+            if steps.is_none() || !labels_ok {
                 err(TemplateErrorKind::BadScale { min: *min, max: *max });
+            }
+            for (n, label) in labels.iter().enumerate() {
+                if let Some(language) = label.missing_language() {
+                    err(TemplateErrorKind::MissingTranslation { field: format!("labels[{n}]"), language });
+                }
             }
         }
         AnswerSpec::Number { min, max, .. } => {
@@ -344,6 +371,12 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
                     };
                     if !fits {
                         err(TemplateErrorKind::VetoMismatch { rule, answer_type });
+                    }
+                    let finite = v.below.is_none_or(f64::is_finite) && v.above.is_none_or(f64::is_finite);
+                    let options = item.answer.options().len();
+                    let count_ok = v.fewer_than.is_none_or(|n| n >= 1 && n as usize <= options);
+                    if !finite || !count_ok || v.options.as_ref().is_some_and(Vec::is_empty) {
+                        err(TemplateErrorKind::AmbiguousVeto);
                     }
                     for o in v.options.iter().flatten() {
                         if !item.answer.options().iter().any(|opt| &opt.id == o) {
