@@ -166,13 +166,17 @@ fn classify(e: image::ImageError) -> PhotoError {
     }
 }
 
-fn encode_jpeg(image: &DynamicImage, long_side: u32, quality: u8) -> Result<EncodedImage, PhotoError> {
-    let resized = if image.width().max(image.height()) > long_side {
+/// The image with its long side bounded (never enlarged).
+fn bounded(image: DynamicImage, long_side: u32) -> DynamicImage {
+    if image.width().max(image.height()) > long_side {
         image.resize(long_side, long_side, image::imageops::FilterType::Triangle)
     } else {
-        image.clone()
-    };
-    let rgb = resized.to_rgb8();
+        image
+    }
+}
+
+fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<EncodedImage, PhotoError> {
+    let rgb = image.to_rgb8();
     let mut bytes = Vec::new();
     JpegEncoder::new_with_quality(&mut bytes, quality)
         .encode_image(&rgb)
@@ -183,17 +187,15 @@ fn encode_jpeg(image: &DynamicImage, long_side: u32, quality: u8) -> Result<Enco
 /// Full processing on capture: the stored photo (metadata stripped by
 /// re-encoding) and its thumbnail.
 pub fn process(bytes: &[u8], limits: &PhotoLimits) -> Result<ProcessedPhoto, PhotoError> {
-    let image = decode(bytes, limits)?;
-    let photo = encode_jpeg(&image, limits.long_side, limits.jpeg_quality)?;
-    drop(image);
-    // From the stored photo, so the full-size image is freed first.
-    let stored = decode(&photo.bytes, limits)?;
-    let thumbnail = encode_jpeg(&stored, limits.thumb_long_side, limits.thumb_quality)?;
+    // The full-size image is dropped as soon as it is resized; the thumbnail
+    // comes from the resized one.
+    let stored = bounded(decode(bytes, limits)?, limits.long_side);
+    let photo = encode_jpeg(&stored, limits.jpeg_quality)?;
+    let thumbnail = encode_jpeg(&bounded(stored, limits.thumb_long_side), limits.thumb_quality)?;
     Ok(ProcessedPhoto { photo, thumbnail })
 }
 
 /// A thumbnail only (the server makes its own from uploaded photos).
 pub fn thumbnail(bytes: &[u8], limits: &PhotoLimits) -> Result<EncodedImage, PhotoError> {
-    let image = decode(bytes, limits)?;
-    encode_jpeg(&image, limits.thumb_long_side, limits.thumb_quality)
+    encode_jpeg(&bounded(decode(bytes, limits)?, limits.thumb_long_side), limits.thumb_quality)
 }

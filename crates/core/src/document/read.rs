@@ -14,6 +14,8 @@ type R<T> = Result<T, DocError>;
 /// as malformed rather than read into memory.
 pub const MAX_ANSWERS: usize = 2_000;
 pub const MAX_CHOICES: usize = 100;
+/// Option ids are at most 64 characters; anything much longer is not an option id.
+pub const MAX_CHOICE_ID_BYTES: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 20_000;
 pub const MAX_PHOTOS: usize = 2_000;
 pub const MAX_FIXES: usize = 10_000;
@@ -116,7 +118,7 @@ pub(super) fn answer_record(d: &AutoCommit, obj: &ObjId) -> R<AnswerRecord> {
             for (v, _) in d.values(&list) {
                 match v {
                     Value::Scalar(s) => match s.as_ref() {
-                        ScalarValue::Str(s) => out.push(s.to_string()),
+                        ScalarValue::Str(s) if s.len() <= MAX_CHOICE_ID_BYTES => out.push(s.to_string()),
                         _ => return Err(bad("v", "expected option ids")),
                     },
                     Value::Object(_) => return Err(bad("v", "expected option ids")),
@@ -165,6 +167,7 @@ fn review_entry(d: &AutoCommit, obj: &ObjId) -> R<ReviewEntry> {
     };
     let mut item_comments = BTreeMap::new();
     if let Some(c) = object(d, obj, "item_comments", ObjType::Map)? {
+        bounded("review.item_comments", d.length(&c), MAX_ANSWERS)?;
         for key in d.keys(&c) {
             item_comments.insert(key.clone(), string(d, &c, &key)?);
         }

@@ -58,11 +58,12 @@ pub fn score(
     // out of play take their dependents with them. References only point
     // backwards, so one pass in template order is enough.
     let mut out_of_play: BTreeSet<String> = BTreeSet::new();
+    let with_photo: BTreeSet<&str> = snap.photos.values().filter_map(|p| p.item_id.as_deref()).collect();
     for section in &template.sections {
         let mut earned = 0.0;
         let mut possible = 0.0;
         for item in &section.items {
-            let mut s = score_item(template, item, snap, centre, &out_of_play, &mut r);
+            let mut s = score_item(template, item, snap, centre, &out_of_play, &with_photo, &mut r);
             if s.status.counts() {
                 earned += s.points;
                 possible += s.max_points;
@@ -108,6 +109,7 @@ fn score_item(
     snap: &InspectionSnapshot,
     centre: &Centre,
     out_of_play: &BTreeSet<String>,
+    with_photo: &BTreeSet<&str>,
     r: &mut Report,
 ) -> ItemScore {
     let mut s = ItemScore::new(item);
@@ -181,9 +183,7 @@ fn score_item(
             }
         }
     }
-    if item.evidence.photo == PhotoRule::Required
-        && !snap.photos.values().any(|p| p.item_id.as_deref() == Some(item.id.as_str()))
-    {
+    if item.evidence.photo == PhotoRule::Required && !with_photo.contains(item.id.as_str()) {
         s.points = 0.0;
         r.evidence_problems.push(EvidenceProblem::new(&item.id, EvidenceProblemKind::PhotoMissing, None));
     }
