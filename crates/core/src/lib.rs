@@ -7,7 +7,9 @@
 //!   on the server);
 //! - [`location`]: on-site verification against a centre's geofence;
 //! - [`photo`]: photo processing over bytes;
-//! - [`centre`]: centre records.
+//! - [`centre`]: centre records;
+//! - [`sync`]: the sync wire types, and [`payload`]: the check of Automerge
+//!   bytes from devices; [`ingest`]: the check of their changes.
 //!
 //! No network, no database, no clock: everything here is a function of its inputs.
 
@@ -17,8 +19,10 @@ pub mod document;
 pub mod i18n;
 pub mod ingest;
 pub mod location;
+pub mod payload;
 pub mod photo;
 pub mod scoring;
+pub mod sync;
 pub mod template;
 
 pub use centre::{Centre, CentreStatus, CentreType, Region};

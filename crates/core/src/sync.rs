@@ -1,0 +1,204 @@
+//! Sync wire types: one request per round carries every document the device
+//! wants to push or check; the answer carries what the device lacks, plus
+//! documents and assignments it did not ask about, found through its cursor.
+//! Encoded as CBOR (RFC 8949) with short field names; the HTTP body is
+//! compressed as a whole. Described in docs/sync.md.
+
+use crate::DocumentId;
+use crate::template::TemplateRef;
+use automerge::ChangeHash;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub const SYNC_PROTOCOL: u32 = 1;
+pub const CBOR_MIME: &str = "application/cbor";
+/// Heads a document may have in one message (concurrent branches).
+pub const MAX_HEADS: usize = 256;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncRequest {
+    #[serde(rename = "v")]
+    pub protocol: u32,
+    /// The last cursor this device stored from a response (0 at first).
+    #[serde(rename = "k")]
+    pub cursor: u64,
+    #[serde(rename = "d")]
+    pub docs: Vec<DocPush>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocPush {
+    #[serde(rename = "i", with = "doc_id_bytes")]
+    pub doc: DocumentId,
+    /// The device's heads: the server answers with what they lack.
+    #[serde(rename = "h")]
+    pub client_heads: Heads,
+    /// The server heads this device last stored: `changes` start there.
+    #[serde(rename = "a")]
+    pub ack_heads: Heads,
+    /// `save_after(ack_heads)` or `save_nocompress()`, whichever is smaller; may be empty.
+    #[serde(rename = "c", with = "serde_bytes")]
+    pub changes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    #[serde(rename = "v")]
+    pub protocol: u32,
+    #[serde(rename = "d")]
+    pub docs: Vec<DocReply>,
+    /// Store this (after storing the documents) and send it next time.
+    #[serde(rename = "k")]
+    pub cursor: u64,
+    /// More documents are waiting: sync again at once.
+    #[serde(rename = "m")]
+    pub more: bool,
+    #[serde(rename = "s")]
+    pub assignments: Vec<AssignmentNotice>,
+    /// Milliseconds since the epoch, for the device to see its clock skew.
+    #[serde(rename = "t")]
+    pub server_time: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocReply {
+    #[serde(rename = "i", with = "doc_id_bytes")]
+    pub doc: DocumentId,
+    #[serde(rename = "r")]
+    pub status: DocStatus,
+    /// The server's heads after this round: the device's next `ack_heads`
+    /// once it has applied `changes`.
+    #[serde(rename = "h")]
+    pub server_heads: Heads,
+    /// Changes the device lacks (`save_after` of its heads, or a whole save).
+    #[serde(rename = "c", with = "serde_bytes")]
+    pub changes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "s", rename_all = "snake_case")]
+pub enum DocStatus {
+    /// Pushed changes are committed (`new` of them were new to the server).
+    Accepted { new: u32 },
+    /// Nothing was stored for this document; `code` is stable, `message` is for people.
+    Refused { code: String, message: String },
+    /// Sent down through the cursor; the device did not ask.
+    Offered,
+}
+
+/// A change to an inspector's assignments (考核任务), sent through the cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentNotice {
+    pub id: i64,
+    pub centre_code: String,
+    /// e.g. `2026Q4`.
+    pub quarter: String,
+    #[serde(with = "doc_id_bytes")]
+    pub doc: DocumentId,
+    pub template: TemplateRef,
+    pub cancelled: bool,
+}
+
+/// Change hashes, sent as one byte string of 32-byte hashes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Heads(pub Vec<ChangeHash>);
+
+impl Serialize for Heads {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = self.0.iter().flat_map(|h| h.0).collect();
+        serde_bytes::Bytes::new(&bytes).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Heads {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let bytes = serde_bytes::ByteBuf::deserialize(d)?;
+        heads_from_bytes(&bytes).map(Heads).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Concatenated 32-byte hashes (also how the server stores heads).
+pub fn heads_from_bytes(bytes: &[u8]) -> Result<Vec<ChangeHash>, String> {
+    if bytes.len() % 32 != 0 || bytes.len() / 32 > MAX_HEADS {
+        return Err(format!("heads must be at most {MAX_HEADS} hashes of 32 bytes"));
+    }
+    Ok(bytes.chunks_exact(32).filter_map(|c| <[u8; 32]>::try_from(c).ok()).map(ChangeHash).collect())
+}
+
+pub fn heads_to_bytes(heads: &[ChangeHash]) -> Vec<u8> {
+    heads.iter().flat_map(|h| h.0).collect()
+}
+
+mod doc_id_bytes {
+    use crate::DocumentId;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(id: &DocumentId, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(id.as_bytes())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DocumentId, D::Error> {
+        let bytes = serde_bytes::ByteBuf::deserialize(d)?;
+        let arr: [u8; 16] =
+            bytes.into_vec().try_into().map_err(|_| serde::de::Error::custom("a document id is 16 bytes"))?;
+        Ok(DocumentId::from_bytes(arr))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WireError {
+    #[error("malformed sync message: {0}")]
+    Malformed(String),
+    #[error("sync protocol {0} is not supported (this side speaks {SYNC_PROTOCOL})")]
+    Protocol(u32),
+}
+
+pub fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail, and every type here serialises.
+    if ciborium::into_writer(msg, &mut out).is_err() {
+        out.clear();
+    }
+    out
+}
+
+pub fn decode_request(bytes: &[u8]) -> Result<SyncRequest, WireError> {
+    let req: SyncRequest = ciborium::from_reader(bytes).map_err(|e| WireError::Malformed(e.to_string()))?;
+    if req.protocol != SYNC_PROTOCOL {
+        return Err(WireError::Protocol(req.protocol));
+    }
+    Ok(req)
+}
+
+pub fn decode_response(bytes: &[u8]) -> Result<SyncResponse, WireError> {
+    let res: SyncResponse = ciborium::from_reader(bytes).map_err(|e| WireError::Malformed(e.to_string()))?;
+    if res.protocol != SYNC_PROTOCOL {
+        return Err(WireError::Protocol(res.protocol));
+    }
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_round_trip_and_garbage_is_refused() {
+        let req = SyncRequest {
+            protocol: SYNC_PROTOCOL,
+            cursor: 7,
+            docs: vec![DocPush {
+                doc: DocumentId::random(),
+                client_heads: Heads(vec![ChangeHash([3; 32])]),
+                ack_heads: Heads::default(),
+                changes: vec![1, 2, 3],
+            }],
+        };
+        let bytes = encode(&req);
+        assert_eq!(decode_request(&bytes).unwrap(), req);
+        assert!(decode_request(b"\xff\x00garbage").is_err());
+        assert!(decode_request(&bytes[..bytes.len() - 2]).is_err());
+        let future = SyncRequest { protocol: 99, ..req };
+        assert!(matches!(decode_request(&encode(&future)), Err(WireError::Protocol(99))));
+        assert!(heads_from_bytes(&[0; 33]).is_err());
+    }
+}

@@ -1,0 +1,207 @@
+//! Passwords (argon2), tokens (random, stored as SHA-256), the auth
+//! extractors, role and region checks, and the login rate limit.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{Device, Role, User};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use xuncha_core::Region;
+
+pub const SESSION_COOKIE: &str = "xuncha_session";
+const DEVICE_PREFIX: &str = "xd_";
+const SESSION_PREFIX: &str = "xs_";
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_BYTES: usize = 256;
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+pub fn check_new_password(password: &str) -> Result<(), ApiError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::Invalid(format!(
+            "a password has at least {MIN_PASSWORD_CHARS} characters and at most {MAX_PASSWORD_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
+
+pub fn check_username(name: &str) -> Result<(), ApiError> {
+    let ok = (2..=64).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok { Ok(()) } else { Err(ApiError::Invalid("a user name has 2 to 64 letters, digits, `.`, `_` or `-`".into())) }
+}
+
+/// A new secret token and the hash the server keeps of it.
+pub fn new_token(device: bool) -> (String, [u8; 32]) {
+    let prefix = if device { DEVICE_PREFIX } else { SESSION_PREFIX };
+    let token = format!("{prefix}{}", hex::encode(rand::random::<[u8; 32]>()));
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Who is calling: a signed-in user, through a browser session or an enrolled device.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub user: User,
+    pub device: Option<Device>,
+}
+
+/// A call that must come from an enrolled device (sync, photo upload).
+#[derive(Debug, Clone)]
+pub struct DeviceAuth {
+    pub user: User,
+    pub device: Device,
+}
+
+fn bearer(parts: &Parts) -> Option<String> {
+    if let Some(v) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        return v.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
+    }
+    let cookies = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok())?;
+    cookies.split(';').find_map(|c| c.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('=').map(str::to_owned))
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).filter(|t| t.len() <= 128).ok_or(ApiError::Unauthorized)?;
+        let hash = token_hash(&token);
+        let store = state.store.clone();
+        let now = crate::now_ms();
+        let is_device = token.starts_with(DEVICE_PREFIX);
+        let found = tokio::task::spawn_blocking(move || -> Result<Option<Auth>, ApiError> {
+            if is_device {
+                Ok(store.device_by_token(&hash)?.map(|(device, user)| Auth { user, device: Some(device) }))
+            } else {
+                Ok(store.session_user(&hash, now)?.map(|user| Auth { user, device: None }))
+            }
+        })
+        .await??;
+        match found {
+            Some(auth) if !auth.user.disabled => Ok(auth),
+            _ => Err(ApiError::Unauthorized),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for DeviceAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let auth = Auth::from_request_parts(parts, state).await?;
+        match auth.device {
+            Some(device) => Ok(DeviceAuth { user: auth.user, device }),
+            None => Err(ApiError::Forbidden("this call needs an enrolled device".into())),
+        }
+    }
+}
+
+impl Auth {
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.user.role) { Ok(()) } else { Err(ApiError::forbidden()) }
+    }
+
+    /// Supervisors and administrators see their region; inspectors see
+    /// only what they work on (checked by the caller through membership).
+    pub fn oversees(&self, region: &Region) -> bool {
+        matches!(self.user.role, Role::Supervisor | Role::Administrator) && self.user.scope.covers(region)
+    }
+}
+
+/// Counts failed logins per key (user name, and address) in a sliding window.
+#[derive(Debug)]
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    max: u32,
+    window: Duration,
+}
+
+const LIMITER_KEYS: usize = 100_000;
+
+impl LoginLimiter {
+    pub fn new(max: u32, window: Duration) -> Self {
+        Self { failures: Mutex::new(HashMap::new()), max, window }
+    }
+
+    /// Seconds to wait when `key` is over the limit.
+    pub fn check(&self, key: &str) -> Option<u64> {
+        let map = self.failures.lock().ok()?;
+        let (n, since) = map.get(key)?;
+        let left = self.window.checked_sub(since.elapsed())?;
+        (*n >= self.max).then(|| left.as_secs().max(1))
+    }
+
+    pub fn fail(&self, key: &str) {
+        let Ok(mut map) = self.failures.lock() else { return };
+        if map.len() >= LIMITER_KEYS {
+            let window = self.window;
+            map.retain(|_, (_, since)| since.elapsed() < window);
+        }
+        if map.len() >= LIMITER_KEYS {
+            return;
+        }
+        let entry = map.entry(key.to_owned()).or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= self.window {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+    }
+
+    pub fn succeed(&self, key: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_and_tokens() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(verify_password(&h, "correct horse"));
+        assert!(!verify_password(&h, "wrong horse"));
+        assert!(!verify_password("not a hash", "x"));
+        let (t, hash) = new_token(true);
+        assert!(t.starts_with(DEVICE_PREFIX));
+        assert_eq!(token_hash(&t), hash);
+        assert!(check_new_password("short").is_err());
+    }
+
+    #[test]
+    fn the_limiter_blocks_after_the_allowed_failures() {
+        let l = LoginLimiter::new(2, Duration::from_secs(60));
+        assert_eq!(l.check("a"), None);
+        l.fail("a");
+        assert_eq!(l.check("a"), None);
+        l.fail("a");
+        assert!(l.check("a").is_some());
+        assert_eq!(l.check("b"), None);
+        l.succeed("a");
+        assert_eq!(l.check("a"), None);
+    }
+}

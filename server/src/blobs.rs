@@ -1,0 +1,184 @@
+//! Photo uploads: resumable (tus-like: HEAD tells the committed offset,
+//! PATCH appends at it), content-addressed (the name is the SHA-256 of the
+//! bytes, verified at the end), re-decoded with limits, with the server's own
+//! thumbnail. Bytes live on the filesystem by hash; a part is acknowledged
+//! only after it is fsynced.
+
+use crate::docs::{ensure_loaded, rescore};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{BlobRow, User};
+use std::io::{Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use xuncha_core::photo::{PhotoLimits, decode, sha256_hex, thumbnail};
+
+pub fn check_sha(sha: &str) -> Result<(), ApiError> {
+    if sha.len() == 64 && sha.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest("a photo is named by the lowercase hex SHA-256 of its bytes".into()))
+    }
+}
+
+pub fn photo_path(state: &AppState, sha: &str) -> PathBuf {
+    let dir = sha.get(..2).unwrap_or("00");
+    state.config.blob_dir().join(dir).join(sha)
+}
+
+pub fn thumb_path(state: &AppState, sha: &str) -> PathBuf {
+    state.config.blob_dir().join("thumbs").join(format!("{sha}.jpg"))
+}
+
+fn partial_path(state: &AppState, device: i64, sha: &str) -> PathBuf {
+    state.config.blob_dir().join("partial").join(format!("{device}-{sha}"))
+}
+
+/// Where an upload stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadState {
+    pub offset: u64,
+    pub complete: bool,
+}
+
+/// Only photos an inspection of the uploader records may be uploaded.
+pub fn check_may_upload(state: &AppState, user: &User, sha: &str) -> Result<(), ApiError> {
+    for doc in state.store.docs_referencing(sha)? {
+        if state.store.is_member(&doc, &user.username)? {
+            return Ok(());
+        }
+    }
+    Err(ApiError::Forbidden("no inspection of yours records this photo; sync the inspection first".into()))
+}
+
+pub fn upload_state(state: &AppState, device: i64, sha: &str) -> Result<UploadState, ApiError> {
+    if let Some(b) = state.store.blob(sha)? {
+        return Ok(UploadState { offset: b.bytes, complete: true });
+    }
+    let offset = std::fs::metadata(partial_path(state, device, sha)).map(|m| m.len()).unwrap_or(0);
+    Ok(UploadState { offset, complete: false })
+}
+
+fn io(e: std::io::Error) -> ApiError {
+    ApiError::Internal(format!("blob storage: {e}"))
+}
+
+/// Appends `body` at `offset` of an upload of `total` bytes; completes it
+/// when the last byte arrives.
+pub fn append(
+    state: &AppState,
+    device: i64,
+    user: &User,
+    sha: &str,
+    offset: u64,
+    total: u64,
+    body: &[u8],
+) -> Result<UploadState, ApiError> {
+    let max = state.config.limits.photo_bytes;
+    if total == 0 || total > max {
+        return Err(ApiError::TooLarge(format!("a photo is 1 to {max} bytes; Upload-Length says {total}")));
+    }
+    let now = upload_state(state, device, sha)?;
+    if now.complete {
+        return Ok(now);
+    }
+    if offset != now.offset {
+        return Err(ApiError::Conflict(format!("the upload is at offset {}, not {offset}", now.offset)));
+    }
+    let end = offset.saturating_add(body.len() as u64);
+    if end > total {
+        return Err(ApiError::BadRequest(format!("{end} bytes would pass the Upload-Length of {total}")));
+    }
+    let path = partial_path(state, device, sha);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let mut file =
+        std::fs::OpenOptions::new().create(true).append(false).write(true).truncate(false).open(&path).map_err(io)?;
+    file.seek(SeekFrom::Start(offset)).map_err(io)?;
+    file.write_all(body).map_err(io)?;
+    file.sync_data().map_err(io)?;
+    drop(file);
+    if end < total {
+        return Ok(UploadState { offset: end, complete: false });
+    }
+    complete(state, user, sha, &path)
+}
+
+fn complete(state: &AppState, user: &User, sha: &str, partial: &PathBuf) -> Result<UploadState, ApiError> {
+    let bytes = std::fs::read(partial).map_err(io)?;
+    let refuse = |e: ApiError| {
+        // A failed upload starts over; nothing of it is kept.
+        let _ = std::fs::remove_file(partial);
+        Err(e)
+    };
+    if sha256_hex(&bytes) != sha {
+        return refuse(ApiError::Invalid("the bytes do not match their SHA-256; upload again".into()));
+    }
+    let limits = PhotoLimits {
+        max_input_bytes: usize::try_from(state.config.limits.photo_bytes).unwrap_or(usize::MAX),
+        ..PhotoLimits::default()
+    };
+    let image = match decode(&bytes, &limits) {
+        Ok(i) => i,
+        Err(e) => return refuse(ApiError::Invalid(format!("not an acceptable photo: {e}"))),
+    };
+    let thumb = match thumbnail(&bytes, &limits) {
+        Ok(t) => t,
+        Err(e) => return refuse(ApiError::Invalid(format!("not an acceptable photo: {e}"))),
+    };
+    let mime = match image::guess_format(&bytes) {
+        Ok(image::ImageFormat::Png) => "image/png",
+        Ok(image::ImageFormat::WebP) => "image/webp",
+        _ => "image/jpeg",
+    };
+    let thumb_file = thumb_path(state, sha);
+    let final_path = photo_path(state, sha);
+    for p in [&thumb_file, &final_path] {
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+    }
+    write_durably(&thumb_file, &thumb.bytes)?;
+    std::fs::rename(partial, &final_path).map_err(io)?;
+    if let Some(dir) = final_path.parent() {
+        std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+    }
+    state.store.insert_blob(&BlobRow {
+        sha256: sha.to_owned(),
+        bytes: bytes.len() as u64,
+        mime: mime.to_owned(),
+        width: image.width(),
+        height: image.height(),
+        uploaded_by: user.username.clone(),
+        created_at: crate::now_ms(),
+    })?;
+    Ok(UploadState { offset: bytes.len() as u64, complete: true })
+}
+
+fn write_durably(path: &PathBuf, bytes: &[u8]) -> Result<(), ApiError> {
+    let tmp = path.with_extension("tmp");
+    let mut f = std::fs::File::create(&tmp).map_err(io)?;
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+/// The evidence facts of every inspection recording this photo changed.
+pub async fn rescore_referencing(state: &AppState, sha: &str) -> Result<(), ApiError> {
+    let docs = {
+        let (st, sha) = (state.clone(), sha.to_owned());
+        tokio::task::spawn_blocking(move || st.store.docs_referencing(&sha)).await??
+    };
+    for doc in docs {
+        let mut guard = state.docs.lock(doc).await;
+        let st = state.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
+            if ensure_loaded(st.store.as_ref(), &doc, &mut guard)? {
+                rescore(&st, &mut guard, "photo_received")?;
+            }
+            Ok(())
+        })
+        .await??;
+    }
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! Loaded documents and scoring on ingest.
+//!
+//! Every write to one document (a device's round, a review, an assignment)
+//! holds that document's lock from load to commit, so the score stored with
+//! a set of heads is always the score of exactly those heads.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{DocMeta, DocSummary, DocWrite, ScoreWrite, Store, StoredDoc};
+use crate::templates::Templates;
+use automerge::{AutoCommit, ChangeHash};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+use xuncha_core::DocumentId;
+use xuncha_core::document::{InspectionDoc, InspectionSnapshot, ReviewStatus};
+use xuncha_core::scoring::{EvidenceFacts, score};
+
+/// A document in memory, as committed.
+#[derive(Debug)]
+pub struct LoadedDoc {
+    pub doc: AutoCommit,
+    pub meta: DocMeta,
+    /// Changes stored since the last snapshot.
+    pub pending: usize,
+}
+
+pub type Slot = Arc<AsyncMutex<Option<LoadedDoc>>>;
+pub type SlotGuard = OwnedMutexGuard<Option<LoadedDoc>>;
+
+/// Per-document locks, holding the document once loaded. Bounded: slots
+/// nobody holds are dropped when the map grows past its capacity.
+#[derive(Debug)]
+pub struct DocCache {
+    slots: Mutex<HashMap<DocumentId, Slot>>,
+    capacity: usize,
+}
+
+impl DocCache {
+    pub fn new(capacity: usize) -> Self {
+        Self { slots: Mutex::new(HashMap::new()), capacity: capacity.max(1) }
+    }
+
+    pub async fn lock(&self, doc: DocumentId) -> SlotGuard {
+        let slot = {
+            let mut map = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+            if map.len() >= self.capacity && !map.contains_key(&doc) {
+                map.retain(|_, s| Arc::strong_count(s) > 1);
+            }
+            map.entry(doc).or_default().clone()
+        };
+        slot.lock_owned().await
+    }
+}
+
+/// Fills the slot from the store when empty. `Ok(false)`: no such document.
+pub fn ensure_loaded(store: &dyn Store, id: &DocumentId, slot: &mut Option<LoadedDoc>) -> Result<bool, ApiError> {
+    if slot.is_some() {
+        return Ok(true);
+    }
+    let Some(stored) = store.load_doc(id)? else { return Ok(false) };
+    *slot = Some(load_stored(stored)?);
+    Ok(true)
+}
+
+fn load_stored(stored: StoredDoc) -> Result<LoadedDoc, ApiError> {
+    let damaged = |e: automerge::AutomergeError| ApiError::Internal(format!("stored document damaged: {e}"));
+    let mut doc = AutoCommit::load(&stored.snapshot).map_err(damaged)?;
+    for change in &stored.changes {
+        doc.load_incremental(change).map_err(damaged)?;
+    }
+    Ok(LoadedDoc { doc, meta: stored.meta, pending: stored.changes.len() })
+}
+
+/// The workflow status a snapshot shows: a review applies until the
+/// inspectors sign off again after it.
+pub fn status_of(snap: &InspectionSnapshot) -> &'static str {
+    let last_sign_off = snap.sign_offs.values().max().copied();
+    match (&snap.review, last_sign_off) {
+        (Some(r), s) if s.is_none_or(|s| s <= r.current.at) => match r.current.status {
+            ReviewStatus::Approved => "approved",
+            ReviewStatus::Returned => "returned",
+        },
+        (_, Some(_)) => "submitted",
+        _ => "draft",
+    }
+}
+
+/// Scores a snapshot with the server's facts (centre record, photos received).
+pub fn score_snapshot(
+    store: &dyn Store,
+    templates: &Templates,
+    snap: &InspectionSnapshot,
+    reason: &str,
+) -> Result<(DocSummary, Option<ScoreWrite>), ApiError> {
+    let mut summary = DocSummary {
+        status: status_of(snap).to_owned(),
+        total: None,
+        grade: None,
+        complete: false,
+        on_site: None,
+        vetoes: 0,
+        conflicts: u32::try_from(snap.conflicts.len()).unwrap_or(u32::MAX),
+    };
+    let (Some(known), Some(centre)) = (templates.get(&snap.template), store.centre(&snap.centre_code)?) else {
+        return Ok((summary, None));
+    };
+    let photos: Vec<String> = snap.photos.keys().cloned().collect();
+    let facts = EvidenceFacts { received_photos: Some(store.received(&photos)?) };
+    let report = score(&known.template, snap, &centre, &facts).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let report_json = serde_json::to_string(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let grade = serde_json::to_value(report.grade).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    summary.total = Some(report.total);
+    summary.grade = Some(grade.clone());
+    summary.complete = report.complete;
+    summary.on_site = serde_json::to_value(report.on_site.status).ok().and_then(|v| v.as_str().map(str::to_owned));
+    summary.vetoes = u32::try_from(report.vetoes.len()).unwrap_or(u32::MAX);
+    Ok((summary, Some(ScoreWrite { total: report.total, grade, report_json, reason: reason.to_owned() })))
+}
+
+/// Builds the write for `new_changes` just applied to `doc` (already checked).
+pub fn doc_write(
+    state: &AppState,
+    meta: DocMeta,
+    is_new: bool,
+    doc: &mut AutoCommit,
+    new_changes: Vec<(ChangeHash, Vec<u8>)>,
+    pending: usize,
+    snap: &InspectionSnapshot,
+    members: Vec<String>,
+    reason: &str,
+) -> Result<DocWrite, ApiError> {
+    let (summary, score) = score_snapshot(state.store.as_ref(), &state.templates, snap, reason)?;
+    let compact = is_new || pending + new_changes.len() > state.config.limits.compact_after;
+    Ok(DocWrite {
+        meta,
+        is_new,
+        heads: doc.get_heads(),
+        compacted: compact.then(|| doc.save()),
+        new_changes,
+        summary,
+        score,
+        members,
+        photos: snap.photos.keys().cloned().collect(),
+    })
+}
+
+/// The changes of `doc` newer than `before`, as stored.
+pub fn changes_since(doc: &mut AutoCommit, before: &[ChangeHash]) -> Vec<(ChangeHash, Vec<u8>)> {
+    doc.get_changes(before).into_iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect()
+}
+
+/// Applies a change written by the server's own actor (a review) to a
+/// loaded document, scores it and commits it. The slot is updated only
+/// after the commit.
+pub fn apply_server_change(
+    state: &AppState,
+    slot: &mut Option<LoadedDoc>,
+    reason: &str,
+    change: impl FnOnce(&mut InspectionDoc) -> Result<(), ApiError>,
+) -> Result<InspectionSnapshot, ApiError> {
+    let loaded = slot.as_mut().ok_or_else(|| ApiError::NotFound("inspection".into()))?;
+    let before = loaded.doc.get_heads();
+    let mut doc = InspectionDoc::from_automerge(loaded.doc.fork().with_actor(state.server_actor.clone()))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    change(&mut doc)?;
+    let snap = doc.snapshot().map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let mut am = doc.into_automerge();
+    let new = changes_since(&mut am, &before);
+    let pending = loaded.pending;
+    let write = doc_write(state, loaded.meta.clone(), false, &mut am, new, pending, &snap, Vec::new(), reason)?;
+    let compacted = write.compacted.is_some();
+    let added = write.new_changes.len();
+    state.store.commit_round(vec![write], None, crate::now_ms())?;
+    loaded.pending = if compacted { 0 } else { pending + added };
+    loaded.doc = am;
+    Ok(snap)
+}
+
+/// The inspection's row when `auth` may read it: a member, or a
+/// supervisor or administrator whose region covers its centre.
+pub fn readable(
+    store: &dyn Store,
+    auth: &crate::auth::Auth,
+    doc: &DocumentId,
+) -> Result<crate::store::InspectionRow, ApiError> {
+    let row = store.inspection(doc)?.ok_or_else(|| ApiError::NotFound("inspection".into()))?;
+    if auth.oversees(&row.region) || store.is_member(doc, &auth.user.username)? {
+        Ok(row)
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Re-scores a loaded document without new changes (e.g. a photo arrived).
+pub fn rescore(state: &AppState, slot: &mut Option<LoadedDoc>, reason: &str) -> Result<(), ApiError> {
+    let Some(loaded) = slot.as_mut() else { return Ok(()) };
+    let doc = InspectionDoc::from_automerge(loaded.doc.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let snap = doc.snapshot().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (summary, score) = score_snapshot(state.store.as_ref(), &state.templates, &snap, reason)?;
+    if let Some(score) = score {
+        state.store.add_score(&loaded.meta.doc, &loaded.doc.get_heads(), &summary, &score, crate::now_ms())?;
+    }
+    Ok(())
+}

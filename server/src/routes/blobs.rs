@@ -1,0 +1,159 @@
+//! Photos: resumable upload (`HEAD`, `PATCH`, tus core semantics) and
+//! reads with region checks and range requests.
+
+use super::blocking;
+use super::sync::body_bytes;
+use crate::auth::{Auth, DeviceAuth};
+use crate::blobs::{
+    UploadState, append, check_may_upload, check_sha, photo_path, rescore_referencing, thumb_path, upload_state,
+};
+use crate::docs::readable;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+const TUS: &str = "1.0.0";
+
+fn upload_headers(status: StatusCode, s: UploadState, total: Option<u64>) -> Response {
+    let mut res = status.into_response();
+    let h = res.headers_mut();
+    h.insert("tus-resumable", HeaderValue::from_static(TUS));
+    h.insert("upload-offset", HeaderValue::from(s.offset));
+    if let Some(total) = total {
+        h.insert("upload-length", HeaderValue::from(total));
+    }
+    h.insert("x-upload-complete", HeaderValue::from_static(if s.complete { "true" } else { "false" }));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn number_header(headers: &HeaderMap, name: &str) -> ApiResult<u64> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| ApiError::BadRequest(format!("the `{name}` header (a number) is required")))
+}
+
+/// Where an upload stands: `Upload-Offset` is the committed length.
+#[utoipa::path(head, path = "/api/v1/blobs/{sha256}", tag = "photos", params(("sha256" = String, Path)),
+    responses((status = 200, description = "Upload-Offset header: committed bytes; X-Upload-Complete")))]
+pub async fn head_blob(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    Path(sha): Path<String>,
+) -> ApiResult<Response> {
+    check_sha(&sha)?;
+    let s = blocking(move || {
+        check_may_upload(&state, &auth.user, &sha)?;
+        upload_state(&state, auth.device.id, &sha)
+    })
+    .await?;
+    Ok(upload_headers(StatusCode::OK, s, s.complete.then_some(s.offset)))
+}
+
+/// Appends at `Upload-Offset`; `Upload-Length` is the whole photo's size.
+/// The last part verifies the hash and re-decodes the image with limits.
+#[utoipa::path(patch, path = "/api/v1/blobs/{sha256}", tag = "photos", params(("sha256" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    responses((status = 204, description = "Upload-Offset header: committed bytes"),
+        (status = 409, body = crate::error::ErrorBody, description = "offset mismatch"),
+        (status = 413, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn patch_blob(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    Path(sha): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    check_sha(&sha)?;
+    let body = body_bytes(body, state.config.limits.patch_bytes)?;
+    if headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) != Some("application/offset+octet-stream") {
+        return Err(ApiError::Unsupported("a photo part is application/offset+octet-stream".into()));
+    }
+    let offset = number_header(&headers, "upload-offset")?;
+    let total = number_header(&headers, "upload-length")?;
+    let (st, sha2) = (state.clone(), sha.clone());
+    let s = blocking(move || {
+        check_may_upload(&st, &auth.user, &sha2)?;
+        append(&st, auth.device.id, &auth.user, &sha2, offset, total, &body)
+    })
+    .await?;
+    if s.complete {
+        rescore_referencing(&state, &sha).await?;
+    }
+    Ok(upload_headers(StatusCode::NO_CONTENT, s, Some(total)))
+}
+
+async fn serve_checked(
+    state: AppState,
+    auth: Auth,
+    sha: String,
+    thumb: bool,
+    req: Request<Body>,
+) -> ApiResult<Response> {
+    check_sha(&sha)?;
+    let st = state.clone();
+    let (path, mime) = blocking(move || {
+        let docs = st.store.docs_referencing(&sha)?;
+        let mut allowed = false;
+        for doc in &docs {
+            if readable(st.store.as_ref(), &auth, doc).is_ok() {
+                allowed = true;
+                break;
+            }
+        }
+        if !allowed {
+            return Err(if docs.is_empty() { ApiError::NotFound("photo".into()) } else { ApiError::forbidden() });
+        }
+        let blob = st.store.blob(&sha)?.ok_or_else(|| ApiError::NotFound("photo (not uploaded yet)".into()))?;
+        Ok(if thumb { (thumb_path(&st, &sha), "image/jpeg".to_owned()) } else { (photo_path(&st, &sha), blob.mime) })
+    })
+    .await?;
+    let mut res =
+        ServeFile::new(path).oneshot(req).await.map_err(|e| ApiError::Internal(e.to_string()))?.into_response();
+    if let Ok(v) = HeaderValue::from_str(&mime) {
+        res.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
+    Ok(res)
+}
+
+/// The photo, for users who may read an inspection recording it. Supports `Range`.
+#[utoipa::path(get, path = "/api/v1/blobs/{sha256}", tag = "photos", params(("sha256" = String, Path)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 206), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn get_blob(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(sha): Path<String>,
+    req: Request<Body>,
+) -> ApiResult<Response> {
+    serve_checked(state, auth, sha, false, req).await
+}
+
+/// The server's own thumbnail of the photo.
+#[utoipa::path(get, path = "/api/v1/blobs/{sha256}/thumbnail", tag = "photos", params(("sha256" = String, Path)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn get_thumbnail(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(sha): Path<String>,
+    req: Request<Body>,
+) -> ApiResult<Response> {
+    serve_checked(state, auth, sha, true, req).await
+}
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/blobs/{sha256}", get(get_blob).head(head_blob).patch(patch_blob))
+        .route("/api/v1/blobs/{sha256}/thumbnail", get(get_thumbnail))
+        .layer(DefaultBodyLimit::max(state.config.limits.patch_bytes))
+}

@@ -1,0 +1,180 @@
+//! Inspections: lists with filters and paging, the scored report, score
+//! history, and the supervisor's review (written into the document by the
+//! server's actor, so it reaches the inspector through sync).
+
+use super::{Paging, blocking, doc_id};
+use crate::auth::Auth;
+use crate::docs::{apply_server_change, ensure_loaded, readable};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::{InspectionFilter, InspectionRow, Page, Role, ScoreRow};
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use xuncha_core::CentreType;
+use xuncha_core::document::{InspectionDoc, InspectionSnapshot, ReviewEntry, ReviewStatus};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct InspectionQuery {
+    pub quarter: Option<String>,
+    #[serde(rename = "type")]
+    pub centre_type: Option<String>,
+    /// draft, submitted, returned, approved
+    pub status: Option<String>,
+    /// excellent, good, pass, fail
+    pub grade: Option<String>,
+    pub centre: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/inspections", tag = "inspections", params(InspectionQuery, Paging),
+    responses((status = 200, description = "Page of inspections the caller may read")))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<InspectionQuery>,
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<Page<InspectionRow>>> {
+    let page = paging.get()?;
+    let centre_type =
+        q.centre_type.as_deref().map(|t| t.parse::<CentreType>().map_err(ApiError::BadRequest)).transpose()?;
+    let bounded = |s: Option<String>| s.filter(|s| !s.is_empty()).map(|s| s.chars().take(64).collect::<String>());
+    let filter = InspectionFilter {
+        scope: auth.user.scope.clone(),
+        member: (auth.user.role == Role::Inspector).then(|| auth.user.username.clone()),
+        quarter: bounded(q.quarter),
+        centre_type,
+        status: bounded(q.status),
+        grade: bounded(q.grade),
+        centre_code: bounded(q.centre),
+    };
+    Ok(Json(blocking(move || Ok(state.store.list_inspections(&filter, page)?)).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/inspections/{doc}", tag = "inspections", params(("doc" = String, Path, description = "automerge:<id>")),
+    responses((status = 200, body = InspectionRow), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(doc): Path<String>,
+) -> ApiResult<Json<InspectionRow>> {
+    let doc = doc_id(&doc)?;
+    Ok(Json(blocking(move || readable(state.store.as_ref(), &auth, &doc)).await?))
+}
+
+/// The official report: the latest score with its full breakdown, and the
+/// document as the server has it (answers, conflicts, photos, review).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReportView {
+    pub inspection: InspectionRow,
+    pub score: Option<ScoreRow>,
+    #[schema(value_type = Object)]
+    pub document: InspectionSnapshot,
+}
+
+#[utoipa::path(get, path = "/api/v1/inspections/{doc}/report", tag = "inspections", params(("doc" = String, Path)),
+    responses((status = 200, body = ReportView), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn report(State(state): State<AppState>, auth: Auth, Path(doc): Path<String>) -> ApiResult<Json<ReportView>> {
+    let id = doc_id(&doc)?;
+    let st = state.clone();
+    let (inspection, score) = blocking(move || {
+        let row = readable(st.store.as_ref(), &auth, &id)?;
+        Ok((row, st.store.latest_score(&id)?))
+    })
+    .await?;
+    let mut guard = state.docs.lock(id).await;
+    let st = state.clone();
+    let document = blocking(move || {
+        ensure_loaded(st.store.as_ref(), &id, &mut guard)?;
+        let loaded = guard.as_ref().ok_or_else(|| ApiError::NotFound("inspection".into()))?;
+        let d = InspectionDoc::from_automerge(loaded.doc.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
+        d.snapshot().map_err(|e| ApiError::Internal(e.to_string()))
+    })
+    .await?;
+    Ok(Json(ReportView { inspection, score, document }))
+}
+
+#[utoipa::path(get, path = "/api/v1/inspections/{doc}/scores", tag = "inspections", params(("doc" = String, Path)),
+    responses((status = 200, body = [ScoreRow])))]
+pub async fn scores(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(doc): Path<String>,
+) -> ApiResult<Json<Vec<ScoreRow>>> {
+    let id = doc_id(&doc)?;
+    Ok(Json(
+        blocking(move || {
+            readable(state.store.as_ref(), &auth, &id)?;
+            Ok(state.store.score_history(&id)?)
+        })
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReviewRequest {
+    /// approved, or returned (退回整改) for rework
+    #[schema(value_type = String)]
+    pub status: ReviewStatus,
+    #[serde(default)]
+    pub comment: String,
+    /// Comments per item id.
+    #[serde(default)]
+    pub item_comments: BTreeMap<String, String>,
+}
+
+const MAX_COMMENT_CHARS: usize = 2_000;
+
+/// Writes a supervisor's decision into the document (server actor).
+#[utoipa::path(post, path = "/api/v1/inspections/{doc}/review", tag = "inspections", params(("doc" = String, Path)),
+    request_body = ReviewRequest, responses((status = 200, body = InspectionRow), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn review(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(doc): Path<String>,
+    body: Result<Json<ReviewRequest>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<Json<InspectionRow>> {
+    let Json(req) = body?;
+    let id = doc_id(&doc)?;
+    auth.require(&[Role::Supervisor, Role::Administrator])?;
+    if req.comment.chars().count() > MAX_COMMENT_CHARS
+        || req.item_comments.len() > 500
+        || req.item_comments.values().any(|c| c.chars().count() > MAX_COMMENT_CHARS)
+    {
+        return Err(ApiError::Invalid(format!("comments are at most {MAX_COMMENT_CHARS} characters")));
+    }
+    let (st, a) = (state.clone(), auth.clone());
+    let row = blocking(move || readable(st.store.as_ref(), &a, &id)).await?;
+    if !auth.oversees(&row.region) {
+        return Err(ApiError::forbidden());
+    }
+    let mut guard = state.docs.lock(id).await;
+    let st = state.clone();
+    blocking(move || {
+        ensure_loaded(st.store.as_ref(), &id, &mut guard)?;
+        let entry = ReviewEntry {
+            status: req.status,
+            by: auth.user.username.clone(),
+            at: crate::now_ms(),
+            comment: req.comment,
+            item_comments: req.item_comments,
+        };
+        apply_server_change(&st, &mut guard, "review", |d| {
+            d.write_review(&entry).map_err(|e| ApiError::Invalid(e.to_string()))
+        })?;
+        tracing::info!(doc = %id, by = %auth.user.username, "reviewed");
+        st.store.inspection(&id)?.ok_or_else(|| ApiError::NotFound("inspection".into()))
+    })
+    .await
+    .map(Json)
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/inspections", get(list))
+        .route("/api/v1/inspections/{doc}", get(get_one))
+        .route("/api/v1/inspections/{doc}/report", get(report))
+        .route("/api/v1/inspections/{doc}/scores", get(scores))
+        .route("/api/v1/inspections/{doc}/review", post(review))
+}

@@ -1,0 +1,211 @@
+//! Sign-in (browser sessions), device enrolment and revocation.
+
+use super::blocking;
+use crate::auth::{Auth, SESSION_COOKIE, new_token, token_hash, verify_password};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::{Role, User};
+use automerge::ActorId;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    /// Bearer token; browsers also get it as an HttpOnly cookie.
+    pub token: String,
+    pub expires_at: i64,
+    pub user: User,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct EnrolRequest {
+    pub username: String,
+    pub password: String,
+    pub device_name: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Enrolment {
+    pub device_id: i64,
+    /// Shown once; the server keeps only its hash.
+    pub token: String,
+    /// Hex Automerge actor ids this device must write with.
+    pub actors: Vec<String>,
+    pub user: User,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeviceView {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub revoked: bool,
+    pub actors: Vec<String>,
+}
+
+/// Checks a password with the rate limit (per user name and per address).
+async fn authenticate(state: &AppState, addr: SocketAddr, username: &str, password: &str) -> ApiResult<User> {
+    let keys = [format!("user:{username}"), format!("addr:{}", addr.ip())];
+    if let Some(wait) = keys.iter().filter_map(|k| state.limiter.check(k)).max() {
+        return Err(ApiError::TooManyRequests(wait));
+    }
+    if username.len() > 100 || password.len() > crate::auth::MAX_PASSWORD_BYTES {
+        return Err(ApiError::Unauthorized);
+    }
+    let (st, name, pw) = (state.clone(), username.to_owned(), password.to_owned());
+    let found = blocking(move || {
+        let found = st.store.user_by_name(&name)?;
+        // Verify against a dummy hash for unknown users, so timing does not tell.
+        let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
+        Ok(found.filter(|(u, _)| verify_password(&hash, &pw) && !u.disabled).map(|(u, _)| u))
+    })
+    .await?;
+    match found {
+        Some(user) => {
+            keys.iter().for_each(|k| state.limiter.succeed(k));
+            Ok(user)
+        }
+        None => {
+            keys.iter().for_each(|k| state.limiter.fail(k));
+            tracing::info!(username, "failed sign-in");
+            Err(ApiError::Unauthorized)
+        }
+    }
+}
+
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| crate::auth::hash_password("not a password of anyone").unwrap_or_default());
+
+#[utoipa::path(post, path = "/api/v1/login", tag = "session", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    body: Result<Json<LoginRequest>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<Response> {
+    let Json(req) = body?;
+    let user = authenticate(&state, addr, &req.username, &req.password).await?;
+    let (token, hash) = new_token(false);
+    let hours = i64::from(state.config.session_hours);
+    let expires_at = crate::now_ms() + hours * 3_600_000;
+    let (st, uid) = (state.clone(), user.id);
+    blocking(move || Ok(st.store.create_session(uid, &hash, expires_at)?)).await?;
+    let cookie = format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", hours * 3600);
+    let mut res = Json(LoginResponse { token, expires_at, user }).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+#[utoipa::path(post, path = "/api/v1/logout", tag = "session", responses((status = 204)))]
+pub async fn logout(State(state): State<AppState>, auth: Auth, headers: HeaderMap) -> ApiResult<Response> {
+    if auth.device.is_none()
+        && let Some(token) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned)
+            .or_else(|| {
+                let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
+                cookies.split(';').find_map(|c| c.trim().strip_prefix("xuncha_session=").map(str::to_owned))
+            })
+    {
+        let hash = token_hash(&token);
+        blocking(move || Ok(state.store.delete_session(&hash)?)).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, HeaderValue::from_static("xuncha_session=; HttpOnly; Path=/; Max-Age=0"));
+    Ok(res)
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = User)))]
+pub async fn me(auth: Auth) -> Json<User> {
+    Json(auth.user)
+}
+
+/// Enrols a device for an inspector: a revocable token and its own actor id.
+#[utoipa::path(post, path = "/api/v1/devices", tag = "devices", request_body = EnrolRequest,
+    responses((status = 201, body = Enrolment), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn enrol(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    body: Result<Json<EnrolRequest>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<(StatusCode, Json<Enrolment>)> {
+    let Json(req) = body?;
+    let name = req.device_name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::Invalid("a device name has 1 to 100 characters".into()));
+    }
+    let user = authenticate(&state, addr, &req.username, &req.password).await?;
+    if user.role != Role::Inspector {
+        return Err(ApiError::Forbidden("devices are enrolled for inspectors".into()));
+    }
+    let (token, hash) = new_token(true);
+    let actor = ActorId::random();
+    let st = state.clone();
+    let uid = user.id;
+    let device = blocking(move || Ok(st.store.create_device(uid, &name, &hash, &[actor], crate::now_ms())?)).await?;
+    tracing::info!(user = %user.username, device = device.id, "device enrolled");
+    let actors = device.actors.iter().map(ActorId::to_hex_string).collect();
+    Ok((StatusCode::CREATED, Json(Enrolment { device_id: device.id, token, actors, user })))
+}
+
+#[utoipa::path(get, path = "/api/v1/devices", tag = "devices", responses((status = 200, body = [DeviceView])))]
+pub async fn list_devices(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<DeviceView>>> {
+    let uid = auth.user.id;
+    let devices = blocking(move || Ok(state.store.devices_of(uid)?)).await?;
+    Ok(Json(
+        devices
+            .into_iter()
+            .map(|d| DeviceView {
+                id: d.id,
+                name: d.name,
+                created_at: d.created_at,
+                revoked: d.revoked,
+                actors: d.actors.iter().map(ActorId::to_hex_string).collect(),
+            })
+            .collect(),
+    ))
+}
+
+/// Revokes a device: its owner, or an administrator whose region covers the owner.
+#[utoipa::path(delete, path = "/api/v1/devices/{id}", tag = "devices", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn revoke(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+    blocking(move || {
+        let device = state.store.device(id)?.ok_or_else(|| ApiError::NotFound("device".into()))?;
+        if device.user_id != auth.user.id {
+            auth.require(&[Role::Administrator])?;
+            let owner = state.store.list_users(&auth.user.scope)?;
+            if !owner.iter().any(|u| u.id == device.user_id) {
+                return Err(ApiError::forbidden());
+            }
+        }
+        state.store.revoke_device(id, crate::now_ms())?;
+        tracing::info!(device = id, by = %auth.user.username, "device revoked");
+        Ok(StatusCode::NO_CONTENT)
+    })
+    .await
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/login", post(login))
+        .route("/api/v1/logout", post(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/devices", post(enrol).get(list_devices))
+        .route("/api/v1/devices/{id}", delete(revoke))
+}

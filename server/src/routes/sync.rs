@@ -1,0 +1,94 @@
+//! `POST /api/v1/sync`: CBOR, optionally gzip-compressed, size-capped
+//! before and after decompression.
+
+use crate::auth::DeviceAuth;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use std::io::{Read, Write};
+use xuncha_core::sync::{CBOR_MIME, decode_request, encode};
+
+pub fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> ApiResult<Bytes> {
+    body.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(format!("the body is over the {limit} byte limit"))
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    })
+}
+
+/// Inflates a gzip body, refusing anything that grows past `max`.
+pub fn inflate(body: &[u8], headers: &HeaderMap, max: usize) -> ApiResult<Vec<u8>> {
+    match headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap_or("?")) {
+        None | Some("identity") => Ok(body.to_vec()),
+        Some("gzip") => {
+            let mut out = Vec::new();
+            GzDecoder::new(body)
+                .take(max as u64 + 1)
+                .read_to_end(&mut out)
+                .map_err(|e| ApiError::BadRequest(format!("the gzip body is damaged: {e}")))?;
+            if out.len() > max {
+                return Err(ApiError::TooLarge(format!("the body inflates past the {max} byte limit")));
+            }
+            Ok(out)
+        }
+        Some(other) => Err(ApiError::Unsupported(format!("Content-Encoding `{other}` (use gzip or none)"))),
+    }
+}
+
+fn wants_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")))
+}
+
+/// One sync round: see docs/sync.md for the protocol.
+#[utoipa::path(post, path = "/api/v1/sync", tag = "sync",
+    request_body(content = Vec<u8>, content_type = "application/cbor", description = "xuncha_core::sync::SyncRequest as CBOR, optionally gzip"),
+    responses(
+        (status = 200, content_type = "application/cbor", description = "xuncha_core::sync::SyncResponse as CBOR, per-document status"),
+        (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
+        (status = 413, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody)))]
+pub async fn sync(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let limits = &state.config.limits;
+    let body = body_bytes(body, limits.sync_body_bytes)?;
+    if headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) != Some(CBOR_MIME) {
+        return Err(ApiError::Unsupported(format!("a sync body is {CBOR_MIME}")));
+    }
+    let raw = inflate(&body, &headers, limits.sync_inflated_bytes)?;
+    let req = decode_request(&raw).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let res = crate::sync::round(&state, &auth, req).await?;
+    let bytes = encode(&res);
+    let mut response = if wants_gzip(&headers) && bytes.len() > 512 {
+        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+        enc.write_all(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let gz = enc.finish().map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut r = gz.into_response();
+        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        r
+    } else {
+        bytes.into_response()
+    };
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CBOR_MIME));
+    Ok(response)
+}
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new().route("/api/v1/sync", post(sync)).layer(DefaultBodyLimit::max(state.config.limits.sync_body_bytes))
+}

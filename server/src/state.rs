@@ -1,0 +1,45 @@
+//! What every handler shares.
+
+use crate::auth::LoginLimiter;
+use crate::config::Config;
+use crate::docs::DocCache;
+use crate::store::Store;
+use crate::templates::Templates;
+use automerge::ActorId;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    pub templates: Arc<Templates>,
+    pub docs: Arc<DocCache>,
+    pub limiter: Arc<LoginLimiter>,
+    /// The server's own Automerge actor: it writes reviews and creates assigned inspections.
+    pub server_actor: ActorId,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: Config) -> Result<Self, crate::store::StoreError> {
+        let templates = Templates::load(store.as_ref())?;
+        let server_actor = store.server_actor()?;
+        let limits = &config.limits;
+        Ok(Self {
+            docs: Arc::new(DocCache::new(limits.doc_cache)),
+            limiter: Arc::new(LoginLimiter::new(
+                limits.login_failures,
+                std::time::Duration::from_secs(limits.login_window_secs),
+            )),
+            store,
+            templates: Arc::new(templates),
+            config: Arc::new(config),
+            server_actor,
+        })
+    }
+}

@@ -1,0 +1,136 @@
+//! Storage behind traits, so a deployment that outgrows one machine can move
+//! to PostgreSQL without touching the domain code. The methods are blocking;
+//! handlers call them from `spawn_blocking`. A write returns only after its
+//! transaction is committed.
+
+mod model;
+pub mod sqlite;
+
+pub use model::*;
+
+use automerge::{ActorId, ChangeHash};
+use std::collections::BTreeSet;
+use xuncha_core::{Centre, DocumentId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0} already exists")]
+    Exists(String),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error(
+        "the database was written by a newer Xuncha (schema {found}, this build knows {known}); upgrade the server"
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error("could not prepare the database: {0}")]
+    Migration(String),
+    #[error("the transaction did not commit: {0}")]
+    Commit(String),
+    #[error("the database writer has stopped")]
+    WriterGone,
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+pub trait UserStore {
+    fn create_user(&self, user: NewUser, now: i64) -> StoreResult<User>;
+    /// The user and their password hash.
+    fn user_by_name(&self, username: &str) -> StoreResult<Option<(User, String)>>;
+    fn set_user_disabled(&self, username: &str, disabled: bool) -> StoreResult<bool>;
+    /// Also ends the user's sessions.
+    fn set_password(&self, username: &str, password_hash: &str) -> StoreResult<bool>;
+    fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>>;
+    fn create_device(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &[u8; 32],
+        actors: &[ActorId],
+        now: i64,
+    ) -> StoreResult<Device>;
+    /// A device that is not revoked, and its user.
+    fn device_by_token(&self, token_hash: &[u8; 32]) -> StoreResult<Option<(Device, User)>>;
+    fn device(&self, id: i64) -> StoreResult<Option<Device>>;
+    fn devices_of(&self, user_id: i64) -> StoreResult<Vec<Device>>;
+    fn revoke_device(&self, id: i64, now: i64) -> StoreResult<bool>;
+    fn create_session(&self, user_id: i64, token_hash: &[u8; 32], expires_at: i64) -> StoreResult<()>;
+    fn session_user(&self, token_hash: &[u8; 32], now: i64) -> StoreResult<Option<User>>;
+    fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()>;
+}
+
+pub trait CatalogStore {
+    /// Inserts or replaces all the centres in one transaction.
+    fn upsert_centres(&self, centres: &[Centre], now: i64) -> StoreResult<usize>;
+    fn centre(&self, code: &str) -> StoreResult<Option<Centre>>;
+    fn list_centres(&self, filter: &CentreFilter, page: PageReq) -> StoreResult<Page<Centre>>;
+    /// False when that id and version exist already.
+    fn put_variant(&self, variant: &VariantRow) -> StoreResult<bool>;
+    fn variants(&self) -> StoreResult<Vec<VariantRow>>;
+    /// The document inspectors of this centre and quarter were assigned to.
+    fn assigned_doc(&self, centre_code: &str, quarter: &str) -> StoreResult<Option<DocumentId>>;
+    /// Creates `new_doc` (when given) and assigns each inspector to it.
+    fn create_assignments(
+        &self,
+        new_doc: Option<DocWrite>,
+        doc: DocumentId,
+        inspectors: &[String],
+        assigned_by: &str,
+        now: i64,
+    ) -> StoreResult<Vec<Assignment>>;
+    fn cancel_assignment(&self, id: i64) -> StoreResult<bool>;
+    fn assignment(&self, id: i64) -> StoreResult<Option<Assignment>>;
+    fn list_assignments(
+        &self,
+        scope: &Scope,
+        inspector: Option<&str>,
+        quarter: Option<&str>,
+    ) -> StoreResult<Vec<Assignment>>;
+    fn assignments_since(&self, inspector: &str, cursor: u64) -> StoreResult<Vec<(Assignment, u64)>>;
+}
+
+pub trait DocStore {
+    /// The server's own Automerge actor, created on first use.
+    fn server_actor(&self) -> StoreResult<ActorId>;
+    fn load_doc(&self, doc: &DocumentId) -> StoreResult<Option<StoredDoc>>;
+    fn inspection(&self, doc: &DocumentId) -> StoreResult<Option<InspectionRow>>;
+    fn is_member(&self, doc: &DocumentId, username: &str) -> StoreResult<bool>;
+    /// Commits every write of one sync round, and the heads the device
+    /// declared, in one transaction.
+    fn commit_round(
+        &self,
+        writes: Vec<DocWrite>,
+        device_heads: Option<(i64, Vec<(DocumentId, Vec<ChangeHash>)>)>,
+        now: i64,
+    ) -> StoreResult<()>;
+    fn device_heads(&self, device_id: i64, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>>;
+    /// Documents this user works on that changed after `cursor`, oldest first.
+    fn docs_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>>;
+    fn current_seq(&self) -> StoreResult<u64>;
+    fn list_inspections(&self, filter: &InspectionFilter, page: PageReq) -> StoreResult<Page<InspectionRow>>;
+    fn latest_score(&self, doc: &DocumentId) -> StoreResult<Option<ScoreRow>>;
+    fn score_history(&self, doc: &DocumentId) -> StoreResult<Vec<ScoreRow>>;
+    /// Records a score computed without new changes (e.g. a photo arrived).
+    fn add_score(
+        &self,
+        doc: &DocumentId,
+        heads: &[ChangeHash],
+        summary: &DocSummary,
+        score: &ScoreWrite,
+        now: i64,
+    ) -> StoreResult<()>;
+}
+
+pub trait BlobStore {
+    fn blob(&self, sha256: &str) -> StoreResult<Option<BlobRow>>;
+    fn insert_blob(&self, blob: &BlobRow) -> StoreResult<()>;
+    /// Which of these photos have arrived.
+    fn received(&self, sha256s: &[String]) -> StoreResult<BTreeSet<String>>;
+    fn docs_referencing(&self, sha256: &str) -> StoreResult<Vec<DocumentId>>;
+}
+
+/// Everything the server stores apart from blob bytes.
+pub trait Store: UserStore + CatalogStore + DocStore + BlobStore + Send + Sync + 'static {}
+
+impl<T: UserStore + CatalogStore + DocStore + BlobStore + Send + Sync + 'static> Store for T {}

@@ -1,0 +1,68 @@
+//! Blob records (the bytes live on the filesystem, by hash).
+
+use super::SqliteStore;
+use super::docs::doc_id_from;
+use crate::store::{BlobRow, BlobStore, StoreError, StoreResult};
+use rusqlite::{OptionalExtension, params};
+use std::collections::BTreeSet;
+use xuncha_core::DocumentId;
+
+impl BlobStore for SqliteStore {
+    fn blob(&self, sha256: &str) -> StoreResult<Option<BlobRow>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT sha256, bytes, mime, width, height, uploaded_by, created_at FROM blobs WHERE sha256 = ?1",
+                [sha256],
+                |r| {
+                    Ok(BlobRow {
+                        sha256: r.get(0)?,
+                        bytes: r.get(1)?,
+                        mime: r.get(2)?,
+                        width: r.get(3)?,
+                        height: r.get(4)?,
+                        uploaded_by: r.get(5)?,
+                        created_at: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+    }
+
+    fn insert_blob(&self, b: &BlobRow) -> StoreResult<()> {
+        let b = b.clone();
+        self.write(move |c| {
+            c.execute(
+                "INSERT OR IGNORE INTO blobs (sha256, bytes, mime, width, height, uploaded_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![b.sha256, b.bytes, b.mime, b.width, b.height, b.uploaded_by, b.created_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn received(&self, sha256s: &[String]) -> StoreResult<BTreeSet<String>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached("SELECT EXISTS(SELECT 1 FROM blobs WHERE sha256 = ?1)")?;
+            let mut out = BTreeSet::new();
+            for sha in sha256s {
+                if stmt.query_row([sha], |r| r.get::<_, bool>(0))? {
+                    out.insert(sha.clone());
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn docs_referencing(&self, sha256: &str) -> StoreResult<Vec<DocumentId>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached("SELECT doc_id FROM photo_refs WHERE sha256 = ?1 LIMIT 1000")?;
+            let rows = stmt.query_map([sha256], |r| r.get::<_, Vec<u8>>(0))?;
+            let mut out = Vec::new();
+            for row in rows {
+                out.push(doc_id_from(row?).map_err(StoreError::Corrupt)?);
+            }
+            Ok(out)
+        })
+    }
+}

@@ -1,0 +1,301 @@
+//! Centres, template variants and assignments.
+
+use super::docs::{doc_id_from, insert_doc_write};
+use super::{SqliteStore, next_seq};
+use crate::store::{
+    Assignment, CatalogStore, CentreFilter, DocWrite, Page, PageReq, Scope, StoreError, StoreResult, TemplateRefView,
+    VariantRow,
+};
+use rusqlite::{OptionalExtension, Row, params};
+use xuncha_core::template::TemplateRef;
+use xuncha_core::{Centre, CentreStatus, CentreType, DocumentId, Region};
+
+pub(crate) fn status_str(s: CentreStatus) -> &'static str {
+    match s {
+        CentreStatus::Planned => "planned",
+        CentreStatus::UnderConstruction => "under_construction",
+        CentreStatus::Built => "built",
+    }
+}
+
+pub(crate) fn parse_status(s: &str) -> Option<CentreStatus> {
+    match s {
+        "planned" => Some(CentreStatus::Planned),
+        "under_construction" => Some(CentreStatus::UnderConstruction),
+        "built" => Some(CentreStatus::Built),
+        _ => None,
+    }
+}
+
+fn conversion(col: usize, msg: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
+}
+
+pub(crate) const CENTRE_COLS: &str = "code, name, centre_type, province, city, county, township, lat, lon, geofence_m, \
+     floor_area_m2, community_floor_area_m2, households, population_served, status";
+
+pub(crate) fn centre_from_row(r: &Row<'_>) -> rusqlite::Result<Centre> {
+    let t: String = r.get(2)?;
+    let s: String = r.get(14)?;
+    Ok(Centre {
+        code: r.get(0)?,
+        name: r.get(1)?,
+        centre_type: t.parse().map_err(|e| conversion(2, e))?,
+        region: Region { province: r.get(3)?, city: r.get(4)?, county: r.get(5)?, township: r.get(6)? },
+        lat: r.get(7)?,
+        lon: r.get(8)?,
+        geofence_m: r.get(9)?,
+        floor_area_m2: r.get(10)?,
+        community_floor_area_m2: r.get(11)?,
+        households: r.get(12)?,
+        population_served: r.get(13)?,
+        status: parse_status(&s).ok_or_else(|| conversion(14, format!("unknown status {s}")))?,
+    })
+}
+
+const ASSIGNMENT_COLS: &str =
+    "id, centre_code, quarter, inspector, doc_id, template_id, template_version, assigned_by, created_at, cancelled";
+
+fn assignment_from_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
+    Ok(Assignment {
+        id: r.get(0)?,
+        centre_code: r.get(1)?,
+        quarter: r.get(2)?,
+        inspector: r.get(3)?,
+        doc: doc_id_from(r.get(4)?).map_err(|e| conversion(4, e))?,
+        template: TemplateRefView { id: r.get(5)?, version: r.get(6)? },
+        assigned_by: r.get(7)?,
+        created_at: r.get(8)?,
+        cancelled: r.get(9)?,
+    })
+}
+
+fn scope_params(scope: &Scope) -> [String; 3] {
+    [scope.province.clone(), scope.city.clone(), scope.county.clone()]
+}
+
+const SCOPE_SQL: &str = "(?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)";
+
+impl CatalogStore for SqliteStore {
+    fn upsert_centres(&self, centres: &[Centre], now: i64) -> StoreResult<usize> {
+        let centres = centres.to_vec();
+        self.write(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO centres ({CENTRE_COLS}, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            ))?;
+            for x in &centres {
+                stmt.execute(params![
+                    x.code,
+                    x.name,
+                    x.centre_type.as_str(),
+                    x.region.province,
+                    x.region.city,
+                    x.region.county,
+                    x.region.township,
+                    x.lat,
+                    x.lon,
+                    x.geofence_m,
+                    x.floor_area_m2,
+                    x.community_floor_area_m2,
+                    x.households,
+                    x.population_served,
+                    status_str(x.status),
+                    now
+                ])?;
+            }
+            Ok(centres.len())
+        })
+    }
+
+    fn centre(&self, code: &str) -> StoreResult<Option<Centre>> {
+        self.read(|c| {
+            let sql = format!("SELECT {CENTRE_COLS} FROM centres WHERE code = ?1");
+            Ok(c.query_row(&sql, [code], centre_from_row).optional()?)
+        })
+    }
+
+    fn list_centres(&self, f: &CentreFilter, p: PageReq) -> StoreResult<Page<Centre>> {
+        let [prov, city, county] = scope_params(&f.scope);
+        let ty = f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default();
+        let q = f.query.clone().unwrap_or_default();
+        self.read(move |c| {
+            let filter = format!(
+                "FROM centres c WHERE {SCOPE_SQL} AND (?4 = '' OR c.centre_type = ?4)
+                 AND (?5 = '' OR instr(c.name, ?5) > 0 OR instr(c.code, ?5) > 0)"
+            );
+            let total: i64 =
+                c.query_row(&format!("SELECT count(*) {filter}"), params![prov, city, county, ty, q], |r| r.get(0))?;
+            let sql = format!("SELECT {CENTRE_COLS} {filter} ORDER BY c.code LIMIT ?6 OFFSET ?7");
+            let mut stmt = c.prepare(&sql)?;
+            let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
+            let rows = stmt.query_map(params![prov, city, county, ty, q, p.per_page, offset], centre_from_row)?;
+            Ok(Page {
+                items: rows.collect::<Result<_, _>>()?,
+                total: u64::try_from(total).unwrap_or(0),
+                page: p.page,
+                per_page: p.per_page,
+            })
+        })
+    }
+
+    fn put_variant(&self, v: &VariantRow) -> StoreResult<bool> {
+        let v = v.clone();
+        self.write(move |c| {
+            let n = c.execute(
+                "INSERT OR IGNORE INTO template_variants (id, version, province, centre_type, source, json, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    v.template.id,
+                    v.template.version,
+                    v.province,
+                    v.centre_type.as_str(),
+                    v.source,
+                    v.json,
+                    v.created_by,
+                    v.created_at
+                ],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn variants(&self) -> StoreResult<Vec<VariantRow>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, version, province, centre_type, source, json, created_by, created_at
+                 FROM template_variants ORDER BY id, version",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let t: String = r.get(3)?;
+                Ok(VariantRow {
+                    template: TemplateRef { id: r.get(0)?, version: r.get(1)? },
+                    province: r.get(2)?,
+                    centre_type: t.parse::<CentreType>().map_err(|e| conversion(3, e))?,
+                    source: r.get(4)?,
+                    json: r.get(5)?,
+                    created_by: r.get(6)?,
+                    created_at: r.get(7)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn assigned_doc(&self, centre_code: &str, quarter: &str) -> StoreResult<Option<DocumentId>> {
+        self.read(|c| {
+            let bytes: Option<Vec<u8>> = c
+                .query_row(
+                    "SELECT doc_id FROM assignments WHERE centre_code = ?1 AND quarter = ?2 ORDER BY id LIMIT 1",
+                    [centre_code, quarter],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            bytes.map(|b| doc_id_from(b).map_err(StoreError::Corrupt)).transpose()
+        })
+    }
+
+    fn create_assignments(
+        &self,
+        new_doc: Option<DocWrite>,
+        doc: DocumentId,
+        inspectors: &[String],
+        assigned_by: &str,
+        now: i64,
+    ) -> StoreResult<Vec<Assignment>> {
+        let (inspectors, assigned_by) = (inspectors.to_vec(), assigned_by.to_owned());
+        self.write(move |c| {
+            if let Some(w) = &new_doc {
+                insert_doc_write(c, w, now)?;
+            }
+            let (centre, quarter, tid, tver): (String, String, String, u32) = c.query_row(
+                "SELECT centre_code, quarter, template_id, template_version FROM documents WHERE doc_id = ?1",
+                [doc.as_bytes().as_slice()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+            let mut out = Vec::new();
+            for inspector in &inspectors {
+                let seq = next_seq(c)?;
+                c.execute(
+                    "INSERT INTO assignments (centre_code, quarter, inspector, doc_id, template_id, template_version,
+                         assigned_by, created_at, cancelled, updated_seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)
+                     ON CONFLICT (centre_code, quarter, inspector) DO UPDATE SET cancelled = 0, updated_seq = ?9",
+                    params![centre, quarter, inspector, doc.as_bytes().as_slice(), tid, tver, assigned_by, now, seq],
+                )?;
+                c.execute(
+                    "INSERT OR IGNORE INTO members (doc_id, username) VALUES (?1, ?2)",
+                    params![doc.as_bytes().as_slice(), inspector],
+                )?;
+                // The document reaches the new inspector through their cursor.
+                c.execute(
+                    "UPDATE documents SET updated_seq = ?2 WHERE doc_id = ?1",
+                    params![doc.as_bytes().as_slice(), seq],
+                )?;
+                let sql = format!(
+                    "SELECT {ASSIGNMENT_COLS} FROM assignments WHERE centre_code = ?1 AND quarter = ?2 AND inspector = ?3"
+                );
+                out.push(c.query_row(&sql, params![centre, quarter, inspector], assignment_from_row)?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn cancel_assignment(&self, id: i64) -> StoreResult<bool> {
+        self.write(move |c| {
+            let seq = next_seq(c)?;
+            let n = c.execute(
+                "UPDATE assignments SET cancelled = 1, updated_seq = ?2 WHERE id = ?1 AND cancelled = 0",
+                params![id, seq],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn assignment(&self, id: i64) -> StoreResult<Option<Assignment>> {
+        self.read(|c| {
+            let sql = format!("SELECT {ASSIGNMENT_COLS} FROM assignments WHERE id = ?1");
+            Ok(c.query_row(&sql, [id], assignment_from_row).optional()?)
+        })
+    }
+
+    fn list_assignments(
+        &self,
+        scope: &Scope,
+        inspector: Option<&str>,
+        quarter: Option<&str>,
+    ) -> StoreResult<Vec<Assignment>> {
+        let [prov, city, county] = scope_params(scope);
+        let (inspector, quarter) = (inspector.unwrap_or_default().to_owned(), quarter.unwrap_or_default().to_owned());
+        self.read(move |c| {
+            let cols = ASSIGNMENT_COLS.split(", ").map(|s| format!("a.{s}")).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT {cols} FROM assignments a JOIN centres c ON c.code = a.centre_code
+                 WHERE {SCOPE_SQL} AND (?4 = '' OR a.inspector = ?4) AND (?5 = '' OR a.quarter = ?5)
+                 ORDER BY a.quarter DESC, a.centre_code, a.inspector LIMIT 5000"
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(params![prov, city, county, inspector, quarter], assignment_from_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn assignments_since(&self, inspector: &str, cursor: u64) -> StoreResult<Vec<(Assignment, u64)>> {
+        self.read(|c| {
+            let sql = format!(
+                "SELECT {ASSIGNMENT_COLS}, updated_seq FROM assignments WHERE inspector = ?1 AND updated_seq > ?2
+                 ORDER BY updated_seq LIMIT 500"
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![inspector, i64::try_from(cursor).unwrap_or(i64::MAX)], |r| {
+                Ok((assignment_from_row(r)?, r.get::<_, i64>(10)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (a, seq) = row?;
+                out.push((a, u64::try_from(seq).unwrap_or(0)));
+            }
+            Ok(out)
+        })
+    }
+}

@@ -1,0 +1,362 @@
+//! Inspection documents, their changes, members and score history.
+
+use super::catalog::{CENTRE_COLS, centre_from_row};
+use super::{SqliteStore, next_seq};
+use crate::store::{
+    DocMeta, DocStore, DocSummary, DocWrite, InspectionFilter, InspectionRow, Page, PageReq, ScoreRow, ScoreWrite,
+    StoreError, StoreResult, StoredDoc, TemplateRefView,
+};
+use automerge::ChangeHash;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use xuncha_core::DocumentId;
+use xuncha_core::sync::{heads_from_bytes, heads_to_bytes};
+use xuncha_core::template::TemplateRef;
+
+pub(crate) fn doc_id_from(bytes: Vec<u8>) -> Result<DocumentId, String> {
+    <[u8; 16]>::try_from(bytes).map(DocumentId::from_bytes).map_err(|_| "a stored document id is not 16 bytes".into())
+}
+
+fn heads_from(bytes: &[u8]) -> StoreResult<Vec<ChangeHash>> {
+    heads_from_bytes(bytes).map_err(StoreError::Corrupt)
+}
+
+fn id(doc: &DocumentId) -> &[u8] {
+    doc.as_bytes().as_slice()
+}
+
+/// Writes one document's round: the row, its changes or a compacted
+/// snapshot, members, photo references and the new score.
+pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreResult<u64> {
+    let seq = next_seq(c)?;
+    let s = &w.summary;
+    let m = &w.meta;
+    let heads = heads_to_bytes(&w.heads);
+    let n_new = i64::try_from(w.new_changes.len()).unwrap_or(i64::MAX);
+    if w.is_new {
+        let snapshot =
+            w.compacted.as_deref().ok_or_else(|| StoreError::Corrupt("a new document needs a snapshot".into()))?;
+        c.execute(
+            "INSERT INTO documents (doc_id, centre_code, template_id, template_version, created_by, created_at, quarter,
+                 snapshot, heads, change_count, updated_seq, updated_at, status, total, grade, complete, on_site,
+                 vetoes, conflicts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            params![
+                id(&m.doc),
+                m.centre_code,
+                m.template.id,
+                m.template.version,
+                m.created_by,
+                m.created_at,
+                m.quarter,
+                snapshot,
+                heads,
+                n_new,
+                i64::try_from(seq).unwrap_or(i64::MAX),
+                now,
+                s.status,
+                s.total,
+                s.grade,
+                s.complete,
+                s.on_site,
+                s.vetoes,
+                s.conflicts
+            ],
+        )?;
+    } else {
+        if let Some(snapshot) = &w.compacted {
+            c.execute("UPDATE documents SET snapshot = ?2 WHERE doc_id = ?1", params![id(&m.doc), snapshot])?;
+            c.execute("DELETE FROM changes WHERE doc_id = ?1", [id(&m.doc)])?;
+        } else {
+            let mut stmt =
+                c.prepare_cached("INSERT OR IGNORE INTO changes (doc_id, hash, bytes) VALUES (?1, ?2, ?3)")?;
+            for (hash, bytes) in &w.new_changes {
+                stmt.execute(params![id(&m.doc), hash.0.as_slice(), bytes])?;
+            }
+        }
+        c.execute(
+            "UPDATE documents SET heads = ?2, change_count = change_count + ?3, updated_seq = ?4, updated_at = ?5,
+                 status = ?6, total = ?7, grade = ?8, complete = ?9, on_site = ?10, vetoes = ?11, conflicts = ?12
+             WHERE doc_id = ?1",
+            params![
+                id(&m.doc),
+                heads,
+                n_new,
+                i64::try_from(seq).unwrap_or(i64::MAX),
+                now,
+                s.status,
+                s.total,
+                s.grade,
+                s.complete,
+                s.on_site,
+                s.vetoes,
+                s.conflicts
+            ],
+        )?;
+    }
+    let mut stmt = c.prepare_cached("INSERT OR IGNORE INTO members (doc_id, username) VALUES (?1, ?2)")?;
+    for user in &w.members {
+        stmt.execute(params![id(&m.doc), user])?;
+    }
+    let mut stmt = c.prepare_cached("INSERT OR IGNORE INTO photo_refs (sha256, doc_id) VALUES (?1, ?2)")?;
+    for sha in &w.photos {
+        stmt.execute(params![sha, id(&m.doc)])?;
+    }
+    if let Some(score) = &w.score {
+        insert_score(c, &m.doc, &heads, score, now)?;
+    }
+    Ok(seq)
+}
+
+fn insert_score(c: &Connection, doc: &DocumentId, heads: &[u8], s: &ScoreWrite, now: i64) -> StoreResult<()> {
+    c.prepare_cached(
+        "INSERT INTO scores (doc_id, heads, total, grade, report, reason, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![id(doc), heads, s.total, s.grade, s.report_json, s.reason, now])?;
+    Ok(())
+}
+
+const ROW_COLS: &str = "d.doc_id, d.template_id, d.template_version, d.created_by, d.created_at, d.updated_at, d.quarter, \
+     d.change_count, d.status, d.total, d.grade, d.complete, d.on_site, d.vetoes, d.conflicts";
+
+fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow> {
+    let centre = centre_from_row(r)?;
+    let o = 15; // the centre's columns come first
+    let doc: Vec<u8> = r.get(o)?;
+    Ok(InspectionRow {
+        doc: doc_id_from(doc)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(o, rusqlite::types::Type::Blob, e.into()))?,
+        centre_code: centre.code,
+        centre_name: centre.name,
+        centre_type: centre.centre_type,
+        region: centre.region,
+        template: TemplateRefView { id: r.get(o + 1)?, version: r.get(o + 2)? },
+        created_by: r.get(o + 3)?,
+        created_at: r.get(o + 4)?,
+        updated_at: r.get(o + 5)?,
+        quarter: r.get(o + 6)?,
+        change_count: r.get(o + 7)?,
+        summary: DocSummary {
+            status: r.get(o + 8)?,
+            total: r.get(o + 9)?,
+            grade: r.get(o + 10)?,
+            complete: r.get(o + 11)?,
+            on_site: r.get(o + 12)?,
+            vetoes: r.get(o + 13)?,
+            conflicts: r.get(o + 14)?,
+        },
+    })
+}
+
+fn centre_cols() -> String {
+    CENTRE_COLS.split(", ").map(|s| format!("c.{s}")).collect::<Vec<_>>().join(", ")
+}
+
+fn score_from_row(r: &Row<'_>, with_report: bool) -> rusqlite::Result<ScoreRow> {
+    let heads: Vec<u8> = r.get(1)?;
+    let report: Option<String> = if with_report { r.get(6)? } else { None };
+    Ok(ScoreRow {
+        id: r.get(0)?,
+        heads: heads.chunks(32).map(hex::encode).collect(),
+        total: r.get(2)?,
+        grade: r.get(3)?,
+        reason: r.get(4)?,
+        computed_at: r.get(5)?,
+        report: report.and_then(|s| serde_json::from_str(&s).ok()),
+    })
+}
+
+impl DocStore for SqliteStore {
+    fn server_actor(&self) -> StoreResult<automerge::ActorId> {
+        let fresh = automerge::ActorId::random().to_bytes().to_vec();
+        let bytes: Vec<u8> = self.write(move |c| {
+            c.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('server_actor', ?1)", [&fresh])?;
+            Ok(c.query_row("SELECT value FROM meta WHERE key = 'server_actor'", [], |r| r.get(0))?)
+        })?;
+        Ok(automerge::ActorId::from(bytes))
+    }
+
+    fn load_doc(&self, doc: &DocumentId) -> StoreResult<Option<StoredDoc>> {
+        self.read(|c| {
+            let row = c
+                .query_row(
+                    "SELECT centre_code, template_id, template_version, created_by, created_at, quarter, snapshot
+                     FROM documents WHERE doc_id = ?1",
+                    [id(doc)],
+                    |r| {
+                        Ok((
+                            DocMeta {
+                                doc: *doc,
+                                centre_code: r.get(0)?,
+                                template: TemplateRef { id: r.get(1)?, version: r.get(2)? },
+                                created_by: r.get(3)?,
+                                created_at: r.get(4)?,
+                                quarter: r.get(5)?,
+                            },
+                            r.get::<_, Vec<u8>>(6)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((meta, snapshot)) = row else { return Ok(None) };
+            let mut stmt = c.prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY rowid")?;
+            let changes = stmt.query_map([id(doc)], |r| r.get(0))?.collect::<Result<Vec<Vec<u8>>, _>>()?;
+            Ok(Some(StoredDoc { meta, snapshot, changes }))
+        })
+    }
+
+    fn inspection(&self, doc: &DocumentId) -> StoreResult<Option<InspectionRow>> {
+        self.read(|c| {
+            let sql = format!(
+                "SELECT {}, {ROW_COLS} FROM documents d JOIN centres c ON c.code = d.centre_code WHERE d.doc_id = ?1",
+                centre_cols()
+            );
+            Ok(c.query_row(&sql, [id(doc)], inspection_from_row).optional()?)
+        })
+    }
+
+    fn is_member(&self, doc: &DocumentId, username: &str) -> StoreResult<bool> {
+        self.read(|c| {
+            Ok(c.prepare_cached("SELECT EXISTS(SELECT 1 FROM members WHERE doc_id = ?1 AND username = ?2)")?
+                .query_row(params![id(doc), username], |r| r.get(0))?)
+        })
+    }
+
+    fn commit_round(
+        &self,
+        writes: Vec<DocWrite>,
+        device_heads: Option<(i64, Vec<(DocumentId, Vec<ChangeHash>)>)>,
+        now: i64,
+    ) -> StoreResult<()> {
+        self.write(move |c| {
+            for w in &writes {
+                insert_doc_write(c, w, now)?;
+            }
+            if let Some((device, heads)) = &device_heads {
+                let mut stmt = c.prepare_cached(
+                    "INSERT INTO device_docs (device_id, doc_id, heads) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (device_id, doc_id) DO UPDATE SET heads = excluded.heads WHERE heads != excluded.heads",
+                )?;
+                for (doc, h) in heads {
+                    stmt.execute(params![device, id(doc), heads_to_bytes(h)])?;
+                }
+                c.prepare_cached("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1")?.execute(params![device, now])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn device_heads(&self, device_id: i64, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>> {
+        self.read(|c| {
+            let bytes: Option<Vec<u8>> = c
+                .prepare_cached("SELECT heads FROM device_docs WHERE device_id = ?1 AND doc_id = ?2")?
+                .query_row(params![device_id, id(doc)], |r| r.get(0))
+                .optional()?;
+            bytes.map(|b| heads_from(&b)).transpose()
+        })
+    }
+
+    fn docs_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT d.doc_id, d.updated_seq FROM members m JOIN documents d ON d.doc_id = m.doc_id
+                 WHERE m.username = ?1 AND d.updated_seq > ?2 ORDER BY d.updated_seq LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![username, i64::try_from(cursor).unwrap_or(i64::MAX), limit], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (doc, seq) = row?;
+                out.push((doc_id_from(doc).map_err(StoreError::Corrupt)?, u64::try_from(seq).unwrap_or(0)));
+            }
+            Ok(out)
+        })
+    }
+
+    fn current_seq(&self) -> StoreResult<u64> {
+        self.read(|c| {
+            let v: i64 = c.query_row("SELECT value FROM meta WHERE key = 'seq'", [], |r| r.get(0))?;
+            Ok(u64::try_from(v).unwrap_or(0))
+        })
+    }
+
+    fn list_inspections(&self, f: &InspectionFilter, p: PageReq) -> StoreResult<Page<InspectionRow>> {
+        let f = f.clone();
+        self.read(move |c| {
+            let filter = "FROM documents d JOIN centres c ON c.code = d.centre_code
+                 WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
+                 AND (?4 = '' OR d.doc_id IN (SELECT doc_id FROM members WHERE username = ?4))
+                 AND (?5 = '' OR d.quarter = ?5) AND (?6 = '' OR c.centre_type = ?6) AND (?7 = '' OR d.status = ?7)
+                 AND (?8 = '' OR d.grade = ?8) AND (?9 = '' OR d.centre_code = ?9)";
+            let args = [
+                f.scope.province.clone(),
+                f.scope.city.clone(),
+                f.scope.county.clone(),
+                f.member.clone().unwrap_or_default(),
+                f.quarter.clone().unwrap_or_default(),
+                f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+                f.status.clone().unwrap_or_default(),
+                f.grade.clone().unwrap_or_default(),
+                f.centre_code.clone().unwrap_or_default(),
+            ];
+            let total: i64 =
+                c.query_row(&format!("SELECT count(*) {filter}"), rusqlite::params_from_iter(&args), |r| r.get(0))?;
+            let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
+            let sql = format!(
+                "SELECT {}, {ROW_COLS} {filter} ORDER BY d.updated_at DESC, d.doc_id LIMIT {} OFFSET {offset}",
+                centre_cols(),
+                p.per_page
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&args), inspection_from_row)?;
+            Ok(Page {
+                items: rows.collect::<Result<_, _>>()?,
+                total: u64::try_from(total).unwrap_or(0),
+                page: p.page,
+                per_page: p.per_page,
+            })
+        })
+    }
+
+    fn latest_score(&self, doc: &DocumentId) -> StoreResult<Option<ScoreRow>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT id, heads, total, grade, reason, computed_at, report FROM scores WHERE doc_id = ?1
+                 ORDER BY id DESC LIMIT 1",
+                [id(doc)],
+                |r| score_from_row(r, true),
+            )
+            .optional()?)
+        })
+    }
+
+    fn score_history(&self, doc: &DocumentId) -> StoreResult<Vec<ScoreRow>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, heads, total, grade, reason, computed_at FROM scores WHERE doc_id = ?1 ORDER BY id LIMIT 10000",
+            )?;
+            let rows = stmt.query_map([id(doc)], |r| score_from_row(r, false))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn add_score(
+        &self,
+        doc: &DocumentId,
+        heads: &[ChangeHash],
+        s: &DocSummary,
+        score: &ScoreWrite,
+        now: i64,
+    ) -> StoreResult<()> {
+        let (doc, heads, s, score) = (*doc, heads_to_bytes(heads), s.clone(), score.clone());
+        self.write(move |c| {
+            insert_score(c, &doc, &heads, &score, now)?;
+            c.execute(
+                "UPDATE documents SET status = ?2, total = ?3, grade = ?4, complete = ?5, on_site = ?6, vetoes = ?7,
+                     conflicts = ?8 WHERE doc_id = ?1",
+                params![id(&doc), s.status, s.total, s.grade, s.complete, s.on_site, s.vetoes, s.conflicts],
+            )?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,216 @@
+//! The embedded SQLite store.
+//!
+//! Durability: WAL with `synchronous = FULL`, so a committed transaction is
+//! on disk (fsynced) before any request is answered; it survives a killed
+//! process and a power cut. To keep that affordable, writes go through one
+//! writer thread that commits whatever queued up meanwhile in one transaction
+//! (group commit), each request in its own savepoint, so one failing request
+//! never undoes another's. Readers use their own connections.
+
+mod blobs;
+mod catalog;
+mod docs;
+mod users;
+
+use super::{StoreError, StoreResult};
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, mpsc};
+
+/// Jobs one group commit takes at most.
+const MAX_GROUP: usize = 256;
+const MAX_IDLE_READERS: usize = 8;
+
+type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
+/// Called with the writer's connection, or `None` when the transaction could not start.
+type Job = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
+
+#[derive(Debug)]
+pub struct SqliteStore {
+    path: PathBuf,
+    readers: Mutex<Vec<Connection>>,
+    writer: Mutex<Option<mpsc::Sender<Job>>>,
+}
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("../../../migrations/0001_initial.sql"))])
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    1
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating) the database at `path`. Refuses a
+    /// database written by a newer schema.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > schema_version() {
+            return Err(StoreError::NewerSchema { found, known: schema_version() });
+        }
+        migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        configure(&conn)?;
+        conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('seq', 0)", [])?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("xuncha-db-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Self { path: path.to_owned(), readers: Mutex::new(Vec::new()), writer: Mutex::new(Some(tx)) })
+    }
+
+    /// Runs `f` on a read-only connection.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let pooled = self.readers.lock().ok().and_then(|mut r| r.pop());
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+                )?;
+                c.busy_timeout(std::time::Duration::from_secs(5))?;
+                c
+            }
+        };
+        let out = f(&conn);
+        if let Ok(mut r) = self.readers.lock()
+            && r.len() < MAX_IDLE_READERS
+        {
+            r.push(conn);
+        }
+        out
+    }
+
+    /// Runs `f` in the writer's current transaction and returns once that
+    /// transaction is committed. An error from `f` rolls back only `f`.
+    pub(crate) fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let (tx, rx) = mpsc::sync_channel::<StoreResult<T>>(1);
+        let job: Job = Box::new(move |conn| match conn.map(f) {
+            None => (
+                false,
+                Box::new(move |commit: Result<(), String>| {
+                    let _ = tx.send(Err(StoreError::Commit(commit.err().unwrap_or_default())));
+                }),
+            ),
+            Some(Ok(value)) => (
+                true,
+                Box::new(move |commit: Result<(), String>| {
+                    let _ = tx.send(commit.map(|()| value).map_err(StoreError::Commit));
+                }),
+            ),
+            Some(Err(e)) => (
+                false,
+                Box::new(move |_| {
+                    let _ = tx.send(Err(e));
+                }),
+            ),
+        });
+        let sender = self.writer.lock().ok().and_then(|w| w.clone()).ok_or(StoreError::WriterGone)?;
+        sender.send(job).map_err(|_| StoreError::WriterGone)?;
+        rx.recv().map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Stops taking writes; queued writes still commit.
+    pub fn close(&self) {
+        if let Ok(mut w) = self.writer.lock() {
+            w.take();
+        }
+    }
+}
+
+fn configure(conn: &Connection) -> StoreResult<()> {
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let mut finishers = Vec::with_capacity(jobs.len());
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            let msg = e.to_string();
+            for job in jobs {
+                let (_, finish) = job(None);
+                finish(Err(msg.clone()));
+            }
+            continue;
+        }
+        for job in jobs {
+            if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+                let (_, finish) = job(None);
+                finish(Err(e.to_string()));
+                continue;
+            }
+            let (ok, finish) = job(Some(&conn));
+            let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+            if conn.execute_batch(end).is_err() {
+                tracing::error!("a savepoint could not be closed");
+            }
+            finishers.push(finish);
+        }
+        let commit = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+        if commit.is_err() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        for finish in finishers {
+            finish(commit.clone());
+        }
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Takes the next value of the global change sequence (the device cursors' clock).
+pub(crate) fn next_seq(conn: &Connection) -> StoreResult<u64> {
+    let v: i64 =
+        conn.query_row("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value", [], |r| r.get(0))?;
+    u64::try_from(v).map_err(|_| StoreError::Corrupt("negative sequence".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_newer_schema_is_refused_and_writes_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let store = SqliteStore::open(&path).unwrap();
+        let seq = store.write(next_seq).unwrap();
+        assert_eq!(seq, 1);
+        let failed: StoreResult<()> = store.write(|c| {
+            next_seq(c)?;
+            Err(StoreError::Exists("x".into()))
+        });
+        assert!(failed.is_err());
+        // The failed job's increment was rolled back with its savepoint.
+        assert_eq!(store.write(next_seq).unwrap(), 2);
+        store.close();
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        assert!(matches!(SqliteStore::open(&path), Err(StoreError::NewerSchema { found: 99, .. })));
+    }
+}

@@ -1,0 +1,319 @@
+//! One sync round (DESIGN.md, "one request per document round"): check and
+//! commit what the device pushed, answer what it lacks, then offer what
+//! changed for it since its cursor.
+
+use crate::auth::DeviceAuth;
+use crate::docs::{LoadedDoc, SlotGuard, changes_since, doc_write, ensure_loaded};
+use crate::error::ApiError;
+use crate::quarter::quarter_of;
+use crate::state::AppState;
+use crate::store::{Assignment, DocMeta, DocWrite, Role};
+use crate::templates::Templates;
+use automerge::{AutoCommit, ChangeHash};
+use std::collections::BTreeSet;
+use xuncha_core::DocumentId;
+use xuncha_core::ingest::{IngestLimits, Refusal, Writer, check_incoming};
+use xuncha_core::payload::{PayloadLimits, check_payload};
+use xuncha_core::sync::{
+    AssignmentNotice, DocPush, DocReply, DocStatus, Heads, SYNC_PROTOCOL, SyncRequest, SyncResponse,
+};
+use xuncha_core::template::TemplateRef;
+
+/// Runs a round. Pushed documents are locked in id order (no deadlocks
+/// between rounds), checked, and committed together; nothing in the reply
+/// claims more than what is committed.
+pub async fn round(state: &AppState, auth: &DeviceAuth, req: SyncRequest) -> Result<SyncResponse, ApiError> {
+    let limits = &state.config.limits;
+    if req.docs.len() > limits.docs_per_sync {
+        return Err(ApiError::TooLarge(format!(
+            "{} documents in one sync request (at most {}); split the batch",
+            req.docs.len(),
+            limits.docs_per_sync
+        )));
+    }
+    let mut pushes = req.docs;
+    pushes.sort_by_key(|p| p.doc);
+    if pushes.windows(2).any(|w| matches!(w, [a, b] if a.doc == b.doc)) {
+        return Err(ApiError::BadRequest("a document appears twice in one sync request".into()));
+    }
+    if auth.user.role != Role::Inspector {
+        return Err(ApiError::Forbidden("only inspectors' devices sync inspections".into()));
+    }
+    let mut guards = Vec::with_capacity(pushes.len());
+    for p in &pushes {
+        guards.push(state.docs.lock(p.doc).await);
+    }
+    let asked: BTreeSet<DocumentId> = pushes.iter().map(|p| p.doc).collect();
+    let (st, au) = (state.clone(), auth.clone());
+    let (mut replies, guards) = tokio::task::spawn_blocking(move || push_all(&st, &au, pushes, guards)).await??;
+    drop(guards);
+
+    let (st, au) = (state.clone(), auth.clone());
+    let offers = offer(&st, &au, req.cursor, &asked, &mut replies).await?;
+    Ok(SyncResponse {
+        protocol: SYNC_PROTOCOL,
+        docs: replies,
+        cursor: offers.cursor,
+        more: offers.more,
+        assignments: offers.assignments,
+        server_time: crate::now_ms(),
+    })
+}
+
+/// One document's outcome, before the commit.
+struct Pushed {
+    reply: DocReply,
+    write: Option<DocWrite>,
+    /// The document after this round, when it changed.
+    next: Option<LoadedDoc>,
+}
+
+fn push_all(
+    state: &AppState,
+    auth: &DeviceAuth,
+    pushes: Vec<DocPush>,
+    mut guards: Vec<SlotGuard>,
+) -> Result<(Vec<DocReply>, Vec<SlotGuard>), ApiError> {
+    let mut outcomes = Vec::with_capacity(pushes.len());
+    let mut declared = Vec::new();
+    for (push, guard) in pushes.into_iter().zip(guards.iter_mut()) {
+        let client_heads = push.client_heads.0.clone();
+        let doc = push.doc;
+        let out = push_one(state, auth, push, guard)?;
+        if out.next.is_some() || guard.is_some() {
+            declared.push((doc, client_heads));
+        }
+        outcomes.push(out);
+    }
+    let writes: Vec<DocWrite> = outcomes.iter_mut().filter_map(|o| o.write.take()).collect();
+    state.store.commit_round(writes, Some((auth.device.id, declared)), crate::now_ms())?;
+    let mut replies = Vec::with_capacity(outcomes.len());
+    for (out, guard) in outcomes.into_iter().zip(guards.iter_mut()) {
+        if let Some(next) = out.next {
+            **guard = Some(next);
+        }
+        replies.push(out.reply);
+    }
+    Ok((replies, guards))
+}
+
+fn refused(
+    doc: DocumentId,
+    code: &str,
+    message: impl Into<String>,
+    server: Option<&mut AutoCommit>,
+    client: &[ChangeHash],
+) -> Pushed {
+    let (server_heads, changes) = match server {
+        Some(d) => lacking(d, client),
+        None => (Vec::new(), Vec::new()),
+    };
+    Pushed {
+        reply: DocReply {
+            doc,
+            status: DocStatus::Refused { code: code.to_owned(), message: message.into() },
+            server_heads: Heads(server_heads),
+            changes,
+        },
+        write: None,
+        next: None,
+    }
+}
+
+/// The server's heads and the changes a holder of `client` heads lacks.
+fn lacking(doc: &mut AutoCommit, client: &[ChangeHash]) -> (Vec<ChangeHash>, Vec<u8>) {
+    let heads = doc.get_heads();
+    let mut sorted_client = client.to_vec();
+    sorted_client.sort();
+    let changes = if sorted_client == heads {
+        Vec::new()
+    } else if client.is_empty() {
+        doc.save()
+    } else {
+        doc.save_after(client)
+    };
+    (heads, changes)
+}
+
+fn refusal_code(r: &Refusal) -> &'static str {
+    match r {
+        Refusal::Undecodable(_) => "undecodable",
+        Refusal::MissingDeps(_) => "missing_deps",
+        Refusal::ForeignActor(_) => "foreign_actor",
+        Refusal::ServerOwned(_) => "server_owned",
+        Refusal::IdentityChanged(_) => "identity_changed",
+        Refusal::WrongCreator { .. } => "wrong_creator",
+        Refusal::TooManyChanges(..) => "too_many_changes",
+        Refusal::TooManyOps(..) => "too_many_ops",
+        Refusal::Malformed(_) => "malformed",
+    }
+}
+
+fn push_one(
+    state: &AppState,
+    auth: &DeviceAuth,
+    push: DocPush,
+    slot: &mut Option<LoadedDoc>,
+) -> Result<Pushed, ApiError> {
+    let store = state.store.as_ref();
+    let id = push.doc;
+    let client = push.client_heads.0;
+    let exists = ensure_loaded(store, &id, slot)?;
+    if exists && !store.is_member(&id, &auth.user.username)? {
+        return Ok(refused(id, "forbidden", "you do not work on this inspection", None, &[]));
+    }
+    if push.changes.is_empty() {
+        let Some(loaded) = slot.as_mut() else {
+            return Ok(refused(id, "not_found", "the server has no such inspection", None, &[]));
+        };
+        let (heads, changes) = lacking(&mut loaded.doc, &client);
+        let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };
+        return Ok(Pushed { reply, write: None, next: None });
+    }
+    if let Err(e) = check_payload(&push.changes, &PayloadLimits::default()) {
+        return Ok(refused(id, "bad_payload", e.to_string(), slot.as_mut().map(|l| &mut l.doc), &client));
+    }
+    let writer = Writer::Device { actors: &auth.device.actors, user_id: &auth.user.username };
+    let mut stored = slot.as_mut().map(|l| &mut l.doc);
+    let accepted = match check_incoming(stored.as_deref_mut(), &push.changes, &writer, IngestLimits::default()) {
+        Ok(a) => a,
+        Err(r) => return Ok(refused(id, refusal_code(&r), r.to_string(), stored, &client)),
+    };
+    let mut doc = accepted.doc;
+    if accepted.new_changes == 0 {
+        let (heads, changes) = lacking(&mut doc, &client);
+        let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };
+        return Ok(Pushed { reply, write: None, next: None });
+    }
+    let snap = accepted.snapshot;
+    let (meta, pending) = match slot.as_ref() {
+        Some(l) => (l.meta.clone(), l.pending),
+        None => {
+            let centre = store.centre(&snap.centre_code)?;
+            let template = state.templates.get(&snap.template);
+            match (centre, template) {
+                (None, _) => {
+                    return Ok(refused(id, "unknown_centre", format!("no centre `{}`", snap.centre_code), None, &[]));
+                }
+                (_, None) => {
+                    return Ok(refused(id, "unknown_template", format!("no template {}", snap.template), None, &[]));
+                }
+                (Some(c), Some(t)) if !auth.user.scope.covers(&c.region) || !Templates::fits(&t.template, &c) => {
+                    return Ok(refused(id, "forbidden", "this centre or template is outside your region", None, &[]));
+                }
+                _ => {}
+            }
+            let meta = DocMeta {
+                doc: id,
+                centre_code: snap.centre_code.clone(),
+                template: TemplateRef { id: snap.template.id.clone(), version: snap.template.version },
+                created_by: snap.created_by.clone(),
+                created_at: snap.created_at,
+                quarter: quarter_of(snap.created_at),
+            };
+            (meta, 0)
+        }
+    };
+    let is_new = slot.is_none();
+    let before = slot.as_mut().map(|l| l.doc.get_heads()).unwrap_or_default();
+    let new = changes_since(&mut doc, &before);
+    let members = vec![auth.user.username.clone()];
+    let write = doc_write(state, meta.clone(), is_new, &mut doc, new, pending, &snap, members, "sync")?;
+    let next_pending = if write.compacted.is_some() { 0 } else { pending + write.new_changes.len() };
+    let (heads, changes) = lacking(&mut doc, &client);
+    let reply = DocReply {
+        doc: id,
+        status: DocStatus::Accepted { new: u32::try_from(accepted.new_changes).unwrap_or(u32::MAX) },
+        server_heads: Heads(heads),
+        changes,
+    };
+    Ok(Pushed { reply, write: Some(write), next: Some(LoadedDoc { doc, meta, pending: next_pending }) })
+}
+
+struct Offers {
+    cursor: u64,
+    more: bool,
+    assignments: Vec<AssignmentNotice>,
+}
+
+/// Documents and assignments that changed for this inspector after
+/// `cursor`, in sequence order, within the response's byte budget.
+async fn offer(
+    state: &AppState,
+    auth: &DeviceAuth,
+    cursor: u64,
+    asked: &BTreeSet<DocumentId>,
+    replies: &mut Vec<DocReply>,
+) -> Result<Offers, ApiError> {
+    let limits = &state.config.limits;
+    let store = state.store.clone();
+    let user = auth.user.username.clone();
+    let per = limits.offered_per_sync;
+    let (docs, assignments) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        Ok((store.docs_since(&user, cursor, per)?, store.assignments_since(&user, cursor)?))
+    })
+    .await??;
+    // Past the last item of a full page, later items may exist unseen.
+    let cut = |full: bool, last: Option<u64>| if full { last } else { None };
+    let doc_cut = cut(docs.len() >= per as usize, docs.last().map(|d| d.1));
+    let asg_cut = cut(assignments.len() >= 500, assignments.last().map(|a| a.1));
+    let limit = doc_cut.into_iter().chain(asg_cut).min().unwrap_or(u64::MAX);
+    let mut more = limit != u64::MAX;
+
+    enum Event {
+        Doc(DocumentId),
+        Assignment(Box<Assignment>),
+    }
+    let mut events: Vec<(u64, Event)> = docs.into_iter().map(|(d, s)| (s, Event::Doc(d))).collect();
+    events.extend(assignments.into_iter().map(|(a, s)| (s, Event::Assignment(Box::new(a)))));
+    events.retain(|(s, _)| *s <= limit);
+    events.sort_by_key(|(s, _)| *s);
+
+    let mut budget = limits.sync_response_bytes.saturating_sub(replies.iter().map(|r| r.changes.len()).sum());
+    let mut notices = Vec::new();
+    let mut new_cursor = cursor;
+    for (seq, event) in events {
+        match event {
+            Event::Assignment(a) => notices.push(AssignmentNotice {
+                id: a.id,
+                centre_code: a.centre_code,
+                quarter: a.quarter,
+                doc: a.doc,
+                template: TemplateRef::from(&a.template),
+                cancelled: a.cancelled,
+            }),
+            Event::Doc(doc) if asked.contains(&doc) => {}
+            Event::Doc(doc) => {
+                let mut guard = state.docs.lock(doc).await;
+                let (st, device) = (state.clone(), auth.device.id);
+                let (reply, g) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+                    if !ensure_loaded(st.store.as_ref(), &doc, &mut guard)? {
+                        return Ok((None, guard));
+                    }
+                    let known = st.store.device_heads(device, &doc)?.unwrap_or_default();
+                    let Some(loaded) = guard.as_mut() else { return Ok((None, guard)) };
+                    let (heads, changes) = lacking(&mut loaded.doc, &known);
+                    let reply = (!changes.is_empty()).then(|| DocReply {
+                        doc,
+                        status: DocStatus::Offered,
+                        server_heads: Heads(heads),
+                        changes,
+                    });
+                    Ok((reply, guard))
+                })
+                .await??;
+                drop(g);
+                if let Some(reply) = reply {
+                    if reply.changes.len() > budget && !replies.is_empty() {
+                        more = true;
+                        break;
+                    }
+                    budget = budget.saturating_sub(reply.changes.len());
+                    replies.push(reply);
+                }
+            }
+        }
+        new_cursor = new_cursor.max(seq);
+    }
+    Ok(Offers { cursor: new_cursor, more, assignments: notices })
+}
