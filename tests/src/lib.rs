@@ -1,1 +1,160 @@
-//! Workspace integration test helpers (filled by the server and device issues).
+//! Workspace integration test helpers: a real server on port 0 over a
+//! temporary data directory, seeded users and centres, an HTTP API client,
+//! and simulated devices that speak the sync protocol.
+
+pub mod device;
+
+pub use device::Device;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::sync::Arc;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use xuncha_server::store::{NewUser, Role, Scope, User};
+use xuncha_server::{AppState, Config};
+
+pub const PASSWORD: &str = "correct-horse-42";
+
+/// A server running in this process on a real loopback port.
+#[derive(Debug)]
+pub struct TestServer {
+    pub url: String,
+    pub state: AppState,
+    pub dir: Arc<TempDir>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let mut config = Config { data_dir: dir.path().to_owned(), ..Config::default() };
+        adjust(&mut config);
+        let state = xuncha_server::open(config).expect("open server");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = oneshot::channel::<()>();
+        let st = state.clone();
+        let task = tokio::spawn(async move {
+            let _ = xuncha_server::serve(listener, st, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Self { url, state, dir, shutdown: Some(tx), task: Some(task) }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+
+    /// A direct read-only look at the database, for counting rows.
+    pub fn count(&self, sql: &str) -> i64 {
+        let db = rusqlite::Connection::open(self.dir.path().join("xuncha.db")).expect("db");
+        db.query_row(sql, [], |r| r.get(0)).expect("count")
+    }
+
+    pub fn add_user(&self, username: &str, role: Role, county: &str) -> User {
+        let scope = match county {
+            "" => Scope { province: "河北省".into(), ..Scope::default() },
+            c => Scope { province: "河北省".into(), city: "石家庄市".into(), county: c.into() },
+        };
+        let u = NewUser {
+            username: username.into(),
+            display_name: username.into(),
+            role,
+            scope,
+            password_hash: xuncha_server::auth::hash_password(PASSWORD).expect("hash"),
+        };
+        self.state.store.create_user(u, xuncha_server::now_ms()).expect("user")
+    }
+
+    /// The demo centres, a supervisor per county and three inspectors
+    /// (two in 长安区, one in 桥西区), all with [`PASSWORD`].
+    pub fn seed(&self) {
+        self.state.store.upsert_centres(&xuncha_server::demo::demo_centres(), 1).expect("centres");
+        self.add_user("sup-a", Role::Supervisor, "长安区");
+        self.add_user("sup-b", Role::Supervisor, "桥西区");
+        self.add_user("admin", Role::Administrator, "");
+        self.add_user("wang", Role::Inspector, "长安区");
+        self.add_user("li", Role::Inspector, "长安区");
+        self.add_user("zhao", Role::Inspector, "桥西区");
+    }
+
+    pub async fn api(&self, username: &str) -> Api {
+        Api::login(&self.url, username).await
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A signed-in browser user.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub url: String,
+    pub token: String,
+    pub http: reqwest::Client,
+}
+
+impl Api {
+    pub async fn login(url: &str, username: &str) -> Self {
+        let http = reqwest::Client::new();
+        let res = http
+            .post(format!("{url}/api/v1/login"))
+            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), StatusCode::OK, "login of {username}");
+        let body: Value = res.json().await.expect("json");
+        let token = body["token"].as_str().expect("token").to_owned();
+        Self { url: url.to_owned(), token, http }
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let res = self.http.get(format!("{}{path}", self.url)).bearer_auth(&self.token).send().await.expect("get");
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .expect("post");
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Assigns inspectors to a centre for 2026Q4; returns the document id.
+    pub async fn assign(&self, centre: &str, inspectors: &[&str]) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/assignments",
+                &serde_json::json!({"centre_code": centre, "quarter": "2026Q4", "inspectors": inspectors}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body[0]["doc"].as_str().expect("doc").to_owned()
+    }
+}

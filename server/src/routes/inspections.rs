@@ -26,6 +26,8 @@ pub struct InspectionQuery {
     /// excellent, good, pass, fail
     pub grade: Option<String>,
     pub centre: Option<String>,
+    /// Narrows to one county of the caller's region; another region is refused.
+    pub county: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/inspections", tag = "inspections", params(InspectionQuery, Paging),
@@ -40,8 +42,15 @@ pub async fn list(
     let centre_type =
         q.centre_type.as_deref().map(|t| t.parse::<CentreType>().map_err(ApiError::BadRequest)).transpose()?;
     let bounded = |s: Option<String>| s.filter(|s| !s.is_empty()).map(|s| s.chars().take(64).collect::<String>());
+    let mut scope = auth.user.scope.clone();
+    if let Some(county) = q.county.filter(|c| !c.is_empty()) {
+        if !scope.county.is_empty() && scope.county != county {
+            return Err(ApiError::forbidden());
+        }
+        scope.county = county;
+    }
     let filter = InspectionFilter {
-        scope: auth.user.scope.clone(),
+        scope,
         member: (auth.user.role == Role::Inspector).then(|| auth.user.username.clone()),
         quarter: bounded(q.quarter),
         centre_type,

@@ -1,0 +1,156 @@
+//! A simulated inspector's device: enrolled, holding documents with their
+//! ack heads and a cursor, speaking the sync protocol over HTTP.
+
+use automerge::{ActorId, ChangeHash};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::Write;
+use xuncha_core::DocumentId;
+use xuncha_core::document::{Answer, AnswerRecord, InspectionDoc};
+use xuncha_core::sync::{
+    CBOR_MIME, DocPush, DocStatus, Heads, SYNC_PROTOCOL, SyncRequest, SyncResponse, decode_response, encode,
+};
+use xuncha_core::template::{Template, TemplateRef};
+
+#[derive(Debug)]
+pub struct LocalDoc {
+    pub doc: InspectionDoc,
+    /// The server heads this device last stored.
+    pub ack: Vec<ChangeHash>,
+}
+
+#[derive(Debug)]
+pub struct Device {
+    pub url: String,
+    pub token: String,
+    pub username: String,
+    pub actor: ActorId,
+    pub device_id: i64,
+    pub docs: BTreeMap<DocumentId, LocalDoc>,
+    pub cursor: u64,
+    pub http: reqwest::Client,
+}
+
+impl Device {
+    pub async fn enrol(url: &str, username: &str) -> Self {
+        let http = reqwest::Client::new();
+        let res = http
+            .post(format!("{url}/api/v1/devices"))
+            .json(&serde_json::json!({"username": username, "password": crate::PASSWORD, "device_name": "test phone"}))
+            .send()
+            .await
+            .expect("enrol");
+        assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+        let body: Value = res.json().await.expect("json");
+        let actor_hex = body["actors"][0].as_str().expect("actor");
+        Self {
+            url: url.to_owned(),
+            token: body["token"].as_str().expect("token").to_owned(),
+            username: username.to_owned(),
+            actor: ActorId::from(hex::decode(actor_hex).expect("hex actor")),
+            device_id: body["device_id"].as_i64().expect("id"),
+            docs: BTreeMap::new(),
+            cursor: 0,
+            http,
+        }
+    }
+
+    /// The round the device would send now: the documents with changes the
+    /// server has not acknowledged (the cursor brings down the others).
+    pub fn request(&mut self) -> SyncRequest {
+        let docs = self
+            .docs
+            .iter_mut()
+            .filter_map(|(id, local)| {
+                let am = local.doc.automerge_mut();
+                let heads = am.get_heads();
+                if heads == local.ack {
+                    return None;
+                }
+                let after = am.save_after(&local.ack);
+                let whole = am.save_nocompress();
+                let changes = if after.len() <= whole.len() { after } else { whole };
+                Some(DocPush { doc: *id, client_heads: Heads(heads), ack_heads: Heads(local.ack.clone()), changes })
+            })
+            .collect();
+        SyncRequest { protocol: SYNC_PROTOCOL, cursor: self.cursor, docs }
+    }
+
+    /// Sends an encoded body (gzip) and returns the raw response.
+    pub async fn post_raw(&self, body: &[u8]) -> reqwest::Response {
+        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+        gz.write_all(body).expect("gzip");
+        self.http
+            .post(format!("{}/api/v1/sync", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", CBOR_MIME)
+            .header("content-encoding", "gzip")
+            .header("accept-encoding", "gzip")
+            .body(gz.finish().expect("gzip"))
+            .send()
+            .await
+            .expect("sync request")
+    }
+
+    pub async fn send(&mut self, req: &SyncRequest) -> SyncResponse {
+        let res = self.post_raw(&encode(req)).await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "sync failed");
+        let res = decode_response(&res.bytes().await.expect("body")).expect("decode");
+        self.apply(&res);
+        res
+    }
+
+    /// One round with everything unacknowledged.
+    pub async fn sync(&mut self) -> SyncResponse {
+        let req = self.request();
+        self.send(&req).await
+    }
+
+    /// Stores what the server sent; moves ack heads and the cursor.
+    pub fn apply(&mut self, res: &SyncResponse) {
+        for reply in &res.docs {
+            let accepted = !matches!(reply.status, DocStatus::Refused { .. });
+            match self.docs.get_mut(&reply.doc) {
+                Some(local) => {
+                    if !reply.changes.is_empty() {
+                        local.doc.automerge_mut().load_incremental(&reply.changes).expect("apply changes");
+                    }
+                    if accepted {
+                        local.ack = reply.server_heads.0.clone();
+                    }
+                }
+                None if !reply.changes.is_empty() => {
+                    let doc = InspectionDoc::load(&reply.changes, self.actor.clone()).expect("load offered doc");
+                    self.docs.insert(reply.doc, LocalDoc { doc, ack: reply.server_heads.0.clone() });
+                }
+                None => {}
+            }
+        }
+        self.cursor = res.cursor;
+    }
+
+    pub fn doc(&mut self, id: &str) -> &mut InspectionDoc {
+        let id: DocumentId = id.parse().expect("doc id");
+        &mut self.docs.get_mut(&id).expect("document on device").doc
+    }
+
+    pub async fn template(&self, t: &TemplateRef) -> Template {
+        let res = self
+            .http
+            .get(format!("{}/api/v1/templates/{}/{}", self.url, t.id, t.version))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("template");
+        res.json().await.expect("template json")
+    }
+
+    pub fn answer(&mut self, doc: &str, template: &Template, item: &str, answer: Answer) {
+        let by = self.username.clone();
+        self.doc(doc)
+            .set_answer(template, item, &AnswerRecord { answer, by, at: xuncha_server::now_ms() })
+            .expect("answer");
+    }
+}
