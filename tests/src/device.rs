@@ -35,10 +35,14 @@ pub struct Device {
 
 impl Device {
     pub async fn enrol(url: &str, username: &str) -> Self {
+        Self::enrol_with(url, username, crate::PASSWORD).await
+    }
+
+    pub async fn enrol_with(url: &str, username: &str, password: &str) -> Self {
         let http = reqwest::Client::new();
         let res = http
             .post(format!("{url}/api/v1/devices"))
-            .json(&serde_json::json!({"username": username, "password": crate::PASSWORD, "device_name": "test phone"}))
+            .json(&serde_json::json!({"username": username, "password": password, "device_name": "test phone"}))
             .send()
             .await
             .expect("enrol");
@@ -100,6 +104,30 @@ impl Device {
         let res = decode_response(&res.bytes().await.expect("body")).expect("decode");
         self.apply(&res);
         res
+    }
+
+    /// A round that may fail (server gone): nothing is applied then.
+    pub async fn try_sync(&mut self) -> Result<SyncResponse, String> {
+        let req = self.request();
+        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+        gz.write_all(&encode(&req)).map_err(|e| e.to_string())?;
+        let res = self
+            .http
+            .post(format!("{}/api/v1/sync", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", CBOR_MIME)
+            .header("content-encoding", "gzip")
+            .body(gz.finish().map_err(|e| e.to_string())?)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if res.status() != reqwest::StatusCode::OK {
+            return Err(format!("status {}", res.status()));
+        }
+        let bytes = res.bytes().await.map_err(|e| e.to_string())?;
+        let res = decode_response(&bytes).map_err(|e| e.to_string())?;
+        self.apply(&res);
+        Ok(res)
     }
 
     /// One round with everything unacknowledged.
