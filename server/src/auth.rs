@@ -130,19 +130,22 @@ impl Auth {
     }
 }
 
-/// Counts failed logins per key (user name, and address) in a sliding window.
+/// Counts failed logins per key in a window: `user:<name>` keys allow
+/// `max_per_user`, `addr:<ip>` keys `max_per_address` (higher, because a
+/// township office puts many inspectors behind one address).
 #[derive(Debug)]
 pub struct LoginLimiter {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
-    max: u32,
+    max_per_user: u32,
+    max_per_address: u32,
     window: Duration,
 }
 
 const LIMITER_KEYS: usize = 100_000;
 
 impl LoginLimiter {
-    pub fn new(max: u32, window: Duration) -> Self {
-        Self { failures: Mutex::new(HashMap::new()), max, window }
+    pub fn new(max_per_user: u32, max_per_address: u32, window: Duration) -> Self {
+        Self { failures: Mutex::new(HashMap::new()), max_per_user, max_per_address, window }
     }
 
     /// Seconds to wait when `key` is over the limit.
@@ -150,7 +153,8 @@ impl LoginLimiter {
         let map = self.failures.lock().ok()?;
         let (n, since) = map.get(key)?;
         let left = self.window.checked_sub(since.elapsed())?;
-        (*n >= self.max).then(|| left.as_secs().max(1))
+        let max = if key.starts_with("addr:") { self.max_per_address } else { self.max_per_user };
+        (*n >= max).then(|| left.as_secs().max(1))
     }
 
     pub fn fail(&self, key: &str) {
@@ -194,7 +198,7 @@ mod tests {
 
     #[test]
     fn the_limiter_blocks_after_the_allowed_failures() {
-        let l = LoginLimiter::new(2, Duration::from_secs(60));
+        let l = LoginLimiter::new(2, 3, Duration::from_secs(60));
         assert_eq!(l.check("a"), None);
         l.fail("a");
         assert_eq!(l.check("a"), None);
@@ -203,5 +207,9 @@ mod tests {
         assert_eq!(l.check("b"), None);
         l.succeed("a");
         assert_eq!(l.check("a"), None);
+        for _ in 0..3 {
+            l.fail("addr:1");
+        }
+        assert!(l.check("addr:1").is_some());
     }
 }

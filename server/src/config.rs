@@ -37,8 +37,10 @@ pub struct Limits {
     pub json_body_bytes: usize,
     /// CSV imports and template uploads.
     pub upload_body_bytes: usize,
-    /// Failed logins per user name (and per address) in `login_window_secs`.
+    /// Failed logins per user name in `login_window_secs`.
     pub login_failures: u32,
+    /// Failed logins per address (offices share one) in `login_window_secs`.
+    pub login_failures_per_address: u32,
     pub login_window_secs: u64,
     /// Documents kept loaded in memory.
     pub doc_cache: usize,
@@ -59,6 +61,7 @@ impl Default for Limits {
             json_body_bytes: 256 * 1024,
             upload_body_bytes: 8 * 1024 * 1024,
             login_failures: 5,
+            login_failures_per_address: 50,
             login_window_secs: 900,
             doc_cache: 512,
             compact_after: 64,

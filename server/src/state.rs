@@ -34,6 +34,7 @@ impl AppState {
             docs: Arc::new(DocCache::new(limits.doc_cache)),
             limiter: Arc::new(LoginLimiter::new(
                 limits.login_failures,
+                limits.login_failures_per_address,
                 std::time::Duration::from_secs(limits.login_window_secs),
             )),
             store,

@@ -1,0 +1,193 @@
+//! Sign-in, devices, templates with ETags, the centre registry, OpenAPI, and the command line.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_debug_implementations
+)]
+
+use reqwest::StatusCode;
+use std::process::Command;
+use xuncha_tests::{Device, PASSWORD, TestServer};
+
+const BIN: &str = env!("CARGO_BIN_EXE_server-under-test");
+
+#[tokio::test]
+async fn sign_in_is_rate_limited_and_disabled_users_and_revoked_devices_are_locked_out() {
+    let server = TestServer::start().await;
+    server.seed();
+    let http = reqwest::Client::new();
+    let login = |password: &'static str| {
+        let http = http.clone();
+        let url = format!("{}/api/v1/login", server.url);
+        async move {
+            http.post(url).json(&serde_json::json!({"username": "wang", "password": password})).send().await.unwrap()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(login("wrong-password").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = login(PASSWORD).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert!(limited.headers().contains_key("retry-after"));
+
+    let dev = Device::enrol(&server.url, "li").await;
+    let me = |token: String| {
+        let http = http.clone();
+        let url = format!("{}/api/v1/me", server.url);
+        async move { http.get(url).bearer_auth(token).send().await.unwrap().status() }
+    };
+    assert_eq!(me(dev.token.clone()).await, StatusCode::OK);
+    let sup = server.api("sup-a").await;
+    let res = http
+        .delete(format!("{}/api/v1/devices/{}", server.url, dev.device_id))
+        .bearer_auth(&sup.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "a supervisor does not revoke devices");
+    let own = server.api("li").await;
+    let res = http
+        .delete(format!("{}/api/v1/devices/{}", server.url, dev.device_id))
+        .bearer_auth(&own.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(me(dev.token.clone()).await, StatusCode::UNAUTHORIZED, "a revoked device is locked out");
+
+    let zhao = server.api("zhao").await;
+    server.state.store.set_user_disabled("zhao", true).unwrap();
+    assert_eq!(me(zhao.token.clone()).await, StatusCode::UNAUTHORIZED, "a disabled user's session ends");
+    assert_eq!(me("xs_forged".into()).await, StatusCode::UNAUTHORIZED);
+    // Secrets are stored hashed.
+    assert_eq!(server.count("SELECT count(*) FROM users WHERE password_hash NOT LIKE '$argon2id$%'"), 0);
+    assert_eq!(server.count("SELECT count(*) FROM devices WHERE length(token_hash) != 32"), 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn templates_revalidate_with_etags_and_variants_are_published_by_provincial_administrators() {
+    let server = TestServer::start().await;
+    server.seed();
+    let dev = Device::enrol(&server.url, "wang").await;
+    let url = format!("{}/api/v1/templates/community/1", server.url);
+    let first = dev.http.get(&url).bearer_auth(&dev.token).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let again = dev.http.get(&url).bearer_auth(&dev.token).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let list = dev.http.get(format!("{}/api/v1/templates", server.url)).bearer_auth(&dev.token).send().await.unwrap();
+    let list_etag = list.headers()["etag"].to_str().unwrap().to_owned();
+    let listed: serde_json::Value = list.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 4);
+
+    let variant =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../templates/variants/hebei-community.toml"))
+            .unwrap();
+    let upload = |token: String, body: String| {
+        let http = dev.http.clone();
+        let url = format!("{}/api/v1/templates", server.url);
+        async move { http.post(url).bearer_auth(token).body(body).send().await.unwrap() }
+    };
+    let sup = server.api("sup-a").await;
+    assert_eq!(upload(sup.token.clone(), variant.clone()).await.status(), StatusCode::FORBIDDEN);
+    let admin = server.api("admin").await;
+    assert_eq!(
+        upload(admin.token.clone(), "format = 1\nid = 3".into()).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let created = upload(admin.token.clone(), variant.clone()).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(upload(admin.token.clone(), variant).await.status(), StatusCode::CONFLICT, "a version is immutable");
+    let list = dev
+        .http
+        .get(format!("{}/api/v1/templates", server.url))
+        .bearer_auth(&dev.token)
+        .header("if-none-match", &list_etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::OK, "the list changed, so its ETag did");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn centre_imports_are_all_or_nothing_with_line_numbers() {
+    let server = TestServer::start().await;
+    server.seed();
+    let admin = server.api("admin").await;
+    let header = "code,name,type,province,city,county,township,lat,lon,geofence_m,floor_area_m2,households,population_served,status\n";
+    let bad = format!(
+        "{header}N1,新中心,community,河北省,石家庄市,长安区,x,38.05,114.52,150,900,3000,9000,built\nN2,坏中心,mall,河北省,石家庄市,长安区,x,38.05,114.52,150,,,,built\n"
+    );
+    let post = |body: String| {
+        let http = admin.http.clone();
+        let (url, token) = (format!("{}/api/v1/centres/import", server.url), admin.token.clone());
+        async move { http.post(url).bearer_auth(token).body(body).send().await.unwrap() }
+    };
+    let before = server.count("SELECT count(*) FROM centres");
+    let res = post(bad).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["errors"][0].as_str().unwrap().starts_with("line 3:"), "{body}");
+    assert_eq!(server.count("SELECT count(*) FROM centres"), before, "nothing imported");
+    let good = format!("{header}N1,新中心,community,河北省,石家庄市,长安区,x,38.05,114.52,150,900,3000,9000,built\n");
+    assert_eq!(post(good).await.status(), StatusCode::OK);
+    assert_eq!(server.count("SELECT count(*) FROM centres"), before + 1);
+
+    let (status, spec) = admin.get("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    for path in ["/api/v1/sync", "/api/v1/blobs/{sha256}", "/api/v1/inspections/{doc}/report", "/api/v1/assignments"] {
+        assert!(spec["paths"].get(path).is_some(), "OpenAPI documents {path}");
+    }
+    let (status, health) = admin.get("/healthz").await;
+    assert_eq!((status, health["status"].as_str()), (StatusCode::OK, Some("ok")));
+    server.stop().await;
+}
+
+#[test]
+fn the_command_line_initialises_imports_validates_and_manages_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = Command::new(BIN);
+        c.arg("--data-dir").arg(dir.path()).args(args).env("RUST_LOG", "warn");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    let ok = |o: &std::process::Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&run(&["init"], &[("XUNCHA_ADMIN_PASSWORD", "first-admin-pw")]));
+    let again = run(&["init"], &[("XUNCHA_ADMIN_PASSWORD", "first-admin-pw")]);
+    assert!(!again.status.success(), "a second init does not overwrite the administrator");
+    ok(&run(
+        &["user", "add", "zhang", "--name", "张", "--role", "supervisor", "--province", "河北省"],
+        &[("XUNCHA_USER_PASSWORD", "zhang-password")],
+    ));
+    ok(&run(&["user", "disable", "zhang"], &[]));
+    ok(&run(&["user", "reset-password", "zhang"], &[("XUNCHA_USER_PASSWORD", "another-password")]));
+    assert!(!run(&["user", "disable", "nobody"], &[]).status.success());
+    assert!(
+        !run(&["user", "add", "x", "--name", "x", "--role", "king"], &[("XUNCHA_USER_PASSWORD", "zhang-password")])
+            .status
+            .success()
+    );
+
+    let csv = dir.path().join("centres.csv");
+    std::fs::write(&csv, "code,name,type,province,city,county,township,lat,lon,geofence_m,status\nA,甲,village,河北省,石家庄市,长安区,x,38,114,100,built\nB,乙,village,河北省,石家庄市,长安区,x,38,114,100,open\n").unwrap();
+    let failed = run(&["centres", "import", csv.to_str().unwrap()], &[]);
+    assert!(!failed.status.success());
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("line 3: unknown status `open`"));
+    std::fs::write(&csv, "code,name,type,province,city,county,township,lat,lon,geofence_m,status\nA,甲,village,河北省,石家庄市,长安区,x,38,114,100,built\n").unwrap();
+    let imported = run(&["centres", "import", csv.to_str().unwrap()], &[]);
+    ok(&imported);
+    assert!(String::from_utf8_lossy(&imported.stdout).contains("imported 1 centres"));
+
+    let templates = concat!(env!("CARGO_MANIFEST_DIR"), "/../templates");
+    ok(&run(&["templates", "validate", &format!("{templates}/village.toml")], &[]));
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "format = 1\nid = \"x\"\n").unwrap();
+    assert!(!run(&["templates", "validate", broken.to_str().unwrap()], &[]).status.success());
+}
