@@ -88,6 +88,9 @@ impl FromRequestParts<AppState> for Auth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).filter(|t| t.len() <= 128).ok_or(ApiError::Unauthorized)?;
         let hash = token_hash(&token);
+        if let Some(auth) = state.auth_cache.get(&hash) {
+            return Ok(auth);
+        }
         let store = state.store.clone();
         let now = crate::now_ms();
         let is_device = token.starts_with(DEVICE_PREFIX);
@@ -100,7 +103,10 @@ impl FromRequestParts<AppState> for Auth {
         })
         .await??;
         match found {
-            Some(auth) if !auth.user.disabled => Ok(auth),
+            Some(auth) if !auth.user.disabled => {
+                state.auth_cache.put(hash, &auth);
+                Ok(auth)
+            }
             _ => Err(ApiError::Unauthorized),
         }
     }
@@ -127,6 +133,45 @@ impl Auth {
     /// only what they work on (checked by the caller through membership).
     pub fn oversees(&self, region: &Region) -> bool {
         matches!(self.user.role, Role::Supervisor | Role::Administrator) && self.user.scope.covers(region)
+    }
+}
+
+/// Recently checked tokens, so a busy device is not looked up on every
+/// round. Entries live `ttl`; revoking a device, signing out or changing a
+/// user through the API clears the cache at once, and changes made with the
+/// command line (another process) take effect within `ttl`.
+#[derive(Debug)]
+pub struct AuthCache {
+    entries: Mutex<HashMap<[u8; 32], (Auth, Instant)>>,
+    ttl: Duration,
+}
+
+const AUTH_CACHE_ENTRIES: usize = 10_000;
+
+impl AuthCache {
+    pub fn new(ttl: Duration) -> Self {
+        Self { entries: Mutex::new(HashMap::new()), ttl }
+    }
+
+    pub fn get(&self, hash: &[u8; 32]) -> Option<Auth> {
+        let map = self.entries.lock().ok()?;
+        let (auth, at) = map.get(hash)?;
+        (at.elapsed() < self.ttl).then(|| auth.clone())
+    }
+
+    pub fn put(&self, hash: [u8; 32], auth: &Auth) {
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= AUTH_CACHE_ENTRIES {
+                map.clear();
+            }
+            map.insert(hash, (auth.clone(), Instant::now()));
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.clear();
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! What every handler shares.
 
-use crate::auth::LoginLimiter;
+use crate::auth::{AuthCache, LoginLimiter};
 use crate::config::Config;
 use crate::docs::DocCache;
 use crate::store::Store;
@@ -15,6 +15,7 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     pub docs: Arc<DocCache>,
     pub limiter: Arc<LoginLimiter>,
+    pub auth_cache: Arc<AuthCache>,
     /// The server's own Automerge actor: it writes reviews and creates assigned inspections.
     pub server_actor: ActorId,
 }
@@ -37,6 +38,7 @@ impl AppState {
                 limits.login_failures_per_address,
                 std::time::Duration::from_secs(limits.login_window_secs),
             )),
+            auth_cache: Arc::new(AuthCache::new(std::time::Duration::from_secs(10))),
             store,
             templates: Arc::new(templates),
             config: Arc::new(config),

@@ -12,7 +12,7 @@ use crate::templates::Templates;
 use automerge::{AutoCommit, ChangeHash};
 use std::collections::BTreeSet;
 use xuncha_core::DocumentId;
-use xuncha_core::ingest::{IngestLimits, Refusal, Writer, check_incoming};
+use xuncha_core::ingest::{IngestLimits, Refusal, Writer, check_owned};
 use xuncha_core::payload::{PayloadLimits, check_payload};
 use xuncha_core::sync::{
     AssignmentNotice, DocPush, DocReply, DocStatus, Heads, SYNC_PROTOCOL, SyncRequest, SyncResponse,
@@ -174,20 +174,31 @@ fn push_one(
         return Ok(refused(id, "bad_payload", e.to_string(), slot.as_mut().map(|l| &mut l.doc), &client));
     }
     let writer = Writer::Device { actors: &auth.device.actors, user_id: &auth.user.username };
-    let mut stored = slot.as_mut().map(|l| &mut l.doc);
-    let accepted = match check_incoming(stored.as_deref_mut(), &push.changes, &writer, IngestLimits::default()) {
+    // The check applies to the cached document itself; the slot holds it
+    // again only once the round is committed (a refusal or a failed commit
+    // leaves the slot empty, and the next round reloads from the store).
+    let mut taken = slot.take();
+    let (meta_pending, before) = match &mut taken {
+        Some(l) => (Some((l.meta.clone(), l.pending)), l.doc.get_heads()),
+        None => (None, Vec::new()),
+    };
+    let accepted = match check_owned(taken.map(|l| l.doc), &push.changes, &writer, IngestLimits::default()) {
         Ok(a) => a,
-        Err(r) => return Ok(refused(id, refusal_code(&r), r.to_string(), stored, &client)),
+        Err(r) => {
+            ensure_loaded(store, &id, slot)?;
+            return Ok(refused(id, refusal_code(&r), r.to_string(), slot.as_mut().map(|l| &mut l.doc), &client));
+        }
     };
     let mut doc = accepted.doc;
     if accepted.new_changes == 0 {
         let (heads, changes) = lacking(&mut doc, &client);
         let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };
-        return Ok(Pushed { reply, write: None, next: None });
+        let next = meta_pending.map(|(meta, pending)| LoadedDoc { doc, meta, pending });
+        return Ok(Pushed { reply, write: None, next });
     }
     let snap = accepted.snapshot;
-    let (meta, pending) = match slot.as_ref() {
-        Some(l) => (l.meta.clone(), l.pending),
+    let (meta, pending) = match meta_pending {
+        Some(mp) => mp,
         None => {
             let centre = store.centre(&snap.centre_code)?;
             let template = state.templates.get(&snap.template);
@@ -214,8 +225,7 @@ fn push_one(
             (meta, 0)
         }
     };
-    let is_new = slot.is_none();
-    let before = slot.as_mut().map(|l| l.doc.get_heads()).unwrap_or_default();
+    let is_new = before.is_empty();
     let new = changes_since(&mut doc, &before);
     let members = vec![auth.user.username.clone()];
     let write = doc_write(state, meta.clone(), is_new, &mut doc, new, pending, &snap, members, "sync")?;

@@ -1,1 +1,179 @@
-fn main() {}
+//! Load: 200 concurrent simulated devices, each sending one-change sync
+//! rounds to a real server over loopback (SQLite, synchronous = FULL).
+//! Prints throughput and latency percentiles. Run:
+//! `cargo bench -p xuncha-tests --bench sync_load`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_debug_implementations
+)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use xuncha_core::DocumentId;
+use xuncha_core::document::{Answer, InspectionDoc, NewInspection};
+use xuncha_core::template::{AnswerSpec, builtin_templates};
+use xuncha_server::store::Role;
+use xuncha_tests::device::LocalDoc;
+use xuncha_tests::{Device, TestServer};
+
+const DEVICES: usize = 200;
+/// Each device sends a round this often: 200 devices × 5/s = 1,000 rounds/s offered.
+const INTERVAL: Duration = Duration::from_millis(200);
+const WARMUP: Duration = Duration::from_secs(2);
+const MEASURE: Duration = Duration::from_secs(10);
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(run());
+}
+
+async fn run() {
+    let server = TestServer::start().await;
+    server.state.store.upsert_centres(&xuncha_server::demo::demo_centres(), 1).unwrap();
+    let template = builtin_templates().unwrap().into_iter().find(|t| t.id == "village").unwrap();
+    let items: Vec<String> = template
+        .items()
+        .filter(|(_, i)| matches!(i.answer, AnswerSpec::Scale { .. } | AnswerSpec::YesNo))
+        .map(|(_, i)| i.id.clone())
+        .collect();
+
+    // Devices: users and tokens straight in the store (sign-in is not what is measured).
+    let mut devices = Vec::new();
+    let hash = xuncha_server::auth::hash_password(xuncha_tests::PASSWORD).unwrap();
+    for n in 0..DEVICES {
+        let name = format!("insp{n:03}");
+        let scope =
+            xuncha_server::store::Scope {
+                province: "河北省".into(), city: "石家庄市".into(), county: "长安区".into()
+            };
+        let user = server
+            .state
+            .store
+            .create_user(
+                xuncha_server::store::NewUser {
+                    username: name.clone(),
+                    display_name: name.clone(),
+                    role: Role::Inspector,
+                    scope,
+                    password_hash: hash.clone(),
+                },
+                1,
+            )
+            .unwrap();
+        let (token, token_hash) = xuncha_server::auth::new_token(true);
+        let actor = automerge::ActorId::random();
+        let dev = server.state.store.create_device(user.id, "bench", &token_hash, &[actor.clone()], 1).unwrap();
+        let new = NewInspection {
+            centre_code: "130102-V02".into(),
+            template: template.reference(),
+            created_by: name.clone(),
+            created_by_name: name.clone(),
+            at: xuncha_server::now_ms(),
+        };
+        let doc = InspectionDoc::create(actor.clone(), &new, &template).unwrap();
+        let mut device = Device {
+            url: server.url.clone(),
+            token,
+            username: name,
+            actor,
+            device_id: dev.id,
+            docs: Default::default(),
+            cursor: 0,
+            http: reqwest::Client::new(),
+        };
+        device.docs.insert(DocumentId::random(), LocalDoc { doc, ack: Vec::new() });
+        device.sync().await;
+        devices.push(device);
+    }
+
+    // One device alone: the cost of a round without queueing.
+    {
+        let d = &mut devices[0];
+        let id = d.docs.keys().next().copied().unwrap().to_string();
+        let t0 = Instant::now();
+        for n in 0..200 {
+            let item = &items[n % items.len()];
+            d.answer(&id, &template, item, answer_for(&template, item, n));
+            d.try_sync().await.unwrap();
+        }
+        println!("  one device alone: {:.2} ms per round", ms(t0.elapsed()) / 200.0);
+    }
+    let template = Arc::new(template);
+    let items = Arc::new(items);
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for mut device in devices {
+        let (template, items) = (template.clone(), items.clone());
+        tasks.push(tokio::spawn(async move {
+            let id = device.docs.keys().next().copied().unwrap().to_string();
+            let mut latencies = Vec::new();
+            let mut n = 0usize;
+            // Spread the devices over the interval; a device that falls behind sends at once.
+            let mut next = tokio::time::Instant::now() + INTERVAL.mul_f64(rand_fraction(&device.username));
+            loop {
+                tokio::time::sleep_until(next).await;
+                next += INTERVAL;
+                let elapsed = start.elapsed();
+                if elapsed > WARMUP + MEASURE {
+                    break;
+                }
+                let item = &items[n % items.len()];
+                device.answer(&id, &template, item, answer_for(&template, item, n));
+                n += 1;
+                let t = Instant::now();
+                let res = device.try_sync().await;
+                let took = t.elapsed();
+                assert!(res.is_ok(), "sync failed: {res:?}");
+                if elapsed >= WARMUP {
+                    latencies.push(took);
+                }
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    let total_changes = server.count("SELECT sum(change_count) FROM documents");
+    println!(
+        "sync_load: {DEVICES} devices, one-change rounds every {} ms each ({:.0} rounds/s offered), {} s measured after {} s warm-up",
+        INTERVAL.as_millis(),
+        DEVICES as f64 / INTERVAL.as_secs_f64(),
+        MEASURE.as_secs(),
+        WARMUP.as_secs()
+    );
+    println!("  durability: SQLite WAL, synchronous=FULL, group commit; every response after its commit");
+    println!("  requests:   {}", all.len());
+    println!("  throughput: {:.0} requests/s", all.len() as f64 / MEASURE.as_secs_f64());
+    println!(
+        "  latency:    p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        ms(pct(0.50)),
+        ms(pct(0.99)),
+        ms(all[all.len() - 1])
+    );
+    println!("  changes stored: {total_changes}");
+    server.stop().await;
+}
+
+fn answer_for(template: &xuncha_core::template::Template, item: &str, n: usize) -> Answer {
+    match &template.item(item).unwrap().answer {
+        AnswerSpec::Scale { max, .. } => Answer::Scale(*max - i64::try_from(n % 2).unwrap()),
+        _ => Answer::YesNo(n % 2 == 0),
+    }
+}
+
+/// A stable spread in [0, 1) from a name.
+fn rand_fraction(name: &str) -> f64 {
+    let h = name.bytes().fold(17u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    (h % 1000) as f64 / 1000.0
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

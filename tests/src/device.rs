@@ -73,9 +73,8 @@ impl Device {
                 if heads == local.ack {
                     return None;
                 }
-                let after = am.save_after(&local.ack);
-                let whole = am.save_nocompress();
-                let changes = if after.len() <= whole.len() { after } else { whole };
+                // A whole save is smaller only for a document the server has never seen.
+                let changes = if local.ack.is_empty() { am.save_nocompress() } else { am.save_after(&local.ack) };
                 Some(DocPush { doc: *id, client_heads: Heads(heads), ack_heads: Heads(local.ack.clone()), changes })
             })
             .collect();

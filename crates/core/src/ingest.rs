@@ -66,18 +66,27 @@ const IDENTITY: [&str; 6] =
     [keys::SCHEMA, keys::CENTRE, keys::TEMPLATE_ID, keys::TEMPLATE_VERSION, keys::CREATED_BY, keys::CREATED_AT];
 
 /// Checks `incoming` (bytes of `save()` or `save_after()`) against `stored`
-/// (`None` for a document the server has never seen).
+/// (`None` for a document the server has never seen), which stays as it was.
 pub fn check_incoming(
     stored: Option<&mut AutoCommit>,
     incoming: &[u8],
     writer: &Writer<'_>,
     limits: IngestLimits,
 ) -> Result<Accepted, Refusal> {
+    check_owned(stored.map(|d| d.fork()), incoming, writer, limits)
+}
+
+/// As [`check_incoming`], applying to `stored` itself instead of a copy
+/// (copying a large document on every round is the cost this avoids). On a
+/// refusal the document is consumed: the caller reloads what it committed.
+pub fn check_owned(
+    stored: Option<AutoCommit>,
+    incoming: &[u8],
+    writer: &Writer<'_>,
+    limits: IngestLimits,
+) -> Result<Accepted, Refusal> {
     let is_new = stored.is_none();
-    let mut fork = match stored {
-        Some(doc) => doc.fork(),
-        None => AutoCommit::new(),
-    };
+    let mut fork = stored.unwrap_or_default();
     let before = fork.get_heads();
     fork.load_incremental(incoming).map_err(|e| Refusal::Undecodable(e.to_string()))?;
     let missing = fork.get_missing_deps(&[]);

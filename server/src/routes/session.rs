@@ -123,6 +123,7 @@ pub async fn logout(State(state): State<AppState>, auth: Auth, headers: HeaderMa
             })
     {
         let hash = token_hash(&token);
+        state.auth_cache.clear();
         blocking(move || Ok(state.store.delete_session(&hash)?)).await?;
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
@@ -195,6 +196,7 @@ pub async fn revoke(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
             }
         }
         state.store.revoke_device(id, crate::now_ms())?;
+        state.auth_cache.clear();
         tracing::info!(device = id, by = %auth.user.username, "device revoked");
         Ok(StatusCode::NO_CONTENT)
     })

@@ -258,7 +258,9 @@ impl DocStore for SqliteStore {
     fn docs_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT d.doc_id, d.updated_seq FROM members m JOIN documents d ON d.doc_id = m.doc_id
+                // CROSS JOIN keeps the user's few memberships as the outer loop;
+                // otherwise SQLite may walk every recently updated document.
+                "SELECT d.doc_id, d.updated_seq FROM members m CROSS JOIN documents d ON d.doc_id = m.doc_id
                  WHERE m.username = ?1 AND d.updated_seq > ?2 ORDER BY d.updated_seq LIMIT ?3",
             )?;
             let rows = stmt.query_map(params![username, i64::try_from(cursor).unwrap_or(i64::MAX), limit], |r| {

@@ -20,16 +20,25 @@ use std::sync::{Mutex, mpsc};
 
 /// Jobs one group commit takes at most.
 const MAX_GROUP: usize = 256;
-const MAX_IDLE_READERS: usize = 8;
+/// Read connections, all kept open: opening one (and preparing its
+/// statements) costs more than most queries, so readers wait for a free one.
+const READERS: usize = 6;
 
 type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
 /// Called with the writer's connection, or `None` when the transaction could not start.
 type Job = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
 
+#[derive(Debug, Default)]
+struct ReaderPool {
+    idle: Vec<Connection>,
+    open: usize,
+}
+
 #[derive(Debug)]
 pub struct SqliteStore {
     path: PathBuf,
-    readers: Mutex<Vec<Connection>>,
+    readers: Mutex<ReaderPool>,
+    reader_free: std::sync::Condvar,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
 }
 
@@ -60,30 +69,45 @@ impl SqliteStore {
             .name("xuncha-db-writer".into())
             .spawn(move || writer_loop(conn, rx))
             .map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(Self { path: path.to_owned(), readers: Mutex::new(Vec::new()), writer: Mutex::new(Some(tx)) })
+        Ok(Self {
+            path: path.to_owned(),
+            readers: Mutex::new(ReaderPool::default()),
+            reader_free: std::sync::Condvar::new(),
+            writer: Mutex::new(Some(tx)),
+        })
     }
 
     /// Runs `f` on a read-only connection.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
-        let pooled = self.readers.lock().ok().and_then(|mut r| r.pop());
-        let conn = match pooled {
-            Some(c) => c,
-            None => {
-                let c = Connection::open_with_flags(
+        let conn = self.take_reader()?;
+        let out = f(&conn);
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        pool.idle.push(conn);
+        self.reader_free.notify_one();
+        out
+    }
+
+    fn take_reader(&self) -> StoreResult<Connection> {
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(c) = pool.idle.pop() {
+                return Ok(c);
+            }
+            if pool.open < READERS {
+                pool.open += 1;
+                drop(pool);
+                let opened = Connection::open_with_flags(
                     &self.path,
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-                )?;
-                c.busy_timeout(std::time::Duration::from_secs(5))?;
-                c
+                )
+                .and_then(|c| c.busy_timeout(std::time::Duration::from_secs(5)).map(|()| c));
+                if opened.is_err() {
+                    self.readers.lock().unwrap_or_else(|p| p.into_inner()).open -= 1;
+                }
+                return Ok(opened?);
             }
-        };
-        let out = f(&conn);
-        if let Ok(mut r) = self.readers.lock()
-            && r.len() < MAX_IDLE_READERS
-        {
-            r.push(conn);
+            pool = self.reader_free.wait(pool).unwrap_or_else(|p| p.into_inner());
         }
-        out
     }
 
     /// Runs `f` in the writer's current transaction and returns once that
