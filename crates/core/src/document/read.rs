@@ -43,7 +43,11 @@ fn scalar(d: &AutoCommit, obj: &ObjId, key: &str) -> R<Option<ScalarValue>> {
 }
 
 fn string(d: &AutoCommit, obj: &ObjId, key: &str) -> R<String> {
-    match scalar(d, obj, key)? {
+    as_string(key, scalar(d, obj, key)?)
+}
+
+fn as_string(key: &str, v: Option<ScalarValue>) -> R<String> {
+    match v {
         Some(ScalarValue::Str(s)) if s.chars().count() <= MAX_TEXT_CHARS => Ok(s.to_string()),
         Some(ScalarValue::Str(_)) => Err(bad(key, "text too long")),
         _ => Err(bad(key, "expected text")),
@@ -59,7 +63,11 @@ fn opt_string(d: &AutoCommit, obj: &ObjId, key: &str) -> R<Option<String>> {
 }
 
 fn int(d: &AutoCommit, obj: &ObjId, key: &str) -> R<i64> {
-    match scalar(d, obj, key)? {
+    as_int(key, scalar(d, obj, key)?)
+}
+
+fn as_int(key: &str, v: Option<ScalarValue>) -> R<i64> {
+    match v {
         Some(ScalarValue::Int(v) | ScalarValue::Timestamp(v)) => Ok(v),
         Some(ScalarValue::Uint(v)) => i64::try_from(v).map_err(|_| bad(key, "number too large")),
         _ => Err(bad(key, "expected an integer")),
@@ -67,7 +75,11 @@ fn int(d: &AutoCommit, obj: &ObjId, key: &str) -> R<i64> {
 }
 
 fn uint(d: &AutoCommit, obj: &ObjId, key: &str) -> R<u64> {
-    match scalar(d, obj, key)? {
+    as_uint(key, scalar(d, obj, key)?)
+}
+
+fn as_uint(key: &str, v: Option<ScalarValue>) -> R<u64> {
+    match v {
         Some(ScalarValue::Uint(v)) => Ok(v),
         Some(ScalarValue::Int(v)) => u64::try_from(v).map_err(|_| bad(key, "negative number")),
         _ => Err(bad(key, "expected a non-negative integer")),
@@ -75,13 +87,53 @@ fn uint(d: &AutoCommit, obj: &ObjId, key: &str) -> R<u64> {
 }
 
 fn float(d: &AutoCommit, obj: &ObjId, key: &str) -> R<f64> {
-    let v = match scalar(d, obj, key)? {
+    as_float(key, scalar(d, obj, key)?)
+}
+
+fn as_float(key: &str, v: Option<ScalarValue>) -> R<f64> {
+    let v = match v {
         Some(ScalarValue::F64(v)) => v,
         Some(ScalarValue::Int(v)) => v as f64,
         Some(ScalarValue::Uint(v)) => v as f64,
         _ => return Err(bad(key, "expected a number")),
     };
     if v.is_finite() { Ok(v) } else { Err(bad(key, "not a finite number")) }
+}
+
+/// Every field of a small map, read in one pass: one seek per record
+/// instead of one per field, which is most of the cost of reading answers.
+struct Fields(Vec<(String, Value<'static>, ObjId)>);
+
+const MAX_RECORD_FIELDS: usize = 32;
+
+impl Fields {
+    fn read(d: &AutoCommit, obj: &ObjId) -> R<Self> {
+        let mut fields = Vec::new();
+        for item in d.map_range(obj, ..) {
+            if fields.len() >= MAX_RECORD_FIELDS {
+                return Err(bad("record", "too many fields"));
+            }
+            let id = item.id();
+            fields.push((item.key.into_owned(), Value::from(item.value), id));
+        }
+        Ok(Self(fields))
+    }
+
+    fn scalar(&self, key: &str) -> R<Option<ScalarValue>> {
+        match self.0.iter().find(|(k, ..)| k == key) {
+            Some((_, Value::Scalar(s), _)) => Ok(Some(s.clone().into_owned())),
+            Some((_, Value::Object(_), _)) => Err(bad(key, "expected a value, found an object")),
+            None => Ok(None),
+        }
+    }
+
+    fn object(&self, key: &str, ty: ObjType) -> R<Option<ObjId>> {
+        match self.0.iter().find(|(k, ..)| k == key) {
+            Some((_, Value::Object(t), id)) if *t == ty => Ok(Some(id.clone())),
+            Some(_) => Err(bad(key, "wrong kind of object")),
+            None => Ok(None),
+        }
+    }
 }
 
 fn object(d: &AutoCommit, obj: &ObjId, key: &str, ty: ObjType) -> R<Option<ObjId>> {
@@ -101,18 +153,19 @@ fn u32_of(v: u64, key: &str) -> R<u32> {
 }
 
 pub(super) fn answer_record(d: &AutoCommit, obj: &ObjId) -> R<AnswerRecord> {
-    let kind = string(d, obj, "kind")?;
+    let f = Fields::read(d, obj)?;
+    let kind = as_string("kind", f.scalar("kind")?)?;
     let answer = match kind.as_str() {
         "na" => Answer::NotApplicable,
-        "yes_no" => match scalar(d, obj, "v")? {
+        "yes_no" => match f.scalar("v")? {
             Some(ScalarValue::Boolean(b)) => Answer::YesNo(b),
             _ => return Err(bad("v", "expected yes or no")),
         },
-        "scale" => Answer::Scale(int(d, obj, "v")?),
-        "number" => Answer::Number(float(d, obj, "v")?),
-        "choice" => Answer::Choice(string(d, obj, "v")?),
+        "scale" => Answer::Scale(as_int("v", f.scalar("v")?)?),
+        "number" => Answer::Number(as_float("v", f.scalar("v")?)?),
+        "choice" => Answer::Choice(as_string("v", f.scalar("v")?)?),
         "choices" => {
-            let list = object(d, obj, "v", ObjType::List)?.ok_or_else(|| bad("v", "expected a list"))?;
+            let list = f.object("v", ObjType::List)?.ok_or_else(|| bad("v", "expected a list"))?;
             bounded("v", d.length(&list), MAX_CHOICES)?;
             let mut out = Vec::new();
             for (v, _) in d.values(&list) {
@@ -127,12 +180,12 @@ pub(super) fn answer_record(d: &AutoCommit, obj: &ObjId) -> R<AnswerRecord> {
             Answer::Choices(out)
         }
         "sample" => Answer::Sample {
-            asked: u32_of(uint(d, obj, "asked")?, "asked")?,
-            satisfied: u32_of(uint(d, obj, "satisfied")?, "satisfied")?,
+            asked: u32_of(as_uint("asked", f.scalar("asked")?)?, "asked")?,
+            satisfied: u32_of(as_uint("satisfied", f.scalar("satisfied")?)?, "satisfied")?,
         },
         other => return Err(bad("kind", &format!("unknown answer kind `{other}`"))),
     };
-    Ok(AnswerRecord { answer, by: string(d, obj, "by")?, at: int(d, obj, "at")? })
+    Ok(AnswerRecord { answer, by: as_string("by", f.scalar("by")?)?, at: as_int("at", f.scalar("at")?)? })
 }
 
 fn fix(d: &AutoCommit, obj: &ObjId) -> R<GpsFix> {
@@ -292,7 +345,21 @@ impl InspectionDoc {
         bounded("answers", d.length(&obj), MAX_ANSWERS)?;
         let mut answers = BTreeMap::new();
         let mut conflicts = Vec::new();
-        for key in d.keys(&obj) {
+        let items: Vec<(String, Value<'static>, ObjId, bool)> = d
+            .map_range(&obj, ..)
+            .map(|i| {
+                let id = i.id();
+                (i.key.into_owned(), Value::from(i.value), id, i.conflict)
+            })
+            .collect();
+        for (key, value, winner_id, conflict) in items {
+            if !matches!(value, Value::Object(ObjType::Map)) {
+                return Err(bad(&format!("answers.{key}"), "expected an answer record"));
+            }
+            if !conflict {
+                answers.insert(key, answer_record(d, &winner_id)?);
+                continue;
+            }
             let mut values = Vec::new();
             let mut ids = Vec::new();
             for (value, id) in d.get_all(&obj, key.as_str())? {
@@ -304,7 +371,6 @@ impl InspectionDoc {
                     _ => return Err(bad(&format!("answers.{key}"), "expected an answer record")),
                 }
             }
-            let Some((_, winner_id)) = d.get(&obj, key.as_str())? else { continue };
             let Some(pos) = ids.iter().position(|id| *id == winner_id) else { continue };
             let Some(win) = values.get(pos).cloned() else { continue };
             if values.iter().any(|v| v.answer != win.answer) {
