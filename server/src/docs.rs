@@ -118,18 +118,26 @@ pub fn score_snapshot(
     Ok((summary, Some(ScoreWrite { total: report.total, grade, report_json, reason: reason.to_owned() })))
 }
 
-/// Builds the write for `new_changes` just applied to `doc` (already checked).
+/// What a round adds to one document, before it is scored and written.
+#[derive(Debug)]
+pub struct Round<'a> {
+    pub meta: DocMeta,
+    pub is_new: bool,
+    pub new_changes: Vec<(ChangeHash, Vec<u8>)>,
+    /// Changes stored since the last snapshot, before this round.
+    pub pending: usize,
+    pub members: Vec<String>,
+    pub reason: &'a str,
+}
+
+/// Builds the write for changes just applied to `doc` (already checked).
 pub fn doc_write(
     state: &AppState,
-    meta: DocMeta,
-    is_new: bool,
     doc: &mut AutoCommit,
-    new_changes: Vec<(ChangeHash, Vec<u8>)>,
-    pending: usize,
     snap: &InspectionSnapshot,
-    members: Vec<String>,
-    reason: &str,
+    r: Round<'_>,
 ) -> Result<DocWrite, ApiError> {
+    let Round { meta, is_new, new_changes, pending, members, reason } = r;
     let (summary, score) = score_snapshot(state.store.as_ref(), &state.templates, snap, reason)?;
     let compact = is_new || pending + new_changes.len() > state.config.limits.compact_after;
     Ok(DocWrite {
@@ -168,7 +176,9 @@ pub fn apply_server_change(
     let mut am = doc.into_automerge();
     let new = changes_since(&mut am, &before);
     let pending = loaded.pending;
-    let write = doc_write(state, loaded.meta.clone(), false, &mut am, new, pending, &snap, Vec::new(), reason)?;
+    let round =
+        Round { meta: loaded.meta.clone(), is_new: false, new_changes: new, pending, members: Vec::new(), reason };
+    let write = doc_write(state, &mut am, &snap, round)?;
     let compacted = write.compacted.is_some();
     let added = write.new_changes.len();
     state.store.commit_round(vec![write], None, crate::now_ms())?;

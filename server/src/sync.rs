@@ -3,7 +3,7 @@
 //! changed for it since its cursor.
 
 use crate::auth::DeviceAuth;
-use crate::docs::{LoadedDoc, SlotGuard, changes_since, doc_write, ensure_loaded};
+use crate::docs::{LoadedDoc, Round, SlotGuard, changes_since, doc_write, ensure_loaded};
 use crate::error::ApiError;
 use crate::quarter::quarter_of;
 use crate::state::AppState;
@@ -44,12 +44,15 @@ pub async fn round(state: &AppState, auth: &DeviceAuth, req: SyncRequest) -> Res
         guards.push(state.docs.lock(p.doc).await);
     }
     let asked: BTreeSet<DocumentId> = pushes.iter().map(|p| p.doc).collect();
-    let (st, au) = (state.clone(), auth.clone());
-    let (mut replies, guards) = tokio::task::spawn_blocking(move || push_all(&st, &au, pushes, guards)).await??;
-    drop(guards);
-
-    let (st, au) = (state.clone(), auth.clone());
-    let offers = offer(&st, &au, req.cursor, &asked, &mut replies).await?;
+    let (st, au, cursor) = (state.clone(), auth.clone(), req.cursor);
+    // One trip to the blocking pool: the pushes, then what changed since the cursor.
+    let (mut replies, changed) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        let (replies, guards) = push_all(&st, &au, pushes, guards)?;
+        drop(guards);
+        Ok((replies, changed_since(&st, &au, cursor)?))
+    })
+    .await??;
+    let offers = offer(state, auth, req.cursor, &asked, &mut replies, changed).await?;
     Ok(SyncResponse {
         protocol: SYNC_PROTOCOL,
         docs: replies,
@@ -228,7 +231,8 @@ fn push_one(
     let is_new = before.is_empty();
     let new = changes_since(&mut doc, &before);
     let members = vec![auth.user.username.clone()];
-    let write = doc_write(state, meta.clone(), is_new, &mut doc, new, pending, &snap, members, "sync")?;
+    let round = Round { meta: meta.clone(), is_new, new_changes: new, pending, members, reason: "sync" };
+    let write = doc_write(state, &mut doc, &snap, round)?;
     let next_pending = if write.compacted.is_some() { 0 } else { pending + write.new_changes.len() };
     let (heads, changes) = lacking(&mut doc, &client);
     let reply = DocReply {
@@ -248,21 +252,24 @@ struct Offers {
 
 /// Documents and assignments that changed for this inspector after
 /// `cursor`, in sequence order, within the response's byte budget.
+type Changed = (Vec<(DocumentId, u64)>, Vec<(Assignment, u64)>);
+
+fn changed_since(state: &AppState, auth: &DeviceAuth, cursor: u64) -> Result<Changed, ApiError> {
+    let user = &auth.user.username;
+    let per = state.config.limits.offered_per_sync;
+    Ok((state.store.docs_since(user, cursor, per)?, state.store.assignments_since(user, cursor)?))
+}
+
 async fn offer(
     state: &AppState,
     auth: &DeviceAuth,
     cursor: u64,
     asked: &BTreeSet<DocumentId>,
     replies: &mut Vec<DocReply>,
+    (docs, assignments): Changed,
 ) -> Result<Offers, ApiError> {
     let limits = &state.config.limits;
-    let store = state.store.clone();
-    let user = auth.user.username.clone();
     let per = limits.offered_per_sync;
-    let (docs, assignments) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
-        Ok((store.docs_since(&user, cursor, per)?, store.assignments_since(&user, cursor)?))
-    })
-    .await??;
     // Past the last item of a full page, later items may exist unseen.
     let cut = |full: bool, last: Option<u64>| if full { last } else { None };
     let doc_cut = cut(docs.len() >= per as usize, docs.last().map(|d| d.1));
@@ -303,7 +310,7 @@ async fn offer(
                     let known = st.store.device_heads(device, &doc)?.unwrap_or_default();
                     let Some(loaded) = guard.as_mut() else { return Ok((None, guard)) };
                     let (heads, changes) = lacking(&mut loaded.doc, &known);
-                    let reply = (!changes.is_empty()).then(|| DocReply {
+                    let reply = (!changes.is_empty()).then_some(DocReply {
                         doc,
                         status: DocStatus::Offered,
                         server_heads: Heads(heads),

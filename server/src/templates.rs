@@ -23,7 +23,7 @@ pub struct Templates {
 
 fn known(template: Template) -> KnownTemplate {
     let json = serde_json::to_string(&template).unwrap_or_default();
-    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(json.as_bytes())[..16]));
+    let etag = etag_of(json.as_bytes());
     KnownTemplate { template: Arc::new(template), json: json.into(), etag }
 }
 
@@ -75,6 +75,12 @@ impl Templates {
     pub fn fits(t: &Template, centre: &Centre) -> bool {
         t.centre_type == centre.centre_type && t.province.as_deref().is_none_or(|p| p == centre.region.province)
     }
+}
+
+/// A strong ETag: the first 128 bits of the content's SHA-256.
+pub fn etag_of(bytes: &[u8]) -> String {
+    let hex = hex::encode(Sha256::digest(bytes));
+    format!("\"{}\"", hex.get(..32).unwrap_or(&hex))
 }
 
 pub fn variant_row(t: &Template, source: &str, by: &str, now: i64) -> VariantRow {

@@ -19,18 +19,29 @@ use xuncha_server::store::Role;
 use xuncha_tests::device::LocalDoc;
 use xuncha_tests::{Device, TestServer};
 
-const DEVICES: usize = 200;
 /// Each device sends a round this often: 200 devices × 5/s = 1,000 rounds/s offered.
 const INTERVAL: Duration = Duration::from_millis(200);
-const WARMUP: Duration = Duration::from_secs(2);
-const MEASURE: Duration = Duration::from_secs(10);
 
-fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    rt.block_on(run());
+#[derive(Clone, Copy)]
+struct Plan {
+    devices: usize,
+    warmup: Duration,
+    measure: Duration,
 }
 
-async fn run() {
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs a short smoke pass.
+    let plan = if std::env::args().any(|a| a == "--bench") {
+        Plan { devices: 200, warmup: Duration::from_secs(2), measure: Duration::from_secs(10) }
+    } else {
+        Plan { devices: 4, warmup: Duration::from_millis(200), measure: Duration::from_millis(600) }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(run(plan));
+}
+
+async fn run(plan: Plan) {
+    let Plan { devices: n_devices, warmup, measure } = plan;
     let server = TestServer::start().await;
     server.state.store.upsert_centres(&xuncha_server::demo::demo_centres(), 1).unwrap();
     let template = builtin_templates().unwrap().into_iter().find(|t| t.id == "village").unwrap();
@@ -43,7 +54,7 @@ async fn run() {
     // Devices: users and tokens straight in the store (sign-in is not what is measured).
     let mut devices = Vec::new();
     let hash = xuncha_server::auth::hash_password(xuncha_tests::PASSWORD).unwrap();
-    for n in 0..DEVICES {
+    for n in 0..n_devices {
         let name = format!("insp{n:03}");
         let scope =
             xuncha_server::store::Scope {
@@ -65,7 +76,8 @@ async fn run() {
             .unwrap();
         let (token, token_hash) = xuncha_server::auth::new_token(true);
         let actor = automerge::ActorId::random();
-        let dev = server.state.store.create_device(user.id, "bench", &token_hash, &[actor.clone()], 1).unwrap();
+        let dev =
+            server.state.store.create_device(user.id, "bench", &token_hash, std::slice::from_ref(&actor), 1).unwrap();
         let new = NewInspection {
             centre_code: "130102-V02".into(),
             template: template.reference(),
@@ -117,7 +129,7 @@ async fn run() {
                 tokio::time::sleep_until(next).await;
                 next += INTERVAL;
                 let elapsed = start.elapsed();
-                if elapsed > WARMUP + MEASURE {
+                if elapsed > warmup + measure {
                     break;
                 }
                 let item = &items[n % items.len()];
@@ -127,7 +139,7 @@ async fn run() {
                 let res = device.try_sync().await;
                 let took = t.elapsed();
                 assert!(res.is_ok(), "sync failed: {res:?}");
-                if elapsed >= WARMUP {
+                if elapsed >= warmup {
                     latencies.push(took);
                 }
             }
@@ -142,15 +154,15 @@ async fn run() {
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
     let total_changes = server.count("SELECT sum(change_count) FROM documents");
     println!(
-        "sync_load: {DEVICES} devices, one-change rounds every {} ms each ({:.0} rounds/s offered), {} s measured after {} s warm-up",
+        "sync_load: {n_devices} devices, one-change rounds every {} ms each ({:.0} rounds/s offered), {:.1} s measured after {:.1} s warm-up",
         INTERVAL.as_millis(),
-        DEVICES as f64 / INTERVAL.as_secs_f64(),
-        MEASURE.as_secs(),
-        WARMUP.as_secs()
+        n_devices as f64 / INTERVAL.as_secs_f64(),
+        measure.as_secs_f64(),
+        warmup.as_secs_f64()
     );
     println!("  durability: SQLite WAL, synchronous=FULL, group commit; every response after its commit");
     println!("  requests:   {}", all.len());
-    println!("  throughput: {:.0} requests/s", all.len() as f64 / MEASURE.as_secs_f64());
+    println!("  throughput: {:.0} requests/s", all.len() as f64 / measure.as_secs_f64());
     println!(
         "  latency:    p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         ms(pct(0.50)),
@@ -164,7 +176,7 @@ async fn run() {
 fn answer_for(template: &xuncha_core::template::Template, item: &str, n: usize) -> Answer {
     match &template.item(item).unwrap().answer {
         AnswerSpec::Scale { max, .. } => Answer::Scale(*max - i64::try_from(n % 2).unwrap()),
-        _ => Answer::YesNo(n % 2 == 0),
+        _ => Answer::YesNo(n.is_multiple_of(2)),
     }
 }
 

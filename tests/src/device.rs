@@ -83,18 +83,22 @@ impl Device {
 
     /// Sends an encoded body (gzip) and returns the raw response.
     pub async fn post_raw(&self, body: &[u8]) -> reqwest::Response {
-        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-        gz.write_all(body).expect("gzip");
-        self.http
+        self.post_body(body).send().await.expect("sync request")
+    }
+
+    /// A sync request; bodies over 1 KiB are gzipped (smaller ones gain nothing).
+    fn post_body(&self, body: &[u8]) -> reqwest::RequestBuilder {
+        let req = self
+            .http
             .post(format!("{}/api/v1/sync", self.url))
             .bearer_auth(&self.token)
-            .header("content-type", CBOR_MIME)
-            .header("content-encoding", "gzip")
-            .header("accept-encoding", "gzip")
-            .body(gz.finish().expect("gzip"))
-            .send()
-            .await
-            .expect("sync request")
+            .header("content-type", CBOR_MIME);
+        if body.len() <= 1024 {
+            return req.body(body.to_vec());
+        }
+        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+        gz.write_all(body).expect("gzip");
+        req.header("content-encoding", "gzip").body(gz.finish().expect("gzip"))
     }
 
     pub async fn send(&mut self, req: &SyncRequest) -> SyncResponse {
@@ -108,18 +112,7 @@ impl Device {
     /// A round that may fail (server gone): nothing is applied then.
     pub async fn try_sync(&mut self) -> Result<SyncResponse, String> {
         let req = self.request();
-        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-        gz.write_all(&encode(&req)).map_err(|e| e.to_string())?;
-        let res = self
-            .http
-            .post(format!("{}/api/v1/sync", self.url))
-            .bearer_auth(&self.token)
-            .header("content-type", CBOR_MIME)
-            .header("content-encoding", "gzip")
-            .body(gz.finish().map_err(|e| e.to_string())?)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        let res = self.post_body(&encode(&req)).send().await.map_err(|e| e.to_string())?;
         if res.status() != reqwest::StatusCode::OK {
             return Err(format!("status {}", res.status()));
         }

@@ -2,6 +2,9 @@
 //! temporary data directory, seeded users and centres, an HTTP API client,
 //! and simulated devices that speak the sync protocol.
 
+// Test support: a failed step should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
 pub mod device;
 
 pub use device::Device;

@@ -81,7 +81,7 @@ async fn every_acknowledged_change_survives_a_sigkill() {
     dev.url = url;
     let ask = DocPush { doc: id, client_heads: Heads::default(), ack_heads: Heads::default(), changes: Vec::new() };
     let res = dev.send(&SyncRequest { protocol: SYNC_PROTOCOL, cursor: 0, docs: vec![ask] }).await;
-    let mut on_server = AutoCommit::load(&res.docs[0].changes).unwrap();
+    let on_server = AutoCommit::load(&res.docs[0].changes).unwrap();
     for h in &acknowledged {
         assert!(on_server.get_change_by_hash(h).is_some(), "acknowledged change {h} lost");
     }

@@ -118,7 +118,7 @@ impl<'de> Deserialize<'de> for Heads {
 
 /// Concatenated 32-byte hashes (also how the server stores heads).
 pub fn heads_from_bytes(bytes: &[u8]) -> Result<Vec<ChangeHash>, String> {
-    if bytes.len() % 32 != 0 || bytes.len() / 32 > MAX_HEADS {
+    if !bytes.len().is_multiple_of(32) || bytes.len() / 32 > MAX_HEADS {
         return Err(format!("heads must be at most {MAX_HEADS} hashes of 32 bytes"));
     }
     Ok(bytes.chunks_exact(32).filter_map(|c| <[u8; 32]>::try_from(c).ok()).map(ChangeHash).collect())

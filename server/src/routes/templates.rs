@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use xuncha_core::I18n;
 use xuncha_core::template::{TemplateRef, parse_variant, resolve_variant};
 
@@ -68,7 +67,7 @@ pub async fn list_templates(State(state): State<AppState>, auth: Auth, headers: 
         })
         .collect();
     let joined: String = list.iter().map(|t| t.etag.as_str()).collect();
-    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(joined.as_bytes())[..16]));
+    let etag = crate::templates::etag_of(joined.as_bytes());
     if not_modified(&headers, &etag) {
         return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &etag));
     }

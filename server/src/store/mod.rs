@@ -34,6 +34,9 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A device and the heads it declared per document in one round.
+pub type DeviceHeads = (i64, Vec<(DocumentId, Vec<ChangeHash>)>);
+
 pub trait UserStore {
     fn create_user(&self, user: NewUser, now: i64) -> StoreResult<User>;
     /// The user and their password hash.
@@ -98,12 +101,7 @@ pub trait DocStore {
     fn is_member(&self, doc: &DocumentId, username: &str) -> StoreResult<bool>;
     /// Commits every write of one sync round, and the heads the device
     /// declared, in one transaction.
-    fn commit_round(
-        &self,
-        writes: Vec<DocWrite>,
-        device_heads: Option<(i64, Vec<(DocumentId, Vec<ChangeHash>)>)>,
-        now: i64,
-    ) -> StoreResult<()>;
+    fn commit_round(&self, writes: Vec<DocWrite>, device_heads: Option<DeviceHeads>, now: i64) -> StoreResult<()>;
     fn device_heads(&self, device_id: i64, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>>;
     /// Documents this user works on that changed after `cursor`, oldest first.
     fn docs_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>>;

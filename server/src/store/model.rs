@@ -56,7 +56,7 @@ impl Scope {
 
     /// A lower level is given only with the levels above it.
     pub fn is_well_formed(&self) -> bool {
-        !(self.province.is_empty() && !self.city.is_empty()) && !(self.city.is_empty() && !self.county.is_empty())
+        (!self.province.is_empty() || self.city.is_empty()) && (!self.city.is_empty() || self.county.is_empty())
     }
 }
 

@@ -255,12 +255,20 @@ impl InspectionDoc {
         let mut item_notes = BTreeMap::new();
         let obj = required(d, keys::ITEM_NOTES, ObjType::Map)?;
         bounded("item_notes", d.length(&obj), MAX_ANSWERS)?;
-        for key in d.keys(&obj) {
-            if let Some(t) = object(d, &obj, &key, ObjType::Text)? {
-                let text = bounded_text(d, &t, "item_notes")?;
-                if !text.is_empty() {
-                    item_notes.insert(key, text);
-                }
+        let texts: Vec<(String, Value<'static>, ObjId)> = d
+            .map_range(&obj, ..)
+            .map(|i| {
+                let id = i.id();
+                (i.key.into_owned(), Value::from(i.value), id)
+            })
+            .collect();
+        for (key, value, id) in texts {
+            if !matches!(value, Value::Object(ObjType::Text)) {
+                return Err(bad(&key, "wrong kind of object"));
+            }
+            let text = bounded_text(d, &id, "item_notes")?;
+            if !text.is_empty() {
+                item_notes.insert(key, text);
             }
         }
 

@@ -224,7 +224,7 @@ impl DocStore for SqliteStore {
     fn commit_round(
         &self,
         writes: Vec<DocWrite>,
-        device_heads: Option<(i64, Vec<(DocumentId, Vec<ChangeHash>)>)>,
+        device_heads: Option<crate::store::DeviceHeads>,
         now: i64,
     ) -> StoreResult<()> {
         self.write(move |c| {
