@@ -94,7 +94,9 @@ CREATE TABLE documents (
     complete         INTEGER NOT NULL DEFAULT 0,
     on_site          TEXT,
     vetoes           INTEGER NOT NULL DEFAULT 0,
-    conflicts        INTEGER NOT NULL DEFAULT 0
+    conflicts        INTEGER NOT NULL DEFAULT 0,
+    -- The latest report's full breakdown: JSON, DEFLATE-compressed.
+    report           BLOB
 ) STRICT;
 CREATE INDEX documents_seq ON documents(updated_seq);
 CREATE INDEX documents_centre ON documents(centre_code, quarter);
@@ -130,14 +132,14 @@ CREATE TABLE assignments (
 ) STRICT;
 CREATE INDEX assignments_seq ON assignments(inspector, updated_seq);
 
--- Score history: which heads produced which score.
+-- Score history: which heads produced which score (the full breakdown of
+-- the latest is `documents.report`; any other can be recomputed from its heads).
 CREATE TABLE scores (
     id          INTEGER PRIMARY KEY,
     doc_id      BLOB NOT NULL REFERENCES documents(doc_id),
     heads       BLOB NOT NULL,
     total       REAL NOT NULL,
     grade       TEXT NOT NULL,
-    report      TEXT NOT NULL,
     reason      TEXT NOT NULL,
     computed_at INTEGER NOT NULL
 ) STRICT;

@@ -108,14 +108,15 @@ pub fn score_snapshot(
     let photos: Vec<String> = snap.photos.keys().cloned().collect();
     let facts = EvidenceFacts { received_photos: Some(store.received(&photos)?) };
     let report = score(&known.template, snap, &centre, &facts).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let report_json = serde_json::to_string(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let report_json = serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let report_deflated = crate::store::deflate(&report_json);
     let grade = serde_json::to_value(report.grade).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     summary.total = Some(report.total);
     summary.grade = Some(grade.clone());
     summary.complete = report.complete;
     summary.on_site = serde_json::to_value(report.on_site.status).ok().and_then(|v| v.as_str().map(str::to_owned));
     summary.vetoes = u32::try_from(report.vetoes.len()).unwrap_or(u32::MAX);
-    Ok((summary, Some(ScoreWrite { total: report.total, grade, report_json, reason: reason.to_owned() })))
+    Ok((summary, Some(ScoreWrite { total: report.total, grade, report_deflated, reason: reason.to_owned() })))
 }
 
 /// What a round adds to one document, before it is scored and written.

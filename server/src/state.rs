@@ -16,6 +16,8 @@ pub struct AppState {
     pub docs: Arc<DocCache>,
     pub limiter: Arc<LoginLimiter>,
     pub auth_cache: Arc<AuthCache>,
+    /// Permits for processor-bound work (checking and scoring rounds): one per core.
+    pub cpu: Arc<tokio::sync::Semaphore>,
     /// The server's own Automerge actor: it writes reviews and creates assigned inspections.
     pub server_actor: ActorId,
 }
@@ -37,6 +39,9 @@ impl AppState {
                 limits.login_failures,
                 limits.login_failures_per_address,
                 std::time::Duration::from_secs(limits.login_window_secs),
+            )),
+            cpu: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2),
             )),
             auth_cache: Arc::new(AuthCache::new(std::time::Duration::from_secs(10))),
             store,

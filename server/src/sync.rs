@@ -45,9 +45,13 @@ pub async fn round(state: &AppState, auth: &DeviceAuth, req: SyncRequest) -> Res
     }
     let asked: BTreeSet<DocumentId> = pushes.iter().map(|p| p.doc).collect();
     let (st, au, cursor) = (state.clone(), auth.clone(), req.cursor);
+    // Checking and scoring hold one of a few processor permits: a burst of
+    // rounds queues here instead of crowding out the database writer thread,
+    // which every round waits for.
+    let cpu = state.cpu.clone().acquire_owned().await.map_err(|e| ApiError::Internal(e.to_string()))?;
     // One trip to the blocking pool: the pushes, then what changed since the cursor.
     let (mut replies, changed) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
-        let (replies, guards) = push_all(&st, &au, pushes, guards)?;
+        let (replies, guards) = push_all(&st, &au, pushes, guards, cpu)?;
         drop(guards);
         Ok((replies, changed_since(&st, &au, cursor)?))
     })
@@ -76,6 +80,7 @@ fn push_all(
     auth: &DeviceAuth,
     pushes: Vec<DocPush>,
     mut guards: Vec<SlotGuard>,
+    cpu: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(Vec<DocReply>, Vec<SlotGuard>), ApiError> {
     let mut outcomes = Vec::with_capacity(pushes.len());
     let mut declared = Vec::new();
@@ -88,6 +93,8 @@ fn push_all(
         }
         outcomes.push(out);
     }
+    // The checks are done; waiting for the commit needs no processor.
+    drop(cpu);
     let writes: Vec<DocWrite> = outcomes.iter_mut().filter_map(|o| o.write.take()).collect();
     state.store.commit_round(writes, Some((auth.device.id, declared)), crate::now_ms())?;
     let mut replies = Vec::with_capacity(outcomes.len());

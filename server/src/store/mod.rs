@@ -128,6 +128,23 @@ pub trait BlobStore {
     fn docs_referencing(&self, sha256: &str) -> StoreResult<Vec<DocumentId>>;
 }
 
+/// Compresses a stored report (JSON compresses about fivefold).
+pub fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writing into a Vec cannot fail.
+    let _ = e.write_all(bytes);
+    e.finish().unwrap_or_default()
+}
+
+/// Inflates a stored report; the server wrote it, but it is bounded anyway.
+pub fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(bytes).take(64 * 1024 * 1024).read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
 /// Everything the server stores apart from blob bytes.
 pub trait Store: UserStore + CatalogStore + DocStore + BlobStore + Send + Sync + 'static {}
 

@@ -125,7 +125,8 @@ pub struct DocSummary {
 pub struct ScoreWrite {
     pub total: f64,
     pub grade: String,
-    pub report_json: String,
+    /// The report as JSON, DEFLATE-compressed (it is written on every round).
+    pub report_deflated: Vec<u8>,
     pub reason: String,
 }
 

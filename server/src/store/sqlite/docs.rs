@@ -109,9 +109,11 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
 
 fn insert_score(c: &Connection, doc: &DocumentId, heads: &[u8], s: &ScoreWrite, now: i64) -> StoreResult<()> {
     c.prepare_cached(
-        "INSERT INTO scores (doc_id, heads, total, grade, report, reason, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO scores (doc_id, heads, total, grade, reason, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![id(doc), heads, s.total, s.grade, s.report_json, s.reason, now])?;
+    .execute(params![id(doc), heads, s.total, s.grade, s.reason, now])?;
+    c.prepare_cached("UPDATE documents SET report = ?2 WHERE doc_id = ?1")?
+        .execute(params![id(doc), s.report_deflated])?;
     Ok(())
 }
 
@@ -153,7 +155,7 @@ fn centre_cols() -> String {
 
 fn score_from_row(r: &Row<'_>, with_report: bool) -> rusqlite::Result<ScoreRow> {
     let heads: Vec<u8> = r.get(1)?;
-    let report: Option<String> = if with_report { r.get(6)? } else { None };
+    let report: Option<Vec<u8>> = if with_report { r.get(6)? } else { None };
     Ok(ScoreRow {
         id: r.get(0)?,
         heads: heads.chunks(32).map(hex::encode).collect(),
@@ -161,7 +163,7 @@ fn score_from_row(r: &Row<'_>, with_report: bool) -> rusqlite::Result<ScoreRow> 
         grade: r.get(3)?,
         reason: r.get(4)?,
         computed_at: r.get(5)?,
-        report: report.and_then(|s| serde_json::from_str(&s).ok()),
+        report: report.and_then(|b| crate::store::inflate(&b)).and_then(|j| serde_json::from_slice(&j).ok()),
     })
 }
 
@@ -323,8 +325,9 @@ impl DocStore for SqliteStore {
     fn latest_score(&self, doc: &DocumentId) -> StoreResult<Option<ScoreRow>> {
         self.read(|c| {
             Ok(c.query_row(
-                "SELECT id, heads, total, grade, reason, computed_at, report FROM scores WHERE doc_id = ?1
-                 ORDER BY id DESC LIMIT 1",
+                "SELECT s.id, s.heads, s.total, s.grade, s.reason, s.computed_at, d.report
+                 FROM scores s JOIN documents d ON d.doc_id = s.doc_id WHERE s.doc_id = ?1
+                 ORDER BY s.id DESC LIMIT 1",
                 [id(doc)],
                 |r| score_from_row(r, true),
             )

@@ -40,6 +40,8 @@ pub struct SqliteStore {
     readers: Mutex<ReaderPool>,
     reader_free: std::sync::Condvar,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
+    /// Dropping it stops the checkpoint thread.
+    _checkpoints: mpsc::Sender<()>,
 }
 
 fn migrations() -> Migrations<'static> {
@@ -64,6 +66,10 @@ impl SqliteStore {
         migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
         configure(&conn)?;
         conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('seq', 0)", [])?;
+        // Checkpoints copy the log into the database file and fsync it; run
+        // them beside the writer, not inside its commits.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpoints = spawn_checkpointer(path)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("xuncha-db-writer".into())
@@ -74,6 +80,7 @@ impl SqliteStore {
             readers: Mutex::new(ReaderPool::default()),
             reader_free: std::sync::Condvar::new(),
             writer: Mutex::new(Some(tx)),
+            _checkpoints: checkpoints,
         })
     }
 
@@ -148,6 +155,25 @@ impl SqliteStore {
             w.take();
         }
     }
+}
+
+/// Checkpoints the write-ahead log once a second (PASSIVE: never blocks the
+/// writer or readers), until the returned sender is dropped.
+fn spawn_checkpointer(path: &Path) -> StoreResult<mpsc::Sender<()>> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let (tx, rx) = mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("xuncha-db-checkpoint".into())
+        .spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(std::time::Duration::from_secs(1)) {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(%e, "checkpoint failed");
+                }
+            }
+        })
+        .map_err(|e| StoreError::Migration(e.to_string()))?;
+    Ok(tx)
 }
 
 fn configure(conn: &Connection) -> StoreResult<()> {
