@@ -237,7 +237,9 @@ fn push_one(
     };
     let is_new = before.is_empty();
     let new = changes_since(&mut doc, &before);
-    let members = vec![auth.user.username.clone()];
+    // Only a new inspection gains a member here (its creator); pushing to an
+    // existing one requires membership already.
+    let members = if is_new { vec![auth.user.username.clone()] } else { Vec::new() };
     let round = Round { meta: meta.clone(), is_new, new_changes: new, pending, members, reason: "sync" };
     let write = doc_write(state, &mut doc, &snap, round)?;
     let next_pending = if write.compacted.is_some() { 0 } else { pending + write.new_changes.len() };

@@ -241,7 +241,11 @@ impl DocStore for SqliteStore {
                 for (doc, h) in heads {
                     stmt.execute(params![device, id(doc), heads_to_bytes(h)])?;
                 }
-                c.prepare_cached("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1")?.execute(params![device, now])?;
+                // Minute resolution is enough, and spares a row write per round.
+                c.prepare_cached(
+                    "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1 AND (last_seen_at IS NULL OR last_seen_at < ?2 - 60000)",
+                )?
+                .execute(params![device, now])?;
             }
             Ok(())
         })
