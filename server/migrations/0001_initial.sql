@@ -40,6 +40,7 @@ CREATE TABLE sessions (
     user_id    INTEGER NOT NULL REFERENCES users(id),
     expires_at INTEGER NOT NULL
 ) STRICT;
+CREATE INDEX sessions_expiry ON sessions(expires_at);
 
 CREATE TABLE centres (
     code                    TEXT PRIMARY KEY,

@@ -58,6 +58,41 @@ pub fn upload_state(state: &AppState, device: i64, sha: &str) -> Result<UploadSt
     Ok(UploadState { offset, complete: false })
 }
 
+/// Unfinished upload bytes one device may keep on the server.
+pub const MAX_PARTIAL_PER_DEVICE: u64 = 512 * 1024 * 1024;
+/// Unfinished uploads older than this are removed at start-up.
+pub const PARTIAL_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(14 * 86_400);
+
+fn partial_bytes(dir: &std::path::Path, device: i64) -> u64 {
+    let prefix = format!("{device}-");
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Removes unfinished uploads nobody has resumed for [`PARTIAL_MAX_AGE`].
+pub fn remove_stale_partials(blob_dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(blob_dir.join("partial")) else { return };
+    for e in entries.filter_map(Result::ok) {
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > PARTIAL_MAX_AGE);
+        if stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 fn io(e: std::io::Error) -> ApiError {
     ApiError::Internal(format!("blob storage: {e}"))
 }
@@ -91,6 +126,11 @@ pub fn append(
     let path = partial_path(state, device, sha);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
+        if offset == 0 && partial_bytes(dir, device).saturating_add(total) > MAX_PARTIAL_PER_DEVICE {
+            return Err(ApiError::TooLarge(format!(
+                "this device has over {MAX_PARTIAL_PER_DEVICE} bytes of unfinished uploads; finish them first"
+            )));
+        }
     }
     let mut file =
         std::fs::OpenOptions::new().create(true).append(false).write(true).truncate(false).open(&path).map_err(io)?;

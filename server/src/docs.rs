@@ -182,7 +182,11 @@ pub fn apply_server_change(
     let write = doc_write(state, &mut am, &snap, round)?;
     let compacted = write.compacted.is_some();
     let added = write.new_changes.len();
-    state.store.commit_round(vec![write], None, crate::now_ms())?;
+    if let Err(e) = state.store.commit_round(vec![write], None, crate::now_ms()) {
+        // What is stored is unknown now: reload it next time.
+        *slot = None;
+        return Err(e.into());
+    }
     loaded.pending = if compacted { 0 } else { pending + added };
     loaded.doc = am;
     Ok(snap)

@@ -36,6 +36,7 @@ pub fn app(state: AppState) -> Router {
 pub fn open(config: Config) -> Result<AppState, Box<dyn std::error::Error + Send + Sync>> {
     std::fs::create_dir_all(&config.data_dir)?;
     std::fs::create_dir_all(config.blob_dir())?;
+    blobs::remove_stale_partials(&config.blob_dir());
     let store = store::sqlite::SqliteStore::open(&config.db_path())?;
     Ok(AppState::new(Arc::new(store), config)?)
 }

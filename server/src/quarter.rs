@@ -4,7 +4,7 @@ const CST_OFFSET_MS: i64 = 8 * 3_600_000;
 
 /// `2026Q4` for a time in milliseconds since the epoch.
 pub fn quarter_of(ms: i64) -> String {
-    let days = (ms + CST_OFFSET_MS).div_euclid(86_400_000);
+    let days = ms.saturating_add(CST_OFFSET_MS).div_euclid(86_400_000);
     let (year, month) = civil_from_days(days);
     format!("{year}Q{}", (month - 1) / 3 + 1)
 }

@@ -16,6 +16,8 @@ pub struct AppState {
     pub docs: Arc<DocCache>,
     pub limiter: Arc<LoginLimiter>,
     pub auth_cache: Arc<AuthCache>,
+    /// Password checks at once (argon2 takes 19 MiB and tens of milliseconds each).
+    pub password_checks: Arc<tokio::sync::Semaphore>,
     /// Permits for processor-bound work (checking and scoring rounds): one per core.
     pub cpu: Arc<tokio::sync::Semaphore>,
     /// The server's own Automerge actor: it writes reviews and creates assigned inspections.
@@ -43,6 +45,7 @@ impl AppState {
             cpu: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2),
             )),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(4)),
             auth_cache: Arc::new(AuthCache::new(std::time::Duration::from_secs(10))),
             store,
             templates: Arc::new(templates),

@@ -7,7 +7,7 @@ use crate::docs::{LoadedDoc, Round, SlotGuard, changes_since, doc_write, ensure_
 use crate::error::ApiError;
 use crate::quarter::quarter_of;
 use crate::state::AppState;
-use crate::store::{Assignment, DocMeta, DocWrite, Role};
+use crate::store::{Assignment, Changed, DocMeta, DocWrite, Role};
 use crate::templates::Templates;
 use automerge::{AutoCommit, ChangeHash};
 use std::collections::BTreeSet;
@@ -50,13 +50,23 @@ pub async fn round(state: &AppState, auth: &DeviceAuth, req: SyncRequest) -> Res
     // which every round waits for.
     let cpu = state.cpu.clone().acquire_owned().await.map_err(|e| ApiError::Internal(e.to_string()))?;
     // One trip to the blocking pool: the pushes, then what changed since the cursor.
-    let (mut replies, changed) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+    let (mut replies, changed, cursor) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let (replies, guards) = push_all(&st, &au, pushes, guards, cpu)?;
+        // Read before releasing the pushed documents: a later change to one of
+        // them then has a sequence this read does not see, so it is offered next time.
+        let (user, per) = (&au.user.username, st.config.limits.offered_per_sync);
+        let mut cursor = cursor;
+        let mut changed = st.store.changed_since(user, cursor, per)?;
+        if cursor > changed.seq {
+            // A cursor from the future (the server was restored from a backup): start over.
+            cursor = 0;
+            changed = st.store.changed_since(user, cursor, per)?;
+        }
         drop(guards);
-        Ok((replies, changed_since(&st, &au, cursor)?))
+        Ok((replies, changed, cursor))
     })
     .await??;
-    let offers = offer(state, auth, req.cursor, &asked, &mut replies, changed).await?;
+    let offers = offer(state, auth, cursor, &asked, &mut replies, changed).await?;
     Ok(SyncResponse {
         protocol: SYNC_PROTOCOL,
         docs: replies,
@@ -224,6 +234,12 @@ fn push_one(
                 }
                 _ => {}
             }
+            // The quarter an ad-hoc inspection counts in comes from its start;
+            // it cannot start in the future or before the policy existed.
+            let earliest = 1_514_736_000_000; // 2018-01-01 (商服贸函〔2018〕157号)
+            if snap.created_at < earliest || snap.created_at > crate::now_ms() + 86_400_000 {
+                return Ok(refused(id, "bad_time", "the inspection's start time is not plausible", None, &[]));
+            }
             let meta = DocMeta {
                 doc: id,
                 centre_code: snap.centre_code.clone(),
@@ -261,22 +277,15 @@ struct Offers {
 
 /// Documents and assignments that changed for this inspector after
 /// `cursor`, in sequence order, within the response's byte budget.
-type Changed = (Vec<(DocumentId, u64)>, Vec<(Assignment, u64)>);
-
-fn changed_since(state: &AppState, auth: &DeviceAuth, cursor: u64) -> Result<Changed, ApiError> {
-    let user = &auth.user.username;
-    let per = state.config.limits.offered_per_sync;
-    Ok((state.store.docs_since(user, cursor, per)?, state.store.assignments_since(user, cursor)?))
-}
-
 async fn offer(
     state: &AppState,
     auth: &DeviceAuth,
     cursor: u64,
     asked: &BTreeSet<DocumentId>,
     replies: &mut Vec<DocReply>,
-    (docs, assignments): Changed,
+    changed: Changed,
 ) -> Result<Offers, ApiError> {
+    let Changed { docs, assignments, .. } = changed;
     let limits = &state.config.limits;
     let per = limits.offered_per_sync;
     // Past the last item of a full page, later items may exist unseen.
@@ -298,6 +307,7 @@ async fn offer(
     let mut budget = limits.sync_response_bytes.saturating_sub(replies.iter().map(|r| r.changes.len()).sum());
     let mut notices = Vec::new();
     let mut new_cursor = cursor;
+    let mut offered_any = false;
     for (seq, event) in events {
         match event {
             Event::Assignment(a) => notices.push(AssignmentNotice {
@@ -330,11 +340,13 @@ async fn offer(
                 .await??;
                 drop(g);
                 if let Some(reply) = reply {
-                    if reply.changes.len() > budget && !replies.is_empty() {
+                    // The first offer goes out whatever its size, so `more` always progresses.
+                    if reply.changes.len() > budget && offered_any {
                         more = true;
                         break;
                     }
                     budget = budget.saturating_sub(reply.changes.len());
+                    offered_any = true;
                     replies.push(reply);
                 }
             }

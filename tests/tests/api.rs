@@ -137,6 +137,23 @@ async fn centre_imports_are_all_or_nothing_with_line_numbers() {
     assert_eq!(post(good).await.status(), StatusCode::OK);
     assert_eq!(server.count("SELECT count(*) FROM centres"), before + 1);
 
+    // A county administrator cannot pull another county's centre into their own by re-importing its code.
+    server.add_user("admin-qiaoxi", xuncha_server::store::Role::Administrator, "桥西区");
+    let other = server.api("admin-qiaoxi").await;
+    let takeover =
+        format!("{header}130102-C01,改名中心,community,河北省,石家庄市,桥西区,x,38.05,114.52,150,,,,built\n");
+    let res = other
+        .http
+        .post(format!("{}/api/v1/centres/import", server.url))
+        .bearer_auth(&other.token)
+        .body(takeover)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (_, centre) = admin.get("/api/v1/centres/130102-C01").await;
+    assert_eq!(centre["region"]["county"], "长安区", "the centre stays where it was");
+
     let (status, spec) = admin.get("/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     for path in ["/api/v1/sync", "/api/v1/blobs/{sha256}", "/api/v1/inspections/{doc}/report", "/api/v1/assignments"] {

@@ -87,6 +87,20 @@ async fn two_inspectors_offline_merge_to_the_same_document_and_score_everywhere(
 }
 
 #[tokio::test]
+async fn a_cursor_from_the_future_starts_over() {
+    let server = TestServer::start().await;
+    server.seed();
+    server.api("sup-a").await.assign("130102-V01", &["wang"]).await;
+    let mut a = Device::enrol(&server.url, "wang").await;
+    a.cursor = 1_000_000; // as after the server was restored from an older backup
+    let res = a.sync().await;
+    assert_eq!(res.assignments.len(), 1);
+    assert_eq!(a.docs.len(), 1, "the assigned inspection still arrives");
+    assert!(res.cursor < 1_000_000);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn replaying_a_sync_request_stores_nothing_new() {
     let (server, _sup, doc, mut a, _b, t) = setup().await;
     a.answer(&doc, &t, &yes_no_items(&t)[0], Answer::YesNo(true));

@@ -11,11 +11,13 @@ pub struct PayloadLimits {
     pub max_chunks: usize,
     /// Values one column may declare (a change column has one value per op).
     pub max_column_values: u64,
+    /// Over the whole payload: the sum, per chunk, of its longest column.
+    pub max_total_values: u64,
 }
 
 impl Default for PayloadLimits {
     fn default() -> Self {
-        Self { max_chunks: 20_000, max_column_values: 1_000_000 }
+        Self { max_chunks: 20_000, max_column_values: 1_000_000, max_total_values: 1_000_000 }
     }
 }
 
@@ -33,6 +35,8 @@ pub enum PayloadError {
     TooManyChunks(usize),
     #[error("a column declares more than {0} values")]
     ColumnTooLong(u64),
+    #[error("the payload declares more than {0} values in all")]
+    TooManyValues(u64),
     #[error("a number in the Automerge data is malformed")]
     BadNumber,
 }
@@ -45,6 +49,7 @@ const MAX_COLUMNS: u64 = 1_000;
 pub fn check_payload(bytes: &[u8], limits: &PayloadLimits) -> Result<usize, PayloadError> {
     let mut r = Reader(bytes);
     let mut chunks = 0;
+    let mut total: u64 = 0;
     while !r.0.is_empty() {
         chunks += 1;
         if chunks > limits.max_chunks {
@@ -57,17 +62,22 @@ pub fn check_payload(bytes: &[u8], limits: &PayloadLimits) -> Result<usize, Payl
         let kind = *r.take(1)?.first().ok_or(PayloadError::Truncated)?;
         let len = r.len_prefix()?;
         let mut data = Reader(r.take(len)?);
-        match kind {
+        let longest = match kind {
             0 => document(&mut data, limits)?,
             1 => change(&mut data, limits)?,
             2 => return Err(PayloadError::Compressed),
             other => return Err(PayloadError::UnsupportedChunk(other)),
+        };
+        total = total.saturating_add(longest);
+        if total > limits.max_total_values {
+            return Err(PayloadError::TooManyValues(limits.max_total_values));
         }
     }
     Ok(chunks)
 }
 
-fn document(r: &mut Reader<'_>, limits: &PayloadLimits) -> Result<(), PayloadError> {
+/// Returns the number of values the chunk's longest column declares.
+fn document(r: &mut Reader<'_>, limits: &PayloadLimits) -> Result<u64, PayloadError> {
     let actors = r.uleb()?;
     for _ in 0..actors {
         let n = r.len_prefix()?;
@@ -77,13 +87,14 @@ fn document(r: &mut Reader<'_>, limits: &PayloadLimits) -> Result<(), PayloadErr
     r.take(heads.checked_mul(32).ok_or(PayloadError::Truncated)?)?;
     let change_cols = r.columns()?;
     let op_cols = r.columns()?;
+    let mut longest = 0;
     for (spec, len) in change_cols.into_iter().chain(op_cols) {
-        column(spec, r.take(len)?, limits)?;
+        longest = longest.max(column(spec, r.take(len)?, limits)?);
     }
-    Ok(())
+    Ok(longest)
 }
 
-fn change(r: &mut Reader<'_>, limits: &PayloadLimits) -> Result<(), PayloadError> {
+fn change(r: &mut Reader<'_>, limits: &PayloadLimits) -> Result<u64, PayloadError> {
     let deps = r.len_prefix()?;
     r.take(deps.checked_mul(32).ok_or(PayloadError::Truncated)?)?;
     let actor = r.len_prefix()?;
@@ -98,14 +109,15 @@ fn change(r: &mut Reader<'_>, limits: &PayloadLimits) -> Result<(), PayloadError
         let n = r.len_prefix()?;
         r.take(n)?;
     }
+    let mut longest = 0;
     for (spec, len) in r.columns()? {
-        column(spec, r.take(len)?, limits)?;
+        longest = longest.max(column(spec, r.take(len)?, limits)?);
     }
-    Ok(())
+    Ok(longest)
 }
 
 /// Counts the values a column declares, by its type (the low three bits).
-fn column(spec: u64, data: &[u8], limits: &PayloadLimits) -> Result<(), PayloadError> {
+fn column(spec: u64, data: &[u8], limits: &PayloadLimits) -> Result<u64, PayloadError> {
     let mut r = Reader(data);
     let max = limits.max_column_values;
     let mut count: u64 = 0;
@@ -138,7 +150,7 @@ fn column(spec: u64, data: &[u8], limits: &PayloadLimits) -> Result<(), PayloadE
             }
         }
     }
-    Ok(())
+    Ok(count)
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -266,6 +278,11 @@ mod tests {
         assert_eq!(check_payload(b"not automerge at all", &PayloadLimits::default()), Err(PayloadError::NotAutomerge));
         let small = PayloadLimits { max_column_values: 100, ..PayloadLimits::default() };
         assert_eq!(check_payload(&plain, &small), Err(PayloadError::ColumnTooLong(100)));
+        let few = PayloadLimits { max_total_values: 3_000, ..PayloadLimits::default() };
+        assert_eq!(
+            check_payload(&[plain.clone(), plain.clone()].concat(), &few),
+            Err(PayloadError::TooManyValues(3_000))
+        );
         let one = PayloadLimits { max_chunks: 1, ..PayloadLimits::default() };
         let mut two = plain.clone();
         two.extend_from_slice(&plain);

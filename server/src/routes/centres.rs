@@ -88,7 +88,19 @@ pub async fn import(
         if let Some(c) = centres.iter().find(|c| !auth.user.scope.covers(&c.region)) {
             return Err(ApiError::Forbidden(format!("centre `{}` is outside your region", c.code)));
         }
-        let n = blocking(move || Ok(state.store.upsert_centres(&centres, crate::now_ms())?)).await?;
+        let scope = auth.user.scope.clone();
+        let n = blocking(move || {
+            // Replacing a registered centre needs authority over where it is now, too.
+            for c in &centres {
+                if let Some(old) = state.store.centre(&c.code)?
+                    && !scope.covers(&old.region)
+                {
+                    return Err(ApiError::Forbidden(format!("centre `{}` is registered outside your region", c.code)));
+                }
+            }
+            Ok(state.store.upsert_centres(&centres, crate::now_ms())?)
+        })
+        .await?;
         tracing::info!(by = %auth.user.username, n, "centres imported");
         Ok(Ok(n))
     };

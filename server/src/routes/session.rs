@@ -63,12 +63,18 @@ async fn authenticate(state: &AppState, addr: SocketAddr, username: &str, passwo
     if username.len() > 100 || password.len() > crate::auth::MAX_PASSWORD_BYTES {
         return Err(ApiError::Unauthorized);
     }
+    // Count the attempt before checking it, so concurrent guesses cannot
+    // pass the limit together; a success clears the count.
+    keys.iter().for_each(|k| state.limiter.fail(k));
+    let permit = state.password_checks.clone().acquire_owned().await.map_err(|e| ApiError::Internal(e.to_string()))?;
     let (st, name, pw) = (state.clone(), username.to_owned(), password.to_owned());
     let found = blocking(move || {
+        let _permit = permit;
         let found = st.store.user_by_name(&name)?;
-        // Verify against a dummy hash for unknown users, so timing does not tell.
+        // Unknown users are checked against a dummy hash, so timing does not tell who exists.
         let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
-        Ok(found.filter(|(u, _)| verify_password(&hash, &pw) && !u.disabled).map(|(u, _)| u))
+        let ok = verify_password(&hash, &pw);
+        Ok(found.filter(|(u, _)| ok && !u.disabled).map(|(u, _)| u))
     })
     .await?;
     match found {
@@ -77,7 +83,6 @@ async fn authenticate(state: &AppState, addr: SocketAddr, username: &str, passwo
             Ok(user)
         }
         None => {
-            keys.iter().for_each(|k| state.limiter.fail(k));
             tracing::info!(username, "failed sign-in");
             Err(ApiError::Unauthorized)
         }

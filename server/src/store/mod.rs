@@ -34,6 +34,15 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Documents and assignments (with their sequence numbers) that changed
+/// after a cursor, and the current sequence.
+#[derive(Debug, Clone, Default)]
+pub struct Changed {
+    pub docs: Vec<(DocumentId, u64)>,
+    pub assignments: Vec<(Assignment, u64)>,
+    pub seq: u64,
+}
+
 /// A device and the heads it declared per document in one round.
 pub type DeviceHeads = (i64, Vec<(DocumentId, Vec<ChangeHash>)>);
 
@@ -105,6 +114,10 @@ pub trait DocStore {
     fn device_heads(&self, device_id: i64, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>>;
     /// Documents this user works on that changed after `cursor`, oldest first.
     fn docs_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>>;
+    /// What changed for this inspector after `cursor`, read in one
+    /// transaction: documents (at most `limit`), assignments, and the
+    /// sequence the reading saw.
+    fn changed_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Changed>;
     fn current_seq(&self) -> StoreResult<u64>;
     fn list_inspections(&self, filter: &InspectionFilter, page: PageReq) -> StoreResult<Page<InspectionRow>>;
     fn latest_score(&self, doc: &DocumentId) -> StoreResult<Option<ScoreRow>>;

@@ -205,8 +205,22 @@ impl CatalogStore for SqliteStore {
     ) -> StoreResult<Vec<Assignment>> {
         let (inspectors, assigned_by) = (inspectors.to_vec(), assigned_by.to_owned());
         self.write(move |c| {
+            let mut doc = doc;
             if let Some(w) = &new_doc {
-                insert_doc_write(c, w, now)?;
+                // Two assignments racing for one centre and quarter share the first document.
+                let existing: Option<Vec<u8>> = c
+                    .query_row(
+                        "SELECT doc_id FROM assignments WHERE centre_code = ?1 AND quarter = ?2 ORDER BY id LIMIT 1",
+                        params![w.meta.centre_code, w.meta.quarter],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match existing {
+                    Some(bytes) => doc = doc_id_from(bytes).map_err(StoreError::Corrupt)?,
+                    None => {
+                        insert_doc_write(c, w, now)?;
+                    }
+                }
             }
             let (centre, quarter, tid, tver): (String, String, String, u32) = c.query_row(
                 "SELECT centre_code, quarter, template_id, template_version FROM documents WHERE doc_id = ?1",
@@ -281,21 +295,27 @@ impl CatalogStore for SqliteStore {
     }
 
     fn assignments_since(&self, inspector: &str, cursor: u64) -> StoreResult<Vec<(Assignment, u64)>> {
-        self.read(|c| {
-            let sql = format!(
-                "SELECT {ASSIGNMENT_COLS}, updated_seq FROM assignments WHERE inspector = ?1 AND updated_seq > ?2
-                 ORDER BY updated_seq LIMIT 500"
-            );
-            let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params![inspector, i64::try_from(cursor).unwrap_or(i64::MAX)], |r| {
-                Ok((assignment_from_row(r)?, r.get::<_, i64>(10)?))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (a, seq) = row?;
-                out.push((a, u64::try_from(seq).unwrap_or(0)));
-            }
-            Ok(out)
-        })
+        self.read(|c| assignments_since_on(c, inspector, cursor))
     }
+}
+
+pub(crate) fn assignments_since_on(
+    c: &rusqlite::Connection,
+    inspector: &str,
+    cursor: u64,
+) -> StoreResult<Vec<(Assignment, u64)>> {
+    let sql = format!(
+        "SELECT {ASSIGNMENT_COLS}, updated_seq FROM assignments WHERE inspector = ?1 AND updated_seq > ?2
+                 ORDER BY updated_seq LIMIT 500"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![inspector, i64::try_from(cursor).unwrap_or(i64::MAX)], |r| {
+        Ok((assignment_from_row(r)?, r.get::<_, i64>(10)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (a, seq) = row?;
+        out.push((a, u64::try_from(seq).unwrap_or(0)));
+    }
+    Ok(out)
 }

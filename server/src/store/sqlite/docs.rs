@@ -261,24 +261,26 @@ impl DocStore for SqliteStore {
         })
     }
 
-    fn docs_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>> {
+    fn changed_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<crate::store::Changed> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached(
-                // CROSS JOIN keeps the user's few memberships as the outer loop;
-                // otherwise SQLite may walk every recently updated document.
-                "SELECT d.doc_id, d.updated_seq FROM members m CROSS JOIN documents d ON d.doc_id = m.doc_id
-                 WHERE m.username = ?1 AND d.updated_seq > ?2 ORDER BY d.updated_seq LIMIT ?3",
-            )?;
-            let rows = stmt.query_map(params![username, i64::try_from(cursor).unwrap_or(i64::MAX), limit], |r| {
-                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (doc, seq) = row?;
-                out.push((doc_id_from(doc).map_err(StoreError::Corrupt)?, u64::try_from(seq).unwrap_or(0)));
-            }
-            Ok(out)
+            // One snapshot for all three reads, so a commit in between cannot
+            // slip past the cursor.
+            c.execute_batch("BEGIN")?;
+            let out = (|| {
+                let seq: i64 = c.query_row("SELECT value FROM meta WHERE key = 'seq'", [], |r| r.get(0))?;
+                Ok(crate::store::Changed {
+                    docs: docs_since_on(c, username, cursor, limit)?,
+                    assignments: super::catalog::assignments_since_on(c, username, cursor)?,
+                    seq: u64::try_from(seq).unwrap_or(0),
+                })
+            })();
+            c.execute_batch("COMMIT")?;
+            out
         })
+    }
+
+    fn docs_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>> {
+        self.read(|c| docs_since_on(c, username, cursor, limit))
     }
 
     fn current_seq(&self) -> StoreResult<u64> {
@@ -368,4 +370,22 @@ impl DocStore for SqliteStore {
             Ok(())
         })
     }
+}
+
+fn docs_since_on(c: &Connection, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>> {
+    let mut stmt = c.prepare_cached(
+        // CROSS JOIN keeps the user's few memberships as the outer loop;
+        // otherwise SQLite may walk every recently updated document.
+        "SELECT d.doc_id, d.updated_seq FROM members m CROSS JOIN documents d ON d.doc_id = m.doc_id
+                 WHERE m.username = ?1 AND d.updated_seq > ?2 ORDER BY d.updated_seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![username, i64::try_from(cursor).unwrap_or(i64::MAX), limit], |r| {
+        Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (doc, seq) = row?;
+        out.push((doc_id_from(doc).map_err(StoreError::Corrupt)?, u64::try_from(seq).unwrap_or(0)));
+    }
+    Ok(out)
 }

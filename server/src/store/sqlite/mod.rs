@@ -202,6 +202,13 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
             continue;
         }
         for job in jobs {
+            // Some errors make SQLite roll back the whole transaction; running
+            // later jobs then would commit them one by one, unreported.
+            if conn.is_autocommit() {
+                let (_, finish) = job(None);
+                finish(Err("the transaction was rolled back".into()));
+                continue;
+            }
             if let Err(e) = conn.execute_batch("SAVEPOINT job") {
                 let (_, finish) = job(None);
                 finish(Err(e.to_string()));
