@@ -3,10 +3,14 @@
 //! without a webview.
 //!
 //! - [`store`]: the device's SQLite store (documents, changes, ack heads,
-//!   photos and their upload progress, cached templates, centres, assignments).
+//!   photos and their upload progress, cached templates, centres, assignments);
+//! - [`device`]: what the inspector does, offline: start an inspection,
+//!   answer, notes, photos, positions, sign-off, provisional score, conflicts.
 //!
-//! The operations and the sync engine are the rest of the device issue.
+//! The sync engine is the rest of the device issue.
 
+pub mod device;
 pub mod store;
 
+pub use device::{ClientError, Device, Identity};
 pub use store::{Store, StoreError};

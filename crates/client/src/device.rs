@@ -1,0 +1,280 @@
+//! What the inspector does with inspections on the device, offline. Every
+//! edit is applied to the loaded document and its new changes are committed
+//! to the store before the call returns.
+
+use crate::store::{DocInfo, Store, StoreError, StoredPhoto};
+use automerge::{ActorId, ChangeHash};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use xuncha_core::document::{
+    Answer, AnswerRecord, Conflict, DocError, GpsFix, InspectionDoc, InspectionSnapshot, NewInspection, PhotoRecord,
+    Review,
+};
+use xuncha_core::photo::{PhotoError, PhotoLimits, process};
+use xuncha_core::scoring::{EvidenceFacts, Report, ScoreError, check_answer, score};
+use xuncha_core::template::{Template, TemplateRef};
+use xuncha_core::{Centre, DocumentId};
+
+/// Stored changes after which a document is saved again as one snapshot.
+pub const COMPACT_AFTER: usize = 64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("this device is not enrolled yet")]
+    NotEnrolled,
+    #[error("no inspection {0} on this device")]
+    UnknownInspection(DocumentId),
+    #[error("template {0} is not on this device; sync first")]
+    MissingTemplate(TemplateRef),
+    #[error("item `{0}` is not in this inspection's template")]
+    UnknownItem(String),
+    #[error("{0}")]
+    Answer(#[from] xuncha_core::scoring::AnswerError),
+    #[error(transparent)]
+    Document(#[from] DocError),
+    #[error(transparent)]
+    Photo(#[from] PhotoError),
+    #[error(transparent)]
+    Score(#[from] ScoreError),
+    #[error("stored data is damaged: {0}")]
+    Damaged(String),
+}
+
+pub type ClientResult<T> = Result<T, ClientError>;
+
+/// Who uses this device: set at enrolment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub actor: ActorId,
+    pub username: String,
+    pub display_name: String,
+}
+
+#[derive(Debug)]
+struct Loaded {
+    doc: InspectionDoc,
+    template: TemplateRef,
+    /// Changes stored since the last snapshot.
+    pending: usize,
+    ack: Vec<ChangeHash>,
+}
+
+#[derive(Debug)]
+pub struct Device {
+    store: Store,
+    identity: Option<Identity>,
+    docs: Mutex<HashMap<DocumentId, Loaded>>,
+}
+
+impl Device {
+    pub fn open(dir: &Path) -> ClientResult<Self> {
+        let store = Store::open(dir)?;
+        let identity = match (store.setting("actor")?, store.setting("username")?, store.setting("display_name")?) {
+            (Some(actor), Some(username), Some(display_name)) => {
+                let bytes = hex::decode(&actor).map_err(|_| ClientError::Damaged("the stored actor id".into()))?;
+                Some(Identity { actor: ActorId::from(bytes), username, display_name })
+            }
+            _ => None,
+        };
+        Ok(Self { store, identity, docs: Mutex::new(HashMap::new()) })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn identity(&self) -> Option<&Identity> {
+        self.identity.as_ref()
+    }
+
+    pub fn set_identity(&mut self, id: Identity) -> ClientResult<()> {
+        self.store.set_setting("actor", &id.actor.to_hex_string())?;
+        self.store.set_setting("username", &id.username)?;
+        self.store.set_setting("display_name", &id.display_name)?;
+        self.identity = Some(id);
+        Ok(())
+    }
+
+    fn me(&self) -> ClientResult<&Identity> {
+        self.identity.as_ref().ok_or(ClientError::NotEnrolled)
+    }
+
+    pub fn put_template(&self, t: &Template, etag: &str) -> ClientResult<()> {
+        let json = serde_json::to_string(t).map_err(|e| ClientError::Damaged(e.to_string()))?;
+        Ok(self.store.put_template(&t.reference(), &json, etag)?)
+    }
+
+    pub fn template(&self, t: &TemplateRef) -> ClientResult<Template> {
+        let (json, _) = self.store.template(t)?.ok_or_else(|| ClientError::MissingTemplate(t.clone()))?;
+        serde_json::from_str(&json).map_err(|e| ClientError::Damaged(format!("template {t}: {e}")))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<DocumentId, Loaded>> {
+        self.docs.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Starts an inspection of `centre` with `template` (the one that
+    /// applies: the province's variant, else the built-in one).
+    pub fn start_inspection(&self, centre: &Centre, template: &Template, now: i64) -> ClientResult<DocumentId> {
+        let me = self.me()?;
+        let new = NewInspection {
+            centre_code: centre.code.clone(),
+            template: template.reference(),
+            created_by: me.username.clone(),
+            created_by_name: me.display_name.clone(),
+            at: now,
+        };
+        let mut doc = InspectionDoc::create(me.actor.clone(), &new, template)?;
+        let id = DocumentId::random();
+        let info =
+            DocInfo { doc: id, centre_code: centre.code.clone(), template: template.reference(), updated_at: now };
+        self.store.put_doc(&info, &doc.save(), &[])?;
+        self.lock().insert(id, Loaded { doc, template: template.reference(), pending: 0, ack: Vec::new() });
+        Ok(id)
+    }
+
+    /// Runs `edit` on the document and commits its new changes to the store.
+    fn edit<T>(
+        &self,
+        id: &DocumentId,
+        now: i64,
+        edit: impl FnOnce(&mut InspectionDoc, &Template) -> ClientResult<T>,
+    ) -> ClientResult<T> {
+        let mut docs = self.lock();
+        let loaded = self.loaded(&mut docs, id)?;
+        let template = self.template(&loaded.template)?;
+        let before = loaded.doc.automerge_mut().get_heads();
+        let out = edit(&mut loaded.doc, &template);
+        let new: Vec<Vec<u8>> =
+            loaded.doc.automerge_mut().get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
+        if !new.is_empty() {
+            loaded.pending = self.store.append_changes(id, &new, now)?;
+            if loaded.pending > COMPACT_AFTER {
+                let snap = loaded.doc.snapshot()?;
+                let info =
+                    DocInfo { doc: *id, centre_code: snap.centre_code, template: snap.template, updated_at: now };
+                self.store.put_doc(&info, &loaded.doc.save(), &loaded.ack)?;
+                loaded.pending = 0;
+            }
+        }
+        out
+    }
+
+    fn loaded<'a>(&self, docs: &'a mut HashMap<DocumentId, Loaded>, id: &DocumentId) -> ClientResult<&'a mut Loaded> {
+        if !docs.contains_key(id) {
+            let stored = self.store.load_doc(id)?.ok_or(ClientError::UnknownInspection(*id))?;
+            let actor = self.me()?.actor.clone();
+            let mut doc = InspectionDoc::load(&stored.snapshot, actor)?;
+            for c in &stored.changes {
+                doc.automerge_mut().load_incremental(c).map_err(DocError::from)?;
+            }
+            let loaded =
+                Loaded { doc, template: stored.info.template, pending: stored.changes.len(), ack: stored.ack_heads };
+            docs.insert(*id, loaded);
+        }
+        docs.get_mut(id).ok_or(ClientError::UnknownInspection(*id))
+    }
+
+    pub fn snapshot(&self, id: &DocumentId) -> ClientResult<InspectionSnapshot> {
+        let mut docs = self.lock();
+        Ok(self.loaded(&mut docs, id)?.doc.snapshot()?)
+    }
+
+    /// Sets or replaces an answer (also how a conflict is resolved: a new
+    /// answer supersedes every concurrent one).
+    pub fn set_answer(&self, id: &DocumentId, item: &str, answer: Answer, now: i64) -> ClientResult<()> {
+        let by = self.me()?.username.clone();
+        self.edit(id, now, |doc, t| {
+            let spec = t.item(item).ok_or_else(|| ClientError::UnknownItem(item.to_owned()))?;
+            check_answer(spec, &answer)?;
+            doc.set_answer(t, item, &AnswerRecord { answer, by, at: now })?;
+            Ok(())
+        })
+    }
+
+    pub fn mark_not_applicable(&self, id: &DocumentId, item: &str, now: i64) -> ClientResult<()> {
+        self.set_answer(id, item, Answer::NotApplicable, now)
+    }
+
+    pub fn clear_answer(&self, id: &DocumentId, item: &str, now: i64) -> ClientResult<()> {
+        self.edit(id, now, |doc, t| Ok(doc.clear_answer(t, item, now)?))
+    }
+
+    /// General notes (`item = None`) or an item's notes.
+    pub fn set_notes(&self, id: &DocumentId, item: Option<&str>, text: &str, now: i64) -> ClientResult<()> {
+        self.edit(id, now, |doc, _| Ok(doc.set_notes(item, text, now)?))
+    }
+
+    pub fn add_gps_fix(&self, id: &DocumentId, fix: &GpsFix, now: i64) -> ClientResult<()> {
+        self.edit(id, now, |doc, _| Ok(doc.add_gps_fix(fix)?))
+    }
+
+    pub fn sign_off(&self, id: &DocumentId, now: i64) -> ClientResult<()> {
+        let me = self.me()?.username.clone();
+        self.edit(id, now, |doc, _| Ok(doc.sign_off(&me, now)?))
+    }
+
+    /// Processes a photo (limits, orientation, bounded size, thumbnail),
+    /// stores its bytes and records its hash in the inspection.
+    pub fn add_photo(
+        &self,
+        id: &DocumentId,
+        item: Option<&str>,
+        bytes: &[u8],
+        gps: Option<GpsFix>,
+        now: i64,
+    ) -> ClientResult<PhotoRecord> {
+        let processed = process(bytes, &PhotoLimits::default())?;
+        let p = &processed.photo;
+        let stored = StoredPhoto {
+            sha256: p.sha256.clone(),
+            mime: p.mime.to_owned(),
+            width: p.width,
+            height: p.height,
+            size: p.bytes.len() as u64,
+            uploaded: 0,
+            complete: false,
+        };
+        self.store.put_photo(&stored, &p.bytes, &processed.thumbnail.bytes, now)?;
+        let record = PhotoRecord {
+            sha256: p.sha256.clone(),
+            bytes: p.bytes.len() as u64,
+            mime: p.mime.to_owned(),
+            width: p.width,
+            height: p.height,
+            item_id: item.map(str::to_owned),
+            taken_at: now,
+            gps,
+            by: self.me()?.username.clone(),
+        };
+        self.edit(id, now, |doc, t| {
+            if let Some(item) = item
+                && t.item(item).is_none()
+            {
+                return Err(ClientError::UnknownItem(item.to_owned()));
+            }
+            Ok(doc.add_photo(&record)?)
+        })?;
+        Ok(record)
+    }
+
+    /// The provisional score: the same engine and inputs as the server, with
+    /// every photo present (they are on this device).
+    pub fn provisional_score(&self, id: &DocumentId, centre: &Centre) -> ClientResult<Report> {
+        let snap = self.snapshot(id)?;
+        let template = self.template(&snap.template)?;
+        Ok(score(&template, &snap, centre, &EvidenceFacts::default())?)
+    }
+
+    pub fn conflicts(&self, id: &DocumentId) -> ClientResult<Vec<Conflict>> {
+        Ok(self.snapshot(id)?.conflicts)
+    }
+
+    /// The supervisor's review and comments, as last synced.
+    pub fn review(&self, id: &DocumentId) -> ClientResult<Option<Review>> {
+        Ok(self.snapshot(id)?.review)
+    }
+}
