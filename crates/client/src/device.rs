@@ -13,6 +13,7 @@ use xuncha_core::document::{
 };
 use xuncha_core::photo::{PhotoError, PhotoLimits, process};
 use xuncha_core::scoring::{EvidenceFacts, Report, ScoreError, check_answer, score};
+use xuncha_core::sync::{DocPush, DocReply, DocStatus, Heads};
 use xuncha_core::template::{Template, TemplateRef};
 use xuncha_core::{Centre, DocumentId};
 
@@ -271,6 +272,78 @@ impl Device {
 
     pub fn conflicts(&self, id: &DocumentId) -> ClientResult<Vec<Conflict>> {
         Ok(self.snapshot(id)?.conflicts)
+    }
+
+    /// What to push: each document with changes the server has not
+    /// acknowledged, as `save_after(ack)` (a whole uncompressed save for a
+    /// document the server has never acknowledged).
+    pub fn outgoing(&self) -> ClientResult<Vec<DocPush>> {
+        let mut out = Vec::new();
+        for info in self.store.docs()? {
+            let mut docs = self.lock();
+            let loaded = self.loaded(&mut docs, &info.doc)?;
+            let am = loaded.doc.automerge_mut();
+            let heads = am.get_heads();
+            if heads == loaded.ack {
+                continue;
+            }
+            let changes = if loaded.ack.is_empty() { am.save_nocompress() } else { am.save_after(&loaded.ack) };
+            out.push(DocPush {
+                doc: info.doc,
+                client_heads: Heads(heads),
+                ack_heads: Heads(loaded.ack.clone()),
+                changes,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Stores what the server sent for one document, then moves its ack heads.
+    pub fn apply_reply(&self, reply: &DocReply, now: i64) -> ClientResult<()> {
+        let mut docs = self.lock();
+        let known = match self.loaded(&mut docs, &reply.doc) {
+            Ok(l) => Some(l),
+            Err(ClientError::UnknownInspection(_)) => None,
+            Err(e) => return Err(e),
+        };
+        match known {
+            Some(loaded) => {
+                if !reply.changes.is_empty() {
+                    let am = loaded.doc.automerge_mut();
+                    let before = am.get_heads();
+                    am.load_incremental(&reply.changes).map_err(DocError::from)?;
+                    let new: Vec<Vec<u8>> = am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
+                    if !new.is_empty() {
+                        loaded.pending = self.store.append_changes(&reply.doc, &new, now)?;
+                    }
+                }
+                let ack = match &reply.status {
+                    DocStatus::Refused { code, .. } if code == "missing_deps" => Some(Vec::new()),
+                    DocStatus::Refused { .. } => None,
+                    _ => Some(reply.server_heads.0.clone()),
+                };
+                if let Some(ack) = ack {
+                    self.store.set_ack(&reply.doc, &ack)?;
+                    loaded.ack = ack;
+                }
+            }
+            None if !reply.changes.is_empty() => {
+                let actor = self.me()?.actor.clone();
+                let mut doc = InspectionDoc::load(&reply.changes, actor)?;
+                let snap = doc.snapshot()?;
+                let info = DocInfo {
+                    doc: reply.doc,
+                    centre_code: snap.centre_code,
+                    template: snap.template.clone(),
+                    updated_at: now,
+                };
+                let ack = reply.server_heads.0.clone();
+                self.store.put_doc(&info, &doc.save(), &ack)?;
+                docs.insert(reply.doc, Loaded { doc, template: snap.template, pending: 0, ack });
+            }
+            None => {}
+        }
+        Ok(())
     }
 
     /// The supervisor's review and comments, as last synced.

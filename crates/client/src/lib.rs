@@ -6,11 +6,11 @@
 //!   photos and their upload progress, cached templates, centres, assignments);
 //! - [`device`]: what the inspector does, offline: start an inspection,
 //!   answer, notes, photos, positions, sign-off, provisional score, conflicts.
-//!
-//! The sync engine is the rest of the device issue.
+//! - [`sync`]: enrolment, catalog refresh, sync rounds and photo uploads.
 
 pub mod device;
 pub mod store;
+pub mod sync;
 
 pub use device::{ClientError, Device, Identity};
 pub use store::{Store, StoreError};

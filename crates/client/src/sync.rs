@@ -1,0 +1,345 @@
+//! The sync engine: enrolment, catalog refresh, sync rounds (docs/sync.md)
+//! and resumable photo uploads. A round stores what the server sent before
+//! it moves the cursor, so an interruption at any point resumes.
+
+use crate::device::{ClientError, Device, Identity};
+use automerge::ActorId;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde::Deserialize;
+use std::io::Write;
+use std::time::Duration;
+use xuncha_core::sync::{CBOR_MIME, SYNC_PROTOCOL, SyncRequest, decode_response, encode};
+use xuncha_core::template::Template;
+
+/// Bytes of changes per request (well under the server's 8 MiB body cap).
+pub const BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// Documents per request (the server takes at most 100).
+pub const BATCH_DOCS: usize = 50;
+/// One PATCH of a photo upload.
+pub const PHOTO_CHUNK: usize = 256 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("the server cannot be reached: {0}")]
+    Offline(String),
+    #[error("the server answered {status}: {message}")]
+    Server { status: u16, code: String, message: String },
+    #[error("the server's answer is malformed: {0}")]
+    Protocol(String),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+}
+
+impl From<crate::store::StoreError> for SyncError {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Client(e.into())
+    }
+}
+
+/// A connection to the server this device is enrolled with.
+#[derive(Debug, Clone)]
+pub struct Server {
+    http: reqwest::Client,
+    url: String,
+    token: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Enrolment {
+    device_id: i64,
+    token: String,
+    actors: Vec<String>,
+    user: EnrolledUser,
+}
+
+#[derive(Debug, Deserialize)]
+struct EnrolledUser {
+    username: String,
+    display_name: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    code: String,
+    message: String,
+}
+
+fn offline(e: reqwest::Error) -> SyncError {
+    SyncError::Offline(e.to_string())
+}
+
+async fn check(res: reqwest::Response) -> Result<reqwest::Response, SyncError> {
+    if res.status().is_success() {
+        return Ok(res);
+    }
+    let status = res.status().as_u16();
+    let body: Option<ErrorBody> = res.json().await.ok();
+    let (code, message) =
+        body.map(|b| (b.code, b.message)).unwrap_or_else(|| ("http".into(), format!("status {status}")));
+    Err(SyncError::Server { status, code, message })
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(15))
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap_or_default()
+}
+
+impl Server {
+    /// Enrols this device for `username`: stores the token, the actor id and who uses it.
+    pub async fn enrol(
+        device: &mut Device,
+        url: &str,
+        username: &str,
+        password: &str,
+        name: &str,
+    ) -> Result<Self, SyncError> {
+        let http = client();
+        let url = url.trim_end_matches('/').to_owned();
+        let res = http
+            .post(format!("{url}/api/v1/devices"))
+            .json(&serde_json::json!({"username": username, "password": password, "device_name": name}))
+            .send()
+            .await
+            .map_err(offline)?;
+        let e: Enrolment = check(res).await?.json().await.map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let actor = e
+            .actors
+            .first()
+            .and_then(|a| hex::decode(a).ok())
+            .ok_or_else(|| SyncError::Protocol("no actor id".into()))?;
+        let store = device.store();
+        store.set_setting("server_url", &url)?;
+        store.set_setting("token", &e.token)?;
+        store.set_setting("device_id", &e.device_id.to_string())?;
+        device.set_identity(Identity {
+            actor: ActorId::from(actor),
+            username: e.user.username,
+            display_name: e.user.display_name,
+        })?;
+        Ok(Self { http, url, token: e.token })
+    }
+
+    /// The server this device enrolled with.
+    pub fn of(device: &Device) -> Result<Self, SyncError> {
+        let store = device.store();
+        match (store.setting("server_url")?, store.setting("token")?) {
+            (Some(url), Some(token)) => Ok(Self { http: client(), url, token }),
+            _ => Err(SyncError::Client(ClientError::NotEnrolled)),
+        }
+    }
+
+    /// Fetches templates (revalidated by ETag) and the centres of the user's region.
+    pub async fn refresh_catalog(&self, device: &Device) -> Result<(), SyncError> {
+        #[derive(Deserialize)]
+        struct Summary {
+            id: String,
+            version: u32,
+        }
+        let res = self
+            .http
+            .get(format!("{}/api/v1/templates", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(offline)?;
+        let list: Vec<Summary> = check(res).await?.json().await.map_err(|e| SyncError::Protocol(e.to_string()))?;
+        for s in list {
+            let tref = xuncha_core::template::TemplateRef { id: s.id, version: s.version };
+            let cached = device.store().template(&tref)?;
+            let mut req = self
+                .http
+                .get(format!("{}/api/v1/templates/{}/{}", self.url, tref.id, tref.version))
+                .bearer_auth(&self.token);
+            if let Some((_, etag)) = &cached {
+                req = req.header("if-none-match", etag);
+            }
+            let res = req.send().await.map_err(offline)?;
+            if res.status() == reqwest::StatusCode::NOT_MODIFIED {
+                continue;
+            }
+            let res = check(res).await?;
+            let etag = res.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            let t: Template = res.json().await.map_err(|e| SyncError::Protocol(e.to_string()))?;
+            device.put_template(&t, &etag)?;
+        }
+        let mut page: u32 = 1;
+        loop {
+            let res = self
+                .http
+                .get(format!("{}/api/v1/centres?page={page}&per_page=200", self.url))
+                .bearer_auth(&self.token)
+                .send()
+                .await
+                .map_err(offline)?;
+            let body: serde_json::Value =
+                check(res).await?.json().await.map_err(|e| SyncError::Protocol(e.to_string()))?;
+            let items = body.get("items").and_then(|i| i.as_array()).cloned().unwrap_or_default();
+            for c in &items {
+                if let Some(code) = c.get("code").and_then(|v| v.as_str()) {
+                    device.store().put_centre(code, &c.to_string())?;
+                }
+            }
+            let total = body.get("total").and_then(serde_json::Value::as_u64).unwrap_or(0);
+            if items.is_empty() || u64::from(page) * 200 >= total {
+                return Ok(());
+            }
+            page += 1;
+        }
+    }
+
+    /// Sync rounds until nothing is left to push and the server has nothing
+    /// more; then photo uploads. Returns the number of rounds.
+    pub async fn sync(&self, device: &Device) -> Result<u32, SyncError> {
+        let mut rounds = 0;
+        loop {
+            let mut pushes = device.outgoing()?;
+            // Split under the size cap; the rest goes in the next round.
+            let mut size = 0;
+            let keep = pushes
+                .iter()
+                .take_while(|p| {
+                    size += p.changes.len();
+                    size <= BATCH_BYTES
+                })
+                .count()
+                .clamp(usize::from(!pushes.is_empty()), BATCH_DOCS);
+            let rest = pushes.len() > keep;
+            pushes.truncate(keep);
+            let cursor = device.store().setting("cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
+            let req = SyncRequest { protocol: SYNC_PROTOCOL, cursor, docs: pushes };
+            let res = self.round(&req).await?;
+            rounds += 1;
+            let now = now_ms();
+            for reply in &res.docs {
+                device.apply_reply(reply, now)?;
+            }
+            for a in &res.assignments {
+                device.store().put_assignment(a.id, &serde_json::to_string(a).unwrap_or_default())?;
+            }
+            // Only now, with everything stored, does the cursor move.
+            device.store().set_setting("cursor", &res.cursor.to_string())?;
+            if !res.more && !rest {
+                break;
+            }
+        }
+        self.upload_photos(device).await?;
+        Ok(rounds)
+    }
+
+    async fn round(&self, req: &SyncRequest) -> Result<xuncha_core::sync::SyncResponse, SyncError> {
+        let body = encode(req);
+        let mut builder = self
+            .http
+            .post(format!("{}/api/v1/sync", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", CBOR_MIME);
+        builder = if body.len() > 1024 {
+            let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+            gz.write_all(&body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+            builder
+                .header("content-encoding", "gzip")
+                .body(gz.finish().map_err(|e| SyncError::Protocol(e.to_string()))?)
+        } else {
+            builder.body(body)
+        };
+        let res = check(builder.send().await.map_err(offline)?).await?;
+        let bytes = res.bytes().await.map_err(offline)?;
+        decode_response(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
+    }
+
+    /// Uploads pending photos, each resumed from the server's committed offset.
+    pub async fn upload_photos(&self, device: &Device) -> Result<(), SyncError> {
+        for p in device.store().pending_photos()? {
+            let url = format!("{}/api/v1/blobs/{}", self.url, p.sha256);
+            let res = self.http.head(&url).bearer_auth(&self.token).send().await.map_err(offline)?;
+            let res = check(res).await?;
+            let header = |n: &str| res.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let mut offset: u64 = header("upload-offset").and_then(|v| v.parse().ok()).unwrap_or(0);
+            if header("x-upload-complete").as_deref() == Some("true") {
+                device.store().set_uploaded(&p.sha256, p.size, true)?;
+                continue;
+            }
+            let bytes = device.store().photo_bytes(&p.sha256, false)?.unwrap_or_default();
+            while offset < p.size {
+                let start = usize::try_from(offset).unwrap_or(usize::MAX);
+                let end = start.saturating_add(PHOTO_CHUNK).min(bytes.len());
+                let part = bytes.get(start..end).unwrap_or_default().to_vec();
+                let res = self
+                    .http
+                    .patch(&url)
+                    .bearer_auth(&self.token)
+                    .header("content-type", "application/offset+octet-stream")
+                    .header("upload-offset", offset.to_string())
+                    .header("upload-length", p.size.to_string())
+                    .body(part)
+                    .send()
+                    .await
+                    .map_err(offline)?;
+                let res = check(res).await?;
+                offset = res
+                    .headers()
+                    .get("upload-offset")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(end as u64);
+                device.store().set_uploaded(&p.sha256, offset, offset >= p.size)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Waits between attempts while the server is unreachable: exponential,
+/// capped, with jitter so a township office's devices do not retry together.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    attempt: u32,
+    pub base: Duration,
+    pub max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self { attempt: 0, base: Duration::from_secs(2), max: Duration::from_secs(600) }
+    }
+}
+
+impl Backoff {
+    pub fn next_delay(&mut self) -> Duration {
+        let exp = self.base.saturating_mul(1u32.checked_shl(self.attempt.min(20)).unwrap_or(u32::MAX));
+        self.attempt = self.attempt.saturating_add(1);
+        exp.min(self.max).mul_f64(rand::random_range(0.5..1.5)).min(self.max)
+    }
+
+    pub fn reset(&mut self) {
+        self.attempt = 0;
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_caps_and_resets() {
+        let mut b = Backoff { attempt: 0, base: Duration::from_secs(1), max: Duration::from_secs(60) };
+        let first = b.next_delay();
+        assert!(first >= Duration::from_millis(500) && first <= Duration::from_millis(1500));
+        for _ in 0..30 {
+            assert!(b.next_delay() <= Duration::from_secs(60));
+        }
+        b.reset();
+        assert!(b.next_delay() <= Duration::from_millis(1500));
+    }
+}

@@ -1,0 +1,72 @@
+//! xuncha-client against a real server: enrolment, catalog, sync rounds,
+//! photo uploads, and two devices converging.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_debug_implementations
+)]
+
+use xuncha_client::Device;
+use xuncha_client::sync::Server;
+use xuncha_core::document::Answer;
+use xuncha_core::template::AnswerSpec;
+use xuncha_tests::{PASSWORD, TestServer};
+
+#[tokio::test]
+async fn devices_enrol_sync_upload_photos_and_converge() {
+    let server = TestServer::start().await;
+    server.seed();
+    let sup = server.api("sup-a").await;
+    let doc = sup.assign("130102-C01", &["wang", "li"]).await;
+
+    let dir_a = tempfile::tempdir().unwrap();
+    let mut a = Device::open(dir_a.path()).unwrap();
+    let conn_a = Server::enrol(&mut a, &server.url, "wang", PASSWORD, "王的手机").await.unwrap();
+    conn_a.refresh_catalog(&a).await.unwrap();
+    conn_a.sync(&a).await.unwrap();
+    let docs = a.store().docs().unwrap();
+    assert_eq!(docs.len(), 1, "the assigned inspection arrived");
+    assert_eq!(docs[0].doc.to_string(), doc);
+    assert_eq!(a.store().assignments().unwrap().len(), 1);
+    let id = docs[0].doc;
+    let t = a.template(&docs[0].template).unwrap();
+    let items: Vec<String> =
+        t.items().filter(|(_, i)| matches!(i.answer, AnswerSpec::YesNo)).map(|(_, i)| i.id.clone()).collect();
+
+    a.set_answer(&id, &items[0], Answer::YesNo(true), xuncha_server::now_ms()).unwrap();
+    let photo = xuncha_server::demo::demo_photo(9).unwrap();
+    let record = a.add_photo(&id, Some(&items[0]), &photo, None, xuncha_server::now_ms()).unwrap();
+    conn_a.sync(&a).await.unwrap();
+    assert!(a.store().pending_photos().unwrap().is_empty(), "the photo is uploaded");
+    assert_eq!(server.count("SELECT count(*) FROM blobs"), 1);
+    let (_, report) = sup.get(&format!("/api/v1/inspections/{doc}/report")).await;
+    assert_eq!(report["document"]["answers"][&items[0]]["answer"]["value"], true);
+    assert!(report["document"]["photos"].get(&record.sha256).is_some());
+
+    let dir_b = tempfile::tempdir().unwrap();
+    let mut b = Device::open(dir_b.path()).unwrap();
+    let conn_b = Server::enrol(&mut b, &server.url, "li", PASSWORD, "李的平板").await.unwrap();
+    conn_b.refresh_catalog(&b).await.unwrap();
+    conn_b.sync(&b).await.unwrap();
+    b.set_answer(&id, &items[1], Answer::YesNo(false), xuncha_server::now_ms()).unwrap();
+    conn_b.sync(&b).await.unwrap();
+    conn_a.sync(&a).await.unwrap();
+    let (sa, sb) = (a.snapshot(&id).unwrap(), b.snapshot(&id).unwrap());
+    assert_eq!(sa, sb, "both devices hold the same inspection");
+    assert_eq!(sa.answers.len(), 2);
+
+    // The provisional score on the device is the official one.
+    let centre: xuncha_core::Centre = serde_json::from_str(&a.store().centre("130102-C01").unwrap().unwrap()).unwrap();
+    let provisional = a.provisional_score(&id, &centre).unwrap();
+    let (_, report) = sup.get(&format!("/api/v1/inspections/{doc}/report")).await;
+    assert_eq!(report["inspection"]["total"].as_f64().unwrap(), provisional.total);
+
+    // Reopened from disk, the device has everything.
+    drop(a);
+    let a = Device::open(dir_a.path()).unwrap();
+    assert_eq!(a.snapshot(&id).unwrap(), sb);
+    assert_eq!(Server::of(&a).unwrap().sync(&a).await.unwrap(), 1, "nothing left: one round");
+    server.stop().await;
+}
