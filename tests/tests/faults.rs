@@ -1,0 +1,86 @@
+//! Syncs cut at random points through the fault-injecting proxy always
+//! resume and converge: no lost change, no duplicated change, no duplicated photo.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_debug_implementations
+)]
+
+use rand::{Rng, SeedableRng};
+use xuncha_client::Device;
+use xuncha_client::sync::Server;
+use xuncha_core::document::Answer;
+use xuncha_core::template::AnswerSpec;
+use xuncha_tests::proxy::{Faults, Proxy};
+use xuncha_tests::{PASSWORD, TestServer};
+
+/// Runs in the suite; `XUNCHA_LONG=1` runs ten times as many.
+fn runs() -> usize {
+    if std::env::var("XUNCHA_LONG").is_ok() { 1000 } else { 100 }
+}
+
+#[tokio::test]
+async fn syncs_cut_at_random_points_resume_and_converge() {
+    let server = TestServer::start().await;
+    server.seed();
+    let sup = server.api("sup-a").await;
+    let doc = sup.assign("130102-T01", &["wang"]).await;
+    let proxy = Proxy::start(server.url.trim_start_matches("http://")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut dev = Device::open(dir.path()).unwrap();
+    let conn = Server::enrol(&mut dev, &proxy.url, "wang", PASSWORD, "phone").await.unwrap();
+    conn.refresh_catalog(&dev).await.unwrap();
+    conn.sync(&dev).await.unwrap();
+    let id = doc.parse().unwrap();
+    let t = dev.template(&dev.store().docs().unwrap()[0].template).unwrap();
+    let items: Vec<String> =
+        t.items().filter(|(_, i)| matches!(i.answer, AnswerSpec::YesNo)).map(|(_, i)| i.id.clone()).collect();
+
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261125);
+    let (mut cut_rounds, mut photos) = (0, 0);
+    for run in 0..runs() {
+        for _ in 0..rng.random_range(1..4) {
+            let item = &items[rng.random_range(0..items.len())];
+            dev.set_answer(&id, item, Answer::YesNo(rng.random_bool(0.5)), xuncha_server::now_ms()).unwrap();
+        }
+        if run % 25 == 0 {
+            let bytes = xuncha_server::demo::demo_photo(u8::try_from(run % 250).unwrap()).unwrap();
+            dev.add_photo(&id, None, &bytes, None, xuncha_server::now_ms()).unwrap();
+            photos += 1;
+        }
+        proxy.set(Faults {
+            cut_after: Some(rng.random_range(50..4_000)),
+            reset: rng.random_bool(0.5),
+            ..Faults::default()
+        });
+        if conn.sync(&dev).await.is_err() {
+            cut_rounds += 1;
+        }
+        if rng.random_bool(0.3) {
+            proxy.clear();
+            conn.sync(&dev).await.unwrap();
+        }
+    }
+    proxy.clear();
+    conn.sync(&dev).await.unwrap();
+
+    let device_changes = dev.store().load_doc(&id).unwrap().map(|_| ()).is_some();
+    assert!(device_changes);
+    let (_, report) = sup.get(&format!("/api/v1/inspections/{doc}/report")).await;
+    let snap = dev.snapshot(&id).unwrap();
+    assert_eq!(serde_json::to_value(&snap).unwrap(), report["document"], "no lost change");
+    // Every change stored once: the server's count of new changes equals the document's changes.
+    let mut copy = automerge::AutoCommit::load(&dev.store().load_doc(&id).unwrap().unwrap().snapshot).unwrap();
+    for c in dev.store().load_doc(&id).unwrap().unwrap().changes {
+        copy.load_incremental(&c).unwrap();
+    }
+    let total = copy.get_changes(&[]).len() as i64;
+    assert_eq!(server.count("SELECT change_count FROM documents"), total, "no duplicated change");
+    assert_eq!(server.count("SELECT count(*) FROM blobs"), photos, "every photo once");
+    assert!(dev.store().pending_photos().unwrap().is_empty());
+    assert!(cut_rounds > runs() / 4, "the faults did cut syncs ({cut_rounds})");
+    eprintln!("{} runs, {cut_rounds} syncs cut, {photos} photos, {total} changes", runs());
+    server.stop().await;
+}
