@@ -84,3 +84,45 @@ async fn syncs_cut_at_random_points_resume_and_converge() {
     eprintln!("{} runs, {cut_rounds} syncs cut, {photos} photos, {total} changes", runs());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_photo_upload_cut_at_half_resumes_and_resends_at_most_one_chunk() {
+    let server = TestServer::start().await;
+    server.seed();
+    let doc = server.api("sup-a").await.assign("130102-V01", &["li"]).await;
+    let proxy = Proxy::start(server.url.trim_start_matches("http://")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut dev = Device::open(dir.path()).unwrap();
+    let mut conn = Server::enrol(&mut dev, &proxy.url, "li", PASSWORD, "tablet").await.unwrap();
+    conn.photo_chunk = 32 * 1024;
+    conn.refresh_catalog(&dev).await.unwrap();
+    conn.sync(&dev).await.unwrap();
+    // A noisy photo compresses badly: several chunks.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let img = image::RgbImage::from_fn(1600, 1200, |_, _| image::Rgb([rng.random(), rng.random(), rng.random()]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(img).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let photo = dev.add_photo(&doc.parse().unwrap(), None, &png, None, xuncha_server::now_ms()).unwrap();
+    assert!(photo.bytes > 8 * 32 * 1024, "the photo spans many chunks ({} bytes)", photo.bytes);
+    conn.sync_documents(&dev).await.unwrap();
+
+    let size = photo.bytes;
+    let chunk = conn.photo_chunk as u64;
+    let (up0, _) = proxy.bytes();
+    proxy.set(Faults { cut_after: Some(size / 2), reset: true, ..Faults::default() });
+    assert!(conn.upload_photos(&dev).await.is_err(), "the upload is cut");
+    let pending = dev.store().pending_photos().unwrap();
+    assert!(pending[0].uploaded > 0 && pending[0].uploaded <= size / 2, "committed {} of {size}", pending[0].uploaded);
+    proxy.clear();
+    conn.upload_photos(&dev).await.unwrap();
+    assert!(dev.store().pending_photos().unwrap().is_empty());
+    let (up1, _) = proxy.bytes();
+    // HTTP headers of every request, generously.
+    let requests = size / chunk + 6;
+    let overhead = 600 * requests;
+    let sent = up1 - up0;
+    assert!(sent <= size + chunk + overhead, "sent {sent} bytes for a {size}-byte photo ({chunk}-byte chunks)");
+    let on_server = std::fs::read(server.dir.path().join("blobs").join(&photo.sha256[..2]).join(&photo.sha256)).unwrap();
+    assert_eq!(xuncha_core::photo::sha256_hex(&on_server), photo.sha256);
+    server.stop().await;
+}

@@ -43,6 +43,8 @@ pub struct Server {
     http: reqwest::Client,
     url: String,
     token: String,
+    /// Bytes per PATCH of a photo upload.
+    pub photo_chunk: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,14 +122,14 @@ impl Server {
             username: e.user.username,
             display_name: e.user.display_name,
         })?;
-        Ok(Self { http, url, token: e.token })
+        Ok(Self { http, url, token: e.token, photo_chunk: PHOTO_CHUNK })
     }
 
     /// The server this device enrolled with.
     pub fn of(device: &Device) -> Result<Self, SyncError> {
         let store = device.store();
         match (store.setting("server_url")?, store.setting("token")?) {
-            (Some(url), Some(token)) => Ok(Self { http: client(), url, token }),
+            (Some(url), Some(token)) => Ok(Self { http: client(), url, token, photo_chunk: PHOTO_CHUNK }),
             _ => Err(SyncError::Client(ClientError::NotEnrolled)),
         }
     }
@@ -191,9 +193,16 @@ impl Server {
         }
     }
 
-    /// Sync rounds until nothing is left to push and the server has nothing
-    /// more; then photo uploads. Returns the number of rounds.
+    /// Documents first (enough for scoring and triage), then photos, which
+    /// can wait for a better link. Returns the number of sync rounds.
     pub async fn sync(&self, device: &Device) -> Result<u32, SyncError> {
+        let rounds = self.sync_documents(device).await?;
+        self.upload_photos(device).await?;
+        Ok(rounds)
+    }
+
+    /// Sync rounds until nothing is left to push and the server has nothing more.
+    pub async fn sync_documents(&self, device: &Device) -> Result<u32, SyncError> {
         let mut rounds = 0;
         loop {
             let mut pushes = device.outgoing()?;
@@ -226,7 +235,6 @@ impl Server {
                 break;
             }
         }
-        self.upload_photos(device).await?;
         Ok(rounds)
     }
 
@@ -266,7 +274,7 @@ impl Server {
             let bytes = device.store().photo_bytes(&p.sha256, false)?.unwrap_or_default();
             while offset < p.size {
                 let start = usize::try_from(offset).unwrap_or(usize::MAX);
-                let end = start.saturating_add(PHOTO_CHUNK).min(bytes.len());
+                let end = start.saturating_add(self.photo_chunk.max(1)).min(bytes.len());
                 let part = bytes.get(start..end).unwrap_or_default().to_vec();
                 let res = self
                     .http
