@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 use xuncha_core::DocumentId;
-use xuncha_core::document::{InspectionDoc, InspectionSnapshot, ReviewStatus};
+use xuncha_core::document::{InspectionDoc, InspectionSnapshot};
 use xuncha_core::scoring::{EvidenceFacts, score};
 
 /// A document in memory, as committed.
@@ -72,20 +72,6 @@ fn load_stored(stored: StoredDoc) -> Result<LoadedDoc, ApiError> {
     Ok(LoadedDoc { doc, meta: stored.meta, pending: stored.changes.len() })
 }
 
-/// The workflow status a snapshot shows: a review applies until the
-/// inspectors sign off again after it.
-pub fn status_of(snap: &InspectionSnapshot) -> &'static str {
-    let last_sign_off = snap.sign_offs.values().max().copied();
-    match (&snap.review, last_sign_off) {
-        (Some(r), s) if s.is_none_or(|s| s <= r.current.at) => match r.current.status {
-            ReviewStatus::Approved => "approved",
-            ReviewStatus::Returned => "returned",
-        },
-        (_, Some(_)) => "submitted",
-        _ => "draft",
-    }
-}
-
 /// Scores a snapshot with the server's facts (centre record, photos received).
 pub fn score_snapshot(
     store: &dyn Store,
@@ -94,7 +80,7 @@ pub fn score_snapshot(
     reason: &str,
 ) -> Result<(DocSummary, Option<ScoreWrite>), ApiError> {
     let mut summary = DocSummary {
-        status: status_of(snap).to_owned(),
+        status: snap.status().as_str().to_owned(),
         total: None,
         grade: None,
         complete: false,

@@ -154,6 +154,11 @@ async fn pump(
             };
             // `Some(reset)` marks the last chunk before a cut.
             let mut cut = None;
+            if faults.link_down {
+                // Open connections die too when the link goes down.
+                chunk = &[];
+                cut = Some(true);
+            }
             if let Some(limit) = faults.cut_after
                 && before + n as u64 >= limit
             {

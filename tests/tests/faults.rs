@@ -127,3 +127,55 @@ async fn a_photo_upload_cut_at_half_resumes_and_resends_at_most_one_chunk() {
     assert_eq!(xuncha_core::photo::sha256_hex(&on_server), photo.sha256);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_background_sync_backs_off_while_offline_and_catches_up() {
+    use std::sync::Arc;
+    use std::time::Duration;
+    use xuncha_client::sync::{Backoff, SyncState, spawn_background};
+    let server = TestServer::start().await;
+    server.seed();
+    let sup = server.api("sup-a").await;
+    let doc = sup.assign("130102-V02", &["wang"]).await;
+    let proxy = Proxy::start(server.url.trim_start_matches("http://")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut dev = Device::open(dir.path()).unwrap();
+    let conn = Server::enrol(&mut dev, &proxy.url, "wang", PASSWORD, "phone").await.unwrap();
+    conn.refresh_catalog(&dev).await.unwrap();
+    let dev = Arc::new(dev);
+    proxy.set(Faults { link_down: true, ..Faults::default() });
+    let handle = spawn_background(
+        dev.clone(),
+        conn,
+        Duration::from_secs(3600),
+        Backoff::new(Duration::from_millis(50), Duration::from_millis(400)),
+    );
+    let mut state = handle.state.clone();
+    let deadline = Duration::from_secs(20);
+    macro_rules! wait {
+        ($what:pat) => {
+            tokio::time::timeout(deadline, state.wait_for(|s| matches!(s, $what)))
+                .await
+                .unwrap_or_else(|_| {
+                    panic!("waited for {} in vain; state {:?}", stringify!($what), *handle.state.borrow())
+                })
+                .unwrap()
+                .clone()
+        };
+    }
+    let offline = wait!(SyncState::Offline { .. });
+    assert!(matches!(offline, SyncState::Offline { retry_in_ms, .. } if retry_in_ms <= 400));
+    // Retries keep failing while the link is down, each a little later (capped).
+    let _ = wait!(SyncState::Syncing { .. });
+    let _ = wait!(SyncState::Offline { .. });
+    proxy.clear();
+    handle.sync_now();
+    let _ = wait!(SyncState::UpToDate { .. });
+    assert_eq!(dev.store().docs().unwrap().len(), 1, "the assignment arrived once the link came back");
+    let views = dev.assignments_view().unwrap();
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].assignment.doc.to_string(), doc);
+    assert_eq!(views[0].centre_name.as_deref(), Some("南村镇南村综合服务站"));
+    assert_eq!(views[0].sync.as_ref().map(|s| s.unsynced), Some(false));
+    server.stop().await;
+}

@@ -15,7 +15,9 @@ CREATE TABLE documents (
     snapshot         BLOB NOT NULL,
     -- The server heads this device last stored (concatenated 32-byte hashes).
     ack_heads        BLOB NOT NULL DEFAULT x'',
-    updated_at       INTEGER NOT NULL
+    updated_at       INTEGER NOT NULL,
+    -- Why the server last refused this document's changes (cleared on acceptance).
+    last_error       TEXT
 ) STRICT;
 
 CREATE TABLE changes (

@@ -322,6 +322,12 @@ impl Device {
                     DocStatus::Refused { .. } => None,
                     _ => Some(reply.server_heads.0.clone()),
                 };
+                match &reply.status {
+                    DocStatus::Refused { code, message } if code != "missing_deps" => {
+                        self.store.set_error(&reply.doc, Some(&format!("{code}: {message}")))?;
+                    }
+                    _ => self.store.set_error(&reply.doc, None)?,
+                }
                 if let Some(ack) = ack {
                     self.store.set_ack(&reply.doc, &ack)?;
                     loaded.ack = ack;

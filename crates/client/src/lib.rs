@@ -6,11 +6,14 @@
 //!   photos and their upload progress, cached templates, centres, assignments);
 //! - [`device`]: what the inspector does, offline: start an inspection,
 //!   answer, notes, photos, positions, sign-off, provisional score, conflicts.
-//! - [`sync`]: enrolment, catalog refresh, sync rounds and photo uploads.
+//! - [`sync`]: enrolment, catalog refresh, sync rounds and photo uploads,
+//!   the overall sync state and the background loop;
+//! - [`views`]: assignments with their inspection's state, sync status.
 
 pub mod device;
 pub mod store;
 pub mod sync;
+pub mod views;
 
 pub use device::{ClientError, Device, Identity};
 pub use store::{Store, StoreError};

@@ -301,6 +301,90 @@ impl Server {
     }
 }
 
+/// The overall state the app shows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SyncState {
+    /// Not tried yet.
+    Idle,
+    /// A sync is running; what it started with.
+    Syncing {
+        documents: usize,
+        photos: usize,
+    },
+    UpToDate {
+        at: i64,
+    },
+    /// The server cannot be reached; the next try is in `retry_in_ms`.
+    Offline {
+        reason: String,
+        retry_in_ms: u64,
+    },
+    /// The server refused the sync as a whole (e.g. the device was revoked).
+    Error {
+        reason: String,
+    },
+}
+
+/// The app's handle on the background sync: its state, and a way to sync now.
+#[derive(Debug, Clone)]
+pub struct SyncHandle {
+    pub state: tokio::sync::watch::Receiver<SyncState>,
+    now: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl SyncHandle {
+    /// Syncs at once (e.g. the user pulled to refresh, or a network appeared).
+    pub fn sync_now(&self) {
+        self.now.notify_one();
+    }
+}
+
+/// Syncs in the background: every `every` while up to date, with backoff
+/// and jitter while the server is unreachable, and at once on `sync_now`.
+pub fn spawn_background(
+    device: std::sync::Arc<Device>,
+    server: Server,
+    every: Duration,
+    mut backoff: Backoff,
+) -> SyncHandle {
+    let (tx, rx) = tokio::sync::watch::channel(SyncState::Idle);
+    let now = std::sync::Arc::new(tokio::sync::Notify::new());
+    let wake = now.clone();
+    tokio::spawn(async move {
+        loop {
+            let documents = device.outgoing().map(|o| o.len()).unwrap_or(0);
+            let photos = device.store().pending_photos().map(|p| p.len()).unwrap_or(0);
+            let _ = tx.send(SyncState::Syncing { documents, photos });
+            let wait = match server.sync(&device).await {
+                Ok(_) => {
+                    backoff.reset();
+                    let _ = tx.send(SyncState::UpToDate { at: now_ms() });
+                    every
+                }
+                Err(SyncError::Offline(reason)) => {
+                    let d = backoff.next_delay();
+                    let retry_in_ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+                    let _ = tx.send(SyncState::Offline { reason, retry_in_ms });
+                    d
+                }
+                Err(e) => {
+                    let _ = tx.send(SyncState::Error { reason: e.to_string() });
+                    backoff.next_delay()
+                }
+            };
+            if tx.is_closed() {
+                return;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {},
+                () = wake.notified() => {},
+            }
+        }
+    });
+    SyncHandle { state: rx, now }
+}
+
 /// Waits between attempts while the server is unreachable: exponential,
 /// capped, with jitter so a township office's devices do not retry together.
 #[derive(Debug, Clone)]
@@ -308,6 +392,12 @@ pub struct Backoff {
     attempt: u32,
     pub base: Duration,
     pub max: Duration,
+}
+
+impl Backoff {
+    pub fn new(base: Duration, max: Duration) -> Self {
+        Self { attempt: 0, base, max }
+    }
 }
 
 impl Default for Backoff {

@@ -147,6 +147,22 @@ impl Store {
         Ok(usize::try_from(pending).unwrap_or(usize::MAX))
     }
 
+    pub fn set_error(&self, doc: &DocumentId, error: Option<&str>) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE documents SET last_error = ?2 WHERE doc_id = ?1",
+            params![doc.as_bytes().as_slice(), error],
+        )?;
+        Ok(())
+    }
+
+    pub fn error(&self, doc: &DocumentId) -> StoreResult<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT last_error FROM documents WHERE doc_id = ?1", [doc.as_bytes().as_slice()], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
     pub fn set_ack(&self, doc: &DocumentId, ack: &[ChangeHash]) -> StoreResult<()> {
         self.conn().execute(
             "UPDATE documents SET ack_heads = ?2 WHERE doc_id = ?1",

@@ -127,6 +127,28 @@ pub struct NewInspection {
     pub at: i64,
 }
 
+/// Where an inspection stands: 草稿 draft, 已提交 submitted, 退回整改
+/// returned, 已通过 approved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowStatus {
+    Draft,
+    Submitted,
+    Returned,
+    Approved,
+}
+
+impl WorkflowStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Returned => "returned",
+            Self::Approved => "approved",
+        }
+    }
+}
+
 /// Everything in an inspection document, read at one set of heads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InspectionSnapshot {
@@ -147,4 +169,19 @@ pub struct InspectionSnapshot {
     /// user id → sign-off time
     pub sign_offs: BTreeMap<String, i64>,
     pub review: Option<Review>,
+}
+
+impl InspectionSnapshot {
+    /// A review applies until the inspectors sign off again after it.
+    pub fn status(&self) -> WorkflowStatus {
+        let last_sign_off = self.sign_offs.values().max().copied();
+        match (&self.review, last_sign_off) {
+            (Some(r), s) if s.is_none_or(|s| s <= r.current.at) => match r.current.status {
+                ReviewStatus::Approved => WorkflowStatus::Approved,
+                ReviewStatus::Returned => WorkflowStatus::Returned,
+            },
+            (_, Some(_)) => WorkflowStatus::Submitted,
+            _ => WorkflowStatus::Draft,
+        }
+    }
 }
