@@ -8,6 +8,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde::Deserialize;
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use xuncha_core::sync::{CBOR_MIME, SYNC_PROTOCOL, SyncRequest, decode_response, encode};
 use xuncha_core::template::Template;
@@ -45,6 +46,7 @@ pub struct Server {
     token: String,
     /// Bytes per PATCH of a photo upload.
     pub photo_chunk: usize,
+    pub stats: std::sync::Arc<Stats>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,8 +84,26 @@ async fn check(res: reqwest::Response) -> Result<reqwest::Response, SyncError> {
     Err(SyncError::Server { status, code, message })
 }
 
+/// A sync answer after inflating (the server sends at most 8 MiB of changes).
+const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+fn inflate(bytes: &[u8], max: usize) -> Result<Vec<u8>, SyncError> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(max as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| SyncError::Protocol(format!("damaged gzip answer: {e}")))?;
+    if out.len() > max {
+        return Err(SyncError::Protocol("the answer inflates past its limit".into()));
+    }
+    Ok(out)
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
+        // Sync answers are inflated here, with a limit, and counted as sent.
+        .no_gzip()
         .connect_timeout(Duration::from_secs(15))
         .timeout(Duration::from_secs(120))
         .build()
@@ -122,14 +142,16 @@ impl Server {
             username: e.user.username,
             display_name: e.user.display_name,
         })?;
-        Ok(Self { http, url, token: e.token, photo_chunk: PHOTO_CHUNK })
+        Ok(Self { http, url, token: e.token, photo_chunk: PHOTO_CHUNK, stats: Default::default() })
     }
 
     /// The server this device enrolled with.
     pub fn of(device: &Device) -> Result<Self, SyncError> {
         let store = device.store();
         match (store.setting("server_url")?, store.setting("token")?) {
-            (Some(url), Some(token)) => Ok(Self { http: client(), url, token, photo_chunk: PHOTO_CHUNK }),
+            (Some(url), Some(token)) => {
+                Ok(Self { http: client(), url, token, photo_chunk: PHOTO_CHUNK, stats: Default::default() })
+            }
             _ => Err(SyncError::Client(ClientError::NotEnrolled)),
         }
     }
@@ -244,38 +266,40 @@ impl Server {
             .http
             .post(format!("{}/api/v1/sync", self.url))
             .bearer_auth(&self.token)
-            .header("content-type", CBOR_MIME);
+            .header("content-type", CBOR_MIME)
+            .header("accept-encoding", "gzip");
         builder = if body.len() > 1024 {
             let mut gz = GzEncoder::new(Vec::new(), Compression::default());
             gz.write_all(&body).map_err(|e| SyncError::Protocol(e.to_string()))?;
-            builder
-                .header("content-encoding", "gzip")
-                .body(gz.finish().map_err(|e| SyncError::Protocol(e.to_string()))?)
+            let gz = gz.finish().map_err(|e| SyncError::Protocol(e.to_string()))?;
+            self.stats.sent(gz.len());
+            builder.header("content-encoding", "gzip").body(gz)
         } else {
+            self.stats.sent(body.len());
             builder.body(body)
         };
         let res = check(builder.send().await.map_err(offline)?).await?;
+        let gzipped = res.headers().get("content-encoding").is_some_and(|v| v.as_bytes() == b"gzip");
         let bytes = res.bytes().await.map_err(offline)?;
-        decode_response(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
+        self.stats.received(bytes.len());
+        let body = if gzipped { inflate(&bytes, MAX_RESPONSE_BYTES)? } else { bytes.to_vec() };
+        decode_response(&body).map_err(|e| SyncError::Protocol(e.to_string()))
     }
 
-    /// Uploads pending photos, each resumed from the server's committed offset.
+    /// Uploads pending photos. Each starts at the offset the server last
+    /// confirmed; only when the server disagrees (409) does a HEAD ask it
+    /// where it stands, so a first upload costs one request per chunk.
     pub async fn upload_photos(&self, device: &Device) -> Result<(), SyncError> {
         for p in device.store().pending_photos()? {
             let url = format!("{}/api/v1/blobs/{}", self.url, p.sha256);
-            let res = self.http.head(&url).bearer_auth(&self.token).send().await.map_err(offline)?;
-            let res = check(res).await?;
-            let header = |n: &str| res.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
-            let mut offset: u64 = header("upload-offset").and_then(|v| v.parse().ok()).unwrap_or(0);
-            if header("x-upload-complete").as_deref() == Some("true") {
-                device.store().set_uploaded(&p.sha256, p.size, true)?;
-                continue;
-            }
             let bytes = device.store().photo_bytes(&p.sha256, false)?.unwrap_or_default();
+            let mut offset = p.uploaded;
+            let mut asked = false;
             while offset < p.size {
                 let start = usize::try_from(offset).unwrap_or(usize::MAX);
                 let end = start.saturating_add(self.photo_chunk.max(1)).min(bytes.len());
                 let part = bytes.get(start..end).unwrap_or_default().to_vec();
+                self.stats.sent(part.len());
                 let res = self
                     .http
                     .patch(&url)
@@ -287,17 +311,59 @@ impl Server {
                     .send()
                     .await
                     .map_err(offline)?;
+                if res.status() == reqwest::StatusCode::CONFLICT && !asked {
+                    asked = true;
+                    let (at, complete) = self.committed(&url).await?;
+                    offset = if complete { p.size } else { at };
+                    device.store().set_uploaded(&p.sha256, offset, complete)?;
+                    continue;
+                }
                 let res = check(res).await?;
-                offset = res
-                    .headers()
-                    .get("upload-offset")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(end as u64);
+                let header =
+                    res.headers().get("upload-offset").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+                offset = header.unwrap_or(end as u64);
                 device.store().set_uploaded(&p.sha256, offset, offset >= p.size)?;
             }
         }
         Ok(())
+    }
+
+    /// The server's committed offset of an upload, and whether it is complete.
+    async fn committed(&self, url: &str) -> Result<(u64, bool), SyncError> {
+        let res = check(self.http.head(url).bearer_auth(&self.token).send().await.map_err(offline)?).await?;
+        self.stats.requests.fetch_add(1, Ordering::Relaxed);
+        let header = |n: &str| res.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let offset = header("upload-offset").and_then(|v| v.parse().ok()).unwrap_or(0);
+        Ok((offset, header("x-upload-complete").as_deref() == Some("true")))
+    }
+}
+
+/// Bytes of request and response bodies this connection moved (as they
+/// crossed the network, compressed), and requests made.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub body_up: AtomicU64,
+    pub body_down: AtomicU64,
+    pub requests: AtomicU64,
+}
+
+impl Stats {
+    fn sent(&self, n: usize) {
+        self.body_up.fetch_add(n as u64, Ordering::Relaxed);
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn received(&self, n: usize) {
+        self.body_down.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// (bytes up, bytes down, requests)
+    pub fn snapshot(&self) -> (u64, u64, u64) {
+        (
+            self.body_up.load(Ordering::Relaxed),
+            self.body_down.load(Ordering::Relaxed),
+            self.requests.load(Ordering::Relaxed),
+        )
     }
 }
 
