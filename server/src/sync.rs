@@ -83,6 +83,8 @@ struct Pushed {
     write: Option<DocWrite>,
     /// The document after this round, when it changed.
     next: Option<LoadedDoc>,
+    /// The device's heads, as sent or as read from its changes.
+    client: Vec<ChangeHash>,
 }
 
 fn push_all(
@@ -95,11 +97,10 @@ fn push_all(
     let mut outcomes = Vec::with_capacity(pushes.len());
     let mut declared = Vec::new();
     for (push, guard) in pushes.into_iter().zip(guards.iter_mut()) {
-        let client_heads = push.client_heads.0.clone();
         let doc = push.doc;
         let out = push_one(state, auth, push, guard)?;
         if out.next.is_some() || guard.is_some() {
-            declared.push((doc, client_heads));
+            declared.push((doc, out.client.clone()));
         }
         outcomes.push(out);
     }
@@ -137,22 +138,24 @@ fn refused(
         },
         write: None,
         next: None,
+        client: client.to_vec(),
     }
 }
 
-/// The server's heads and the changes a holder of `client` heads lacks.
+/// The server's heads (empty when they are `client`'s: nothing to tell) and
+/// the changes a holder of `client` heads lacks.
 fn lacking(doc: &mut AutoCommit, client: &[ChangeHash]) -> (Vec<ChangeHash>, Vec<u8>) {
     let heads = doc.get_heads();
     let mut sorted_client = client.to_vec();
     sorted_client.sort();
-    let changes = if sorted_client == heads {
-        Vec::new()
+    if sorted_client == heads {
+        (Vec::new(), Vec::new())
     } else if client.is_empty() {
-        doc.save()
+        (heads, doc.save())
     } else {
-        doc.save_after(client)
-    };
-    (heads, changes)
+        let changes = doc.save_after(client);
+        (heads, changes)
+    }
 }
 
 fn refusal_code(r: &Refusal) -> &'static str {
@@ -177,7 +180,22 @@ fn push_one(
 ) -> Result<Pushed, ApiError> {
     let store = state.store.as_ref();
     let id = push.doc;
-    let client = push.client_heads.0;
+    let info = match push.changes.is_empty() {
+        true => None,
+        false => match check_payload(&push.changes, &PayloadLimits::default()) {
+            Ok(info) => Some(info),
+            Err(e) => {
+                ensure_loaded(store, &id, slot)?;
+                let client = push.client_heads.0;
+                return Ok(refused(id, "bad_payload", e.to_string(), slot.as_mut().map(|l| &mut l.doc), &client));
+            }
+        },
+    };
+    // Omitted heads are those of the changes sent.
+    let client = match (&info, push.client_heads.is_empty()) {
+        (Some(info), true) => info.heads.iter().map(|h| ChangeHash(*h)).collect(),
+        _ => push.client_heads.0,
+    };
     let exists = ensure_loaded(store, &id, slot)?;
     if exists && !store.is_member(&id, &auth.user.username)? {
         return Ok(refused(id, "forbidden", "you do not work on this inspection", None, &[]));
@@ -188,10 +206,7 @@ fn push_one(
         };
         let (heads, changes) = lacking(&mut loaded.doc, &client);
         let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };
-        return Ok(Pushed { reply, write: None, next: None });
-    }
-    if let Err(e) = check_payload(&push.changes, &PayloadLimits::default()) {
-        return Ok(refused(id, "bad_payload", e.to_string(), slot.as_mut().map(|l| &mut l.doc), &client));
+        return Ok(Pushed { reply, write: None, next: None, client });
     }
     let writer = Writer::Device { actors: &auth.device.actors, user_id: &auth.user.username };
     // The check applies to the cached document itself; the slot holds it
@@ -214,7 +229,7 @@ fn push_one(
         let (heads, changes) = lacking(&mut doc, &client);
         let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };
         let next = meta_pending.map(|(meta, pending)| LoadedDoc { doc, meta, pending });
-        return Ok(Pushed { reply, write: None, next });
+        return Ok(Pushed { reply, write: None, next, client });
     }
     let snap = accepted.snapshot;
     let (meta, pending) = match meta_pending {
@@ -266,7 +281,7 @@ fn push_one(
         server_heads: Heads(heads),
         changes,
     };
-    Ok(Pushed { reply, write: Some(write), next: Some(LoadedDoc { doc, meta, pending: next_pending }) })
+    Ok(Pushed { reply, write: Some(write), next: Some(LoadedDoc { doc, meta, pending: next_pending }), client })
 }
 
 struct Offers {

@@ -105,7 +105,7 @@ impl Device {
         let res = self.post_raw(&encode(req)).await;
         assert_eq!(res.status(), reqwest::StatusCode::OK, "sync failed");
         let res = decode_response(&res.bytes().await.expect("body")).expect("decode");
-        self.apply(&res);
+        self.apply(&res, Some(req));
         res
     }
 
@@ -118,7 +118,7 @@ impl Device {
         }
         let bytes = res.bytes().await.map_err(|e| e.to_string())?;
         let res = decode_response(&bytes).map_err(|e| e.to_string())?;
-        self.apply(&res);
+        self.apply(&res, Some(&req));
         Ok(res)
     }
 
@@ -128,22 +128,26 @@ impl Device {
         self.send(&req).await
     }
 
-    /// Stores what the server sent; moves ack heads and the cursor.
-    pub fn apply(&mut self, res: &SyncResponse) {
+    /// Stores what the server sent; moves ack heads and the cursor. Empty
+    /// server heads mean "the heads you sent in `req`".
+    pub fn apply(&mut self, res: &SyncResponse, req: Option<&SyncRequest>) {
         for reply in &res.docs {
             let accepted = !matches!(reply.status, DocStatus::Refused { .. });
+            let sent = req.and_then(|r| r.docs.iter().find(|p| p.doc == reply.doc)).map(|p| p.client_heads.0.clone());
+            let server_heads =
+                if reply.server_heads.is_empty() { sent.unwrap_or_default() } else { reply.server_heads.0.clone() };
             match self.docs.get_mut(&reply.doc) {
                 Some(local) => {
                     if !reply.changes.is_empty() {
                         local.doc.automerge_mut().load_incremental(&reply.changes).expect("apply changes");
                     }
                     if accepted {
-                        local.ack = reply.server_heads.0.clone();
+                        local.ack = server_heads.clone();
                     }
                 }
                 None if !reply.changes.is_empty() => {
                     let doc = InspectionDoc::load(&reply.changes, self.actor.clone()).expect("load offered doc");
-                    self.docs.insert(reply.doc, LocalDoc { doc, ack: reply.server_heads.0.clone() });
+                    self.docs.insert(reply.doc, LocalDoc { doc, ack: server_heads.clone() });
                 }
                 None => {}
             }

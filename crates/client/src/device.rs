@@ -17,6 +17,13 @@ use xuncha_core::sync::{DocPush, DocReply, DocStatus, Heads};
 use xuncha_core::template::{Template, TemplateRef};
 use xuncha_core::{Centre, DocumentId};
 
+/// A document to push and the heads it brings the server to.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub push: DocPush,
+    pub heads: Vec<ChangeHash>,
+}
+
 /// Stored changes after which a document is saved again as one snapshot.
 pub const COMPACT_AFTER: usize = 64;
 
@@ -276,8 +283,9 @@ impl Device {
 
     /// What to push: each document with changes the server has not
     /// acknowledged, as `save_after(ack)` (a whole uncompressed save for a
-    /// document the server has never acknowledged).
-    pub fn outgoing(&self) -> ClientResult<Vec<DocPush>> {
+    /// document the server has never acknowledged), with the heads it
+    /// carries. Heads the server can read from the changes are not sent.
+    pub fn outgoing(&self) -> ClientResult<Vec<Outgoing>> {
         let mut out = Vec::new();
         for info in self.store.docs()? {
             let mut docs = self.lock();
@@ -287,19 +295,30 @@ impl Device {
             if heads == loaded.ack {
                 continue;
             }
-            let changes = if loaded.ack.is_empty() { am.save_nocompress() } else { am.save_after(&loaded.ack) };
-            out.push(DocPush {
-                doc: info.doc,
-                client_heads: Heads(heads),
-                ack_heads: Heads(loaded.ack.clone()),
-                changes,
-            });
+            let (changes, derivable) = if loaded.ack.is_empty() {
+                (am.save_nocompress(), true)
+            } else {
+                let sent = am.get_changes(&loaded.ack);
+                let hashes: Vec<ChangeHash> = sent.iter().map(|c| c.hash()).collect();
+                let leaves = hashes.iter().filter(|h| !sent.iter().any(|c| c.deps().contains(h)));
+                let mut leaves: Vec<ChangeHash> = leaves.copied().collect();
+                leaves.sort();
+                (am.save_after(&loaded.ack), leaves == heads)
+            };
+            let (client_heads, ack_heads) = if derivable {
+                (Heads::default(), Heads::default())
+            } else {
+                (Heads(heads.clone()), Heads(loaded.ack.clone()))
+            };
+            out.push(Outgoing { push: DocPush { doc: info.doc, client_heads, ack_heads, changes }, heads });
         }
         Ok(out)
     }
 
-    /// Stores what the server sent for one document, then moves its ack heads.
-    pub fn apply_reply(&self, reply: &DocReply, now: i64) -> ClientResult<()> {
+    /// Stores what the server sent for one document, then moves its ack
+    /// heads. `sent` are the heads this device pushed (empty server heads
+    /// in an answer mean "the same as yours").
+    pub fn apply_reply(&self, reply: &DocReply, sent: Option<&[ChangeHash]>, now: i64) -> ClientResult<()> {
         let mut docs = self.lock();
         let known = match self.loaded(&mut docs, &reply.doc) {
             Ok(l) => Some(l),
@@ -320,6 +339,7 @@ impl Device {
                 let ack = match &reply.status {
                     DocStatus::Refused { code, .. } if code == "missing_deps" => Some(Vec::new()),
                     DocStatus::Refused { .. } => None,
+                    _ if reply.server_heads.is_empty() => sent.map(<[ChangeHash]>::to_vec),
                     _ => Some(reply.server_heads.0.clone()),
                 };
                 match &reply.status {

@@ -227,26 +227,29 @@ impl Server {
     pub async fn sync_documents(&self, device: &Device) -> Result<u32, SyncError> {
         let mut rounds = 0;
         loop {
-            let mut pushes = device.outgoing()?;
+            let mut outgoing = device.outgoing()?;
             // Split under the size cap; the rest goes in the next round.
             let mut size = 0;
-            let keep = pushes
+            let keep = outgoing
                 .iter()
-                .take_while(|p| {
-                    size += p.changes.len();
+                .take_while(|o| {
+                    size += o.push.changes.len();
                     size <= BATCH_BYTES
                 })
                 .count()
-                .clamp(usize::from(!pushes.is_empty()), BATCH_DOCS);
-            let rest = pushes.len() > keep;
-            pushes.truncate(keep);
+                .clamp(usize::from(!outgoing.is_empty()), BATCH_DOCS);
+            let rest = outgoing.len() > keep;
+            outgoing.truncate(keep);
+            let sent: std::collections::HashMap<_, _> =
+                outgoing.iter().map(|o| (o.push.doc, o.heads.clone())).collect();
+            let pushes = outgoing.into_iter().map(|o| o.push).collect();
             let cursor = device.store().setting("cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
             let req = SyncRequest { protocol: SYNC_PROTOCOL, cursor, docs: pushes };
             let res = self.round(&req).await?;
             rounds += 1;
             let now = now_ms();
             for reply in &res.docs {
-                device.apply_reply(reply, now)?;
+                device.apply_reply(reply, sent.get(&reply.doc).map(Vec::as_slice), now)?;
             }
             for a in &res.assignments {
                 device.store().put_assignment(a.id, &serde_json::to_string(a).unwrap_or_default())?;

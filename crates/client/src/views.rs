@@ -37,7 +37,7 @@ pub struct PhotoSync {
 
 impl Device {
     pub fn doc_sync(&self, doc: &DocumentId) -> ClientResult<DocSync> {
-        let unsynced = self.outgoing()?.iter().any(|p| p.doc == *doc);
+        let unsynced = self.outgoing()?.iter().any(|o| o.push.doc == *doc);
         Ok(DocSync { doc: *doc, unsynced, refused: self.store().error(doc)? })
     }
 

@@ -5,6 +5,8 @@
 //! `save_after()`) whose columns each declare a bounded number of values.
 //! The HTTP body is compressed as a whole instead, by a bounded inflater.
 
+use sha2::{Digest, Sha256};
+
 /// Bounds on one payload.
 #[derive(Debug, Clone, Copy)]
 pub struct PayloadLimits {
@@ -45,11 +47,24 @@ const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 const DEFLATE_BIT: u64 = 0b1000;
 const MAX_COLUMNS: u64 = 1_000;
 
-/// Counts the chunks of `bytes` and checks them against `limits`.
-pub fn check_payload(bytes: &[u8], limits: &PayloadLimits) -> Result<usize, PayloadError> {
+/// What a checked payload holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PayloadInfo {
+    pub chunks: usize,
+    /// The heads of what the payload carries: the heads a document chunk
+    /// names, and the changes no other change in it depends on. A device
+    /// that sends everything it has beyond what the server acknowledged has
+    /// exactly these heads, so it need not send them too.
+    pub heads: Vec<[u8; 32]>,
+}
+
+/// Checks `bytes` against `limits` and finds the heads they carry.
+pub fn check_payload(bytes: &[u8], limits: &PayloadLimits) -> Result<PayloadInfo, PayloadError> {
     let mut r = Reader(bytes);
     let mut chunks = 0;
     let mut total: u64 = 0;
+    let mut tips: Vec<[u8; 32]> = Vec::new();
+    let mut deps: Vec<[u8; 32]> = Vec::new();
     while !r.0.is_empty() {
         chunks += 1;
         if chunks > limits.max_chunks {
@@ -59,12 +74,18 @@ pub fn check_payload(bytes: &[u8], limits: &PayloadLimits) -> Result<usize, Payl
             return Err(PayloadError::NotAutomerge);
         }
         r.take(4)?; // checksum, verified by Automerge
+        // A change's hash is SHA-256 over its type, length and data.
+        let hashed = r.0;
         let kind = *r.take(1)?.first().ok_or(PayloadError::Truncated)?;
         let len = r.len_prefix()?;
         let mut data = Reader(r.take(len)?);
+        let hashed = hashed.get(..hashed.len() - r.0.len()).unwrap_or_default();
         let longest = match kind {
-            0 => document(&mut data, limits)?,
-            1 => change(&mut data, limits)?,
+            0 => document(&mut data, limits, &mut tips)?,
+            1 => {
+                tips.push(Sha256::digest(hashed).into());
+                change(&mut data, limits, &mut deps)?
+            }
             2 => return Err(PayloadError::Compressed),
             other => return Err(PayloadError::UnsupportedChunk(other)),
         };
@@ -73,18 +94,22 @@ pub fn check_payload(bytes: &[u8], limits: &PayloadLimits) -> Result<usize, Payl
             return Err(PayloadError::TooManyValues(limits.max_total_values));
         }
     }
-    Ok(chunks)
+    tips.retain(|t| !deps.contains(t));
+    tips.sort_unstable();
+    tips.dedup();
+    Ok(PayloadInfo { chunks, heads: tips })
 }
 
 /// Returns the number of values the chunk's longest column declares.
-fn document(r: &mut Reader<'_>, limits: &PayloadLimits) -> Result<u64, PayloadError> {
+fn document(r: &mut Reader<'_>, limits: &PayloadLimits, heads_out: &mut Vec<[u8; 32]>) -> Result<u64, PayloadError> {
     let actors = r.uleb()?;
     for _ in 0..actors {
         let n = r.len_prefix()?;
         r.take(n)?;
     }
     let heads = r.len_prefix()?;
-    r.take(heads.checked_mul(32).ok_or(PayloadError::Truncated)?)?;
+    let bytes = r.take(heads.checked_mul(32).ok_or(PayloadError::Truncated)?)?;
+    heads_out.extend(bytes.chunks_exact(32).filter_map(|h| <[u8; 32]>::try_from(h).ok()));
     let change_cols = r.columns()?;
     let op_cols = r.columns()?;
     let mut longest = 0;
@@ -94,9 +119,10 @@ fn document(r: &mut Reader<'_>, limits: &PayloadLimits) -> Result<u64, PayloadEr
     Ok(longest)
 }
 
-fn change(r: &mut Reader<'_>, limits: &PayloadLimits) -> Result<u64, PayloadError> {
+fn change(r: &mut Reader<'_>, limits: &PayloadLimits, deps_out: &mut Vec<[u8; 32]>) -> Result<u64, PayloadError> {
     let deps = r.len_prefix()?;
-    r.take(deps.checked_mul(32).ok_or(PayloadError::Truncated)?)?;
+    let bytes = r.take(deps.checked_mul(32).ok_or(PayloadError::Truncated)?)?;
+    deps_out.extend(bytes.chunks_exact(32).filter_map(|h| <[u8; 32]>::try_from(h).ok()));
     let actor = r.len_prefix()?;
     r.take(actor)?;
     r.uleb()?; // seq
@@ -247,6 +273,12 @@ mod tests {
     use automerge::transaction::Transactable;
     use automerge::{AutoCommit, ObjType, ROOT};
 
+    fn heads(d: &mut AutoCommit) -> Vec<[u8; 32]> {
+        let mut h: Vec<[u8; 32]> = d.get_heads().into_iter().map(|h| h.0).collect();
+        h.sort_unstable();
+        h
+    }
+
     fn doc_with_text(chars: usize) -> AutoCommit {
         let mut d = AutoCommit::new();
         let t = d.put_object(ROOT, "t", ObjType::Text).unwrap();
@@ -259,20 +291,33 @@ mod tests {
     #[test]
     fn uncompressed_saves_and_changes_pass() {
         let mut d = doc_with_text(2_000);
-        assert_eq!(check_payload(&d.save_nocompress(), &PayloadLimits::default()), Ok(1));
-        let heads = d.get_heads();
+        let info = check_payload(&d.save_nocompress(), &PayloadLimits::default()).unwrap();
+        assert_eq!((info.chunks, info.heads.clone()), (1, heads(&mut d)));
+        let before = d.get_heads();
         d.put(ROOT, "n", 2).unwrap();
         d.commit();
         d.put(ROOT, "m", "x").unwrap();
         d.commit();
-        assert_eq!(check_payload(&d.save_after(&heads), &PayloadLimits::default()), Ok(2));
-        assert_eq!(check_payload(&d.save_after(&[]), &PayloadLimits::default()), Ok(3));
+        // The heads found are Automerge's own: the hashes are computed right.
+        let info = check_payload(&d.save_after(&before), &PayloadLimits::default()).unwrap();
+        assert_eq!((info.chunks, info.heads), (2, heads(&mut d)));
+        let mut other = d.fork();
+        other.put(ROOT, "o", 1).unwrap();
+        other.commit();
+        d.put(ROOT, "p", 1).unwrap();
+        d.commit();
+        d.merge(&mut other).unwrap();
+        let info = check_payload(&d.save_after(&[]), &PayloadLimits::default()).unwrap();
+        assert_eq!((info.chunks, info.heads), (5, heads(&mut d)), "two concurrent heads");
     }
 
     #[test]
     fn compressed_columns_truncation_and_long_columns_are_refused() {
         let mut d = doc_with_text(2_000);
-        assert_eq!(check_payload(&d.save(), &PayloadLimits::default()), Err(PayloadError::Compressed));
+        assert_eq!(
+            check_payload(&d.save(), &PayloadLimits::default()).map(|i| i.chunks),
+            Err(PayloadError::Compressed)
+        );
         let plain = d.save_nocompress();
         assert_eq!(check_payload(&plain[..plain.len() - 3], &PayloadLimits::default()), Err(PayloadError::Truncated));
         assert_eq!(check_payload(b"not automerge at all", &PayloadLimits::default()), Err(PayloadError::NotAutomerge));

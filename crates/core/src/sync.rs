@@ -29,11 +29,14 @@ pub struct SyncRequest {
 pub struct DocPush {
     #[serde(rename = "i", with = "doc_id_bytes")]
     pub doc: DocumentId,
-    /// The device's heads: the server answers with what they lack.
-    #[serde(rename = "h")]
+    /// The device's heads: the server answers with what they lack. Omitted
+    /// (empty) when they are the heads `changes` carry, which the server
+    /// reads from the changes themselves.
+    #[serde(rename = "h", default, skip_serializing_if = "Heads::is_empty")]
     pub client_heads: Heads,
     /// The server heads this device last stored: `changes` start there.
-    #[serde(rename = "a")]
+    /// Informational; omitted with `client_heads`.
+    #[serde(rename = "a", default, skip_serializing_if = "Heads::is_empty")]
     pub ack_heads: Heads,
     /// `save_after(ack_heads)` or `save_nocompress()`, whichever is smaller; may be empty.
     #[serde(rename = "c", with = "serde_bytes")]
@@ -50,9 +53,9 @@ pub struct SyncResponse {
     #[serde(rename = "k")]
     pub cursor: u64,
     /// More documents are waiting: sync again at once.
-    #[serde(rename = "m")]
+    #[serde(rename = "m", default, skip_serializing_if = "std::ops::Not::not")]
     pub more: bool,
-    #[serde(rename = "s")]
+    #[serde(rename = "s", default, skip_serializing_if = "Vec::is_empty")]
     pub assignments: Vec<AssignmentNotice>,
     /// Milliseconds since the epoch, for the device to see its clock skew.
     #[serde(rename = "t")]
@@ -66,22 +69,34 @@ pub struct DocReply {
     #[serde(rename = "r")]
     pub status: DocStatus,
     /// The server's heads after this round: the device's next `ack_heads`
-    /// once it has applied `changes`.
-    #[serde(rename = "h")]
+    /// once it has applied `changes`. Empty when they are the device's own
+    /// heads as pushed (the common case: nothing else changed).
+    #[serde(rename = "h", default, skip_serializing_if = "Heads::is_empty")]
     pub server_heads: Heads,
     /// Changes the device lacks (`save_after` of its heads, or a whole save).
-    #[serde(rename = "c", with = "serde_bytes")]
+    #[serde(rename = "c", with = "serde_bytes", default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "s", rename_all = "snake_case")]
+#[serde(tag = "s")]
 pub enum DocStatus {
     /// Pushed changes are committed (`new` of them were new to the server).
-    Accepted { new: u32 },
+    #[serde(rename = "a")]
+    Accepted {
+        #[serde(rename = "n")]
+        new: u32,
+    },
     /// Nothing was stored for this document; `code` is stable, `message` is for people.
-    Refused { code: String, message: String },
+    #[serde(rename = "x")]
+    Refused {
+        #[serde(rename = "c")]
+        code: String,
+        #[serde(rename = "m")]
+        message: String,
+    },
     /// Sent down through the cursor; the device did not ask.
+    #[serde(rename = "o")]
     Offered,
 }
 
@@ -101,6 +116,12 @@ pub struct AssignmentNotice {
 /// Change hashes, sent as one byte string of 32-byte hashes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Heads(pub Vec<ChangeHash>);
+
+impl Heads {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 impl Serialize for Heads {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
