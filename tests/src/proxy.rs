@@ -16,7 +16,7 @@ pub struct Faults {
     pub link_down: bool,
     /// Added to every chunk forwarded, each way.
     pub latency: Duration,
-    /// Bytes per second, each way.
+    /// Bytes per second, each way, shared by all connections (one link).
     pub bytes_per_sec: Option<u64>,
     /// A connection is cut once this many bytes crossed it (both ways together).
     pub cut_after: Option<u64>,
@@ -45,7 +45,10 @@ impl Proxy {
         let faults: Shared = Arc::new(Mutex::new((0, Faults::default())));
         let (up, down) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
         let upstream = upstream.to_owned();
-        let (f, u, d) = (faults.clone(), up.clone(), down.clone());
+        let now = tokio::time::Instant::now();
+        let u = Direction { bytes: up.clone(), free_at: Arc::new(Mutex::new(now)) };
+        let d = Direction { bytes: down.clone(), free_at: Arc::new(Mutex::new(now)) };
+        let f = faults.clone();
         let task = tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
                 let (upstream, u, d, f) = (upstream.clone(), u.clone(), d.clone(), f.clone());
@@ -55,7 +58,7 @@ impl Proxy {
                         return;
                     }
                     let Ok(outbound) = TcpStream::connect(&upstream).await else { return };
-                    relay(inbound, outbound, f, u, d).await;
+                    relay(inbound, outbound, f, (u, d)).await;
                 });
             }
         });
@@ -90,13 +93,14 @@ fn current(f: &Shared) -> (u64, Faults) {
 /// Bytes crossed a connection since the faults' generation `.0` was set.
 type Crossed = Arc<Mutex<(u64, u64)>>;
 
-async fn relay(
-    mut inbound: TcpStream,
-    mut outbound: TcpStream,
-    faults: Shared,
-    up: Arc<AtomicU64>,
-    down: Arc<AtomicU64>,
-) {
+/// A direction of the link: bytes forwarded and when it is next free.
+#[derive(Debug, Clone)]
+struct Direction {
+    bytes: Arc<AtomicU64>,
+    free_at: Arc<Mutex<tokio::time::Instant>>,
+}
+
+async fn relay(mut inbound: TcpStream, mut outbound: TcpStream, faults: Shared, (up, down): (Direction, Direction)) {
     let _ = inbound.set_nodelay(true);
     let _ = outbound.set_nodelay(true);
     let crossed: Crossed = Arc::new(Mutex::new((current(&faults).0, 0)));
@@ -127,7 +131,7 @@ async fn pump(
     mut to: impl tokio::io::AsyncWrite + Unpin,
     shared: Shared,
     crossed: Crossed,
-    counter: Arc<AtomicU64>,
+    link: Direction,
     reset_on_cut: Arc<AtomicBool>,
 ) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>, Option<bool>)>();
@@ -174,12 +178,21 @@ async fn pump(
         while let Some((due, chunk, cut)) = rx.recv().await {
             tokio::time::sleep_until(due).await;
             if let Some(bps) = current(&writer_faults).1.bytes_per_sec.filter(|b| *b > 0) {
-                tokio::time::sleep(Duration::from_secs_f64(chunk.len() as f64 / bps as f64)).await;
+                // The link carries one chunk at a time, whichever connection it is from.
+                let done = match link.free_at.lock() {
+                    Ok(mut free) => {
+                        let start = (*free).max(tokio::time::Instant::now());
+                        *free = start + Duration::from_secs_f64(chunk.len() as f64 / bps as f64);
+                        *free
+                    }
+                    Err(_) => tokio::time::Instant::now(),
+                };
+                tokio::time::sleep_until(done).await;
             }
             if to.write_all(&chunk).await.is_err() {
                 return;
             }
-            counter.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            link.bytes.fetch_add(chunk.len() as u64, Ordering::Relaxed);
             if let Some(reset) = cut {
                 reset_on_cut.store(reset, Ordering::Relaxed);
                 return;

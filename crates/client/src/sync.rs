@@ -292,8 +292,24 @@ impl Server {
     /// Uploads pending photos. Each starts at the offset the server last
     /// confirmed; only when the server disagrees (409) does a HEAD ask it
     /// where it stands, so a first upload costs one request per chunk.
+    /// Two photos go up at a time, so one's round trip overlaps the other's
+    /// bytes and a slow link stays busy.
     pub async fn upload_photos(&self, device: &Device) -> Result<(), SyncError> {
-        for p in device.store().pending_photos()? {
+        let pending = device.store().pending_photos()?;
+        for pair in pending.chunks(2) {
+            let (a, b) = match pair {
+                [a, b] => tokio::join!(self.upload_one(device, a), self.upload_one(device, b)),
+                [a] => (self.upload_one(device, a).await, Ok(())),
+                _ => (Ok(()), Ok(())),
+            };
+            a?;
+            b?;
+        }
+        Ok(())
+    }
+
+    async fn upload_one(&self, device: &Device, p: &crate::store::StoredPhoto) -> Result<(), SyncError> {
+        {
             let url = format!("{}/api/v1/blobs/{}", self.url, p.sha256);
             let bytes = device.store().photo_bytes(&p.sha256, false)?.unwrap_or_default();
             let mut offset = p.uploaded;
