@@ -136,7 +136,12 @@ pub fn doc_write(
         summary,
         score,
         members,
-        photos: snap.photos.keys().cloned().collect(),
+        // Device thumbnails are blobs of the inspection too.
+        photos: snap
+            .photos
+            .values()
+            .flat_map(|p| std::iter::once(p.sha256.clone()).chain(p.thumbnail.clone()))
+            .collect(),
     })
 }
 

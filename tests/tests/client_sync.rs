@@ -40,7 +40,11 @@ async fn devices_enrol_sync_upload_photos_and_converge() {
     let record = a.add_photo(&id, Some(&items[0]), &photo, None, xuncha_server::now_ms()).unwrap();
     conn_a.sync(&a).await.unwrap();
     assert!(a.store().pending_photos().unwrap().is_empty(), "the photo is uploaded");
-    assert_eq!(server.count("SELECT count(*) FROM blobs"), 1);
+    assert_eq!(server.count("SELECT count(*) FROM blobs"), 2, "the photo and its thumbnail");
+    let thumb = record.thumbnail.clone().unwrap();
+    let res =
+        sup.http.get(format!("{}/api/v1/blobs/{thumb}", server.url)).bearer_auth(&sup.token).send().await.unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::OK, "the supervisor can triage with the device's thumbnail");
     let (_, report) = sup.get(&format!("/api/v1/inspections/{doc}/report")).await;
     assert_eq!(report["document"]["answers"][&items[0]]["answer"]["value"], true);
     assert!(report["document"]["photos"].get(&record.sha256).is_some());

@@ -78,7 +78,7 @@ async fn syncs_cut_at_random_points_resume_and_converge() {
     }
     let total = copy.get_changes(&[]).len() as i64;
     assert_eq!(server.count("SELECT change_count FROM documents"), total, "no duplicated change");
-    assert_eq!(server.count("SELECT count(*) FROM blobs"), photos, "every photo once");
+    assert_eq!(server.count("SELECT count(*) FROM blobs"), 2 * photos, "every photo and thumbnail once");
     assert!(dev.store().pending_photos().unwrap().is_empty());
     assert!(cut_rounds > runs() / 4, "the faults did cut syncs ({cut_rounds})");
     eprintln!("{} runs, {cut_rounds} syncs cut, {photos} photos, {total} changes", runs());

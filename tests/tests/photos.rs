@@ -40,6 +40,7 @@ async fn record(s: &mut Setup, bytes: &[u8]) -> String {
         width: 640,
         height: 480,
         item_id: None,
+        thumbnail: None,
         taken_at: 1,
         gps: None,
         by: "wang".into(),

@@ -28,6 +28,7 @@ async fn a_supervisor_of_another_county_is_refused_lists_reports_and_photos() {
         width: 640,
         height: 480,
         item_id: None,
+        thumbnail: None,
         taken_at: 1,
         gps: None,
         by: "wang".into(),

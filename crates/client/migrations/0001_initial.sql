@@ -32,6 +32,9 @@ CREATE TABLE photos (
     sha256       TEXT PRIMARY KEY,
     bytes        BLOB NOT NULL,
     thumbnail    BLOB NOT NULL,
+    -- The thumbnail goes up first (its own blob), then the photo.
+    thumb_sha256 TEXT NOT NULL,
+    thumb_done   INTEGER NOT NULL DEFAULT 0,
     mime         TEXT NOT NULL,
     width        INTEGER NOT NULL,
     height       INTEGER NOT NULL,

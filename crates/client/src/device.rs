@@ -239,6 +239,7 @@ impl Device {
         let p = &processed.photo;
         let stored = StoredPhoto {
             sha256: p.sha256.clone(),
+            thumb_sha256: processed.thumbnail.sha256.clone(),
             mime: p.mime.to_owned(),
             width: p.width,
             height: p.height,
@@ -254,6 +255,7 @@ impl Device {
             width: p.width,
             height: p.height,
             item_id: item.map(str::to_owned),
+            thumbnail: Some(processed.thumbnail.sha256.clone()),
             taken_at: now,
             gps,
             by: self.me()?.username.clone(),

@@ -295,6 +295,11 @@ impl Server {
     /// Two photos go up at a time, so one's round trip overlaps the other's
     /// bytes and a slow link stays busy.
     pub async fn upload_photos(&self, device: &Device) -> Result<(), SyncError> {
+        // Thumbnails first: small, and enough for a supervisor to triage.
+        for (photo, thumb, bytes) in device.store().pending_thumbnails()? {
+            self.upload_small(&thumb, &bytes).await?;
+            device.store().set_thumbnail_done(&photo)?;
+        }
         let pending = device.store().pending_photos()?;
         for pair in pending.chunks(2) {
             let (a, b) = match pair {
@@ -345,6 +350,45 @@ impl Server {
             }
         }
         Ok(())
+    }
+
+    /// Uploads a small blob in one request (a 409 means the server already
+    /// has part or all of it; the HEAD then says whether it is complete).
+    async fn upload_small(&self, sha: &str, bytes: &[u8]) -> Result<(), SyncError> {
+        let url = format!("{}/api/v1/blobs/{sha}", self.url);
+        self.stats.sent(bytes.len());
+        let res = self
+            .http
+            .patch(&url)
+            .bearer_auth(&self.token)
+            .header("content-type", "application/offset+octet-stream")
+            .header("upload-offset", "0")
+            .header("upload-length", bytes.len().to_string())
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .map_err(offline)?;
+        if res.status() == reqwest::StatusCode::CONFLICT {
+            let (offset, complete) = self.committed(&url).await?;
+            if !complete {
+                let rest = bytes.get(usize::try_from(offset).unwrap_or(usize::MAX)..).unwrap_or_default();
+                self.stats.sent(rest.len());
+                let res = self
+                    .http
+                    .patch(&url)
+                    .bearer_auth(&self.token)
+                    .header("content-type", "application/offset+octet-stream")
+                    .header("upload-offset", offset.to_string())
+                    .header("upload-length", bytes.len().to_string())
+                    .body(rest.to_vec())
+                    .send()
+                    .await
+                    .map_err(offline)?;
+                check(res).await?;
+            }
+            return Ok(());
+        }
+        check(res).await.map(drop)
     }
 
     /// The server's committed offset of an upload, and whether it is complete.

@@ -35,6 +35,7 @@ fn documents_changes_and_photos_survive_reopening() {
         store.set_ack(&id, &heads).unwrap();
         let photo = StoredPhoto {
             sha256: "ab".repeat(32),
+            thumb_sha256: "cd".repeat(32),
             mime: "image/jpeg".into(),
             width: 4,
             height: 3,

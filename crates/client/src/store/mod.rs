@@ -51,6 +51,7 @@ pub struct StoredDoc {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredPhoto {
     pub sha256: String,
+    pub thumb_sha256: String,
     pub mime: String,
     pub width: u32,
     pub height: u32,
@@ -223,9 +224,9 @@ impl Store {
 
     pub fn put_photo(&self, p: &StoredPhoto, bytes: &[u8], thumbnail: &[u8], now: i64) -> StoreResult<()> {
         self.conn().execute(
-            "INSERT OR IGNORE INTO photos (sha256, bytes, thumbnail, mime, width, height, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![p.sha256, bytes, thumbnail, p.mime, p.width, p.height, now],
+            "INSERT OR IGNORE INTO photos (sha256, bytes, thumbnail, thumb_sha256, mime, width, height, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![p.sha256, bytes, thumbnail, p.thumb_sha256, p.mime, p.width, p.height, now],
         )?;
         Ok(())
     }
@@ -243,7 +244,7 @@ impl Store {
     pub fn pending_photos(&self) -> StoreResult<Vec<StoredPhoto>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT sha256, mime, width, height, length(bytes), uploaded, complete FROM photos
+            "SELECT sha256, mime, width, height, length(bytes), uploaded, complete, thumb_sha256 FROM photos
              WHERE complete = 0 ORDER BY created_at, sha256",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -255,9 +256,24 @@ impl Store {
                 size: r.get(4)?,
                 uploaded: r.get(5)?,
                 complete: r.get(6)?,
+                thumb_sha256: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Thumbnails not uploaded yet: (photo hash, thumbnail hash, thumbnail bytes).
+    pub fn pending_thumbnails(&self) -> StoreResult<Vec<(String, String, Vec<u8>)>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT sha256, thumb_sha256, thumbnail FROM photos WHERE thumb_done = 0 ORDER BY created_at")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn set_thumbnail_done(&self, sha256: &str) -> StoreResult<()> {
+        self.conn().execute("UPDATE photos SET thumb_done = 1 WHERE sha256 = ?1", [sha256])?;
+        Ok(())
     }
 
     pub fn set_uploaded(&self, sha256: &str, offset: u64, complete: bool) -> StoreResult<()> {

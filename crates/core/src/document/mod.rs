@@ -232,6 +232,9 @@ impl InspectionDoc {
         if let Some(item) = &photo.item_id {
             d.put(&obj, "item_id", item.as_str())?;
         }
+        if let Some(thumb) = &photo.thumbnail {
+            d.put(&obj, "thumbnail", thumb.as_str())?;
+        }
         d.put(&obj, "taken_at", ScalarValue::Timestamp(photo.taken_at))?;
         d.put(&obj, "by", photo.by.as_str())?;
         if let Some(fix) = &photo.gps {

@@ -285,6 +285,7 @@ impl InspectionDoc {
                 width: u32_of(uint(d, &p, "width")?, "width")?,
                 height: u32_of(uint(d, &p, "height")?, "height")?,
                 item_id: opt_string(d, &p, "item_id")?,
+                thumbnail: opt_string(d, &p, "thumbnail")?,
                 taken_at: int(d, &p, "taken_at")?,
                 gps,
                 by: string(d, &p, "by")?,

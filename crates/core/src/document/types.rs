@@ -86,6 +86,10 @@ pub struct PhotoRecord {
     pub width: u32,
     pub height: u32,
     pub item_id: Option<String>,
+    /// The hash of the device's thumbnail, uploaded before the photo so a
+    /// supervisor can triage over a slow link.
+    #[serde(default)]
+    pub thumbnail: Option<String>,
     pub taken_at: i64,
     pub gps: Option<GpsFix>,
     pub by: String,

@@ -75,6 +75,7 @@ pub fn photo_for(item: &str, hash: &str, gps: Option<GpsFix>) -> PhotoRecord {
         width: 1600,
         height: 1200,
         item_id: Some(item.into()),
+        thumbnail: None,
         taken_at: 1_700_000_000_000,
         gps,
         by: "user1".into(),
