@@ -61,8 +61,26 @@ async fn devices_enrol_sync_upload_photos_and_converge() {
     assert_eq!(sa, sb, "both devices hold the same inspection");
     assert_eq!(sa.answers.len(), 2);
 
-    // The provisional score on the device is the official one.
+    // Concurrent different answers are a conflict; choosing one resolves it everywhere.
+    a.set_answer(&id, &items[2], Answer::YesNo(true), xuncha_server::now_ms()).unwrap();
+    b.set_answer(&id, &items[2], Answer::YesNo(false), xuncha_server::now_ms()).unwrap();
+    conn_a.sync(&a).await.unwrap();
+    conn_b.sync(&b).await.unwrap();
+    conn_a.sync(&a).await.unwrap();
+    let conflict = a.conflicts(&id).unwrap().into_iter().find(|c| c.item == items[2]).expect("a conflict");
+    let keep = conflict.values.iter().position(|v| v.answer == Answer::YesNo(false)).unwrap();
+    a.resolve_conflict(&id, &items[2], keep, xuncha_server::now_ms()).unwrap();
+    conn_a.sync(&a).await.unwrap();
+    conn_b.sync(&b).await.unwrap();
+    assert!(b.conflicts(&id).unwrap().is_empty());
+    assert_eq!(b.snapshot(&id).unwrap().answers[&items[2]].answer, Answer::YesNo(false));
+    let (sa, sb) = (a.snapshot(&id).unwrap(), b.snapshot(&id).unwrap());
+    assert_eq!(sa, sb);
+    // The built-in template applies to this province (no variant published).
     let centre: xuncha_core::Centre = serde_json::from_str(&a.store().centre("130102-C01").unwrap().unwrap()).unwrap();
+    assert_eq!(a.template_for(&centre).unwrap().id, "community");
+
+    // The provisional score on the device is the official one.
     let provisional = a.provisional_score(&id, &centre).unwrap();
     let (_, report) = sup.get(&format!("/api/v1/inspections/{doc}/report")).await;
     assert_eq!(report["inspection"]["total"].as_f64().unwrap(), provisional.total);

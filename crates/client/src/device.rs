@@ -120,6 +120,40 @@ impl Device {
         serde_json::from_str(&json).map_err(|e| ClientError::Damaged(format!("template {t}: {e}")))
     }
 
+    /// The template a new inspection of `centre` uses: the newest cached
+    /// variant of its province for its type, else the newest built-in one.
+    pub fn template_for(&self, centre: &Centre) -> ClientResult<Template> {
+        let mut best: Option<Template> = None;
+        for (id, version) in self.store.template_refs()? {
+            let t = self.template(&TemplateRef { id, version })?;
+            if t.centre_type != centre.centre_type {
+                continue;
+            }
+            let rank = |t: &Template| (t.province.as_deref() == Some(centre.region.province.as_str()), t.version);
+            match (&t.province, &best) {
+                (Some(p), _) if *p != centre.region.province => {}
+                (_, Some(b)) if rank(b) >= rank(&t) => {}
+                _ => best = Some(t),
+            }
+        }
+        best.ok_or_else(|| {
+            ClientError::MissingTemplate(TemplateRef { id: centre.centre_type.as_str().into(), version: 0 })
+        })
+    }
+
+    /// Resolves a conflict by choosing one of its values: written again,
+    /// it supersedes every concurrent answer.
+    pub fn resolve_conflict(&self, id: &DocumentId, item: &str, choice: usize, now: i64) -> ClientResult<()> {
+        let conflict = self
+            .conflicts(id)?
+            .into_iter()
+            .find(|c| c.item == item)
+            .ok_or_else(|| ClientError::UnknownItem(item.to_owned()))?;
+        let chosen =
+            conflict.values.get(choice).ok_or_else(|| ClientError::UnknownItem(format!("{item} #{choice}")))?;
+        self.set_answer(id, item, chosen.answer.clone(), now)
+    }
+
     fn lock(&self) -> MutexGuard<'_, HashMap<DocumentId, Loaded>> {
         self.docs.lock().unwrap_or_else(|p| p.into_inner())
     }

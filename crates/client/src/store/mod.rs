@@ -304,6 +304,13 @@ impl Store {
             .optional()?)
     }
 
+    pub fn template_refs(&self) -> StoreResult<Vec<(String, u32)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT id, version FROM templates ORDER BY id, version")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn put_centre(&self, code: &str, json: &str) -> StoreResult<()> {
         self.conn().execute("INSERT OR REPLACE INTO centres (code, json) VALUES (?1, ?2)", params![code, json])?;
         Ok(())
