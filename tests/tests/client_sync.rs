@@ -92,3 +92,38 @@ async fn devices_enrol_sync_upload_photos_and_converge() {
     assert_eq!(Server::of(&a).unwrap().sync(&a).await.unwrap(), 1, "nothing left: one round");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_refused_photo_never_blocks_the_others() {
+    // The server takes photos of at most 40 kB; the device has one larger.
+    let server = TestServer::start_with(|c| c.limits.photo_bytes = 40_000).await;
+    server.seed();
+    let doc = server.api("sup-a").await.assign("130102-V01", &["li"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut dev = Device::open(dir.path()).unwrap();
+    let conn = Server::enrol(&mut dev, &server.url, "li", PASSWORD, "tablet").await.unwrap();
+    conn.refresh_catalog(&dev).await.unwrap();
+    conn.sync(&dev).await.unwrap();
+    let id = doc.parse().unwrap();
+    let noisy = {
+        let img = image::RgbImage::from_fn(900, 700, |x, y| {
+            image::Rgb([(x * 7 ^ y * 13) as u8, (x * y) as u8, (x + y * 3) as u8])
+        });
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png
+    };
+    let big = dev.add_photo(&id, None, &noisy, None, 1).unwrap();
+    assert!(big.bytes > 40_000, "{} bytes", big.bytes);
+    let small = dev.add_photo(&id, None, &xuncha_server::demo::demo_photo(1).unwrap(), None, 2).unwrap();
+    assert!(small.bytes < 40_000, "{} bytes", small.bytes);
+    conn.sync(&dev).await.unwrap();
+    let status = dev.photo_sync().unwrap();
+    assert_eq!(status.len(), 1, "only the refused photo is left: {status:?}");
+    assert_eq!(status[0].sha256, big.sha256);
+    assert!(status[0].failed.as_deref().unwrap().starts_with("payload_too_large"));
+    assert_eq!(server.count(&format!("SELECT count(*) FROM blobs WHERE sha256 = '{}'", small.sha256)), 1);
+    server.stop().await;
+}

@@ -41,6 +41,8 @@ CREATE TABLE photos (
     -- Bytes the server has committed, as it last said.
     uploaded     INTEGER NOT NULL DEFAULT 0,
     complete     INTEGER NOT NULL DEFAULT 0,
+    -- Why the server refused this photo for good (it is not retried).
+    failed       TEXT,
     created_at   INTEGER NOT NULL
 ) STRICT;
 

@@ -297,7 +297,8 @@ impl Server {
     pub async fn upload_photos(&self, device: &Device) -> Result<(), SyncError> {
         // Thumbnails first: small, and enough for a supervisor to triage.
         for (photo, thumb, bytes) in device.store().pending_thumbnails()? {
-            self.upload_small(&thumb, &bytes).await?;
+            let done = self.upload_small(&thumb, &bytes).await;
+            settle(device, &photo, done)?;
             device.store().set_thumbnail_done(&photo)?;
         }
         let pending = device.store().pending_photos()?;
@@ -307,8 +308,12 @@ impl Server {
                 [a] => (self.upload_one(device, a).await, Ok(())),
                 _ => (Ok(()), Ok(())),
             };
-            a?;
-            b?;
+            if let Some(p) = pair.first() {
+                settle(device, &p.sha256, a)?;
+            }
+            if let Some(p) = pair.get(1) {
+                settle(device, &p.sha256, b)?;
+            }
         }
         Ok(())
     }
@@ -398,6 +403,19 @@ impl Server {
         let header = |n: &str| res.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let offset = header("upload-offset").and_then(|v| v.parse().ok()).unwrap_or(0);
         Ok((offset, header("x-upload-complete").as_deref() == Some("true")))
+    }
+}
+
+/// One photo's outcome: a refusal that retrying cannot fix (the server
+/// says the photo is unacceptable) marks it failed so it never blocks the
+/// others; anything else (offline, throttled, signed out) stops the upload.
+fn settle(device: &Device, sha: &str, outcome: Result<(), SyncError>) -> Result<(), SyncError> {
+    match outcome {
+        Err(SyncError::Server { status, code, message }) if matches!(status, 403 | 413 | 415 | 422) => {
+            device.store().set_photo_failed(sha, &format!("{code}: {message}"))?;
+            Ok(())
+        }
+        other => other,
     }
 }
 

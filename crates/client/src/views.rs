@@ -33,6 +33,8 @@ pub struct PhotoSync {
     pub sha256: String,
     pub uploaded: u64,
     pub size: u64,
+    /// Why the server refused it for good.
+    pub failed: Option<String>,
 }
 
 impl Device {
@@ -47,7 +49,13 @@ impl Device {
             .store()
             .pending_photos()?
             .into_iter()
-            .map(|p| PhotoSync { sha256: p.sha256, uploaded: p.uploaded, size: p.size })
+            .map(|p| PhotoSync { sha256: p.sha256, uploaded: p.uploaded, size: p.size, failed: None })
+            .chain(self.store().failed_photos()?.into_iter().map(|(sha256, reason)| PhotoSync {
+                sha256,
+                uploaded: 0,
+                size: 0,
+                failed: Some(reason),
+            }))
             .collect())
     }
 

@@ -245,7 +245,7 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT sha256, mime, width, height, length(bytes), uploaded, complete, thumb_sha256 FROM photos
-             WHERE complete = 0 ORDER BY created_at, sha256",
+             WHERE complete = 0 AND failed IS NULL ORDER BY created_at, sha256",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(StoredPhoto {
@@ -266,8 +266,23 @@ impl Store {
     pub fn pending_thumbnails(&self) -> StoreResult<Vec<(String, String, Vec<u8>)>> {
         let conn = self.conn();
         let mut stmt = conn
-            .prepare("SELECT sha256, thumb_sha256, thumbnail FROM photos WHERE thumb_done = 0 ORDER BY created_at")?;
+            .prepare("SELECT sha256, thumb_sha256, thumbnail FROM photos WHERE thumb_done = 0 AND failed IS NULL ORDER BY created_at")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Marks a photo the server refused for good; it is no longer retried.
+    pub fn set_photo_failed(&self, sha256: &str, reason: &str) -> StoreResult<()> {
+        self.conn().execute("UPDATE photos SET failed = ?2 WHERE sha256 = ?1", params![sha256, reason])?;
+        Ok(())
+    }
+
+    /// Photos the server refused: (hash, reason).
+    pub fn failed_photos(&self) -> StoreResult<Vec<(String, String)>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT sha256, failed FROM photos WHERE failed IS NOT NULL ORDER BY created_at")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
