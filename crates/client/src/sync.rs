@@ -411,7 +411,7 @@ impl Server {
 /// others; anything else (offline, throttled, signed out) stops the upload.
 fn settle(device: &Device, sha: &str, outcome: Result<(), SyncError>) -> Result<(), SyncError> {
     match outcome {
-        Err(SyncError::Server { status, code, message }) if matches!(status, 403 | 413 | 415 | 422) => {
+        Err(SyncError::Server { status: 403 | 413 | 415 | 422, code, message }) => {
             device.store().set_photo_failed(sha, &format!("{code}: {message}"))?;
             Ok(())
         }
