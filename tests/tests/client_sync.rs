@@ -107,7 +107,7 @@ async fn a_refused_photo_never_blocks_the_others() {
     let id = doc.parse().unwrap();
     let noisy = {
         let img = image::RgbImage::from_fn(900, 700, |x, y| {
-            image::Rgb([(x * 7 ^ y * 13) as u8, (x * y) as u8, (x + y * 3) as u8])
+            image::Rgb([((x * 7) ^ (y * 13)) as u8, (x * y) as u8, (x + y * 3) as u8])
         });
         let mut png = Vec::new();
         image::DynamicImage::ImageRgb8(img)
