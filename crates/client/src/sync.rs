@@ -47,6 +47,8 @@ pub struct Server {
     /// Bytes per PATCH of a photo upload.
     pub photo_chunk: usize,
     pub stats: std::sync::Arc<Stats>,
+    /// Where progress is reported while syncing (the background loop's state).
+    progress: Option<std::sync::Arc<tokio::sync::watch::Sender<SyncState>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,16 +144,21 @@ impl Server {
             username: e.user.username,
             display_name: e.user.display_name,
         })?;
-        Ok(Self { http, url, token: e.token, photo_chunk: PHOTO_CHUNK, stats: Default::default() })
+        Ok(Self { http, url, token: e.token, photo_chunk: PHOTO_CHUNK, stats: Default::default(), progress: None })
     }
 
     /// The server this device enrolled with.
     pub fn of(device: &Device) -> Result<Self, SyncError> {
         let store = device.store();
         match (store.setting("server_url")?, store.setting("token")?) {
-            (Some(url), Some(token)) => {
-                Ok(Self { http: client(), url, token, photo_chunk: PHOTO_CHUNK, stats: Default::default() })
-            }
+            (Some(url), Some(token)) => Ok(Self {
+                http: client(),
+                url,
+                token,
+                photo_chunk: PHOTO_CHUNK,
+                stats: Default::default(),
+                progress: None,
+            }),
             _ => Err(SyncError::Client(ClientError::NotEnrolled)),
         }
     }
@@ -215,6 +222,17 @@ impl Server {
         }
     }
 
+    /// Updates the progress of a running sync, if anyone is watching.
+    fn report(&self, update: impl FnOnce(&mut usize, &mut usize)) {
+        if let Some(tx) = &self.progress {
+            tx.send_modify(|s| {
+                if let SyncState::Syncing { documents, photos_left, .. } = s {
+                    update(documents, photos_left);
+                }
+            });
+        }
+    }
+
     /// Documents first (enough for scoring and triage), then photos, which
     /// can wait for a better link. Returns the number of sync rounds.
     pub async fn sync(&self, device: &Device) -> Result<u32, SyncError> {
@@ -256,6 +274,8 @@ impl Server {
             }
             // Only now, with everything stored, does the cursor move.
             device.store().set_setting("cursor", &res.cursor.to_string())?;
+            let left = device.outgoing().map(|o| o.len()).unwrap_or(0);
+            self.report(|documents, _| *documents = left);
             if !res.more && !rest {
                 break;
             }
@@ -314,6 +334,7 @@ impl Server {
             if let Some(p) = pair.get(1) {
                 settle(device, &p.sha256, b)?;
             }
+            self.report(|_, photos_left| *photos_left = photos_left.saturating_sub(pair.len()));
         }
         Ok(())
     }
@@ -454,10 +475,12 @@ impl Stats {
 pub enum SyncState {
     /// Not tried yet.
     Idle,
-    /// A sync is running; what it started with.
+    /// A sync is running: documents still to push, and photos still to
+    /// upload out of those it started with.
     Syncing {
         documents: usize,
         photos: usize,
+        photos_left: usize,
     },
     UpToDate {
         at: i64,
@@ -496,13 +519,16 @@ pub fn spawn_background(
     mut backoff: Backoff,
 ) -> SyncHandle {
     let (tx, rx) = tokio::sync::watch::channel(SyncState::Idle);
+    let tx = std::sync::Arc::new(tx);
+    let mut server = server;
+    server.progress = Some(tx.clone());
     let now = std::sync::Arc::new(tokio::sync::Notify::new());
     let wake = now.clone();
     tokio::spawn(async move {
         loop {
             let documents = device.outgoing().map(|o| o.len()).unwrap_or(0);
             let photos = device.store().pending_photos().map(|p| p.len()).unwrap_or(0);
-            let _ = tx.send(SyncState::Syncing { documents, photos });
+            let _ = tx.send(SyncState::Syncing { documents, photos, photos_left: photos });
             let wait = match server.sync(&device).await {
                 Ok(_) => {
                     backoff.reset();
