@@ -18,7 +18,7 @@ use xuncha_tests::{PASSWORD, TestServer};
 
 /// Runs in the suite; `XUNCHA_LONG=1` runs ten times as many.
 fn runs() -> usize {
-    if std::env::var("XUNCHA_LONG").is_ok() { 1000 } else { 100 }
+    if std::env::var("XUNCHA_LONG").is_ok() { 3000 } else { 300 }
 }
 
 #[tokio::test]
@@ -46,7 +46,7 @@ async fn syncs_cut_at_random_points_resume_and_converge() {
             dev.set_answer(&id, item, Answer::YesNo(rng.random_bool(0.5)), xuncha_server::now_ms()).unwrap();
         }
         if run % 25 == 0 {
-            let bytes = xuncha_server::demo::demo_photo(u8::try_from(run % 250).unwrap()).unwrap();
+            let bytes = xuncha_server::demo::demo_photo(u8::try_from((run / 25) % 250).unwrap()).unwrap();
             dev.add_photo(&id, None, &bytes, None, xuncha_server::now_ms()).unwrap();
             photos += 1;
         }
@@ -80,6 +80,7 @@ async fn syncs_cut_at_random_points_resume_and_converge() {
     assert_eq!(server.count("SELECT change_count FROM documents"), total, "no duplicated change");
     assert_eq!(server.count("SELECT count(*) FROM blobs"), 2 * photos, "every photo and thumbnail once");
     assert!(dev.store().pending_photos().unwrap().is_empty());
+    assert!(dev.store().failed_photos().unwrap().is_empty(), "no photo was refused");
     assert!(cut_rounds > runs() / 4, "the faults did cut syncs ({cut_rounds})");
     eprintln!("{} runs, {cut_rounds} syncs cut, {photos} photos, {total} changes", runs());
     server.stop().await;

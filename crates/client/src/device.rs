@@ -269,6 +269,12 @@ impl Device {
         gps: Option<GpsFix>,
         now: i64,
     ) -> ClientResult<PhotoRecord> {
+        if let Some(item) = item {
+            let template = self.template(&self.snapshot(id)?.template)?;
+            if template.item(item).is_none() {
+                return Err(ClientError::UnknownItem(item.to_owned()));
+            }
+        }
         let processed = process(bytes, &PhotoLimits::default())?;
         let p = &processed.photo;
         let stored = StoredPhoto {
