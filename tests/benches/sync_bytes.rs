@@ -101,14 +101,16 @@ struct Work {
     ours: Cost,
     json: Cost,
     generic: Cost,
+    /// `save()` of the documents plus the photos and thumbnails as stored.
     save_plus_photos: u64,
+    thumbnails: u64,
 }
 
 /// Fills `count` inspections (every item answered, 5 photos each), syncing once at the end.
 async fn inspections(device: &Device, conn: &Server, t: &Template, count: usize, seed: u8) -> Work {
     let centre: xuncha_core::Centre =
         serde_json::from_str(&device.store().centre("130102-C01").unwrap().unwrap()).unwrap();
-    let (mut json, mut generic, mut save_plus_photos) = (Cost::default(), Cost::default(), 0);
+    let (mut json, mut generic, mut save_plus_photos, mut thumbnails) = (Cost::default(), Cost::default(), 0, 0);
     let mut ids = Vec::new();
     for n in 0..count {
         let now = 1_790_000_000_000 + (n as i64) * 3_600_000;
@@ -125,6 +127,9 @@ async fn inspections(device: &Device, conn: &Server, t: &Template, count: usize,
             let bytes = xuncha_server::demo::demo_photo(seed.wrapping_add((n * PHOTOS + p) as u8)).unwrap();
             let rec = device.add_photo(&id, None, &bytes, None, now + 1000).unwrap();
             photo_bytes += rec.bytes;
+            let thumb = device.store().photo_bytes(&rec.sha256, true).unwrap().unwrap().len() as u64;
+            thumbnails += thumb;
+            photo_bytes += thumb;
             // A whole submission carries its photos (base64) with every upload after they are taken.
             json.up += json_size(device, &id) + rec.bytes * 4 / 3;
             json.trips += 1;
@@ -143,7 +148,7 @@ async fn inspections(device: &Device, conn: &Server, t: &Template, count: usize,
     let seconds = t0.elapsed().as_secs_f64();
     let after = conn.stats.snapshot();
     let ours = Cost { up: after.0 - before.0, down: after.1 - before.1, trips: after.2 - before.2 };
-    Work { seconds, ours, json, generic, save_plus_photos }
+    Work { seconds, ours, json, generic, save_plus_photos, thumbnails }
 }
 
 fn row(what: &str, ours: Cost, json: Cost, generic: Cost) {
@@ -196,10 +201,11 @@ async fn run(full: bool) {
     row("one changed answer", one, one_json, one_generic);
     row(&format!("first upload: {ITEMS} items, {PHOTOS} photos"), first.ours, first.json, first.generic);
     println!(
-        "  one answer with HTTP headers: {} B up, {} B down; first upload / (save() + photos) = {:.3}",
+        "  one answer with HTTP headers: {} B up, {} B down; first upload / (save() + photos and their thumbnails) = {:.3} (thumbnails {} B)",
         wire_after.0 - wire_before.0,
         wire_after.1 - wire_before.1,
-        first.ours.up as f64 / first.save_plus_photos as f64
+        first.ours.up as f64 / first.save_plus_photos as f64,
+        first.thumbnails
     );
 
     // A day's work: 8 inspections over a 2G link (40 kbit/s, 800 ms round trip).

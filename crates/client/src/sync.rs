@@ -316,10 +316,19 @@ impl Server {
     /// bytes and a slow link stays busy.
     pub async fn upload_photos(&self, device: &Device) -> Result<(), SyncError> {
         // Thumbnails first: small, and enough for a supervisor to triage.
-        for (photo, thumb, bytes) in device.store().pending_thumbnails()? {
-            let done = self.upload_small(&thumb, &bytes).await;
-            settle(device, &photo, done)?;
-            device.store().set_thumbnail_done(&photo)?;
+        // Thumbnails are small: four at a time keep a slow link busy.
+        let thumbs = device.store().pending_thumbnails()?;
+        for batch in thumbs.chunks(4) {
+            let mut uploads = tokio::task::JoinSet::new();
+            for (photo, thumb, bytes) in batch.iter().cloned() {
+                let server = self.clone();
+                uploads.spawn(async move { (photo, server.upload_small(&thumb, &bytes).await) });
+            }
+            while let Some(joined) = uploads.join_next().await {
+                let (photo, done) = joined.map_err(|e| SyncError::Protocol(e.to_string()))?;
+                settle(device, &photo, done)?;
+                device.store().set_thumbnail_done(&photo)?;
+            }
         }
         let pending = device.store().pending_photos()?;
         for pair in pending.chunks(2) {
