@@ -20,6 +20,22 @@ use xuncha_server::{AppState, Config};
 
 pub const PASSWORD: &str = "correct-horse-42";
 
+/// The record of a 640×480 JPEG with these bytes, taken by `by`.
+pub fn photo_record(bytes: &[u8], by: &str) -> xuncha_core::document::PhotoRecord {
+    xuncha_core::document::PhotoRecord {
+        sha256: xuncha_core::photo::sha256_hex(bytes),
+        bytes: bytes.len() as u64,
+        mime: "image/jpeg".into(),
+        width: 640,
+        height: 480,
+        item_id: None,
+        thumbnail: None,
+        taken_at: 1,
+        gps: None,
+        by: by.into(),
+    }
+}
+
 /// A server running in this process on a real loopback port.
 #[derive(Debug)]
 pub struct TestServer {

@@ -9,7 +9,6 @@
 )]
 
 use reqwest::StatusCode;
-use xuncha_core::document::PhotoRecord;
 use xuncha_core::photo::sha256_hex;
 use xuncha_tests::{Api, Device, TestServer};
 
@@ -33,18 +32,7 @@ async fn setup() -> Setup {
 /// Records a photo with these bytes in the inspection and syncs it.
 async fn record(s: &mut Setup, bytes: &[u8]) -> String {
     let sha = sha256_hex(bytes);
-    let photo = PhotoRecord {
-        sha256: sha.clone(),
-        bytes: bytes.len() as u64,
-        mime: "image/jpeg".into(),
-        width: 640,
-        height: 480,
-        item_id: None,
-        thumbnail: None,
-        taken_at: 1,
-        gps: None,
-        by: "wang".into(),
-    };
+    let photo = xuncha_tests::photo_record(bytes, "wang");
     s.dev.doc(&s.doc).add_photo(&photo).unwrap();
     s.dev.sync().await;
     sha

@@ -8,7 +8,6 @@
 )]
 
 use reqwest::StatusCode;
-use xuncha_core::document::PhotoRecord;
 use xuncha_tests::{Device, TestServer};
 
 #[tokio::test]
@@ -21,18 +20,7 @@ async fn a_supervisor_of_another_county_is_refused_lists_reports_and_photos() {
     dev.sync().await;
     let bytes = xuncha_server::demo::demo_photo(3).unwrap();
     let sha = xuncha_core::photo::sha256_hex(&bytes);
-    let photo = PhotoRecord {
-        sha256: sha.clone(),
-        bytes: bytes.len() as u64,
-        mime: "image/jpeg".into(),
-        width: 640,
-        height: 480,
-        item_id: None,
-        thumbnail: None,
-        taken_at: 1,
-        gps: None,
-        by: "wang".into(),
-    };
+    let photo = xuncha_tests::photo_record(&bytes, "wang");
     dev.doc(&doc).add_photo(&photo).unwrap();
     dev.sync().await;
     let res = dev

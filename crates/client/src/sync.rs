@@ -358,18 +358,7 @@ impl Server {
                 let start = usize::try_from(offset).unwrap_or(usize::MAX);
                 let end = start.saturating_add(self.photo_chunk.max(1)).min(bytes.len());
                 let part = bytes.get(start..end).unwrap_or_default().to_vec();
-                self.stats.sent(part.len());
-                let res = self
-                    .http
-                    .patch(&url)
-                    .bearer_auth(&self.token)
-                    .header("content-type", "application/offset+octet-stream")
-                    .header("upload-offset", offset.to_string())
-                    .header("upload-length", p.size.to_string())
-                    .body(part)
-                    .send()
-                    .await
-                    .map_err(offline)?;
+                let res = self.patch(&url, offset, p.size, part).await?;
                 if res.status() == reqwest::StatusCode::CONFLICT && !asked {
                     asked = true;
                     let (at, complete) = self.committed(&url).await?;
@@ -391,39 +380,32 @@ impl Server {
     /// has part or all of it; the HEAD then says whether it is complete).
     async fn upload_small(&self, sha: &str, bytes: &[u8]) -> Result<(), SyncError> {
         let url = format!("{}/api/v1/blobs/{sha}", self.url);
-        self.stats.sent(bytes.len());
-        let res = self
-            .http
-            .patch(&url)
-            .bearer_auth(&self.token)
-            .header("content-type", "application/offset+octet-stream")
-            .header("upload-offset", "0")
-            .header("upload-length", bytes.len().to_string())
-            .body(bytes.to_vec())
-            .send()
-            .await
-            .map_err(offline)?;
+        let total = bytes.len() as u64;
+        let res = self.patch(&url, 0, total, bytes.to_vec()).await?;
         if res.status() == reqwest::StatusCode::CONFLICT {
             let (offset, complete) = self.committed(&url).await?;
             if !complete {
                 let rest = bytes.get(usize::try_from(offset).unwrap_or(usize::MAX)..).unwrap_or_default();
-                self.stats.sent(rest.len());
-                let res = self
-                    .http
-                    .patch(&url)
-                    .bearer_auth(&self.token)
-                    .header("content-type", "application/offset+octet-stream")
-                    .header("upload-offset", offset.to_string())
-                    .header("upload-length", bytes.len().to_string())
-                    .body(rest.to_vec())
-                    .send()
-                    .await
-                    .map_err(offline)?;
-                check(res).await?;
+                check(self.patch(&url, offset, total, rest.to_vec()).await?).await?;
             }
             return Ok(());
         }
         check(res).await.map(drop)
+    }
+
+    /// Sends one part of an upload at `offset` of `total` bytes.
+    async fn patch(&self, url: &str, offset: u64, total: u64, part: Vec<u8>) -> Result<reqwest::Response, SyncError> {
+        self.stats.sent(part.len());
+        self.http
+            .patch(url)
+            .bearer_auth(&self.token)
+            .header("content-type", "application/offset+octet-stream")
+            .header("upload-offset", offset.to_string())
+            .header("upload-length", total.to_string())
+            .body(part)
+            .send()
+            .await
+            .map_err(offline)
     }
 
     /// The server's committed offset of an upload, and whether it is complete.
