@@ -132,11 +132,15 @@ async fn run(plan: Plan) {
     }
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for (device, bodies) in prepared {
+    let n_prepared = prepared.len();
+    for (index, (device, bodies)) in prepared.into_iter().enumerate() {
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            // Spread the devices over the interval; a device that falls behind sends at once.
-            let mut next = tokio::time::Instant::now() + INTERVAL.mul_f64(rand_fraction(&device.username));
+            // Phases spread evenly over the interval, as independent phones
+            // would be: a generator whose phases bunch up measures its own
+            // bursts, not the server. A device that falls behind sends at once.
+            let phase = index as f64 / n_prepared as f64;
+            let mut next = tokio::time::Instant::now() + INTERVAL.mul_f64(phase);
             for body in bodies {
                 tokio::time::sleep_until(next).await;
                 next += INTERVAL;
@@ -189,12 +193,6 @@ fn answer_for(template: &xuncha_core::template::Template, item: &str, n: usize) 
         AnswerSpec::Scale { max, .. } => Answer::Scale(*max - i64::try_from(n % 2).unwrap()),
         _ => Answer::YesNo(n.is_multiple_of(2)),
     }
-}
-
-/// A stable spread in [0, 1) from a name.
-fn rand_fraction(name: &str) -> f64 {
-    let h = name.bytes().fold(17u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-    (h % 1000) as f64 / 1000.0
 }
 
 fn ms(d: Duration) -> f64 {
