@@ -8,8 +8,11 @@
 //!   answer, notes, photos, positions, sign-off, provisional score, conflicts.
 //! - [`sync`]: enrolment, catalog refresh, sync rounds and photo uploads,
 //!   the overall sync state and the background loop;
-//! - [`views`]: assignments with their inspection's state, sync status.
+//! - [`views`]: assignments with their inspection's state, sync status;
+//! - [`app`]: the app's API, one method per Tauri command, with the views
+//!   and errors the UI sees (exported to TypeScript).
 
+pub mod app;
 pub mod device;
 pub mod store;
 pub mod sync;

@@ -461,7 +461,7 @@ impl Stats {
 }
 
 /// The overall state the app shows.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncState {
     /// Not tried yet.
@@ -523,7 +523,11 @@ pub fn spawn_background(
             let wait = match server.sync(&device).await {
                 Ok(_) => {
                     backoff.reset();
-                    let _ = tx.send(SyncState::UpToDate { at: now_ms() });
+                    let at = now_ms();
+                    // Kept across restarts for the sync panel; failing to note
+                    // the time is not worth failing a sync that succeeded.
+                    let _ = device.store().set_setting(LAST_SYNC_SETTING, &at.to_string());
+                    let _ = tx.send(SyncState::UpToDate { at });
                     every
                 }
                 Err(SyncError::Offline(reason)) => {
@@ -548,6 +552,9 @@ pub fn spawn_background(
     });
     SyncHandle { state: rx, now }
 }
+
+/// The setting that keeps the time of the last successful sync.
+pub const LAST_SYNC_SETTING: &str = "last_sync_at";
 
 /// Waits between attempts while the server is unreachable: exponential,
 /// capped, with jitter so a township office's devices do not retry together.

@@ -28,7 +28,7 @@ pub struct DocSync {
     pub refused: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PhotoSync {
     pub sha256: String,
     pub uploaded: u64,

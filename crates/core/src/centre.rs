@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The four inspectable centre types of the policy, section 二(一).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CentreType {
     /// 社区便民服务中心 — urban community convenience service centre (Attachment 1).
@@ -49,7 +49,7 @@ impl std::str::FromStr for CentreType {
 }
 
 /// Construction status, the three columns of Attachment 4 (built / under construction / planned).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CentreStatus {
     Planned,
@@ -58,7 +58,7 @@ pub enum CentreStatus {
 }
 
 /// Administrative location of a centre, by name or code at each level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Region {
     pub province: String,
     pub city: String,
@@ -69,7 +69,7 @@ pub struct Region {
 
 /// The registered facts about a centre that scoring needs. Figures the
 /// inspector measures on site are answers in the inspection, not fields here.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Centre {
     pub code: String,
     pub name: String,

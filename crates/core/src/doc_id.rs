@@ -7,8 +7,9 @@ use std::str::FromStr;
 
 const PREFIX: &str = "automerge:";
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(try_from = "String", into = "String")]
+#[ts(as = "String")]
 pub struct DocumentId([u8; 16]);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A label in simplified Chinese (the product's default) and English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct I18n {
     pub zh: String,

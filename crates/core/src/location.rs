@@ -9,7 +9,7 @@ use geo::{Bearing, Distance, Haversine, Point};
 use serde::{Deserialize, Serialize};
 
 /// One fix measured against the centre.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FixCheck {
     pub distance_m: f64,
     /// Direction from the fix to the centre, degrees clockwise from north.
@@ -29,7 +29,7 @@ impl FixCheck {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OnSiteStatus {
     /// A fix inside the geofence at the required accuracy.
@@ -46,7 +46,7 @@ pub enum OnSiteStatus {
 
 /// The report's on-site verdict. Not verified means flagged for the
 /// supervisor, never blocked: external receivers look like mock locations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OnSite {
     pub status: OnSiteStatus,
     pub verified: bool,

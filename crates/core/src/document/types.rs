@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 /// The inspector's answer to one item. Text items are not answers: their
 /// content is the item's notes (Automerge Text, edited together).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Answer {
     NotApplicable,
@@ -34,7 +34,7 @@ impl Answer {
 }
 
 /// An answer with who gave it and when (ms since the Unix epoch).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnswerRecord {
     pub answer: Answer,
     pub by: String,
@@ -44,13 +44,13 @@ pub struct AnswerRecord {
 /// Concurrent different answers to one item, all kept by Automerge until
 /// someone chooses. `values` are in Automerge's order; the document shows
 /// the winner (the snapshot's `answers` entry) until then.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     pub item: String,
     pub values: Vec<AnswerRecord>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FixSource {
     /// The device's satellite receiver.
@@ -63,7 +63,7 @@ pub enum FixSource {
     Manual,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GpsFix {
     pub lat: f64,
     pub lon: f64,
@@ -78,7 +78,7 @@ pub struct GpsFix {
 }
 
 /// A photo as the document records it; the bytes travel separately, by hash.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhotoRecord {
     pub sha256: String,
     pub bytes: u64,
@@ -95,7 +95,7 @@ pub struct PhotoRecord {
     pub by: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     Approved,
@@ -104,7 +104,7 @@ pub enum ReviewStatus {
 }
 
 /// One supervisor decision, written into the document by the server's actor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewEntry {
     pub status: ReviewStatus,
     pub by: String,
@@ -115,7 +115,7 @@ pub struct ReviewEntry {
 }
 
 /// The current review and every earlier decision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Review {
     pub current: ReviewEntry,
     pub history: Vec<ReviewEntry>,
@@ -133,7 +133,7 @@ pub struct NewInspection {
 
 /// Where an inspection stands: 草稿 draft, 已提交 submitted, 退回整改
 /// returned, 已通过 approved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkflowStatus {
     Draft,
@@ -154,7 +154,7 @@ impl WorkflowStatus {
 }
 
 /// Everything in an inspection document, read at one set of heads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InspectionSnapshot {
     pub centre_code: String,
     pub template: TemplateRef,

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub const TEMPLATE_FORMAT: u32 = 1;
 
 /// Names one version of one template; recorded in every inspection document.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateRef {
     pub id: String,
@@ -32,7 +32,7 @@ impl std::fmt::Display for TemplateRef {
 }
 
 /// A resolved evaluation template: what scoring and the checklist use.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
     pub format: u32,
@@ -69,7 +69,7 @@ impl Template {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub id: String,
@@ -79,7 +79,7 @@ pub struct Section {
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
@@ -112,7 +112,7 @@ pub struct Item {
 }
 
 /// How an item is answered.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AnswerSpec {
     /// Yes earns the points, no earns none.
@@ -188,7 +188,7 @@ impl AnswerSpec {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
     pub id: String,
@@ -202,8 +202,9 @@ pub struct ChoiceOption {
 }
 
 /// An input of a computed item: `item:<id>` (a number answer) or `centre:<field>`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[ts(as = "String")]
 pub enum Operand {
     Item(String),
     Centre(CentreField),
@@ -235,7 +236,7 @@ impl From<Operand> for String {
 
 /// A value band: `gte` and/or `lte` bound it; the best matching band gives
 /// the fraction of the item's points earned.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -253,7 +254,7 @@ impl Threshold {
 
 /// When a critical item fails the inspection. Exactly one field is set, and
 /// it must fit the item's answer type.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VetoRule {
     /// yes_no: the answer that vetoes ("no" or "yes").
@@ -273,14 +274,14 @@ pub struct VetoRule {
     pub fewer_than: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum YesNo {
     Yes,
     No,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     #[serde(default)]
@@ -290,7 +291,7 @@ pub struct Evidence {
     pub on_site: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PhotoRule {
     None,
@@ -303,7 +304,7 @@ pub enum PhotoRule {
 /// Applicability: the item counts only when an earlier fact item says so.
 /// Exactly one of `equals` (yes_no), `includes` (choice_one/choice_many) or
 /// `gte` (number) is set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub item: String,
@@ -316,7 +317,7 @@ pub struct Condition {
 }
 
 /// The operating figures of Attachment 5 (营业额、服务人次、员工数量 …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StatFigure {
     /// 营业额, in 10,000 yuan (万元) for the quarter.
@@ -330,7 +331,7 @@ pub enum StatFigure {
 }
 
 /// Grade bands (优秀 / 良好 / 合格 / 不合格). The defaults are Xuncha's proposal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GradeBands {
     pub excellent: f64,
@@ -344,7 +345,7 @@ impl Default for GradeBands {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LocationRule {
     /// A fix counts as on site only when its accuracy is at least this good, in metres.

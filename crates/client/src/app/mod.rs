@@ -1,0 +1,367 @@
+//! The app's API: what the Tauri commands call, one method each. It parses
+//! and checks what the UI sends, delegates to [`Device`] and [`Server`], and
+//! answers with the views of [`views`]. Edits answer with the whole
+//! checklist state so the UI shows the new provisional score at once.
+
+mod error;
+pub mod views;
+
+pub use error::{AppError, AppResult, ErrorCode};
+pub use views::*;
+
+use crate::device::Device;
+use crate::sync::{Backoff, LAST_SYNC_SETTING, Server, SyncHandle, SyncState, now_ms, spawn_background};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use xuncha_core::document::{Answer, GpsFix};
+use xuncha_core::location::{check_fix, valid_coordinate};
+use xuncha_core::{Centre, DocumentId};
+
+/// A photo takes the inspection's newest fix when it is at most this old.
+const FIX_FRESH_MS: i64 = 15 * 60 * 1000;
+/// Text an inspector types in one field (notes); the document bounds it again.
+const MAX_TEXT_CHARS: usize = 20_000;
+/// Photo bytes as captured, before processing.
+pub const MAX_PHOTO_BYTES: usize = 40 * 1024 * 1024;
+
+#[derive(Debug)]
+pub struct App {
+    dir: PathBuf,
+    /// Replaced once, at enrolment (enrolment needs the device to itself).
+    device: RwLock<Arc<Device>>,
+    background: Mutex<Option<SyncHandle>>,
+    platform: Platform,
+    version: String,
+    /// How often the background loop syncs while up to date.
+    pub sync_every: Duration,
+}
+
+impl App {
+    /// Opens (or creates) the device store in `dir`.
+    pub fn open(dir: &Path, platform: Platform, version: &str) -> AppResult<Self> {
+        let device = Device::open(dir)?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            device: RwLock::new(Arc::new(device)),
+            background: Mutex::new(None),
+            platform,
+            version: version.to_owned(),
+            sync_every: Duration::from_secs(60),
+        })
+    }
+
+    pub fn device(&self) -> Arc<Device> {
+        self.device.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn status(&self) -> AppResult<AppStatus> {
+        let device = self.device();
+        let store = device.store();
+        let language = store.setting("language")?.and_then(|l| Language::parse(&l)).unwrap_or_default();
+        Ok(AppStatus {
+            me: device.identity().map(|i| Me { username: i.username.clone(), display_name: i.display_name.clone() }),
+            server_url: store.setting("server_url")?,
+            language,
+            platform: self.platform,
+            version: self.version.clone(),
+        })
+    }
+
+    pub fn set_language(&self, language: Language) -> AppResult<()> {
+        Ok(self.device().store().set_setting("language", language.as_str())?)
+    }
+
+    /// Enrols this device, fetches the catalog and syncs once, then keeps
+    /// syncing in the background. Must run inside a tokio runtime.
+    pub async fn enrol(&self, req: EnrolRequest) -> AppResult<Me> {
+        let url = req.server_url.trim().trim_end_matches('/');
+        let parsed =
+            reqwest::Url::parse(url).map_err(|_| AppError::bad_input(format!("`{url}` is not a web address")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+            return Err(AppError::bad_input("the server address must start with http:// or https://"));
+        }
+        let username = req.username.trim();
+        if username.is_empty() || req.password.is_empty() {
+            return Err(AppError::bad_input("enter a username and a password"));
+        }
+        if self.device().identity().is_some() {
+            return Err(AppError::bad_input("this device is already enrolled"));
+        }
+        let name = match req.device_name.trim() {
+            "" => "Xuncha",
+            n => n,
+        };
+        let mut device = Device::open(&self.dir)?;
+        let server = Server::enrol(&mut device, url, username, &req.password, name).await?;
+        let me = device.identity().map(|i| Me { username: i.username.clone(), display_name: i.display_name.clone() });
+        let device = Arc::new(device);
+        *self.device.write().unwrap_or_else(|p| p.into_inner()) = device.clone();
+        // The account is enrolled whatever happens next; the background loop retries.
+        if server.refresh_catalog(&device).await.is_ok() {
+            let _ = server.sync(&device).await;
+        }
+        self.start_background();
+        me.ok_or_else(|| AppError::new(ErrorCode::Internal, "enrolment left no identity"))
+    }
+
+    /// Starts the background sync once the device is enrolled. Must run
+    /// inside a tokio runtime.
+    pub fn start_background(&self) {
+        let mut slot = self.background.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_some() {
+            return;
+        }
+        let device = self.device();
+        let Ok(server) = Server::of(&device) else { return };
+        let device_for_catalog = device.clone();
+        let catalog = server.clone();
+        // Templates and centres change rarely: once per start is enough,
+        // and the sync loop below does not wait for it.
+        tokio::spawn(async move {
+            let _ = catalog.refresh_catalog(&device_for_catalog).await;
+        });
+        *slot = Some(spawn_background(device, server, self.sync_every, Backoff::default()));
+    }
+
+    pub fn sync_now(&self) -> AppResult<()> {
+        if self.device().identity().is_none() {
+            return Err(AppError::new(ErrorCode::NotEnrolled, "enrol this device first"));
+        }
+        self.start_background();
+        if let Some(handle) = self.background.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            handle.sync_now();
+        }
+        Ok(())
+    }
+
+    pub fn sync_panel(&self) -> AppResult<SyncPanel> {
+        let device = self.device();
+        let state = match self.background.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            Some(h) => h.state.borrow().clone(),
+            None => SyncState::Idle,
+        };
+        let mut refused = Vec::new();
+        for info in device.store().docs()? {
+            if let Some(reason) = device.store().error(&info.doc)? {
+                let centre_name = self.centre_record(&info.centre_code)?.map(|c| c.name);
+                refused.push(DocIssue { doc: info.doc, centre_code: info.centre_code, centre_name, reason });
+            }
+        }
+        Ok(SyncPanel {
+            state,
+            pending_documents: u32::try_from(device.outgoing()?.len()).unwrap_or(u32::MAX),
+            photos: device.photo_sync()?,
+            last_success: device.store().setting(LAST_SYNC_SETTING)?.and_then(|s| s.parse().ok()),
+            refused,
+            server_url: device.store().setting("server_url")?,
+        })
+    }
+
+    pub fn centres(&self) -> AppResult<Vec<CentreCard>> {
+        let device = self.device();
+        let here = self.last_fix()?;
+        let mut cards = Vec::new();
+        for a in device.assignments_view()? {
+            let centre = self.centre_record(&a.assignment.centre_code)?;
+            let distance_m = match (&centre, &here) {
+                (Some(c), Some(fix)) => check_fix(c, fix, &Default::default()).map(|f| f.distance_m),
+                _ => None,
+            };
+            let (stage, total, grade) = match (&centre, a.status) {
+                (Some(c), Some(_)) => {
+                    let snap = device.snapshot(&a.assignment.doc)?;
+                    let unsynced = a.sync.as_ref().is_some_and(|s| s.unsynced);
+                    let report = device.provisional_score(&a.assignment.doc, c).ok();
+                    (Some(Stage::of(&snap, unsynced)), report.as_ref().map(|r| r.total), report.map(|r| r.grade))
+                }
+                _ => (None, None, None),
+            };
+            cards.push(CentreCard {
+                assignment: a.assignment.id,
+                quarter: a.assignment.quarter.clone(),
+                doc: a.assignment.doc,
+                centre_code: a.assignment.centre_code.clone(),
+                centre,
+                stage,
+                answered: u32::try_from(a.answered).unwrap_or(u32::MAX),
+                items: u32::try_from(a.items).unwrap_or(u32::MAX),
+                unsynced: a.sync.as_ref().is_some_and(|s| s.unsynced),
+                refused: a.sync.and_then(|s| s.refused),
+                distance_m,
+                total,
+                grade,
+            });
+        }
+        Ok(cards)
+    }
+
+    pub fn centre(&self, code: &str) -> AppResult<CentreDetail> {
+        let centre = self
+            .centre_record(code)?
+            .ok_or_else(|| AppError::new(ErrorCode::UnknownCentre, format!("no centre `{code}` on this device")))?;
+        let cards: Vec<CentreCard> = self.centres()?.into_iter().filter(|c| c.centre_code == code).collect();
+        let device = self.device();
+        let mut last: Option<LastInspection> = None;
+        for info in device.store().docs()?.into_iter().filter(|d| d.centre_code == code) {
+            let snap = device.snapshot(&info.doc)?;
+            let unsynced = device.doc_sync(&info.doc)?.unsynced;
+            let stage = Stage::of(&snap, unsynced);
+            if stage == Stage::NotStarted || last.as_ref().is_some_and(|l| l.started_at >= snap.created_at) {
+                continue;
+            }
+            let Ok(report) = device.provisional_score(&info.doc, &centre) else { continue };
+            last = Some(LastInspection {
+                doc: info.doc,
+                stage,
+                total: report.total,
+                grade: report.grade,
+                started_at: snap.created_at,
+            });
+        }
+        Ok(CentreDetail { centre, cards, last })
+    }
+
+    pub fn inspection(&self, doc: &str) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        let device = self.device();
+        let snapshot = device.snapshot(&id)?;
+        let centre = self.centre_record(&snapshot.centre_code)?.ok_or_else(|| {
+            AppError::new(
+                ErrorCode::UnknownCentre,
+                format!("centre `{}` is not on this device; sync first", snapshot.centre_code),
+            )
+        })?;
+        let template = device.template(&snapshot.template)?;
+        let report = device.provisional_score(&id, &centre)?;
+        let sync = device.doc_sync(&id)?;
+        let me = device.identity().map(|i| i.username.clone()).unwrap_or_default();
+        let position =
+            snapshot.gps_fixes.iter().max_by_key(|f| f.at).and_then(|f| check_fix(&centre, f, &template.location));
+        let quarter = device
+            .assignments_view()?
+            .into_iter()
+            .find(|a| a.assignment.doc == id)
+            .map(|a| a.assignment.quarter)
+            .unwrap_or_default();
+        Ok(InspectionView {
+            doc: id,
+            quarter,
+            stage: Stage::of(&snapshot, sync.unsynced),
+            signed_by_me: snapshot.sign_offs.contains_key(&me),
+            centre,
+            template,
+            report,
+            unsynced: sync.unsynced,
+            refused: sync.refused,
+            me,
+            position,
+            snapshot,
+        })
+    }
+
+    pub fn set_answer(&self, doc: &str, item: &str, answer: Answer) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        self.device().set_answer(&id, item, answer, now_ms())?;
+        self.inspection(doc)
+    }
+
+    pub fn mark_not_applicable(&self, doc: &str, item: &str) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        self.device().mark_not_applicable(&id, item, now_ms())?;
+        self.inspection(doc)
+    }
+
+    pub fn clear_answer(&self, doc: &str, item: &str) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        self.device().clear_answer(&id, item, now_ms())?;
+        self.inspection(doc)
+    }
+
+    pub fn set_notes(&self, doc: &str, item: Option<&str>, text: &str) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Err(AppError::bad_input(format!("notes are limited to {MAX_TEXT_CHARS} characters")));
+        }
+        self.device().set_notes(&id, item.filter(|i| !i.is_empty()), text, now_ms())?;
+        self.inspection(doc)
+    }
+
+    /// A photo carries the inspection's newest fix when that fix is recent:
+    /// the inspector took a position on arrival and photographs on site.
+    pub fn add_photo(&self, doc: &str, item: Option<&str>, bytes: &[u8]) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        if bytes.len() > MAX_PHOTO_BYTES {
+            return Err(AppError::new(ErrorCode::Photo, format!("a photo may be at most {MAX_PHOTO_BYTES} bytes")));
+        }
+        let device = self.device();
+        let now = now_ms();
+        let gps =
+            device.snapshot(&id)?.gps_fixes.into_iter().filter(|f| now - f.at <= FIX_FRESH_MS).max_by_key(|f| f.at);
+        device.add_photo(&id, item.filter(|i| !i.is_empty()), bytes, gps, now)?;
+        self.inspection(doc)
+    }
+
+    pub fn thumbnail(&self, sha256: &str) -> AppResult<Vec<u8>> {
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::bad_input("not a photo hash"));
+        }
+        // Photos taken on other devices have no bytes here until someone needs them.
+        let bytes = self.device().store().photo_bytes(sha256, true)?;
+        bytes.ok_or_else(|| AppError::new(ErrorCode::Photo, "this photo is not on this device"))
+    }
+
+    pub fn add_fix(&self, doc: &str, fix: FixInput) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        if !valid_coordinate(fix.lat, fix.lon) {
+            return Err(AppError::bad_input("latitude must be within ±90 and longitude within ±180"));
+        }
+        if !fix.accuracy_m.is_finite() || fix.accuracy_m <= 0.0 || fix.accuracy_m > 100_000.0 {
+            return Err(AppError::bad_input("accuracy must be a positive number of metres"));
+        }
+        let device = self.device();
+        let by = device.identity().map(|i| i.username.clone()).unwrap_or_default();
+        let gps = GpsFix {
+            lat: fix.lat,
+            lon: fix.lon,
+            accuracy_m: fix.accuracy_m,
+            source: fix.source,
+            at: now_ms(),
+            mock: fix.mock,
+            by,
+        };
+        device.add_gps_fix(&id, &gps, gps.at)?;
+        let json = serde_json::to_string(&gps).map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+        device.store().set_setting("last_fix", &json)?;
+        self.inspection(doc)
+    }
+
+    pub fn resolve_conflict(&self, doc: &str, item: &str, choice: u32) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        self.device().resolve_conflict(&id, item, choice as usize, now_ms())?;
+        self.inspection(doc)
+    }
+
+    pub fn sign_off(&self, doc: &str) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        self.device().sign_off(&id, now_ms())?;
+        // Signing is when an inspector most wants the work on the server.
+        if let Some(h) = self.background.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            h.sync_now();
+        }
+        self.inspection(doc)
+    }
+
+    fn centre_record(&self, code: &str) -> AppResult<Option<Centre>> {
+        let Some(json) = self.device().store().centre(code)? else { return Ok(None) };
+        Ok(serde_json::from_str(&json).ok())
+    }
+
+    fn last_fix(&self) -> AppResult<Option<GpsFix>> {
+        Ok(self.device().store().setting("last_fix")?.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+}
+
+fn parse_doc(doc: &str) -> AppResult<DocumentId> {
+    doc.parse().map_err(|_| AppError::new(ErrorCode::UnknownInspection, format!("`{doc}` is not an inspection id")))
+}

@@ -1,0 +1,431 @@
+// DO NOT EDIT. Generated from the Rust types by crates/client/tests/ts_types.rs;
+// regenerate with `XUNCHA_BLESS=1 cargo test -p xuncha-client --test ts_types`.
+
+/**
+ * The inspector's answer to one item. Text items are not answers: their
+ * content is the item's notes (Automerge Text, edited together).
+ */
+export type Answer = { "kind": "not_applicable" } | { "kind": "yes_no", "value": boolean } | { "kind": "scale", "value": number } | { "kind": "number", "value": number } | { "kind": "choice", "value": string } | { "kind": "choices", "value": Array<string> } | { "kind": "sample", "value": { asked: number, satisfied: number, } };
+
+/**
+ * An answer with who gave it and when (ms since the Unix epoch).
+ */
+export type AnswerRecord = { answer: Answer, by: string, at: number, };
+
+/**
+ * How an item is answered.
+ */
+export type AnswerSpec = { "type": "yes_no" } | { "type": "scale", min: number, max: number, labels?: Array<I18n>, } | { "type": "number", unit?: string | null, min?: number | null, max?: number | null, } | { "type": "choice_one", options: Array<ChoiceOption>, } | { "type": "choice_many", options: Array<ChoiceOption>, } | { "type": "sample", min_asked: number, } | { "type": "computed", numerator: Operand, denominator?: Operand | null, scale: number, unit?: string | null, } | { "type": "text" };
+
+export type AppError = { code: ErrorCode, message: string, };
+
+export type AppStatus = { 
+/**
+ * Null until the device is enrolled (first run).
+ */
+me: Me | null, server_url: string | null, language: Language, platform: Platform, version: string, };
+
+/**
+ * The registered facts about a centre that scoring needs. Figures the
+ * inspector measures on site are answers in the inspection, not fields here.
+ */
+export type Centre = { code: string, name: string, centre_type: CentreType, region: Region, lat: number, lon: number, 
+/**
+ * Radius of the geofence around the registered position, in metres.
+ */
+geofence_m: number, 
+/**
+ * Registered business floor area of the centre, m².
+ */
+floor_area_m2: number | null, 
+/**
+ * Total floor area of the community the centre serves, m² (plan norm: facilities ≥ 10% of it).
+ */
+community_floor_area_m2: number | null, households: number | null, population_served: number | null, status: CentreStatus, };
+
+/**
+ * One assignment on the "my centres" screen.
+ */
+export type CentreCard = { assignment: number, quarter: string, doc: DocumentId, centre_code: string, 
+/**
+ * Null when the centre is not in this device's catalog (sync first).
+ */
+centre: Centre | null, 
+/**
+ * Null while the inspection has not reached this device (sync first).
+ */
+stage: Stage | null, answered: number, items: number, 
+/**
+ * Edits the server has not acknowledged yet.
+ */
+unsynced: boolean, 
+/**
+ * Why the server last refused this inspection, if it did.
+ */
+refused: string | null, 
+/**
+ * From the newest position this device recorded; null without one.
+ */
+distance_m: number | null, 
+/**
+ * The provisional score, once the inspection is on this device.
+ */
+total: number | null, grade: Grade | null, };
+
+export type CentreDetail = { centre: Centre, cards: Array<CentreCard>, 
+/**
+ * The newest inspection of this centre on the device with work recorded.
+ */
+last: LastInspection | null, };
+
+/**
+ * Construction status, the three columns of Attachment 4 (built / under construction / planned).
+ */
+export type CentreStatus = "planned" | "under_construction" | "built";
+
+/**
+ * The four inspectable centre types of the policy, section 二(一).
+ */
+export type CentreType = "community" | "block" | "township" | "village";
+
+export type ChoiceOption = { id: string, label: I18n, 
+/**
+ * choice_many: points this option earns.
+ */
+points?: number | null, 
+/**
+ * choice_one: fraction (0–1) of the item's points this option earns.
+ */
+fraction?: number | null, };
+
+/**
+ * Applicability: the item counts only when an earlier fact item says so.
+ * Exactly one of `equals` (yes_no), `includes` (choice_one/choice_many) or
+ * `gte` (number) is set.
+ */
+export type Condition = { item: string, equals?: boolean | null, includes?: string | null, gte?: number | null, };
+
+/**
+ * Concurrent different answers to one item, all kept by Automerge until
+ * someone chooses. `values` are in Automerge's order; the document shows
+ * the winner (the snapshot's `answers` entry) until then.
+ */
+export type Conflict = { item: string, values: Array<AnswerRecord>, };
+
+export type DocIssue = { doc: DocumentId, centre_code: string, centre_name: string | null, reason: string, };
+
+export type DocumentId = string;
+
+export type EnrolRequest = { server_url: string, username: string, password: string, device_name: string, };
+
+export type ErrorCode = "not_enrolled" | "offline" | "unauthorized" | "server" | "bad_input" | "invalid_answer" | "unknown_item" | "unknown_inspection" | "unknown_centre" | "missing_template" | "photo" | "storage" | "internal";
+
+export type Evidence = { photo: PhotoRule, 
+/**
+ * Photos must carry a position inside the centre's geofence.
+ */
+on_site: boolean, };
+
+export type EvidenceProblem = { item: string, kind: EvidenceProblemKind, photo: string | null, };
+
+export type EvidenceProblemKind = "photo_missing" | "photo_not_on_site" | "photo_without_location" | "photo_not_received" | "sample_too_small";
+
+/**
+ * One fix measured against the centre.
+ */
+export type FixCheck = { distance_m: number, 
+/**
+ * Direction from the fix to the centre, degrees clockwise from north.
+ */
+bearing_deg: number, accuracy_m: number, inside_fence: boolean, accurate_enough: boolean, source: FixSource, mock: boolean, at: number, };
+
+/**
+ * A position from the platform (GNSS, network) or typed in by hand.
+ */
+export type FixInput = { lat: number, lon: number, accuracy_m: number, source: FixSource, 
+/**
+ * What the OS says about mock locations, where it says anything.
+ */
+mock: boolean | null, };
+
+export type FixSource = "gnss" | "network" | "external" | "manual";
+
+export type GpsFix = { lat: number, lon: number, accuracy_m: number, source: FixSource, at: number, 
+/**
+ * The platform's mock-location flag, where the OS gives one.
+ */
+mock: boolean | null, by: string, };
+
+/**
+ * Grade bands of the evaluation; ordered worst to best.
+ */
+export type Grade = "fail" | "pass" | "good" | "excellent";
+
+/**
+ * Grade bands (优秀 / 良好 / 合格 / 不合格). The defaults are Xuncha's proposal.
+ */
+export type GradeBands = { excellent: number, good: number, pass: number, };
+
+/**
+ * A label in simplified Chinese (the product's default) and English.
+ */
+export type I18n = { zh: string, en: string, };
+
+/**
+ * Everything in an inspection document, read at one set of heads.
+ */
+export type InspectionSnapshot = { centre_code: string, template: TemplateRef, created_by: string, created_at: number, 
+/**
+ * user id → display name
+ */
+inspectors: { [key in string]: string }, 
+/**
+ * The winning answer per item.
+ */
+answers: { [key in string]: AnswerRecord }, conflicts: Array<Conflict>, notes: string, 
+/**
+ * Non-empty notes per item (also the content of text items).
+ */
+item_notes: { [key in string]: string }, photos: { [key in string]: PhotoRecord }, gps_fixes: Array<GpsFix>, 
+/**
+ * user id → sign-off time
+ */
+sign_offs: { [key in string]: number }, review: Review | null, };
+
+/**
+ * The checklist screen's whole state.
+ */
+export type InspectionView = { doc: DocumentId, 
+/**
+ * The assignment's quarter, or empty for an inspection without one.
+ */
+quarter: string, centre: Centre, template: Template, snapshot: InspectionSnapshot, 
+/**
+ * The provisional score: the server's engine and inputs, on the device.
+ */
+report: Report, stage: Stage, unsynced: boolean, refused: string | null, 
+/**
+ * This device's user.
+ */
+me: string, signed_by_me: boolean, 
+/**
+ * The newest fix of this inspection, checked against the centre and its geofence.
+ */
+position: FixCheck | null, };
+
+export type Item = { id: string, title: I18n, guidance?: I18n | null, 
+/**
+ * Where the requirement comes from: a section of 商服贸函〔2018〕157号 or a named local standard.
+ */
+source: string, answer: AnswerSpec, 
+/**
+ * Points within the section; 0 for facts that are recorded but not scored.
+ */
+points: number, 
+/**
+ * For number, computed and sample items: the score for a value.
+ */
+thresholds?: Array<Threshold>, na_allowed: boolean, 
+/**
+ * A critical (veto, 一票否决) item fails the whole inspection when its rule is hit.
+ */
+critical: boolean, veto?: VetoRule | null, evidence: Evidence, applies_if?: Condition | null, 
+/**
+ * Marks an operating figure of Attachment 5 that feeds the quarterly statistics.
+ */
+stat?: StatFigure | null, };
+
+export type ItemScore = { id: string, section: string, status: ItemStatus, points: number, max_points: number, 
+/**
+ * The numeric value scored, where the item has one (computed ratios, samples…).
+ */
+value: number | null, problem: string | null, };
+
+export type ItemStatus = "passed" | "partial" | "failed" | "recorded" | "not_applicable" | "skipped" | "unanswered" | "invalid";
+
+export type Language = "zh-CN" | "en";
+
+export type LastInspection = { doc: DocumentId, stage: Stage, total: number, grade: Grade, started_at: number, };
+
+export type LocationRule = { 
+/**
+ * A fix counts as on site only when its accuracy is at least this good, in metres.
+ */
+required_accuracy_m: number, };
+
+export type Me = { username: string, display_name: string, };
+
+/**
+ * The report's on-site verdict. Not verified means flagged for the
+ * supervisor, never blocked: external receivers look like mock locations.
+ */
+export type OnSite = { status: OnSiteStatus, verified: boolean, 
+/**
+ * The fix that verified, or else the closest valid one.
+ */
+best: FixCheck | null, 
+/**
+ * The verifying fix was reported as a mock location by the OS.
+ */
+mock_location: boolean, };
+
+export type OnSiteStatus = "verified" | "no_fix" | "only_manual" | "inaccurate" | "outside_fence" | "centre_without_position";
+
+/**
+ * An input of a computed item: `item:<id>` (a number answer) or `centre:<field>`.
+ */
+export type Operand = string;
+
+/**
+ * A photo as the document records it; the bytes travel separately, by hash.
+ */
+export type PhotoRecord = { sha256: string, bytes: number, mime: string, width: number, height: number, item_id: string | null, 
+/**
+ * The hash of the device's thumbnail, uploaded before the photo so a
+ * supervisor can triage over a slow link.
+ */
+thumbnail: string | null, taken_at: number, gps: GpsFix | null, by: string, };
+
+export type PhotoRule = "none" | "optional" | "required";
+
+export type PhotoSync = { sha256: string, uploaded: number, size: number, 
+/**
+ * Why the server refused it for good.
+ */
+failed: string | null, };
+
+export type Platform = "desktop" | "mobile";
+
+/**
+ * Administrative location of a centre, by name or code at each level.
+ */
+export type Region = { province: string, city: string, county: string, township: string, };
+
+export type Report = { template: TemplateRef, centre_code: string, 
+/**
+ * 0–100, rounded to two decimals.
+ */
+total: number, grade: Grade, 
+/**
+ * Every applicable item (text excepted) is answered.
+ */
+complete: boolean, sections: Array<SectionScore>, items: Array<ItemScore>, vetoes: Array<VetoHit>, evidence_problems: Array<EvidenceProblem>, unanswered: Array<string>, 
+/**
+ * Items with concurrent different answers still open.
+ */
+conflicts: Array<string>, on_site: OnSite, 
+/**
+ * Operating figures of Attachment 5 recorded in this inspection.
+ */
+figures: { [key in StatFigure]?: number }, };
+
+/**
+ * The current review and every earlier decision.
+ */
+export type Review = { current: ReviewEntry, history: Array<ReviewEntry>, };
+
+/**
+ * One supervisor decision, written into the document by the server's actor.
+ */
+export type ReviewEntry = { status: ReviewStatus, by: string, at: number, comment: string, item_comments: { [key in string]: string }, };
+
+export type ReviewStatus = "approved" | "returned";
+
+export type Section = { id: string, title: I18n, 
+/**
+ * Share of the total score; the weights of a template add up to 100.
+ */
+weight: number, items: Array<Item>, };
+
+export type SectionScore = { id: string, weight: number, earned: number, possible: number, 
+/**
+ * False when every item is N/A or skipped: the section leaves the total.
+ */
+counted: boolean, 
+/**
+ * This section's contribution to the total (0–100 scale).
+ */
+score: number, };
+
+/**
+ * Where an inspection stands, in the inspector's words.
+ */
+export type Stage = "not_started" | "draft" | "signed" | "synced" | "returned" | "approved";
+
+/**
+ * The operating figures of Attachment 5 (营业额、服务人次、员工数量 …).
+ */
+export type StatFigure = "turnover10k_yuan" | "service_visits" | "staff" | "tenants";
+
+export type SyncPanel = { state: SyncState, 
+/**
+ * Inspections with edits the server has not acknowledged.
+ */
+pending_documents: number, 
+/**
+ * Photos still to upload or refused for good.
+ */
+photos: Array<PhotoSync>, last_success: number | null, refused: Array<DocIssue>, server_url: string | null, };
+
+/**
+ * The overall state the app shows.
+ */
+export type SyncState = { "state": "idle" } | { "state": "syncing", documents: number, photos: number, photos_left: number, } | { "state": "up_to_date", at: number, } | { "state": "offline", reason: string, retry_in_ms: number, } | { "state": "error", reason: string, };
+
+/**
+ * A resolved evaluation template: what scoring and the checklist use.
+ */
+export type Template = { format: number, id: string, version: number, centre_type: CentreType, title: I18n, 
+/**
+ * Says where the weights come from; the defaults are Xuncha's own proposal.
+ */
+weights_note: I18n, 
+/**
+ * For a resolved provincial variant: the template it was derived from.
+ */
+base?: TemplateRef | null, 
+/**
+ * For a provincial variant: the province it applies to.
+ */
+province?: string | null, grades: GradeBands, location: LocationRule, sections: Array<Section>, };
+
+/**
+ * Names one version of one template; recorded in every inspection document.
+ */
+export type TemplateRef = { id: string, version: number, };
+
+/**
+ * A value band: `gte` and/or `lte` bound it; the best matching band gives
+ * the fraction of the item's points earned.
+ */
+export type Threshold = { gte?: number | null, lte?: number | null, fraction: number, };
+
+export type VetoHit = { item: string, rule: string, };
+
+/**
+ * When a critical item fails the inspection. Exactly one field is set, and
+ * it must fit the item's answer type.
+ */
+export type VetoRule = { 
+/**
+ * yes_no: the answer that vetoes ("no" or "yes").
+ */
+answer?: YesNo | null, 
+/**
+ * number, computed, sample: a value below this vetoes.
+ */
+below?: number | null, 
+/**
+ * number, computed: a value above this vetoes.
+ */
+above?: number | null, 
+/**
+ * choice_one: choosing one of these options vetoes.
+ */
+options?: Array<string> | null, 
+/**
+ * choice_many: selecting fewer options than this vetoes.
+ */
+fewer_than?: number | null, };
+
+export type YesNo = "yes" | "no";
