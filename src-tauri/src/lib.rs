@@ -1,1 +1,60 @@
-//! placeholder
+//! xuncha-app: the Tauri v2 shell of the inspector app. Commands only parse
+//! what the page sends and delegate to `xuncha_client::app::App`; every
+//! error reaches the page as `{code, message}`. The same `run` is the
+//! desktop `main` and the mobile entry point.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use tauri::Manager;
+use xuncha_client::app::{App, Platform};
+
+/// Overrides where the device store lives (end-to-end tests use a fresh one).
+const DATA_DIR_ENV: &str = "XUNCHA_APP_DATA_DIR";
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let builder = tauri::Builder::default();
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_geolocation::init());
+    let result = builder
+        .setup(|app| {
+            let dir = match std::env::var_os(DATA_DIR_ENV) {
+                Some(d) => PathBuf::from(d),
+                None => app.path().app_data_dir()?,
+            };
+            std::fs::create_dir_all(&dir)?;
+            let platform = if cfg!(mobile) { Platform::Mobile } else { Platform::Desktop };
+            let version = app.package_info().version.to_string();
+            let state = Arc::new(App::open(&dir, platform, &version)?);
+            app.manage(state.clone());
+            // Syncs whenever the server can be reached, from the first moment.
+            tauri::async_runtime::spawn(async move { state.start_background() });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::status,
+            commands::set_language,
+            commands::enrol,
+            commands::centres,
+            commands::centre,
+            commands::inspection,
+            commands::set_answer,
+            commands::mark_not_applicable,
+            commands::clear_answer,
+            commands::set_notes,
+            commands::add_photo,
+            commands::thumbnail,
+            commands::add_fix,
+            commands::resolve_conflict,
+            commands::sign_off,
+            commands::sync_status,
+            commands::sync_now,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("xuncha: the app could not start: {e}");
+        std::process::exit(1);
+    }
+}
