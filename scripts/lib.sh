@@ -26,3 +26,22 @@ ensure_rust() {
     rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
     rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 }
+
+# What building and driving the Tauri app needs (TOOLCHAIN.md).
+TAURI_APT=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libxdo-dev
+    libayatana-appindicator3-dev librsvg2-dev)
+# A CJK font, or screenshots and the zh-CN UI show boxes.
+E2E_APT=(webkit2gtk-driver xvfb xauth fonts-wqy-zenhei)
+
+# tauri-driver, pinned; installed once into ~/.cargo/bin.
+ensure_tauri_driver() {
+    if ! cargo install --list | grep -q '^tauri-driver v2.1.0:'; then
+        cargo install tauri-driver --version 2.1.0 --locked
+    fi
+}
+
+# The UI's dependencies exactly as locked, then its checks, unit tests and build.
+build_ui() {
+    echo "==> ui: npm ci, svelte-check, vitest, vite build"
+    (cd "$ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run build)
+}

@@ -4,8 +4,12 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-ensure_apt build-essential pkg-config
+ensure_apt "${TAURI_APT[@]}" "${E2E_APT[@]}"
 ensure_rust
+ensure_tauri_driver
+
+# The app embeds ui/dist at compile time, so the UI is built first.
+build_ui
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
@@ -20,5 +24,10 @@ read -r passed failed < <(awk '/^test result:/ {
     for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i }
 } END { print p + 0, f + 0 }' "$log")
 rm -f "$log"
+echo "cargo: ${passed} passed, ${failed} failed"
+
+echo "==> end to end: the app binary through tauri-driver against a real server"
+cargo build --workspace --locked
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && npm run app)
 echo
-echo "all: ${passed} passed, ${failed} failed"
+echo "all: cargo ${passed} passed, ${failed} failed; ui unit tests and end-to-end tests passed (above)"

@@ -106,6 +106,8 @@ async fn the_screens_views_follow_the_work_and_the_score_matches_the_server() {
     let record = view.snapshot.photos.values().next().unwrap().clone();
     assert!(record.gps.is_some(), "the inspection's recent fix travels with the photo");
     assert!(!app.thumbnail(&record.sha256).unwrap().is_empty());
+    let by_own_hash = app.thumbnail(record.thumbnail.as_deref().unwrap()).unwrap();
+    assert_eq!(by_own_hash, app.thumbnail(&record.sha256).unwrap(), "a thumbnail by its own hash or its photo's");
     assert_eq!(app.thumbnail("../../etc/passwd").unwrap_err().code, ErrorCode::BadInput);
     assert_eq!(app.add_photo(&doc, None, b"not an image").unwrap_err().code, ErrorCode::Photo);
 

@@ -16,6 +16,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use xuncha_core::document::{Answer, GpsFix};
 use xuncha_core::location::{check_fix, valid_coordinate};
+use xuncha_core::scoring::{ItemStatus, Report};
+use xuncha_core::template::{AnswerSpec, Template};
 use xuncha_core::{Centre, DocumentId};
 
 /// A photo takes the inspection's newest fix when it is at most this old.
@@ -168,12 +170,21 @@ impl App {
                 (Some(c), Some(fix)) => check_fix(c, fix, &Default::default()).map(|f| f.distance_m),
                 _ => None,
             };
+            let (mut answered, mut items) = (a.answered, a.items);
             let (stage, total, grade) = match (&centre, a.status) {
                 (Some(c), Some(_)) => {
                     let snap = device.snapshot(&a.assignment.doc)?;
                     let unsynced = a.sync.as_ref().is_some_and(|s| s.unsynced);
-                    let report = device.provisional_score(&a.assignment.doc, c).ok();
-                    (Some(Stage::of(&snap, unsynced)), report.as_ref().map(|r| r.total), report.map(|r| r.grade))
+                    let stage = Stage::of(&snap, unsynced);
+                    let template = device.template(&snap.template)?;
+                    let report = device.provisional_score(&a.assignment.doc, c)?;
+                    (answered, items) = progress(&template, &report);
+                    // Computed items score from the registry alone; a score
+                    // before any work would only mislead.
+                    match stage {
+                        Stage::NotStarted => (Some(stage), None, None),
+                        _ => (Some(stage), Some(report.total), Some(report.grade)),
+                    }
                 }
                 _ => (None, None, None),
             };
@@ -184,8 +195,8 @@ impl App {
                 centre_code: a.assignment.centre_code.clone(),
                 centre,
                 stage,
-                answered: u32::try_from(a.answered).unwrap_or(u32::MAX),
-                items: u32::try_from(a.items).unwrap_or(u32::MAX),
+                answered: u32::try_from(answered).unwrap_or(u32::MAX),
+                items: u32::try_from(items).unwrap_or(u32::MAX),
                 unsynced: a.sync.as_ref().is_some_and(|s| s.unsynced),
                 refused: a.sync.and_then(|s| s.refused),
                 distance_m,
@@ -307,7 +318,7 @@ impl App {
             return Err(AppError::bad_input("not a photo hash"));
         }
         // Photos taken on other devices have no bytes here until someone needs them.
-        let bytes = self.device().store().photo_bytes(sha256, true)?;
+        let bytes = self.device().store().thumbnail(sha256)?;
         bytes.ok_or_else(|| AppError::new(ErrorCode::Photo, "this photo is not on this device"))
     }
 
@@ -360,6 +371,26 @@ impl App {
     fn last_fix(&self) -> AppResult<Option<GpsFix>> {
         Ok(self.device().store().setting("last_fix")?.and_then(|j| serde_json::from_str(&j).ok()))
     }
+}
+
+/// (answered, applicable) items the inspector answers: computed and text
+/// items, N/A answers and items a condition switched off are not counted,
+/// as on the checklist screen.
+fn progress(template: &Template, report: &Report) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for score in &report.items {
+        let answerable = template
+            .item(&score.id)
+            .is_some_and(|i| !matches!(i.answer, AnswerSpec::Computed { .. } | AnswerSpec::Text));
+        if !answerable || matches!(score.status, ItemStatus::NotApplicable | ItemStatus::Skipped) {
+            continue;
+        }
+        counts.1 += 1;
+        if score.status != ItemStatus::Unanswered {
+            counts.0 += 1;
+        }
+    }
+    counts
 }
 
 fn parse_doc(doc: &str) -> AppResult<DocumentId> {

@@ -240,6 +240,12 @@ impl Store {
         Ok(self.conn().query_row(sql, [sha256], |r| r.get(0)).optional()?)
     }
 
+    /// A thumbnail by its own hash or by its photo's.
+    pub fn thumbnail(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>> {
+        let sql = "SELECT thumbnail FROM photos WHERE sha256 = ?1 OR thumb_sha256 = ?1 LIMIT 1";
+        Ok(self.conn().query_row(sql, [sha256], |r| r.get(0)).optional()?)
+    }
+
     /// Photos not yet completely uploaded, oldest first.
     pub fn pending_photos(&self) -> StoreResult<Vec<StoredPhoto>> {
         let conn = self.conn();

@@ -16,9 +16,12 @@ export class InspectionCtl {
 
   constructor(readonly backend: Backend, readonly doc: string) {}
 
+  /// Signed work is locked for whoever signed it until the supervisor returns
+  /// it; a co-inspector who has not signed yet can still finish their part.
   get locked(): boolean {
     const s = this.view?.stage;
-    return s === 'signed' || s === 'synced' || s === 'approved';
+    if (s === 'approved') return true;
+    return (s === 'signed' || s === 'synced') && this.view?.signed_by_me === true;
   }
 
   async load(): Promise<string | null> {
