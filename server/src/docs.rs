@@ -87,6 +87,8 @@ pub fn score_snapshot(
         on_site: None,
         vetoes: 0,
         conflicts: u32::try_from(snap.conflicts.len()).unwrap_or(u32::MAX),
+        evidence_problems: 0,
+        figures: None,
     };
     let (Some(known), Some(centre)) = (templates.get(&snap.template), store.centre(&snap.centre_code)?) else {
         return Ok((summary, None));
@@ -102,6 +104,8 @@ pub fn score_snapshot(
     summary.complete = report.complete;
     summary.on_site = serde_json::to_value(report.on_site.status).ok().and_then(|v| v.as_str().map(str::to_owned));
     summary.vetoes = u32::try_from(report.vetoes.len()).unwrap_or(u32::MAX);
+    summary.evidence_problems = u32::try_from(report.evidence_problems.len()).unwrap_or(u32::MAX);
+    summary.figures = (!report.figures.is_empty()).then(|| serde_json::to_string(&report.figures).ok()).flatten();
     Ok((summary, Some(ScoreWrite { total: report.total, grade, report_deflated, reason: reason.to_owned() })))
 }
 

@@ -57,6 +57,22 @@ pub enum CentreStatus {
     Built,
 }
 
+impl CentreStatus {
+    pub const ALL: [CentreStatus; 3] = [Self::Built, Self::UnderConstruction, Self::Planned];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::UnderConstruction => "under_construction",
+            Self::Built => "built",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
 /// Administrative location of a centre, by name or code at each level.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Region {

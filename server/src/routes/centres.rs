@@ -36,7 +36,7 @@ pub async fn list_centres(
     let centre_type =
         q.centre_type.as_deref().map(|t| t.parse::<CentreType>().map_err(ApiError::BadRequest)).transpose()?;
     let query = q.q.filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect());
-    let filter = CentreFilter { scope: auth.user.scope.clone(), centre_type, query };
+    let filter = CentreFilter { scope: auth.user.scope.clone(), centre_type, query, status: None };
     Ok(Json(blocking(move || Ok(state.store.list_centres(&filter, page)?)).await?))
 }
 

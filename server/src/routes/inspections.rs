@@ -7,7 +7,7 @@ use crate::auth::Auth;
 use crate::docs::{apply_server_change, ensure_loaded, readable};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::{InspectionFilter, InspectionRow, Page, Role, ScoreRow};
+use crate::store::{InspectionFilter, InspectionFlag, InspectionRow, InspectionSort, Page, Role, ScoreRow};
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -16,18 +16,88 @@ use std::collections::BTreeMap;
 use xuncha_core::CentreType;
 use xuncha_core::document::{InspectionDoc, InspectionSnapshot, ReviewEntry, ReviewStatus};
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
 pub struct InspectionQuery {
+    /// e.g. 2026Q4
     pub quarter: Option<String>,
+    /// Centre type: community, block, township or village.
     #[serde(rename = "type")]
     pub centre_type: Option<String>,
+    /// A template id (any version).
+    pub template: Option<String>,
     /// draft, submitted, returned, approved
     pub status: Option<String>,
     /// excellent, good, pass, fail
     pub grade: Option<String>,
     pub centre: Option<String>,
-    /// Narrows to one county of the caller's region; another region is refused.
+    /// Narrow to a city, county or township of the caller's region; another region is refused.
+    pub city: Option<String>,
     pub county: Option<String>,
+    pub township: Option<String>,
+    /// Comma-separated, all must hold: not_verified, conflicts, missing_evidence, veto.
+    pub flag: Option<String>,
+    /// updated (default), total, centre, quarter
+    pub sort: Option<String>,
+    /// desc (default) or asc
+    pub order: Option<String>,
+}
+
+/// The caller's region narrowed to the levels asked for; a level outside it is refused.
+pub fn narrow_scope(
+    scope: &crate::store::Scope,
+    city: Option<String>,
+    county: Option<String>,
+) -> Result<crate::store::Scope, ApiError> {
+    let mut narrowed = scope.clone();
+    for (wanted, mine) in [(city, &mut narrowed.city), (county, &mut narrowed.county)] {
+        if let Some(w) = wanted.filter(|w| !w.is_empty()) {
+            if !mine.is_empty() && *mine != w {
+                return Err(ApiError::forbidden());
+            }
+            *mine = w.chars().take(64).collect();
+        }
+    }
+    Ok(narrowed)
+}
+
+/// Parses the list's query into a filter within the caller's reach.
+pub fn inspection_filter(auth: &Auth, q: InspectionQuery) -> Result<InspectionFilter, ApiError> {
+    let centre_type =
+        q.centre_type.as_deref().filter(|t| !t.is_empty()).map(|t| t.parse::<CentreType>().map_err(ApiError::BadRequest)).transpose()?;
+    let bounded = |s: Option<String>| s.filter(|s| !s.is_empty()).map(|s| s.chars().take(64).collect::<String>());
+    let flags = q
+        .flag
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .take(8)
+        .map(|f| InspectionFlag::parse(f).ok_or_else(|| ApiError::BadRequest(format!("unknown flag `{f}`"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sort = match q.sort.as_deref().filter(|s| !s.is_empty()) {
+        None => InspectionSort::default(),
+        Some(s) => InspectionSort::parse(s).ok_or_else(|| ApiError::BadRequest(format!("cannot sort by `{s}`")))?,
+    };
+    let ascending = match q.order.as_deref() {
+        None | Some("" | "desc") => false,
+        Some("asc") => true,
+        Some(o) => return Err(ApiError::BadRequest(format!("order must be asc or desc, not `{o}`"))),
+    };
+    Ok(InspectionFilter {
+        scope: narrow_scope(&auth.user.scope, q.city, q.county)?,
+        member: (auth.user.role == Role::Inspector).then(|| auth.user.username.clone()),
+        quarter: bounded(q.quarter),
+        centre_type,
+        status: bounded(q.status),
+        grade: bounded(q.grade),
+        centre_code: bounded(q.centre),
+        township: bounded(q.township),
+        template: bounded(q.template),
+        flags,
+        sort,
+        ascending,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/inspections", tag = "inspections", params(InspectionQuery, Paging),
@@ -39,25 +109,7 @@ pub async fn list(
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<InspectionRow>>> {
     let page = paging.get()?;
-    let centre_type =
-        q.centre_type.as_deref().map(|t| t.parse::<CentreType>().map_err(ApiError::BadRequest)).transpose()?;
-    let bounded = |s: Option<String>| s.filter(|s| !s.is_empty()).map(|s| s.chars().take(64).collect::<String>());
-    let mut scope = auth.user.scope.clone();
-    if let Some(county) = q.county.filter(|c| !c.is_empty()) {
-        if !scope.county.is_empty() && scope.county != county {
-            return Err(ApiError::forbidden());
-        }
-        scope.county = county;
-    }
-    let filter = InspectionFilter {
-        scope,
-        member: (auth.user.role == Role::Inspector).then(|| auth.user.username.clone()),
-        quarter: bounded(q.quarter),
-        centre_type,
-        status: bounded(q.status),
-        grade: bounded(q.grade),
-        centre_code: bounded(q.centre),
-    };
+    let filter = inspection_filter(&auth, q)?;
     Ok(Json(blocking(move || Ok(state.store.list_inspections(&filter, page)?)).await?))
 }
 

@@ -5,7 +5,9 @@ pub(crate) mod blobs;
 pub(crate) mod centres;
 pub(crate) mod health;
 pub(crate) mod inspections;
+pub(crate) mod registry;
 pub(crate) mod session;
+pub(crate) mod stats;
 pub(crate) mod sync;
 pub(crate) mod templates;
 pub(crate) mod users;
@@ -30,6 +32,8 @@ pub fn router(state: AppState) -> Router {
         .merge(assignments::router())
         .merge(inspections::router())
         .merge(users::router())
+        .merge(registry::router())
+        .merge(stats::router())
         .route("/api/openapi.json", axum::routing::get(crate::openapi::openapi_json))
         .layer(json_limit)
         .layer(TraceLayer::new_for_http())

@@ -10,7 +10,7 @@ pub use model::*;
 
 use automerge::{ActorId, ChangeHash};
 use std::collections::BTreeSet;
-use xuncha_core::{Centre, DocumentId};
+use xuncha_core::{Centre, DocumentId, Region};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -141,6 +141,22 @@ pub trait BlobStore {
     fn docs_referencing(&self, sha256: &str) -> StoreResult<Vec<DocumentId>>;
 }
 
+/// What the dashboard's registry, statistics and exports read.
+pub trait StatsStore {
+    /// A page of centres with their latest signed inspection.
+    fn registry(&self, filter: &CentreFilter, page: PageReq) -> StoreResult<Page<RegistryEntry>>;
+    /// Every centre matching the filter, at most `limit` (exports, statistics).
+    fn registry_all(&self, filter: &CentreFilter, limit: u32) -> StoreResult<Vec<RegistryEntry>>;
+    /// Inspections in the scope (one quarter, or all), at most `limit`.
+    fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>>;
+    /// Every inspection matching the filter, at most `limit` (exports).
+    fn inspections_all(&self, filter: &InspectionFilter, limit: u32) -> StoreResult<Vec<InspectionRow>>;
+    /// Provinces, cities, counties and townships of the registered centres in the scope.
+    fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>>;
+    fn populations(&self, scope: &Scope) -> StoreResult<Vec<CityPopulation>>;
+    fn set_populations(&self, rows: &[CityPopulation], now: i64) -> StoreResult<usize>;
+}
+
 /// Compresses a stored report (JSON compresses about fivefold).
 pub fn deflate(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
@@ -159,6 +175,6 @@ pub fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Everything the server stores apart from blob bytes.
-pub trait Store: UserStore + CatalogStore + DocStore + BlobStore + Send + Sync + 'static {}
+pub trait Store: UserStore + CatalogStore + DocStore + BlobStore + StatsStore + Send + Sync + 'static {}
 
-impl<T: UserStore + CatalogStore + DocStore + BlobStore + Send + Sync + 'static> Store for T {}
+impl<T: UserStore + CatalogStore + DocStore + BlobStore + StatsStore + Send + Sync + 'static> Store for T {}

@@ -3,9 +3,9 @@
 use automerge::{ActorId, ChangeHash};
 use serde::{Deserialize, Serialize};
 use xuncha_core::template::TemplateRef;
-use xuncha_core::{CentreType, DocumentId, Region};
+use xuncha_core::{Centre, CentreType, DocumentId, Region};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Inspector,
@@ -38,7 +38,7 @@ impl std::str::FromStr for Role {
 /// The region a user answers for. An empty level covers everything below
 /// the levels given: `{province: "河北省"}` is the whole province; all
 /// empty is the whole country (national administrators only).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct Scope {
     #[serde(default)]
     pub province: String,
@@ -60,7 +60,7 @@ impl Scope {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct User {
     pub id: i64,
     pub username: String,
@@ -109,16 +109,23 @@ pub struct StoredDoc {
 }
 
 /// The columns lists and filters read, derived from the latest score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct DocSummary {
     /// draft, submitted, returned or approved
     pub status: String,
     pub total: Option<f64>,
+    #[ts(as = "Option<xuncha_core::scoring::Grade>")]
     pub grade: Option<String>,
     pub complete: bool,
     pub on_site: Option<String>,
     pub vetoes: u32,
     pub conflicts: u32,
+    /// Missing or off-site photos, samples too small.
+    pub evidence_problems: u32,
+    /// Attachment 5 figures of the report as JSON (`{figure: value}`); kept
+    /// for the statistics, not listed.
+    #[serde(skip)]
+    pub figures: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -160,7 +167,7 @@ pub struct Assignment {
 }
 
 /// `TemplateRef` as the API shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct TemplateRefView {
     pub id: String,
     pub version: u32,
@@ -178,7 +185,7 @@ impl From<&TemplateRefView> for TemplateRef {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct InspectionRow {
     #[schema(value_type = String)]
     pub doc: DocumentId,
@@ -208,6 +215,60 @@ pub struct InspectionFilter {
     pub status: Option<String>,
     pub grade: Option<String>,
     pub centre_code: Option<String>,
+    pub township: Option<String>,
+    /// A template id (any version).
+    pub template: Option<String>,
+    /// Every flag must hold.
+    pub flags: Vec<InspectionFlag>,
+    pub sort: InspectionSort,
+    /// Oldest, lowest or A–Z first; the default is newest or highest first.
+    pub ascending: bool,
+}
+
+/// What a supervisor looks for first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InspectionFlag {
+    /// No fix inside the geofence at the required accuracy (未现场核验).
+    NotVerified,
+    /// Concurrent different answers still open.
+    Conflicts,
+    /// Required or on-site photos missing, samples too small.
+    MissingEvidence,
+    /// A critical item failed the inspection (一票否决).
+    Veto,
+}
+
+impl InspectionFlag {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "not_verified" => Some(Self::NotVerified),
+            "conflicts" => Some(Self::Conflicts),
+            "missing_evidence" => Some(Self::MissingEvidence),
+            "veto" => Some(Self::Veto),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InspectionSort {
+    #[default]
+    Updated,
+    Total,
+    Centre,
+    Quarter,
+}
+
+impl InspectionSort {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "updated" => Some(Self::Updated),
+            "total" => Some(Self::Total),
+            "centre" => Some(Self::Centre),
+            "quarter" => Some(Self::Quarter),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -215,6 +276,48 @@ pub struct CentreFilter {
     pub scope: Scope,
     pub centre_type: Option<CentreType>,
     pub query: Option<String>,
+    pub status: Option<xuncha_core::CentreStatus>,
+}
+
+/// A centre's latest signed (submitted or approved) inspection.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct LatestScore {
+    #[schema(value_type = String)]
+    #[ts(as = "String")]
+    pub doc: DocumentId,
+    pub quarter: String,
+    pub total: f64,
+    pub grade: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistryEntry {
+    pub centre: Centre,
+    pub latest: Option<LatestScore>,
+}
+
+/// One inspection as the statistics see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatDoc {
+    pub centre_code: String,
+    pub city: String,
+    pub county: String,
+    pub quarter: String,
+    pub status: String,
+    pub total: Option<f64>,
+    pub grade: Option<String>,
+    /// JSON `{figure: value}` of the latest report.
+    pub figures: Option<String>,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct CityPopulation {
+    pub province: String,
+    pub city: String,
+    /// Resident population (persons).
+    pub population: u64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -231,7 +334,7 @@ pub struct Page<T> {
     pub per_page: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct ScoreRow {
     pub id: i64,
     /// Hex change hashes of the document state that produced the score.
@@ -242,6 +345,7 @@ pub struct ScoreRow {
     pub computed_at: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
+    #[ts(as = "Option<xuncha_core::scoring::Report>", optional)]
     pub report: Option<serde_json::Value>,
 }
 

@@ -11,20 +11,11 @@ use xuncha_core::template::TemplateRef;
 use xuncha_core::{Centre, CentreStatus, CentreType, DocumentId, Region};
 
 pub(crate) fn status_str(s: CentreStatus) -> &'static str {
-    match s {
-        CentreStatus::Planned => "planned",
-        CentreStatus::UnderConstruction => "under_construction",
-        CentreStatus::Built => "built",
-    }
+    s.as_str()
 }
 
 pub(crate) fn parse_status(s: &str) -> Option<CentreStatus> {
-    match s {
-        "planned" => Some(CentreStatus::Planned),
-        "under_construction" => Some(CentreStatus::UnderConstruction),
-        "built" => Some(CentreStatus::Built),
-        _ => None,
-    }
+    CentreStatus::parse(s)
 }
 
 fn conversion(col: usize, msg: String) -> rusqlite::Error {

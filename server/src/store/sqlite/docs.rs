@@ -3,7 +3,7 @@
 use super::catalog::{CENTRE_COLS, centre_from_row};
 use super::{SqliteStore, next_seq};
 use crate::store::{
-    DocMeta, DocStore, DocSummary, DocWrite, InspectionFilter, InspectionRow, Page, PageReq, ScoreRow, ScoreWrite,
+    DocMeta, DocStore, DocSummary, DocWrite, InspectionFilter, InspectionFlag, InspectionSort, InspectionRow, Page, PageReq, ScoreRow, ScoreWrite,
     StoreError, StoreResult, StoredDoc, TemplateRefView,
 };
 use automerge::ChangeHash;
@@ -38,8 +38,8 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
         c.execute(
             "INSERT INTO documents (doc_id, centre_code, template_id, template_version, created_by, created_at, quarter,
                  snapshot, heads, change_count, updated_seq, updated_at, status, total, grade, complete, on_site,
-                 vetoes, conflicts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                 vetoes, conflicts, evidence_problems, figures)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             params![
                 id(&m.doc),
                 m.centre_code,
@@ -59,7 +59,9 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
                 s.complete,
                 s.on_site,
                 s.vetoes,
-                s.conflicts
+                s.conflicts,
+                s.evidence_problems,
+                s.figures
             ],
         )?;
     } else {
@@ -75,7 +77,8 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
         }
         c.execute(
             "UPDATE documents SET heads = ?2, change_count = change_count + ?3, updated_seq = ?4, updated_at = ?5,
-                 status = ?6, total = ?7, grade = ?8, complete = ?9, on_site = ?10, vetoes = ?11, conflicts = ?12
+                 status = ?6, total = ?7, grade = ?8, complete = ?9, on_site = ?10, vetoes = ?11, conflicts = ?12,
+                 evidence_problems = ?13, figures = ?14
              WHERE doc_id = ?1",
             params![
                 id(&m.doc),
@@ -89,7 +92,9 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
                 s.complete,
                 s.on_site,
                 s.vetoes,
-                s.conflicts
+                s.conflicts,
+                s.evidence_problems,
+                s.figures
             ],
         )?;
     }
@@ -117,10 +122,11 @@ fn insert_score(c: &Connection, doc: &DocumentId, heads: &[u8], s: &ScoreWrite, 
     Ok(())
 }
 
-const ROW_COLS: &str = "d.doc_id, d.template_id, d.template_version, d.created_by, d.created_at, d.updated_at, d.quarter, \
-     d.change_count, d.status, d.total, d.grade, d.complete, d.on_site, d.vetoes, d.conflicts";
+pub(crate) const ROW_COLS: &str = "d.doc_id, d.template_id, d.template_version, d.created_by, d.created_at, d.updated_at, d.quarter, \
+     d.change_count, d.status, d.total, d.grade, d.complete, d.on_site, d.vetoes, d.conflicts, \
+     d.evidence_problems";
 
-fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow> {
+pub(crate) fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow> {
     let centre = centre_from_row(r)?;
     let o = 15; // the centre's columns come first
     let doc: Vec<u8> = r.get(o)?;
@@ -145,8 +151,56 @@ fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow> {
             on_site: r.get(o + 12)?,
             vetoes: r.get(o + 13)?,
             conflicts: r.get(o + 14)?,
+            evidence_problems: r.get(o + 15)?,
+            figures: None,
         },
     })
+}
+
+/// The `FROM … WHERE …` of an inspection list and its arguments. Flags and
+/// sort keys come from closed enums, never from the request's text.
+pub(crate) fn inspection_filter_sql(f: &InspectionFilter) -> (String, Vec<String>) {
+    let mut filter = String::from(
+        "FROM documents d JOIN centres c ON c.code = d.centre_code
+         WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
+         AND (?4 = '' OR d.doc_id IN (SELECT doc_id FROM members WHERE username = ?4))
+         AND (?5 = '' OR d.quarter = ?5) AND (?6 = '' OR c.centre_type = ?6) AND (?7 = '' OR d.status = ?7)
+         AND (?8 = '' OR d.grade = ?8) AND (?9 = '' OR d.centre_code = ?9) AND (?10 = '' OR c.township = ?10)
+         AND (?11 = '' OR d.template_id = ?11)",
+    );
+    for flag in &f.flags {
+        filter.push_str(match flag {
+            InspectionFlag::NotVerified => " AND d.on_site IS NOT 'verified'",
+            InspectionFlag::Conflicts => " AND d.conflicts > 0",
+            InspectionFlag::MissingEvidence => " AND d.evidence_problems > 0",
+            InspectionFlag::Veto => " AND d.vetoes > 0",
+        });
+    }
+    let args = vec![
+        f.scope.province.clone(),
+        f.scope.city.clone(),
+        f.scope.county.clone(),
+        f.member.clone().unwrap_or_default(),
+        f.quarter.clone().unwrap_or_default(),
+        f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        f.status.clone().unwrap_or_default(),
+        f.grade.clone().unwrap_or_default(),
+        f.centre_code.clone().unwrap_or_default(),
+        f.township.clone().unwrap_or_default(),
+        f.template.clone().unwrap_or_default(),
+    ];
+    (filter, args)
+}
+
+/// Unscored inspections sort last either way; ties keep a stable order.
+pub(crate) fn order_by(sort: InspectionSort, ascending: bool) -> String {
+    let dir = if ascending { "ASC" } else { "DESC" };
+    match sort {
+        InspectionSort::Updated => format!("d.updated_at {dir}, d.doc_id"),
+        InspectionSort::Total => format!("d.total IS NULL, d.total {dir}, d.updated_at DESC, d.doc_id"),
+        InspectionSort::Centre => format!("c.name {dir}, d.quarter DESC, d.doc_id"),
+        InspectionSort::Quarter => format!("d.quarter {dir}, d.updated_at DESC, d.doc_id"),
+    }
 }
 
 fn centre_cols() -> String {
@@ -293,28 +347,14 @@ impl DocStore for SqliteStore {
     fn list_inspections(&self, f: &InspectionFilter, p: PageReq) -> StoreResult<Page<InspectionRow>> {
         let f = f.clone();
         self.read(move |c| {
-            let filter = "FROM documents d JOIN centres c ON c.code = d.centre_code
-                 WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
-                 AND (?4 = '' OR d.doc_id IN (SELECT doc_id FROM members WHERE username = ?4))
-                 AND (?5 = '' OR d.quarter = ?5) AND (?6 = '' OR c.centre_type = ?6) AND (?7 = '' OR d.status = ?7)
-                 AND (?8 = '' OR d.grade = ?8) AND (?9 = '' OR d.centre_code = ?9)";
-            let args = [
-                f.scope.province.clone(),
-                f.scope.city.clone(),
-                f.scope.county.clone(),
-                f.member.clone().unwrap_or_default(),
-                f.quarter.clone().unwrap_or_default(),
-                f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
-                f.status.clone().unwrap_or_default(),
-                f.grade.clone().unwrap_or_default(),
-                f.centre_code.clone().unwrap_or_default(),
-            ];
+            let (filter, args) = inspection_filter_sql(&f);
             let total: i64 =
                 c.query_row(&format!("SELECT count(*) {filter}"), rusqlite::params_from_iter(&args), |r| r.get(0))?;
             let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
             let sql = format!(
-                "SELECT {}, {ROW_COLS} {filter} ORDER BY d.updated_at DESC, d.doc_id LIMIT {} OFFSET {offset}",
+                "SELECT {}, {ROW_COLS} {filter} ORDER BY {} LIMIT {} OFFSET {offset}",
                 centre_cols(),
+                order_by(f.sort, f.ascending),
                 p.per_page
             );
             let mut stmt = c.prepare(&sql)?;

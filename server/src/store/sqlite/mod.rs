@@ -10,6 +10,7 @@
 mod blobs;
 mod catalog;
 mod docs;
+mod stats;
 mod users;
 
 use super::{StoreError, StoreResult};
@@ -45,7 +46,10 @@ pub struct SqliteStore {
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../../../migrations/0001_initial.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../../../migrations/0001_initial.sql")),
+        M::up(include_str!("../../../migrations/0002_dashboard.sql")),
+    ])
 }
 
 /// The schema version this build writes.

@@ -1,0 +1,140 @@
+//! The quarterly statistics (Attachments 4 and 5, the pilot targets) on
+//! screen and as downloads, and the chart figures. Supervisors and
+//! administrators, within their region.
+
+use super::blocking;
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::exports;
+use crate::state::AppState;
+use crate::stats::{ChartData, QuarterlyStats, charts, quarterly};
+use crate::store::{CentreFilter, Role, Scope};
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+/// The registry and the inspections a statistic reads, at most.
+const MAX_ROWS: u32 = 200_000;
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct StatsQuery {
+    /// e.g. 2026Q4
+    pub quarter: Option<String>,
+    /// Defaults to the caller's province; a national administrator must name one.
+    pub province: Option<String>,
+}
+
+fn valid_quarter(q: &str) -> bool {
+    let b = q.as_bytes();
+    b.len() == 6 && b.iter().take(4).all(u8::is_ascii_digit) && b.get(4) == Some(&b'Q') && matches!(b.get(5), Some(b'1'..=b'4'))
+}
+
+/// The caller's region within the province asked for.
+fn scope_of(auth: &Auth, province: Option<String>) -> Result<Scope, ApiError> {
+    auth.require(&[Role::Supervisor, Role::Administrator])?;
+    let mut scope = auth.user.scope.clone();
+    match province.filter(|p| !p.is_empty()) {
+        Some(p) if !scope.province.is_empty() && scope.province != p => return Err(ApiError::forbidden()),
+        Some(p) => scope.province = p.chars().take(64).collect(),
+        None if scope.province.is_empty() => {
+            return Err(ApiError::BadRequest("name the province (`province=`)".into()));
+        }
+        None => {}
+    }
+    Ok(scope)
+}
+
+async fn compute(state: AppState, auth: Auth, q: StatsQuery) -> ApiResult<QuarterlyStats> {
+    let quarter = q.quarter.unwrap_or_else(|| crate::quarter::quarter_of(crate::now_ms()));
+    if !valid_quarter(&quarter) {
+        return Err(ApiError::BadRequest(format!("`{quarter}` is not a quarter like 2026Q4")));
+    }
+    let scope = scope_of(&auth, q.province)?;
+    blocking(move || {
+        let filter = CentreFilter { scope: scope.clone(), ..CentreFilter::default() };
+        let centres: Vec<_> = state.store.registry_all(&filter, MAX_ROWS)?.into_iter().map(|e| e.centre).collect();
+        let docs = state.store.stat_docs(&scope, Some(&quarter), MAX_ROWS)?;
+        let pops = state.store.populations(&Scope { city: String::new(), county: String::new(), ..scope.clone() })?;
+        Ok(quarterly(&quarter, &scope.province, &centres, &docs, &pops, crate::now_ms()))
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/api/v1/stats/quarterly", tag = "stats", params(StatsQuery),
+    responses((status = 200, body = QuarterlyStats), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn quarterly_json(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<StatsQuery>,
+) -> ApiResult<Json<QuarterlyStats>> {
+    Ok(Json(compute(state, auth, q).await?))
+}
+
+fn download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
+    // The file name is ASCII (quarter and a fixed word); the province goes in the sheet titles.
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+#[utoipa::path(get, path = "/api/v1/stats/attachment4.csv", tag = "stats", params(StatsQuery),
+    responses((status = 200, content_type = "text/csv", description = "Attachment 4: centres by status, type and city")))]
+pub async fn attachment4_csv(State(state): State<AppState>, auth: Auth, Query(q): Query<StatsQuery>) -> ApiResult<Response> {
+    let s = compute(state, auth, q).await?;
+    Ok(download(exports::attachment4_csv(&s), "text/csv; charset=utf-8", &format!("attachment4-{}.csv", s.quarter)))
+}
+
+#[utoipa::path(get, path = "/api/v1/stats/attachment5.csv", tag = "stats", params(StatsQuery),
+    responses((status = 200, content_type = "text/csv", description = "Attachment 5: operations of built centres")))]
+pub async fn attachment5_csv(State(state): State<AppState>, auth: Auth, Query(q): Query<StatsQuery>) -> ApiResult<Response> {
+    let s = compute(state, auth, q).await?;
+    Ok(download(exports::attachment5_csv(&s), "text/csv; charset=utf-8", &format!("attachment5-{}.csv", s.quarter)))
+}
+
+#[utoipa::path(get, path = "/api/v1/stats/quarterly.xlsx", tag = "stats", params(StatsQuery),
+    responses((status = 200, description = "Attachments 4 and 5 and the pilot targets as one workbook")))]
+pub async fn quarterly_xlsx(State(state): State<AppState>, auth: Auth, Query(q): Query<StatsQuery>) -> ApiResult<Response> {
+    let s = compute(state, auth, q).await?;
+    let bytes = exports::quarterly_xlsx(&s).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    Ok(download(bytes, mime, &format!("xuncha-statistics-{}.xlsx", s.quarter)))
+}
+
+#[utoipa::path(get, path = "/api/v1/stats/charts", tag = "stats", params(StatsQuery),
+    responses((status = 200, body = ChartData)))]
+pub async fn chart_data(State(state): State<AppState>, auth: Auth, Query(q): Query<StatsQuery>) -> ApiResult<Json<ChartData>> {
+    let quarter = q.quarter.filter(|q| !q.is_empty());
+    if let Some(q) = quarter.as_deref().filter(|q| !valid_quarter(q)) {
+        return Err(ApiError::BadRequest(format!("`{q}` is not a quarter like 2026Q4")));
+    }
+    let scope = scope_of(&auth, q.province)?;
+    let data = blocking(move || {
+        let docs = state.store.stat_docs(&scope, None, MAX_ROWS)?;
+        Ok(charts(&docs, quarter.as_deref()))
+    })
+    .await?;
+    Ok(Json(data))
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/stats/quarterly", get(quarterly_json))
+        .route("/api/v1/stats/attachment4.csv", get(attachment4_csv))
+        .route("/api/v1/stats/attachment5.csv", get(attachment5_csv))
+        .route("/api/v1/stats/quarterly.xlsx", get(quarterly_xlsx))
+        .route("/api/v1/stats/charts", get(chart_data))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quarters_look_like_2026q4() {
+        assert!(super::valid_quarter("2026Q4"));
+        for bad in ["2026Q5", "2026q4", "26Q4", "2026Q", "x"] {
+            assert!(!super::valid_quarter(bad), "{bad}");
+        }
+    }
+}
