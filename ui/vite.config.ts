@@ -18,6 +18,7 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         index: page('index.html'),
+        dashboard: page('dashboard.html'),
       },
     },
   },

@@ -1,0 +1,376 @@
+// In-memory DashboardApi for component tests and `dashboard.html?mock`:
+// 河北省石家庄市, 长安区 and 桥西区, centres of all four types, 12 inspections
+// (one returned, one with conflicts, some not verified on site).
+import type {
+  Attachment4Row, Attachment5Row, CentreOverview, ChartData, CityRegions, InspectionRow, LoginResponse, Page,
+  PlanNorms, QuarterlyStats, RegistryRow, ReportView, ReviewRequest, ScoreRow, User,
+} from '../lib/server-types.gen';
+import type {
+  AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
+} from '../lib/types.gen';
+import { CENTRES, TEMPLATE } from '../lib/mock-data';
+import { computeReport } from '../lib/mock-report';
+import { ApiError, type DashboardApi, type InspectionQuery, type RegistryQuery, type StatsQuery } from './api';
+
+export const SUPERVISOR: User = {
+  id: 7, username: 'sup-zhao', display_name: '赵敏', role: 'supervisor',
+  scope: { province: '河北省', city: '石家庄市', county: '' }, disabled: false,
+};
+export const MOCK_PASSWORD = 'demo1234';
+
+const INSPECTORS: Record<string, string> = { 'insp-wang': '王芳', 'insp-li': '李强', 'insp-chen': '陈静' };
+
+function centre(code: string, name: string, centre_type: CentreType, county: string, township: string, lat: number, lon: number,
+  extra: Partial<Centre> = {}): Centre {
+  return { code, name, centre_type, region: { province: '河北省', city: '石家庄市', county, township }, lat, lon, geofence_m: 150,
+    floor_area_m2: null, community_floor_area_m2: null, households: null, population_served: null, status: 'built', ...extra };
+}
+
+export const MOCK_CENTRES: Centre[] = [
+  ...CENTRES,
+  centre('130104-001', '友谊社区便民服务中心', 'community', '桥西区', '友谊街道', 38.0433, 114.4871,
+    { floor_area_m2: 950, community_floor_area_m2: 12000, households: 2800, population_served: 8200 }),
+  centre('130104-002', '振头社区便民服务中心', 'community', '桥西区', '振头街道', 38.0402, 114.4611,
+    { floor_area_m2: 600, community_floor_area_m2: 9000, households: 2400, population_served: 7000 }),
+  centre('130104-003', '东里街区生活服务集聚中心', 'block', '桥西区', '东里街道', 38.0378, 114.5032,
+    { floor_area_m2: 6800, households: 15000, population_served: 40000 }),
+  centre('130104-004', '汇通社区便民服务中心', 'community', '桥西区', '汇通街道', 38.0329, 114.4802,
+    { status: 'planned' }),
+  centre('130104-101', '汇通村级生活综合服务站', 'village', '桥西区', '汇通街道', 38.0281, 114.4700,
+    { floor_area_m2: 90, households: 410, population_served: 1300, geofence_m: 100 }),
+];
+
+const DAY = 86_400_000;
+function quarterStart(q: string): number {
+  const y = Number(q.slice(0, 4));
+  const n = Number(q.slice(5));
+  return Date.UTC(y, (n - 1) * 3, 1, 1, 0);
+}
+
+type Profile = 'excellent' | 'good' | 'pass' | 'veto' | 'partial';
+type Seed = {
+  doc: string; code: string; quarter: string; day: number; profile: Profile; by: string[];
+  fixes: 'ok' | 'outside' | 'manual' | 'none' | 'inaccurate'; photos?: number; missingPhoto?: boolean;
+  conflict?: boolean; status: 'draft' | 'submitted' | 'returned' | 'approved';
+};
+
+const SEEDS: Seed[] = [
+  { doc: 'automerge:2Xy7RkQ1aLm3', code: '130102-001', quarter: '2026Q4', day: 40, profile: 'excellent', by: ['insp-wang'], fixes: 'ok', photos: 3, status: 'submitted' },
+  { doc: 'automerge:3Fh9TzWq8PbN', code: '130102-101', quarter: '2026Q4', day: 38, profile: 'good', by: ['insp-wang', 'insp-li'], fixes: 'ok', photos: 2, conflict: true, status: 'submitted' },
+  { doc: 'automerge:4Kp2VnEc5RdJ', code: '130102-102', quarter: '2026Q4', day: 35, profile: 'pass', by: ['insp-li'], fixes: 'outside', photos: 1, status: 'returned' },
+  { doc: 'automerge:5Lm6YsGu3HwT', code: '130104-001', quarter: '2026Q4', day: 30, profile: 'good', by: ['insp-chen'], fixes: 'manual', photos: 2, missingPhoto: true, status: 'submitted' },
+  { doc: 'automerge:6Nq4BxJi7CfV', code: '130104-002', quarter: '2026Q4', day: 28, profile: 'veto', by: ['insp-chen'], fixes: 'ok', photos: 1, status: 'submitted' },
+  { doc: 'automerge:7Pr8DzLo2EgX', code: '130104-003', quarter: '2026Q4', day: 20, profile: 'partial', by: ['insp-chen'], fixes: 'none', status: 'draft' },
+  { doc: 'automerge:8Qs3FaMp9GhY', code: '130102-001', quarter: '2026Q3', day: 45, profile: 'good', by: ['insp-wang'], fixes: 'ok', photos: 2, status: 'approved' },
+  { doc: 'automerge:9Rt5HbNr4JkZ', code: '130102-101', quarter: '2026Q3', day: 50, profile: 'pass', by: ['insp-li'], fixes: 'ok', photos: 2, status: 'approved' },
+  { doc: 'automerge:AAu7KcPs6LmB', code: '130104-001', quarter: '2026Q3', day: 52, profile: 'excellent', by: ['insp-chen'], fixes: 'ok', photos: 2, status: 'approved' },
+  { doc: 'automerge:BBv9MdRt8NpC', code: '130104-101', quarter: '2026Q3', day: 60, profile: 'good', by: ['insp-chen'], fixes: 'inaccurate', photos: 2, status: 'approved' },
+  { doc: 'automerge:CCw2PeSu1QrD', code: '130102-001', quarter: '2026Q2', day: 44, profile: 'pass', by: ['insp-wang'], fixes: 'ok', photos: 2, status: 'approved' },
+  { doc: 'automerge:DDx4RfTv3SsE', code: '130102-102', quarter: '2026Q1', day: 33, profile: 'good', by: ['insp-li'], fixes: 'ok', photos: 2, status: 'approved' },
+];
+
+const rec = (by: string, at: number, answer: AnswerRecord['answer']): AnswerRecord => ({ answer, by, at });
+
+function snapshot(s: Seed, c: Centre): InspectionSnapshot {
+  const t0 = quarterStart(s.quarter) + s.day * DAY;
+  const m = (n: number) => t0 + n * 60_000;
+  const [a, b] = [s.by[0], s.by[1] ?? s.by[0]];
+  const p = s.profile;
+  const yes = (v: boolean) => ({ kind: 'yes_no' as const, value: v });
+  const answers: Record<string, AnswerRecord> = {
+    'facilities.sign': rec(a, m(4), yes(p !== 'pass')),
+    'facilities.area': rec(a, m(6), { kind: 'number', value: Math.round((c.floor_area_m2 ?? 300) * 0.9) }),
+    'facilities.fire': rec(b, m(9), yes(p !== 'veto')),
+    'facilities.access': rec(a, m(11), p === 'excellent' ? yes(true) : { kind: 'not_applicable' }),
+    'services.formats': rec(a, m(15), { kind: 'choices', value: p === 'excellent' ? ['grocery', 'parcel', 'food', 'repair', 'housekeeping', 'pharmacy'] : p === 'good' ? ['grocery', 'parcel', 'food', 'pharmacy'] : ['grocery', 'parcel'] }),
+    'services.hours': rec(a, m(17), { kind: 'choice', value: p === 'excellent' || p === 'good' ? 'all_day' : 'daytime' }),
+    'services.clean': rec(a, m(20), { kind: 'scale', value: p === 'excellent' ? 5 : p === 'good' ? 4 : 3 }),
+    'services.prices': rec(b, m(23), yes(p !== 'pass')),
+    'services.elderly': rec(b, m(25), yes(p === 'excellent' || p === 'good')),
+    'satisfaction.survey': rec(b, m(48), { kind: 'sample', value: p === 'excellent' ? { asked: 12, satisfied: 12 } : p === 'pass' ? { asked: 8, satisfied: 5 } : { asked: 10, satisfied: 8 } }),
+    'satisfaction.staff': rec(a, m(50), { kind: 'number', value: c.centre_type === 'village' ? 2 : 9 }),
+  };
+  if (p === 'partial') {
+    for (const k of ['services.elderly', 'satisfaction.survey', 'satisfaction.staff', 'services.prices']) delete answers[k];
+  }
+  const conflicts = s.conflict ? [{ item: 'services.clean', values: [
+    rec(a, m(20), { kind: 'scale', value: 4 }), rec(b, m(22), { kind: 'scale', value: 2 }),
+  ] }] : [];
+  const fix = (dLat: number, dLon: number, acc: number, source: GpsFix['source'], at: number, by = a): GpsFix =>
+    ({ lat: c.lat + dLat, lon: c.lon + dLon, accuracy_m: acc, source, at, mock: source === 'manual' ? null : false, by });
+  const gps_fixes: GpsFix[] = s.fixes === 'none' ? [] : s.fixes === 'ok'
+    ? [fix(0.0009, -0.0007, 18, 'gnss', m(1)), fix(0.0003, 0.0004, 8, 'gnss', m(3)), ...(s.by[1] ? [fix(-0.0004, 0.0002, 12, 'network', m(5), b)] : [])]
+    : s.fixes === 'outside' ? [fix(0.0031, 0.0024, 15, 'gnss', m(2)), fix(0.0022, 0.0019, 10, 'gnss', m(30))]
+    : s.fixes === 'inaccurate' ? [fix(0.0002, 0.0001, 120, 'network', m(2))]
+    : [fix(0.0001, 0.0001, 10, 'manual', m(1))];
+  const photos: Record<string, PhotoRecord> = {};
+  const photoItems = ['facilities.sign', 'services.prices', 'facilities.fire'];
+  for (let i = 0; i < (s.photos ?? 0); i++) {
+    const missing = s.missingPhoto && i === 1;
+    const item = missing ? 'services.clean' : photoItems[i % photoItems.length];
+    const base = `${s.doc.slice(10, 14).toLowerCase()}${i}`.padEnd(64, 'f');
+    const sha = missing ? `${base.slice(0, 60)}0000` : base;
+    photos[sha] = { sha256: sha, bytes: 640_000, mime: 'image/jpeg', width: 1600, height: 1200, item_id: item,
+      thumbnail: missing ? null : `${sha.slice(0, 60)}abcd`, taken_at: m(5 + i * 12), gps: gps_fixes[0] ?? null, by: a };
+  }
+  const inspectors = Object.fromEntries(s.by.map((u) => [u, INSPECTORS[u]]));
+  const review: Review | null = s.status === 'returned'
+    ? { current: { status: 'returned', by: 'sup-zhao', at: m(60 * 24 * 2), comment: '定位在中心范围外，门头照片不清楚，请补充现场照片并重新核对明码标价。',
+        item_comments: { 'facilities.sign': '门头照片看不清字样，请补拍。', 'services.prices': '请拍摄价签近照。' } }, history: [] }
+    : s.status === 'approved'
+      ? { current: { status: 'approved', by: 'sup-zhao', at: m(60 * 24 * 5), comment: '材料齐全，同意。', item_comments: {} }, history: [] }
+      : null;
+  return {
+    centre_code: c.code, template: { id: TEMPLATE.id, version: TEMPLATE.version }, created_by: a, created_at: m(0),
+    inspectors, answers, conflicts, notes: p === 'veto' ? '灭火器已过期，现场已要求整改。' : '整体运行正常。',
+    item_notes: {
+      'satisfaction.quotes': '居民反映早餐品种少，希望延长营业时间。',
+      ...(p === 'pass' ? { 'facilities.sign': '门头灯箱损坏。' } : {}),
+    },
+    photos, gps_fixes, sign_offs: s.status === 'draft' ? {} : Object.fromEntries(s.by.map((u) => [u, m(58)])), review,
+  };
+}
+
+type Entry = { seed: Seed; row: InspectionRow; doc: InspectionSnapshot; report: Report; scores: ScoreRow[] };
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+const centreByCode = (code: string) => MOCK_CENTRES.find((c) => c.code === code);
+
+function rowOf(seed: Seed, c: Centre, doc: InspectionSnapshot, report: Report, status: string, updated: number): InspectionRow {
+  return {
+    doc: seed.doc, centre_code: c.code, centre_name: c.name, centre_type: c.centre_type, region: c.region,
+    template: doc.template, created_by: doc.created_by, created_at: doc.created_at, updated_at: updated, quarter: seed.quarter,
+    change_count: 40 + Object.keys(doc.answers).length * 3, status,
+    total: status === 'draft' && !report.complete ? report.total : report.total, grade: report.grade, complete: report.complete,
+    on_site: report.on_site.status, vetoes: report.vetoes.length, conflicts: report.conflicts.length,
+    evidence_problems: report.evidence_problems.length,
+  };
+}
+
+const PAGE_MAX = 200;
+
+export class MockApi implements DashboardApi {
+  signedIn: boolean;
+  failures = 0;
+  entries: Entry[];
+
+  constructor(opts: { signedIn?: boolean } = {}) {
+    this.signedIn = opts.signedIn ?? true;
+    this.entries = SEEDS.map((seed) => {
+      const c = centreByCode(seed.code)!;
+      const doc = snapshot(seed, c);
+      const report = computeReport(TEMPLATE, c, doc);
+      const updated = doc.created_at + 60 * 60_000 + (doc.review ? 2 * DAY : 0);
+      const scores: ScoreRow[] = [
+        { id: 1, heads: ['a1'], total: Math.max(0, report.total - 6.5), grade: report.grade === 'excellent' ? 'good' : report.grade,
+          reason: '检查员签字后首次评分', computed_at: doc.created_at + 59 * 60_000 },
+        { id: 2, heads: ['b2'], total: report.total, grade: report.grade, reason: '照片上传后重新评分', computed_at: updated },
+      ];
+      return { seed, doc, report, scores, row: rowOf(seed, c, doc, report, seed.status, updated) };
+    });
+  }
+
+  private auth() {
+    if (!this.signedIn) throw new ApiError(401, 'unauthorized', 'not signed in');
+  }
+  private entry(doc: string): Entry {
+    this.auth();
+    const e = this.entries.find((x) => x.row.doc === doc);
+    if (!e) throw new ApiError(404, 'not_found', `no inspection ${doc}`);
+    return e;
+  }
+
+  async login(username: string, password: string): Promise<LoginResponse> {
+    if (this.failures >= 5) throw new ApiError(429, 'too_many_attempts', 'too many failed sign-ins; wait a minute');
+    if (username !== SUPERVISOR.username || password !== MOCK_PASSWORD) {
+      this.failures++;
+      throw new ApiError(401, 'unauthorized', 'wrong username or password');
+    }
+    this.failures = 0;
+    this.signedIn = true;
+    return { token: 'mock', expires_at: Date.now() + DAY, user: clone(SUPERVISOR) };
+  }
+  async logout() { this.signedIn = false; }
+  async me() { this.auth(); return clone(SUPERVISOR); }
+
+  async inspections(q: InspectionQuery): Promise<Page<InspectionRow>> {
+    this.auth();
+    const flags = q.flag ?? [];
+    let rows = this.entries.map((e) => e.row).filter((r) =>
+      (!q.quarter || r.quarter === q.quarter) && (!q.city || r.region.city === q.city) &&
+      (!q.county || r.region.county === q.county) && (!q.township || r.region.township === q.township) &&
+      (!q.type || r.centre_type === q.type) && (!q.template || r.template.id === q.template) &&
+      (!q.status || r.status === q.status) && (!q.grade || r.grade === q.grade) &&
+      (!flags.includes('not_verified') || r.on_site !== 'verified') && (!flags.includes('conflicts') || r.conflicts > 0) &&
+      (!flags.includes('missing_evidence') || r.evidence_problems > 0) && (!flags.includes('veto') || r.vetoes > 0));
+    const key = (r: InspectionRow): string | number => {
+      switch (q.sort ?? 'updated') {
+        case 'total': return r.total ?? -1;
+        case 'centre': return r.centre_name;
+        case 'quarter': return r.quarter;
+        default: return r.updated_at;
+      }
+    };
+    const dir = (q.order ?? 'desc') === 'asc' ? 1 : -1;
+    rows = [...rows].sort((x, y) => { const a = key(x), b = key(y); return (a < b ? -1 : a > b ? 1 : 0) * dir; });
+    const per_page = Math.min(PAGE_MAX, q.per_page ?? 50);
+    const page = Math.max(1, q.page ?? 1);
+    return { items: clone(rows.slice((page - 1) * per_page, page * per_page)), total: rows.length, page, per_page };
+  }
+
+  async report(doc: string): Promise<ReportView> {
+    const e = this.entry(doc);
+    const last = e.scores.at(-1)!;
+    return clone({ inspection: e.row, score: { ...last, report: e.report }, document: e.doc });
+  }
+  async scores(doc: string): Promise<ScoreRow[]> { return clone(this.entry(doc).scores); }
+
+  async review(doc: string, req: ReviewRequest): Promise<InspectionRow> {
+    const e = this.entry(doc);
+    if (req.status === 'returned' && !req.comment.trim() && !Object.values(req.item_comments).some((v) => v.trim())) {
+      throw new ApiError(400, 'bad_input', 'a returned inspection needs a comment');
+    }
+    const entry = { status: req.status, by: SUPERVISOR.username, at: Date.now(), comment: req.comment, item_comments: req.item_comments };
+    const prev = e.doc.review;
+    e.doc.review = { current: entry, history: prev ? [...prev.history, prev.current] : [] };
+    e.row = { ...e.row, status: req.status, updated_at: entry.at };
+    return clone(e.row);
+  }
+
+  async template(id: string, version: number): Promise<Template> {
+    this.auth();
+    if (id !== TEMPLATE.id || version !== TEMPLATE.version) throw new ApiError(404, 'not_found', `no template ${id}@${version}`);
+    return clone(TEMPLATE);
+  }
+  async centre(code: string): Promise<Centre> {
+    this.auth();
+    const c = centreByCode(code);
+    if (!c) throw new ApiError(404, 'not_found', `no centre ${code}`);
+    return clone(c);
+  }
+
+  async centreOverview(code: string): Promise<CentreOverview> {
+    const centre = await this.centre(code);
+    const rows = this.entries.filter((e) => e.row.centre_code === code).map((e) => e.row);
+    const trend = [...rows].filter((r) => r.status !== 'draft' && r.total != null)
+      .sort((a, b) => (a.quarter < b.quarter ? -1 : 1)).map((r) => ({ quarter: r.quarter, total: r.total!, grade: r.grade! }));
+    return clone({ centre, norms: norms(centre), inspections: rows.sort((a, b) => b.updated_at - a.updated_at), trend });
+  }
+
+  async registry(q: RegistryQuery): Promise<Page<RegistryRow>> {
+    this.auth();
+    const needle = (q.q ?? '').trim().toLowerCase();
+    const rows: RegistryRow[] = MOCK_CENTRES.filter((c) =>
+      (!q.type || c.centre_type === q.type) && (!q.status || c.status === q.status) && (!q.city || c.region.city === q.city) &&
+      (!q.county || c.region.county === q.county) &&
+      (!needle || c.name.toLowerCase().includes(needle) || c.code.includes(needle)))
+      .map((c) => {
+        const latest = this.entries.filter((e) => e.row.centre_code === c.code && e.row.status !== 'draft')
+          .sort((a, b) => (a.row.quarter < b.row.quarter ? 1 : -1))[0];
+        return { centre: c, norms: norms(c),
+          latest: latest ? { doc: latest.row.doc, quarter: latest.row.quarter, total: latest.row.total!, grade: latest.row.grade!, status: latest.row.status } : null };
+      });
+    const per_page = Math.min(PAGE_MAX, q.per_page ?? 50);
+    const page = Math.max(1, q.page ?? 1);
+    return { items: clone(rows.slice((page - 1) * per_page, page * per_page)), total: rows.length, page, per_page };
+  }
+
+  async regions(): Promise<CityRegions[]> {
+    this.auth();
+    const counties = new Map<string, Set<string>>();
+    for (const c of MOCK_CENTRES) {
+      if (!counties.has(c.region.county)) counties.set(c.region.county, new Set());
+      counties.get(c.region.county)!.add(c.region.township);
+    }
+    return [{ province: '河北省', city: '石家庄市', population: 11_235_000,
+      counties: [...counties].map(([county, t]) => ({ county, townships: [...t] })) }];
+  }
+
+  async quarterly(q: StatsQuery): Promise<QuarterlyStats> {
+    this.auth();
+    return clone(mockQuarterly(q, this.entries.map((e) => e.row)));
+  }
+
+  async charts(q: StatsQuery): Promise<ChartData> {
+    this.auth();
+    const rows = this.entries.map((e) => e.row).filter((r) => r.total != null && r.status !== 'draft');
+    const inQ = rows.filter((r) => !q.quarter || r.quarter === q.quarter);
+    const grades: Grade[] = ['excellent', 'good', 'pass', 'fail'];
+    const avg = (rs: InspectionRow[]) => Math.round((rs.reduce((s, r) => s + r.total!, 0) / rs.length) * 10) / 10;
+    const group = (rs: InspectionRow[], k: (r: InspectionRow) => string) => {
+      const m = new Map<string, InspectionRow[]>();
+      for (const r of rs) m.set(k(r), [...(m.get(k(r)) ?? []), r]);
+      return [...m];
+    };
+    return {
+      grades: grades.map((grade) => ({ grade, count: inQ.filter((r) => r.grade === grade).length })),
+      by_county: group(inQ, (r) => r.region.county).map(([county, rs]) => ({ county, average: avg(rs), count: rs.length })),
+      by_quarter: group(rows, (r) => r.quarter).sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([quarter, rs]) => ({ quarter, average: avg(rs), count: rs.length })),
+    };
+  }
+
+  thumbnailUrl(sha: string) { return photoUrl(sha, true); }
+  photoUrl(sha: string) { return photoUrl(sha, false); }
+  inspectionsExport(format: 'csv' | 'geojson', q: InspectionQuery) { return `#mock-export-inspections.${format}?${JSON.stringify(q)}`; }
+  centresExport(format: 'csv' | 'geojson', q: RegistryQuery) { return `#mock-export-centres.${format}?${JSON.stringify(q)}`; }
+  statsDownload(kind: string, q: StatsQuery) { return `#mock-${kind}?quarter=${q.quarter}`; }
+}
+
+/// A coloured placeholder picture; a hash ending in "0000" is "not uploaded yet" (404).
+function photoUrl(sha: string, thumb: boolean): string {
+  if (sha.endsWith('0000')) return './__mock_missing__/' + sha + '.jpg';
+  const hue = parseInt(sha.slice(0, 6), 36) % 360;
+  const [w, h] = thumb ? [160, 120] : [1200, 900];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 160 120">` +
+    `<rect width="160" height="120" fill="hsl(${hue},45%,62%)"/><rect x="20" y="30" width="120" height="70" fill="hsl(${hue},30%,85%)"/>` +
+    `<text x="80" y="72" font-size="14" text-anchor="middle" fill="#333">照片 ${sha.slice(0, 4)}</text></svg>`;
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+}
+
+export function norms(c: Centre): PlanNorms | null {
+  if (c.centre_type !== 'community') return null;
+  const ratio = c.floor_area_m2 != null && c.community_floor_area_m2 ? c.floor_area_m2 / c.community_floor_area_m2 : null;
+  const per100 = c.floor_area_m2 != null && c.households ? (c.floor_area_m2 / c.households) * 100 : null;
+  return { facility_ratio: ratio, ratio_ok: ratio == null ? null : ratio >= 0.1,
+    per_100_households_m2: per100, per_100_ok: per100 == null ? null : per100 >= 30 };
+}
+
+const OTHER_CITIES: { city: string; population: number; a4: [CentreType, number, number, number][] }[] = [
+  { city: '保定市', population: 9_242_000, a4: [['community', 6, 3, 4], ['block', 1, 1, 0], ['township', 3, 2, 5], ['village', 14, 6, 9]] },
+  { city: '邯郸市', population: 9_413_000, a4: [['community', 4, 2, 2], ['block', 2, 0, 1], ['township', 2, 1, 3], ['village', 9, 4, 12]] },
+  { city: '唐山市', population: 7_717_000, a4: [['community', 5, 1, 1], ['block', 1, 0, 1], ['township', 2, 2, 2], ['village', 7, 3, 5]] },
+  { city: '秦皇岛市', population: 3_136_000, a4: [['community', 2, 1, 0], ['block', 0, 1, 0], ['township', 1, 0, 1], ['village', 3, 2, 2]] },
+];
+const TYPES: CentreType[] = ['community', 'block', 'township', 'village'];
+
+function mockQuarterly(q: StatsQuery, rows: InspectionRow[]): QuarterlyStats {
+  const a4: Attachment4Row[] = [];
+  const a5: Attachment5Row[] = [];
+  for (const t of TYPES) {
+    const cs = MOCK_CENTRES.filter((c) => c.centre_type === t);
+    a4.push({ city: '石家庄市', centre_type: t, built: cs.filter((c) => c.status === 'built').length,
+      under_construction: cs.filter((c) => c.status === 'under_construction').length, planned: cs.filter((c) => c.status === 'planned').length });
+    const built = cs.filter((c) => c.status === 'built').length;
+    const reporting = new Set(rows.filter((r) => r.centre_type === t && r.quarter === q.quarter && r.status !== 'draft').map((r) => r.centre_code)).size;
+    a5.push({ city: '石家庄市', centre_type: t, built, reporting, turnover_10k_yuan: reporting * 86.5, service_visits: reporting * 12_400,
+      staff: reporting * 9, tenants: reporting * 6 });
+  }
+  for (const o of OTHER_CITIES) {
+    for (const [t, built, uc, planned] of o.a4) {
+      a4.push({ city: o.city, centre_type: t, built, under_construction: uc, planned });
+      const reporting = Math.max(0, built - 1);
+      const scale = t === 'village' ? 0.1 : t === 'township' ? 0.6 : t === 'block' ? 2.5 : 1;
+      a5.push({ city: o.city, centre_type: t, built, reporting, turnover_10k_yuan: Math.round(reporting * 92 * scale * 10) / 10,
+        service_visits: Math.round(reporting * 11_000 * scale), staff: Math.round(reporting * 8 * scale) + reporting,
+        tenants: Math.round(reporting * 5 * scale) + reporting });
+    }
+  }
+  const builtOf = (city: string) => a4.filter((r) => r.city === city).reduce((s, r) => s + r.built, 0);
+  const pilot = [{ city: '石家庄市', population: 11_235_000 }, ...OTHER_CITIES].map(({ city, population }) => {
+    const target = population > 10_000_000 ? 10 : population >= 5_000_000 ? 5 : null;
+    const built = builtOf(city);
+    return { city, population, target, built, met: target == null ? null : built >= target };
+  });
+  return { quarter: q.quarter, province: q.province, generated_at: Date.now(), attachment4: a4, attachment5: a5, pilot };
+}

@@ -1,0 +1,126 @@
+// The dashboard's only door to the server: one function per REST endpoint,
+// same-origin fetch with the HttpOnly session cookie (no token in JS).
+// Pages talk to `DashboardApi`, so tests and `?mock` use MockApi instead.
+import type {
+  CentreOverview, ChartData, CityRegions, InspectionRow, LoginResponse, Page, QuarterlyStats, RegistryRow,
+  ReportView, ReviewRequest, ScoreRow, User,
+} from '../lib/server-types.gen';
+import type { Centre, Template } from '../lib/types.gen';
+
+export const PREFIX = '/api/v1';
+
+/// Every failed request: the HTTP status and the server's `{code, message}`.
+export class ApiError extends Error {
+  constructor(public status: number, public code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type Flag = 'not_verified' | 'conflicts' | 'missing_evidence' | 'veto';
+export const FLAGS: Flag[] = ['not_verified', 'conflicts', 'missing_evidence', 'veto'];
+export type SortKey = 'updated' | 'total' | 'centre' | 'quarter';
+
+export type InspectionQuery = {
+  quarter?: string; city?: string; county?: string; township?: string; type?: string; template?: string;
+  status?: string; grade?: string; flag?: Flag[]; sort?: SortKey; order?: 'asc' | 'desc'; page?: number; per_page?: number;
+};
+export type RegistryQuery = {
+  type?: string; status?: string; q?: string; city?: string; county?: string; page?: number; per_page?: number;
+};
+export type StatsQuery = { quarter: string; province: string };
+
+/// `?a=1&flag=x,y` with empty values left out; keys in a stable order.
+export function queryString(q: Record<string, unknown>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v == null || v === '') continue;
+    if (Array.isArray(v)) { if (v.length) p.set(k, v.join(',')); continue; }
+    p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface DashboardApi {
+  login(username: string, password: string): Promise<LoginResponse>;
+  logout(): Promise<void>;
+  me(): Promise<User>;
+  inspections(q: InspectionQuery): Promise<Page<InspectionRow>>;
+  report(doc: string): Promise<ReportView>;
+  scores(doc: string): Promise<ScoreRow[]>;
+  review(doc: string, req: ReviewRequest): Promise<InspectionRow>;
+  template(id: string, version: number): Promise<Template>;
+  centre(code: string): Promise<Centre>;
+  centreOverview(code: string): Promise<CentreOverview>;
+  registry(q: RegistryQuery): Promise<Page<RegistryRow>>;
+  regions(): Promise<CityRegions[]>;
+  quarterly(q: StatsQuery): Promise<QuarterlyStats>;
+  charts(q: StatsQuery): Promise<ChartData>;
+  /// URLs for <img src> and plain download links (cookie auth).
+  thumbnailUrl(sha256: string): string;
+  photoUrl(sha256: string): string;
+  inspectionsExport(format: 'csv' | 'geojson', q: InspectionQuery): string;
+  centresExport(format: 'csv' | 'geojson', q: RegistryQuery): string;
+  statsDownload(kind: 'attachment4.csv' | 'attachment5.csv' | 'quarterly.xlsx', q: StatsQuery): string;
+}
+
+const enc = encodeURIComponent;
+const listQuery = ({ page: _p, per_page: _pp, ...rest }: InspectionQuery | RegistryQuery) => rest;
+
+export class HttpApi implements DashboardApi {
+  constructor(private base = '') {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + PREFIX + path, {
+        method,
+        credentials: 'same-origin',
+        headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new ApiError(0, 'offline', e instanceof Error ? e.message : String(e));
+    }
+    const text = await res.text();
+    let data: unknown = null;
+    if (text) {
+      try { data = JSON.parse(text); } catch { data = null; }
+    }
+    if (!res.ok) {
+      const err = (data ?? {}) as { code?: string; message?: string };
+      throw new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? (text || res.statusText));
+    }
+    return data as T;
+  }
+
+  login(username: string, password: string) { return this.call<LoginResponse>('POST', '/login', { username, password }); }
+  async logout() { await this.call<unknown>('POST', '/logout'); }
+  me() { return this.call<User>('GET', '/me'); }
+  inspections(q: InspectionQuery) { return this.call<Page<InspectionRow>>('GET', `/inspections${queryString(q)}`); }
+  report(doc: string) { return this.call<ReportView>('GET', `/inspections/${enc(doc)}/report`); }
+  scores(doc: string) { return this.call<ScoreRow[]>('GET', `/inspections/${enc(doc)}/scores`); }
+  review(doc: string, req: ReviewRequest) { return this.call<InspectionRow>('POST', `/inspections/${enc(doc)}/review`, req); }
+  template(id: string, version: number) { return this.call<Template>('GET', `/templates/${enc(id)}/${version}`); }
+  centre(code: string) { return this.call<Centre>('GET', `/centres/${enc(code)}`); }
+  centreOverview(code: string) { return this.call<CentreOverview>('GET', `/centres/${enc(code)}/overview`); }
+  registry(q: RegistryQuery) { return this.call<Page<RegistryRow>>('GET', `/registry${queryString(q)}`); }
+  regions() { return this.call<CityRegions[]>('GET', '/regions'); }
+  quarterly(q: StatsQuery) { return this.call<QuarterlyStats>('GET', `/stats/quarterly${queryString(q)}`); }
+  charts(q: StatsQuery) { return this.call<ChartData>('GET', `/stats/charts${queryString(q)}`); }
+
+  thumbnailUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}/thumbnail`; }
+  photoUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}`; }
+  inspectionsExport(format: 'csv' | 'geojson', q: InspectionQuery) {
+    return `${this.base}${PREFIX}/inspections/export.${format}${queryString(listQuery(q))}`;
+  }
+  centresExport(format: 'csv' | 'geojson', q: RegistryQuery) {
+    return `${this.base}${PREFIX}/centres/export.${format}${queryString(listQuery(q))}`;
+  }
+  statsDownload(kind: 'attachment4.csv' | 'attachment5.csv' | 'quarterly.xlsx', q: StatsQuery) {
+    return `${this.base}${PREFIX}/stats/${kind}${queryString(q)}`;
+  }
+}
+
+export { listQuery };

@@ -1,0 +1,29 @@
+import { t, type Key } from '../lib/i18n';
+import { lang } from '../lib/lang.svelte';
+import type { ItemStatus } from '../lib/types.gen';
+
+export const statusLabel = (s: string) => (['draft', 'submitted', 'returned', 'approved'].includes(s) ? t(`istatus.${s}` as Key) : s);
+export const itemStatusLabel = (s: ItemStatus) => t(`itemstatus.${s}` as Key);
+
+/// Date and time with the year, local time.
+export function dateTime(ms: number | null | undefined): string {
+  if (ms == null) return '';
+  return new Date(ms).toLocaleString(lang.current === 'en' ? 'en-GB' : 'zh-CN', {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+  });
+}
+
+export function timeOnly(ms: number): string {
+  return new Date(ms).toLocaleTimeString(lang.current === 'en' ? 'en-GB' : 'zh-CN', { hour: '2-digit', minute: '2-digit' });
+}
+
+export function duration(ms: number): string {
+  const min = Math.max(0, Math.round(ms / 60_000));
+  return t('d.r.duration', { h: Math.floor(min / 60), m: min % 60 });
+}
+
+export function num(n: number, digits = 0): string {
+  return n.toLocaleString(lang.current === 'en' ? 'en-GB' : 'zh-CN', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+export const score = (n: number | null | undefined) => (n == null ? '—' : (Math.round(n * 10) / 10).toFixed(1));

@@ -1,0 +1,21 @@
+import { mount } from 'svelte';
+import '../lib/theme.css';
+import './dashboard.css';
+import Dashboard from './Dashboard.svelte';
+import { HttpApi, type DashboardApi } from './api';
+
+// `?mock` uses the in-memory demo data (UI work, screenshots); `?mock&login` starts signed out.
+const q = new URLSearchParams(location.search);
+const mock = q.has('mock');
+
+async function start() {
+  let api: DashboardApi;
+  if (mock) {
+    const { MockApi } = await import('./api-mock');
+    api = new MockApi({ signedIn: !q.has('login') });
+  } else {
+    api = new HttpApi();
+  }
+  mount(Dashboard, { target: document.getElementById('app')!, props: { api, demo: mock } });
+}
+start();
