@@ -12,6 +12,14 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Hours a browser session lasts.
     pub session_hours: u32,
+    /// The built UI (`ui/dist`): the supervisor dashboard is its
+    /// `dashboard.html`, served at `/`. None: the API only.
+    #[serde(default)]
+    pub ui_dir: Option<PathBuf>,
+    /// Mark the session cookie `Secure` (browsers then send it over HTTPS
+    /// only). Turn on behind TLS; off by default so plain-HTTP trials work.
+    #[serde(default)]
+    pub secure_cookies: bool,
     pub limits: Limits,
 }
 
@@ -75,6 +83,8 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
             session_hours: 12,
+            ui_dir: None,
+            secure_cookies: false,
             limits: Limits::default(),
         }
     }
@@ -116,6 +126,12 @@ impl Config {
             self.session_hours = v
                 .parse()
                 .map_err(|e: std::num::ParseIntError| ConfigError::Env("XUNCHA_SESSION_HOURS", e.to_string()))?;
+        }
+        if let Some(v) = var("XUNCHA_UI_DIR") {
+            self.ui_dir = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
+        }
+        if let Some(v) = var("XUNCHA_SECURE_COOKIES") {
+            self.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes" | "on");
         }
         Ok(())
     }

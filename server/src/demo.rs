@@ -101,7 +101,7 @@ fn centre(code: &str, name: &str, t: CentreType, county: &str, township: &str, l
 
 pub fn demo_centres() -> Vec<Centre> {
     use CentreType::*;
-    vec![
+    let mut centres = vec![
         centre("130102-C01", "东关社区便民服务中心", Community, "长安区", "建北街道", 38.0518, 114.5372),
         centre("130102-B01", "建华南大街生活服务集聚区", Block, "长安区", "谈固街道", 38.0431, 114.5602),
         centre("130102-T01", "西兆通镇生活综合服务中心", Township, "长安区", "西兆通镇", 38.0890, 114.6120),
@@ -109,7 +109,34 @@ pub fn demo_centres() -> Vec<Centre> {
         centre("130102-V02", "南村镇南村综合服务站", Village, "长安区", "南村镇", 38.0702, 114.6403),
         centre("130104-C01", "维明社区便民服务中心", Community, "桥西区", "维明街道", 38.0365, 114.4870),
         centre("130104-V01", "东里村综合服务站", Village, "桥西区", "汇通街道", 38.0211, 114.4432),
-    ]
+        centre("130102-C02", "谈固社区便民服务中心", Community, "长安区", "谈固街道", 38.0469, 114.5561),
+        centre("130104-B01", "中华南大街生活服务集聚区", Block, "桥西区", "振头街道", 38.0290, 114.4921),
+    ];
+    // Registry variety for the statistics: one community centre below the
+    // norm of 30 m² per 100 households, one being built, one planned.
+    if let Some(c) = centres.iter_mut().find(|c| c.code == "130104-C01") {
+        c.households = Some(4_500.0);
+    }
+    if let Some(c) = centres.iter_mut().find(|c| c.code == "130102-C02") {
+        c.status = CentreStatus::UnderConstruction;
+    }
+    if let Some(c) = centres.iter_mut().find(|c| c.code == "130104-B01") {
+        c.status = CentreStatus::Planned;
+    }
+    centres
+}
+
+/// Resident populations (第七次全国人口普查, 2020) for the pilot targets:
+/// 石家庄 over 10 million (target 10 centres), 邯郸 5–10 million (target 5).
+pub fn demo_populations() -> Vec<crate::store::CityPopulation> {
+    [("石家庄市", 11_235_086), ("邯郸市", 9_413_990)]
+        .into_iter()
+        .map(|(city, population)| crate::store::CityPopulation {
+            province: "河北省".into(),
+            city: city.into(),
+            population,
+        })
+        .collect()
 }
 
 fn user(state: &AppState, username: &str, name: &str, role: Role, scope: Scope) -> Res<User> {
@@ -142,6 +169,7 @@ pub fn seed(state: &AppState) -> Res<String> {
     user(state, "insp-zhao", "赵检查员", Role::Inspector, county("桥西区"))?;
     let centres = demo_centres();
     state.store.upsert_centres(&centres, crate::now_ms())?;
+    state.store.set_populations(&demo_populations(), crate::now_ms())?;
 
     let as_auth = |u: &User| crate::auth::Auth { user: u.clone(), device: None };
     let sup_auth = as_auth(&sup);

@@ -62,8 +62,7 @@ pub const ATTACHMENT5_HEADER: [&str; 8] = [
     "员工数量 Staff",
     "入驻商户 Tenants",
 ];
-pub const PILOT_HEADER: [&str; 5] =
-    ["城市 City", "常住人口 Population", "试点目标 Target", "已建成 Built", "达标 Met"];
+pub const PILOT_HEADER: [&str; 5] = ["城市 City", "常住人口 Population", "试点目标 Target", "已建成 Built", "达标 Met"];
 
 fn attachment4_rows(s: &QuarterlyStats) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = s
@@ -71,12 +70,26 @@ fn attachment4_rows(s: &QuarterlyStats) -> Vec<Vec<String>> {
         .iter()
         .map(|r| {
             let total = r.built + r.under_construction + r.planned;
-            vec![r.city.clone(), r.centre_type.zh().into(), r.built.to_string(), r.under_construction.to_string(), r.planned.to_string(), total.to_string()]
+            vec![
+                r.city.clone(),
+                r.centre_type.zh().into(),
+                r.built.to_string(),
+                r.under_construction.to_string(),
+                r.planned.to_string(),
+                total.to_string(),
+            ]
         })
         .collect();
     let sum = |f: fn(&crate::stats::Attachment4Row) -> u32| s.attachment4.iter().map(f).sum::<u32>();
     let (b, u, p) = (sum(|r| r.built), sum(|r| r.under_construction), sum(|r| r.planned));
-    rows.push(vec!["合计 Total".into(), String::new(), b.to_string(), u.to_string(), p.to_string(), (b + u + p).to_string()]);
+    rows.push(vec![
+        "合计 Total".into(),
+        String::new(),
+        b.to_string(),
+        u.to_string(),
+        p.to_string(),
+        (b + u + p).to_string(),
+    ]);
     rows
 }
 
@@ -185,19 +198,47 @@ fn status_zh(s: CentreStatus) -> &'static str {
 
 pub fn centres_csv(entries: &[RegistryEntry]) -> Vec<u8> {
     let header = [
-        "编号 Code", "名称 Name", "类型 Type", "状态 Status", "省 Province", "市 City", "区县 County", "乡镇街道 Township",
-        "纬度 Lat", "经度 Lon", "围栏(米) Geofence m", "面积(m²) Floor area", "社区总建筑面积(m²) Community floor area",
-        "户数 Households", "服务人口 Population served", "最近季度 Latest quarter", "最近得分 Latest total",
-        "最近等级 Latest grade", "面积占比 Facility ratio", "占比达标 Ratio ok", "每百户(m²) Per 100 households",
+        "编号 Code",
+        "名称 Name",
+        "类型 Type",
+        "状态 Status",
+        "省 Province",
+        "市 City",
+        "区县 County",
+        "乡镇街道 Township",
+        "纬度 Lat",
+        "经度 Lon",
+        "围栏(米) Geofence m",
+        "面积(m²) Floor area",
+        "社区总建筑面积(m²) Community floor area",
+        "户数 Households",
+        "服务人口 Population served",
+        "最近季度 Latest quarter",
+        "最近得分 Latest total",
+        "最近等级 Latest grade",
+        "面积占比 Facility ratio",
+        "占比达标 Ratio ok",
+        "每百户(m²) Per 100 households",
         "每百户达标 Per 100 ok",
     ];
     let rows = entries.iter().map(|e| {
         let c = &e.centre;
         let mut r = vec![
-            c.code.clone(), c.name.clone(), c.centre_type.zh().into(), status_zh(c.status).into(),
-            c.region.province.clone(), c.region.city.clone(), c.region.county.clone(), c.region.township.clone(),
-            num(c.lat), num(c.lon), num(c.geofence_m), opt(c.floor_area_m2), opt(c.community_floor_area_m2),
-            opt(c.households), opt(c.population_served),
+            c.code.clone(),
+            c.name.clone(),
+            c.centre_type.zh().into(),
+            status_zh(c.status).into(),
+            c.region.province.clone(),
+            c.region.city.clone(),
+            c.region.county.clone(),
+            c.region.township.clone(),
+            num(c.lat),
+            num(c.lon),
+            num(c.geofence_m),
+            opt(c.floor_area_m2),
+            opt(c.community_floor_area_m2),
+            opt(c.households),
+            opt(c.population_served),
             e.latest.as_ref().map(|l| l.quarter.clone()).unwrap_or_default(),
             e.latest.as_ref().map(|l| num(l.total)).unwrap_or_default(),
             e.latest.as_ref().map(|l| l.grade.clone()).unwrap_or_default(),
@@ -221,12 +262,15 @@ pub fn centres_geojson(entries: &[RegistryEntry]) -> Value {
         .iter()
         .map(|e| {
             let c = &e.centre;
-            feature(c, json!({
-                "code": c.code, "name": c.name, "centre_type": c.centre_type, "status": c.status,
-                "province": c.region.province, "city": c.region.city, "county": c.region.county,
-                "township": c.region.township, "geofence_m": c.geofence_m,
-                "latest": e.latest, "norms": plan_norms(c),
-            }))
+            feature(
+                c,
+                json!({
+                    "code": c.code, "name": c.name, "centre_type": c.centre_type, "status": c.status,
+                    "province": c.region.province, "city": c.region.city, "county": c.region.county,
+                    "township": c.region.township, "geofence_m": c.geofence_m,
+                    "latest": e.latest, "norms": plan_norms(c),
+                }),
+            )
         })
         .collect();
     json!({ "type": "FeatureCollection", "features": features })
@@ -234,18 +278,46 @@ pub fn centres_geojson(entries: &[RegistryEntry]) -> Value {
 
 pub fn inspections_csv(rows: &[InspectionRow]) -> Vec<u8> {
     let header = [
-        "文档 Doc", "编号 Code", "中心 Centre", "类型 Type", "市 City", "区县 County", "乡镇街道 Township",
-        "季度 Quarter", "状态 Status", "得分 Total", "等级 Grade", "完整 Complete", "现场核验 On site",
-        "一票否决 Vetoes", "冲突 Conflicts", "证据问题 Evidence problems", "发起人 Created by", "更新 Updated (ms)",
+        "文档 Doc",
+        "编号 Code",
+        "中心 Centre",
+        "类型 Type",
+        "市 City",
+        "区县 County",
+        "乡镇街道 Township",
+        "季度 Quarter",
+        "状态 Status",
+        "得分 Total",
+        "等级 Grade",
+        "完整 Complete",
+        "现场核验 On site",
+        "一票否决 Vetoes",
+        "冲突 Conflicts",
+        "证据问题 Evidence problems",
+        "发起人 Created by",
+        "更新 Updated (ms)",
     ];
     let rows = rows.iter().map(|r| {
         let s = &r.summary;
         vec![
-            r.doc.to_string(), r.centre_code.clone(), r.centre_name.clone(), r.centre_type.zh().into(),
-            r.region.city.clone(), r.region.county.clone(), r.region.township.clone(), r.quarter.clone(),
-            s.status.clone(), opt(s.total), s.grade.clone().unwrap_or_default(), yes_no(Some(s.complete)).into(),
-            s.on_site.clone().unwrap_or_default(), s.vetoes.to_string(), s.conflicts.to_string(),
-            s.evidence_problems.to_string(), r.created_by.clone(), r.updated_at.to_string(),
+            r.doc.to_string(),
+            r.centre_code.clone(),
+            r.centre_name.clone(),
+            r.centre_type.zh().into(),
+            r.region.city.clone(),
+            r.region.county.clone(),
+            r.region.township.clone(),
+            r.quarter.clone(),
+            s.status.clone(),
+            opt(s.total),
+            s.grade.clone().unwrap_or_default(),
+            yes_no(Some(s.complete)).into(),
+            s.on_site.clone().unwrap_or_default(),
+            s.vetoes.to_string(),
+            s.conflicts.to_string(),
+            s.evidence_problems.to_string(),
+            r.created_by.clone(),
+            r.updated_at.to_string(),
         ]
     });
     csv_of(&header, rows)
@@ -257,12 +329,15 @@ pub fn inspections_geojson(rows: &[InspectionRow], centres: &HashMap<String, Cen
         .iter()
         .filter_map(|r| {
             let c = centres.get(&r.centre_code)?;
-            Some(feature(c, json!({
-                "doc": r.doc.to_string(), "centre_code": r.centre_code, "centre_name": r.centre_name,
-                "quarter": r.quarter, "status": r.summary.status, "total": r.summary.total,
-                "grade": r.summary.grade, "on_site": r.summary.on_site, "vetoes": r.summary.vetoes,
-                "conflicts": r.summary.conflicts, "evidence_problems": r.summary.evidence_problems,
-            })))
+            Some(feature(
+                c,
+                json!({
+                    "doc": r.doc.to_string(), "centre_code": r.centre_code, "centre_name": r.centre_name,
+                    "quarter": r.quarter, "status": r.summary.status, "total": r.summary.total,
+                    "grade": r.summary.grade, "on_site": r.summary.on_site, "vetoes": r.summary.vetoes,
+                    "conflicts": r.summary.conflicts, "evidence_problems": r.summary.evidence_problems,
+                }),
+            ))
         })
         .collect();
     json!({ "type": "FeatureCollection", "features": features })

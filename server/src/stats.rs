@@ -109,7 +109,8 @@ fn latest_signed(docs: &[StatDoc], by_quarter: bool) -> BTreeMap<(String, String
     let mut latest: BTreeMap<(String, String), &StatDoc> = BTreeMap::new();
     for d in docs.iter().filter(|d| signed(d)) {
         let key = (if by_quarter { d.quarter.clone() } else { String::new() }, d.centre_code.clone());
-        let newer = latest.get(&key).is_none_or(|l| (l.quarter.as_str(), l.updated_at) < (d.quarter.as_str(), d.updated_at));
+        let newer =
+            latest.get(&key).is_none_or(|l| (l.quarter.as_str(), l.updated_at) < (d.quarter.as_str(), d.updated_at));
         if newer {
             latest.insert(key, d);
         }
@@ -181,7 +182,8 @@ pub fn quarterly(
     let pilot = cities
         .into_iter()
         .map(|city| {
-            let population = populations.iter().find(|p| p.province == province && p.city == city).map(|p| p.population);
+            let population =
+                populations.iter().find(|p| p.province == province && p.city == city).map(|p| p.population);
             let target = population.and_then(pilot_target);
             let built = count(centres.iter().filter(|c| c.region.city == city && c.status == CentreStatus::Built));
             PilotRow { city, population, target, built, met: target.map(|t| built >= t) }
@@ -205,6 +207,7 @@ pub fn quarterly(
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct GradeCount {
+    #[ts(as = "xuncha_core::scoring::Grade")]
     pub grade: String,
     pub count: u32,
 }
@@ -240,7 +243,10 @@ pub fn charts(docs: &[StatDoc], quarter: Option<&str>) -> ChartData {
     let in_quarter: Vec<&StatDoc> = scored.iter().copied().filter(|d| quarter.is_none_or(|q| d.quarter == q)).collect();
     let grades = ["excellent", "good", "pass", "fail"]
         .into_iter()
-        .map(|g| GradeCount { grade: g.to_owned(), count: count(in_quarter.iter().filter(|d| d.grade.as_deref() == Some(g))) })
+        .map(|g| GradeCount {
+            grade: g.to_owned(),
+            count: count(in_quarter.iter().filter(|d| d.grade.as_deref() == Some(g))),
+        })
         .collect();
     ChartData {
         grades,
@@ -288,7 +294,12 @@ mod tests {
             code: code.into(),
             name: code.into(),
             centre_type: t,
-            region: Region { province: "河北省".into(), city: city.into(), county: "长安区".into(), township: String::new() },
+            region: Region {
+                province: "河北省".into(),
+                city: city.into(),
+                county: "长安区".into(),
+                township: String::new(),
+            },
             lat: 38.0,
             lon: 114.5,
             geofence_m: 150.0,

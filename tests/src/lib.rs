@@ -103,6 +103,7 @@ impl TestServer {
     /// (two in 长安区, one in 桥西区), all with [`PASSWORD`].
     pub fn seed(&self) {
         self.state.store.upsert_centres(&xuncha_server::demo::demo_centres(), 1).expect("centres");
+        self.state.store.set_populations(&xuncha_server::demo::demo_populations(), 1).expect("populations");
         self.add_user("sup-a", Role::Supervisor, "长安区");
         self.add_user("sup-b", Role::Supervisor, "桥西区");
         self.add_user("admin", Role::Administrator, "");

@@ -63,8 +63,12 @@ pub fn narrow_scope(
 
 /// Parses the list's query into a filter within the caller's reach.
 pub fn inspection_filter(auth: &Auth, q: InspectionQuery) -> Result<InspectionFilter, ApiError> {
-    let centre_type =
-        q.centre_type.as_deref().filter(|t| !t.is_empty()).map(|t| t.parse::<CentreType>().map_err(ApiError::BadRequest)).transpose()?;
+    let centre_type = q
+        .centre_type
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse::<CentreType>().map_err(ApiError::BadRequest))
+        .transpose()?;
     let bounded = |s: Option<String>| s.filter(|s| !s.is_empty()).map(|s| s.chars().take(64).collect::<String>());
     let flags = q
         .flag
@@ -126,7 +130,7 @@ pub async fn get_one(
 
 /// The official report: the latest score with its full breakdown, and the
 /// document as the server has it (answers, conflicts, photos, review).
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct ReportView {
     pub inspection: InspectionRow,
     pub score: Option<ScoreRow>,
@@ -173,7 +177,7 @@ pub async fn scores(
     ))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct ReviewRequest {
     /// approved, or returned (退回整改) for rework
     #[schema(value_type = String)]

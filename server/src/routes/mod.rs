@@ -1,16 +1,17 @@
 //! One router per resource. Handlers parse, check access and delegate.
 
-pub(crate) mod assignments;
-pub(crate) mod blobs;
-pub(crate) mod centres;
-pub(crate) mod health;
-pub(crate) mod inspections;
-pub(crate) mod registry;
-pub(crate) mod session;
-pub(crate) mod stats;
-pub(crate) mod sync;
-pub(crate) mod templates;
-pub(crate) mod users;
+pub mod assignments;
+pub mod blobs;
+pub mod centres;
+pub mod health;
+pub mod inspections;
+pub mod registry;
+pub mod session;
+pub mod stats;
+pub mod sync;
+pub mod templates;
+pub mod ui;
+pub mod users;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(registry::router())
         .merge(stats::router())
         .route("/api/openapi.json", axum::routing::get(crate::openapi::openapi_json))
+        .merge(ui::router(&state))
         .layer(json_limit)
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::new())

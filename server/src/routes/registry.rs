@@ -89,6 +89,7 @@ pub async fn registry(
 pub struct TrendPoint {
     pub quarter: String,
     pub total: f64,
+    #[ts(as = "xuncha_core::scoring::Grade")]
     pub grade: String,
 }
 
@@ -105,7 +106,11 @@ pub struct CentreOverview {
 
 #[utoipa::path(get, path = "/api/v1/centres/{code}/overview", tag = "registry", params(("code" = String, Path)),
     responses((status = 200, body = CentreOverview), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn overview(State(state): State<AppState>, auth: Auth, Path(code): Path<String>) -> ApiResult<Json<CentreOverview>> {
+pub async fn overview(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+) -> ApiResult<Json<CentreOverview>> {
     auth.require(&[Role::Supervisor, Role::Administrator])?;
     let scope = auth.user.scope.clone();
     let view = blocking(move || {
@@ -125,7 +130,11 @@ pub async fn overview(State(state): State<AppState>, auth: Auth, Path(code): Pat
         let trend = by_quarter
             .into_iter()
             .filter_map(|(quarter, r)| {
-                Some(TrendPoint { quarter: quarter.to_owned(), total: r.summary.total?, grade: r.summary.grade.clone()? })
+                Some(TrendPoint {
+                    quarter: quarter.to_owned(),
+                    total: r.summary.total?,
+                    grade: r.summary.grade.clone()?,
+                })
             })
             .collect();
         Ok(CentreOverview { norms: plan_norms(&centre), centre, inspections, trend })
@@ -166,7 +175,8 @@ pub async fn regions(State(state): State<AppState>, auth: Auth) -> ApiResult<Jso
             townships.push(r.township);
         }
     }
-    let population = |p: &str, c: &str| pops.iter().find(|x: &&CityPopulation| x.province == p && x.city == c).map(|x| x.population);
+    let population =
+        |p: &str, c: &str| pops.iter().find(|x: &&CityPopulation| x.province == p && x.city == c).map(|x| x.population);
     Ok(Json(
         cities
             .into_iter()
@@ -189,19 +199,31 @@ fn geojson(v: &serde_json::Value, name: &'static str) -> Response {
     file(serde_json::to_vec(v).unwrap_or_default(), "application/geo+json", name)
 }
 
-pub async fn centres_csv(State(state): State<AppState>, auth: Auth, Query(q): Query<RegistryQuery>) -> ApiResult<Response> {
+pub async fn centres_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<RegistryQuery>,
+) -> ApiResult<Response> {
     let filter = centre_filter(&auth, q)?;
     let entries = blocking(move || Ok(state.store.registry_all(&filter, MAX_EXPORT)?)).await?;
     Ok(file(exports::centres_csv(&entries), "text/csv; charset=utf-8", "centres.csv"))
 }
 
-pub async fn centres_geojson(State(state): State<AppState>, auth: Auth, Query(q): Query<RegistryQuery>) -> ApiResult<Response> {
+pub async fn centres_geojson(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<RegistryQuery>,
+) -> ApiResult<Response> {
     let filter = centre_filter(&auth, q)?;
     let entries = blocking(move || Ok(state.store.registry_all(&filter, MAX_EXPORT)?)).await?;
     Ok(geojson(&exports::centres_geojson(&entries), "centres.geojson"))
 }
 
-pub async fn inspections_csv(State(state): State<AppState>, auth: Auth, Query(q): Query<InspectionQuery>) -> ApiResult<Response> {
+pub async fn inspections_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<InspectionQuery>,
+) -> ApiResult<Response> {
     auth.require(&[Role::Supervisor, Role::Administrator])?;
     let filter = inspection_filter(&auth, q)?;
     let rows = blocking(move || Ok(state.store.inspections_all(&filter, MAX_EXPORT)?)).await?;

@@ -20,7 +20,7 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct LoginResponse {
     /// Bearer token; browsers also get it as an HttpOnly cookie.
     pub token: String,
@@ -106,7 +106,9 @@ pub async fn login(
     let expires_at = crate::now_ms() + hours * 3_600_000;
     let (st, uid) = (state.clone(), user.id);
     blocking(move || Ok(st.store.create_session(uid, &hash, expires_at)?)).await?;
-    let cookie = format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", hours * 3600);
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let cookie =
+        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}", hours * 3600);
     let mut res = Json(LoginResponse { token, expires_at, user }).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);

@@ -30,7 +30,10 @@ pub struct StatsQuery {
 
 fn valid_quarter(q: &str) -> bool {
     let b = q.as_bytes();
-    b.len() == 6 && b.iter().take(4).all(u8::is_ascii_digit) && b.get(4) == Some(&b'Q') && matches!(b.get(5), Some(b'1'..=b'4'))
+    b.len() == 6
+        && b.iter().take(4).all(u8::is_ascii_digit)
+        && b.get(4) == Some(&b'Q')
+        && matches!(b.get(5), Some(b'1'..=b'4'))
 }
 
 /// The caller's region within the province asked for.
@@ -82,21 +85,33 @@ fn download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
 
 #[utoipa::path(get, path = "/api/v1/stats/attachment4.csv", tag = "stats", params(StatsQuery),
     responses((status = 200, content_type = "text/csv", description = "Attachment 4: centres by status, type and city")))]
-pub async fn attachment4_csv(State(state): State<AppState>, auth: Auth, Query(q): Query<StatsQuery>) -> ApiResult<Response> {
+pub async fn attachment4_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<StatsQuery>,
+) -> ApiResult<Response> {
     let s = compute(state, auth, q).await?;
     Ok(download(exports::attachment4_csv(&s), "text/csv; charset=utf-8", &format!("attachment4-{}.csv", s.quarter)))
 }
 
 #[utoipa::path(get, path = "/api/v1/stats/attachment5.csv", tag = "stats", params(StatsQuery),
     responses((status = 200, content_type = "text/csv", description = "Attachment 5: operations of built centres")))]
-pub async fn attachment5_csv(State(state): State<AppState>, auth: Auth, Query(q): Query<StatsQuery>) -> ApiResult<Response> {
+pub async fn attachment5_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<StatsQuery>,
+) -> ApiResult<Response> {
     let s = compute(state, auth, q).await?;
     Ok(download(exports::attachment5_csv(&s), "text/csv; charset=utf-8", &format!("attachment5-{}.csv", s.quarter)))
 }
 
 #[utoipa::path(get, path = "/api/v1/stats/quarterly.xlsx", tag = "stats", params(StatsQuery),
     responses((status = 200, description = "Attachments 4 and 5 and the pilot targets as one workbook")))]
-pub async fn quarterly_xlsx(State(state): State<AppState>, auth: Auth, Query(q): Query<StatsQuery>) -> ApiResult<Response> {
+pub async fn quarterly_xlsx(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<StatsQuery>,
+) -> ApiResult<Response> {
     let s = compute(state, auth, q).await?;
     let bytes = exports::quarterly_xlsx(&s).map_err(|e| ApiError::Internal(e.to_string()))?;
     let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -105,7 +120,11 @@ pub async fn quarterly_xlsx(State(state): State<AppState>, auth: Auth, Query(q):
 
 #[utoipa::path(get, path = "/api/v1/stats/charts", tag = "stats", params(StatsQuery),
     responses((status = 200, body = ChartData)))]
-pub async fn chart_data(State(state): State<AppState>, auth: Auth, Query(q): Query<StatsQuery>) -> ApiResult<Json<ChartData>> {
+pub async fn chart_data(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<StatsQuery>,
+) -> ApiResult<Json<ChartData>> {
     let quarter = q.quarter.filter(|q| !q.is_empty());
     if let Some(q) = quarter.as_deref().filter(|q| !valid_quarter(q)) {
         return Err(ApiError::BadRequest(format!("`{q}` is not a quarter like 2026Q4")));

@@ -287,6 +287,7 @@ pub struct LatestScore {
     pub doc: DocumentId,
     pub quarter: String,
     pub total: f64,
+    #[ts(as = "xuncha_core::scoring::Grade")]
     pub grade: String,
     pub status: String,
 }
@@ -340,6 +341,7 @@ pub struct ScoreRow {
     /// Hex change hashes of the document state that produced the score.
     pub heads: Vec<String>,
     pub total: f64,
+    #[ts(as = "xuncha_core::scoring::Grade")]
     pub grade: String,
     pub reason: String,
     pub computed_at: i64,

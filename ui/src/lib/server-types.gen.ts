@@ -1,69 +1,160 @@
-// DRAFT written by hand; replaced by ts-rs output of the server's types (same shapes) soon.
-import type { CentreStatus, CentreType, Grade, InspectionSnapshot, Region, Report, Centre } from './types.gen';
+// DO NOT EDIT. Generated from the Rust types by server/tests/ts_types.rs;
+// regenerate with `XUNCHA_BLESS=1 cargo test -p xuncha-server --test ts_types`.
+import type { Centre, CentreType, DocumentId, Grade, InspectionSnapshot, Region, Report, ReviewStatus, TemplateRef } from './types.gen';
 
-export type Role = 'inspector' | 'supervisor' | 'administrator';
-export type Scope = { province: string; city: string; county: string };
-export type User = { id: number; username: string; display_name: string; role: Role; scope: Scope; disabled: boolean };
-/// GET /api/v1/me → User
-/// POST /api/v1/login {username, password} → LoginResponse (and an HttpOnly session cookie)
-export type LoginResponse = { token: string; expires_at: number; user: User };
+/** A page of a list: `items` of `total`, `per_page` per page. */
+export type Page<T> = { items: Array<T>, total: number, page: number, per_page: number, };
 
-export type TemplateRefView = { id: string; version: number };
-export type InspectionRow = {
-  doc: string; centre_code: string; centre_name: string; centre_type: CentreType; region: Region;
-  template: TemplateRefView; created_by: string; created_at: number; updated_at: number; quarter: string;
-  change_count: number;
-  /// draft | submitted | returned | approved
-  status: string; total: number | null; grade: Grade | null; complete: boolean;
-  /// OnSiteStatus as text: verified | no_fix | only_manual | inaccurate | outside_fence | centre_without_position
-  on_site: string | null; vetoes: number; conflicts: number; evidence_problems: number;
-};
-export type Page<T> = { items: T[]; total: number; page: number; per_page: number };
-export type ScoreRow = { id: number; heads: string[]; total: number; grade: Grade; reason: string; computed_at: number; report?: Report | null };
-/// GET /api/v1/inspections/{doc}/report
-export type ReportView = { inspection: InspectionRow; score: ScoreRow | null; document: InspectionSnapshot };
-/// POST /api/v1/inspections/{doc}/review → InspectionRow
-export type ReviewRequest = { status: 'approved' | 'returned'; comment: string; item_comments: { [item: string]: string } };
+/**
+ * Attachment 4: centres built, under construction and planned.
+ */
+export type Attachment4Row = { city: string, centre_type: CentreType, built: number, under_construction: number, planned: number, };
 
-/// Plan norms of community centres (policy 二(一)1): facility area ≥ 10% of the
-/// community's total floor area; ≥ 30 m² per 100 households. null when a figure is missing.
-export type PlanNorms = {
-  facility_ratio: number | null; ratio_ok: boolean | null;
-  per_100_households_m2: number | null; per_100_ok: boolean | null;
-};
-export type LatestScore = { doc: string; quarter: string; total: number; grade: Grade; status: string };
-/// GET /api/v1/registry?type=&status=&q=&city=&county=&page=&per_page= → Page<RegistryRow>
-export type RegistryRow = { centre: Centre; latest: LatestScore | null; norms: PlanNorms | null };
-export type TrendPoint = { quarter: string; total: number; grade: Grade };
-/// GET /api/v1/centres/{code}/overview
-export type CentreOverview = { centre: Centre; norms: PlanNorms | null; inspections: InspectionRow[]; trend: TrendPoint[] };
+/**
+ * Attachment 5: operations of built centres, from the quarter's signed inspections.
+ */
+export type Attachment5Row = { city: string, centre_type: CentreType, 
+/**
+ * Built centres of this city and type.
+ */
+built: number, 
+/**
+ * Of those, the ones with a signed inspection in the quarter that recorded figures.
+ */
+reporting: number, 
+/**
+ * 营业额, 10,000 yuan.
+ */
+turnover_10k_yuan: number, 
+/**
+ * 服务人次
+ */
+service_visits: number, 
+/**
+ * 员工数量
+ */
+staff: number, 
+/**
+ * 入驻商户数
+ */
+tenants: number, };
 
-/// GET /api/v1/regions → the region tree within the caller's scope (from the registry),
-/// with city populations where known.
-export type CityRegions = { province: string; city: string; population: number | null; counties: { county: string; townships: string[] }[] };
+export type CentreOverview = { centre: Centre, norms: PlanNorms | null, 
+/**
+ * Newest first.
+ */
+inspections: Array<InspectionRow>, 
+/**
+ * Per quarter, oldest first: the newest signed inspection's score.
+ */
+trend: Array<TrendPoint>, };
 
-export type Attachment4Row = { city: string; centre_type: CentreType; built: number; under_construction: number; planned: number };
-export type Attachment5Row = {
-  city: string; centre_type: CentreType;
-  /// built centres of this city and type / those with a signed inspection in the quarter
-  built: number; reporting: number;
-  turnover_10k_yuan: number; service_visits: number; staff: number; tenants: number;
-};
-export type PilotRow = {
-  city: string; population: number | null;
-  /// 10 for cities over 10 million residents, 5 for 5–10 million, null otherwise (2018 pilot targets)
-  target: number | null; built: number; met: boolean | null;
-};
-/// GET /api/v1/stats/quarterly?quarter=2026Q4&province=河北省
-/// downloads: /api/v1/stats/quarterly.xlsx?… (sheets 附件4, 附件5, 试点目标),
-///            /api/v1/stats/attachment4.csv?…, /api/v1/stats/attachment5.csv?…
-export type QuarterlyStats = {
-  quarter: string; province: string; generated_at: number;
-  attachment4: Attachment4Row[]; attachment5: Attachment5Row[]; pilot: PilotRow[];
-};
-/// GET /api/v1/stats/charts?quarter=&province=
-export type ChartData = {
-  grades: { grade: Grade; count: number }[];
-  by_county: { county: string; average: number; count: number }[];
-  by_quarter: { quarter: string; average: number; count: number }[];
-};
+export type ChartData = { 
+/**
+ * Signed inspections of the quarter by grade, best first.
+ */
+grades: Array<GradeCount>, by_county: Array<CountyAverage>, 
+/**
+ * Every quarter of the scope, oldest first.
+ */
+by_quarter: Array<QuarterAverage>, };
+
+export type CityRegions = { province: string, city: string, 
+/**
+ * Resident population where known (for the pilot targets).
+ */
+population: number | null, counties: Array<CountyRegions>, };
+
+export type CountyAverage = { county: string, average: number, count: number, };
+
+export type CountyRegions = { county: string, townships: Array<string>, };
+
+export type GradeCount = { grade: Grade, count: number, };
+
+export type InspectionRow = { doc: DocumentId, centre_code: string, centre_name: string, centre_type: CentreType, region: Region, template: TemplateRefView, created_by: string, created_at: number, updated_at: number, quarter: string, change_count: number, 
+/**
+ * draft, submitted, returned or approved
+ */
+status: string, total: number | null, grade: Grade | null, complete: boolean, on_site: string | null, vetoes: number, conflicts: number, 
+/**
+ * Missing or off-site photos, samples too small.
+ */
+evidence_problems: number, };
+
+/**
+ * A centre's latest signed (submitted or approved) inspection.
+ */
+export type LatestScore = { doc: string, quarter: string, total: number, grade: Grade, status: string, };
+
+export type LoginResponse = { 
+/**
+ * Bearer token; browsers also get it as an HttpOnly cookie.
+ */
+token: string, expires_at: number, user: User, };
+
+/**
+ * The 2018 pilot targets: at least 10 centres in a city over 10 million
+ * residents, at least 5 in a city of 5–10 million.
+ */
+export type PilotRow = { city: string, population: number | null, target: number | null, 
+/**
+ * Built centres of every type.
+ */
+built: number, met: boolean | null, };
+
+/**
+ * Plan norms of a community centre (policy 二(一)1): facilities at least
+ * 10% of the community's total floor area, and at least 30 m² per 100
+ * households. Null where a registered figure is missing.
+ */
+export type PlanNorms = { facility_ratio: number | null, ratio_ok: boolean | null, per_100_households_m2: number | null, per_100_ok: boolean | null, };
+
+export type QuarterAverage = { quarter: string, average: number, count: number, };
+
+export type QuarterlyStats = { quarter: string, province: string, generated_at: number, attachment4: Array<Attachment4Row>, attachment5: Array<Attachment5Row>, pilot: Array<PilotRow>, };
+
+export type RegistryRow = { centre: Centre, latest: LatestScore | null, 
+/**
+ * Community centres only.
+ */
+norms: PlanNorms | null, };
+
+/**
+ * The official report: the latest score with its full breakdown, and the
+ * document as the server has it (answers, conflicts, photos, review).
+ */
+export type ReportView = { inspection: InspectionRow, score: ScoreRow | null, document: InspectionSnapshot, };
+
+export type ReviewRequest = { 
+/**
+ * approved, or returned (退回整改) for rework
+ */
+status: ReviewStatus, comment: string, 
+/**
+ * Comments per item id.
+ */
+item_comments: { [key in string]: string }, };
+
+export type Role = "inspector" | "supervisor" | "administrator";
+
+/**
+ * The region a user answers for. An empty level covers everything below
+ * the levels given: `{province: "河北省"}` is the whole province; all
+ * empty is the whole country (national administrators only).
+ */
+export type Scope = { province: string, city: string, county: string, };
+
+export type ScoreRow = { id: number, 
+/**
+ * Hex change hashes of the document state that produced the score.
+ */
+heads: Array<string>, total: number, grade: Grade, reason: string, computed_at: number, report?: Report, };
+
+/**
+ * `TemplateRef` as the API shows it.
+ */
+export type TemplateRefView = { id: string, version: number, };
+
+export type TrendPoint = { quarter: string, total: number, grade: Grade, };
+
+export type User = { id: number, username: string, display_name: string, role: Role, scope: Scope, disabled: boolean, };

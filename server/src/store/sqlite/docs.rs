@@ -3,8 +3,8 @@
 use super::catalog::{CENTRE_COLS, centre_from_row};
 use super::{SqliteStore, next_seq};
 use crate::store::{
-    DocMeta, DocStore, DocSummary, DocWrite, InspectionFilter, InspectionFlag, InspectionSort, InspectionRow, Page, PageReq, ScoreRow, ScoreWrite,
-    StoreError, StoreResult, StoredDoc, TemplateRefView,
+    DocMeta, DocStore, DocSummary, DocWrite, InspectionFilter, InspectionFlag, InspectionRow, InspectionSort, Page,
+    PageReq, ScoreRow, ScoreWrite, StoreError, StoreResult, StoredDoc, TemplateRefView,
 };
 use automerge::ChangeHash;
 use rusqlite::{Connection, OptionalExtension, Row, params};

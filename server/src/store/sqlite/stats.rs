@@ -46,9 +46,8 @@ fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<RegistryEntry> {
     let doc: Option<Vec<u8>> = r.get(o)?;
     let latest = match doc {
         Some(bytes) => {
-            let doc = super::docs::doc_id_from(bytes).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(o, rusqlite::types::Type::Blob, e.into())
-            })?;
+            let doc = super::docs::doc_id_from(bytes)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(o, rusqlite::types::Type::Blob, e.into()))?;
             Some(LatestScore {
                 doc,
                 quarter: r.get(o + 1)?,
