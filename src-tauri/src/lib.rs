@@ -12,6 +12,8 @@ use xuncha_client::app::{App, Platform};
 
 /// Overrides where the device store lives (end-to-end tests use a fresh one).
 const DATA_DIR_ENV: &str = "XUNCHA_APP_DATA_DIR";
+/// The server address the first-run screen offers.
+const SERVER_URL_ENV: &str = "XUNCHA_SERVER_URL";
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
@@ -27,7 +29,9 @@ pub fn run() {
             std::fs::create_dir_all(&dir)?;
             let platform = if cfg!(mobile) { Platform::Mobile } else { Platform::Desktop };
             let version = app.package_info().version.to_string();
-            let state = Arc::new(App::open(&dir, platform, &version)?);
+            let mut state = App::open(&dir, platform, &version)?;
+            state.default_server = std::env::var(SERVER_URL_ENV).ok().filter(|u| !u.trim().is_empty());
+            let state = Arc::new(state);
             app.manage(state.clone());
             // Syncs whenever the server can be reached, from the first moment.
             tauri::async_runtime::spawn(async move { state.start_background() });

@@ -135,10 +135,14 @@ pub struct Api {
 
 impl Api {
     pub async fn login(url: &str, username: &str) -> Self {
+        Self::login_with(url, username, PASSWORD).await
+    }
+
+    pub async fn login_with(url: &str, username: &str, password: &str) -> Self {
         let http = reqwest::Client::new();
         let res = http
             .post(format!("{url}/api/v1/login"))
-            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+            .json(&serde_json::json!({"username": username, "password": password}))
             .send()
             .await
             .expect("login");

@@ -37,6 +37,8 @@ pub struct App {
     version: String,
     /// How often the background loop syncs while up to date.
     pub sync_every: Duration,
+    /// The server address offered on first run (an office may preconfigure it).
+    pub default_server: Option<String>,
 }
 
 impl App {
@@ -50,6 +52,7 @@ impl App {
             platform,
             version: version.to_owned(),
             sync_every: Duration::from_secs(60),
+            default_server: None,
         })
     }
 
@@ -63,7 +66,7 @@ impl App {
         let language = store.setting("language")?.and_then(|l| Language::parse(&l)).unwrap_or_default();
         Ok(AppStatus {
             me: device.identity().map(|i| Me { username: i.username.clone(), display_name: i.display_name.clone() }),
-            server_url: store.setting("server_url")?,
+            server_url: store.setting("server_url")?.or_else(|| self.default_server.clone()),
             language,
             platform: self.platform,
             version: self.version.clone(),

@@ -1,0 +1,209 @@
+//! The supervisor dashboard's API against a real server with the demo data:
+//! list filters, flags, sorting and paging; the registry and its norms; the
+//! quarterly statistics on screen, as CSV and as XLSX, checked against the
+//! seeded registry and inspections; exports; region scoping; the page.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_debug_implementations
+)]
+
+use calamine::{Data, Reader};
+use serde_json::Value;
+use xuncha_tests::{Api, TestServer};
+
+const QUARTER: &str = "2026Q4";
+
+async fn seeded() -> TestServer {
+    let ui = tempfile::tempdir().unwrap();
+    std::fs::write(ui.path().join("dashboard.html"), "<!doctype html><title>巡查</title>").unwrap();
+    std::fs::create_dir(ui.path().join("assets")).unwrap();
+    std::fs::write(ui.path().join("assets/app.js"), "console.log(1)").unwrap();
+    std::fs::write(ui.path().join("secret.txt"), "not served").unwrap();
+    let ui_dir = ui.keep();
+    let server = TestServer::start_with(|c| c.ui_dir = Some(ui_dir)).await;
+    let state = server.state.clone();
+    tokio::task::spawn_blocking(move || xuncha_server::demo::seed(&state).unwrap()).await.unwrap();
+    server
+}
+
+/// Signs in as a demo user (the demo's password).
+async fn demo_api(server: &TestServer, username: &str) -> Api {
+    Api::login_with(&server.url, username, xuncha_server::demo::PASSWORD).await
+}
+
+async fn get_text(server: &TestServer, token: &str, path: &str) -> (reqwest::StatusCode, String, Vec<u8>) {
+    let res = reqwest::Client::new().get(format!("{}{path}", server.url)).bearer_auth(token).send().await.unwrap();
+    let status = res.status();
+    let mime = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, mime, res.bytes().await.unwrap().to_vec())
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").expect("a UTF-8 BOM for Excel")).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    r.records().map(|rec| rec.unwrap().iter().map(str::to_owned).collect()).collect()
+}
+
+#[tokio::test]
+async fn lists_filter_flag_sort_and_page_within_the_region() {
+    let server = seeded().await;
+    let sup = demo_api(&server, "sup-changan").await;
+    let (_, all) = sup.get("/api/v1/inspections?quarter=2026Q4").await;
+    assert_eq!(all["total"], 4, "four inspections in 长安区");
+    let (_, returned) = sup.get("/api/v1/inspections?status=returned").await;
+    assert_eq!(returned["items"][0]["centre_code"], "130102-C01");
+    let (_, by_type) = sup.get("/api/v1/inspections?type=village&township=西兆通镇").await;
+    assert_eq!(by_type["total"], 1);
+    // Demo positions are GNSS fixes at the centre: all verified, none flagged.
+    let (_, flagged) = sup.get("/api/v1/inspections?flag=not_verified,veto").await;
+    assert_eq!(flagged["total"], 0);
+    let (status, _) = sup.get("/api/v1/inspections?flag=nonsense").await;
+    assert_eq!(status, 400);
+    let (_, asc) = sup.get("/api/v1/inspections?sort=total&order=asc").await;
+    let totals: Vec<f64> = asc["items"].as_array().unwrap().iter().filter_map(|i| i["total"].as_f64()).collect();
+    assert!(totals.windows(2).all(|w| w[0] <= w[1]), "ascending totals: {totals:?}");
+    let (_, page2) = sup.get("/api/v1/inspections?per_page=3&page=2").await;
+    assert_eq!((page2["items"].as_array().unwrap().len(), page2["total"].as_u64()), (1, Some(4)));
+
+    // Another county's supervisor sees none of it, by any route.
+    let other = demo_api(&server, "sup-qiaoxi").await;
+    let (_, theirs) = other.get("/api/v1/inspections").await;
+    assert!(theirs["items"].as_array().unwrap().iter().all(|i| i["region"]["county"] == "桥西区"));
+    let (status, _) = other.get("/api/v1/inspections?county=长安区").await;
+    assert_eq!(status, 403);
+    let doc = all["items"][0]["doc"].as_str().unwrap();
+    assert_eq!(other.get(&format!("/api/v1/inspections/{doc}/report")).await.0, 403);
+    let (_, registry) = other.get("/api/v1/registry").await;
+    assert!(registry["items"].as_array().unwrap().iter().all(|r| r["centre"]["region"]["county"] == "桥西区"));
+    assert_eq!(other.get("/api/v1/centres/130102-C01/overview").await.0, 403);
+    let (_, csv) = other.get("/api/v1/regions").await;
+    assert_eq!(csv[0]["counties"].as_array().unwrap().len(), 1, "only their county");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn registry_norms_trend_and_exports() {
+    let server = seeded().await;
+    let sup = demo_api(&server, "sup-qiaoxi").await;
+    let (_, reg) = sup.get("/api/v1/registry?type=community").await;
+    let c01 = &reg["items"][0];
+    assert_eq!(c01["centre"]["code"], "130104-C01");
+    // 1,200 m² for 4,500 households: 26.67 m² per 100 (norm 30); 13% of the area (norm 10%).
+    assert_eq!(c01["norms"]["per_100_ok"], false);
+    assert_eq!(c01["norms"]["ratio_ok"], true);
+    let (_, planned) = sup.get("/api/v1/registry?status=planned").await;
+    assert_eq!(planned["items"][0]["centre"]["code"], "130104-B01");
+
+    let admin = demo_api(&server, "hebei-admin").await;
+    let (_, overview) = admin.get("/api/v1/centres/130102-T01/overview").await;
+    assert_eq!(overview["trend"][0]["quarter"], QUARTER, "a signed inspection makes a trend point");
+    assert_eq!(overview["inspections"].as_array().unwrap().len(), 1);
+
+    let (status, mime, body) = get_text(&server, &admin.token, "/api/v1/centres/export.csv").await;
+    assert_eq!((status.as_u16(), mime.as_str()), (200, "text/csv; charset=utf-8"));
+    assert_eq!(csv_rows(&body).len(), 9, "every centre of the province");
+    let (_, _, geo) = get_text(&server, &admin.token, "/api/v1/inspections/export.geojson?county=长安区").await;
+    let geo: Value = serde_json::from_slice(&geo).unwrap();
+    assert_eq!(geo["features"].as_array().unwrap().len(), 4);
+    assert_eq!(geo["features"][0]["geometry"]["type"], "Point");
+    let (_, _, insp_csv) = get_text(&server, &admin.token, "/api/v1/inspections/export.csv?status=returned").await;
+    assert_eq!(csv_rows(&insp_csv).len(), 1);
+
+    let insp = demo_api(&server, "insp-wang").await;
+    assert_eq!(insp.get("/api/v1/registry").await.0, 403, "inspectors use the app");
+    assert_eq!(insp.get("/api/v1/stats/quarterly").await.0, 403);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn quarterly_statistics_match_the_seeded_registry_and_inspections() {
+    let server = seeded().await;
+    let admin = demo_api(&server, "hebei-admin").await;
+    let (status, stats) = admin.get("/api/v1/stats/quarterly?quarter=2026Q4&province=河北省").await;
+    assert_eq!(status, 200);
+    let a4 = stats["attachment4"].as_array().unwrap();
+    let row = |t: &str| a4.iter().find(|r| r["centre_type"] == t).unwrap().clone();
+    let counts = |t: &str| {
+        let r = row(t);
+        (r["built"].as_u64().unwrap(), r["under_construction"].as_u64().unwrap(), r["planned"].as_u64().unwrap())
+    };
+    assert_eq!(counts("community"), (2, 1, 0));
+    assert_eq!(counts("block"), (1, 0, 1));
+    assert_eq!(counts("township"), (1, 0, 0));
+    assert_eq!(counts("village"), (3, 0, 0));
+
+    // Attachment 5 sums the figures the signed inspections recorded.
+    let (_, list) = admin.get("/api/v1/inspections?quarter=2026Q4&per_page=50").await;
+    let mut expected_turnover = 0.0;
+    let (mut reporting, mut signed) = (0, 0);
+    for i in list["items"].as_array().unwrap() {
+        if !matches!(i["status"].as_str(), Some("submitted" | "approved")) {
+            continue;
+        }
+        signed += 1;
+        let (_, report) = admin.get(&format!("/api/v1/inspections/{}/report", i["doc"].as_str().unwrap())).await;
+        let figures = &report["score"]["report"]["figures"];
+        if let Some(t) = figures["turnover10k_yuan"].as_f64() {
+            expected_turnover += t;
+            reporting += 1;
+        }
+    }
+    assert!(reporting >= 2, "the signed township and village inspections record figures");
+    let a5 = stats["attachment5"].as_array().unwrap();
+    let turnover: f64 = a5.iter().map(|r| r["turnover_10k_yuan"].as_f64().unwrap()).sum();
+    assert!((turnover - expected_turnover).abs() < 0.01, "{turnover} vs {expected_turnover}");
+    assert_eq!(a5.iter().map(|r| r["reporting"].as_u64().unwrap()).sum::<u64>(), reporting);
+    let pilot = &stats["pilot"].as_array().unwrap();
+    let sjz = pilot.iter().find(|p| p["city"] == "石家庄市").unwrap();
+    assert_eq!((sjz["target"].as_u64(), sjz["built"].as_u64(), sjz["met"].as_bool()), (Some(10), Some(7), Some(false)));
+    assert_eq!(pilot.iter().find(|p| p["city"] == "邯郸市").unwrap()["target"], 5);
+
+    // The downloads carry the same numbers.
+    let q = "quarter=2026Q4&province=河北省";
+    let (_, _, a4csv) = get_text(&server, &admin.token, &format!("/api/v1/stats/attachment4.csv?{q}")).await;
+    let rows = csv_rows(&a4csv);
+    let total = rows.last().unwrap();
+    assert_eq!(&total[2..6], ["7", "1", "1", "9"], "built, under construction, planned, total");
+    let (_, _, a5csv) = get_text(&server, &admin.token, &format!("/api/v1/stats/attachment5.csv?{q}")).await;
+    let csv_turnover: f64 = csv_rows(&a5csv).last().unwrap()[4].parse().unwrap();
+    assert!((csv_turnover - expected_turnover).abs() < 0.01);
+    let (status, mime, xlsx) = get_text(&server, &admin.token, &format!("/api/v1/stats/quarterly.xlsx?{q}")).await;
+    assert_eq!(status, 200);
+    assert!(mime.contains("spreadsheetml"));
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+    assert_eq!(book.sheet_names(), ["附件4 Attachment 4", "附件5 Attachment 5", "试点目标 Pilot targets"]);
+    let sheet = book.worksheet_range("附件4 Attachment 4").unwrap();
+    let last = sheet.rows().last().unwrap();
+    assert_eq!(last[2], Data::Float(7.0), "numbers are numbers in the workbook");
+
+    // A county supervisor's statistics cover their county only; another province is refused.
+    let sup = demo_api(&server, "sup-qiaoxi").await;
+    let (_, mine) = sup.get("/api/v1/stats/quarterly?quarter=2026Q4").await;
+    let built: u64 = mine["attachment4"].as_array().unwrap().iter().map(|r| r["built"].as_u64().unwrap()).sum();
+    assert_eq!(built, 2, "桥西区 has two built centres");
+    assert_eq!(sup.get("/api/v1/stats/quarterly?province=山西省").await.0, 403);
+    assert_eq!(admin.get("/api/v1/stats/quarterly?quarter=2026Q9").await.0, 400);
+
+    let (_, charts) = admin.get("/api/v1/stats/charts?quarter=2026Q4").await;
+    let graded: u64 = charts["grades"].as_array().unwrap().iter().map(|g| g["count"].as_u64().unwrap()).sum();
+    assert_eq!(graded, signed, "every signed inspection of the quarter, once");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_dashboard_page_is_served_with_a_strict_policy_and_nothing_else() {
+    let server = seeded().await;
+    let http = reqwest::Client::new();
+    let page = http.get(format!("{}/", server.url)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    assert!(page.text().await.unwrap().contains("巡查"));
+    assert_eq!(http.get(format!("{}/assets/app.js", server.url)).send().await.unwrap().status(), 200);
+    assert_eq!(http.get(format!("{}/secret.txt", server.url)).send().await.unwrap().status(), 404);
+    assert_eq!(http.get(format!("{}/assets/../secret.txt", server.url)).send().await.unwrap().status(), 404);
+    server.stop().await;
+}
