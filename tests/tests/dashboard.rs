@@ -176,7 +176,7 @@ async fn quarterly_statistics_match_the_seeded_registry_and_inspections() {
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
     assert_eq!(book.sheet_names(), ["附件4 Attachment 4", "附件5 Attachment 5", "试点目标 Pilot targets"]);
     let sheet = book.worksheet_range("附件4 Attachment 4").unwrap();
-    let last = sheet.rows().last().unwrap();
+    let last = sheet.rows().next_back().unwrap();
     assert_eq!(last[2], Data::Float(7.0), "numbers are numbers in the workbook");
 
     // A county supervisor's statistics cover their county only; another province is refused.
