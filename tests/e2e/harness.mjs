@@ -71,9 +71,9 @@ export async function startXvfb() {
 }
 
 /** The server binary with demo data in `dataDir`, on `port` (0: any). */
-export async function startServer(dataDir, port = 0) {
+export async function startServer(dataDir, port = 0, extraEnv = {}) {
   const bin = join(ROOT, 'target', 'debug', 'xuncha-server');
-  const env = { ...process.env, XUNCHA_DATA_DIR: dataDir, RUST_LOG: 'warn' };
+  const env = { ...process.env, XUNCHA_DATA_DIR: dataDir, RUST_LOG: 'warn', ...extraEnv };
   await new Promise((res, rej) => {
     const seed = spawn(bin, ['demo'], { env, stdio: 'ignore' });
     seed.on('exit', (code) => (code === 0 ? res() : rej(new Error(`demo seed exited with ${code}`))));

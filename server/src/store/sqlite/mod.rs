@@ -45,16 +45,17 @@ pub struct SqliteStore {
     _checkpoints: mpsc::Sender<()>,
 }
 
+/// Every schema change, in order; the schema version is their count.
+const MIGRATIONS: [&str; 2] =
+    [include_str!("../../../migrations/0001_initial.sql"), include_str!("../../../migrations/0002_dashboard.sql")];
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("../../../migrations/0001_initial.sql")),
-        M::up(include_str!("../../../migrations/0002_dashboard.sql")),
-    ])
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    1
+    MIGRATIONS.len() as i64
 }
 
 impl SqliteStore {
