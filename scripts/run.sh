@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs Xuncha: the server with demo data on the embedded SQLite default and,
-# where a display exists, the inspector app pointed at it.
+# Runs Xuncha: the server with demo data on the embedded SQLite default, the
+# supervisor dashboard at its root and, where a display exists, the inspector
+# app pointed at it.
 # Data lives in ./data (XUNCHA_DATA_DIR overrides); the address is
 # 127.0.0.1:8080 (XUNCHA_BIND overrides). The demo seed runs once; later runs
 # keep what the data directory holds. The app keeps its own data in the
@@ -15,6 +16,7 @@ if [ "$with_app" = 1 ]; then ensure_apt "${TAURI_APT[@]}"; else ensure_apt build
 ensure_rust
 export XUNCHA_DATA_DIR="${XUNCHA_DATA_DIR:-$ROOT/data}"
 export XUNCHA_BIND="${XUNCHA_BIND:-127.0.0.1:8080}"
+export XUNCHA_UI_DIR="${XUNCHA_UI_DIR:-$ROOT/ui/dist}"
 
 echo "==> ui: npm ci, vite build"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
@@ -26,7 +28,7 @@ fi
 server="$ROOT/target/release/xuncha-server"
 "$server" demo
 echo "Demo users (password xuncha-demo-2026): admin, hebei-admin, sup-changan, sup-qiaoxi, insp-wang, insp-li, insp-zhao"
-echo "API: http://$XUNCHA_BIND/api/v1 — OpenAPI: http://$XUNCHA_BIND/api/openapi.json — Ctrl-C stops"
+echo "Dashboard: http://$XUNCHA_BIND/ — API: http://$XUNCHA_BIND/api/v1 — OpenAPI: http://$XUNCHA_BIND/api/openapi.json — Ctrl-C stops"
 
 if [ "$with_app" = 0 ]; then
     echo "(no display: the inspector app is not started)"

@@ -26,8 +26,8 @@ read -r passed failed < <(awk '/^test result:/ {
 rm -f "$log"
 echo "cargo: ${passed} passed, ${failed} failed"
 
-echo "==> end to end: the app binary through tauri-driver against a real server"
+echo "==> end to end: the app binary through tauri-driver, the dashboard in Chromium, both against a real server"
 cargo build --workspace --locked
-(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && npm run app)
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
 echo
 echo "all: cargo ${passed} passed, ${failed} failed; ui unit tests and end-to-end tests passed (above)"
