@@ -275,6 +275,11 @@ export class MockApi implements DashboardApi {
     return { items: clone(rows.slice((page - 1) * per_page, page * per_page)), total: rows.length, page, per_page };
   }
 
+  async templates() {
+    this.auth();
+    return [{ id: TEMPLATE.id, version: TEMPLATE.version, centre_type: TEMPLATE.centre_type, title: TEMPLATE.title, province: null }];
+  }
+
   async regions(): Promise<CityRegions[]> {
     this.auth();
     const counties = new Map<string, Set<string>>();

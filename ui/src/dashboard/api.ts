@@ -5,7 +5,7 @@ import type {
   CentreOverview, ChartData, CityRegions, InspectionRow, LoginResponse, Page, QuarterlyStats, RegistryRow,
   ReportView, ReviewRequest, ScoreRow, User,
 } from '../lib/server-types.gen';
-import type { Centre, Template } from '../lib/types.gen';
+import type { Centre, I18n, Template } from '../lib/types.gen';
 
 export const PREFIX = '/api/v1';
 
@@ -55,6 +55,8 @@ export interface DashboardApi {
   centreOverview(code: string): Promise<CentreOverview>;
   registry(q: RegistryQuery): Promise<Page<RegistryRow>>;
   regions(): Promise<CityRegions[]>;
+  /// The evaluation templates in use (for the template filter).
+  templates(): Promise<TemplateSummary[]>;
   quarterly(q: StatsQuery): Promise<QuarterlyStats>;
   charts(q: StatsQuery): Promise<ChartData>;
   /// URLs for <img src> and plain download links (cookie auth).
@@ -64,6 +66,9 @@ export interface DashboardApi {
   centresExport(format: 'csv' | 'geojson', q: RegistryQuery): string;
   statsDownload(kind: 'attachment4.csv' | 'attachment5.csv' | 'quarterly.xlsx', q: StatsQuery): string;
 }
+
+/// `GET /api/v1/templates`: one entry per template version the server knows.
+export type TemplateSummary = { id: string; version: number; centre_type: string; title: I18n; province: string | null };
 
 const enc = encodeURIComponent;
 const listQuery = ({ page: _p, per_page: _pp, ...rest }: InspectionQuery | RegistryQuery) => rest;
@@ -107,6 +112,7 @@ export class HttpApi implements DashboardApi {
   centreOverview(code: string) { return this.call<CentreOverview>('GET', `/centres/${enc(code)}/overview`); }
   registry(q: RegistryQuery) { return this.call<Page<RegistryRow>>('GET', `/registry${queryString(q)}`); }
   regions() { return this.call<CityRegions[]>('GET', '/regions'); }
+  templates() { return this.call<TemplateSummary[]>('GET', '/templates'); }
   quarterly(q: StatsQuery) { return this.call<QuarterlyStats>('GET', `/stats/quarterly${queryString(q)}`); }
   charts(q: StatsQuery) { return this.call<ChartData>('GET', `/stats/charts${queryString(q)}`); }
 
