@@ -45,6 +45,9 @@ enum Command {
     /// Manages the centre registry.
     #[command(subcommand)]
     Centres(CentresCommand),
+    /// City populations for the 2018 pilot targets.
+    #[command(subcommand)]
+    Regions(RegionsCommand),
     /// Evaluation templates.
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -84,6 +87,12 @@ enum UserCommand {
 #[derive(Debug, Subcommand)]
 enum CentresCommand {
     /// Imports a registry CSV; any bad row refuses the whole file.
+    Import { csv: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum RegionsCommand {
+    /// Imports `province,city,population` rows (resident population, persons).
     Import { csv: PathBuf },
 }
 
@@ -151,6 +160,14 @@ fn run(cli: Cli) -> Res {
             let bytes = std::fs::read(&csv)?;
             let n = crate::import::import_centres(state.store.as_ref(), &bytes)?;
             println!("imported {n} centres");
+            Ok(())
+        }
+        Command::Regions(RegionsCommand::Import { csv }) => {
+            let rows = crate::import::parse_populations(&std::fs::read(&csv)?)
+                .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
+            let state = crate::open(config)?;
+            let n = state.store.set_populations(&rows, crate::now_ms())?;
+            println!("imported {n} city populations");
             Ok(())
         }
         Command::Templates(TemplatesCommand::Validate { file }) => {

@@ -185,9 +185,50 @@ pub fn import_centres(store: &dyn CatalogStore, csv_text: &[u8]) -> Result<usize
     Ok(store.upsert_centres(&centres, now_ms())?)
 }
 
+/// Parses a city population CSV (`province,city,population`, a header row
+/// first) for the pilot targets. Any bad row refuses the whole file.
+pub fn parse_populations(csv_text: &[u8]) -> Result<Vec<crate::store::CityPopulation>, Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(csv_text);
+    match reader.headers() {
+        Ok(h) if h.iter().collect::<Vec<_>>() == ["province", "city", "population"] => {}
+        _ => return Err(vec![RowError { line: 1, message: "the header must be `province,city,population`".into() }]),
+    }
+    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    for (line, record) in (2u64..).zip(reader.records()).take(100_000) {
+        let parsed = record.map_err(|e| e.to_string()).and_then(|r| {
+            let field = |n: usize| r.get(n).unwrap_or_default().to_owned();
+            let (province, city) = (field(0), field(1));
+            if province.is_empty() || city.is_empty() || province.chars().count() > 64 || city.chars().count() > 64 {
+                return Err("province and city are 1 to 64 characters".to_owned());
+            }
+            let population =
+                field(2).parse::<u64>().map_err(|_| format!("population `{}` is not a whole number", field(2)))?;
+            if population > 100_000_000 {
+                return Err(format!("population {population} is larger than any city"));
+            }
+            Ok(crate::store::CityPopulation { province, city, population })
+        });
+        match parsed {
+            Ok(p) => rows.push(p),
+            Err(message) => errors.push(RowError { line, message }),
+        }
+    }
+    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn populations_parse_and_bad_rows_name_their_line() {
+        let good = "province,city,population\n河北省,石家庄市,11235086\n";
+        assert_eq!(parse_populations(good.as_bytes()).unwrap()[0].population, 11_235_086);
+        let bad = "province,city,population\n河北省,,5\n河北省,邯郸市,many\n";
+        let lines: Vec<u64> = parse_populations(bad.as_bytes()).unwrap_err().iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 3]);
+        assert!(parse_populations(b"city,population\n").is_err());
+    }
 
     const HEADER: &str = "code,name,type,province,city,county,township,lat,lon,geofence_m,floor_area_m2,households,population_served,status\n";
 
