@@ -30,8 +30,10 @@ ensure_rust() {
 # What building and driving the Tauri app needs (TOOLCHAIN.md).
 TAURI_APT=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libxdo-dev
     libayatana-appindicator3-dev librsvg2-dev)
-# A CJK font, or screenshots and the zh-CN UI show boxes.
-E2E_APT=(webkit2gtk-driver xvfb xauth fonts-wqy-zenhei)
+# WebKitWebDriver and Xvfb for the app, Debian's Chromium for the dashboard
+# (playwright-core never downloads a browser), and a CJK font, or screenshots
+# and the zh-CN UI show boxes.
+E2E_APT=(webkit2gtk-driver xvfb xauth fonts-wqy-zenhei chromium)
 
 # tauri-driver, pinned; installed once into ~/.cargo/bin.
 ensure_tauri_driver() {
