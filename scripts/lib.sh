@@ -30,10 +30,10 @@ ensure_rust() {
 # What building and driving the Tauri app needs (TOOLCHAIN.md).
 TAURI_APT=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libxdo-dev
     libayatana-appindicator3-dev librsvg2-dev)
-# WebKitWebDriver and Xvfb for the app, Debian's Chromium for the dashboard
+# WebKitWebDriver and Xvfb for the app, Debian's Chromium and Firefox ESR for the dashboard
 # (playwright-core never downloads a browser), and a CJK font, or screenshots
 # and the zh-CN UI show boxes.
-E2E_APT=(webkit2gtk-driver xvfb xauth fonts-wqy-zenhei chromium)
+E2E_APT=(webkit2gtk-driver xvfb xauth fonts-wqy-zenhei chromium firefox-esr)
 
 # tauri-driver, pinned; installed once into ~/.cargo/bin.
 ensure_tauri_driver() {
