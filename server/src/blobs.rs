@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::store::{BlobRow, User};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;
-use xuncha_core::photo::{PhotoLimits, decode, sha256_hex, thumbnail};
+use xuncha_core::photo::{PhotoLimits, decode, sha256_hex, thumbnail_of};
 
 pub fn check_sha(sha: &str) -> Result<(), ApiError> {
     if sha.len() == 64 && sha.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
@@ -31,6 +31,38 @@ pub fn thumb_path(state: &AppState, sha: &str) -> PathBuf {
 
 fn partial_path(state: &AppState, device: i64, sha: &str) -> PathBuf {
     state.config.blob_dir().join("partial").join(format!("{device}-{sha}"))
+}
+
+/// Uploads with a PATCH in flight, by device and hash. tus asks that
+/// concurrent PATCHes to one upload be refused: two at the same offset would
+/// both pass the offset check, and two final ones would race to complete.
+#[derive(Debug, Default)]
+pub struct UploadsInFlight(std::sync::Mutex<std::collections::HashSet<(i64, String)>>);
+
+/// Held while one PATCH writes an upload; the upload is free again when dropped.
+#[derive(Debug)]
+pub struct UploadGuard {
+    set: std::sync::Arc<UploadsInFlight>,
+    key: (i64, String),
+}
+
+impl UploadsInFlight {
+    pub fn begin(self: &std::sync::Arc<Self>, device: i64, sha: &str) -> Result<UploadGuard, ApiError> {
+        let key = (device, sha.to_owned());
+        let mut set = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !set.insert(key.clone()) {
+            return Err(ApiError::Conflict(
+                "another part of this photo is being written; ask HEAD for the offset".into(),
+            ));
+        }
+        Ok(UploadGuard { set: self.clone(), key })
+    }
+}
+
+impl Drop for UploadGuard {
+    fn drop(&mut self) {
+        self.set.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&self.key);
+    }
 }
 
 /// Where an upload stands.
@@ -158,11 +190,11 @@ fn complete(state: &AppState, user: &User, sha: &str, partial: &PathBuf) -> Resu
         max_input_bytes: usize::try_from(state.config.limits.photo_bytes).unwrap_or(usize::MAX),
         ..PhotoLimits::default()
     };
-    let image = match decode(&bytes, &limits) {
-        Ok(i) => i,
+    let (width, height, thumb) = match decode(&bytes, &limits) {
+        Ok(image) => (image.width(), image.height(), thumbnail_of(image, &limits)),
         Err(e) => return refuse(ApiError::Invalid(format!("not an acceptable photo: {e}"))),
     };
-    let thumb = match thumbnail(&bytes, &limits) {
+    let thumb = match thumb {
         Ok(t) => t,
         Err(e) => return refuse(ApiError::Invalid(format!("not an acceptable photo: {e}"))),
     };
@@ -187,8 +219,8 @@ fn complete(state: &AppState, user: &User, sha: &str, partial: &PathBuf) -> Resu
         sha256: sha.to_owned(),
         bytes: bytes.len() as u64,
         mime: mime.to_owned(),
-        width: image.width(),
-        height: image.height(),
+        width,
+        height,
         uploaded_by: user.username.clone(),
         created_at: crate::now_ms(),
     })?;

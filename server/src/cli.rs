@@ -7,6 +7,7 @@ use crate::{Config, demo};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use xuncha_core::template::{TemplateFile, resolve_variant};
 
 #[derive(Debug, Parser)]
 #[command(name = "xuncha-server", version, about = "Xuncha (巡查) inspection server")]
@@ -174,12 +175,20 @@ fn run(cli: Cli) -> Res {
             let text = std::fs::read_to_string(&file)?;
             let name = file.display().to_string();
             match xuncha_core::template::TemplateFile::parse(&name, &text) {
-                Ok(_) => {
-                    println!("{name}: valid");
-                    Ok(())
+                Ok(TemplateFile::Template(_)) => println!("{name}: valid"),
+                // A variant is valid only once applied to its base: an override
+                // of an item the base lacks is an error of the resolved template.
+                Ok(TemplateFile::Variant(v)) => {
+                    let bases = xuncha_core::template::builtin_templates().map_err(|e| e.to_string())?;
+                    let base = bases.iter().find(|b| b.id == v.base.id).ok_or_else(|| {
+                        format!("{name}: variant of `{}`, which is not a built-in template", v.base.id)
+                    })?;
+                    let resolved = resolve_variant(&v, base, &name).map_err(|e| e.to_string())?;
+                    println!("{name}: valid variant; resolves to `{}` version {}", resolved.id, resolved.version);
                 }
-                Err(e) => Err(e.to_string().into()),
+                Err(e) => return Err(e.to_string().into()),
             }
+            Ok(())
         }
     }
 }
@@ -192,9 +201,7 @@ fn user(config: Config, cmd: UserCommand) -> Res {
             crate::auth::check_username(&username)?;
             check_new_password(&password)?;
             let scope = Scope { province, city, county };
-            if !scope.is_well_formed() {
-                return Err("a city needs its province, a county its city".into());
-            }
+            scope.check_for(role)?;
             let u = NewUser { username, display_name: name, role, scope, password_hash: hash_password(&password)? };
             let u = store.create_user(u, crate::now_ms())?;
             println!("created {} `{}`", u.role.as_str(), u.username);

@@ -4,14 +4,11 @@
 //! real sync and upload paths. Every demo user's password is [`PASSWORD`].
 
 use crate::auth::{DeviceAuth, hash_password, new_token};
-use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{NewUser, Role, Scope, User};
 use automerge::ActorId;
 use image::{ImageBuffer, Rgb};
-use xuncha_core::document::{
-    Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, PhotoRecord, ReviewEntry, ReviewStatus,
-};
+use xuncha_core::document::{Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, PhotoRecord, ReviewStatus};
 use xuncha_core::photo::{PhotoLimits, process};
 use xuncha_core::sync::{DocPush, Heads, SYNC_PROTOCOL, SyncRequest};
 use xuncha_core::template::{AnswerSpec, Item, PhotoRule, Template, YesNo};
@@ -200,16 +197,14 @@ pub fn seed(state: &AppState) -> Res<String> {
     if let Some((doc, _)) = docs.first() {
         let mut guard = rt.block_on(state.docs.lock(*doc));
         crate::docs::ensure_loaded(state.store.as_ref(), doc, &mut guard)?;
-        let entry = ReviewEntry {
-            status: ReviewStatus::Returned,
-            by: sup.username.clone(),
-            at: crate::now_ms(),
-            comment: "请补充消防通道照片后重新提交。".into(),
-            item_comments: Default::default(),
-        };
-        crate::docs::apply_server_change(state, &mut guard, "review", |d| {
-            d.write_review(&entry).map_err(|e| ApiError::Invalid(e.to_string()))
-        })?;
+        crate::docs::write_review(
+            state,
+            &mut guard,
+            &sup.username,
+            ReviewStatus::Returned,
+            "请补充消防通道照片后重新提交。".into(),
+            Default::default(),
+        )?;
     }
     Ok(format!(
         "demo data: {} centres, 7 users (password {PASSWORD}), {} inspections with {photos} photos",

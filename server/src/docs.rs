@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 use xuncha_core::DocumentId;
-use xuncha_core::document::{InspectionDoc, InspectionSnapshot};
+use xuncha_core::document::{InspectionDoc, InspectionSnapshot, ReviewEntry, ReviewStatus};
 use xuncha_core::scoring::{EvidenceFacts, score};
 
 /// A document in memory, as committed.
@@ -185,6 +185,38 @@ pub fn apply_server_change(
     loaded.pending = if compacted { 0 } else { pending + added };
     loaded.doc = am;
     Ok(snap)
+}
+
+/// Writes a supervisor's decision into the document with the server's actor.
+/// Only signed-off work is reviewed: approving a draft would put figures
+/// nobody vouched for into the quarterly statistics. The decision records
+/// the sign-offs it saw, so a later sign-off supersedes it whatever the
+/// phones' clocks say.
+pub fn write_review(
+    state: &AppState,
+    slot: &mut Option<LoadedDoc>,
+    by: &str,
+    status: ReviewStatus,
+    comment: String,
+    item_comments: std::collections::BTreeMap<String, String>,
+) -> Result<InspectionSnapshot, ApiError> {
+    apply_server_change(state, slot, "review", |d| {
+        let sign_offs = d.snapshot().map_err(|e| ApiError::Internal(e.to_string()))?.sign_offs;
+        if sign_offs.is_empty() {
+            return Err(ApiError::NotSigned(
+                "nobody has signed this inspection off yet: it is reviewed once submitted".into(),
+            ));
+        }
+        let entry = ReviewEntry {
+            status,
+            by: by.to_owned(),
+            at: crate::now_ms(),
+            comment,
+            item_comments,
+            reviewed_sign_offs: sign_offs,
+        };
+        d.write_review(&entry).map_err(|e| ApiError::Invalid(e.to_string()))
+    })
 }
 
 /// The inspection's row when `auth` may read it: a member, or a

@@ -25,6 +25,9 @@ pub enum ApiError {
     Unsupported(String),
     #[error("{0}")]
     Invalid(String),
+    /// A review of work nobody has signed off.
+    #[error("{0}")]
+    NotSigned(String),
     #[error("too many attempts; try again in {0} s")]
     TooManyRequests(u64),
     #[error("internal error")]
@@ -51,6 +54,7 @@ impl ApiError {
             Self::TooLarge(_) => "payload_too_large",
             Self::Unsupported(_) => "unsupported_media_type",
             Self::Invalid(_) => "invalid",
+            Self::NotSigned(_) => "not_signed",
             Self::TooManyRequests(_) => "too_many_requests",
             Self::Internal(_) => "internal",
         }
@@ -62,7 +66,7 @@ impl ApiError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::NotSigned(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -171,7 +171,8 @@ pub fn quarterly_xlsx(s: &QuarterlyStats) -> Result<Vec<u8>, XlsxError> {
             for (c, v) in (0u16..).zip(row.iter()) {
                 match v.parse::<f64>() {
                     Ok(n) if c >= 1 && !v.is_empty() => sheet.write_number(r, c, n)?,
-                    _ => sheet.write_string(r, c, cell(v))?,
+                    // A string cell is never evaluated: no apostrophe needed here.
+                    _ => sheet.write_string(r, c, v)?,
                 };
             }
         }

@@ -22,6 +22,7 @@ pub struct AppState {
     pub cpu: Arc<tokio::sync::Semaphore>,
     /// The server's own Automerge actor: it writes reviews and creates assigned inspections.
     pub server_actor: ActorId,
+    pub uploads: Arc<crate::blobs::UploadsInFlight>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -51,6 +52,7 @@ impl AppState {
             templates: Arc::new(templates),
             config: Arc::new(config),
             server_actor,
+            uploads: Arc::default(),
         })
     }
 }

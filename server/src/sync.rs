@@ -169,6 +169,7 @@ fn refusal_code(r: &Refusal) -> &'static str {
         Refusal::TooManyChanges(..) => "too_many_changes",
         Refusal::TooManyOps(..) => "too_many_ops",
         Refusal::Malformed(_) => "malformed",
+        Refusal::OtherUser(_) => "other_user",
     }
 }
 

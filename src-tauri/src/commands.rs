@@ -59,8 +59,14 @@ pub async fn clear_answer(app: Shared<'_>, doc: String, item: String) -> AppResu
 }
 
 #[tauri::command]
-pub async fn set_notes(app: Shared<'_>, doc: String, item: Option<String>, text: String) -> AppResult<InspectionView> {
-    app.set_notes(&doc, item.as_deref(), &text)
+pub async fn set_notes(
+    app: Shared<'_>,
+    doc: String,
+    item: Option<String>,
+    base: Option<String>,
+    text: String,
+) -> AppResult<InspectionView> {
+    app.set_notes(&doc, item.as_deref(), base.as_deref(), &text)
 }
 
 /// The photo's bytes are the raw request body (no JSON array of numbers);

@@ -47,7 +47,7 @@ async function tap(testid) {
   await el.click();
 }
 
-/** Types into an input and leaves it, which is when numbers are saved. */
+/** Types into an input and leaves it (numbers are saved as they are typed; leaving shows what is wrong). */
 async function type(testid, text) {
   const el = await browser.$(id(testid));
   await el.waitForDisplayed();
@@ -146,8 +146,13 @@ test('an inspection survives a server outage and an app restart, and scores the 
   await type('fix-accuracy', '15');
   await tap('fix-submit');
   await settled();
-  const gps = await browser.$(id('gps-panel')).getText();
-  assert.match(gps, /米|km|m/, 'distance to the centre shown');
+  // 76.5 m from the centre (haversine), inside its 150 m geofence.
+  await browser.$(id('gps-fence')).waitForDisplayed();
+  assert.equal(await browser.$(id('gps-fence')).getAttribute('data-inside'), 'true', 'inside the geofence');
+  assert.equal((await browser.$(id('gps-fence')).getText()).trim(), '在中心范围内');
+  const metres = Number(await browser.$(id('gps-distance')).getAttribute('data-metres'));
+  assert.ok(metres >= 76 && metres <= 77, `distance to the centre ${metres} m, expected 76–77 m`);
+  assert.match(await browser.$(id('gps-distance')).getText(), /距中心 7[67] 米/);
   await browser.execute(() => {
     const panel = document.querySelector('[data-testid="gps-panel"]');
     window.scrollBy(0, panel.getBoundingClientRect().top - 130);

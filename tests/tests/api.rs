@@ -183,6 +183,12 @@ fn the_command_line_initialises_imports_validates_and_manages_users() {
         &["user", "add", "zhang", "--name", "张", "--role", "supervisor", "--province", "河北省"],
         &[("XUNCHA_USER_PASSWORD", "zhang-password")],
     ));
+    let nationwide = run(
+        &["user", "add", "li", "--name", "李", "--role", "supervisor"],
+        &[("XUNCHA_USER_PASSWORD", "li-password-1")],
+    );
+    assert!(!nationwide.status.success(), "a supervisor oversees a region, never the whole country");
+    assert!(String::from_utf8_lossy(&nationwide.stderr).contains("at least the province"));
     ok(&run(&["user", "disable", "zhang"], &[]));
     ok(&run(&["user", "reset-password", "zhang"], &[("XUNCHA_USER_PASSWORD", "another-password")]));
     assert!(!run(&["user", "disable", "nobody"], &[]).status.success());
@@ -207,4 +213,17 @@ fn the_command_line_initialises_imports_validates_and_manages_users() {
     let broken = dir.path().join("broken.toml");
     std::fs::write(&broken, "format = 1\nid = \"x\"\n").unwrap();
     assert!(!run(&["templates", "validate", broken.to_str().unwrap()], &[]).status.success());
+    let variant = format!("{templates}/variants/hebei-community.toml");
+    let resolved = run(&["templates", "validate", &variant], &[]);
+    ok(&resolved);
+    assert!(String::from_utf8_lossy(&resolved.stdout).contains("resolves to `community-hebei`"));
+    // Well-formed on its own, broken once applied: it removes an item the base lacks.
+    let text = std::fs::read_to_string(&variant)
+        .unwrap()
+        .replace("remove = [\"basic.radius\"]", "remove = [\"basic.nothing\"]");
+    let bad_variant = dir.path().join("bad-variant.toml");
+    std::fs::write(&bad_variant, text).unwrap();
+    let refused = run(&["templates", "validate", bad_variant.to_str().unwrap()], &[]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("basic.nothing"), "{refused:?}");
 }

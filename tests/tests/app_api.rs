@@ -91,12 +91,22 @@ async fn the_screens_views_follow_the_work_and_the_score_matches_the_server() {
     assert_eq!(app.inspection("automerge:nonsense").unwrap_err().code, ErrorCode::UnknownInspection);
 
     // A manual position at the centre: inside the fence, never proof of presence.
-    let fix = FixInput { lat: centre.lat, lon: centre.lon, accuracy_m: 10.0, source: FixSource::Manual, mock: None };
+    let taken_at = Some(xuncha_server::now_ms() - 60_000);
+    let fix = FixInput {
+        lat: centre.lat,
+        lon: centre.lon,
+        accuracy_m: 10.0,
+        source: FixSource::Manual,
+        mock: None,
+        taken_at,
+    };
     let view = app.add_fix(&doc, fix).unwrap();
     let position = view.position.expect("the newest fix is checked against the centre");
     assert!(position.inside_fence && position.distance_m < 1.0);
     assert!(!view.report.on_site.verified, "a typed position does not verify presence");
-    let bad_fix = FixInput { lat: 91.0, lon: 0.0, accuracy_m: 10.0, source: FixSource::Manual, mock: None };
+    assert_eq!(view.snapshot.gps_fixes.last().map(|f| Some(f.at)), Some(taken_at), "dated when it was taken");
+    let bad_fix =
+        FixInput { lat: 91.0, lon: 0.0, accuracy_m: 10.0, source: FixSource::Manual, mock: None, taken_at: None };
     assert_eq!(app.add_fix(&doc, bad_fix).unwrap_err().code, ErrorCode::BadInput);
     assert!(app.centres().unwrap()[0].distance_m.is_some_and(|d| d < 1.0), "cards show the distance");
 
@@ -111,7 +121,7 @@ async fn the_screens_views_follow_the_work_and_the_score_matches_the_server() {
     assert_eq!(app.thumbnail("../../etc/passwd").unwrap_err().code, ErrorCode::BadInput);
     assert_eq!(app.add_photo(&doc, None, b"not an image").unwrap_err().code, ErrorCode::Photo);
 
-    let view = app.set_notes(&doc, None, "门口台阶需修缮").unwrap();
+    let view = app.set_notes(&doc, None, Some(""), "门口台阶需修缮").unwrap();
     assert_eq!(view.snapshot.notes, "门口台阶需修缮");
     let view = app.sign_off(&doc).unwrap();
     assert!(view.signed_by_me);

@@ -160,6 +160,10 @@ async fn quarterly_statistics_match_the_seeded_registry_and_inspections() {
     let sjz = pilot.iter().find(|p| p["city"] == "石家庄市").unwrap();
     assert_eq!((sjz["target"].as_u64(), sjz["built"].as_u64(), sjz["met"].as_bool()), (Some(10), Some(7), Some(false)));
     assert_eq!(pilot.iter().find(|p| p["city"] == "邯郸市").unwrap()["target"], 5);
+    // A county's supervisor sees their county's counts, and no city target to fail against.
+    let (_, county) = demo_api(&server, "sup-changan").await.get("/api/v1/stats/quarterly?quarter=2026Q4").await;
+    assert!(county["pilot"].as_array().unwrap().is_empty(), "{}", county["pilot"]);
+    assert!(!county["attachment4"].as_array().unwrap().is_empty());
 
     // The downloads carry the same numbers.
     let q = "quarter=2026Q4&province=河北省";

@@ -134,3 +134,24 @@ async fn bombs_non_images_and_wrong_hashes_are_refused_and_nothing_is_kept() {
     assert_eq!(patch(&s.dev, &sha, 0, 1 << 30, &good[..10]).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
     s.server.stop().await;
 }
+
+/// The list's evidence column follows the photo: "not received" while the
+/// bytes are missing, gone as soon as the upload completes, with no further
+/// sync of the inspection.
+#[tokio::test]
+async fn the_list_stops_flagging_a_photo_once_its_bytes_arrive() {
+    let mut s = setup().await;
+    let doc = s.doc.clone();
+    let problems = |list: serde_json::Value| {
+        let row = list["items"].as_array().unwrap().iter().find(|r| r["doc"] == doc.as_str()).cloned();
+        row.map(|r| r["evidence_problems"].as_u64().unwrap())
+    };
+    let path = "/api/v1/inspections?flag=missing_evidence";
+    assert_eq!(problems(s.sup.get(path).await.1), None, "nothing recorded, nothing missing");
+    let bytes = xuncha_server::demo::demo_photo(3).unwrap();
+    let sha = record(&mut s, &bytes).await;
+    assert_eq!(problems(s.sup.get(path).await.1), Some(1), "the photo is recorded, its bytes are not here");
+    assert_eq!(patch(&s.dev, &sha, 0, bytes.len(), &bytes).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(problems(s.sup.get(path).await.1), None, "the upload alone clears the flag");
+    assert_eq!(problems(s.sup.get("/api/v1/inspections").await.1), Some(0));
+}

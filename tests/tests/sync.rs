@@ -158,6 +158,7 @@ async fn a_foreign_actor_and_a_device_written_review_are_refused_and_store_nothi
         at: 1,
         comment: "自己批准".into(),
         item_comments: Default::default(),
+        reviewed_sign_offs: Default::default(),
     };
     a.doc(&doc).write_review(&review).unwrap();
     let res = a.sync().await;
@@ -171,20 +172,69 @@ async fn a_foreign_actor_and_a_device_written_review_are_refused_and_store_nothi
 }
 
 #[tokio::test]
+async fn a_device_may_not_sign_off_or_answer_in_another_inspectors_name() {
+    let (server, _sup, doc, mut a, _b, t) = setup().await;
+    let before = counts(&server);
+    let id = doc.parse().unwrap();
+    let ack = a.docs[&id].ack.clone();
+    // Edits made on a copy with the device's own, registered actor: only the
+    // names they carry are wrong.
+    let forge = |a: &mut Device, edit: &dyn Fn(&mut InspectionDoc)| {
+        let mut copy =
+            InspectionDoc::from_automerge(a.doc(&doc).automerge_mut().fork().with_actor(a.actor.clone())).unwrap();
+        edit(&mut copy);
+        let am = copy.automerge_mut();
+        DocPush {
+            doc: id,
+            client_heads: Heads(am.get_heads()),
+            ack_heads: Heads(ack.clone()),
+            changes: am.save_after(&ack),
+        }
+    };
+    let item = yes_no_items(&t)[0].clone();
+    let pushes = [
+        forge(&mut a, &|d| d.sign_off("li", 5).unwrap()),
+        forge(&mut a, &|d| {
+            let record = xuncha_core::document::AnswerRecord { answer: Answer::YesNo(true), by: "li".into(), at: 5 };
+            d.set_answer(&t, &item, &record).unwrap();
+        }),
+        forge(&mut a, &|d| d.add_photo(&xuncha_tests::photo_record(b"not checked here", "li")).unwrap()),
+    ];
+    for push in pushes {
+        let res = a.send(&SyncRequest { protocol: SYNC_PROTOCOL, cursor: a.cursor, docs: vec![push] }).await;
+        assert!(
+            matches!(&res.docs[0].status, DocStatus::Refused { code, .. } if code == "other_user"),
+            "{:?}",
+            res.docs[0].status
+        );
+        assert_eq!(counts(&server), before, "a refused change stores nothing");
+    }
+    // Signing off in one's own name is accepted.
+    a.doc(&doc).sign_off("wang", 6).unwrap();
+    assert!(matches!(a.sync().await.docs[0].status, DocStatus::Accepted { new: 1 }));
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn reviews_reach_the_inspector_through_the_cursor() {
     let (server, sup, doc, mut a, _b, t) = setup().await;
+    let review_path = format!("/api/v1/inspections/{doc}/review");
     a.answer(&doc, &t, &yes_no_items(&t)[0], Answer::YesNo(true));
-    a.doc(&doc).sign_off("wang", xuncha_server::now_ms()).unwrap();
+    a.sync().await;
+    // A draft cannot be approved: its figures would count without anyone signing for them.
+    let before = counts(&server);
+    let (status, body) = sup.post(&review_path, &serde_json::json!({"status": "approved"})).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("not_signed")), "{body}");
+    assert_eq!(counts(&server), before, "a refused review writes nothing");
+
+    // The phone's clock runs an hour ahead of the server's.
+    a.doc(&doc).sign_off("wang", xuncha_server::now_ms() + 3_600_000).unwrap();
     a.sync().await;
     let (status, row) = sup.get(&format!("/api/v1/inspections/{doc}")).await;
     assert_eq!((status, row["status"].as_str()), (StatusCode::OK, Some("submitted")));
 
-    let (status, row) = sup
-        .post(
-            &format!("/api/v1/inspections/{doc}/review"),
-            &serde_json::json!({"status": "returned", "comment": "请补拍消防通道"}),
-        )
-        .await;
+    let (status, row) =
+        sup.post(&review_path, &serde_json::json!({"status": "returned", "comment": "请补拍消防通道"})).await;
     assert_eq!(status, StatusCode::OK, "{row}");
     assert_eq!(row["status"], "returned");
     let res = a.sync().await;
@@ -195,6 +245,14 @@ async fn reviews_reach_the_inspector_through_the_cursor() {
     // Offered once: the next round has nothing new.
     let res = a.sync().await;
     assert!(res.docs.iter().all(|d| d.changes.is_empty()));
+
+    // Reworked and signed again by a phone whose clock is now a day behind.
+    a.doc(&doc).sign_off("wang", xuncha_server::now_ms() - 86_400_000).unwrap();
+    a.sync().await;
+    let (_, row) = sup.get(&format!("/api/v1/inspections/{doc}")).await;
+    assert_eq!(row["status"], "submitted", "a new sign-off supersedes the return, whatever the clocks");
+    let (status, row) = sup.post(&review_path, &serde_json::json!({"status": "approved"})).await;
+    assert_eq!((status, row["status"].as_str()), (StatusCode::OK, Some("approved")));
     server.stop().await;
 }
 

@@ -57,7 +57,7 @@ async fn run(steps: Vec<Step>) {
             Step::Answer { device, item, yes } => {
                 devices[device].0.set_answer(&id, &items[item], Answer::YesNo(yes), now).unwrap()
             }
-            Step::Note { device, text } => devices[device].0.set_notes(&id, None, &text, now).unwrap(),
+            Step::Note { device, text } => devices[device].0.set_notes(&id, None, None, &text, now).unwrap(),
             Step::Sync { device } => {
                 let (dev, conn) = &devices[device];
                 conn.sync(dev).await.unwrap();

@@ -245,9 +245,20 @@ impl Device {
         self.edit(id, now, |doc, t| Ok(doc.clear_answer(t, item, now)?))
     }
 
-    /// General notes (`item = None`) or an item's notes.
-    pub fn set_notes(&self, id: &DocumentId, item: Option<&str>, text: &str, now: i64) -> ClientResult<()> {
-        self.edit(id, now, |doc, _| Ok(doc.set_notes(item, text, now)?))
+    /// General notes (`item = None`) or an item's notes. With `base`, the
+    /// text the screen showed before the edit, words merged in since are kept.
+    pub fn set_notes(
+        &self,
+        id: &DocumentId,
+        item: Option<&str>,
+        base: Option<&str>,
+        text: &str,
+        now: i64,
+    ) -> ClientResult<()> {
+        self.edit(id, now, |doc, _| match base {
+            Some(base) => Ok(doc.edit_notes(item, base, text, now)?),
+            None => Ok(doc.set_notes(item, text, now)?),
+        })
     }
 
     pub fn add_gps_fix(&self, id: &DocumentId, fix: &GpsFix, now: i64) -> ClientResult<()> {

@@ -67,7 +67,7 @@ fn an_inspection_is_edited_offline_and_every_edit_survives_a_restart() {
         let id = d.start_inspection(&centre(), &t, 1_790_000_000_000).unwrap();
         d.set_answer(&id, &yes_no[0], Answer::YesNo(true), 2).unwrap();
         d.set_answer(&id, &yes_no[1], Answer::YesNo(false), 3).unwrap();
-        d.set_notes(&id, None, "门口有台阶，无坡道。", 4).unwrap();
+        d.set_notes(&id, None, None, "门口有台阶，无坡道。", 4).unwrap();
         let fix = GpsFix {
             lat: 38.0901,
             lon: 114.62,

@@ -50,6 +50,8 @@ pub enum Refusal {
     TooManyOps(usize, usize),
     #[error("the document would be unreadable: {0}")]
     Malformed(String),
+    #[error("`{0}` names another user: a device writes only its own user's sign-off and records")]
+    OtherUser(String),
 }
 
 /// What an accepted batch produced; nothing is stored until the caller commits it.
@@ -110,6 +112,15 @@ pub fn check_owned(
     let after = fork.get_heads();
 
     if let Writer::Device { user_id, .. } = writer {
+        if is_new {
+            let created_by = match fork.get(ROOT, keys::CREATED_BY) {
+                Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().unwrap_or_default().to_owned(),
+                _ => String::new(),
+            };
+            if created_by != *user_id {
+                return Err(Refusal::WrongCreator { found: created_by });
+            }
+        }
         for patch in fork.diff(&before, &after) {
             let root_key = match patch.path.first() {
                 Some((_, Prop::Map(key))) => key.clone(),
@@ -127,15 +138,7 @@ pub fn check_owned(
             if !is_new && IDENTITY.contains(&root_key.as_str()) {
                 return Err(Refusal::IdentityChanged(root_key));
             }
-        }
-        if is_new {
-            let created_by = match fork.get(ROOT, keys::CREATED_BY) {
-                Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().unwrap_or_default().to_owned(),
-                _ => String::new(),
-            };
-            if created_by != *user_id {
-                return Err(Refusal::WrongCreator { found: created_by });
-            }
+            check_names_writer(&root_key, &patch, user_id)?;
         }
         // A losing concurrent write leaves no visible patch; look for it directly.
         if review_has_foreign_ops(&fork, &before) {
@@ -146,6 +149,27 @@ pub fn check_owned(
     let doc = InspectionDoc::from_automerge(fork).map_err(|e| Refusal::Malformed(e.to_string()))?;
     let snapshot = doc.snapshot().map_err(|e: DocError| Refusal::Malformed(e.to_string()))?;
     Ok(Accepted { doc: doc.into_automerge(), new_changes, heads: after, snapshot })
+}
+
+/// A device signs off for its own user only, and the answers, photos and
+/// fixes it records carry its own user as `by`: a co-inspector's sign-off or
+/// a record in someone else's name would mislead the supervisor.
+fn check_names_writer(root_key: &str, patch: &automerge::Patch, user_id: &str) -> Result<(), Refusal> {
+    use automerge::PatchAction::{DeleteMap, PutMap};
+    let in_sign_offs = root_key == keys::SIGN_OFFS && patch.path.len() == 1;
+    match &patch.action {
+        PutMap { key, .. } | DeleteMap { key } if in_sign_offs && key != user_id => {
+            Err(Refusal::OtherUser(format!("{}.{key}", keys::SIGN_OFFS)))
+        }
+        PutMap { key, value, .. }
+            if key == "by"
+                && [keys::ANSWERS, keys::PHOTOS, keys::GPS].contains(&root_key)
+                && value.0.as_str() != Some(user_id) =>
+        {
+            Err(Refusal::OtherUser(format!("{root_key}.*.by")))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether any value under `review` (including conflicting, hidden ones) was

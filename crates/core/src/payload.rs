@@ -94,7 +94,10 @@ pub fn check_payload(bytes: &[u8], limits: &PayloadLimits) -> Result<PayloadInfo
             return Err(PayloadError::TooManyValues(limits.max_total_values));
         }
     }
-    tips.retain(|t| !deps.contains(t));
+    // Sorted once so the check is n log n: a hostile payload may declare
+    // hundreds of thousands of dependencies.
+    deps.sort_unstable();
+    tips.retain(|t| deps.binary_search(t).is_err());
     tips.sort_unstable();
     tips.dedup();
     Ok(PayloadInfo { chunks, heads: tips })

@@ -28,10 +28,14 @@ pub struct PhotoLimits {
     pub thumb_quality: u8,
 }
 
+/// The largest photo file accepted as captured, before processing (a phone's
+/// full-resolution JPEG is well under it).
+pub const MAX_INPUT_BYTES: usize = 25 * 1024 * 1024;
+
 impl Default for PhotoLimits {
     fn default() -> Self {
         Self {
-            max_input_bytes: 25 * 1024 * 1024,
+            max_input_bytes: MAX_INPUT_BYTES,
             max_dimension: 12_000,
             max_pixels: 48_000_000,
             max_decode_alloc: 512 * 1024 * 1024,
@@ -197,5 +201,11 @@ pub fn process(bytes: &[u8], limits: &PhotoLimits) -> Result<ProcessedPhoto, Pho
 
 /// A thumbnail only (the server makes its own from uploaded photos).
 pub fn thumbnail(bytes: &[u8], limits: &PhotoLimits) -> Result<EncodedImage, PhotoError> {
-    encode_jpeg(&bounded(decode(bytes, limits)?, limits.thumb_long_side), limits.thumb_quality)
+    thumbnail_of(decode(bytes, limits)?, limits)
+}
+
+/// A thumbnail of an image already decoded with [`decode`]: one decode per
+/// photo, and the full-size pixels are dropped once resized.
+pub fn thumbnail_of(image: DynamicImage, limits: &PhotoLimits) -> Result<EncodedImage, PhotoError> {
+    encode_jpeg(&bounded(image, limits.thumb_long_side), limits.thumb_quality)
 }

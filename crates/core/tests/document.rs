@@ -92,6 +92,7 @@ fn photos_gps_sign_off_and_review_round_trip() {
         at: 9,
         comment: "退回整改".into(),
         item_comments,
+        reviewed_sign_offs: BTreeMap::new(),
     };
     d.write_review(&entry).unwrap();
     let approve = ReviewEntry {
@@ -100,6 +101,7 @@ fn photos_gps_sign_off_and_review_round_trip() {
         at: 10,
         comment: "".into(),
         item_comments: BTreeMap::new(),
+        reviewed_sign_offs: BTreeMap::from([("user1".to_string(), 5)]),
     };
     d.write_review(&approve).unwrap();
 
@@ -141,4 +143,63 @@ fn malformed_records_are_errors_not_panics() {
     doc.put(&answers, "q.credit", "yes please").unwrap();
     let err = d.snapshot().unwrap_err();
     assert!(err.to_string().contains("answers.q.credit"), "{err}");
+}
+
+/// Sign-off times come from phones whose clocks may be far off the
+/// server's: a review stands until a sign-off it did not see appears.
+#[test]
+fn a_review_stands_until_a_new_sign_off_whatever_the_clocks() {
+    use xuncha_core::document::WorkflowStatus::{Approved, Draft, Returned, Submitted};
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    let status = |d: &InspectionDoc| d.snapshot().unwrap().status();
+    let review = |d: &InspectionDoc, status: ReviewStatus, at: i64| ReviewEntry {
+        status,
+        by: "sup1".into(),
+        at,
+        comment: String::new(),
+        item_comments: BTreeMap::new(),
+        reviewed_sign_offs: d.snapshot().unwrap().sign_offs,
+    };
+    assert_eq!(status(&d), Draft);
+    // The phone's clock runs a day ahead of the server's.
+    d.sign_off("user1", 1_000_000 + 86_400_000).unwrap();
+    assert_eq!(status(&d), Submitted);
+    let returned = review(&d, ReviewStatus::Returned, 1_000_000);
+    d.write_review(&returned).unwrap();
+    assert_eq!(status(&d), Returned, "a sign-off the review saw does not supersede it, late clock or not");
+    // Reworked and signed again, now with a clock behind the server's.
+    d.sign_off("user1", 5).unwrap();
+    assert_eq!(status(&d), Submitted, "a sign-off the review did not see supersedes it, early clock or not");
+    let approved = review(&d, ReviewStatus::Approved, 2_000_000);
+    d.write_review(&approved).unwrap();
+    assert_eq!(status(&d), Approved);
+    // A co-inspector signing as well reopens it.
+    d.sign_off("user2", 6).unwrap();
+    assert_eq!(status(&d), Submitted);
+
+    // Documents written before reviews recorded their sign-offs keep the clock rule.
+    let legacy = ReviewEntry { reviewed_sign_offs: BTreeMap::new(), ..returned };
+    assert!(legacy.stands(&BTreeMap::from([("user1".to_string(), 1_000_000)])));
+    assert!(!legacy.stands(&BTreeMap::from([("user1".to_string(), 1_000_001)])));
+}
+
+/// A sync can merge a co-inspector's words into a note while the inspector
+/// has it open: the inspector's next save keeps them.
+#[test]
+fn a_note_edit_on_an_open_screen_keeps_words_merged_meanwhile() {
+    let t = mini();
+    let mut a = new_doc(&t, 1);
+    a.set_notes(None, "门头整洁", 1).unwrap();
+    let mut b = fork_as(&mut a, 2);
+    b.set_notes(None, "消防通道畅通。门头整洁", 2).unwrap();
+    let on_screen = a.snapshot().unwrap().notes;
+    a.automerge_mut().merge(b.automerge_mut()).unwrap();
+    // The screen still shows the text before the merge and appends to it.
+    a.edit_notes(None, &on_screen, &format!("{on_screen}，灯箱损坏"), 3).unwrap();
+    assert_eq!(a.snapshot().unwrap().notes, "消防通道畅通。门头整洁，灯箱损坏");
+    // Replacing the whole text, as before, would have lost the co-inspector's words.
+    let mut c = fork_as(&mut b, 3);
+    c.set_notes(None, "门头整洁，灯箱损坏", 4).unwrap();
+    assert_eq!(c.snapshot().unwrap().notes, "门头整洁，灯箱损坏");
 }

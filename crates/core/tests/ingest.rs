@@ -27,6 +27,7 @@ fn review() -> ReviewEntry {
         at: 5,
         comment: "请补充".into(),
         item_comments: BTreeMap::new(),
+        reviewed_sign_offs: BTreeMap::new(),
     }
 }
 

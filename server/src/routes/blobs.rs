@@ -81,14 +81,27 @@ pub async fn patch_blob(
     }
     let offset = number_header(&headers, "upload-offset")?;
     let total = number_header(&headers, "upload-length")?;
+    let in_flight = state.uploads.begin(auth.device.id, &sha)?;
+    // The last part decodes the whole image: it waits for a processor permit
+    // like a sync round, so parallel uploads cannot exhaust memory.
+    let last_part = offset.saturating_add(body.len() as u64) == total;
+    let cpu = match last_part {
+        true => Some(state.cpu.clone().acquire_owned().await.map_err(|e| ApiError::Internal(e.to_string()))?),
+        false => None,
+    };
     let (st, sha2) = (state.clone(), sha.clone());
     let s = blocking(move || {
         check_may_upload(&st, &auth.user, &sha2)?;
         append(&st, auth.device.id, &auth.user, &sha2, offset, total, &body)
     })
     .await?;
+    drop((cpu, in_flight));
     if s.complete {
-        rescore_referencing(&state, &sha).await?;
+        // The photo is committed: a failed re-score must not make the device
+        // upload it again. The next sync of the inspection re-scores it.
+        if let Err(e) = rescore_referencing(&state, &sha).await {
+            tracing::error!(photo = %sha, error = %e, "re-scoring after a photo arrived failed");
+        }
     }
     Ok(upload_headers(StatusCode::NO_CONTENT, s, Some(total)))
 }

@@ -4,7 +4,7 @@
 
 use super::{Paging, blocking, doc_id};
 use crate::auth::Auth;
-use crate::docs::{apply_server_change, ensure_loaded, readable};
+use crate::docs::{ensure_loaded, readable, write_review};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{InspectionFilter, InspectionFlag, InspectionRow, InspectionSort, Page, Role, ScoreRow};
@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use xuncha_core::CentreType;
-use xuncha_core::document::{InspectionDoc, InspectionSnapshot, ReviewEntry, ReviewStatus};
+use xuncha_core::document::{InspectionDoc, InspectionSnapshot, ReviewStatus};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -218,16 +218,7 @@ pub async fn review(
     let st = state.clone();
     blocking(move || {
         ensure_loaded(st.store.as_ref(), &id, &mut guard)?;
-        let entry = ReviewEntry {
-            status: req.status,
-            by: auth.user.username.clone(),
-            at: crate::now_ms(),
-            comment: req.comment,
-            item_comments: req.item_comments,
-        };
-        apply_server_change(&st, &mut guard, "review", |d| {
-            d.write_review(&entry).map_err(|e| ApiError::Invalid(e.to_string()))
-        })?;
+        write_review(&st, &mut guard, &auth.user.username, req.status, req.comment, req.item_comments)?;
         tracing::info!(doc = %id, by = %auth.user.username, "reviewed");
         st.store.inspection(&id)?.ok_or_else(|| ApiError::NotFound("inspection".into()))
     })

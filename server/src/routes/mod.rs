@@ -19,7 +19,7 @@ use crate::store::PageReq;
 use axum::Router;
 use serde::Deserialize;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub fn router(state: AppState) -> Router {
     let json_limit = axum::extract::DefaultBodyLimit::max(state.config.limits.json_body_bytes);
@@ -38,7 +38,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", axum::routing::get(crate::openapi::openapi_json))
         .merge(ui::router(&state))
         .layer(json_limit)
-        .layer(TraceLayer::new_for_http())
+        // One line per request at info: method, path, status, latency (no headers, so no tokens).
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .layer(CatchPanicLayer::new())
         .with_state(state)
 }

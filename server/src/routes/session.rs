@@ -74,16 +74,22 @@ async fn authenticate(state: &AppState, addr: SocketAddr, username: &str, passwo
         // Unknown users are checked against a dummy hash, so timing does not tell who exists.
         let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
         let ok = verify_password(&hash, &pw);
-        Ok(found.filter(|(u, _)| ok && !u.disabled).map(|(u, _)| u))
+        let known = found.is_some();
+        Ok((found.filter(|(u, _)| ok && !u.disabled).map(|(u, _)| u), known))
     })
     .await?;
     match found {
-        Some(user) => {
+        (Some(user), _) => {
             keys.iter().for_each(|k| state.limiter.succeed(k));
             Ok(user)
         }
-        None => {
-            tracing::info!(username, "failed sign-in");
+        // An unknown name is not logged: it is often a password typed into the wrong field.
+        (None, true) => {
+            tracing::info!(username, address = %addr.ip(), "failed sign-in");
+            Err(ApiError::Unauthorized)
+        }
+        (None, false) => {
+            tracing::info!(address = %addr.ip(), "failed sign-in with an unknown user name");
             Err(ApiError::Unauthorized)
         }
     }

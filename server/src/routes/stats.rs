@@ -61,8 +61,21 @@ async fn compute(state: AppState, auth: Auth, q: StatsQuery) -> ApiResult<Quarte
         let filter = CentreFilter { scope: scope.clone(), ..CentreFilter::default() };
         let centres: Vec<_> = state.store.registry_all(&filter, MAX_ROWS)?.into_iter().map(|e| e.centre).collect();
         let docs = state.store.stat_docs(&scope, Some(&quarter), MAX_ROWS)?;
-        let pops = state.store.populations(&Scope { city: String::new(), county: String::new(), ..scope.clone() })?;
-        Ok(quarterly(&quarter, &scope.province, &centres, &docs, &pops, crate::now_ms()))
+        // A statistic over a cut-off read would be wrong without saying so.
+        if centres.len() >= MAX_ROWS as usize || docs.len() >= MAX_ROWS as usize {
+            return Err(ApiError::TooLarge(format!(
+                "over {MAX_ROWS} centres or inspections: choose a smaller region (a city) for this statistic"
+            )));
+        }
+        let pops = state.store.populations(&Scope { county: String::new(), ..scope.clone() })?;
+        let mut stats = quarterly(&quarter, &scope.province, &centres, &docs, &pops, crate::now_ms());
+        // Pilot targets are a city's (policy 三(四)): a county's own count
+        // against its city's target would read as failing, so a county-level
+        // view has none.
+        if !scope.county.is_empty() {
+            stats.pilot.clear();
+        }
+        Ok(stats)
     })
     .await
 }

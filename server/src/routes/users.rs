@@ -39,9 +39,7 @@ pub async fn create(
     auth.require(&[Role::Administrator])?;
     check_username(&req.username)?;
     check_new_password(&req.password)?;
-    if !req.scope.is_well_formed() {
-        return Err(ApiError::Invalid("a city needs its province, a county its city".into()));
-    }
+    req.scope.check_for(req.role).map_err(|e| ApiError::Invalid(e.into()))?;
     let mine = &auth.user.scope;
     let within = |m: &str, t: &str| m.is_empty() || m == t;
     if !(within(&mine.province, &req.scope.province)

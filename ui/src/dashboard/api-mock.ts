@@ -116,9 +116,9 @@ function snapshot(s: Seed, c: Centre): InspectionSnapshot {
   const inspectors = Object.fromEntries(s.by.map((u) => [u, INSPECTORS[u]]));
   const review: Review | null = s.status === 'returned'
     ? { current: { status: 'returned', by: 'sup-zhao', at: m(60 * 24 * 2), comment: '定位在中心范围外，门头照片不清楚，请补充现场照片并重新核对明码标价。',
-        item_comments: { 'facilities.sign': '门头照片看不清字样，请补拍。', 'services.prices': '请拍摄价签近照。' } }, history: [] }
+        item_comments: { 'facilities.sign': '门头照片看不清字样，请补拍。', 'services.prices': '请拍摄价签近照。' }, reviewed_sign_offs: {} }, history: [] }
     : s.status === 'approved'
-      ? { current: { status: 'approved', by: 'sup-zhao', at: m(60 * 24 * 5), comment: '材料齐全，同意。', item_comments: {} }, history: [] }
+      ? { current: { status: 'approved', by: 'sup-zhao', at: m(60 * 24 * 5), comment: '材料齐全，同意。', item_comments: {}, reviewed_sign_offs: {} }, history: [] }
       : null;
   return {
     centre_code: c.code, template: { id: TEMPLATE.id, version: TEMPLATE.version }, created_by: a, created_at: m(0),
@@ -227,10 +227,11 @@ export class MockApi implements DashboardApi {
 
   async review(doc: string, req: ReviewRequest): Promise<InspectionRow> {
     const e = this.entry(doc);
+    if (e.row.status === 'draft') throw new ApiError(409, 'not_signed', 'nobody has signed this inspection yet');
     if (req.status === 'returned' && !req.comment.trim() && !Object.values(req.item_comments).some((v) => v.trim())) {
       throw new ApiError(400, 'bad_input', 'a returned inspection needs a comment');
     }
-    const entry = { status: req.status, by: SUPERVISOR.username, at: Date.now(), comment: req.comment, item_comments: req.item_comments };
+    const entry = { status: req.status, by: SUPERVISOR.username, at: Date.now(), comment: req.comment, item_comments: req.item_comments, reviewed_sign_offs: { ...e.doc.sign_offs } };
     const prev = e.doc.review;
     e.doc.review = { current: entry, history: prev ? [...prev.history, prev.current] : [] };
     e.row = { ...e.row, status: req.status, updated_at: entry.at };

@@ -18,6 +18,9 @@ export function apiContext(api: DashboardApi): Map<unknown, unknown> { return ne
 
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) {
+    // Codes the server gives for refusals worth explaining; before the
+    // statuses, which say less (409 is several things).
+    if (e.code === 'not_signed') return t('d.err.not_signed');
     if (e.status === 401) { session.user = null; return t('d.err.unauthorized'); }
     if (e.status === 403) return t('d.err.forbidden');
     if (e.status === 404) return t('d.err.not_found');

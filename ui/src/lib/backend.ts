@@ -46,7 +46,9 @@ export interface Backend {
   markNotApplicable(doc: string, item: string): Promise<InspectionView>;
   clearAnswer(doc: string, item: string): Promise<InspectionView>;
   /// `item` null: the inspection's general notes.
-  setNotes(doc: string, item: string | null, text: string): Promise<InspectionView>;
+  /// `base` is the note as the screen had it before this edit: words a sync
+  /// merged in since are kept (the device rebases the edit onto them).
+  setNotes(doc: string, item: string | null, text: string, base?: string): Promise<InspectionView>;
   /// Photo bytes as captured (JPEG, PNG or WebP); the device processes them.
   addPhoto(doc: string, item: string | null, bytes: Uint8Array): Promise<InspectionView>;
   /// A thumbnail's bytes (JPEG) by its hash.

@@ -232,6 +232,7 @@ const zh = {
   'd.err.forbidden': '您没有权限查看这项内容（超出您负责的地区）。',
   'd.err.not_found': '没有找到这项内容。',
   'd.err.generic': '出错了：{message}',
+  'd.err.not_signed': '检查员还没有签字，这份检查不能审核。',
 
   'd.f.quarter': '季度',
   'd.f.all': '全部',
@@ -326,6 +327,7 @@ const zh = {
   'd.rv.sending': '正在提交…',
   'd.rv.done': '已提交，当前状态：{status}。检查员同步后会看到。',
   'd.rv.status': '当前状态',
+  'd.rv.not_signed': '草稿：检查员签字提交后才能审核。',
   'd.h.title': '审核记录',
   'd.h.none': '暂无审核记录。',
   'd.h.current': '当前',
@@ -626,6 +628,7 @@ const en: Record<Key, string> = {
   'd.err.forbidden': 'You may not see this (outside your region).',
   'd.err.not_found': 'Not found.',
   'd.err.generic': 'Something went wrong: {message}',
+  'd.err.not_signed': 'No inspector has signed this inspection yet, so it cannot be reviewed.',
 
   'd.f.quarter': 'Quarter',
   'd.f.all': 'All',
@@ -720,6 +723,7 @@ const en: Record<Key, string> = {
   'd.rv.sending': 'Sending…',
   'd.rv.done': 'Sent. Status now: {status}. The inspectors see it after their next sync.',
   'd.rv.status': 'Current status',
+  'd.rv.not_signed': 'Draft: it can be reviewed once an inspector has signed it.',
   'd.h.title': 'Review history',
   'd.h.none': 'No review yet.',
   'd.h.current': 'current',

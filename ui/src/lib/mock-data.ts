@@ -118,7 +118,7 @@ function snap(code: string, parts: Partial<InspectionSnapshot>): InspectionSnaps
 
 const returnedReview: Review = {
   current: { status: 'returned', by: SUPERVISOR, at: min(60 * 24 * 3), comment: '消防器材的照片看不清，请补拍；满意度调查人数不够。',
-    item_comments: { 'facilities.fire': '灭火器检验日期看不清，请补拍一张近照。', 'satisfaction.survey': '至少询问 10 人。' } },
+    item_comments: { 'facilities.fire': '灭火器检验日期看不清，请补拍一张近照。', 'satisfaction.survey': '至少询问 10 人。' }, reviewed_sign_offs: {} },
   history: [],
 };
 

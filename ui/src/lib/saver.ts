@@ -2,6 +2,9 @@
 // push(), but at most one save is in flight; while it runs, only the newest
 // text is kept and sent when it finishes. Nothing typed is dropped: flush()
 // resolves once the latest pushed value has been written.
+// A value waits only behind the save in flight, never on a timer, so a page
+// being hidden or closed has nothing to hurry: flush() only waits, for
+// callers that need the write done before going on.
 export type SaverState = 'idle' | 'saving' | 'saved' | 'error';
 
 export class CoalescedSaver<T> {

@@ -146,7 +146,12 @@ export type FixInput = { lat: number, lon: number, accuracy_m: number, source: F
 /**
  * What the OS says about mock locations, where it says anything.
  */
-mock: boolean | null, };
+mock: boolean | null, 
+/**
+ * When the platform took the position (ms since the epoch), if it says;
+ * otherwise the fix is dated when it is recorded.
+ */
+taken_at?: number, };
 
 export type FixSource = "gnss" | "network" | "external" | "manual";
 
@@ -327,7 +332,13 @@ export type Review = { current: ReviewEntry, history: Array<ReviewEntry>, };
 /**
  * One supervisor decision, written into the document by the server's actor.
  */
-export type ReviewEntry = { status: ReviewStatus, by: string, at: number, comment: string, item_comments: { [key in string]: string }, };
+export type ReviewEntry = { status: ReviewStatus, by: string, at: number, comment: string, item_comments: { [key in string]: string }, 
+/**
+ * The sign-offs (user id → time) this decision is about. A sign-off the
+ * decision did not see means the inspectors submitted again after it.
+ * Empty in documents written before it existed.
+ */
+reviewed_sign_offs: { [key in string]: number }, };
 
 export type ReviewStatus = "approved" | "returned";
 

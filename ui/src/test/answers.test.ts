@@ -5,7 +5,7 @@ import { setLang } from '../lib/i18n';
 import type { Answer } from '../lib/types.gen';
 import { item, loadedCtl } from './helpers';
 
-beforeEach(() => setLang('zh-CN'));
+beforeEach(() => { setLang('zh-CN'); localStorage.clear(); });
 
 async function setup(id: string) {
   const { ctl, backend } = await loadedCtl();
@@ -100,7 +100,7 @@ describe('answer widgets', () => {
     const notes = vi.spyOn(backend, 'setNotes');
     render(ItemCard, { props: { ctl, item: item('satisfaction.quotes') } });
     await fireEvent.input(screen.getByTestId('notes-satisfaction.quotes'), { target: { value: '希望多些蔬菜' } });
-    await waitFor(() => expect(notes).toHaveBeenLastCalledWith('doc-102-2025q2', 'satisfaction.quotes', '希望多些蔬菜'));
+    await waitFor(() => expect(notes).toHaveBeenLastCalledWith('doc-102-2025q2', 'satisfaction.quotes', '希望多些蔬菜', ''));
   });
 
   it('N/A is offered only where allowed and marks the item', async () => {

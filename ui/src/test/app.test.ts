@@ -85,6 +85,11 @@ describe('inspector app', () => {
     await fireEvent.submit(screen.getByTestId('fix-submit').closest('form')!);
     await waitFor(() => expect(screen.getByTestId('gps-panel').textContent).toContain('在中心范围内'));
     expect(screen.getByTestId('gps-panel').textContent).toContain('手动输入');
+    // What the end-to-end test reads: the verdict and the distance, by test id.
+    expect(screen.getByTestId('gps-fence').dataset.inside).toBe('true');
+    expect(screen.getByTestId('gps-fence').textContent!.trim()).toBe('在中心范围内');
+    const metres = Number(screen.getByTestId('gps-distance').dataset.metres);
+    expect(screen.getByTestId('gps-distance').textContent).toContain(`距中心 ${metres} 米`);
     expect(screen.getByTestId('score-onsite').textContent).toContain('不能证明在现场');
   });
 });

@@ -24,8 +24,8 @@ use xuncha_core::{Centre, DocumentId};
 const FIX_FRESH_MS: i64 = 15 * 60 * 1000;
 /// Text an inspector types in one field (notes); the document bounds it again.
 const MAX_TEXT_CHARS: usize = 20_000;
-/// Photo bytes as captured, before processing.
-pub const MAX_PHOTO_BYTES: usize = 40 * 1024 * 1024;
+/// Photo bytes as captured, before processing: the limit the processing itself applies.
+pub const MAX_PHOTO_BYTES: usize = xuncha_core::photo::MAX_INPUT_BYTES;
 
 #[derive(Debug)]
 pub struct App {
@@ -292,12 +292,20 @@ impl App {
         self.inspection(doc)
     }
 
-    pub fn set_notes(&self, doc: &str, item: Option<&str>, text: &str) -> AppResult<InspectionView> {
+    /// `base` is the note as the screen had it before this edit (see
+    /// `InspectionDoc::edit_notes`); without it the text replaces the note.
+    pub fn set_notes(
+        &self,
+        doc: &str,
+        item: Option<&str>,
+        base: Option<&str>,
+        text: &str,
+    ) -> AppResult<InspectionView> {
         let id = parse_doc(doc)?;
-        if text.chars().count() > MAX_TEXT_CHARS {
+        if text.chars().count() > MAX_TEXT_CHARS || base.is_some_and(|b| b.chars().count() > MAX_TEXT_CHARS) {
             return Err(AppError::bad_input(format!("notes are limited to {MAX_TEXT_CHARS} characters")));
         }
-        self.device().set_notes(&id, item.filter(|i| !i.is_empty()), text, now_ms())?;
+        self.device().set_notes(&id, item.filter(|i| !i.is_empty()), base, text, now_ms())?;
         self.inspection(doc)
     }
 
@@ -335,12 +343,17 @@ impl App {
         }
         let device = self.device();
         let by = device.identity().map(|i| i.username.clone()).unwrap_or_default();
+        let now = now_ms();
+        // The platform's time of fix is kept when plausible (within the last
+        // day): a cached position is older than the moment it is recorded,
+        // and the supervisor should see when the inspector was really there.
+        let at = fix.taken_at.filter(|t| (now - 86_400_000..=now + 60_000).contains(t)).unwrap_or(now);
         let gps = GpsFix {
             lat: fix.lat,
             lon: fix.lon,
             accuracy_m: fix.accuracy_m,
             source: fix.source,
-            at: now_ms(),
+            at,
             mock: fix.mock,
             by,
         };

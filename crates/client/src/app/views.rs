@@ -176,6 +176,11 @@ pub struct FixInput {
     pub source: FixSource,
     /// What the OS says about mock locations, where it says anything.
     pub mock: Option<bool>,
+    /// When the platform took the position (ms since the epoch), if it says;
+    /// otherwise the fix is dated when it is recorded.
+    #[serde(default)]
+    #[ts(optional)]
+    pub taken_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -16,6 +16,7 @@
 //! Scores are never stored here; the server computes them.
 
 mod read;
+mod text_merge;
 mod types;
 
 pub use types::*;
@@ -202,19 +203,35 @@ impl InspectionDoc {
     /// Replaces the general notes (`item = None`) or an item's notes with
     /// `text`, as a minimal diff so concurrent edits by others survive.
     pub fn set_notes(&mut self, item: Option<&str>, text: &str, at: i64) -> Result<(), DocError> {
-        let obj = match item {
-            None => self.root_obj(keys::NOTES)?,
-            Some(item) => {
-                let notes = self.root_obj(keys::ITEM_NOTES)?;
-                match self.doc.get(&notes, item)? {
-                    Some((automerge::Value::Object(ObjType::Text), id)) => id,
-                    _ => return Err(DocError::UnknownItem(item.to_owned())),
-                }
-            }
-        };
+        let obj = self.notes_obj(item)?;
         self.doc.update_text(&obj, text)?;
         self.commit(at, "notes");
         Ok(())
+    }
+
+    fn notes_obj(&self, item: Option<&str>) -> Result<ObjId, DocError> {
+        match item {
+            None => self.root_obj(keys::NOTES),
+            Some(item) => {
+                let notes = self.root_obj(keys::ITEM_NOTES)?;
+                match self.doc.get(&notes, item)? {
+                    Some((automerge::Value::Object(ObjType::Text), id)) => Ok(id),
+                    _ => Err(DocError::UnknownItem(item.to_owned())),
+                }
+            }
+        }
+    }
+
+    /// Saves the inspector's edit of a note that read `base` on their screen.
+    /// Words a sync merged in since then are kept: the edit is rebased onto
+    /// them (`text_merge`), where [`Self::set_notes`] would write over them.
+    pub fn edit_notes(&mut self, item: Option<&str>, base: &str, text: &str, at: i64) -> Result<(), DocError> {
+        let obj = self.notes_obj(item)?;
+        let current = self.doc.text(&obj)?;
+        if current == base {
+            return self.set_notes(item, text, at);
+        }
+        self.set_notes(item, &text_merge::rebase(base, text, &current), at)
     }
 
     pub fn add_photo(&mut self, photo: &PhotoRecord) -> Result<(), DocError> {
@@ -319,6 +336,10 @@ fn write_review_entry(d: &mut AutoCommit, obj: &ObjId, e: &ReviewEntry) -> Resul
     let c = d.put_object(obj, "item_comments", ObjType::Map)?;
     for (item, comment) in &e.item_comments {
         d.put(&c, item.as_str(), comment.as_str())?;
+    }
+    let s = d.put_object(obj, "reviewed_sign_offs", ObjType::Map)?;
+    for (user, at) in &e.reviewed_sign_offs {
+        d.put(&s, user.as_str(), ScalarValue::Timestamp(*at))?;
     }
     Ok(())
 }

@@ -20,6 +20,7 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 pub const MAX_PHOTOS: usize = 2_000;
 pub const MAX_FIXES: usize = 10_000;
 pub const MAX_REVIEWS: usize = 1_000;
+pub const MAX_SIGN_OFFS: usize = 100;
 
 fn bounded(path: &str, len: usize, max: usize) -> R<()> {
     if len > max { Err(bad(path, &format!("{len} entries, at most {max}"))) } else { Ok(()) }
@@ -225,12 +226,20 @@ fn review_entry(d: &AutoCommit, obj: &ObjId) -> R<ReviewEntry> {
             item_comments.insert(key.clone(), string(d, &c, &key)?);
         }
     }
+    let mut reviewed_sign_offs = BTreeMap::new();
+    if let Some(s) = object(d, obj, "reviewed_sign_offs", ObjType::Map)? {
+        bounded("review.reviewed_sign_offs", d.length(&s), MAX_SIGN_OFFS)?;
+        for key in d.keys(&s) {
+            reviewed_sign_offs.insert(key.clone(), int(d, &s, &key)?);
+        }
+    }
     Ok(ReviewEntry {
         status,
         by: string(d, obj, "by")?,
         at: int(d, obj, "at")?,
         comment: string(d, obj, "comment")?,
         item_comments,
+        reviewed_sign_offs,
     })
 }
 
@@ -308,7 +317,7 @@ impl InspectionDoc {
 
         let mut sign_offs = BTreeMap::new();
         let obj = required(d, keys::SIGN_OFFS, ObjType::Map)?;
-        bounded("sign_offs", d.length(&obj), 100)?;
+        bounded("sign_offs", d.length(&obj), MAX_SIGN_OFFS)?;
         for key in d.keys(&obj) {
             sign_offs.insert(key.clone(), int(d, &obj, &key)?);
         }

@@ -112,6 +112,25 @@ pub struct ReviewEntry {
     pub comment: String,
     #[serde(default)]
     pub item_comments: BTreeMap<String, String>,
+    /// The sign-offs (user id → time) this decision is about. A sign-off the
+    /// decision did not see means the inspectors submitted again after it.
+    /// Empty in documents written before it existed.
+    #[serde(default)]
+    pub reviewed_sign_offs: BTreeMap<String, i64>,
+}
+
+impl ReviewEntry {
+    /// Whether this decision still stands against the document's sign-offs.
+    /// Identity, not clocks: sign-off times come from phones, whose clocks
+    /// may be hours off the server's, so a review is superseded exactly when
+    /// a sign-off appears or changes that it did not see.
+    pub fn stands(&self, sign_offs: &BTreeMap<String, i64>) -> bool {
+        if self.reviewed_sign_offs.is_empty() {
+            // Older documents: the clock rule they were written under.
+            return sign_offs.values().all(|&t| t <= self.at);
+        }
+        sign_offs.iter().all(|(user, t)| self.reviewed_sign_offs.get(user) == Some(t))
+    }
 }
 
 /// The current review and every earlier decision.
@@ -178,14 +197,13 @@ pub struct InspectionSnapshot {
 impl InspectionSnapshot {
     /// A review applies until the inspectors sign off again after it.
     pub fn status(&self) -> WorkflowStatus {
-        let last_sign_off = self.sign_offs.values().max().copied();
-        match (&self.review, last_sign_off) {
-            (Some(r), s) if s.is_none_or(|s| s <= r.current.at) => match r.current.status {
+        match &self.review {
+            Some(r) if r.current.stands(&self.sign_offs) => match r.current.status {
                 ReviewStatus::Approved => WorkflowStatus::Approved,
                 ReviewStatus::Returned => WorkflowStatus::Returned,
             },
-            (_, Some(_)) => WorkflowStatus::Submitted,
-            _ => WorkflowStatus::Draft,
+            _ if self.sign_offs.is_empty() => WorkflowStatus::Draft,
+            _ => WorkflowStatus::Submitted,
         }
     }
 }

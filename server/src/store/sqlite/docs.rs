@@ -404,8 +404,19 @@ impl DocStore for SqliteStore {
             insert_score(c, &doc, &heads, &score, now)?;
             c.execute(
                 "UPDATE documents SET status = ?2, total = ?3, grade = ?4, complete = ?5, on_site = ?6, vetoes = ?7,
-                     conflicts = ?8 WHERE doc_id = ?1",
-                params![id(&doc), s.status, s.total, s.grade, s.complete, s.on_site, s.vetoes, s.conflicts],
+                     conflicts = ?8, evidence_problems = ?9, figures = ?10 WHERE doc_id = ?1",
+                params![
+                    id(&doc),
+                    s.status,
+                    s.total,
+                    s.grade,
+                    s.complete,
+                    s.on_site,
+                    s.vetoes,
+                    s.conflicts,
+                    s.evidence_problems,
+                    s.figures
+                ],
             )?;
             Ok(())
         })
