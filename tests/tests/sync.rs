@@ -83,6 +83,12 @@ async fn two_inspectors_offline_merge_to_the_same_document_and_score_everywhere(
     let provisional = score(&t, &snap_a, &centre, &EvidenceFacts::default()).unwrap();
     assert_eq!(serde_json::to_value(&provisional).unwrap(), report["score"]["report"]);
     assert_eq!(report["inspection"]["total"].as_f64().unwrap(), provisional.total);
+
+    // The dashboard's flags find it: an open conflict, and no position on site.
+    let listed = |list: serde_json::Value| list["items"].as_array().unwrap().iter().any(|r| r["doc"] == doc.as_str());
+    assert!(listed(sup.get("/api/v1/inspections?flag=conflicts").await.1));
+    assert!(listed(sup.get("/api/v1/inspections?flag=conflicts,not_verified").await.1));
+    assert!(!listed(sup.get("/api/v1/inspections?flag=veto").await.1), "no veto item answered against it");
     server.stop().await;
 }
 
