@@ -385,6 +385,7 @@ const zh = {
   'd.s.gloss_att4': '附件4：城乡便民消费服务中心建设情况（建成、在建、规划数量），每季度初报上季度。',
   'd.s.gloss_att5': '附件5：建成中心运营情况（营业额、服务人次、员工数量、入驻商户）；“报送数”为本季度有已签字检查的建成中心。',
   'd.s.gloss_pilot': '2018年试点：常住人口1000万以上的城市建成不少于10个，500万至1000万的城市不少于5个（商服贸函〔2018〕157号 三(四)）。',
+  'd.s.pilot_city_only': '试点目标按城市考核，区县视图不显示；请由市级或省级账号查看。',
 
   'd.ch.grades': '等级分布',
   'd.ch.county': '各县（区）平均分',
@@ -781,6 +782,7 @@ const en: Record<Key, string> = {
   'd.s.gloss_att4': 'Attachment 4 (附件4) of MOFCOM 157/2018: numbers of convenience consumer service centres built, under construction and planned; each province reports at the start of the next quarter.',
   'd.s.gloss_att5': 'Attachment 5 (附件5): operations of built centres — turnover, service visits, staff, tenants. “Reporting” counts built centres with a signed inspection this quarter.',
   'd.s.gloss_pilot': '2018 pilot targets (MOFCOM 157/2018, section 三(四)): cities over 10 million residents build at least 10 centres, cities of 5–10 million at least 5.',
+  'd.s.pilot_city_only': 'Pilot targets are set per city, so a county view shows none; sign in with a city or provincial account to see them.',
 
   'd.ch.grades': 'Grade distribution',
   'd.ch.county': 'Average score by county',

@@ -51,6 +51,15 @@ describe('quarterly statistics', () => {
     expect(sjz.querySelector('progress')!.getAttribute('max')).toBe('10');
     expect(screen.getByTestId('download-xlsx').getAttribute('href')).toContain('quarterly.xlsx');
   });
+
+  it('a county view, which the server gives no city targets, says why instead of an empty table', async () => {
+    const api = new MockApi();
+    const real = api.quarterly.bind(api);
+    vi.spyOn(api, 'quarterly').mockImplementation(async (q) => ({ ...(await real(q)), pilot: [] }));
+    render(Stats, { props: { query: new URLSearchParams('quarter=2026Q4') }, context: apiContext(api) });
+    await waitFor(() => expect(screen.getByTestId('pilot-none').textContent).toContain('按城市考核'));
+    expect(screen.queryByTestId('pilot-table')).toBeNull();
+  });
 });
 
 describe('charts', () => {
