@@ -29,5 +29,13 @@ echo "cargo: ${passed} passed, ${failed} failed"
 echo "==> end to end: the app binary through tauri-driver, the dashboard in Chromium, both against a real server"
 cargo build --workspace --locked
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
+
+echo "==> bundles: deb and rpm (a release build of the app, as shipped)"
+(cd src-tauri && ../tests/e2e/node_modules/.bin/tauri build --bundles deb rpm)
+deb=$(ls -t target/release/bundle/deb/xuncha_*_amd64.deb | head -n 1)
+rpm=$(ls -t target/release/bundle/rpm/xuncha-*.x86_64.rpm | head -n 1)
+dpkg-deb --contents "$deb" | grep 'usr/bin/xuncha-app$' >/dev/null || { echo "the .deb lacks usr/bin/xuncha-app"; exit 1; }
+test -s "$rpm" || { echo "no .rpm was written"; exit 1; }
+echo "bundles: $deb ($(du -h "$deb" | cut -f1)), $rpm ($(du -h "$rpm" | cut -f1))"
 echo
-echo "all: cargo ${passed} passed, ${failed} failed; ui unit tests and end-to-end tests passed (above)"
+echo "all: cargo ${passed} passed, ${failed} failed; ui unit tests, end-to-end tests and bundles passed (above)"
