@@ -9,6 +9,18 @@ pub fn quarter_of(ms: i64) -> String {
     format!("{year}Q{}", (month - 1) / 3 + 1)
 }
 
+/// The last millisecond of a quarter (`2026Q3`), in China Standard Time;
+/// `None` for text that is not a quarter.
+pub fn quarter_end(q: &str) -> Option<i64> {
+    if !is_quarter(q) {
+        return None;
+    }
+    let year: i64 = q.get(..4)?.parse().ok()?;
+    let n: i64 = q.get(5..)?.parse().ok()?;
+    let (next_year, next_month) = if n == 4 { (year + 1, 1) } else { (year, n * 3 + 1) };
+    Some(days_from_civil(next_year, next_month) * 86_400_000 - CST_OFFSET_MS - 1)
+}
+
 /// Accepts `YYYYQn` with a plausible year.
 pub fn is_quarter(s: &str) -> bool {
     let b = s.as_bytes();
@@ -31,6 +43,16 @@ fn civil_from_days(z: i64) -> (i64, i64) {
     (year, month)
 }
 
+/// (year, month) to days since 1970-01-01 of the month's first day (H. Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +65,14 @@ mod tests {
         assert_eq!(quarter_of(1_790_784_000_000 - 1), "2026Q3");
         assert_eq!(quarter_of(1_767_196_800_000), "2026Q1"); // 2025-12-31T16:00Z
         assert!(is_quarter("2026Q4"));
+        assert_eq!(quarter_end("2026Q3"), Some(1_790_784_000_000 - 1));
+        assert_eq!(quarter_end("2025Q4"), Some(1_767_196_800_000 - 1));
+        for q in ["2024Q1", "2024Q2", "2024Q4", "2100Q1"] {
+            let end = quarter_end(q).unwrap();
+            assert_eq!(quarter_of(end), q);
+            assert_ne!(quarter_of(end + 1), q);
+        }
+        assert_eq!(quarter_end("2026Q5"), None);
         for bad in ["2026Q5", "2026q1", "26Q1", "2026Q", "1999Q1"] {
             assert!(!is_quarter(bad), "{bad}");
         }

@@ -211,3 +211,46 @@ async fn the_dashboard_page_is_served_with_a_strict_policy_and_nothing_else() {
     assert_eq!(http.get(format!("{}/assets/../secret.txt", server.url)).send().await.unwrap().status(), 404);
     server.stop().await;
 }
+
+/// Attachment 4 of a past quarter counts a centre as it stood when that
+/// quarter ended, not as the registry says today.
+#[tokio::test]
+async fn attachment4_counts_each_centre_as_it_stood_at_the_end_of_the_quarter() {
+    use xuncha_core::CentreStatus::{Built, Planned, UnderConstruction};
+    use xuncha_server::quarter::quarter_end;
+    let server = seeded().await;
+    let admin = demo_api(&server, "hebei-admin").await;
+    let community = |stats: &Value| {
+        let a4 = stats["attachment4"].as_array().unwrap();
+        let r = a4.iter().find(|r| r["centre_type"] == "community" && r["city"] == "石家庄市").unwrap();
+        (r["built"].as_u64().unwrap(), r["under_construction"].as_u64().unwrap(), r["planned"].as_u64().unwrap())
+    };
+    let stats = |q: &'static str| {
+        let admin = &admin;
+        async move { admin.get(&format!("/api/v1/stats/quarterly?quarter={q}&province=河北省")).await.1 }
+    };
+    // The demo's centres were registered today: earlier quarters read their first recorded status.
+    let base = community(&stats("2026Q2").await);
+    assert_eq!(base, (2, 1, 0));
+
+    // A new community centre: planned in Q2, under construction in Q3, built early in Q4.
+    let mut centre = xuncha_server::demo::demo_centres()
+        .into_iter()
+        .find(|c| c.centre_type == xuncha_core::CentreType::Community)
+        .unwrap();
+    centre.code = "130102-C99".into();
+    for (status, at) in [
+        (Planned, quarter_end("2026Q2").unwrap() - 86_400_000),
+        (UnderConstruction, quarter_end("2026Q3").unwrap() - 86_400_000),
+        (Built, quarter_end("2026Q3").unwrap() + 86_400_000),
+    ] {
+        centre.status = status;
+        server.state.store.upsert_centres(std::slice::from_ref(&centre), at).unwrap();
+    }
+    assert_eq!(community(&stats("2026Q2").await), (2, 1, 1), "planned when Q2 ended");
+    assert_eq!(community(&stats("2026Q3").await), (2, 2, 0), "under construction when Q3 ended");
+    assert_eq!(community(&stats("2026Q4").await), (3, 1, 0), "built in Q4");
+    // Importing the same status again adds no history.
+    server.state.store.upsert_centres(std::slice::from_ref(&centre), xuncha_server::now_ms()).unwrap();
+    assert_eq!(server.count("SELECT count(*) FROM centre_status WHERE code = '130102-C99'"), 3);
+}

@@ -67,6 +67,13 @@ async fn compute(state: AppState, auth: Auth, q: StatsQuery) -> ApiResult<Quarte
                 "over {MAX_ROWS} centres or inspections: choose a smaller region (a city) for this statistic"
             )));
         }
+        // Attachment 4 counts each centre as it stood when the quarter ended.
+        let end = crate::quarter::quarter_end(&quarter).unwrap_or(i64::MAX);
+        let statuses = state.store.statuses_at(&scope, end)?;
+        let centres: Vec<_> = centres
+            .into_iter()
+            .map(|c| xuncha_core::Centre { status: statuses.get(&c.code).copied().unwrap_or(c.status), ..c })
+            .collect();
         let pops = state.store.populations(&Scope { county: String::new(), ..scope.clone() })?;
         let mut stats = quarterly(&quarter, &scope.province, &centres, &docs, &pops, crate::now_ms());
         // Pilot targets are a city's (policy 三(四)): a county's own count

@@ -10,7 +10,7 @@ pub use model::*;
 
 use automerge::{ActorId, ChangeHash};
 use std::collections::BTreeSet;
-use xuncha_core::{Centre, DocumentId, Region};
+use xuncha_core::{Centre, CentreStatus, DocumentId, Region};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -154,6 +154,9 @@ pub trait StatsStore {
     /// Provinces, cities, counties and townships of the registered centres in the scope.
     fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>>;
     fn populations(&self, scope: &Scope) -> StoreResult<Vec<CityPopulation>>;
+    /// Each centre's construction status at `at` (ms): the newest recorded
+    /// at or before it, else the first recorded (the registry knows nothing older).
+    fn statuses_at(&self, scope: &Scope, at: i64) -> StoreResult<std::collections::HashMap<String, CentreStatus>>;
     fn set_populations(&self, rows: &[CityPopulation], now: i64) -> StoreResult<usize>;
 }
 

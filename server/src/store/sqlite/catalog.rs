@@ -75,7 +75,13 @@ impl CatalogStore for SqliteStore {
                 "INSERT OR REPLACE INTO centres ({CENTRE_COLS}, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
             ))?;
+            // A new status is history from now on; an unchanged one is not repeated.
+            let mut history = c.prepare_cached(
+                "INSERT OR REPLACE INTO centre_status (code, status, since) SELECT ?1, ?2, ?3
+                 WHERE ?2 IS NOT (SELECT status FROM centre_status WHERE code = ?1 ORDER BY since DESC LIMIT 1)",
+            )?;
             for x in &centres {
+                history.execute(params![x.code, status_str(x.status), now])?;
                 stmt.execute(params![
                     x.code,
                     x.name,

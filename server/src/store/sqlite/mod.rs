@@ -46,8 +46,11 @@ pub struct SqliteStore {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 2] =
-    [include_str!("../../../migrations/0001_initial.sql"), include_str!("../../../migrations/0002_dashboard.sql")];
+const MIGRATIONS: [&str; 3] = [
+    include_str!("../../../migrations/0001_initial.sql"),
+    include_str!("../../../migrations/0002_dashboard.sql"),
+    include_str!("../../../migrations/0003_centre_status_history.sql"),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())

@@ -10,7 +10,8 @@ use crate::store::{
     StatDoc, StatsStore, StoreResult,
 };
 use rusqlite::{Row, params};
-use xuncha_core::Region;
+use std::collections::HashMap;
+use xuncha_core::{CentreStatus, Region};
 
 /// The latest signed inspection of each centre: submitted or approved, the
 /// newest quarter first. Drafts and returned work are not a centre's grade.
@@ -153,6 +154,30 @@ impl StatsStore for SqliteStore {
                 Ok(Region { province: r.get(0)?, city: r.get(1)?, county: r.get(2)?, township: r.get(3)? })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn statuses_at(&self, scope: &Scope, at: i64) -> StoreResult<HashMap<String, CentreStatus>> {
+        let scope = scope.clone();
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT s.code, s.status FROM centres c JOIN centre_status s ON s.code = c.code
+                 WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
+                 AND s.since = coalesce(
+                     (SELECT max(since) FROM centre_status WHERE code = c.code AND since <= ?4),
+                     (SELECT min(since) FROM centre_status WHERE code = c.code))",
+            )?;
+            let rows = stmt.query_map(params![scope.province, scope.city, scope.county, at], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            let mut out = HashMap::new();
+            for row in rows {
+                let (code, status) = row?;
+                if let Some(s) = CentreStatus::parse(&status) {
+                    out.insert(code, s);
+                }
+            }
+            Ok(out)
         })
     }
 
