@@ -12,7 +12,7 @@
 use std::time::Duration;
 use xuncha_client::app::{App, EnrolRequest, ErrorCode, FixInput, Language, Platform, Stage};
 use xuncha_client::sync::SyncState;
-use xuncha_core::document::{Answer, FixSource};
+use xuncha_core::document::{Answer, FixSource, WorkflowStatus};
 use xuncha_tests::{PASSWORD, TestServer};
 
 fn enrol_req(url: &str, username: &str, password: &str) -> EnrolRequest {
@@ -147,6 +147,18 @@ async fn the_screens_views_follow_the_work_and_the_score_matches_the_server() {
 
     let detail = app.centre(&centre.code).unwrap();
     assert_eq!(detail.last.as_ref().map(|l| l.total), Some(view.report.total));
+    // "Sync now" refreshes the catalog too: the centre's official result arrives.
+    app.sync_now().unwrap();
+    let mut official = None;
+    for _ in 0..200 {
+        official = app.centre(&centre.code).unwrap().official;
+        if official.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let official = official.expect("the server's latest signed result reaches the device");
+    assert_eq!((official.total, official.status), (view.report.total, WorkflowStatus::Submitted));
     assert_eq!(app.centre("no-such-centre").unwrap_err().code, ErrorCode::UnknownCentre);
     server.stop().await;
 }

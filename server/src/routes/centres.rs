@@ -24,20 +24,36 @@ pub struct CentreQuery {
     pub q: Option<String>,
 }
 
+/// A centre with its latest official result: devices show inspectors how
+/// the centre stood last time, even when someone else inspected it.
+#[derive(Debug, Serialize)]
+pub struct CentreItem {
+    #[serde(flatten)]
+    pub centre: Centre,
+    /// The newest signed (submitted or approved) inspection's score.
+    pub latest: Option<crate::store::LatestScore>,
+}
+
 #[utoipa::path(get, path = "/api/v1/centres", tag = "centres", params(CentreQuery, Paging),
-    responses((status = 200, description = "Page of centres in the caller's region")))]
+    responses((status = 200, description = "Page of centres in the caller's region, each with `latest`: quarter, total, grade and status of its newest signed inspection")))]
 pub async fn list_centres(
     State(state): State<AppState>,
     auth: Auth,
     Query(q): Query<CentreQuery>,
     Query(paging): Query<Paging>,
-) -> ApiResult<Json<Page<Centre>>> {
+) -> ApiResult<Json<Page<CentreItem>>> {
     let page = paging.get()?;
     let centre_type =
         q.centre_type.as_deref().map(|t| t.parse::<CentreType>().map_err(ApiError::BadRequest)).transpose()?;
     let query = q.q.filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect());
     let filter = CentreFilter { scope: auth.user.scope.clone(), centre_type, query, status: None };
-    Ok(Json(blocking(move || Ok(state.store.list_centres(&filter, page)?)).await?))
+    let page = blocking(move || Ok(state.store.registry(&filter, page)?)).await?;
+    Ok(Json(Page {
+        items: page.items.into_iter().map(|e| CentreItem { centre: e.centre, latest: e.latest }).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/centres/{code}", tag = "centres", params(("code" = String, Path)),

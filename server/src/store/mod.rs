@@ -76,7 +76,6 @@ pub trait CatalogStore {
     /// Inserts or replaces all the centres in one transaction.
     fn upsert_centres(&self, centres: &[Centre], now: i64) -> StoreResult<usize>;
     fn centre(&self, code: &str) -> StoreResult<Option<Centre>>;
-    fn list_centres(&self, filter: &CentreFilter, page: PageReq) -> StoreResult<Page<Centre>>;
     /// False when that id and version exist already.
     fn put_variant(&self, variant: &VariantRow) -> StoreResult<bool>;
     fn variants(&self) -> StoreResult<Vec<VariantRow>>;

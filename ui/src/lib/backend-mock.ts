@@ -93,7 +93,8 @@ export class MockBackend implements Backend {
     const last = code === '130102-101'
       ? { doc: 'doc-101-2025q1', stage: 'approved' as Stage, total: 86.5, grade: 'good' as const, started_at: Date.UTC(2025, 2, 20) }
       : null;
-    return { centre, cards, last };
+    const official = code === '130102-101' ? { quarter: '2025Q1', total: 86.5, grade: 'good' as const, status: 'approved' as const } : null;
+    return { centre, cards, last, official };
   }
 
   private view(s: Seed & { snapshot: InspectionSnapshot }): InspectionView {

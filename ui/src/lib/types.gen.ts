@@ -76,7 +76,11 @@ export type CentreDetail = { centre: Centre, cards: Array<CentreCard>,
 /**
  * The newest inspection of this centre on the device with work recorded.
  */
-last: LastInspection | null, };
+last: LastInspection | null, 
+/**
+ * The newest official result from the server, as of the last catalog refresh.
+ */
+official: OfficialResult | null, };
 
 /**
  * Construction status, the three columns of Attachment 4 (built / under construction / planned).
@@ -261,6 +265,16 @@ required_accuracy_m: number, };
 export type Me = { username: string, display_name: string, };
 
 /**
+ * The centre's newest signed inspection as the server scored it (official),
+ * whoever did it: what the centre stood at last time.
+ */
+export type OfficialResult = { quarter: string, total: number, grade: Grade, 
+/**
+ * submitted or approved
+ */
+status: WorkflowStatus, };
+
+/**
  * The report's on-site verdict. Not verified means flagged for the
  * supervisor, never blocked: external receivers look like mock locations.
  */
@@ -438,5 +452,11 @@ options?: Array<string> | null,
  * choice_many: selecting fewer options than this vetoes.
  */
 fewer_than?: number | null, };
+
+/**
+ * Where an inspection stands: 草稿 draft, 已提交 submitted, 退回整改
+ * returned, 已通过 approved.
+ */
+export type WorkflowStatus = "draft" | "submitted" | "returned" | "approved";
 
 export type YesNo = "yes" | "no";

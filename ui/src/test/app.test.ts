@@ -55,6 +55,15 @@ describe('inspector app', () => {
     expect(screen.getByTestId('centre-card-130102-102')).toBeTruthy();
   });
 
+  it('a centre shows its last official result from the server, whoever inspected it', async () => {
+    render(App, { props: { backend: new MockBackend() } });
+    await waitFor(() => screen.getByTestId('centre-card-130102-101'));
+    await fireEvent.click(screen.getByTestId('centre-card-130102-101'));
+    const official = await waitFor(() => screen.getByTestId('centre-official'));
+    expect(official.textContent).toContain('86.5');
+    expect(official.textContent).toContain('2025Q1 · 已通过');
+  });
+
   it('signs off after a confirmation that lists what is missing', async () => {
     const b = new MockBackend();
     const sign = vi.spyOn(b, 'signOff');

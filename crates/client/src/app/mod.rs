@@ -119,19 +119,26 @@ impl App {
         }
         let device = self.device();
         let Ok(server) = Server::of(&device) else { return };
-        let device_for_catalog = device.clone();
-        let catalog = server.clone();
-        // Templates and centres change rarely: once per start is enough,
-        // and the sync loop below does not wait for it.
-        tokio::spawn(async move {
-            let _ = catalog.refresh_catalog(&device_for_catalog).await;
-        });
+        self.refresh_catalog();
         *slot = Some(spawn_background(device, server, self.sync_every, Backoff::default()));
+    }
+
+    /// Templates and centres (with their latest official results) change
+    /// rarely: refreshed at start and on "sync now", never waited for.
+    fn refresh_catalog(&self) {
+        let device = self.device();
+        let Ok(server) = Server::of(&device) else { return };
+        tokio::spawn(async move {
+            let _ = server.refresh_catalog(&device).await;
+        });
     }
 
     pub fn sync_now(&self) -> AppResult<()> {
         if self.device().identity().is_none() {
             return Err(AppError::new(ErrorCode::NotEnrolled, "enrol this device first"));
+        }
+        if self.background.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+            self.refresh_catalog();
         }
         self.start_background();
         if let Some(handle) = self.background.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
@@ -233,7 +240,17 @@ impl App {
                 started_at: snap.created_at,
             });
         }
-        Ok(CentreDetail { centre, cards, last })
+        // The catalog keeps the server's record whole; `latest` rides along with the centre.
+        #[derive(serde::Deserialize)]
+        struct WithLatest {
+            latest: Option<OfficialResult>,
+        }
+        let official = device
+            .store()
+            .centre(code)?
+            .and_then(|json| serde_json::from_str::<WithLatest>(&json).ok())
+            .and_then(|w| w.latest);
+        Ok(CentreDetail { centre, cards, last, official })
     }
 
     pub fn inspection(&self, doc: &str) -> AppResult<InspectionView> {

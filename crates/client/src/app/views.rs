@@ -138,12 +138,25 @@ pub struct LastInspection {
     pub started_at: i64,
 }
 
+/// The centre's newest signed inspection as the server scored it (official),
+/// whoever did it: what the centre stood at last time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OfficialResult {
+    pub quarter: String,
+    pub total: f64,
+    pub grade: Grade,
+    /// submitted or approved
+    pub status: WorkflowStatus,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CentreDetail {
     pub centre: Centre,
     pub cards: Vec<CentreCard>,
     /// The newest inspection of this centre on the device with work recorded.
     pub last: Option<LastInspection>,
+    /// The newest official result from the server, as of the last catalog refresh.
+    pub official: Option<OfficialResult>,
 }
 
 /// The checklist screen's whole state.

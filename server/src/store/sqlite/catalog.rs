@@ -2,10 +2,7 @@
 
 use super::docs::{doc_id_from, insert_doc_write};
 use super::{SqliteStore, next_seq};
-use crate::store::{
-    Assignment, CatalogStore, CentreFilter, DocWrite, Page, PageReq, Scope, StoreError, StoreResult, TemplateRefView,
-    VariantRow,
-};
+use crate::store::{Assignment, CatalogStore, DocWrite, Scope, StoreError, StoreResult, TemplateRefView, VariantRow};
 use rusqlite::{OptionalExtension, Row, params};
 use xuncha_core::template::TemplateRef;
 use xuncha_core::{Centre, CentreStatus, CentreType, DocumentId, Region};
@@ -109,30 +106,6 @@ impl CatalogStore for SqliteStore {
         self.read(|c| {
             let sql = format!("SELECT {CENTRE_COLS} FROM centres WHERE code = ?1");
             Ok(c.query_row(&sql, [code], centre_from_row).optional()?)
-        })
-    }
-
-    fn list_centres(&self, f: &CentreFilter, p: PageReq) -> StoreResult<Page<Centre>> {
-        let [prov, city, county] = scope_params(&f.scope);
-        let ty = f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default();
-        let q = f.query.clone().unwrap_or_default();
-        self.read(move |c| {
-            let filter = format!(
-                "FROM centres c WHERE {SCOPE_SQL} AND (?4 = '' OR c.centre_type = ?4)
-                 AND (?5 = '' OR instr(c.name, ?5) > 0 OR instr(c.code, ?5) > 0)"
-            );
-            let total: i64 =
-                c.query_row(&format!("SELECT count(*) {filter}"), params![prov, city, county, ty, q], |r| r.get(0))?;
-            let sql = format!("SELECT {CENTRE_COLS} {filter} ORDER BY c.code LIMIT ?6 OFFSET ?7");
-            let mut stmt = c.prepare(&sql)?;
-            let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
-            let rows = stmt.query_map(params![prov, city, county, ty, q, p.per_page, offset], centre_from_row)?;
-            Ok(Page {
-                items: rows.collect::<Result<_, _>>()?,
-                total: u64::try_from(total).unwrap_or(0),
-                page: p.page,
-                per_page: p.per_page,
-            })
         })
     }
 
