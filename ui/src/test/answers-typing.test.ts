@@ -53,7 +53,32 @@ describe('numbers typed', () => {
     await fireEvent.input(input, { target: { value: '1,2,3' } });
     await fireEvent.blur(input);
     expect(screen.getByRole('alert').textContent).toContain('请输入数字');
+    expect(screen.getByRole('alert').textContent).toContain('已保存的仍是 120.5');
     expect(ctl.view!.snapshot.answers['facilities.area']?.answer).toEqual({ kind: 'number', value: 120.5 });
+  });
+
+  it('deleted key by key and left empty, the answer is cleared, not left at its first digit', async () => {
+    const { ctl, backend } = await loadedCtl();
+    const clear = vi.spyOn(backend, 'clearAnswer');
+    render(ItemCard, { props: { ctl, item: item('facilities.area') } });
+    const input = screen.getByTestId('answer-facilities.area-number') as HTMLInputElement;
+    expect(input.value).toBe('160');
+    for (const v of ['16', '1', '']) await fireEvent.input(input, { target: { value: v } });
+    await waitFor(() => expect(ctl.view!.snapshot.answers['facilities.area']?.answer).toEqual({ kind: 'number', value: 1 }));
+    await fireEvent.blur(input);
+    await waitFor(() => expect(ctl.view!.snapshot.answers['facilities.area']).toBeUndefined());
+    expect(clear).toHaveBeenCalledTimes(1);
+    expect(input.value).toBe('');
+  });
+
+  it('a value past the maximum keeps the last valid one stored and says so', async () => {
+    const { ctl } = await loadedCtl();
+    render(ItemCard, { props: { ctl, item: item('facilities.area') } });
+    const input = screen.getByTestId('answer-facilities.area-number') as HTMLInputElement;
+    for (const v of ['1', '12', '120', '1200', '12000']) await fireEvent.input(input, { target: { value: v } });
+    await fireEvent.blur(input);
+    await waitFor(() => expect(ctl.view!.snapshot.answers['facilities.area']?.answer).toEqual({ kind: 'number', value: 1200 }));
+    expect(screen.getByRole('alert').textContent).toContain('已保存的仍是 1200');
   });
 
   it('an answer cleared elsewhere empties the field', async () => {
@@ -69,7 +94,7 @@ describe('numbers typed', () => {
 describe('parseNumber', () => {
   it.each([
     ['1,200', 1200], ['-1,234,567.25', -1234567.25], ['１２０．５', 120.5], ['１，２００', 1200], ['12,5', 12.5],
-    ['12，5', 12.5], [' 7 ', 7], ['0.5', 0.5], ['.5', 0.5], ['12.', 12], ['-3', -3],
+    ['12，5', 12.5], [' 7 ', 7], ['0.5', 0.5], ['.5', 0.5], ['12.', 12], ['-3', -3], ['0,500', 0.5], ['12。5', 12.5],
   ])('%s → %d', (text, n) => expect(parseNumber(text)).toBe(n));
 
   it.each(['1,2,3', '12,50,0', '1.200,5', '1e3', 'abc', '1 200', '--1', '12.5.1', ',5', '0x10', 'Infinity'])(

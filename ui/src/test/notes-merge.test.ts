@@ -12,10 +12,14 @@ describe('notes field', () => {
     const onsave = vi.fn(async (_text: string, _base: string) => null);
     const { rerender } = render(NotesField, { props: { value: '门头整洁', onsave, testid: 'n', label: 'notes' } });
     const area = screen.getByTestId('n') as HTMLTextAreaElement;
+    await fireEvent.focus(area);
     await fireEvent.input(area, { target: { value: '门头整洁，' } });
     await waitFor(() => expect(onsave).toHaveBeenCalledWith('门头整洁，', '门头整洁'));
-    // The device rebased the edit onto a merged note; the view brings it back.
+    // The device rebased the edit onto a merged note; the view brings it back,
+    // shown once the field is left (the caret would jump while typing).
     await rerender({ value: '消防通道畅通。门头整洁，' });
+    expect(area.value).toBe('门头整洁，');
+    await fireEvent.blur(area);
     await waitFor(() => expect(area.value).toBe('消防通道畅通。门头整洁，'));
     await fireEvent.input(area, { target: { value: '消防通道畅通。门头整洁，灯箱损坏' } });
     await waitFor(() => expect(onsave).toHaveBeenLastCalledWith('消防通道畅通。门头整洁，灯箱损坏', '消防通道畅通。门头整洁，'));
