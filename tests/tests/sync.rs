@@ -179,7 +179,23 @@ async fn a_foreign_actor_and_a_device_written_review_are_refused_and_store_nothi
 
 #[tokio::test]
 async fn a_device_may_not_sign_off_or_answer_in_another_inspectors_name() {
-    let (server, _sup, doc, mut a, _b, t) = setup().await;
+    let (server, _sup, doc, mut a, mut b, t) = setup().await;
+    let item = yes_no_items(&t)[0].clone();
+    // The co-inspector answers an item and records a position; both reach wang's device.
+    b.answer(&doc, &t, &item, Answer::YesNo(false));
+    let centre: Centre = serde_json::from_value(_sup.get("/api/v1/centres/130102-C01").await.1).unwrap();
+    let fix = xuncha_core::document::GpsFix {
+        lat: centre.lat,
+        lon: centre.lon,
+        accuracy_m: 8.0,
+        source: xuncha_core::document::FixSource::Gnss,
+        at: xuncha_server::now_ms(),
+        mock: None,
+        by: "li".into(),
+    };
+    b.doc(&doc).add_gps_fix(&fix).unwrap();
+    b.sync().await;
+    a.sync().await;
     let before = counts(&server);
     let id = doc.parse().unwrap();
     let ack = a.docs[&id].ack.clone();
@@ -197,9 +213,17 @@ async fn a_device_may_not_sign_off_or_answer_in_another_inspectors_name() {
             changes: am.save_after(&ack),
         }
     };
-    let item = yes_no_items(&t)[0].clone();
     let pushes = [
         forge(&mut a, &|d| d.sign_off("li", 5).unwrap()),
+        // Editing the co-inspector's answer record in place, under their name.
+        forge(&mut a, &|d| {
+            use automerge::ReadDoc;
+            use automerge::transaction::Transactable;
+            let am = d.automerge_mut();
+            let answers = am.get(automerge::ROOT, "answers").unwrap().unwrap().1;
+            let record = am.get(&answers, item.as_str()).unwrap().unwrap().1;
+            am.put(&record, "at", automerge::ScalarValue::Timestamp(7)).unwrap();
+        }),
         forge(&mut a, &|d| {
             let record = xuncha_core::document::AnswerRecord { answer: Answer::YesNo(true), by: "li".into(), at: 5 };
             d.set_answer(&t, &item, &record).unwrap();
@@ -215,6 +239,22 @@ async fn a_device_may_not_sign_off_or_answer_in_another_inspectors_name() {
         );
         assert_eq!(counts(&server), before, "a refused change stores nothing");
     }
+    // Replacing the sign-offs wholesale would drop everyone's at once.
+    let wipe = forge(&mut a, &|d| {
+        use automerge::transaction::Transactable;
+        d.automerge_mut().put_object(automerge::ROOT, "sign_offs", automerge::ObjType::Map).unwrap();
+    });
+    let res = a.send(&SyncRequest { protocol: SYNC_PROTOCOL, cursor: a.cursor, docs: vec![wipe] }).await;
+    assert!(matches!(&res.docs[0].status, DocStatus::Refused { code, .. } if code == "identity_changed"));
+    assert_eq!(counts(&server), before);
+
+    // Answering over the co-inspector (a new record in one's own name) is fine,
+    // and so is one's own photo that happens to carry the co-inspector's fix.
+    a.answer(&doc, &t, &item, Answer::YesNo(true));
+    let mut photo = xuncha_tests::photo_record(b"a photo at li's position", "wang");
+    photo.gps = Some(fix.clone());
+    a.doc(&doc).add_photo(&photo).unwrap();
+    assert!(matches!(a.sync().await.docs[0].status, DocStatus::Accepted { new: 2 }));
     // Signing off in one's own name is accepted.
     a.doc(&doc).sign_off("wang", 6).unwrap();
     assert!(matches!(a.sync().await.docs[0].status, DocStatus::Accepted { new: 1 }));

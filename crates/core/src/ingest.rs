@@ -138,7 +138,7 @@ pub fn check_owned(
             if !is_new && IDENTITY.contains(&root_key.as_str()) {
                 return Err(Refusal::IdentityChanged(root_key));
             }
-            check_names_writer(&root_key, &patch, user_id)?;
+            check_writer_owns(&fork, &patch, &root_key, is_new, user_id)?;
         }
         // A losing concurrent write leaves no visible patch; look for it directly.
         if review_has_foreign_ops(&fork, &before) {
@@ -151,25 +151,46 @@ pub fn check_owned(
     Ok(Accepted { doc: doc.into_automerge(), new_changes, heads: after, snapshot })
 }
 
-/// A device signs off for its own user only, and the answers, photos and
-/// fixes it records carry its own user as `by`: a co-inspector's sign-off or
-/// a record in someone else's name would mislead the supervisor.
-fn check_names_writer(root_key: &str, patch: &automerge::Patch, user_id: &str) -> Result<(), Refusal> {
+/// Root keys holding what inspectors record. Each is created with the
+/// document and never replaced or removed: replacing one would drop every
+/// co-inspector's records (or sign-offs) at once.
+const CONTAINERS: [&str; 7] =
+    [keys::ANSWERS, keys::NOTES, keys::ITEM_NOTES, keys::PHOTOS, keys::GPS, keys::SIGN_OFFS, keys::INSPECTORS];
+
+/// A device writes in its own user's name only: it signs off and joins as
+/// its user, and it writes inside answer, photo and fix records only when
+/// the record names its user as `by` (a new answer is a new record, so
+/// answering over a co-inspector is allowed; editing their record is not).
+/// Names mislead the supervisor otherwise. `doc` is the document after the batch.
+fn check_writer_owns(
+    doc: &AutoCommit,
+    patch: &automerge::Patch,
+    root_key: &str,
+    is_new: bool,
+    user_id: &str,
+) -> Result<(), Refusal> {
     use automerge::PatchAction::{DeleteMap, PutMap};
-    let in_sign_offs = root_key == keys::SIGN_OFFS && patch.path.len() == 1;
-    match &patch.action {
-        PutMap { key, .. } | DeleteMap { key } if in_sign_offs && key != user_id => {
-            Err(Refusal::OtherUser(format!("{}.{key}", keys::SIGN_OFFS)))
-        }
-        PutMap { key, value, .. }
-            if key == "by"
-                && [keys::ANSWERS, keys::PHOTOS, keys::GPS].contains(&root_key)
-                && value.0.as_str() != Some(user_id) =>
-        {
-            Err(Refusal::OtherUser(format!("{root_key}.*.by")))
-        }
-        _ => Ok(()),
+    let keyed = |key: &str| matches!(&patch.action, PutMap { key: k, .. } | DeleteMap { key: k } if k == key);
+    if patch.path.is_empty() {
+        return match CONTAINERS.contains(&root_key) && !is_new && keyed(root_key) {
+            true => Err(Refusal::IdentityChanged(root_key.to_owned())),
+            false => Ok(()),
+        };
     }
+    if [keys::SIGN_OFFS, keys::INSPECTORS].contains(&root_key) && patch.path.len() == 1 && !keyed(user_id) {
+        return Err(Refusal::OtherUser(root_key.to_owned()));
+    }
+    if [keys::ANSWERS, keys::PHOTOS, keys::GPS].contains(&root_key) && patch.path.len() >= 2 {
+        let record = patch.path.get(2).map_or(&patch.obj, |(obj, _)| obj);
+        let by = match doc.get(record, "by") {
+            Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_owned),
+            _ => None,
+        };
+        if by.as_deref() != Some(user_id) {
+            return Err(Refusal::OtherUser(format!("{root_key} record by {}", by.unwrap_or_default())));
+        }
+    }
+    Ok(())
 }
 
 /// Whether any value under `review` (including conflicting, hidden ones) was

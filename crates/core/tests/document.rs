@@ -177,6 +177,16 @@ fn a_review_stands_until_a_new_sign_off_whatever_the_clocks() {
     // A co-inspector signing as well reopens it.
     d.sign_off("user2", 6).unwrap();
     assert_eq!(status(&d), Submitted);
+    let approved = review(&d, ReviewStatus::Approved, 3_000_000);
+    d.write_review(&approved).unwrap();
+    // A withdrawn sign-off reopens it too; with none left it is a draft again.
+    use automerge::ReadDoc;
+    use automerge::transaction::Transactable;
+    let sign_offs = d.automerge_mut().get(automerge::ROOT, "sign_offs").unwrap().unwrap().1;
+    d.automerge_mut().delete(&sign_offs, "user2").unwrap();
+    assert_eq!(status(&d), Submitted);
+    d.automerge_mut().delete(&sign_offs, "user1").unwrap();
+    assert_eq!(status(&d), Draft);
 
     // Documents written before reviews recorded their sign-offs keep the clock rule.
     let legacy = ReviewEntry { reviewed_sign_offs: BTreeMap::new(), ..returned };

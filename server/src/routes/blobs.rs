@@ -90,12 +90,14 @@ pub async fn patch_blob(
         false => None,
     };
     let (st, sha2) = (state.clone(), sha.clone());
+    // The guard and the permit go with the work: if the phone hangs up, the
+    // handler is dropped but the write or decode runs on, and so must they.
     let s = blocking(move || {
+        let _held = (cpu, in_flight);
         check_may_upload(&st, &auth.user, &sha2)?;
         append(&st, auth.device.id, &auth.user, &sha2, offset, total, &body)
     })
     .await?;
-    drop((cpu, in_flight));
     if s.complete {
         // The photo is committed: a failed re-score must not make the device
         // upload it again. The next sync of the inspection re-scores it.

@@ -31,7 +31,17 @@ pub struct CentreItem {
     #[serde(flatten)]
     pub centre: Centre,
     /// The newest signed (submitted or approved) inspection's score.
-    pub latest: Option<crate::store::LatestScore>,
+    pub latest: Option<LatestResult>,
+}
+
+/// The score only: which inspection it was, and its report, stay with its
+/// members and the supervisors.
+#[derive(Debug, Serialize)]
+pub struct LatestResult {
+    pub quarter: String,
+    pub total: f64,
+    pub grade: String,
+    pub status: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/centres", tag = "centres", params(CentreQuery, Paging),
@@ -49,7 +59,19 @@ pub async fn list_centres(
     let filter = CentreFilter { scope: auth.user.scope.clone(), centre_type, query, status: None };
     let page = blocking(move || Ok(state.store.registry(&filter, page)?)).await?;
     Ok(Json(Page {
-        items: page.items.into_iter().map(|e| CentreItem { centre: e.centre, latest: e.latest }).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(|e| CentreItem {
+                centre: e.centre,
+                latest: e.latest.map(|l| LatestResult {
+                    quarter: l.quarter,
+                    total: l.total,
+                    grade: l.grade,
+                    status: l.status,
+                }),
+            })
+            .collect(),
         total: page.total,
         page: page.page,
         per_page: page.per_page,

@@ -59,10 +59,11 @@ async fn compute(state: AppState, auth: Auth, q: StatsQuery) -> ApiResult<Quarte
     let scope = scope_of(&auth, q.province)?;
     blocking(move || {
         let filter = CentreFilter { scope: scope.clone(), ..CentreFilter::default() };
-        let centres: Vec<_> = state.store.registry_all(&filter, MAX_ROWS)?.into_iter().map(|e| e.centre).collect();
-        let docs = state.store.stat_docs(&scope, Some(&quarter), MAX_ROWS)?;
-        // A statistic over a cut-off read would be wrong without saying so.
-        if centres.len() >= MAX_ROWS as usize || docs.len() >= MAX_ROWS as usize {
+        // One row past the limit tells a full region from a cut-off read,
+        // and a statistic over a cut-off read would be wrong without saying so.
+        let centres: Vec<_> = state.store.registry_all(&filter, MAX_ROWS + 1)?.into_iter().map(|e| e.centre).collect();
+        let docs = state.store.stat_docs(&scope, Some(&quarter), MAX_ROWS + 1)?;
+        if centres.len() > MAX_ROWS as usize || docs.len() > MAX_ROWS as usize {
             return Err(ApiError::TooLarge(format!(
                 "over {MAX_ROWS} centres or inspections: choose a smaller region (a city) for this statistic"
             )));

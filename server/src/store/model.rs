@@ -55,14 +55,17 @@ impl Scope {
     }
 
     /// Why this scope does not fit a user of `role`: a lower level is given
-    /// only with the levels above it, and a supervisor oversees a province,
-    /// a city or a county, never the whole country (that is an administrator).
+    /// only with the levels above it, and supervisors and inspectors work in
+    /// a province, a city or a county, never the whole country (that is an
+    /// administrator's view).
     pub fn check_for(&self, role: Role) -> Result<(), &'static str> {
         if (self.province.is_empty() && !self.city.is_empty()) || (self.city.is_empty() && !self.county.is_empty()) {
             return Err("a city needs its province, a county its city");
         }
-        if role == Role::Supervisor && self.province.is_empty() {
-            return Err("a supervisor is scoped to a province, a city or a county: give at least the province");
+        if role != Role::Administrator && self.province.is_empty() {
+            return Err(
+                "supervisors and inspectors work in a province, a city or a county: give at least the province",
+            );
         }
         Ok(())
     }

@@ -20,7 +20,7 @@ use xuncha_core::scoring::{ItemStatus, Report};
 use xuncha_core::template::{AnswerSpec, Template};
 use xuncha_core::{Centre, DocumentId};
 
-/// A photo takes the inspection's newest fix when it is at most this old.
+/// A photo takes the inspector's newest fix when it is at most this old.
 const FIX_FRESH_MS: i64 = 15 * 60 * 1000;
 /// Text an inspector types in one field (notes); the document bounds it again.
 const MAX_TEXT_CHARS: usize = 20_000;
@@ -33,6 +33,8 @@ pub struct App {
     /// Replaced once, at enrolment (enrolment needs the device to itself).
     device: RwLock<Arc<Device>>,
     background: Mutex<Option<SyncHandle>>,
+    /// A catalog refresh is running.
+    refreshing: Arc<std::sync::atomic::AtomicBool>,
     platform: Platform,
     version: String,
     /// How often the background loop syncs while up to date.
@@ -49,6 +51,7 @@ impl App {
             dir: dir.to_owned(),
             device: RwLock::new(Arc::new(device)),
             background: Mutex::new(None),
+            refreshing: Arc::default(),
             platform,
             version: version.to_owned(),
             sync_every: Duration::from_secs(60),
@@ -126,10 +129,18 @@ impl App {
     /// Templates and centres (with their latest official results) change
     /// rarely: refreshed at start and on "sync now", never waited for.
     fn refresh_catalog(&self) {
+        use std::sync::atomic::Ordering;
         let device = self.device();
         let Ok(server) = Server::of(&device) else { return };
+        // One refresh at a time: "sync now" pressed repeatedly at the
+        // township office must not fetch the registry once per press.
+        if self.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let refreshing = self.refreshing.clone();
         tokio::spawn(async move {
             let _ = server.refresh_catalog(&device).await;
+            refreshing.store(false, Ordering::Release);
         });
     }
 
@@ -335,8 +346,15 @@ impl App {
         }
         let device = self.device();
         let now = now_ms();
-        let gps =
-            device.snapshot(&id)?.gps_fixes.into_iter().filter(|f| now - f.at <= FIX_FRESH_MS).max_by_key(|f| f.at);
+        // This inspector's own position only: a co-inspector's fix says where
+        // they were, and the record is in this inspector's name.
+        let me = device.identity().map(|i| i.username.clone()).unwrap_or_default();
+        let gps = device
+            .snapshot(&id)?
+            .gps_fixes
+            .into_iter()
+            .filter(|f| f.by == me && now - f.at <= FIX_FRESH_MS)
+            .max_by_key(|f| f.at);
         device.add_photo(&id, item.filter(|i| !i.is_empty()), bytes, gps, now)?;
         self.inspection(doc)
     }

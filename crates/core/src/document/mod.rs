@@ -54,6 +54,8 @@ pub enum DocError {
     NewerSchema(u64),
     #[error("item `{0}` is not in the inspection's template")]
     UnknownItem(String),
+    #[error("{what} may hold at most {max} characters")]
+    TooLong { what: &'static str, max: usize },
     #[error("automerge: {0}")]
     Automerge(#[from] automerge::AutomergeError),
 }
@@ -231,7 +233,12 @@ impl InspectionDoc {
         if current == base {
             return self.set_notes(item, text, at);
         }
-        self.set_notes(item, &text_merge::rebase(base, text, &current), at)
+        let merged = text_merge::rebase(base, text, &current);
+        // Two people's words together may pass what one note may hold.
+        if merged.chars().count() > read::MAX_TEXT_CHARS {
+            return Err(DocError::TooLong { what: "notes", max: read::MAX_TEXT_CHARS });
+        }
+        self.set_notes(item, &merged, at)
     }
 
     pub fn add_photo(&mut self, photo: &PhotoRecord) -> Result<(), DocError> {

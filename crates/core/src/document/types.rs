@@ -122,14 +122,15 @@ pub struct ReviewEntry {
 impl ReviewEntry {
     /// Whether this decision still stands against the document's sign-offs.
     /// Identity, not clocks: sign-off times come from phones, whose clocks
-    /// may be hours off the server's, so a review is superseded exactly when
-    /// a sign-off appears or changes that it did not see.
+    /// may be hours off the server's, so a review stands exactly while the
+    /// sign-offs are the ones it decided on (a new, changed or withdrawn
+    /// sign-off reopens the inspection).
     pub fn stands(&self, sign_offs: &BTreeMap<String, i64>) -> bool {
         if self.reviewed_sign_offs.is_empty() {
             // Older documents: the clock rule they were written under.
             return sign_offs.values().all(|&t| t <= self.at);
         }
-        sign_offs.iter().all(|(user, t)| self.reviewed_sign_offs.get(user) == Some(t))
+        *sign_offs == self.reviewed_sign_offs
     }
 }
 
