@@ -32,8 +32,8 @@ cargo build --workspace --locked
 
 echo "==> bundles: deb and rpm (a release build of the app, as shipped)"
 (cd src-tauri && ../tests/e2e/node_modules/.bin/tauri build --bundles deb rpm)
-deb=$(ls -t target/release/bundle/deb/xuncha_*_amd64.deb | head -n 1)
-rpm=$(ls -t target/release/bundle/rpm/xuncha-*.x86_64.rpm | head -n 1)
+deb=$(ls -t target/release/bundle/deb/xuncha_*.deb | head -n 1)
+rpm=$(ls -t target/release/bundle/rpm/xuncha-*.rpm | head -n 1)
 dpkg-deb --contents "$deb" | grep 'usr/bin/xuncha-app$' >/dev/null || { echo "the .deb lacks usr/bin/xuncha-app"; exit 1; }
 test -s "$rpm" || { echo "no .rpm was written"; exit 1; }
 echo "bundles: $deb ($(du -h "$deb" | cut -f1)), $rpm ($(du -h "$rpm" | cut -f1))"
