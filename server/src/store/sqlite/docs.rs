@@ -75,28 +75,12 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
                 stmt.execute(params![id(&m.doc), hash.0.as_slice(), bytes])?;
             }
         }
-        c.execute(
-            "UPDATE documents SET heads = ?2, change_count = change_count + ?3, updated_seq = ?4, updated_at = ?5,
-                 status = ?6, total = ?7, grade = ?8, complete = ?9, on_site = ?10, vetoes = ?11, conflicts = ?12,
-                 evidence_problems = ?13, figures = ?14
+        c.prepare_cached(
+            "UPDATE documents SET heads = ?2, change_count = change_count + ?3, updated_seq = ?4, updated_at = ?5
              WHERE doc_id = ?1",
-            params![
-                id(&m.doc),
-                heads,
-                n_new,
-                i64::try_from(seq).unwrap_or(i64::MAX),
-                now,
-                s.status,
-                s.total,
-                s.grade,
-                s.complete,
-                s.on_site,
-                s.vetoes,
-                s.conflicts,
-                s.evidence_problems,
-                s.figures
-            ],
-        )?;
+        )?
+        .execute(params![id(&m.doc), heads, n_new, i64::try_from(seq).unwrap_or(i64::MAX), now])?;
+        write_summary(c, &m.doc, s)?;
     }
     let mut stmt = c.prepare_cached("INSERT OR IGNORE INTO members (doc_id, username) VALUES (?1, ?2)")?;
     for user in &w.members {
@@ -402,25 +386,31 @@ impl DocStore for SqliteStore {
         let (doc, heads, s, score) = (*doc, heads_to_bytes(heads), s.clone(), score.clone());
         self.write(move |c| {
             insert_score(c, &doc, &heads, &score, now)?;
-            c.execute(
-                "UPDATE documents SET status = ?2, total = ?3, grade = ?4, complete = ?5, on_site = ?6, vetoes = ?7,
-                     conflicts = ?8, evidence_problems = ?9, figures = ?10 WHERE doc_id = ?1",
-                params![
-                    id(&doc),
-                    s.status,
-                    s.total,
-                    s.grade,
-                    s.complete,
-                    s.on_site,
-                    s.vetoes,
-                    s.conflicts,
-                    s.evidence_problems,
-                    s.figures
-                ],
-            )?;
-            Ok(())
+            write_summary(c, &doc, &s)
         })
     }
+}
+
+/// The latest score's summary, copied to the document's row for lists and
+/// statistics (after a round and after a re-score alike).
+fn write_summary(c: &Connection, doc: &DocumentId, s: &DocSummary) -> StoreResult<()> {
+    c.prepare_cached(
+        "UPDATE documents SET status = ?2, total = ?3, grade = ?4, complete = ?5, on_site = ?6, vetoes = ?7,
+             conflicts = ?8, evidence_problems = ?9, figures = ?10 WHERE doc_id = ?1",
+    )?
+    .execute(params![
+        id(doc),
+        s.status,
+        s.total,
+        s.grade,
+        s.complete,
+        s.on_site,
+        s.vetoes,
+        s.conflicts,
+        s.evidence_problems,
+        s.figures
+    ])?;
+    Ok(())
 }
 
 fn docs_since_on(c: &Connection, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>> {
