@@ -37,9 +37,8 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
             w.compacted.as_deref().ok_or_else(|| StoreError::Corrupt("a new document needs a snapshot".into()))?;
         c.execute(
             "INSERT INTO documents (doc_id, centre_code, template_id, template_version, created_by, created_at, quarter,
-                 snapshot, heads, change_count, updated_seq, updated_at, status, total, grade, complete, on_site,
-                 vetoes, conflicts, evidence_problems, figures)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                 snapshot, heads, change_count, updated_seq, updated_at, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 id(&m.doc),
                 m.centre_code,
@@ -53,15 +52,7 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
                 n_new,
                 i64::try_from(seq).unwrap_or(i64::MAX),
                 now,
-                s.status,
-                s.total,
-                s.grade,
-                s.complete,
-                s.on_site,
-                s.vetoes,
-                s.conflicts,
-                s.evidence_problems,
-                s.figures
+                s.status
             ],
         )?;
     } else {
@@ -80,8 +71,8 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
              WHERE doc_id = ?1",
         )?
         .execute(params![id(&m.doc), heads, n_new, i64::try_from(seq).unwrap_or(i64::MAX), now])?;
-        write_summary(c, &m.doc, s)?;
     }
+    write_summary(c, &m.doc, s)?;
     let mut stmt = c.prepare_cached("INSERT OR IGNORE INTO members (doc_id, username) VALUES (?1, ?2)")?;
     for user in &w.members {
         stmt.execute(params![id(&m.doc), user])?;
