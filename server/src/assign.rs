@@ -57,9 +57,9 @@ pub fn assign(
             let d = InspectionDoc::create(state.server_actor.clone(), &new, &known.template)
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
             let snap = d.snapshot().map_err(|e| ApiError::Internal(e.to_string()))?;
-            let (summary, score) = score_snapshot(store, &state.templates, &snap, "created")?;
-            let mut am = d.into_automerge();
             let id = DocumentId::random();
+            let (summary, score) = score_snapshot(store, &state.templates, &id, &snap, "created")?;
+            let mut am = d.into_automerge();
             let write = DocWrite {
                 meta: DocMeta {
                     doc: id,

@@ -33,14 +33,24 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
-pub fn check_new_password(password: &str) -> Result<(), ApiError> {
+/// The password policy: 8 characters or more, not one of the commonly
+/// leaked passwords, not the user name, not one character repeated.
+pub fn check_new_password(username: &str, password: &str) -> Result<(), ApiError> {
     if password.chars().count() < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
         return Err(ApiError::Invalid(format!(
             "a password has at least {MIN_PASSWORD_CHARS} characters and at most {MAX_PASSWORD_BYTES} bytes"
         )));
     }
+    let lower = password.to_lowercase();
+    let common = COMMON_PASSWORDS.lines().any(|l| !l.starts_with('#') && l.trim() == lower);
+    let repeated = password.chars().all(|c| password.starts_with(c));
+    if common || repeated || lower == username.to_lowercase() {
+        return Err(ApiError::Invalid("this password is too easy to guess; choose another".into()));
+    }
     Ok(())
 }
+
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 
 pub fn check_username(name: &str) -> Result<(), ApiError> {
     let ok = (2..=64).contains(&name.len())
@@ -175,56 +185,6 @@ impl AuthCache {
     }
 }
 
-/// Counts failed logins per key in a window: `user:<name>` keys allow
-/// `max_per_user`, `addr:<ip>` keys `max_per_address` (higher, because a
-/// township office puts many inspectors behind one address).
-#[derive(Debug)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-    max_per_user: u32,
-    max_per_address: u32,
-    window: Duration,
-}
-
-const LIMITER_KEYS: usize = 100_000;
-
-impl LoginLimiter {
-    pub fn new(max_per_user: u32, max_per_address: u32, window: Duration) -> Self {
-        Self { failures: Mutex::new(HashMap::new()), max_per_user, max_per_address, window }
-    }
-
-    /// Seconds to wait when `key` is over the limit.
-    pub fn check(&self, key: &str) -> Option<u64> {
-        let map = self.failures.lock().ok()?;
-        let (n, since) = map.get(key)?;
-        let left = self.window.checked_sub(since.elapsed())?;
-        let max = if key.starts_with("addr:") { self.max_per_address } else { self.max_per_user };
-        (*n >= max).then(|| left.as_secs().max(1))
-    }
-
-    pub fn fail(&self, key: &str) {
-        let Ok(mut map) = self.failures.lock() else { return };
-        if map.len() >= LIMITER_KEYS {
-            let window = self.window;
-            map.retain(|_, (_, since)| since.elapsed() < window);
-        }
-        if map.len() >= LIMITER_KEYS {
-            return;
-        }
-        let entry = map.entry(key.to_owned()).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= self.window {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
-    }
-
-    pub fn succeed(&self, key: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(key);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,23 +198,10 @@ mod tests {
         let (t, hash) = new_token(true);
         assert!(t.starts_with(DEVICE_PREFIX));
         assert_eq!(token_hash(&t), hash);
-        assert!(check_new_password("short").is_err());
-    }
-
-    #[test]
-    fn the_limiter_blocks_after_the_allowed_failures() {
-        let l = LoginLimiter::new(2, 3, Duration::from_secs(60));
-        assert_eq!(l.check("a"), None);
-        l.fail("a");
-        assert_eq!(l.check("a"), None);
-        l.fail("a");
-        assert!(l.check("a").is_some());
-        assert_eq!(l.check("b"), None);
-        l.succeed("a");
-        assert_eq!(l.check("a"), None);
-        for _ in 0..3 {
-            l.fail("addr:1");
-        }
-        assert!(l.check("addr:1").is_some());
+        assert!(check_new_password("wang", "short").is_err());
+        assert!(check_new_password("wang", "Password123").is_err(), "a common password");
+        assert!(check_new_password("wang1234", "WANG1234").is_err(), "the user name");
+        assert!(check_new_password("wang", "zzzzzzzzzz").is_err());
+        assert!(check_new_password("wang", "correct-horse-42").is_ok());
     }
 }

@@ -8,6 +8,7 @@ use crate::docs::{ensure_loaded, rescore};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{BlobRow, User};
+use xuncha_core::DocumentId;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use xuncha_core::photo::{PhotoLimits, decode, sha256_hex, thumbnail_of};
@@ -36,33 +37,16 @@ fn partial_path(state: &AppState, device: i64, sha: &str) -> PathBuf {
 /// Uploads with a PATCH in flight, by device and hash. tus asks that
 /// concurrent PATCHes to one upload be refused: two at the same offset would
 /// both pass the offset check, and two final ones would race to complete.
-#[derive(Debug, Default)]
-pub struct UploadsInFlight(std::sync::Mutex<std::collections::HashSet<(i64, String)>>);
+pub type UploadsInFlight = crate::inflight::InFlight<(i64, String)>;
 
-/// Held while one PATCH writes an upload; the upload is free again when dropped.
-#[derive(Debug)]
-pub struct UploadGuard {
-    set: std::sync::Arc<UploadsInFlight>,
-    key: (i64, String),
-}
-
-impl UploadsInFlight {
-    pub fn begin(self: &std::sync::Arc<Self>, device: i64, sha: &str) -> Result<UploadGuard, ApiError> {
-        let key = (device, sha.to_owned());
-        let mut set = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !set.insert(key.clone()) {
-            return Err(ApiError::Conflict(
-                "another part of this photo is being written; ask HEAD for the offset".into(),
-            ));
-        }
-        Ok(UploadGuard { set: self.clone(), key })
-    }
-}
-
-impl Drop for UploadGuard {
-    fn drop(&mut self) {
-        self.set.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&self.key);
-    }
+pub fn begin_upload(
+    uploads: &std::sync::Arc<UploadsInFlight>,
+    device: i64,
+    sha: &str,
+) -> Result<crate::inflight::InFlightGuard<(i64, String)>, ApiError> {
+    uploads.begin((device, sha.to_owned())).ok_or_else(|| {
+        ApiError::Conflict("another part of this photo is being written; ask HEAD for the offset".into())
+    })
 }
 
 /// Where an upload stands.
@@ -82,12 +66,48 @@ pub fn check_may_upload(state: &AppState, user: &User, sha: &str) -> Result<(), 
     Err(ApiError::Forbidden("no inspection of yours records this photo; sync the inspection first".into()))
 }
 
-pub fn upload_state(state: &AppState, device: i64, sha: &str) -> Result<UploadState, ApiError> {
+/// Where this device's upload of `sha` stands. A photo the server holds
+/// already is complete for a user who may read it through an inspection
+/// they work on (it is then granted to their other inspections recording
+/// it); anyone else must deliver the bytes, as proof they have them.
+pub fn upload_state(state: &AppState, device: i64, user: &User, sha: &str) -> Result<UploadState, ApiError> {
     if let Some(b) = state.store.blob(sha)? {
-        return Ok(UploadState { offset: b.bytes, complete: true });
+        let granted = state.store.docs_granted(sha)?;
+        if member_of_any(state, user, &granted)? {
+            grant_to_members(state, user, sha, &granted)?;
+            return Ok(UploadState { offset: b.bytes, complete: true });
+        }
     }
     let offset = std::fs::metadata(partial_path(state, device, sha)).map(|m| m.len()).unwrap_or(0);
     Ok(UploadState { offset, complete: false })
+}
+
+fn member_of_any(state: &AppState, user: &User, docs: &[DocumentId]) -> Result<bool, ApiError> {
+    for doc in docs {
+        if state.store.is_member(doc, &user.username)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The inspections recording `sha` that `user` works on, less `except`.
+fn members_docs(state: &AppState, user: &User, sha: &str, except: &[DocumentId]) -> Result<Vec<DocumentId>, ApiError> {
+    let mut out = Vec::new();
+    for doc in state.store.docs_referencing(sha)? {
+        if !except.contains(&doc) && state.store.is_member(&doc, &user.username)? {
+            out.push(doc);
+        }
+    }
+    Ok(out)
+}
+
+fn grant_to_members(state: &AppState, user: &User, sha: &str, granted: &[DocumentId]) -> Result<(), ApiError> {
+    let more = members_docs(state, user, sha, granted)?;
+    if !more.is_empty() {
+        state.store.grant_blob(sha, &more)?;
+    }
+    Ok(())
 }
 
 /// Unfinished upload bytes one device may keep on the server.
@@ -144,7 +164,7 @@ pub fn append(
     if total == 0 || total > max {
         return Err(ApiError::TooLarge(format!("a photo is 1 to {max} bytes; Upload-Length says {total}")));
     }
-    let now = upload_state(state, device, sha)?;
+    let now = upload_state(state, device, user, sha)?;
     if now.complete {
         return Ok(now);
     }
@@ -158,7 +178,10 @@ pub fn append(
     let path = partial_path(state, device, sha);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
-        if offset == 0 && partial_bytes(dir, device).saturating_add(total) > MAX_PARTIAL_PER_DEVICE {
+        // Checked on every part: an upload may grow past its declared
+        // length only by being refused, and all of a device's unfinished
+        // uploads together stay under the cap.
+        if partial_bytes(dir, device).saturating_add(body.len() as u64) > MAX_PARTIAL_PER_DEVICE {
             return Err(ApiError::TooLarge(format!(
                 "this device has over {MAX_PARTIAL_PER_DEVICE} bytes of unfinished uploads; finish them first"
             )));
@@ -215,7 +238,10 @@ fn complete(state: &AppState, user: &User, sha: &str, partial: &PathBuf) -> Resu
     if let Some(dir) = final_path.parent() {
         std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
     }
-    state.store.insert_blob(&BlobRow {
+    // The bytes came from this user: the photo is granted to the inspections
+    // they work on that record it (check_may_upload saw at least one).
+    let grants = members_docs(state, user, sha, &[])?;
+    let row = BlobRow {
         sha256: sha.to_owned(),
         bytes: bytes.len() as u64,
         mime: mime.to_owned(),
@@ -223,23 +249,27 @@ fn complete(state: &AppState, user: &User, sha: &str, partial: &PathBuf) -> Resu
         height,
         uploaded_by: user.username.clone(),
         created_at: crate::now_ms(),
-    })?;
+    };
+    state.store.insert_blob(&row, &grants)?;
     Ok(UploadState { offset: bytes.len() as u64, complete: true })
 }
 
-fn write_durably(path: &PathBuf, bytes: &[u8]) -> Result<(), ApiError> {
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::File::create(&tmp).map_err(io)?;
-    f.write_all(bytes).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
+/// Writes through a temporary file of its own (two devices may complete
+/// the same photo at once) renamed over `path` once synced.
+fn write_durably(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
+    let dir = path.parent().ok_or_else(|| ApiError::Internal("blob path without a folder".into()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
-/// The evidence facts of every inspection recording this photo changed.
+/// The evidence facts of every inspection the photo is granted to changed.
 pub async fn rescore_referencing(state: &AppState, sha: &str) -> Result<(), ApiError> {
     let docs = {
         let (st, sha) = (state.clone(), sha.to_owned());
-        tokio::task::spawn_blocking(move || st.store.docs_referencing(&sha)).await??
+        tokio::task::spawn_blocking(move || st.store.docs_granted(&sha)).await??
     };
     for doc in docs {
         let mut guard = state.docs.lock(doc).await;

@@ -78,10 +78,16 @@ enum UserCommand {
     Enable {
         username: String,
     },
+    /// Sets a new password; ends the user's sessions and revokes their
+    /// devices (a reset usually means the old password is known to someone).
     ResetPassword {
         username: String,
         #[arg(long, env = "XUNCHA_USER_PASSWORD", hide_env_values = true)]
         password: String,
+        /// Keep the user's enrolled devices: for a forgotten password, when a
+        /// phone holds work not yet synced (a revoked device cannot send it).
+        #[arg(long)]
+        keep_devices: bool,
     },
 }
 
@@ -136,7 +142,7 @@ fn run(cli: Cli) -> Res {
             serve(config)
         }
         Command::Init { admin, password } => {
-            check_new_password(&password)?;
+            check_new_password(&admin, &password)?;
             let state = crate::open(config)?;
             let user = NewUser {
                 username: admin,
@@ -199,7 +205,7 @@ fn user(config: Config, cmd: UserCommand) -> Res {
     match cmd {
         UserCommand::Add { username, name, role, province, city, county, password } => {
             crate::auth::check_username(&username)?;
-            check_new_password(&password)?;
+            check_new_password(&username, &password)?;
             let scope = Scope { province, city, county };
             scope.check_for(role)?;
             let u = NewUser { username, display_name: name, role, scope, password_hash: hash_password(&password)? };
@@ -219,12 +225,15 @@ fn user(config: Config, cmd: UserCommand) -> Res {
             store.set_user_disabled(&username, false)?;
             println!("enabled `{username}`");
         }
-        UserCommand::ResetPassword { username, password } => {
-            check_new_password(&password)?;
-            if !store.set_password(&username, &hash_password(&password)?)? {
+        UserCommand::ResetPassword { username, password, keep_devices } => {
+            check_new_password(&username, &password)?;
+            if !store.set_password(&username, &hash_password(&password)?, !keep_devices)? {
                 return Err(format!("no user `{username}`").into());
             }
-            println!("password of `{username}` reset (sessions ended)");
+            match keep_devices {
+                true => println!("password of `{username}` reset (sessions ended; devices kept)"),
+                false => println!("password of `{username}` reset (sessions ended, devices revoked)"),
+            }
         }
     }
     Ok(())

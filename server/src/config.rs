@@ -45,11 +45,17 @@ pub struct Limits {
     pub json_body_bytes: usize,
     /// CSV imports and template uploads.
     pub upload_body_bytes: usize,
-    /// Failed logins per user name in `login_window_secs`.
+    /// Failed sign-ins of one account in `login_window_secs` before each
+    /// further attempt waits a doubling delay (at most a minute).
     pub login_failures: u32,
-    /// Failed logins per address (offices share one) in `login_window_secs`.
-    pub login_failures_per_address: u32,
+    /// Sign-in attempts per address (offices share one) in
+    /// `login_window_secs`, successful ones included.
+    #[serde(alias = "login_failures_per_address")]
+    pub login_attempts_per_address: u32,
     pub login_window_secs: u64,
+    /// Devices one user may have enrolled at once; enrolling one more
+    /// revokes the least recently seen.
+    pub devices_per_user: usize,
     /// Documents kept loaded in memory.
     pub doc_cache: usize,
     /// Stored changes after which a document is re-saved as one snapshot.
@@ -69,8 +75,9 @@ impl Default for Limits {
             json_body_bytes: 256 * 1024,
             upload_body_bytes: 8 * 1024 * 1024,
             login_failures: 5,
-            login_failures_per_address: 50,
+            login_attempts_per_address: 100,
             login_window_secs: 900,
+            devices_per_user: 5,
             doc_cache: 512,
             compact_after: 64,
         }

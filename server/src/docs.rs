@@ -76,6 +76,7 @@ fn load_stored(stored: StoredDoc) -> Result<LoadedDoc, ApiError> {
 pub fn score_snapshot(
     store: &dyn Store,
     templates: &Templates,
+    doc: &DocumentId,
     snap: &InspectionSnapshot,
     reason: &str,
 ) -> Result<(DocSummary, Option<ScoreWrite>), ApiError> {
@@ -94,7 +95,7 @@ pub fn score_snapshot(
         return Ok((summary, None));
     };
     let photos: Vec<String> = snap.photos.keys().cloned().collect();
-    let facts = EvidenceFacts { received_photos: Some(store.received(&photos)?) };
+    let facts = EvidenceFacts { received_photos: Some(store.received(doc, &photos)?) };
     let report = score(&known.template, snap, &centre, &facts).map_err(|e| ApiError::Internal(e.to_string()))?;
     let report_json = serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
     let report_deflated = crate::store::deflate(&report_json);
@@ -129,7 +130,7 @@ pub fn doc_write(
     r: Round<'_>,
 ) -> Result<DocWrite, ApiError> {
     let Round { meta, is_new, new_changes, pending, members, reason } = r;
-    let (summary, score) = score_snapshot(state.store.as_ref(), &state.templates, snap, reason)?;
+    let (summary, score) = score_snapshot(state.store.as_ref(), &state.templates, &meta.doc, snap, reason)?;
     let compact = is_new || pending + new_changes.len() > state.config.limits.compact_after;
     Ok(DocWrite {
         meta,
@@ -226,11 +227,14 @@ pub fn readable(
     auth: &crate::auth::Auth,
     doc: &DocumentId,
 ) -> Result<crate::store::InspectionRow, ApiError> {
-    let row = store.inspection(doc)?.ok_or_else(|| ApiError::NotFound("inspection".into()))?;
+    // One answer for "no such inspection" and "not yours": an id seen in a
+    // URL or an export tells nobody outside the region that it exists.
+    let hidden = || ApiError::NotFound("inspection".into());
+    let row = store.inspection(doc)?.ok_or_else(hidden)?;
     if auth.oversees(&row.region) || store.is_member(doc, &auth.user.username)? {
         Ok(row)
     } else {
-        Err(ApiError::forbidden())
+        Err(hidden())
     }
 }
 
@@ -239,7 +243,7 @@ pub fn rescore(state: &AppState, slot: &mut Option<LoadedDoc>, reason: &str) -> 
     let Some(loaded) = slot.as_mut() else { return Ok(()) };
     let doc = InspectionDoc::from_automerge(loaded.doc.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
     let snap = doc.snapshot().map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (summary, score) = score_snapshot(state.store.as_ref(), &state.templates, &snap, reason)?;
+    let (summary, score) = score_snapshot(state.store.as_ref(), &state.templates, &loaded.meta.doc, &snap, reason)?;
     if let Some(score) = score {
         state.store.add_score(&loaded.meta.doc, &loaded.doc.get_heads(), &summary, &score, crate::now_ms())?;
     }

@@ -28,8 +28,14 @@ pub enum ApiError {
     /// A review of work nobody has signed off.
     #[error("{0}")]
     NotSigned(String),
+    /// A state-changing browser request that did not come from the dashboard.
+    #[error("{0}")]
+    CrossSite(String),
     #[error("too many attempts; try again in {0} s")]
     TooManyRequests(u64),
+    /// The server is at capacity for this kind of work; retry soon.
+    #[error("{0}")]
+    Busy(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -55,7 +61,9 @@ impl ApiError {
             Self::Unsupported(_) => "unsupported_media_type",
             Self::Invalid(_) => "invalid",
             Self::NotSigned(_) => "not_signed",
+            Self::CrossSite(_) => "cross_site",
             Self::TooManyRequests(_) => "too_many_requests",
+            Self::Busy(_) => "busy",
             Self::Internal(_) => "internal",
         }
     }
@@ -64,13 +72,13 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::CrossSite(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::NotSigned(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests(_) | Self::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -87,6 +95,7 @@ impl IntoResponse for ApiError {
         }
         let retry = match &self {
             Self::TooManyRequests(secs) => Some(*secs),
+            Self::Busy(_) => Some(1),
             _ => None,
         };
         let mut res = (self.status(), Json(ErrorBody { code: self.code(), message: self.to_string() })).into_response();

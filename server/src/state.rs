@@ -1,6 +1,7 @@
 //! What every handler shares.
 
-use crate::auth::{AuthCache, LoginLimiter};
+use crate::auth::AuthCache;
+use crate::signin::{AccountThrottle, AddressLimiter, PasswordPool};
 use crate::config::Config;
 use crate::docs::DocCache;
 use crate::store::Store;
@@ -14,15 +15,21 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub templates: Arc<Templates>,
     pub docs: Arc<DocCache>,
-    pub limiter: Arc<LoginLimiter>,
+    /// Sign-in attempts per address.
+    pub addresses: Arc<AddressLimiter>,
+    /// Delays per account after failed passwords.
+    pub accounts: Arc<AccountThrottle>,
     pub auth_cache: Arc<AuthCache>,
-    /// Password checks at once (argon2 takes 19 MiB and tens of milliseconds each).
-    pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Threads of their own for argon2 (19 MiB and tens of milliseconds each).
+    pub passwords: PasswordPool,
     /// Permits for processor-bound work (checking and scoring rounds): one per core.
     pub cpu: Arc<tokio::sync::Semaphore>,
     /// The server's own Automerge actor: it writes reviews and creates assigned inspections.
     pub server_actor: ActorId,
     pub uploads: Arc<crate::blobs::UploadsInFlight>,
+    /// Devices with a sync round running: one at a time each, so one device
+    /// holds at most one processor permit and cannot crowd out the others.
+    pub rounds: Arc<crate::inflight::InFlight<i64>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -38,21 +45,25 @@ impl AppState {
         let limits = &config.limits;
         Ok(Self {
             docs: Arc::new(DocCache::new(limits.doc_cache)),
-            limiter: Arc::new(LoginLimiter::new(
+            addresses: Arc::new(AddressLimiter::new(
+                limits.login_attempts_per_address,
+                std::time::Duration::from_secs(limits.login_window_secs),
+            )),
+            accounts: Arc::new(AccountThrottle::new(
                 limits.login_failures,
-                limits.login_failures_per_address,
                 std::time::Duration::from_secs(limits.login_window_secs),
             )),
             cpu: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2),
             )),
-            password_checks: Arc::new(tokio::sync::Semaphore::new(4)),
+            passwords: PasswordPool::new(2, 32),
             auth_cache: Arc::new(AuthCache::new(std::time::Duration::from_secs(10))),
             store,
             templates: Arc::new(templates),
             config: Arc::new(config),
             server_actor,
             uploads: Arc::default(),
+            rounds: Arc::default(),
         })
     }
 }

@@ -118,6 +118,9 @@ fn push_all(
     Ok((replies, guards))
 }
 
+/// The one refusal for a document the device's user does not work on.
+const NOT_MEMBER: &str = "not_member";
+
 fn refused(
     doc: DocumentId,
     code: &str,
@@ -181,6 +184,16 @@ fn push_one(
 ) -> Result<Pushed, ApiError> {
     let store = state.store.as_ref();
     let id = push.doc;
+    // Membership is settled before anything of the push is read, and the
+    // refusal is the same whatever was pushed and whether the document
+    // exists: a device that may not read a document learns nothing of it.
+    if !store.is_member(&id, &auth.user.username)?
+        && (push.changes.is_empty() || store.inspection(&id)?.is_some())
+    {
+        tracing::warn!(doc = %id, user = %auth.user.username, device = auth.device.id, code = NOT_MEMBER,
+            "sync refused: not a member");
+        return Ok(refused(id, NOT_MEMBER, "no inspection of yours has this id", None, &[]));
+    }
     let info = match push.changes.is_empty() {
         true => None,
         false => match check_payload(&push.changes, &PayloadLimits::default()) {
@@ -197,13 +210,10 @@ fn push_one(
         (Some(info), true) => info.heads.iter().map(|h| ChangeHash(*h)).collect(),
         _ => push.client_heads.0,
     };
-    let exists = ensure_loaded(store, &id, slot)?;
-    if exists && !store.is_member(&id, &auth.user.username)? {
-        return Ok(refused(id, "forbidden", "you do not work on this inspection", None, &[]));
-    }
+    ensure_loaded(store, &id, slot)?;
     if push.changes.is_empty() {
         let Some(loaded) = slot.as_mut() else {
-            return Ok(refused(id, "not_found", "the server has no such inspection", None, &[]));
+            return Ok(refused(id, NOT_MEMBER, "no inspection of yours has this id", None, &[]));
         };
         let (heads, changes) = lacking(&mut loaded.doc, &client);
         let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };

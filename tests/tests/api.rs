@@ -89,7 +89,9 @@ async fn templates_revalidate_with_etags_and_variants_are_published_by_provincia
     let upload = |token: String, body: String| {
         let http = dev.http.clone();
         let url = format!("{}/api/v1/templates", server.url);
-        async move { http.post(url).bearer_auth(token).body(body).send().await.unwrap() }
+        async move {
+            http.post(url).bearer_auth(token).header("content-type", "application/toml").body(body).send().await.unwrap()
+        }
     };
     let sup = server.api("sup-a").await;
     assert_eq!(upload(sup.token.clone(), variant.clone()).await.status(), StatusCode::FORBIDDEN);
@@ -125,7 +127,7 @@ async fn centre_imports_are_all_or_nothing_with_line_numbers() {
     let post = |body: String| {
         let http = admin.http.clone();
         let (url, token) = (format!("{}/api/v1/centres/import", server.url), admin.token.clone());
-        async move { http.post(url).bearer_auth(token).body(body).send().await.unwrap() }
+        async move { http.post(url).bearer_auth(token).header("content-type", "text/csv").body(body).send().await.unwrap() }
     };
     let before = server.count("SELECT count(*) FROM centres");
     let res = post(bad).await;
@@ -146,6 +148,7 @@ async fn centre_imports_are_all_or_nothing_with_line_numbers() {
         .http
         .post(format!("{}/api/v1/centres/import", server.url))
         .bearer_auth(&other.token)
+        .header("content-type", "text/csv")
         .body(takeover)
         .send()
         .await

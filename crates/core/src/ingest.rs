@@ -26,7 +26,7 @@ pub struct IngestLimits {
 
 impl Default for IngestLimits {
     fn default() -> Self {
-        Self { max_changes: 20_000, max_ops: 200_000 }
+        Self { max_changes: 20_000, max_ops: crate::payload::MAX_OPS_PER_PUSH as usize }
     }
 }
 
@@ -138,7 +138,7 @@ pub fn check_owned(
             if !is_new && IDENTITY.contains(&root_key.as_str()) {
                 return Err(Refusal::IdentityChanged(root_key));
             }
-            check_writer_owns(&fork, &patch, &root_key, is_new, user_id)?;
+            check_writer_owns(&fork, &patch, &root_key, is_new, user_id, &before)?;
         }
         // A losing concurrent write leaves no visible patch; look for it directly.
         if review_has_foreign_ops(&fork, &before) {
@@ -158,18 +158,23 @@ const CONTAINERS: [&str; 7] =
     [keys::ANSWERS, keys::NOTES, keys::ITEM_NOTES, keys::PHOTOS, keys::GPS, keys::SIGN_OFFS, keys::INSPECTORS];
 
 /// A device writes in its own user's name only: it signs off and joins as
-/// its user, and it writes inside answer, photo and fix records only when
-/// the record names its user as `by` (a new answer is a new record, so
-/// answering over a co-inspector is allowed; editing their record is not).
-/// Names mislead the supervisor otherwise. `doc` is the document after the batch.
+/// its user, and it creates, changes and removes answer, photo and fix
+/// records only in its user's name. A record's author (`by`) is fixed: it is
+/// checked as it stood before the batch and as it stands after, so a change
+/// cannot rename the author and rewrite the content together. Two things
+/// stay open on the shared checklist, as documented: answering an item a
+/// co-inspector answered (a new record replaces theirs, and concurrent
+/// answers surface as a conflict) and clearing an answer. Names mislead
+/// the supervisor otherwise. `doc` is the document after the batch.
 fn check_writer_owns(
     doc: &AutoCommit,
     patch: &automerge::Patch,
     root_key: &str,
     is_new: bool,
     user_id: &str,
+    before: &[ChangeHash],
 ) -> Result<(), Refusal> {
-    use automerge::PatchAction::{DeleteMap, PutMap};
+    use automerge::PatchAction::{DeleteMap, DeleteSeq, Insert, PutMap, PutSeq};
     let keyed = |key: &str| matches!(&patch.action, PutMap { key: k, .. } | DeleteMap { key: k } if k == key);
     if patch.path.is_empty() {
         return match CONTAINERS.contains(&root_key) && !is_new && keyed(root_key) {
@@ -180,14 +185,91 @@ fn check_writer_owns(
     if [keys::SIGN_OFFS, keys::INSPECTORS].contains(&root_key) && patch.path.len() == 1 && !keyed(user_id) {
         return Err(Refusal::OtherUser(root_key.to_owned()));
     }
-    if [keys::ANSWERS, keys::PHOTOS, keys::GPS].contains(&root_key) && patch.path.len() >= 2 {
+    if ![keys::ANSWERS, keys::PHOTOS, keys::GPS].contains(&root_key) {
+        return Ok(());
+    }
+    let other = |what: &str, by: Option<String>| Refusal::OtherUser(format!("{what} by {}", by.unwrap_or_default()));
+    let container = &patch.obj;
+    if patch.path.len() >= 2 {
+        // Inside a record: it must be the user's before and after.
         let record = patch.path.get(2).map_or(&patch.obj, |(obj, _)| obj);
-        let by = match doc.get(record, "by") {
-            Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_owned),
-            _ => None,
+        let now = author(doc.get(record, "by"));
+        if now.as_deref() != Some(user_id) {
+            return Err(other(&format!("{root_key} record"), now));
+        }
+        return match author_before(doc, record, before)? {
+            Some(then) if then != user_id => Err(other(&format!("{root_key} record"), Some(then))),
+            _ => Ok(()),
         };
-        if by.as_deref() != Some(user_id) {
-            return Err(Refusal::OtherUser(format!("{root_key} record by {}", by.unwrap_or_default())));
+    }
+    match &patch.action {
+        // A record put under a key: a new record in the user's name; in
+        // photos it may not replace a co-inspector's.
+        PutMap { key, .. } | DeleteMap { key } => {
+            if root_key != keys::ANSWERS {
+                for (value, old) in doc.get_all_at(container, key.as_str(), before).unwrap_or_default() {
+                    let by = match value {
+                        automerge::Value::Object(_) => author(doc.get_at(&old, "by", before)),
+                        automerge::Value::Scalar(_) => None,
+                    };
+                    if by.as_deref() != Some(user_id) {
+                        return Err(other(&format!("{root_key} record"), by));
+                    }
+                }
+            }
+            if let PutMap { key, .. } = &patch.action {
+                new_record_is_own(doc, doc.get(container, key.as_str()), root_key, user_id)?;
+            }
+            Ok(())
+        }
+        Insert { index, values, .. } => {
+            for i in 0..values.len() {
+                new_record_is_own(doc, doc.get(container, index.saturating_add(i)), root_key, user_id)?;
+            }
+            Ok(())
+        }
+        DeleteSeq { .. } | PutSeq { .. } => fixes_of_others_kept(doc, container, before, user_id),
+        _ => Ok(()),
+    }
+}
+
+type Got<'a> = Result<Option<(automerge::Value<'a>, ObjId)>, automerge::AutomergeError>;
+
+fn author(got: Got<'_>) -> Option<String> {
+    match got {
+        Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// The record's author before the batch; `None` for a record the batch creates.
+fn author_before(doc: &AutoCommit, record: &ObjId, before: &[ChangeHash]) -> Result<Option<String>, Refusal> {
+    match doc.get_at(record, "by", before) {
+        Ok(got) => Ok(author(Ok(got))),
+        Err(e) => Err(Refusal::Malformed(format!("a record cannot be read as it stood: {e}"))),
+    }
+}
+
+fn new_record_is_own(doc: &AutoCommit, got: Got<'_>, root_key: &str, user_id: &str) -> Result<(), Refusal> {
+    let by = match got {
+        Ok(Some((automerge::Value::Object(_), record))) => author(doc.get(&record, "by")),
+        _ => None,
+    };
+    match by.as_deref() == Some(user_id) {
+        true => Ok(()),
+        false => Err(Refusal::OtherUser(format!("{root_key} record by {}", by.unwrap_or_default()))),
+    }
+}
+
+/// Every fix recorded by another user before the batch is still there after it.
+fn fixes_of_others_kept(doc: &AutoCommit, list: &ObjId, before: &[ChangeHash], user_id: &str) -> Result<(), Refusal> {
+    let now: std::collections::HashSet<ObjId> =
+        (0..doc.length(list)).filter_map(|i| doc.get(list, i).ok().flatten().map(|(_, id)| id)).collect();
+    for i in 0..doc.length_at(list, before) {
+        let Ok(Some((_, fix))) = doc.get_at(list, i, before) else { continue };
+        let by = author(doc.get_at(&fix, "by", before));
+        if !now.contains(&fix) && by.as_deref() != Some(user_id) {
+            return Err(Refusal::OtherUser(format!("removing a gps record by {}", by.unwrap_or_default())));
         }
     }
     Ok(())

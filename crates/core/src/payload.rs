@@ -17,9 +17,15 @@ pub struct PayloadLimits {
     pub max_total_values: u64,
 }
 
+/// Operations one push may carry. A fully worked 200-item inspection with
+/// 30 photos, 100 position fixes and a few thousand characters of notes is
+/// about 10,000-15,000 operations over its whole history; this leaves ample
+/// room and keeps the worst push to about a second of one core.
+pub const MAX_OPS_PER_PUSH: u64 = 100_000;
+
 impl Default for PayloadLimits {
     fn default() -> Self {
-        Self { max_chunks: 20_000, max_column_values: 1_000_000, max_total_values: 1_000_000 }
+        Self { max_chunks: 20_000, max_column_values: MAX_OPS_PER_PUSH, max_total_values: MAX_OPS_PER_PUSH }
     }
 }
 
@@ -347,6 +353,6 @@ mod tests {
         let mut chunk = MAGIC.to_vec();
         chunk.extend([0, 0, 0, 0, 1, data.len() as u8]);
         chunk.extend(&data);
-        assert_eq!(check_payload(&chunk, &PayloadLimits::default()), Err(PayloadError::ColumnTooLong(1_000_000)));
+        assert_eq!(check_payload(&chunk, &PayloadLimits::default()), Err(PayloadError::ColumnTooLong(MAX_OPS_PER_PUSH)));
     }
 }

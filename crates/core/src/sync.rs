@@ -21,8 +21,37 @@ pub struct SyncRequest {
     /// The last cursor this device stored from a response (0 at first).
     #[serde(rename = "k")]
     pub cursor: u64,
-    #[serde(rename = "d")]
+    /// At most [`MAX_DOCS_PER_REQUEST`]: the decoder refuses more before building them.
+    #[serde(rename = "d", deserialize_with = "bounded_docs")]
     pub docs: Vec<DocPush>,
+}
+
+/// Documents one request may carry, whatever a server allows: the decoder
+/// stops here, so a small compressed body cannot make it build millions of
+/// entries before any limit is checked.
+pub const MAX_DOCS_PER_REQUEST: usize = 1_000;
+
+fn bounded_docs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<DocPush>, D::Error> {
+    struct Bounded;
+    impl<'de> serde::de::Visitor<'de> for Bounded {
+        type Value = Vec<DocPush>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "at most {MAX_DOCS_PER_REQUEST} documents")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+            while let Some(push) = seq.next_element()? {
+                if out.len() == MAX_DOCS_PER_REQUEST {
+                    return Err(serde::de::Error::custom(format!(
+                        "more than {MAX_DOCS_PER_REQUEST} documents in one request"
+                    )));
+                }
+                out.push(push);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Bounded)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

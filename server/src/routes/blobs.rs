@@ -54,7 +54,7 @@ pub async fn head_blob(
     check_sha(&sha)?;
     let s = blocking(move || {
         check_may_upload(&state, &auth.user, &sha)?;
-        upload_state(&state, auth.device.id, &sha)
+        upload_state(&state, auth.device.id, &auth.user, &sha)
     })
     .await?;
     Ok(upload_headers(StatusCode::OK, s, s.complete.then_some(s.offset)))
@@ -81,7 +81,7 @@ pub async fn patch_blob(
     }
     let offset = number_header(&headers, "upload-offset")?;
     let total = number_header(&headers, "upload-length")?;
-    let in_flight = state.uploads.begin(auth.device.id, &sha)?;
+    let in_flight = crate::blobs::begin_upload(&state.uploads, auth.device.id, &sha)?;
     // The last part decodes the whole image: it waits for a processor permit
     // like a sync round, so parallel uploads cannot exhaust memory.
     let last_part = offset.saturating_add(body.len() as u64) == total;
@@ -118,16 +118,18 @@ async fn serve_checked(
     check_sha(&sha)?;
     let st = state.clone();
     let (path, mime) = blocking(move || {
-        let docs = st.store.docs_referencing(&sha)?;
+        // Readers come through the inspections the photo is granted to, not
+        // through any document that merely names its hash; whoever may not
+        // read it learns nothing, not even that it exists.
         let mut allowed = false;
-        for doc in &docs {
-            if readable(st.store.as_ref(), &auth, doc).is_ok() {
+        for doc in st.store.docs_granted(&sha)? {
+            if readable(st.store.as_ref(), &auth, &doc).is_ok() {
                 allowed = true;
                 break;
             }
         }
         if !allowed {
-            return Err(if docs.is_empty() { ApiError::NotFound("photo".into()) } else { ApiError::forbidden() });
+            return Err(ApiError::NotFound("photo".into()));
         }
         let blob = st.store.blob(&sha)?.ok_or_else(|| ApiError::NotFound("photo (not uploaded yet)".into()))?;
         Ok(if thumb { (thumb_path(&st, &sha), "image/jpeg".to_owned()) } else { (photo_path(&st, &sha), blob.mime) })

@@ -113,11 +113,13 @@ pub struct ImportErrors {
 pub async fn import(
     State(state): State<AppState>,
     auth: Auth,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Imported>, axum::response::Response> {
     use axum::response::IntoResponse;
     let run = async {
         auth.require(&[Role::Administrator])?;
+        super::require_content_type(&headers, "text/csv")?;
         let body = body_bytes(body, state.config.limits.upload_body_bytes)?;
         let centres = match parse_centres(&body) {
             Ok(c) => c,

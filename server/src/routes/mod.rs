@@ -3,6 +3,7 @@
 pub mod assignments;
 pub mod blobs;
 pub mod centres;
+pub mod guard;
 pub mod health;
 pub mod inspections;
 pub mod registry;
@@ -21,9 +22,14 @@ use serde::Deserialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
+/// A request body may pause this long between parts before it is dropped
+/// (a 2G link stalls for seconds, not for a minute).
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub fn router(state: AppState) -> Router {
     let json_limit = axum::extract::DefaultBodyLimit::max(state.config.limits.json_body_bytes);
-    Router::new()
+    let https = state.config.secure_cookies;
+    let router = Router::new()
         .merge(health::router())
         .merge(session::router())
         .merge(sync::router(&state))
@@ -38,6 +44,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", axum::routing::get(crate::openapi::openapi_json))
         .merge(ui::router(&state))
         .layer(json_limit)
+        .layer(axum::middleware::from_fn(guard::csrf))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_IDLE_TIMEOUT))
         // One line per request at info: method, path, status, latency (no headers, so no tokens).
         .layer(
             TraceLayer::new_for_http()
@@ -45,7 +53,8 @@ pub fn router(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(CatchPanicLayer::new())
-        .with_state(state)
+        .with_state(state);
+    guard::security_headers(router, https)
 }
 
 /// `?page=&per_page=` with bounds.
@@ -73,6 +82,18 @@ pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f).await?
+}
+
+/// Refuses a body whose `Content-Type` is not `mime` (parameters such as
+/// `charset` aside): an upload declares what it is, and a browser form
+/// cannot send these types across sites without a preflight.
+pub fn require_content_type(headers: &axum::http::HeaderMap, mime: &str) -> Result<(), ApiError> {
+    let sent = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let essence = sent.split(';').next().unwrap_or_default().trim();
+    match essence.eq_ignore_ascii_case(mime) {
+        true => Ok(()),
+        false => Err(ApiError::Unsupported(format!("this upload is `{mime}`, not `{essence}`"))),
+    }
 }
 
 pub fn doc_id(s: &str) -> Result<xuncha_core::DocumentId, ApiError> {

@@ -54,42 +54,48 @@ pub struct DeviceView {
     pub actors: Vec<String>,
 }
 
-/// Checks a password with the rate limit (per user name and per address).
+/// Checks a password under the sign-in limits (`crate::signin`): the
+/// address's attempts, then the account's delay, then argon2 on a password
+/// thread, which records the outcome itself.
 async fn authenticate(state: &AppState, addr: SocketAddr, username: &str, password: &str) -> ApiResult<User> {
-    let keys = [format!("user:{username}"), format!("addr:{}", addr.ip())];
-    if let Some(wait) = keys.iter().filter_map(|k| state.limiter.check(k)).max() {
+    if let Err(wait) = state.addresses.attempt(addr.ip()) {
+        tracing::warn!(address = %addr.ip(), code = "too_many_requests", "sign-in refused: address over its limit");
         return Err(ApiError::TooManyRequests(wait));
     }
     if username.len() > 100 || password.len() > crate::auth::MAX_PASSWORD_BYTES {
         return Err(ApiError::Unauthorized);
     }
-    // Count the attempt before checking it, so concurrent guesses cannot
-    // pass the limit together; a success clears the count.
-    keys.iter().for_each(|k| state.limiter.fail(k));
-    let permit = state.password_checks.clone().acquire_owned().await.map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (st, name, pw) = (state.clone(), username.to_owned(), password.to_owned());
-    let found = blocking(move || {
-        let _permit = permit;
-        let found = st.store.user_by_name(&name)?;
-        // Unknown users are checked against a dummy hash, so timing does not tell who exists.
-        let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
-        let ok = verify_password(&hash, &pw);
-        let known = found.is_some();
-        Ok((found.filter(|(u, _)| ok && !u.disabled).map(|(u, _)| u), known))
-    })
-    .await?;
-    match found {
-        (Some(user), _) => {
-            keys.iter().for_each(|k| state.limiter.succeed(k));
-            Ok(user)
-        }
+    let (st, name) = (state.clone(), username.to_owned());
+    let found = blocking(move || Ok(st.store.user_by_name(&name)?)).await?;
+    let check = match &found {
+        Some((user, _)) => Some(state.accounts.begin(user.id).inspect_err(|_| {
+            tracing::warn!(username, code = "too_many_requests", "sign-in refused: account waiting after failures");
+        })?),
+        None => None,
+    };
+    let pw = password.to_owned();
+    let user = state
+        .passwords
+        .run(move || {
+            // Unknown users are checked against a dummy hash, so timing does not tell who exists.
+            let known = found.is_some();
+            let hash = found.as_ref().map_or_else(|| DUMMY_HASH.clone(), |(_, h)| h.clone());
+            let ok = verify_password(&hash, &pw);
+            if let Some(mut check) = check {
+                check.record(ok);
+            }
+            found.filter(|(u, _)| ok && !u.disabled).map(|(u, _)| u).ok_or(known)
+        })
+        .await?;
+    match user {
+        Ok(user) => Ok(user),
         // An unknown name is not logged: it is often a password typed into the wrong field.
-        (None, true) => {
-            tracing::info!(username, address = %addr.ip(), "failed sign-in");
+        Err(true) => {
+            tracing::warn!(username, address = %addr.ip(), code = "unauthorized", "failed sign-in");
             Err(ApiError::Unauthorized)
         }
-        (None, false) => {
-            tracing::info!(address = %addr.ip(), "failed sign-in with an unknown user name");
+        Err(false) => {
+            tracing::warn!(address = %addr.ip(), code = "unauthorized", "failed sign-in with an unknown user name");
             Err(ApiError::Unauthorized)
         }
     }
@@ -171,8 +177,18 @@ pub async fn enrol(
     let actor = ActorId::random();
     let st = state.clone();
     let uid = user.id;
-    let device = blocking(move || Ok(st.store.create_device(uid, &name, &hash, &[actor], crate::now_ms())?)).await?;
+    let keep = state.config.limits.devices_per_user;
+    let (device, revoked) = blocking(move || {
+        let device = st.store.create_device(uid, &name, &hash, &[actor], crate::now_ms())?;
+        Ok((device, st.store.revoke_devices_beyond(uid, keep, crate::now_ms())?))
+    })
+    .await?;
     tracing::info!(user = %user.username, device = device.id, "device enrolled");
+    if !revoked.is_empty() {
+        // The least recently seen devices make room: a lost phone is the usual one.
+        state.auth_cache.clear();
+        tracing::warn!(user = %user.username, ?revoked, keep, "devices revoked: over the number a user may enrol");
+    }
     let actors = device.actors.iter().map(ActorId::to_hex_string).collect();
     Ok((StatusCode::CREATED, Json(Enrolment { device_id: device.id, token, actors, user })))
 }

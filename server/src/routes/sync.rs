@@ -63,19 +63,33 @@ fn wants_gzip(headers: &HeaderMap) -> bool {
 pub async fn sync(
     State(state): State<AppState>,
     auth: DeviceAuth,
-    headers: HeaderMap,
+    req_headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let limits = &state.config.limits;
     let body = body_bytes(body, limits.sync_body_bytes)?;
+    let headers = req_headers.clone();
     if headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) != Some(CBOR_MIME) {
         return Err(ApiError::Unsupported(format!("a sync body is {CBOR_MIME}")));
     }
-    let raw = inflate(&body, &headers, limits.sync_inflated_bytes)?;
-    let req = decode_request(&raw).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    // One round per device at a time: a device's rounds are sequential by
+    // design, and a second at once would take a second processor permit.
+    let _round = state.rounds.begin(auth.device.id).ok_or_else(|| {
+        tracing::warn!(device = auth.device.id, code = "busy", "sync refused: another round of this device is running");
+        ApiError::Busy("another sync of this device is running; retry when it ends".into())
+    })?;
+    // Inflating and decoding are bounded (bytes while inflating, documents
+    // while decoding) and run off the async threads, where a slow decode
+    // would stall every other request.
+    let max = limits.sync_inflated_bytes;
+    let req = super::blocking(move || {
+        let raw = inflate(&body, &headers, max)?;
+        decode_request(&raw).map_err(|e| ApiError::BadRequest(e.to_string()))
+    })
+    .await?;
     let res = crate::sync::round(&state, &auth, req).await?;
     let bytes = encode(&res);
-    let mut response = if wants_gzip(&headers) && bytes.len() > 512 {
+    let mut response = if wants_gzip(&req_headers) && bytes.len() > 512 {
         let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
         enc.write_all(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
         let gz = enc.finish().map_err(|e| ApiError::Internal(e.to_string()))?;

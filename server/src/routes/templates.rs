@@ -103,9 +103,11 @@ pub async fn get_template(
 pub async fn upload_variant(
     State(state): State<AppState>,
     auth: Auth,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     auth.require(&[Role::Administrator])?;
+    super::require_content_type(&headers, "application/toml")?;
     let body = body_bytes(body, state.config.limits.upload_body_bytes)?;
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::BadRequest("a template is UTF-8 text".into()))?;
     let variant = parse_variant("upload.toml", text).map_err(|e| ApiError::Invalid(e.to_string()))?;

@@ -38,7 +38,7 @@ pub async fn create(
     let Json(req) = body?;
     auth.require(&[Role::Administrator])?;
     check_username(&req.username)?;
-    check_new_password(&req.password)?;
+    check_new_password(&req.username, &req.password)?;
     req.scope.check_for(req.role).map_err(|e| ApiError::Invalid(e.into()))?;
     let mine = &auth.user.scope;
     let within = |m: &str, t: &str| m.is_empty() || m == t;
@@ -52,8 +52,9 @@ pub async fn create(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::Invalid("a display name has 1 to 100 characters".into()));
     }
+    let password = req.password.clone();
+    let password_hash = state.passwords.run(move || hash_password(&password)).await??;
     let user = blocking(move || {
-        let password_hash = hash_password(&req.password)?;
         let u = NewUser { username: req.username, display_name: name, role: req.role, scope: req.scope, password_hash };
         Ok(state.store.create_user(u, crate::now_ms())?)
     })

@@ -51,8 +51,8 @@ pub trait UserStore {
     /// The user and their password hash.
     fn user_by_name(&self, username: &str) -> StoreResult<Option<(User, String)>>;
     fn set_user_disabled(&self, username: &str, disabled: bool) -> StoreResult<bool>;
-    /// Also ends the user's sessions.
-    fn set_password(&self, username: &str, password_hash: &str) -> StoreResult<bool>;
+    /// Also ends the user's sessions and, with `revoke_devices`, revokes their devices.
+    fn set_password(&self, username: &str, password_hash: &str, revoke_devices: bool) -> StoreResult<bool>;
     fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>>;
     fn create_device(
         &self,
@@ -67,6 +67,8 @@ pub trait UserStore {
     fn device(&self, id: i64) -> StoreResult<Option<Device>>;
     fn devices_of(&self, user_id: i64) -> StoreResult<Vec<Device>>;
     fn revoke_device(&self, id: i64, now: i64) -> StoreResult<bool>;
+    /// Revokes the user's least recently seen devices beyond the newest `keep`; returns their ids.
+    fn revoke_devices_beyond(&self, user_id: i64, keep: usize, now: i64) -> StoreResult<Vec<i64>>;
     fn create_session(&self, user_id: i64, token_hash: &[u8; 32], expires_at: i64) -> StoreResult<()>;
     fn session_user(&self, token_hash: &[u8; 32], now: i64) -> StoreResult<Option<User>>;
     fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()>;
@@ -134,10 +136,16 @@ pub trait DocStore {
 
 pub trait BlobStore {
     fn blob(&self, sha256: &str) -> StoreResult<Option<BlobRow>>;
-    fn insert_blob(&self, blob: &BlobRow) -> StoreResult<()>;
-    /// Which of these photos have arrived.
-    fn received(&self, sha256s: &[String]) -> StoreResult<BTreeSet<String>>;
+    /// Records an uploaded photo and grants it to `grants`, in one transaction.
+    fn insert_blob(&self, blob: &BlobRow, grants: &[DocumentId]) -> StoreResult<()>;
+    /// Grants a stored photo to more inspections.
+    fn grant_blob(&self, sha256: &str, docs: &[DocumentId]) -> StoreResult<()>;
+    /// Which of these photos have arrived and are granted to `doc`.
+    fn received(&self, doc: &DocumentId, sha256s: &[String]) -> StoreResult<BTreeSet<String>>;
+    /// Inspections whose documents record this photo (anyone may write such a record).
     fn docs_referencing(&self, sha256: &str) -> StoreResult<Vec<DocumentId>>;
+    /// Inspections the photo is granted to: their readers may read it.
+    fn docs_granted(&self, sha256: &str) -> StoreResult<Vec<DocumentId>>;
 }
 
 /// What the dashboard's registry, statistics and exports read.

@@ -29,24 +29,40 @@ impl BlobStore for SqliteStore {
         })
     }
 
-    fn insert_blob(&self, b: &BlobRow) -> StoreResult<()> {
-        let b = b.clone();
+    fn insert_blob(&self, b: &BlobRow, grants: &[DocumentId]) -> StoreResult<()> {
+        let (b, grants) = (b.clone(), grants.to_vec());
         self.write(move |c| {
-            c.execute(
+            let tx = c.unchecked_transaction()?;
+            tx.execute(
                 "INSERT OR IGNORE INTO blobs (sha256, bytes, mime, width, height, uploaded_by, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![b.sha256, b.bytes, b.mime, b.width, b.height, b.uploaded_by, b.created_at],
             )?;
+            insert_grants(&tx, &b.sha256, &grants)?;
+            tx.commit()?;
             Ok(())
         })
     }
 
-    fn received(&self, sha256s: &[String]) -> StoreResult<BTreeSet<String>> {
+    fn grant_blob(&self, sha256: &str, docs: &[DocumentId]) -> StoreResult<()> {
+        let (sha, docs) = (sha256.to_owned(), docs.to_vec());
+        self.write(move |c| {
+            let tx = c.unchecked_transaction()?;
+            insert_grants(&tx, &sha, &docs)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn received(&self, doc: &DocumentId, sha256s: &[String]) -> StoreResult<BTreeSet<String>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached("SELECT EXISTS(SELECT 1 FROM blobs WHERE sha256 = ?1)")?;
+            let mut stmt = c.prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM photo_grants g JOIN blobs b ON b.sha256 = g.sha256
+                 WHERE g.sha256 = ?1 AND g.doc_id = ?2)",
+            )?;
             let mut out = BTreeSet::new();
             for sha in sha256s {
-                if stmt.query_row([sha], |r| r.get::<_, bool>(0))? {
+                if stmt.query_row(params![sha, doc.as_bytes().as_slice()], |r| r.get::<_, bool>(0))? {
                     out.insert(sha.clone());
                 }
             }
@@ -54,9 +70,19 @@ impl BlobStore for SqliteStore {
         })
     }
 
+    fn docs_granted(&self, sha256: &str) -> StoreResult<Vec<DocumentId>> {
+        self.doc_ids("SELECT doc_id FROM photo_grants WHERE sha256 = ?1 LIMIT 1000", sha256)
+    }
+
     fn docs_referencing(&self, sha256: &str) -> StoreResult<Vec<DocumentId>> {
+        self.doc_ids("SELECT doc_id FROM photo_refs WHERE sha256 = ?1 LIMIT 1000", sha256)
+    }
+}
+
+impl SqliteStore {
+    fn doc_ids(&self, sql: &'static str, sha256: &str) -> StoreResult<Vec<DocumentId>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached("SELECT doc_id FROM photo_refs WHERE sha256 = ?1 LIMIT 1000")?;
+            let mut stmt = c.prepare_cached(sql)?;
             let rows = stmt.query_map([sha256], |r| r.get::<_, Vec<u8>>(0))?;
             let mut out = Vec::new();
             for row in rows {
@@ -65,4 +91,12 @@ impl BlobStore for SqliteStore {
             Ok(out)
         })
     }
+}
+
+fn insert_grants(c: &rusqlite::Connection, sha256: &str, docs: &[DocumentId]) -> StoreResult<()> {
+    let mut stmt = c.prepare_cached("INSERT OR IGNORE INTO photo_grants (sha256, doc_id) VALUES (?1, ?2)")?;
+    for doc in docs {
+        stmt.execute(params![sha256, doc.as_bytes().as_slice()])?;
+    }
+    Ok(())
 }

@@ -46,10 +46,11 @@ pub struct SqliteStore {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
+    include_str!("../../../migrations/0004_photo_grants.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

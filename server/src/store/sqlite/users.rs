@@ -95,11 +95,20 @@ impl UserStore for SqliteStore {
         })
     }
 
-    fn set_password(&self, username: &str, hash: &str) -> StoreResult<bool> {
+    fn set_password(&self, username: &str, hash: &str, revoke_devices: bool) -> StoreResult<bool> {
         let (username, hash) = (username.to_owned(), hash.to_owned());
         self.write(move |c| {
-            let n = c.execute("UPDATE users SET password_hash = ?2 WHERE username = ?1", params![username, hash])?;
-            c.execute("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?1)", [&username])?;
+            let tx = c.unchecked_transaction()?;
+            let n = tx.execute("UPDATE users SET password_hash = ?2 WHERE username = ?1", params![username, hash])?;
+            tx.execute("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?1)", [&username])?;
+            if revoke_devices {
+                tx.execute(
+                    "UPDATE devices SET revoked_at = ?2
+                     WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = ?1)",
+                    params![username, super::now_ms()],
+                )?;
+            }
+            tx.commit()?;
             Ok(n == 1)
         })
     }
@@ -136,6 +145,26 @@ impl UserStore for SqliteStore {
                 c.execute("INSERT INTO device_actors (actor, device_id) VALUES (?1, ?2)", params![a.to_bytes(), id])?;
             }
             Ok(Device { id, user_id, name, created_at: now, revoked: false, actors })
+        })
+    }
+
+    fn revoke_devices_beyond(&self, user_id: i64, keep: usize, now: i64) -> StoreResult<Vec<i64>> {
+        let keep = i64::try_from(keep).unwrap_or(i64::MAX);
+        self.write(move |c| {
+            let tx = c.unchecked_transaction()?;
+            let ids = {
+                let mut stmt = tx.prepare(
+                    "SELECT id FROM devices WHERE user_id = ?1 AND revoked_at IS NULL
+                     ORDER BY COALESCE(last_seen_at, created_at) DESC, id DESC LIMIT -1 OFFSET ?2",
+                )?;
+                let rows = stmt.query_map(params![user_id, keep], |r| r.get::<_, i64>(0))?;
+                rows.collect::<Result<Vec<_>, _>>()?
+            };
+            for id in &ids {
+                tx.execute("UPDATE devices SET revoked_at = ?2 WHERE id = ?1", params![id, now])?;
+            }
+            tx.commit()?;
+            Ok(ids)
         })
     }
 
