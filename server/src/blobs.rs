@@ -8,9 +8,9 @@ use crate::docs::{ensure_loaded, rescore};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{BlobRow, User};
-use xuncha_core::DocumentId;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;
+use xuncha_core::DocumentId;
 use xuncha_core::photo::{PhotoLimits, decode, sha256_hex, thumbnail_of};
 
 pub fn check_sha(sha: &str) -> Result<(), ApiError> {
@@ -110,8 +110,6 @@ fn grant_to_members(state: &AppState, user: &User, sha: &str, granted: &[Documen
     Ok(())
 }
 
-/// Unfinished upload bytes one device may keep on the server.
-pub const MAX_PARTIAL_PER_DEVICE: u64 = 512 * 1024 * 1024;
 /// Unfinished uploads older than this are removed at start-up.
 pub const PARTIAL_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(14 * 86_400);
 
@@ -181,9 +179,10 @@ pub fn append(
         // Checked on every part: an upload may grow past its declared
         // length only by being refused, and all of a device's unfinished
         // uploads together stay under the cap.
-        if partial_bytes(dir, device).saturating_add(body.len() as u64) > MAX_PARTIAL_PER_DEVICE {
+        let cap = state.config.limits.partial_bytes_per_device;
+        if partial_bytes(dir, device).saturating_add(body.len() as u64) > cap {
             return Err(ApiError::TooLarge(format!(
-                "this device has over {MAX_PARTIAL_PER_DEVICE} bytes of unfinished uploads; finish them first"
+                "this device has over {cap} bytes of unfinished uploads; finish them first"
             )));
         }
     }

@@ -53,6 +53,19 @@ pub struct Limits {
     #[serde(alias = "login_failures_per_address")]
     pub login_attempts_per_address: u32,
     pub login_window_secs: u64,
+    /// Seconds a client has to send a request's headers (idle keep-alive
+    /// connections close after it too).
+    pub header_read_secs: u64,
+    /// Seconds a request body may pause between parts.
+    pub body_idle_secs: u64,
+    /// Centres or inspections one statistic reads, at most; past it the
+    /// statistic is refused (choose a smaller region), never cut short.
+    pub stats_rows: u32,
+    /// Days before its arrival an inspection a device started on its own
+    /// may be dated (a week offline is normal, a backdated quarter is not).
+    pub adhoc_max_age_days: u32,
+    /// Unfinished upload bytes one device may keep on the server.
+    pub partial_bytes_per_device: u64,
     /// Devices one user may have enrolled at once; enrolling one more
     /// revokes the least recently seen.
     pub devices_per_user: usize,
@@ -78,6 +91,11 @@ impl Default for Limits {
             login_attempts_per_address: 100,
             login_window_secs: 900,
             devices_per_user: 5,
+            stats_rows: 200_000,
+            adhoc_max_age_days: 30,
+            partial_bytes_per_device: 512 * 1024 * 1024,
+            header_read_secs: 20,
+            body_idle_secs: 60,
             doc_cache: 512,
             compact_after: 64,
         }

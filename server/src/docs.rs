@@ -231,11 +231,7 @@ pub fn readable(
     // URL or an export tells nobody outside the region that it exists.
     let hidden = || ApiError::NotFound("inspection".into());
     let row = store.inspection(doc)?.ok_or_else(hidden)?;
-    if auth.oversees(&row.region) || store.is_member(doc, &auth.user.username)? {
-        Ok(row)
-    } else {
-        Err(hidden())
-    }
+    if auth.oversees(&row.region) || store.is_member(doc, &auth.user.username)? { Ok(row) } else { Err(hidden()) }
 }
 
 /// Re-scores a loaded document without new changes (e.g. a photo arrived).

@@ -45,16 +45,13 @@ pub fn open(config: Config) -> Result<AppState, Box<dyn std::error::Error + Send
     Ok(AppState::new(Arc::new(store), config)?)
 }
 
-/// Time a client has to send a request's headers; idle keep-alive
-/// connections are closed after it too.
-pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 /// Connections served at once; past it, new ones wait in the listen queue.
 pub const MAX_CONNECTIONS: usize = 4_096;
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
 /// The accept loop is our own because `axum::serve` sets no timer, so a
 /// client could hold a connection open forever by never finishing its
-/// headers; here headers must arrive within [`HEADER_READ_TIMEOUT`] and
+/// headers; here headers must arrive within `limits.header_read_secs` and
 /// bodies may not stall (see `routes::router`).
 pub async fn serve(
     listener: TcpListener,
@@ -63,10 +60,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use tower::ServiceExt;
+    let header_timeout = std::time::Duration::from_secs(state.config.limits.header_read_secs.max(1));
     let router = app(state);
     let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
-    builder.http2().timer(TokioTimer::new()).keep_alive_interval(Some(HEADER_READ_TIMEOUT));
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
+    builder.http2().timer(TokioTimer::new()).keep_alive_interval(Some(header_timeout));
     let builder = Arc::new(builder);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));

@@ -1,9 +1,9 @@
 //! What every handler shares.
 
 use crate::auth::AuthCache;
-use crate::signin::{AccountThrottle, AddressLimiter, PasswordPool};
 use crate::config::Config;
 use crate::docs::DocCache;
+use crate::signin::{AccountThrottle, AddressLimiter, PasswordPool};
 use crate::store::Store;
 use crate::templates::Templates;
 use automerge::ActorId;

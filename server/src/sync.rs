@@ -99,6 +99,10 @@ fn push_all(
     for (push, guard) in pushes.into_iter().zip(guards.iter_mut()) {
         let doc = push.doc;
         let out = push_one(state, auth, push, guard)?;
+        if let DocStatus::Refused { code, message } = &out.reply.status {
+            tracing::warn!(doc = %doc, user = %auth.user.username, device = auth.device.id, code = %code,
+                %message, "sync refused a document");
+        }
         if out.next.is_some() || guard.is_some() {
             declared.push((doc, out.client.clone()));
         }
@@ -187,11 +191,7 @@ fn push_one(
     // Membership is settled before anything of the push is read, and the
     // refusal is the same whatever was pushed and whether the document
     // exists: a device that may not read a document learns nothing of it.
-    if !store.is_member(&id, &auth.user.username)?
-        && (push.changes.is_empty() || store.inspection(&id)?.is_some())
-    {
-        tracing::warn!(doc = %id, user = %auth.user.username, device = auth.device.id, code = NOT_MEMBER,
-            "sync refused: not a member");
+    if !store.is_member(&id, &auth.user.username)? && (push.changes.is_empty() || store.inspection(&id)?.is_some()) {
         return Ok(refused(id, NOT_MEMBER, "no inspection of yours has this id", None, &[]));
     }
     let info = match push.changes.is_empty() {
@@ -260,11 +260,24 @@ fn push_one(
                 }
                 _ => {}
             }
-            // The quarter an ad-hoc inspection counts in comes from its start;
-            // it cannot start in the future or before the policy existed.
-            let earliest = 1_514_736_000_000; // 2018-01-01 (商服贸函〔2018〕157号)
-            if snap.created_at < earliest || snap.created_at > crate::now_ms() + 86_400_000 {
-                return Ok(refused(id, "bad_time", "the inspection's start time is not plausible", None, &[]));
+            // The quarter an inspection started on a device counts in comes
+            // from its start, which the device claims: it is checked against
+            // when it arrives here (a day of clock skew ahead, a month of
+            // offline work behind), and it counts in statistics only once a
+            // supervisor approves it (store::sqlite::docs::OFFICIAL_D).
+            let now = crate::now_ms();
+            let max_age = i64::from(state.config.limits.adhoc_max_age_days) * 86_400_000;
+            if snap.created_at > now + 86_400_000 || snap.created_at < now - max_age {
+                return Ok(refused(
+                    id,
+                    "bad_time",
+                    format!(
+                        "the inspection's start time is more than a day ahead of the server's clock or more than {} days before it",
+                        state.config.limits.adhoc_max_age_days
+                    ),
+                    None,
+                    &[],
+                ));
             }
             let meta = DocMeta {
                 doc: id,
@@ -277,6 +290,11 @@ fn push_one(
             (meta, 0)
         }
     };
+    if store.quarter_reported(&meta.centre_code, &meta.quarter)? {
+        ensure_loaded(store, &id, slot)?;
+        let message = format!("{} has been reported for this region; its inspections no longer change", meta.quarter);
+        return Ok(refused(id, "quarter_reported", message, slot.as_mut().map(|l| &mut l.doc), &client));
+    }
     let is_new = before.is_empty();
     let new = changes_since(&mut doc, &before);
     // Only a new inspection gains a member here (its creator); pushing to an

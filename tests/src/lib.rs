@@ -146,7 +146,10 @@ impl Api {
             .send()
             .await
             .expect("login");
-        assert_eq!(res.status(), StatusCode::OK, "login of {username}");
+        let status = res.status();
+        if status != StatusCode::OK {
+            panic!("login of {username}: {status} {}", res.text().await.unwrap_or_default());
+        }
         let body: Value = res.json().await.expect("json");
         let token = body["token"].as_str().expect("token").to_owned();
         Self { url: url.to_owned(), token, http }

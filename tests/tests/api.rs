@@ -90,7 +90,13 @@ async fn templates_revalidate_with_etags_and_variants_are_published_by_provincia
         let http = dev.http.clone();
         let url = format!("{}/api/v1/templates", server.url);
         async move {
-            http.post(url).bearer_auth(token).header("content-type", "application/toml").body(body).send().await.unwrap()
+            http.post(url)
+                .bearer_auth(token)
+                .header("content-type", "application/toml")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
         }
     };
     let sup = server.api("sup-a").await;

@@ -334,6 +334,6 @@ async fn an_inspector_can_start_an_inspection_offline_and_others_cannot_touch_it
     );
     zhao.answer(&id.to_string(), &t, &yes_no_items(&t)[0], Answer::YesNo(false));
     let res = zhao.sync().await;
-    assert!(matches!(&res.docs[0].status, DocStatus::Refused { code, .. } if code == "forbidden"));
+    assert!(matches!(&res.docs[0].status, DocStatus::Refused { code, .. } if code == "not_member"));
     server.stop().await;
 }

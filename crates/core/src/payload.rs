@@ -353,6 +353,9 @@ mod tests {
         let mut chunk = MAGIC.to_vec();
         chunk.extend([0, 0, 0, 0, 1, data.len() as u8]);
         chunk.extend(&data);
-        assert_eq!(check_payload(&chunk, &PayloadLimits::default()), Err(PayloadError::ColumnTooLong(MAX_OPS_PER_PUSH)));
+        assert_eq!(
+            check_payload(&chunk, &PayloadLimits::default()),
+            Err(PayloadError::ColumnTooLong(MAX_OPS_PER_PUSH))
+        );
     }
 }

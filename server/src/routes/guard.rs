@@ -49,8 +49,8 @@ fn check_origin(h: &HeaderMap) -> Result<(), &'static str> {
             false => Err("the request's Origin is not this server"),
         };
     }
-    let has_session = text(&header::COOKIE)
-        .is_some_and(|c| c.split(';').any(|p| p.trim().starts_with(crate::auth::SESSION_COOKIE)));
+    let has_session =
+        text(&header::COOKIE).is_some_and(|c| c.split(';').any(|p| p.trim().starts_with(crate::auth::SESSION_COOKIE)));
     match has_session {
         true => Err("a request with the session cookie must say where it came from (Origin)"),
         false => Ok(()),
@@ -63,10 +63,7 @@ fn set(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderVa
 
 /// The security headers every response carries (a route may set its own,
 /// as the dashboard page does with its content security policy).
-pub fn security_headers<S: Clone + Send + Sync + 'static>(
-    router: axum::Router<S>,
-    https: bool,
-) -> axum::Router<S> {
+pub fn security_headers<S: Clone + Send + Sync + 'static>(router: axum::Router<S>, https: bool) -> axum::Router<S> {
     let router = router
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(set(header::X_FRAME_OPTIONS, "DENY"))

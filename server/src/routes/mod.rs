@@ -22,13 +22,12 @@ use serde::Deserialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
-/// A request body may pause this long between parts before it is dropped
-/// (a 2G link stalls for seconds, not for a minute).
-pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
-
 pub fn router(state: AppState) -> Router {
     let json_limit = axum::extract::DefaultBodyLimit::max(state.config.limits.json_body_bytes);
     let https = state.config.secure_cookies;
+    // A request body may pause this long between parts before it is dropped
+    // (a 2G link stalls for seconds, not for a minute).
+    let body_idle = std::time::Duration::from_secs(state.config.limits.body_idle_secs.max(1));
     let router = Router::new()
         .merge(health::router())
         .merge(session::router())
@@ -45,7 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::router(&state))
         .layer(json_limit)
         .layer(axum::middleware::from_fn(guard::csrf))
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_IDLE_TIMEOUT))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_idle))
         // One line per request at info: method, path, status, latency (no headers, so no tokens).
         .layer(
             TraceLayer::new_for_http()

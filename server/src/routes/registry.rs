@@ -121,7 +121,7 @@ pub async fn overview(
         let filter = InspectionFilter { scope, centre_code: Some(code), ..InspectionFilter::default() };
         let inspections = state.store.list_inspections(&filter, PageReq { page: 1, per_page: 200 })?.items;
         let mut by_quarter: BTreeMap<&str, &InspectionRow> = BTreeMap::new();
-        for row in inspections.iter().filter(|r| matches!(r.summary.status.as_str(), "submitted" | "approved")) {
+        for row in inspections.iter().filter(|r| r.official) {
             let newer = by_quarter.get(row.quarter.as_str()).is_none_or(|b| b.updated_at < row.updated_at);
             if newer && row.summary.total.is_some() {
                 by_quarter.insert(&row.quarter, row);

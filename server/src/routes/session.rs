@@ -57,7 +57,17 @@ pub struct DeviceView {
 /// Checks a password under the sign-in limits (`crate::signin`): the
 /// address's attempts, then the account's delay, then argon2 on a password
 /// thread, which records the outcome itself.
-async fn authenticate(state: &AppState, addr: SocketAddr, username: &str, password: &str) -> ApiResult<User> {
+/// `proof` is the hash of a token the client holds from before: a
+/// remembered browser's cookie, or an enrolled device's bearer token. It
+/// lets the account's owner past the account's delay, never past the
+/// address limit or the password.
+async fn authenticate(
+    state: &AppState,
+    addr: SocketAddr,
+    username: &str,
+    password: &str,
+    proof: Option<[u8; 32]>,
+) -> ApiResult<User> {
     if let Err(wait) = state.addresses.attempt(addr.ip()) {
         tracing::warn!(address = %addr.ip(), code = "too_many_requests", "sign-in refused: address over its limit");
         return Err(ApiError::TooManyRequests(wait));
@@ -66,12 +76,23 @@ async fn authenticate(state: &AppState, addr: SocketAddr, username: &str, passwo
         return Err(ApiError::Unauthorized);
     }
     let (st, name) = (state.clone(), username.to_owned());
-    let found = blocking(move || Ok(st.store.user_by_name(&name)?)).await?;
+    let (found, known) = blocking(move || {
+        let found = st.store.user_by_name(&name)?;
+        let known = match (&found, proof) {
+            (Some((user, _)), Some(hash)) => {
+                st.store.known_client(&hash)? == Some(user.id)
+                    || st.store.device_by_token(&hash)?.is_some_and(|(_, u)| u.id == user.id)
+            }
+            _ => false,
+        };
+        Ok((found, known))
+    })
+    .await?;
     let check = match &found {
-        Some((user, _)) => Some(state.accounts.begin(user.id).inspect_err(|_| {
+        Some((user, _)) if !known => Some(state.accounts.begin(user.id).inspect_err(|_| {
             tracing::warn!(username, code = "too_many_requests", "sign-in refused: account waiting after failures");
         })?),
-        None => None,
+        _ => None,
     };
     let pw = password.to_owned();
     let user = state
@@ -101,6 +122,14 @@ async fn authenticate(state: &AppState, addr: SocketAddr, username: &str, passwo
     }
 }
 
+/// The cookie that marks a browser its user signed in from before.
+const KNOWN_COOKIE: &str = "xuncha_known";
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
+    cookies.split(';').find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('=').map(str::to_owned))
+}
+
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| crate::auth::hash_password("not a password of anyone").unwrap_or_default());
 
@@ -109,21 +138,35 @@ static DUMMY_HASH: std::sync::LazyLock<String> =
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Json<LoginRequest>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult<Response> {
     let Json(req) = body?;
-    let user = authenticate(&state, addr, &req.username, &req.password).await?;
+    let known = cookie(&headers, KNOWN_COOKIE).filter(|t| t.len() <= 128).map(|t| token_hash(&t));
+    let user = authenticate(&state, addr, &req.username, &req.password, known).await?;
     let (token, hash) = new_token(false);
     let hours = i64::from(state.config.session_hours);
     let expires_at = crate::now_ms() + hours * 3_600_000;
     let (st, uid) = (state.clone(), user.id);
-    blocking(move || Ok(st.store.create_session(uid, &hash, expires_at)?)).await?;
+    // The browser is remembered (a fresh token each time): while someone
+    // guesses at this account, its owner still signs in from here at once.
+    let (known_token, known_hash) = new_token(false);
+    blocking(move || {
+        st.store.create_session(uid, &hash, expires_at)?;
+        Ok(st.store.remember_client(uid, &known_hash, crate::now_ms())?)
+    })
+    .await?;
     let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    let cookie =
+    let session =
         format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}", hours * 3600);
+    let known = format!(
+        "{KNOWN_COOKIE}={known_token}; HttpOnly; SameSite=Strict; Path=/api/v1/login; Max-Age=31536000{secure}"
+    );
     let mut res = Json(LoginResponse { token, expires_at, user }).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
+    for c in [session, known] {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
     }
     Ok(res)
 }
@@ -162,6 +205,7 @@ pub async fn me(auth: Auth) -> Json<User> {
 pub async fn enrol(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Json<EnrolRequest>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<Enrolment>)> {
     let Json(req) = body?;
@@ -169,7 +213,14 @@ pub async fn enrol(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::Invalid("a device name has 1 to 100 characters".into()));
     }
-    let user = authenticate(&state, addr, &req.username, &req.password).await?;
+    // A phone enrolling again may show its current device token as proof.
+    let proof = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| t.len() <= 128)
+        .map(|t| token_hash(t.trim()));
+    let user = authenticate(&state, addr, &req.username, &req.password, proof).await?;
     if user.role != Role::Inspector {
         return Err(ApiError::Forbidden("devices are enrolled for inspectors".into()));
     }

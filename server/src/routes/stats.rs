@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::exports;
 use crate::state::AppState;
 use crate::stats::{ChartData, QuarterlyStats, charts, quarterly};
-use crate::store::{CentreFilter, Role, Scope};
+use crate::store::{CentreFilter, ReportedQuarter, Role, Scope};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -16,8 +16,11 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
-/// The registry and the inspections a statistic reads, at most.
-const MAX_ROWS: u32 = 200_000;
+fn too_many(max: u32) -> ApiError {
+    ApiError::TooLarge(format!(
+        "over {max} centres or inspections: choose a smaller region (a city) for this statistic"
+    ))
+}
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -61,12 +64,12 @@ async fn compute(state: AppState, auth: Auth, q: StatsQuery) -> ApiResult<Quarte
         let filter = CentreFilter { scope: scope.clone(), ..CentreFilter::default() };
         // One row past the limit tells a full region from a cut-off read,
         // and a statistic over a cut-off read would be wrong without saying so.
-        let centres: Vec<_> = state.store.registry_all(&filter, MAX_ROWS + 1)?.into_iter().map(|e| e.centre).collect();
-        let docs = state.store.stat_docs(&scope, Some(&quarter), MAX_ROWS + 1)?;
-        if centres.len() > MAX_ROWS as usize || docs.len() > MAX_ROWS as usize {
-            return Err(ApiError::TooLarge(format!(
-                "over {MAX_ROWS} centres or inspections: choose a smaller region (a city) for this statistic"
-            )));
+        let max = state.config.limits.stats_rows;
+        let centres: Vec<_> =
+            state.store.registry_all(&filter, max.saturating_add(1))?.into_iter().map(|e| e.centre).collect();
+        let docs = state.store.stat_docs(&scope, Some(&quarter), max.saturating_add(1))?;
+        if centres.len() > max as usize || docs.len() > max as usize {
+            return Err(too_many(max));
         }
         // Attachment 4 counts each centre as it stood when the quarter ended.
         let end = crate::quarter::quarter_end(&quarter).unwrap_or(i64::MAX);
@@ -151,8 +154,14 @@ pub async fn chart_data(
         return Err(ApiError::BadRequest(format!("`{q}` is not a quarter like 2026Q4")));
     }
     let scope = scope_of(&auth, q.province)?;
+    let max = state.config.limits.stats_rows;
     let data = blocking(move || {
-        let docs = state.store.stat_docs(&scope, None, MAX_ROWS)?;
+        // One row past the limit tells a full region from a cut-off read: a
+        // chart that silently lost its newest quarters would mislead.
+        let docs = state.store.stat_docs(&scope, None, max.saturating_add(1))?;
+        if docs.len() > max as usize {
+            return Err(too_many(max));
+        }
         Ok(charts(&docs, quarter.as_deref()))
     })
     .await?;
@@ -166,6 +175,51 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/stats/attachment5.csv", get(attachment5_csv))
         .route("/api/v1/stats/quarterly.xlsx", get(quarterly_xlsx))
         .route("/api/v1/stats/charts", get(chart_data))
+        .route("/api/v1/stats/reported", get(list_reported).post(mark_reported))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MarkReported {
+    /// e.g. 2026Q4
+    pub quarter: String,
+}
+
+/// Records that the caller's region has reported (上报) a quarter: from
+/// then on no device changes an inspection of that quarter in the region.
+#[utoipa::path(post, path = "/api/v1/stats/reported", tag = "stats", request_body = MarkReported,
+    responses((status = 201, body = ReportedQuarter), (status = 403, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody)))]
+pub async fn mark_reported(
+    State(state): State<AppState>,
+    auth: Auth,
+    body: Result<Json<MarkReported>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<(axum::http::StatusCode, Json<ReportedQuarter>)> {
+    let Json(req) = body?;
+    auth.require(&[Role::Supervisor, Role::Administrator])?;
+    if !valid_quarter(&req.quarter) {
+        return Err(ApiError::BadRequest(format!("`{}` is not a quarter like 2026Q4", req.quarter)));
+    }
+    let row = ReportedQuarter {
+        quarter: req.quarter,
+        scope: auth.user.scope.clone(),
+        reported_by: auth.user.username.clone(),
+        reported_at: crate::now_ms(),
+    };
+    let r = row.clone();
+    if !blocking(move || Ok(state.store.mark_reported(&r)?)).await? {
+        return Err(ApiError::Conflict(format!("{} is reported already for this region", row.quarter)));
+    }
+    tracing::info!(quarter = %row.quarter, user = %row.reported_by, "quarter reported");
+    Ok((axum::http::StatusCode::CREATED, Json(row)))
+}
+
+/// Quarters reported by the caller's region, by regions inside it, or by
+/// regions containing it.
+#[utoipa::path(get, path = "/api/v1/stats/reported", tag = "stats", responses((status = 200, body = [ReportedQuarter])))]
+pub async fn list_reported(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<ReportedQuarter>>> {
+    auth.require(&[Role::Supervisor, Role::Administrator])?;
+    let scope = auth.user.scope.clone();
+    Ok(Json(blocking(move || Ok(state.store.reported_quarters(&scope)?)).await?))
 }
 
 #[cfg(test)]

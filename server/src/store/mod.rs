@@ -72,6 +72,10 @@ pub trait UserStore {
     fn create_session(&self, user_id: i64, token_hash: &[u8; 32], expires_at: i64) -> StoreResult<()>;
     fn session_user(&self, token_hash: &[u8; 32], now: i64) -> StoreResult<Option<User>>;
     fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()>;
+    /// Remembers a browser the user signed in from (its newest few are kept).
+    fn remember_client(&self, user_id: i64, token_hash: &[u8; 32], now: i64) -> StoreResult<()>;
+    /// The user a remembered browser belongs to.
+    fn known_client(&self, token_hash: &[u8; 32]) -> StoreResult<Option<i64>>;
 }
 
 pub trait CatalogStore {
@@ -165,6 +169,12 @@ pub trait StatsStore {
     /// at or before it, else the first recorded (the registry knows nothing older).
     fn statuses_at(&self, scope: &Scope, at: i64) -> StoreResult<std::collections::HashMap<String, CentreStatus>>;
     fn set_populations(&self, rows: &[CityPopulation], now: i64) -> StoreResult<usize>;
+    /// Records that a region reported a quarter; false when it had already.
+    fn mark_reported(&self, row: &ReportedQuarter) -> StoreResult<bool>;
+    /// Reports of regions inside `scope` or containing it.
+    fn reported_quarters(&self, scope: &Scope) -> StoreResult<Vec<ReportedQuarter>>;
+    /// Whether a region containing the centre reported this quarter.
+    fn quarter_reported(&self, centre_code: &str, quarter: &str) -> StoreResult<bool>;
 }
 
 /// Compresses a stored report (JSON compresses about fivefold).

@@ -212,6 +212,10 @@ pub struct InspectionRow {
     pub updated_at: i64,
     pub quarter: String,
     pub change_count: u64,
+    /// Whether it counts in statistics and as the centre's official result:
+    /// signed work of an assignment, or any work a supervisor approved
+    /// (an inspection a device started on its own needs that approval).
+    pub official: bool,
     #[serde(flatten)]
     pub summary: DocSummary,
 }
@@ -382,4 +386,13 @@ pub struct VariantRow {
     pub json: String,
     pub created_by: String,
     pub created_at: i64,
+}
+
+/// A quarter a region has reported (上报): devices change nothing in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct ReportedQuarter {
+    pub quarter: String,
+    pub scope: Scope,
+    pub reported_by: String,
+    pub reported_at: i64,
 }

@@ -32,14 +32,12 @@ impl BlobStore for SqliteStore {
     fn insert_blob(&self, b: &BlobRow, grants: &[DocumentId]) -> StoreResult<()> {
         let (b, grants) = (b.clone(), grants.to_vec());
         self.write(move |c| {
-            let tx = c.unchecked_transaction()?;
-            tx.execute(
+            c.execute(
                 "INSERT OR IGNORE INTO blobs (sha256, bytes, mime, width, height, uploaded_by, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![b.sha256, b.bytes, b.mime, b.width, b.height, b.uploaded_by, b.created_at],
             )?;
-            insert_grants(&tx, &b.sha256, &grants)?;
-            tx.commit()?;
+            insert_grants(c, &b.sha256, &grants)?;
             Ok(())
         })
     }
@@ -47,9 +45,7 @@ impl BlobStore for SqliteStore {
     fn grant_blob(&self, sha256: &str, docs: &[DocumentId]) -> StoreResult<()> {
         let (sha, docs) = (sha256.to_owned(), docs.to_vec());
         self.write(move |c| {
-            let tx = c.unchecked_transaction()?;
-            insert_grants(&tx, &sha, &docs)?;
-            tx.commit()?;
+            insert_grants(c, &sha, &docs)?;
             Ok(())
         })
     }

@@ -97,9 +97,33 @@ fn insert_score(c: &Connection, doc: &DocumentId, heads: &[u8], s: &ScoreWrite, 
     Ok(())
 }
 
-pub(crate) const ROW_COLS: &str = "d.doc_id, d.template_id, d.template_version, d.created_by, d.created_at, d.updated_at, d.quarter, \
-     d.change_count, d.status, d.total, d.grade, d.complete, d.on_site, d.vetoes, d.conflicts, \
-     d.evidence_problems";
+/// Whether the inspection `d` counts officially (in statistics, as a
+/// centre's result): signed work of an assignment, or approved by a
+/// supervisor. An inspection a device started on its own chooses its own
+/// centre and date, so it counts only once a supervisor accepts it.
+macro_rules! official {
+    ($d:literal) => {
+        concat!(
+            "(",
+            $d,
+            ".status = 'approved' OR (",
+            $d,
+            ".status = 'submitted' AND EXISTS (SELECT 1 FROM assignments oa WHERE oa.doc_id = ",
+            $d,
+            ".doc_id AND oa.cancelled = 0)))"
+        )
+    };
+}
+pub(crate) use official;
+
+pub(crate) const OFFICIAL_D: &str = official!("d");
+
+pub(crate) const ROW_COLS: &str = concat!(
+    "d.doc_id, d.template_id, d.template_version, d.created_by, d.created_at, d.updated_at, d.quarter, ",
+    "d.change_count, d.status, d.total, d.grade, d.complete, d.on_site, d.vetoes, d.conflicts, ",
+    "d.evidence_problems, ",
+    official!("d")
+);
 
 pub(crate) fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow> {
     let centre = centre_from_row(r)?;
@@ -118,6 +142,7 @@ pub(crate) fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow
         updated_at: r.get(o + 5)?,
         quarter: r.get(o + 6)?,
         change_count: r.get(o + 7)?,
+        official: r.get(o + 16)?,
         summary: DocSummary {
             status: r.get(o + 8)?,
             total: r.get(o + 9)?,

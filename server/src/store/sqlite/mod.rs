@@ -50,7 +50,7 @@ const MIGRATIONS: [&str; 4] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
-    include_str!("../../../migrations/0004_photo_grants.sql"),
+    include_str!("../../../migrations/0004_security.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

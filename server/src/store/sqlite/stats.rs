@@ -4,21 +4,24 @@
 
 use super::SqliteStore;
 use super::catalog::{CENTRE_COLS, centre_from_row};
-use super::docs::{inspection_filter_sql, order_by};
+use super::docs::{OFFICIAL_D, inspection_filter_sql, order_by};
 use crate::store::{
-    CentreFilter, CityPopulation, InspectionFilter, InspectionRow, LatestScore, Page, PageReq, RegistryEntry, Scope,
-    StatDoc, StatsStore, StoreResult,
+    CentreFilter, CityPopulation, InspectionFilter, InspectionRow, LatestScore, Page, PageReq, RegistryEntry,
+    ReportedQuarter, Scope, StatDoc, StatsStore, StoreResult,
 };
 use rusqlite::{Row, params};
 use std::collections::HashMap;
 use xuncha_core::{CentreStatus, Region};
 
-/// The latest signed inspection of each centre: submitted or approved, the
-/// newest quarter first. Drafts and returned work are not a centre's grade.
-const LATEST_JOIN: &str = "LEFT JOIN documents d ON d.doc_id = (
-        SELECT l.doc_id FROM documents l
-        WHERE l.centre_code = c.code AND l.status IN ('submitted', 'approved') AND l.total IS NOT NULL
-        ORDER BY l.quarter DESC, l.updated_at DESC LIMIT 1)";
+/// The latest official inspection of each centre (see `OFFICIAL_D`), the
+/// newest quarter first. Drafts, returned work and ad-hoc work nobody
+/// approved are not a centre's grade.
+const LATEST_JOIN: &str = concat!(
+    "LEFT JOIN documents d ON d.doc_id = (SELECT l.doc_id FROM documents l ",
+    "WHERE l.centre_code = c.code AND l.total IS NOT NULL AND ",
+    super::docs::official!("l"),
+    " ORDER BY l.quarter DESC, l.updated_at DESC LIMIT 1)"
+);
 
 /// The WHERE conditions of a centre filter (over `centres c`) and their arguments.
 fn centre_conditions(f: &CentreFilter) -> (&'static str, Vec<String>) {
@@ -105,7 +108,7 @@ impl StatsStore for SqliteStore {
                 "SELECT d.centre_code, c.city, c.county, d.quarter, d.status, d.total, d.grade, d.figures, d.updated_at
                  FROM documents d JOIN centres c ON c.code = d.centre_code
                  WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
-                 AND (?4 = '' OR d.quarter = ?4)
+                 AND (?4 = '' OR d.quarter = ?4) AND {OFFICIAL_D}
                  ORDER BY d.quarter, d.updated_at LIMIT {limit}"
             );
             let mut stmt = c.prepare(&sql)?;
@@ -211,6 +214,52 @@ impl StatsStore for SqliteStore {
                 stmt.execute(params![r.province, r.city, i64::try_from(r.population).unwrap_or(i64::MAX), now])?;
             }
             Ok(rows.len())
+        })
+    }
+
+    fn mark_reported(&self, r: &ReportedQuarter) -> StoreResult<bool> {
+        let r = r.clone();
+        self.write(move |c| {
+            let n = c.execute(
+                "INSERT OR IGNORE INTO reported_quarters (quarter, province, city, county, reported_by, reported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![r.quarter, r.scope.province, r.scope.city, r.scope.county, r.reported_by, r.reported_at],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn reported_quarters(&self, scope: &Scope) -> StoreResult<Vec<ReportedQuarter>> {
+        let scope = scope.clone();
+        self.read(move |c| {
+            // Either side may be the wider region: a level matches when it is
+            // empty on either side or the same on both.
+            let mut stmt = c.prepare(
+                "SELECT quarter, province, city, county, reported_by, reported_at FROM reported_quarters
+                 WHERE (?1 = '' OR province = '' OR province = ?1) AND (?2 = '' OR city = '' OR city = ?2)
+                 AND (?3 = '' OR county = '' OR county = ?3)
+                 ORDER BY quarter DESC, province, city, county LIMIT 10000",
+            )?;
+            let rows = stmt.query_map(params![scope.province, scope.city, scope.county], |r| {
+                Ok(ReportedQuarter {
+                    quarter: r.get(0)?,
+                    scope: Scope { province: r.get(1)?, city: r.get(2)?, county: r.get(3)? },
+                    reported_by: r.get(4)?,
+                    reported_at: r.get(5)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn quarter_reported(&self, centre_code: &str, quarter: &str) -> StoreResult<bool> {
+        self.read(|c| {
+            Ok(c.prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM reported_quarters r JOIN centres c ON c.code = ?1
+                 WHERE r.quarter = ?2 AND (r.province = '' OR r.province = c.province)
+                 AND (r.city = '' OR r.city = c.city) AND (r.county = '' OR r.county = c.county))",
+            )?
+            .query_row(params![centre_code, quarter], |r| r.get(0))?)
         })
     }
 }

@@ -98,17 +98,19 @@ impl UserStore for SqliteStore {
     fn set_password(&self, username: &str, hash: &str, revoke_devices: bool) -> StoreResult<bool> {
         let (username, hash) = (username.to_owned(), hash.to_owned());
         self.write(move |c| {
-            let tx = c.unchecked_transaction()?;
-            let n = tx.execute("UPDATE users SET password_hash = ?2 WHERE username = ?1", params![username, hash])?;
-            tx.execute("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?1)", [&username])?;
+            let n = c.execute("UPDATE users SET password_hash = ?2 WHERE username = ?1", params![username, hash])?;
+            c.execute("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?1)", [&username])?;
             if revoke_devices {
-                tx.execute(
+                c.execute(
+                    "DELETE FROM known_clients WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
+                    [&username],
+                )?;
+                c.execute(
                     "UPDATE devices SET revoked_at = ?2
                      WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = ?1)",
                     params![username, super::now_ms()],
                 )?;
             }
-            tx.commit()?;
             Ok(n == 1)
         })
     }
@@ -151,9 +153,8 @@ impl UserStore for SqliteStore {
     fn revoke_devices_beyond(&self, user_id: i64, keep: usize, now: i64) -> StoreResult<Vec<i64>> {
         let keep = i64::try_from(keep).unwrap_or(i64::MAX);
         self.write(move |c| {
-            let tx = c.unchecked_transaction()?;
             let ids = {
-                let mut stmt = tx.prepare(
+                let mut stmt = c.prepare(
                     "SELECT id FROM devices WHERE user_id = ?1 AND revoked_at IS NULL
                      ORDER BY COALESCE(last_seen_at, created_at) DESC, id DESC LIMIT -1 OFFSET ?2",
                 )?;
@@ -161,9 +162,8 @@ impl UserStore for SqliteStore {
                 rows.collect::<Result<Vec<_>, _>>()?
             };
             for id in &ids {
-                tx.execute("UPDATE devices SET revoked_at = ?2 WHERE id = ?1", params![id, now])?;
+                c.execute("UPDATE devices SET revoked_at = ?2 WHERE id = ?1", params![id, now])?;
             }
-            tx.commit()?;
             Ok(ids)
         })
     }
@@ -239,6 +239,32 @@ impl UserStore for SqliteStore {
         self.write(move |c| {
             c.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash.as_slice()])?;
             Ok(())
+        })
+    }
+
+    fn remember_client(&self, user_id: i64, token_hash: &[u8; 32], now: i64) -> StoreResult<()> {
+        let token_hash = *token_hash;
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO known_clients (token_hash, user_id, created_at, last_used_at) VALUES (?1, ?2, ?3, ?3)
+                 ON CONFLICT (token_hash) DO UPDATE SET last_used_at = ?3 WHERE user_id = ?2",
+                params![token_hash.as_slice(), user_id, now],
+            )?;
+            c.execute(
+                "DELETE FROM known_clients WHERE user_id = ?1 AND token_hash NOT IN
+                 (SELECT token_hash FROM known_clients WHERE user_id = ?1 ORDER BY last_used_at DESC LIMIT 20)",
+                [user_id],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn known_client(&self, token_hash: &[u8; 32]) -> StoreResult<Option<i64>> {
+        self.read(|c| {
+            Ok(c.query_row("SELECT user_id FROM known_clients WHERE token_hash = ?1", [token_hash.as_slice()], |r| {
+                r.get(0)
+            })
+            .optional()?)
         })
     }
 }
