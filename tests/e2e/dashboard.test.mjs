@@ -8,12 +8,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { unzipSync, strFromU8 } from 'fflate';
 import { chromium } from 'playwright-core';
-import { ROOT, PASSWORD, artifactsDir, startServer, stopAll, tempDir } from './harness.mjs';
+import { ROOT, PASSWORD, apiLogin, artifactsDir, startServer, stopAll, tempDir } from './harness.mjs';
 
 const shots = artifactsDir('dashboard');
 const id = (testid) => `[data-testid="${testid}"]`;
@@ -171,5 +172,41 @@ test('a supervisor of another county sees none of it', async () => {
   const res = await page.request.get(`${server.url}/api/v1/centres/${RETURNED_CENTRE}/overview`);
   assert.equal(res.status(), 403);
   await page.screenshot({ path: join(shots, '11-other-county-zh.png') });
+  await page.context().close();
+});
+
+test('a page on another port of the same host cannot act with the dashboard session', async () => {
+  // The administrator is signed in to the dashboard in this browser...
+  const page = await signIn('hebei-admin');
+  // ...and opens a page served on another port of the same host: the same
+  // site, so the SameSite=Strict session cookie goes with its requests.
+  const csv = 'code,name,centre_type,province,city,county,township,lat,lon,geofence_m,floor_area_m2,'
+    + 'community_floor_area_m2,households,status\nCSRF-1,伪造中心,community,河北省,石家庄市,长安区,x,38.05,114.52,150,,,,built\n';
+  const attack = `<!doctype html><meta charset="utf-8"><body>
+    <form id="f" method="post" enctype="text/plain" action="${server.url}/api/v1/centres/import">
+      <textarea name="${csv.replace(/"/g, '&quot;')}">x</textarea></form>
+    <script>
+      fetch(${JSON.stringify(`${server.url}/api/v1/centres/import`)},
+        { method: 'POST', mode: 'no-cors', credentials: 'include', body: ${JSON.stringify(csv)} })
+        .finally(() => document.getElementById('f').submit());
+    </script></body>`;
+  const other = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(attack));
+  await new Promise((ok) => other.listen(0, '127.0.0.1', ok));
+  try {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/centres/import') && r.request().resourceType() === 'document'),
+      page.goto(`http://127.0.0.1:${other.address().port}/`),
+    ]);
+    assert.equal(response.status(), 403, 'the form post is refused');
+    assert.equal((await response.json()).code, 'cross_site');
+    await page.screenshot({ path: join(shots, '12-cross-site-refused.png') });
+  } finally {
+    other.close();
+  }
+  const api = await apiLogin(server.url, 'hebei-admin');
+  assert.equal((await api('/api/v1/centres/CSRF-1')).status, 404, 'no centre was created');
+  // The dashboard's own requests still work in the same browser.
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector(id('nav-inspections'));
   await page.context().close();
 });

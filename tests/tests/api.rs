@@ -25,11 +25,11 @@ async fn sign_in_is_rate_limited_and_disabled_users_and_revoked_devices_are_lock
             http.post(url).json(&serde_json::json!({"username": "wang", "password": password})).send().await.unwrap()
         }
     };
-    for _ in 0..5 {
+    for _ in 0..6 {
         assert_eq!(login("wrong-password").await.status(), StatusCode::UNAUTHORIZED);
     }
     let limited = login(PASSWORD).await;
-    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS, "after six failures even the right password waits");
     assert!(limited.headers().contains_key("retry-after"));
 
     let dev = Device::enrol(&server.url, "li").await;

@@ -140,7 +140,7 @@ function rowOf(seed: Seed, c: Centre, doc: InspectionSnapshot, report: Report, s
   return {
     doc: seed.doc, centre_code: c.code, centre_name: c.name, centre_type: c.centre_type, region: c.region,
     template: doc.template, created_by: doc.created_by, created_at: doc.created_at, updated_at: updated, quarter: seed.quarter,
-    change_count: 40 + Object.keys(doc.answers).length * 3, status,
+    change_count: 40 + Object.keys(doc.answers).length * 3, status, official: status === 'submitted' || status === 'approved',
     total: status === 'draft' && !report.complete ? report.total : report.total, grade: report.grade, complete: report.complete,
     on_site: report.on_site.status, vetoes: report.vetoes.length, conflicts: report.conflicts.length,
     evidence_problems: report.evidence_problems.length,
@@ -234,7 +234,7 @@ export class MockApi implements DashboardApi {
     const entry = { status: req.status, by: SUPERVISOR.username, at: Date.now(), comment: req.comment, item_comments: req.item_comments, reviewed_sign_offs: { ...e.doc.sign_offs } };
     const prev = e.doc.review;
     e.doc.review = { current: entry, history: prev ? [...prev.history, prev.current] : [] };
-    e.row = { ...e.row, status: req.status, updated_at: entry.at };
+    e.row = { ...e.row, status: req.status, official: req.status === 'approved', updated_at: entry.at };
     return clone(e.row);
   }
 

@@ -73,6 +73,12 @@ export type GradeCount = { grade: Grade, count: number, };
 
 export type InspectionRow = { doc: DocumentId, centre_code: string, centre_name: string, centre_type: CentreType, region: Region, template: TemplateRefView, created_by: string, created_at: number, updated_at: number, quarter: string, change_count: number, 
 /**
+ * Whether it counts in statistics and as the centre's official result:
+ * signed work of an assignment, or any work a supervisor approved
+ * (an inspection a device started on its own needs that approval).
+ */
+official: boolean, 
+/**
  * draft, submitted, returned or approved
  */
 status: string, total: number | null, grade: Grade | null, complete: boolean, on_site: string | null, vetoes: number, conflicts: number, 
