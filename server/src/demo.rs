@@ -8,10 +8,12 @@ use crate::state::AppState;
 use crate::store::{NewUser, Role, Scope, User};
 use automerge::ActorId;
 use image::{ImageBuffer, Rgb};
-use xuncha_core::document::{Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, PhotoRecord, ReviewStatus};
+use xuncha_core::document::{
+    Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, NewInspection, PhotoRecord, ReviewStatus,
+};
 use xuncha_core::photo::{PhotoLimits, process};
 use xuncha_core::sync::{DocPush, Heads, SYNC_PROTOCOL, SyncRequest};
-use xuncha_core::template::{AnswerSpec, Item, PhotoRule, Template, YesNo};
+use xuncha_core::template::{AnswerSpec, Item, PhotoRule, Template, TemplateRef, YesNo};
 use xuncha_core::{Centre, CentreStatus, CentreType, Region};
 
 pub const PASSWORD: &str = "xuncha-demo-2026";
@@ -191,8 +193,22 @@ pub fn seed(state: &AppState) -> Res<String> {
     for (i, (doc, code)) in docs.iter().enumerate() {
         let c = centres.iter().find(|c| c.code == *code).ok_or("demo centre missing")?;
         let dev = if *code == "130102-V01" { &li_dev } else { &wang_dev };
-        photos += rt.block_on(fill(state, dev, *doc, c, i))?;
+        photos += rt.block_on(fill(state, dev, *doc, c, i, None))?;
     }
+    // A village station insp-li visited on her own initiative: signed, but it
+    // counts in statistics only once the county approves it.
+    let village = centres.iter().find(|c| c.code == "130102-V02").ok_or("demo centre missing")?;
+    let template = state.templates.get(&TemplateRef { id: "village".into(), version: 1 }).ok_or("village template")?;
+    let started = NewInspection {
+        centre_code: village.code.clone(),
+        template: template.template.reference(),
+        created_by: li.username.clone(),
+        created_by_name: li.display_name.clone(),
+        at: crate::now_ms(),
+    };
+    let actor = li_dev.device.actors.first().cloned().ok_or("device without actor")?;
+    let own = InspectionDoc::create(actor, &started, &template.template)?;
+    photos += rt.block_on(fill(state, &li_dev, xuncha_core::DocumentId::random(), village, 5, Some(own)))?;
     // The community centre: reviewed and returned with a comment.
     if let Some((doc, _)) = docs.first() {
         let mut guard = rt.block_on(state.docs.lock(*doc));
@@ -209,7 +225,7 @@ pub fn seed(state: &AppState) -> Res<String> {
     Ok(format!(
         "demo data: {} centres, 7 users (password {PASSWORD}), {} inspections with {photos} photos",
         centres.len(),
-        docs.len() + 1
+        docs.len() + 2
     ))
 }
 
@@ -221,15 +237,28 @@ fn enrol(state: &AppState, u: &User, name: &str) -> Res<DeviceAuth> {
 
 /// An inspector answers every item, adds a position and photos, signs off;
 /// everything goes through a real sync round and the photo upload path.
-async fn fill(state: &AppState, dev: &DeviceAuth, doc: xuncha_core::DocumentId, c: &Centre, n: usize) -> Res<usize> {
+/// `started` is an inspection the device started itself (no assignment);
+/// otherwise the assigned document is fetched first.
+async fn fill(
+    state: &AppState,
+    dev: &DeviceAuth,
+    doc: xuncha_core::DocumentId,
+    c: &Centre,
+    n: usize,
+    started: Option<InspectionDoc>,
+) -> Res<usize> {
     let actor = dev.device.actors.first().cloned().ok_or("device without actor")?;
-    // First round: fetch the assigned document.
-    let res =
-        crate::sync::round(state, dev, SyncRequest { protocol: SYNC_PROTOCOL, cursor: 0, docs: Vec::new() }).await?;
-    let reply = res.docs.iter().find(|d| d.doc == doc).ok_or("assigned document not offered")?;
-    let mut d = InspectionDoc::load(&reply.changes, actor)?;
+    let (mut d, ack, cursor) = match started {
+        Some(d) => (d, Vec::new(), 0),
+        None => {
+            // First round: fetch the assigned document.
+            let empty = SyncRequest { protocol: SYNC_PROTOCOL, cursor: 0, docs: Vec::new() };
+            let res = crate::sync::round(state, dev, empty).await?;
+            let reply = res.docs.iter().find(|d| d.doc == doc).ok_or("assigned document not offered")?;
+            (InspectionDoc::load(&reply.changes, actor)?, reply.server_heads.0.clone(), res.cursor)
+        }
+    };
     let template: Template = (*state.templates.get(&d.snapshot()?.template).ok_or("template")?.template).clone();
-    let ack = reply.server_heads.0.clone();
     let now = crate::now_ms();
     let by = dev.user.username.clone();
     for (_, item) in template.items() {
@@ -266,10 +295,9 @@ async fn fill(state: &AppState, dev: &DeviceAuth, doc: xuncha_core::DocumentId, 
         doc,
         client_heads: Heads(am.get_heads()),
         ack_heads: Heads(ack.clone()),
-        changes: am.save_after(&ack),
+        changes: if ack.is_empty() { am.save_nocompress() } else { am.save_after(&ack) },
     };
-    crate::sync::round(state, dev, SyncRequest { protocol: SYNC_PROTOCOL, cursor: res.cursor, docs: vec![push] })
-        .await?;
+    crate::sync::round(state, dev, SyncRequest { protocol: SYNC_PROTOCOL, cursor, docs: vec![push] }).await?;
     for (sha, bytes) in &uploads {
         let (st, dv, sha2, bytes2) = (state.clone(), dev.clone(), sha.clone(), bytes.clone());
         tokio::task::spawn_blocking(move || {

@@ -52,7 +52,7 @@ async fn lists_filter_flag_sort_and_page_within_the_region() {
     let server = seeded().await;
     let sup = demo_api(&server, "sup-changan").await;
     let (_, all) = sup.get("/api/v1/inspections?quarter=2026Q4").await;
-    assert_eq!(all["total"], 4, "four inspections in 长安区");
+    assert_eq!(all["total"], 5, "four assigned inspections in 长安区 and one an inspector started");
     let (_, returned) = sup.get("/api/v1/inspections?status=returned").await;
     assert_eq!(returned["items"][0]["centre_code"], "130102-C01");
     let (_, by_type) = sup.get("/api/v1/inspections?type=village&township=西兆通镇").await;
@@ -66,7 +66,7 @@ async fn lists_filter_flag_sort_and_page_within_the_region() {
     let totals: Vec<f64> = asc["items"].as_array().unwrap().iter().filter_map(|i| i["total"].as_f64()).collect();
     assert!(totals.windows(2).all(|w| w[0] <= w[1]), "ascending totals: {totals:?}");
     let (_, page2) = sup.get("/api/v1/inspections?per_page=3&page=2").await;
-    assert_eq!((page2["items"].as_array().unwrap().len(), page2["total"].as_u64()), (1, Some(4)));
+    assert_eq!((page2["items"].as_array().unwrap().len(), page2["total"].as_u64()), (2, Some(5)));
 
     // Another county's supervisor sees none of it, by any route.
     let other = demo_api(&server, "sup-qiaoxi").await;
@@ -107,7 +107,7 @@ async fn registry_norms_trend_and_exports() {
     assert_eq!(csv_rows(&body).len(), 9, "every centre of the province");
     let (_, _, geo) = get_text(&server, &admin.token, "/api/v1/inspections/export.geojson?county=长安区").await;
     let geo: Value = serde_json::from_slice(&geo).unwrap();
-    assert_eq!(geo["features"].as_array().unwrap().len(), 4);
+    assert_eq!(geo["features"].as_array().unwrap().len(), 5);
     assert_eq!(geo["features"][0]["geometry"]["type"], "Point");
     let (_, _, insp_csv) = get_text(&server, &admin.token, "/api/v1/inspections/export.csv?status=returned").await;
     assert_eq!(csv_rows(&insp_csv).len(), 1);
@@ -135,12 +135,15 @@ async fn quarterly_statistics_match_the_seeded_registry_and_inspections() {
     assert_eq!(counts("township"), (1, 0, 0));
     assert_eq!(counts("village"), (3, 0, 0));
 
-    // Attachment 5 sums the figures the signed inspections recorded.
+    // Attachment 5 sums the figures the official inspections recorded (the
+    // signed ad-hoc one awaits approval and does not count).
     let (_, list) = admin.get("/api/v1/inspections?quarter=2026Q4&per_page=50").await;
     let mut expected_turnover = 0.0;
     let (mut reporting, mut signed) = (0, 0);
-    for i in list["items"].as_array().unwrap() {
-        if !matches!(i["status"].as_str(), Some("submitted" | "approved")) {
+    let items = list["items"].as_array().unwrap();
+    assert!(items.iter().any(|i| i["status"] == "submitted" && i["official"] == false));
+    for i in items {
+        if i["official"] != true {
             continue;
         }
         signed += 1;
