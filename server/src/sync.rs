@@ -100,6 +100,8 @@ fn push_all(
         let doc = push.doc;
         let out = push_one(state, auth, push, guard)?;
         if let DocStatus::Refused { code, message } = &out.reply.status {
+            // The message may quote what the device sent: bounded in the log.
+            let message: String = message.chars().take(200).collect();
             tracing::warn!(doc = %doc, user = %auth.user.username, device = auth.device.id, code = %code,
                 %message, "sync refused a document");
         }
