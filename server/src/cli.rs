@@ -240,7 +240,9 @@ fn user(config: Config, cmd: UserCommand) -> Res {
 }
 
 fn serve(config: Config) -> Res {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // A bounded blocking pool: past it, blocking work queues instead of
+    // starting threads, each of which would keep an allocator arena.
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(64).build()?;
     rt.block_on(async move {
         let bind = config.bind;
         let state = crate::open(config)?;

@@ -75,39 +75,38 @@ async fn authenticate(
     if username.len() > 100 || password.len() > crate::auth::MAX_PASSWORD_BYTES {
         return Err(ApiError::Unauthorized);
     }
-    let (st, name) = (state.clone(), username.to_owned());
-    let (found, known) = blocking(move || {
-        let found = st.store.user_by_name(&name)?;
-        let known = match (&found, proof) {
-            (Some((user, _)), Some(hash)) => {
-                st.store.known_client(&hash)? == Some(user.id)
-                    || st.store.device_by_token(&hash)?.is_some_and(|(_, u)| u.id == user.id)
-            }
-            _ => false,
-        };
-        Ok((found, known))
-    })
-    .await?;
-    let check = match &found {
-        Some((user, _)) if !known => Some(state.accounts.begin(user.id).inspect_err(|_| {
-            tracing::warn!(username, code = "too_many_requests", "sign-in refused: account waiting after failures");
-        })?),
-        _ => None,
-    };
-    let pw = password.to_owned();
+    // Everything past the address limit runs on a password thread: the
+    // lookups too, so a flood waits in (or is refused by) that short queue
+    // instead of occupying the blocking pool.
+    let (st, name, pw) = (state.clone(), username.to_owned(), password.to_owned());
     let user = state
         .passwords
-        .run(move || {
+        .run(move || -> ApiResult<Result<User, bool>> {
+            let found = st.store.user_by_name(&name)?;
+            let known = match (&found, proof) {
+                (Some((user, _)), Some(hash)) => {
+                    st.store.known_client(&hash)? == Some(user.id)
+                        || st.store.device_by_token(&hash)?.is_some_and(|(_, u)| u.id == user.id)
+                }
+                _ => false,
+            };
+            let check = match &found {
+                Some((user, _)) if !known => Some(st.accounts.begin(user.id).inspect_err(|_| {
+                    tracing::warn!(username = %name, code = "too_many_requests",
+                        "sign-in refused: account waiting after failures");
+                })?),
+                _ => None,
+            };
             // Unknown users are checked against a dummy hash, so timing does not tell who exists.
-            let known = found.is_some();
+            let exists = found.is_some();
             let hash = found.as_ref().map_or_else(|| DUMMY_HASH.clone(), |(_, h)| h.clone());
             let ok = verify_password(&hash, &pw);
             if let Some(mut check) = check {
                 check.record(ok);
             }
-            found.filter(|(u, _)| ok && !u.disabled).map(|(u, _)| u).ok_or(known)
+            Ok(found.filter(|(u, _)| ok && !u.disabled).map(|(u, _)| u).ok_or(exists))
         })
-        .await?;
+        .await??;
     match user {
         Ok(user) => Ok(user),
         // An unknown name is not logged: it is often a password typed into the wrong field.
