@@ -4,17 +4,33 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
+# Each stage's time, printed when the next begins and at the end.
+STAGE="" STAGE_START=$SECONDS RUN_START=$SECONDS TIMES=()
+stage() {
+    if [ -n "$STAGE" ]; then
+        TIMES+=("$(printf '%5d s  %s' $((SECONDS - STAGE_START)) "$STAGE")")
+        echo "<== $STAGE: $((SECONDS - STAGE_START)) s"
+    fi
+    STAGE="$1" STAGE_START=$SECONDS
+}
+
+stage "set-up (apt, rust, tauri-driver)"
+
 ensure_apt "${TAURI_APT[@]}" "${E2E_APT[@]}"
 ensure_rust
 ensure_tauri_driver
 
 # The app embeds ui/dist at compile time, so the UI is built first.
+stage "ui: npm ci, svelte-check, vitest, build"
 build_ui
 
+stage "cargo fmt"
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
+stage "cargo clippy"
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+stage "cargo test"
 echo "==> cargo test (unit, integration, property tests; benches run once as tests)"
 log="$(mktemp)"
 cargo test --workspace --all-targets --locked 2>&1 | tee "$log"
@@ -26,10 +42,12 @@ read -r passed failed < <(awk '/^test result:/ {
 rm -f "$log"
 echo "cargo: ${passed} passed, ${failed} failed"
 
+stage "end to end"
 echo "==> end to end: the app binary through tauri-driver, the dashboard in Chromium, both against a real server"
 cargo build --workspace --locked
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
 
+stage "bundles (release build)"
 echo "==> bundles: deb and rpm (a release build of the app, as shipped)"
 (cd src-tauri && ../tests/e2e/node_modules/.bin/tauri build --bundles deb rpm)
 deb=$(ls -t target/release/bundle/deb/xuncha_*.deb | head -n 1)
@@ -37,5 +55,9 @@ rpm=$(ls -t target/release/bundle/rpm/xuncha-*.rpm | head -n 1)
 dpkg-deb --contents "$deb" | grep 'usr/bin/xuncha-app$' >/dev/null || { echo "the .deb lacks usr/bin/xuncha-app"; exit 1; }
 test -s "$rpm" || { echo "no .rpm was written"; exit 1; }
 echo "bundles: $deb ($(du -h "$deb" | cut -f1)), $rpm ($(du -h "$rpm" | cut -f1))"
+stage ""
 echo
+echo "stage times:"
+printf '%s\n' "${TIMES[@]}"
+echo "total: $((SECONDS - RUN_START)) s"
 echo "all: cargo ${passed} passed, ${failed} failed; ui unit tests, end-to-end tests and bundles passed (above)"

@@ -237,4 +237,17 @@ mod tests {
         assert!(check_new_password("wang", "zzzzzzzzzz").is_err());
         assert!(check_new_password("wang", "correct-horse-42").is_ok());
     }
+
+    #[test]
+    fn a_thread_checks_passwords_in_one_working_memory() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(verify_password(&h, "correct horse"));
+        let first = ARGON2_MEMORY.with(|m| (m.borrow().as_ptr() as usize, m.borrow().capacity()));
+        for _ in 0..3 {
+            assert!(!verify_password(&h, "wrong horse"));
+        }
+        let after = ARGON2_MEMORY.with(|m| (m.borrow().as_ptr() as usize, m.borrow().capacity()));
+        assert_eq!(first, after, "no new allocation per check");
+        assert_eq!(first.1, 19 * 1024, "argon2's default 19 MiB, once");
+    }
 }
