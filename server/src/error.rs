@@ -40,31 +40,73 @@ pub enum ApiError {
     Internal(String),
 }
 
+/// Every code an error response carries, stable across versions. The
+/// dashboard's TypeScript type is generated from it (server/tests/ts_types.rs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename = "ApiErrorCode")] // the app's own `ErrorCode` is another type
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Invalid,
+    NotSigned,
+    CrossSite,
+    TooManyRequests,
+    Busy,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code of a bare status (a response no handler wrote, e.g. a
+    /// router's 404 or an extractor's rejection).
+    pub fn of_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::UNAUTHORIZED => Self::Unauthorized,
+            StatusCode::FORBIDDEN => Self::Forbidden,
+            StatusCode::NOT_FOUND => Self::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
+            StatusCode::CONFLICT => Self::Conflict,
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType,
+            StatusCode::UNPROCESSABLE_ENTITY => Self::Invalid,
+            StatusCode::TOO_MANY_REQUESTS => Self::TooManyRequests,
+            s if s.is_server_error() => Self::Internal,
+            _ => Self::BadRequest,
+        }
+    }
+}
+
 /// The body of every error response.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct ErrorBody {
     /// Stable machine-readable code, e.g. `forbidden`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// For people.
     pub message: String,
 }
 
 impl ApiError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::BadRequest(_) => "bad_request",
-            Self::Unauthorized => "unauthorized",
-            Self::Forbidden(_) => "forbidden",
-            Self::NotFound(_) => "not_found",
-            Self::Conflict(_) => "conflict",
-            Self::TooLarge(_) => "payload_too_large",
-            Self::Unsupported(_) => "unsupported_media_type",
-            Self::Invalid(_) => "invalid",
-            Self::NotSigned(_) => "not_signed",
-            Self::CrossSite(_) => "cross_site",
-            Self::TooManyRequests(_) => "too_many_requests",
-            Self::Busy(_) => "busy",
-            Self::Internal(_) => "internal",
+            Self::BadRequest(_) => ErrorCode::BadRequest,
+            Self::Unauthorized => ErrorCode::Unauthorized,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::TooLarge(_) => ErrorCode::PayloadTooLarge,
+            Self::Unsupported(_) => ErrorCode::UnsupportedMediaType,
+            Self::Invalid(_) => ErrorCode::Invalid,
+            Self::NotSigned(_) => ErrorCode::NotSigned,
+            Self::CrossSite(_) => ErrorCode::CrossSite,
+            Self::TooManyRequests(_) => ErrorCode::TooManyRequests,
+            Self::Busy(_) => ErrorCode::Busy,
+            Self::Internal(_) => ErrorCode::Internal,
         }
     }
 

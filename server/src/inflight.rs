@@ -38,6 +38,29 @@ impl<K: Eq + Hash> Drop for InFlightGuard<K> {
     }
 }
 
+/// One lane per device for work that takes a processor permit outside a
+/// sync round (decoding a photo's last part): a device's decodes run one
+/// after another, so it holds at most one permit for them however many
+/// uploads it runs at once. Devices share a fixed number of lanes by id,
+/// so the table never grows; two devices on one lane wait for each other.
+#[derive(Debug)]
+pub struct DeviceLanes(Vec<Arc<tokio::sync::Mutex<()>>>);
+
+impl DeviceLanes {
+    pub fn new(lanes: usize) -> Self {
+        Self((0..lanes.max(1)).map(|_| Arc::new(tokio::sync::Mutex::new(()))).collect())
+    }
+
+    pub async fn enter(&self, device: i64) -> tokio::sync::OwnedMutexGuard<()> {
+        let n = i64::try_from(self.0.len()).unwrap_or(1);
+        let i = usize::try_from(device.rem_euclid(n)).unwrap_or(0);
+        match self.0.get(i).or(self.0.first()) {
+            Some(lane) => lane.clone().lock_owned().await,
+            None => Arc::new(tokio::sync::Mutex::new(())).lock_owned().await,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +74,16 @@ mod tests {
         assert!(set.begin(2).is_some());
         drop(first);
         assert!(set.begin(1).is_some());
+    }
+
+    #[tokio::test]
+    async fn a_device_waits_for_its_own_lane_only() {
+        let lanes = DeviceLanes::new(4);
+        let held = lanes.enter(5).await;
+        assert!(lanes.0[1].try_lock().is_err(), "device 5 is on lane 1");
+        let other = tokio::time::timeout(std::time::Duration::from_secs(5), lanes.enter(6)).await;
+        assert!(other.is_ok(), "device 6 does not wait for device 5");
+        drop(held);
+        assert!(lanes.0[1].try_lock().is_ok());
     }
 }

@@ -30,6 +30,8 @@ pub struct AppState {
     /// Devices with a sync round running: one at a time each, so one device
     /// holds at most one processor permit and cannot crowd out the others.
     pub rounds: Arc<crate::inflight::InFlight<i64>>,
+    /// Photo decodes of one device run one at a time.
+    pub decodes: Arc<crate::inflight::DeviceLanes>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -64,6 +66,7 @@ impl AppState {
             server_actor,
             uploads: Arc::default(),
             rounds: Arc::default(),
+            decodes: Arc::new(crate::inflight::DeviceLanes::new(64)),
         })
     }
 }

@@ -12,10 +12,10 @@ use crate::templates::Templates;
 use automerge::{AutoCommit, ChangeHash};
 use std::collections::BTreeSet;
 use xuncha_core::DocumentId;
-use xuncha_core::ingest::{IngestLimits, Refusal, Writer, check_owned};
+use xuncha_core::ingest::{IngestLimits, Writer, check_owned};
 use xuncha_core::payload::{PayloadLimits, check_payload};
 use xuncha_core::sync::{
-    AssignmentNotice, DocPush, DocReply, DocStatus, Heads, SYNC_PROTOCOL, SyncRequest, SyncResponse,
+    AssignmentNotice, DocPush, DocReply, DocStatus, Heads, RefusalCode, SYNC_PROTOCOL, SyncRequest, SyncResponse,
 };
 use xuncha_core::template::TemplateRef;
 
@@ -124,12 +124,9 @@ fn push_all(
     Ok((replies, guards))
 }
 
-/// The one refusal for a document the device's user does not work on.
-const NOT_MEMBER: &str = "not_member";
-
 fn refused(
     doc: DocumentId,
-    code: &str,
+    code: RefusalCode,
     message: impl Into<String>,
     server: Option<&mut AutoCommit>,
     client: &[ChangeHash],
@@ -139,12 +136,7 @@ fn refused(
         None => (Vec::new(), Vec::new()),
     };
     Pushed {
-        reply: DocReply {
-            doc,
-            status: DocStatus::Refused { code: code.to_owned(), message: message.into() },
-            server_heads: Heads(server_heads),
-            changes,
-        },
+        reply: DocReply { doc, status: DocStatus::refused(code, message), server_heads: Heads(server_heads), changes },
         write: None,
         next: None,
         client: client.to_vec(),
@@ -167,21 +159,6 @@ fn lacking(doc: &mut AutoCommit, client: &[ChangeHash]) -> (Vec<ChangeHash>, Vec
     }
 }
 
-fn refusal_code(r: &Refusal) -> &'static str {
-    match r {
-        Refusal::Undecodable(_) => "undecodable",
-        Refusal::MissingDeps(_) => "missing_deps",
-        Refusal::ForeignActor(_) => "foreign_actor",
-        Refusal::ServerOwned(_) => "server_owned",
-        Refusal::IdentityChanged(_) => "identity_changed",
-        Refusal::WrongCreator { .. } => "wrong_creator",
-        Refusal::TooManyChanges(..) => "too_many_changes",
-        Refusal::TooManyOps(..) => "too_many_ops",
-        Refusal::Malformed(_) => "malformed",
-        Refusal::OtherUser(_) => "other_user",
-    }
-}
-
 fn push_one(
     state: &AppState,
     auth: &DeviceAuth,
@@ -194,7 +171,7 @@ fn push_one(
     // refusal is the same whatever was pushed and whether the document
     // exists: a device that may not read a document learns nothing of it.
     if !store.is_member(&id, &auth.user.username)? && (push.changes.is_empty() || store.inspection(&id)?.is_some()) {
-        return Ok(refused(id, NOT_MEMBER, "no inspection of yours has this id", None, &[]));
+        return Ok(refused(id, RefusalCode::NotMember, "no inspection of yours has this id", None, &[]));
     }
     let info = match push.changes.is_empty() {
         true => None,
@@ -203,7 +180,13 @@ fn push_one(
             Err(e) => {
                 ensure_loaded(store, &id, slot)?;
                 let client = push.client_heads.0;
-                return Ok(refused(id, "bad_payload", e.to_string(), slot.as_mut().map(|l| &mut l.doc), &client));
+                return Ok(refused(
+                    id,
+                    RefusalCode::BadPayload,
+                    e.to_string(),
+                    slot.as_mut().map(|l| &mut l.doc),
+                    &client,
+                ));
             }
         },
     };
@@ -215,7 +198,7 @@ fn push_one(
     ensure_loaded(store, &id, slot)?;
     if push.changes.is_empty() {
         let Some(loaded) = slot.as_mut() else {
-            return Ok(refused(id, NOT_MEMBER, "no inspection of yours has this id", None, &[]));
+            return Ok(refused(id, RefusalCode::NotMember, "no inspection of yours has this id", None, &[]));
         };
         let (heads, changes) = lacking(&mut loaded.doc, &client);
         let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };
@@ -234,7 +217,7 @@ fn push_one(
         Ok(a) => a,
         Err(r) => {
             ensure_loaded(store, &id, slot)?;
-            return Ok(refused(id, refusal_code(&r), r.to_string(), slot.as_mut().map(|l| &mut l.doc), &client));
+            return Ok(refused(id, r.code(), r.to_string(), slot.as_mut().map(|l| &mut l.doc), &client));
         }
     };
     let mut doc = accepted.doc;
@@ -252,13 +235,31 @@ fn push_one(
             let template = state.templates.get(&snap.template);
             match (centre, template) {
                 (None, _) => {
-                    return Ok(refused(id, "unknown_centre", format!("no centre `{}`", snap.centre_code), None, &[]));
+                    return Ok(refused(
+                        id,
+                        RefusalCode::UnknownCentre,
+                        format!("no centre `{}`", snap.centre_code),
+                        None,
+                        &[],
+                    ));
                 }
                 (_, None) => {
-                    return Ok(refused(id, "unknown_template", format!("no template {}", snap.template), None, &[]));
+                    return Ok(refused(
+                        id,
+                        RefusalCode::UnknownTemplate,
+                        format!("no template {}", snap.template),
+                        None,
+                        &[],
+                    ));
                 }
                 (Some(c), Some(t)) if !auth.user.scope.covers(&c.region) || !Templates::fits(&t.template, &c) => {
-                    return Ok(refused(id, "forbidden", "this centre or template is outside your region", None, &[]));
+                    return Ok(refused(
+                        id,
+                        RefusalCode::Forbidden,
+                        "this centre or template is outside your region",
+                        None,
+                        &[],
+                    ));
                 }
                 _ => {}
             }
@@ -272,7 +273,7 @@ fn push_one(
             if snap.created_at > now + 86_400_000 || snap.created_at < now - max_age {
                 return Ok(refused(
                     id,
-                    "bad_time",
+                    RefusalCode::BadTime,
                     format!(
                         "the inspection's start time is more than a day ahead of the server's clock or more than {} days before it",
                         state.config.limits.adhoc_max_age_days
@@ -295,7 +296,7 @@ fn push_one(
     if store.quarter_reported(&meta.centre_code, &meta.quarter)? {
         ensure_loaded(store, &id, slot)?;
         let message = format!("{} has been reported for this region; its inspections no longer change", meta.quarter);
-        return Ok(refused(id, "quarter_reported", message, slot.as_mut().map(|l| &mut l.doc), &client));
+        return Ok(refused(id, RefusalCode::QuarterReported, message, slot.as_mut().map(|l| &mut l.doc), &client));
     }
     let is_new = before.is_empty();
     let new = changes_since(&mut doc, &before);

@@ -9,11 +9,12 @@ use std::any::TypeId;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use ts_rs::{Config, TS, TypeVisitor};
+use xuncha_server::error::ErrorBody;
 use xuncha_server::routes::inspections::{ReportView, ReviewRequest};
 use xuncha_server::routes::registry::{CentreOverview, CityRegions, RegistryRow};
 use xuncha_server::routes::session::LoginResponse;
 use xuncha_server::stats::{ChartData, QuarterlyStats};
-use xuncha_server::store::{InspectionRow, User};
+use xuncha_server::store::{InspectionRow, ReportedQuarter, User};
 
 const HEADER: &str = "// DO NOT EDIT. Generated from the Rust types by server/tests/ts_types.rs;\n\
 // regenerate with `XUNCHA_BLESS=1 cargo test -p xuncha-server --test ts_types`.\n";
@@ -60,6 +61,8 @@ fn generate(app_types: &str) -> String {
     c.visit::<CityRegions>();
     c.visit::<QuarterlyStats>();
     c.visit::<ChartData>();
+    c.visit::<ErrorBody>();
+    c.visit::<ReportedQuarter>();
     let body: String = c.decls.values().map(|d| format!("\n{}\n", d.trim_end())).collect();
     let used: Vec<&str> = shared
         .iter()

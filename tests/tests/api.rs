@@ -236,3 +236,35 @@ fn the_command_line_initialises_imports_validates_and_manages_users() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("basic.nothing"), "{refused:?}");
 }
+
+#[tokio::test]
+async fn every_error_is_json_with_a_code_whoever_wrote_it() {
+    let server = TestServer::start().await;
+    server.seed();
+    let admin = server.api("admin").await;
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{}{p}", server.url);
+    let cases = [
+        (
+            "a bad query string",
+            http.get(url("/api/v1/inspections?page=abc")).bearer_auth(&admin.token),
+            400,
+            "bad_request",
+        ),
+        ("a bad path parameter", http.delete(url("/api/v1/devices/abc")).bearer_auth(&admin.token), 400, "bad_request"),
+        ("an unknown route", http.get(url("/api/v1/nothing-here")).bearer_auth(&admin.token), 404, "not_found"),
+        ("a wrong method", http.put(url("/api/v1/login")), 405, "method_not_allowed"),
+        ("no content type", http.post(url("/api/v1/login")).body("{}"), 415, "unsupported_media_type"),
+        ("no sign-in", http.get(url("/api/v1/me")), 401, "unauthorized"),
+    ];
+    for (what, req, status, code) in cases {
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{what}");
+        let mime = res.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(mime.starts_with("application/json"), "{what}: {mime}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["code"], code, "{what}: {body}");
+        assert!(!body["message"].as_str().unwrap().is_empty(), "{what}");
+    }
+    server.stop().await;
+}

@@ -13,7 +13,7 @@ use xuncha_core::document::{
 };
 use xuncha_core::photo::{PhotoError, PhotoLimits, process};
 use xuncha_core::scoring::{EvidenceFacts, Report, ScoreError, check_answer, score};
-use xuncha_core::sync::{DocPush, DocReply, DocStatus, Heads};
+use xuncha_core::sync::{DocPush, DocReply, DocStatus, Heads, RefusalCode};
 use xuncha_core::template::{Template, TemplateRef};
 use xuncha_core::{Centre, DocumentId};
 
@@ -389,14 +389,15 @@ impl Device {
                         loaded.pending = self.store.append_changes(&reply.doc, &new, now)?;
                     }
                 }
+                let missing_deps = reply.status.refusal() == Some(RefusalCode::MissingDeps);
                 let ack = match &reply.status {
-                    DocStatus::Refused { code, .. } if code == "missing_deps" => Some(Vec::new()),
+                    DocStatus::Refused { .. } if missing_deps => Some(Vec::new()),
                     DocStatus::Refused { .. } => None,
                     _ if reply.server_heads.is_empty() => sent.map(<[ChangeHash]>::to_vec),
                     _ => Some(reply.server_heads.0.clone()),
                 };
                 match &reply.status {
-                    DocStatus::Refused { code, message } if code != "missing_deps" => {
+                    DocStatus::Refused { code, message } if !missing_deps => {
                         self.store.set_error(&reply.doc, Some(&format!("{code}: {message}")))?;
                     }
                     _ => self.store.set_error(&reply.doc, None)?,

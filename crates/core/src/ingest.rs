@@ -54,6 +54,25 @@ pub enum Refusal {
     OtherUser(String),
 }
 
+impl Refusal {
+    /// The stable code the server sends for this refusal.
+    pub fn code(&self) -> crate::sync::RefusalCode {
+        use crate::sync::RefusalCode as C;
+        match self {
+            Self::Undecodable(_) => C::Undecodable,
+            Self::MissingDeps(_) => C::MissingDeps,
+            Self::ForeignActor(_) => C::ForeignActor,
+            Self::ServerOwned(_) => C::ServerOwned,
+            Self::IdentityChanged(_) => C::IdentityChanged,
+            Self::WrongCreator { .. } => C::WrongCreator,
+            Self::TooManyChanges(..) => C::TooManyChanges,
+            Self::TooManyOps(..) => C::TooManyOps,
+            Self::Malformed(_) => C::Malformed,
+            Self::OtherUser(_) => C::OtherUser,
+        }
+    }
+}
+
 /// What an accepted batch produced; nothing is stored until the caller commits it.
 #[derive(Debug)]
 pub struct Accepted {

@@ -26,6 +26,102 @@ pub struct SyncRequest {
     pub docs: Vec<DocPush>,
 }
 
+/// Why the server refused a document's push: the stable codes of
+/// `DocStatus::Refused`, produced by the server's checks and matched by
+/// devices. The wire carries the code as a string (`as_str`), so a device
+/// reads a code newer than itself as `None` from [`RefusalCode::parse`]
+/// and treats it as a refusal to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefusalCode {
+    /// The user works on no inspection with this id (or it does not exist).
+    NotMember,
+    /// A new inspection for a centre or template outside the user's region.
+    Forbidden,
+    /// Compressed, truncated or over-bound Automerge bytes (`payload`).
+    BadPayload,
+    Undecodable,
+    /// The changes build on changes the server lacks: resend the whole document.
+    MissingDeps,
+    ForeignActor,
+    ServerOwned,
+    IdentityChanged,
+    WrongCreator,
+    OtherUser,
+    TooManyChanges,
+    TooManyOps,
+    Malformed,
+    UnknownCentre,
+    UnknownTemplate,
+    /// A new inspection's start is implausible against the server's clock.
+    BadTime,
+    /// The inspection's quarter has been reported for its region.
+    QuarterReported,
+}
+
+impl RefusalCode {
+    pub const ALL: [Self; 17] = [
+        Self::NotMember,
+        Self::Forbidden,
+        Self::BadPayload,
+        Self::Undecodable,
+        Self::MissingDeps,
+        Self::ForeignActor,
+        Self::ServerOwned,
+        Self::IdentityChanged,
+        Self::WrongCreator,
+        Self::OtherUser,
+        Self::TooManyChanges,
+        Self::TooManyOps,
+        Self::Malformed,
+        Self::UnknownCentre,
+        Self::UnknownTemplate,
+        Self::BadTime,
+        Self::QuarterReported,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotMember => "not_member",
+            Self::Forbidden => "forbidden",
+            Self::BadPayload => "bad_payload",
+            Self::Undecodable => "undecodable",
+            Self::MissingDeps => "missing_deps",
+            Self::ForeignActor => "foreign_actor",
+            Self::ServerOwned => "server_owned",
+            Self::IdentityChanged => "identity_changed",
+            Self::WrongCreator => "wrong_creator",
+            Self::OtherUser => "other_user",
+            Self::TooManyChanges => "too_many_changes",
+            Self::TooManyOps => "too_many_ops",
+            Self::Malformed => "malformed",
+            Self::UnknownCentre => "unknown_centre",
+            Self::UnknownTemplate => "unknown_template",
+            Self::BadTime => "bad_time",
+            Self::QuarterReported => "quarter_reported",
+        }
+    }
+
+    /// The code a refusal carries; `None` for a code this build does not know.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+}
+
+impl DocStatus {
+    /// A refusal with its code and a message for people.
+    pub fn refused(code: RefusalCode, message: impl Into<String>) -> Self {
+        Self::Refused { code: code.as_str().to_owned(), message: message.into() }
+    }
+
+    /// The refusal's code, when this is a refusal with a code this build knows.
+    pub fn refusal(&self) -> Option<RefusalCode> {
+        match self {
+            Self::Refused { code, .. } => RefusalCode::parse(code),
+            _ => None,
+        }
+    }
+}
+
 /// Documents one request may carry, whatever a server allows: the decoder
 /// stops here, so a small compressed body cannot make it build millions of
 /// entries before any limit is checked.
@@ -230,6 +326,17 @@ pub fn decode_response(bytes: &[u8]) -> Result<SyncResponse, WireError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusal_codes_are_distinct_and_read_back() {
+        let mut seen = std::collections::HashSet::new();
+        for code in RefusalCode::ALL {
+            assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
+            assert_eq!(RefusalCode::parse(code.as_str()), Some(code));
+            assert_eq!(DocStatus::refused(code, "m").refusal(), Some(code));
+        }
+        assert_eq!(RefusalCode::parse("from_a_newer_server"), None);
+    }
 
     #[test]
     fn requests_round_trip_and_garbage_is_refused() {

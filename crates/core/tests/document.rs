@@ -213,3 +213,62 @@ fn a_note_edit_on_an_open_screen_keeps_words_merged_meanwhile() {
     c.set_notes(None, "门头整洁，灯箱损坏", 4).unwrap();
     assert_eq!(c.snapshot().unwrap().notes, "门头整洁，灯箱损坏");
 }
+
+/// docs/document.schema.json describes the snapshot a third-party client
+/// reads: it must accept what the engine writes, every kind of record
+/// included, and refuse what the engine never writes.
+#[test]
+fn the_documented_json_schema_matches_what_the_engine_writes() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../../docs/document.schema.json")).expect("the schema is JSON");
+    let validator = jsonschema::draft202012::new(&schema).expect("a valid draft 2020-12 schema");
+    let t = mini();
+    let c = centre(xuncha_core::CentreType::Community);
+    let mut a = new_doc(&t, 1);
+    answer(&mut a, &t, "svc.basic", Answer::Choices(vec!["store".into(), "repair".into()]), "user1");
+    answer(&mut a, &t, "svc.sells_food", Answer::YesNo(true), "user1");
+    answer(&mut a, &t, "fac.area", Answer::Number(120.5), "user1");
+    answer(&mut a, &t, "fac.mgmt", Answer::Choice("partial".into()), "user1");
+    answer(&mut a, &t, "q.satisfaction", Answer::Sample { asked: 30, satisfied: 27 }, "user1");
+    answer(&mut a, &t, "svc.food_licence", Answer::NotApplicable, "user1");
+    a.set_notes(None, "现场检查：服务设施齐全。", 5).unwrap();
+    a.set_notes(Some("fac.area"), "实测", 5).unwrap();
+    let fix = fix_near(&c, 20.0, 8.0, xuncha_core::document::FixSource::Gnss);
+    a.add_gps_fix(&fix).unwrap();
+    a.add_photo(&photo_for("fac.area", &"ab".repeat(32), Some(fix))).unwrap();
+    let mut b = fork_as(&mut a, 2);
+    answer(&mut a, &t, "fac.condition", Answer::Scale(5), "user1");
+    answer(&mut b, &t, "fac.condition", Answer::Scale(2), "user2");
+    a.automerge_mut().merge(b.automerge_mut()).unwrap();
+    a.sign_off("user1", 10).unwrap();
+    let returned = ReviewEntry {
+        status: ReviewStatus::Returned,
+        by: "sup".into(),
+        at: 20,
+        comment: "请补拍".into(),
+        item_comments: BTreeMap::from([("fac.area".to_string(), "照片不清".to_string())]),
+        reviewed_sign_offs: BTreeMap::from([("user1".to_string(), 10)]),
+    };
+    a.write_review(&returned).unwrap();
+
+    let snap = a.snapshot().unwrap();
+    assert!(!snap.conflicts.is_empty() && snap.review.is_some() && !snap.photos.is_empty());
+    let value = serde_json::to_value(&snap).unwrap();
+    let errors: Vec<String> =
+        validator.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // A fresh document validates too.
+    assert!(validator.is_valid(&serde_json::to_value(new_doc(&t, 3).snapshot().unwrap()).unwrap()));
+
+    // And the schema is not a blank cheque.
+    let mut wrong_kind = value.clone();
+    wrong_kind["answers"]["fac.area"]["kind"] = "nonsense".into();
+    let mut extra = value.clone();
+    extra["score"] = 100.into();
+    let mut bad_source = value;
+    bad_source["gps_fixes"][0]["source"] = "guess".into();
+    for (what, v) in [("an unknown answer kind", wrong_kind), ("a score", extra), ("an unknown fix source", bad_source)]
+    {
+        assert!(!validator.is_valid(&v), "{what} passed");
+    }
+}

@@ -82,18 +82,24 @@ pub async fn patch_blob(
     let offset = number_header(&headers, "upload-offset")?;
     let total = number_header(&headers, "upload-length")?;
     let in_flight = crate::blobs::begin_upload(&state.uploads, auth.device.id, &sha)?;
-    // The last part decodes the whole image: it waits for a processor permit
-    // like a sync round, so parallel uploads cannot exhaust memory.
+    // The last part decodes the whole image: it waits for the device's lane
+    // (one decode per device at a time) and a processor permit like a sync
+    // round, so parallel uploads can neither exhaust memory nor let one
+    // device take every permit.
     let last_part = offset.saturating_add(body.len() as u64) == total;
-    let cpu = match last_part {
-        true => Some(state.cpu.clone().acquire_owned().await.map_err(|e| ApiError::Internal(e.to_string()))?),
+    let decode = match last_part {
+        true => {
+            let lane = state.decodes.enter(auth.device.id).await;
+            let cpu = state.cpu.clone().acquire_owned().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+            Some((lane, cpu))
+        }
         false => None,
     };
     let (st, sha2) = (state.clone(), sha.clone());
-    // The guard and the permit go with the work: if the phone hangs up, the
+    // The guards and the permit go with the work: if the phone hangs up, the
     // handler is dropped but the write or decode runs on, and so must they.
     let s = blocking(move || {
-        let _held = (cpu, in_flight);
+        let _held = (decode, in_flight);
         check_may_upload(&st, &auth.user, &sha2)?;
         append(&st, auth.device.id, &auth.user, &sha2, offset, total, &body)
     })

@@ -78,6 +78,36 @@ pub fn security_headers<S: Clone + Send + Sync + 'static>(router: axum::Router<S
     }
 }
 
+/// Makes every error response `{code, message}` JSON, whoever wrote it:
+/// the router's 404 and 405, an extractor's rejection (a bad query string
+/// or path parameter, a missing content type), a body limit, a panic.
+pub async fn json_errors(res: Response) -> Response {
+    use crate::error::{ErrorBody, ErrorCode};
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    // The texts these responses carry are short; anything longer is cut.
+    let text = axum::body::to_bytes(body, 4_096).await.map(|b| String::from_utf8_lossy(&b).trim().to_owned());
+    let message = match text {
+        Ok(t) if !t.is_empty() => t,
+        _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
+    };
+    let mut out = (status, axum::Json(ErrorBody { code: ErrorCode::of_status(status), message })).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().entry(name).or_insert_with(|| value.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

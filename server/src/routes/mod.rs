@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::map_response(guard::json_errors))
         .with_state(state);
     guard::security_headers(router, https)
 }

@@ -181,7 +181,7 @@ export class MockApi implements DashboardApi {
   }
 
   async login(username: string, password: string): Promise<LoginResponse> {
-    if (this.failures >= 5) throw new ApiError(429, 'too_many_attempts', 'too many failed sign-ins; wait a minute');
+    if (this.failures >= 5) throw new ApiError(429, 'too_many_requests', 'too many failed sign-ins; wait a minute');
     if (username !== SUPERVISOR.username || password !== MOCK_PASSWORD) {
       this.failures++;
       throw new ApiError(401, 'unauthorized', 'wrong username or password');
@@ -229,7 +229,7 @@ export class MockApi implements DashboardApi {
     const e = this.entry(doc);
     if (e.row.status === 'draft') throw new ApiError(409, 'not_signed', 'nobody has signed this inspection yet');
     if (req.status === 'returned' && !req.comment.trim() && !Object.values(req.item_comments).some((v) => v.trim())) {
-      throw new ApiError(400, 'bad_input', 'a returned inspection needs a comment');
+      throw new ApiError(422, 'invalid', 'a returned inspection needs a comment');
     }
     const entry = { status: req.status, by: SUPERVISOR.username, at: Date.now(), comment: req.comment, item_comments: req.item_comments, reviewed_sign_offs: { ...e.doc.sign_offs } };
     const prev = e.doc.review;

@@ -2,16 +2,17 @@
 // same-origin fetch with the HttpOnly session cookie (no token in JS).
 // Pages talk to `DashboardApi`, so tests and `?mock` use MockApi instead.
 import type {
-  CentreOverview, ChartData, CityRegions, InspectionRow, LoginResponse, Page, QuarterlyStats, RegistryRow,
+  ApiErrorCode, CentreOverview, ChartData, CityRegions, InspectionRow, LoginResponse, Page, QuarterlyStats, RegistryRow,
   ReportView, ReviewRequest, ScoreRow, User,
 } from '../lib/server-types.gen';
 import type { Centre, I18n, Template } from '../lib/types.gen';
 
 export const PREFIX = '/api/v1';
 
-/// Every failed request: the HTTP status and the server's `{code, message}`.
+/// Every failed request: the HTTP status and the server's `{code, message}`
+/// (`http_<status>` when no server answered, e.g. a proxy's error page).
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string) {
+  constructor(public status: number, public code: ApiErrorCode | 'offline' | `http_${number}`, message: string) {
     super(message);
     this.name = 'ApiError';
   }
@@ -94,7 +95,7 @@ export class HttpApi implements DashboardApi {
       try { data = JSON.parse(text); } catch { data = null; }
     }
     if (!res.ok) {
-      const err = (data ?? {}) as { code?: string; message?: string };
+      const err = (data ?? {}) as { code?: ApiErrorCode; message?: string };
       throw new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? (text || res.statusText));
     }
     return data as T;

@@ -6,6 +6,12 @@ import type { Centre, CentreType, DocumentId, Grade, InspectionSnapshot, Region,
 export type Page<T> = { items: Array<T>, total: number, page: number, per_page: number, };
 
 /**
+ * Every code an error response carries, stable across versions. The
+ * dashboard's TypeScript type is generated from it (server/tests/ts_types.rs).
+ */
+export type ApiErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "invalid" | "not_signed" | "cross_site" | "too_many_requests" | "busy" | "internal";
+
+/**
  * Attachment 4: centres built, under construction and planned.
  */
 export type Attachment4Row = { city: string, centre_type: CentreType, built: number, under_construction: number, planned: number, };
@@ -69,6 +75,19 @@ export type CountyAverage = { county: string, average: number, count: number, };
 
 export type CountyRegions = { county: string, townships: Array<string>, };
 
+/**
+ * The body of every error response.
+ */
+export type ErrorBody = { 
+/**
+ * Stable machine-readable code, e.g. `forbidden`.
+ */
+code: ApiErrorCode, 
+/**
+ * For people.
+ */
+message: string, };
+
 export type GradeCount = { grade: Grade, count: number, };
 
 export type InspectionRow = { doc: DocumentId, centre_code: string, centre_name: string, centre_type: CentreType, region: Region, template: TemplateRefView, created_by: string, created_at: number, updated_at: number, quarter: string, change_count: number, 
@@ -130,6 +149,11 @@ norms: PlanNorms | null, };
  * document as the server has it (answers, conflicts, photos, review).
  */
 export type ReportView = { inspection: InspectionRow, score: ScoreRow | null, document: InspectionSnapshot, };
+
+/**
+ * A quarter a region has reported (上报): devices change nothing in it.
+ */
+export type ReportedQuarter = { quarter: string, scope: Scope, reported_by: string, reported_at: number, };
 
 export type ReviewRequest = { 
 /**
