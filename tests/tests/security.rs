@@ -784,3 +784,66 @@ async fn a_sign_in_flood_is_refused_at_once_beyond_a_short_queue() {
     assert!(busy > 0 && checked > 0, "{busy} refused at once, {checked} checked");
     server.stop().await;
 }
+
+/// The server as a process, its log read line by line: a refused change
+/// leaves a trace with its code, one line sums up the round, and no token
+/// or password is ever written.
+#[tokio::test]
+async fn a_refusal_is_logged_with_its_code_and_no_secret_is() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    const BIN: &str = env!("CARGO_BIN_EXE_server-under-test");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let seeded = Command::new(BIN).args(["--data-dir", data, "demo"]).env("RUST_LOG", "warn").status().unwrap();
+    assert!(seeded.success());
+    let mut child = Command::new(BIN)
+        .args(["--data-dir", data, "serve", "--bind", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let out = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut log = Vec::new();
+    let mut wait_for = |pred: &dyn Fn(&str) -> bool| -> String {
+        loop {
+            let line = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the expected log line");
+            log.push(line.clone());
+            if pred(&line) {
+                return line;
+            }
+        }
+    };
+    let addr = wait_for(&|l| l.starts_with("listening on "));
+    let url = format!("http://{}", addr.trim_start_matches("listening on ").trim());
+    let password = xuncha_server::demo::PASSWORD;
+    let mut wang = Device::enrol_with(&url, "insp-wang", password).await;
+    wang.sync().await;
+    let theirs = *wang.docs.keys().next().unwrap();
+    let zhao = Device::enrol_with(&url, "insp-zhao", password).await;
+    let (status, _, _) = push_one(&zhao, theirs, vec![1, 2, 3]).await;
+    assert_eq!(status.refusal(), Some(xuncha_core::sync::RefusalCode::NotMember));
+
+    let refusal = wait_for(&|l| l.contains("sync refused a document"));
+    assert!(refusal.contains("WARN") && refusal.contains("not_member") && refusal.contains("insp-zhao"), "{refusal}");
+    let round = wait_for(&|l| l.contains("sync round") && l.contains("refused=not_member"));
+    assert!(round.contains("bytes_in=") && round.contains("ms="), "{round}");
+    child.kill().unwrap();
+    let _ = child.wait();
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+        log.push(line);
+    }
+    let all = log.join("\n");
+    for secret in [zhao.token.as_str(), wang.token.as_str(), password] {
+        assert!(!all.contains(secret), "a secret in the log");
+    }
+}

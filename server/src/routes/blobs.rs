@@ -67,6 +67,7 @@ pub async fn head_blob(
     responses((status = 204, description = "Upload-Offset header: committed bytes"),
         (status = 409, body = crate::error::ErrorBody, description = "offset mismatch"),
         (status = 413, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[tracing::instrument(name = "upload", skip_all, fields(user = %auth.user.username, device = auth.device.id, photo = %sha))]
 pub async fn patch_blob(
     State(state): State<AppState>,
     auth: DeviceAuth,

@@ -194,6 +194,7 @@ const MAX_COMMENT_CHARS: usize = 2_000;
 /// Writes a supervisor's decision into the document (server actor).
 #[utoipa::path(post, path = "/api/v1/inspections/{doc}/review", tag = "inspections", params(("doc" = String, Path)),
     request_body = ReviewRequest, responses((status = 200, body = InspectionRow), (status = 403, body = crate::error::ErrorBody)))]
+#[tracing::instrument(name = "review", skip_all, fields(user = %auth.user.username, doc = %doc))]
 pub async fn review(
     State(state): State<AppState>,
     auth: Auth,

@@ -20,7 +20,7 @@ use crate::store::PageReq;
 use axum::Router;
 use serde::Deserialize;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub fn router(state: AppState) -> Router {
     let json_limit = axum::extract::DefaultBodyLimit::max(state.config.limits.json_body_bytes);
@@ -45,10 +45,15 @@ pub fn router(state: AppState) -> Router {
         .layer(json_limit)
         .layer(axum::middleware::from_fn(guard::csrf))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_idle))
-        // One line per request at info: method, path, status, latency (no headers, so no tokens).
+        // One line per request at info: method, matched route, path, status,
+        // latency (no headers, so no tokens or cookies).
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    let route = req.extensions().get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_owned());
+                    tracing::info_span!("request", method = %req.method(), route = route.as_deref().unwrap_or("-"),
+                        path = req.uri().path())
+                })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(CatchPanicLayer::new())

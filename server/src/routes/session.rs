@@ -61,6 +61,7 @@ pub struct DeviceView {
 /// remembered browser's cookie, or an enrolled device's bearer token. It
 /// lets the account's owner past the account's delay, never past the
 /// address limit or the password.
+#[tracing::instrument(name = "sign_in", skip_all, fields(address = %addr.ip()))]
 async fn authenticate(
     state: &AppState,
     addr: SocketAddr,

@@ -15,7 +15,7 @@ use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use std::io::{Read, Write};
-use xuncha_core::sync::{CBOR_MIME, decode_request, encode};
+use xuncha_core::sync::{CBOR_MIME, DocStatus, SyncResponse, decode_request, encode};
 
 pub fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> ApiResult<Bytes> {
     body.map_err(|e| {
@@ -60,14 +60,17 @@ fn wants_gzip(headers: &HeaderMap) -> bool {
         (status = 200, content_type = "application/cbor", description = "xuncha_core::sync::SyncResponse as CBOR, per-document status"),
         (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
         (status = 413, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody)))]
+#[tracing::instrument(name = "sync", skip_all, fields(user = %auth.user.username, device = auth.device.id))]
 pub async fn sync(
     State(state): State<AppState>,
     auth: DeviceAuth,
     req_headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
+    let started = std::time::Instant::now();
     let limits = &state.config.limits;
     let body = body_bytes(body, limits.sync_body_bytes)?;
+    let bytes_in = body.len();
     let headers = req_headers.clone();
     if headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) != Some(CBOR_MIME) {
         return Err(ApiError::Unsupported(format!("a sync body is {CBOR_MIME}")));
@@ -89,6 +92,7 @@ pub async fn sync(
     .await?;
     let res = crate::sync::round(&state, &auth, req).await?;
     let bytes = encode(&res);
+    log_round(&auth, bytes_in, &res, bytes.len(), started.elapsed());
     let mut response = if wants_gzip(&req_headers) && bytes.len() > 512 {
         let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
         enc.write_all(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -101,6 +105,23 @@ pub async fn sync(
     };
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CBOR_MIME));
     Ok(response)
+}
+
+/// One line per round: who, how many documents went which way, the
+/// refusals by code, bytes on the wire (the response before gzip), time.
+fn log_round(auth: &DeviceAuth, bytes_in: usize, res: &SyncResponse, bytes_out: usize, took: std::time::Duration) {
+    let (mut accepted, mut offered) = (0, 0);
+    let mut refused: Vec<&str> = Vec::new();
+    for d in &res.docs {
+        match &d.status {
+            DocStatus::Accepted { .. } => accepted += 1,
+            DocStatus::Offered => offered += 1,
+            DocStatus::Refused { code, .. } => refused.push(code),
+        }
+    }
+    tracing::info!(user = %auth.user.username, device = auth.device.id, accepted, offered,
+        refused = %refused.join(","), assignments = res.assignments.len(), bytes_in, bytes_out,
+        ms = took.as_millis(), "sync round");
 }
 
 pub fn router(state: &AppState) -> Router<AppState> {
