@@ -104,7 +104,6 @@ pub trait CatalogStore {
         inspector: Option<&str>,
         quarter: Option<&str>,
     ) -> StoreResult<Vec<Assignment>>;
-    fn assignments_since(&self, inspector: &str, cursor: u64) -> StoreResult<Vec<(Assignment, u64)>>;
 }
 
 pub trait DocStore {
@@ -117,8 +116,6 @@ pub trait DocStore {
     /// declared, in one transaction.
     fn commit_round(&self, writes: Vec<DocWrite>, device_heads: Option<DeviceHeads>, now: i64) -> StoreResult<()>;
     fn device_heads(&self, device_id: i64, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>>;
-    /// Documents this user works on that changed after `cursor`, oldest first.
-    fn docs_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>>;
     /// What changed for this inspector after `cursor`, read in one
     /// transaction: documents (at most `limit`), assignments, and the
     /// sequence the reading saw.

@@ -263,10 +263,6 @@ impl CatalogStore for SqliteStore {
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
-
-    fn assignments_since(&self, inspector: &str, cursor: u64) -> StoreResult<Vec<(Assignment, u64)>> {
-        self.read(|c| assignments_since_on(c, inspector, cursor))
-    }
 }
 
 pub(crate) fn assignments_since_on(

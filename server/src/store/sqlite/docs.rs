@@ -333,10 +333,6 @@ impl DocStore for SqliteStore {
         })
     }
 
-    fn docs_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>> {
-        self.read(|c| docs_since_on(c, username, cursor, limit))
-    }
-
     fn current_seq(&self) -> StoreResult<u64> {
         self.read(|c| {
             let v: i64 = c.query_row("SELECT value FROM meta WHERE key = 'seq'", [], |r| r.get(0))?;
