@@ -1,8 +1,12 @@
-//! Server configuration: defaults, then an optional TOML file, then
-//! `XUNCHA_*` environment variables, then command-line flags.
+//! Server configuration, layered by `figment`: defaults, then an optional
+//! TOML file, then `XUNCHA_*` environment variables (`XUNCHA_BIND`,
+//! `XUNCHA_LIMITS__DOCS_PER_SYNC`: a double underscore for each level), then
+//! command-line flags.
 
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,9 +21,16 @@ pub struct Config {
     #[serde(default)]
     pub ui_dir: Option<PathBuf>,
     /// Mark the session cookie `Secure` (browsers then send it over HTTPS
-    /// only). Turn on behind TLS; off by default so plain-HTTP trials work.
+    /// only) and send HSTS. Unset: on, unless the server listens on a
+    /// loopback address (the demo, or behind a reverse proxy on the same
+    /// machine is then expected to set it). Set `false` for a plain-HTTP
+    /// trial on a network.
     #[serde(default)]
-    pub secure_cookies: bool,
+    pub secure_cookies: Option<bool>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: behind one,
+    /// the sign-in limit per address sees each client's own address.
+    #[serde(default)]
+    pub trusted_proxies: Vec<IpAddr>,
     pub limits: Limits,
 }
 
@@ -109,7 +120,8 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             session_hours: 12,
             ui_dir: None,
-            secure_cookies: false,
+            secure_cookies: None,
+            trusted_proxies: Vec::new(),
             limits: Limits::default(),
         }
     }
@@ -117,48 +129,45 @@ impl Default for Config {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {0}: {1}")]
-    Read(PathBuf, std::io::Error),
-    #[error("{0}: {1}")]
-    Parse(PathBuf, String),
-    #[error("environment variable {0}: {1}")]
-    Env(&'static str, String),
+    #[error("cannot read {0}: it does not exist")]
+    Missing(PathBuf),
+    #[error("configuration: {0}")]
+    Invalid(Box<figment::Error>),
 }
+
+/// The top-level keys an `XUNCHA_` variable may set; the others starting
+/// with `XUNCHA_` belong to the command line (passwords of `init`, …).
+const ENV_KEYS: [&str; 6] = ["bind", "data_dir", "session_hours", "ui_dir", "secure_cookies", "trusted_proxies"];
 
 impl Config {
     /// Reads `file` (when given) over the defaults, then the environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        let mut config = match file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read(path.to_owned(), e))?;
-                toml::from_str(&text).map_err(|e| ConfigError::Parse(path.to_owned(), e.to_string()))?
+        Self::figment(file, Env::prefixed("XUNCHA_"))
+    }
+
+    /// As [`Config::load`] with the variables of `env` (tests pass their own).
+    pub fn figment(file: Option<&Path>, env: Env) -> Result<Self, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError::Missing(path.to_owned()));
             }
-            None => Config::default(),
-        };
-        config.apply_env(|k| std::env::var(k).ok())?;
+            fig = fig.merge(Toml::file_exact(path));
+        }
+        let env = env
+            .filter(|k| {
+                ENV_KEYS.contains(&k.as_str().to_lowercase().as_str())
+                    || k.as_str().to_lowercase().starts_with("limits__")
+            })
+            .split("__");
+        let mut config: Config = fig.merge(env).extract().map_err(|e| ConfigError::Invalid(Box::new(e)))?;
+        // `XUNCHA_UI_DIR=` turns the dashboard off.
+        config.ui_dir = config.ui_dir.filter(|p| !p.as_os_str().is_empty());
         Ok(config)
     }
 
-    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
-        if let Some(v) = var("XUNCHA_BIND") {
-            self.bind =
-                v.parse().map_err(|e: std::net::AddrParseError| ConfigError::Env("XUNCHA_BIND", e.to_string()))?;
-        }
-        if let Some(v) = var("XUNCHA_DATA_DIR") {
-            self.data_dir = PathBuf::from(v);
-        }
-        if let Some(v) = var("XUNCHA_SESSION_HOURS") {
-            self.session_hours = v
-                .parse()
-                .map_err(|e: std::num::ParseIntError| ConfigError::Env("XUNCHA_SESSION_HOURS", e.to_string()))?;
-        }
-        if let Some(v) = var("XUNCHA_UI_DIR") {
-            self.ui_dir = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
-        }
-        if let Some(v) = var("XUNCHA_SECURE_COOKIES") {
-            self.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes" | "on");
-        }
-        Ok(())
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or(!self.bind.ip().is_loopback())
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -175,13 +184,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_then_environment() {
-        let mut c: Config = toml::from_str("bind = \"0.0.0.0:9000\"\n[limits]\ndocs_per_sync = 5\n").unwrap();
-        assert_eq!(c.limits.docs_per_sync, 5);
-        assert_eq!(c.limits.patch_bytes, Limits::default().patch_bytes);
-        c.apply_env(|k| (k == "XUNCHA_BIND").then(|| "127.0.0.1:1".to_owned())).unwrap();
-        assert_eq!(c.bind.port(), 1);
-        assert!(c.apply_env(|k| (k == "XUNCHA_BIND").then(|| "nope".to_owned())).is_err());
-        assert!(toml::from_str::<Config>("unknown = 1").is_err());
+    #[allow(clippy::result_large_err)] // figment's own test harness type
+    fn defaults_then_file_then_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("x.toml", "bind = \"0.0.0.0:9000\"\n[limits]\ndocs_per_sync = 5\nbody_idle_secs = 9\n")?;
+            jail.set_env("XUNCHA_LIMITS__BODY_IDLE_SECS", "30");
+            jail.set_env("XUNCHA_SESSION_HOURS", "3");
+            jail.set_env("XUNCHA_ADMIN_PASSWORD", "not a setting");
+            let c = Config::load(Some(Path::new("x.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!((c.bind.port(), c.session_hours), (9000, 3));
+            assert_eq!((c.limits.docs_per_sync, c.limits.body_idle_secs), (5, 30), "the variable wins");
+            assert_eq!(c.limits.patch_bytes, Limits::default().patch_bytes);
+            assert!(c.secure_cookies(), "on by default off loopback");
+            jail.set_env("XUNCHA_BIND", "nope");
+            assert!(Config::load(None).is_err());
+            jail.set_env("XUNCHA_BIND", "127.0.0.1:1");
+            jail.set_env("XUNCHA_TRUSTED_PROXIES", "[\"10.0.0.1\"]");
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert!(!c.secure_cookies(), "off on loopback");
+            assert_eq!(c.trusted_proxies, vec![IpAddr::from([10, 0, 0, 1])]);
+            jail.create_file("bad.toml", "unknown = 1\n")?;
+            assert!(Config::load(Some(Path::new("bad.toml"))).is_err(), "unknown keys are errors");
+            assert!(Config::load(Some(Path::new("missing.toml"))).is_err());
+            Ok(())
+        });
     }
 }

@@ -28,6 +28,18 @@ use std::time::{Duration, Instant};
 /// The longest an account's owner waits because someone guessed at it.
 pub const MAX_ACCOUNT_DELAY: Duration = Duration::from_secs(60);
 
+/// The client's address: the TCP peer, or, when the peer is a trusted
+/// reverse proxy, the nearest address in `X-Forwarded-For` that is not one
+/// of the trusted proxies (the ones further left are the client's to forge).
+pub fn client_address(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    let hops: Vec<IpAddr> = forwarded.flat_map(|v| v.split(',')).filter_map(|h| h.trim().parse().ok()).collect();
+    hops.into_iter().rev().find(|ip| !trusted.contains(ip)).unwrap_or(peer)
+}
+
 /// The key an address is limited by: IPv6 clients get a /64 each.
 fn address_key(ip: IpAddr) -> IpAddr {
     match ip {
@@ -226,6 +238,17 @@ mod tests {
         let v6 = |s: &str| s.parse::<IpAddr>().unwrap_or(a);
         assert_eq!(address_key(v6("2001:db8::1")), address_key(v6("2001:db8::ffff:1")));
         assert_ne!(address_key(v6("2001:db8::1")), address_key(v6("2001:db8:0:1::1")));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_forwarded_client_is_limited() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap_or(IpAddr::V4([0; 4].into()));
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("x-forwarded-for", axum::http::HeaderValue::from_static("6.6.6.6, 203.0.113.9, 10.0.0.2"));
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        assert_eq!(client_address(ip("10.0.0.1"), &h, &proxies), ip("203.0.113.9"), "the forged left entry is ignored");
+        assert_eq!(client_address(ip("198.51.100.1"), &h, &proxies), ip("198.51.100.1"), "an untrusted peer is itself");
+        assert_eq!(client_address(ip("10.0.0.1"), &axum::http::HeaderMap::new(), &proxies), ip("10.0.0.1"));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub fn router(state: AppState) -> Router {
     let json_limit = axum::extract::DefaultBodyLimit::max(state.config.limits.json_body_bytes);
-    let https = state.config.secure_cookies;
+    let https = state.config.secure_cookies();
     // A request body may pause this long between parts before it is dropped
     // (a 2G link stalls for seconds, not for a minute).
     let body_idle = std::time::Duration::from_secs(state.config.limits.body_idle_secs.max(1));

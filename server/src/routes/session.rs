@@ -65,12 +65,14 @@ pub struct DeviceView {
 async fn authenticate(
     state: &AppState,
     addr: SocketAddr,
+    headers: &HeaderMap,
     username: &str,
     password: &str,
     proof: Option<[u8; 32]>,
 ) -> ApiResult<User> {
-    if let Err(wait) = state.addresses.attempt(addr.ip()) {
-        tracing::warn!(address = %addr.ip(), code = "too_many_requests", "sign-in refused: address over its limit");
+    let client = crate::signin::client_address(addr.ip(), headers, &state.config.trusted_proxies);
+    if let Err(wait) = state.addresses.attempt(client) {
+        tracing::warn!(address = %client, code = "too_many_requests", "sign-in refused: address over its limit");
         return Err(ApiError::TooManyRequests(wait));
     }
     if username.len() > 100 || password.len() > crate::auth::MAX_PASSWORD_BYTES {
@@ -112,11 +114,11 @@ async fn authenticate(
         Ok(user) => Ok(user),
         // An unknown name is not logged: it is often a password typed into the wrong field.
         Err(true) => {
-            tracing::warn!(username, address = %addr.ip(), code = "unauthorized", "failed sign-in");
+            tracing::warn!(username, address = %client, code = "unauthorized", "failed sign-in");
             Err(ApiError::Unauthorized)
         }
         Err(false) => {
-            tracing::warn!(address = %addr.ip(), code = "unauthorized", "failed sign-in with an unknown user name");
+            tracing::warn!(address = %client, code = "unauthorized", "failed sign-in with an unknown user name");
             Err(ApiError::Unauthorized)
         }
     }
@@ -143,7 +145,7 @@ pub async fn login(
 ) -> ApiResult<Response> {
     let Json(req) = body?;
     let known = cookie(&headers, KNOWN_COOKIE).filter(|t| t.len() <= 128).map(|t| token_hash(&t));
-    let user = authenticate(&state, addr, &req.username, &req.password, known).await?;
+    let user = authenticate(&state, addr, &headers, &req.username, &req.password, known).await?;
     let (token, hash) = new_token(false);
     let hours = i64::from(state.config.session_hours);
     let expires_at = crate::now_ms() + hours * 3_600_000;
@@ -156,7 +158,7 @@ pub async fn login(
         Ok(st.store.remember_client(uid, &known_hash, crate::now_ms())?)
     })
     .await?;
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
     let session =
         format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}", hours * 3600);
     let known = format!(
@@ -220,7 +222,7 @@ pub async fn enrol(
         .and_then(|v| v.strip_prefix("Bearer "))
         .filter(|t| t.len() <= 128)
         .map(|t| token_hash(t.trim()));
-    let user = authenticate(&state, addr, &req.username, &req.password, proof).await?;
+    let user = authenticate(&state, addr, &headers, &req.username, &req.password, proof).await?;
     if user.role != Role::Inspector {
         return Err(ApiError::Forbidden("devices are enrolled for inspectors".into()));
     }
