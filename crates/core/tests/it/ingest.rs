@@ -1,10 +1,9 @@
 //! The server's check of incoming changes: refused batches store nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
-mod common;
 
+use crate::common::*;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT, ReadDoc};
-use common::*;
 use std::collections::BTreeMap;
 use xuncha_core::document::{Answer, InspectionDoc, ReviewEntry, ReviewStatus};
 use xuncha_core::ingest::{IngestLimits, Refusal, Writer, check_incoming};

@@ -1,12 +1,5 @@
 //! Syncs cut at random points through the fault-injecting proxy always
 //! resume and converge: no lost change, no duplicated change, no duplicated photo.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use rand::{Rng, SeedableRng};
 use xuncha_client::Device;

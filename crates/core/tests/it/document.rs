@@ -1,14 +1,6 @@
 //! The inspection document: merges, conflicts, notes, reviews, schema checks.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
-mod common;
 
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 use xuncha_core::document::{Answer, DocError, InspectionDoc, ReviewEntry, ReviewStatus};
 
@@ -220,7 +212,7 @@ fn a_note_edit_on_an_open_screen_keeps_words_merged_meanwhile() {
 #[test]
 fn the_documented_json_schema_matches_what_the_engine_writes() {
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../../../docs/document.schema.json")).expect("the schema is JSON");
+        serde_json::from_str(include_str!("../../../../docs/document.schema.json")).expect("the schema is JSON");
     let validator = jsonschema::draft202012::new(&schema).expect("a valid draft 2020-12 schema");
     let t = mini();
     let c = centre(xuncha_core::CentreType::Community);

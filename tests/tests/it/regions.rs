@@ -1,11 +1,4 @@
 //! Role and region checks on lists, reports and photos.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use reqwest::StatusCode;
 use xuncha_tests::{Device, TestServer};

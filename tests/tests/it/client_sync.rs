@@ -1,12 +1,5 @@
 //! xuncha-client against a real server: enrolment, catalog, sync rounds,
 //! photo uploads, and two devices converging.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use xuncha_client::Device;
 use xuncha_client::sync::Server;

@@ -1,14 +1,6 @@
 //! Scoring invariants and merge convergence, as properties over random answers.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
-mod common;
 
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use xuncha_core::document::{Answer, AnswerRecord, InspectionSnapshot};

@@ -1,12 +1,5 @@
 //! Three devices making random edits and syncing in random orders converge
 //! to identical documents and identical scores, on every device and the server.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use proptest::prelude::*;
 use xuncha_client::Device;

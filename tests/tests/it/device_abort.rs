@@ -1,12 +1,5 @@
 //! A device process aborted in the middle of a sync reopens its store intact
 //! and finishes the sync.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -39,7 +39,7 @@ fn every_template_cites_sources_states_the_proposal_and_records_attachment_5() {
 
 #[test]
 fn the_shipped_variant_resolves() {
-    let src = include_str!("../../../templates/variants/hebei-community.toml");
+    let src = include_str!("../../../../templates/variants/hebei-community.toml");
     let TemplateFile::Variant(v) = TemplateFile::parse("templates/variants/hebei-community.toml", src).unwrap() else {
         panic!("expected a variant");
     };

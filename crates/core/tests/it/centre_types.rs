@@ -2,9 +2,8 @@
 //! Each starts from "everything passes, with on-site photos", then changes a
 //! few answers; the expected numbers are worked out in the comments.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
-mod common;
 
-use common::*;
+use crate::common::*;
 use xuncha_core::document::{Answer, FixSource, InspectionDoc};
 use xuncha_core::scoring::{EvidenceFacts, Grade, ItemStatus, Report, score};
 use xuncha_core::template::{AnswerSpec, PhotoRule, Template, builtin_templates};

@@ -1,14 +1,7 @@
 //! A hand-worked example on the fixture template; every number is written out.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
-mod common;
+use crate::common;
 
-use common::*;
+use crate::common::*;
 use xuncha_core::CentreType;
 use xuncha_core::document::{Answer, FixSource};
 use xuncha_core::location::OnSiteStatus;

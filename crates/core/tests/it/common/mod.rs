@@ -6,7 +6,7 @@ use xuncha_core::document::{Answer, AnswerRecord, FixSource, GpsFix, InspectionD
 use xuncha_core::template::{Template, parse_template};
 use xuncha_core::{Centre, CentreStatus, CentreType, Region};
 
-pub const MINI: &str = include_str!("../fixtures/mini.toml");
+pub const MINI: &str = include_str!("../../fixtures/mini.toml");
 
 pub fn mini() -> Template {
     parse_template("fixtures/mini.toml", MINI).expect("fixture template is valid")

@@ -1,15 +1,8 @@
 //! One broken template per error kind: each error names the file, the item
 //! (where there is one) and what is wrong.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
-mod common;
+use crate::common;
 
-use common::MINI;
+use crate::common::MINI;
 use xuncha_core::template::{TemplateErrorKind as K, TemplateErrors, parse_template, parse_variant, resolve_variant};
 
 const FILE: &str = "provinces/broken.toml";

@@ -1,11 +1,4 @@
 //! Photo processing over bytes: orientation, bounds, hostile files.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use image::{ImageEncoder, RgbImage};
 use xuncha_core::photo::{PhotoError, PhotoLimits, process, sha256_hex, thumbnail};

@@ -2,13 +2,6 @@
 //! list filters, flags, sorting and paging; the registry and its norms; the
 //! quarterly statistics on screen, as CSV and as XLSX, checked against the
 //! seeded registry and inspections; exports; region scoping; the page.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use calamine::{Data, Reader};
 use serde_json::Value;

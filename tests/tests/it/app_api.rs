@@ -1,13 +1,6 @@
 //! The app's API (what the Tauri commands call) against a real server:
 //! enrolment errors by code, the screens' views, edits answering with the
 //! new provisional score, and the provisional score equal to the official one.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use std::time::Duration;
 use xuncha_client::app::{App, EnrolRequest, ErrorCode, FixInput, Language, Platform, Stage};

@@ -1,11 +1,4 @@
 //! Sign-in, devices, templates with ETags, the centre registry, OpenAPI, and the command line.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use reqwest::StatusCode;
 use std::process::Command;

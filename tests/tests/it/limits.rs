@@ -1,11 +1,4 @@
 //! Bad sync input gets a clear 4xx and changes nothing.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use flate2::Compression;
 use flate2::write::GzEncoder;

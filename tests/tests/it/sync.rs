@@ -1,12 +1,5 @@
 //! Sync against a real server: merging, conflicts, replays, refusals and
 //! what flows down to devices.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use automerge::ActorId;
 use reqwest::StatusCode;

@@ -1,12 +1,5 @@
 //! The server process killed with SIGKILL in the middle of a stream of
 //! syncs, then restarted on the same data: every acknowledged change is there.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use automerge::{AutoCommit, ChangeHash, ReadDoc};
 use std::io::{BufRead, BufReader};

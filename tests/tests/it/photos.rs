@@ -1,12 +1,5 @@
 //! Photos: resumable content-addressed upload, server-side checks, reads
 //! with region checks and ranges.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use reqwest::StatusCode;
 use xuncha_core::photo::sha256_hex;

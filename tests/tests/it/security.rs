@@ -2,13 +2,6 @@
 //! learns of an inspection or a photo (nothing), forged and backdated
 //! records, denial of service from small requests, password guessing, a
 //! full disk, cross-site requests, and the smaller defects.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_debug_implementations
-)]
 
 use automerge::transaction::Transactable;
 use automerge::{ROOT, ReadDoc};

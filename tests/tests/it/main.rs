@@ -1,0 +1,23 @@
+//! The workspace integration tests, one binary (a module per area) so a
+//! clean build links one test executable here instead of thirteen.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_debug_implementations
+)]
+
+mod api;
+mod app_api;
+mod client_sync;
+mod dashboard;
+mod device_abort;
+mod durability;
+mod faults;
+mod limits;
+mod photos;
+mod regions;
+mod security;
+mod sync;
+mod three_devices;
