@@ -1,23 +1,12 @@
-//! The OpenAPI document, generated from the handlers' annotations.
+//! The OpenAPI document's frame: its paths come from the router itself
+//! (`routes::api_router`), so every served route is described.
 
-use crate::routes::{assignments, blobs, centres, health, inspections, session, sync, templates, users};
 use axum::Json;
 use utoipa::OpenApi;
 
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "Xuncha (巡查) server", description = "Field inspection of convenience consumer service centres: sync, photos, reports."),
-    paths(
-        health::health,
-        session::login, session::logout, session::me, session::enrol, session::list_devices, session::revoke,
-        sync::sync,
-        blobs::head_blob, blobs::patch_blob, blobs::get_blob, blobs::get_thumbnail,
-        centres::list_centres, centres::get_centre, centres::import,
-        templates::list_templates, templates::get_template, templates::upload_variant,
-        assignments::create, assignments::list, assignments::cancel,
-        inspections::list, inspections::get_one, inspections::report, inspections::scores, inspections::review,
-        users::list, users::create,
-    ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -37,6 +26,6 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn openapi_json(doc: std::sync::Arc<utoipa::openapi::OpenApi>) -> Json<utoipa::openapi::OpenApi> {
+    Json((*doc).clone())
 }

@@ -115,6 +115,11 @@ impl TestServer {
     pub async fn api(&self, username: &str) -> Api {
         Api::login(&self.url, username).await
     }
+
+    /// A client that has not signed in.
+    pub fn api_anonymous(&self) -> Api {
+        Api { url: self.url.clone(), token: String::new(), http: reqwest::Client::new() }
+    }
 }
 
 impl Drop for TestServer {

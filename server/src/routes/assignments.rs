@@ -7,11 +7,12 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{Assignment, Role};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewAssignments {
@@ -29,7 +30,7 @@ pub struct AssignmentQuery {
 }
 
 /// Assigns inspectors (supervisors and administrators, within their region).
-#[utoipa::path(post, path = "/api/v1/assignments", tag = "assignments", request_body = NewAssignments,
+#[utoipa::path(post, path = "/api/v1/assignments", operation_id = "create_assignments", tag = "assignments", request_body = NewAssignments,
     responses((status = 201, body = [Assignment]), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -44,7 +45,7 @@ pub async fn create(
 }
 
 /// Inspectors see their own; supervisors and administrators their region's.
-#[utoipa::path(get, path = "/api/v1/assignments", tag = "assignments", params(AssignmentQuery),
+#[utoipa::path(get, path = "/api/v1/assignments", operation_id = "list_assignments", tag = "assignments", params(AssignmentQuery),
     responses((status = 200, body = [Assignment])))]
 pub async fn list(
     State(state): State<AppState>,
@@ -63,7 +64,7 @@ pub async fn list(
 }
 
 /// Cancels an assignment; the inspection and its data stay.
-#[utoipa::path(delete, path = "/api/v1/assignments/{id}", tag = "assignments", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/assignments/{id}", operation_id = "cancel_assignment", tag = "assignments", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn cancel(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<StatusCode> {
     auth.require(&[Role::Supervisor, Role::Administrator])?;
@@ -79,6 +80,6 @@ pub async fn cancel(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     .await
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/assignments", get(list).post(create)).route("/api/v1/assignments/{id}", delete(cancel))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(cancel))
 }

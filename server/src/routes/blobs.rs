@@ -10,15 +10,15 @@ use crate::blobs::{
 use crate::docs::readable;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const TUS: &str = "1.0.0";
 
@@ -175,9 +175,9 @@ pub async fn get_thumbnail(
     serve_checked(state, auth, sha, true, req).await
 }
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/blobs/{sha256}", get(get_blob).head(head_blob).patch(patch_blob))
-        .route("/api/v1/blobs/{sha256}/thumbnail", get(get_thumbnail))
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_blob, head_blob, patch_blob))
+        .routes(routes!(get_thumbnail))
         .layer(DefaultBodyLimit::max(state.config.limits.patch_bytes))
 }

@@ -7,12 +7,13 @@ use crate::error::{ApiError, ApiResult};
 use crate::import::parse_centres;
 use crate::state::AppState;
 use crate::store::{CentreFilter, Page, Role};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use xuncha_core::{Centre, CentreType};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -159,9 +160,8 @@ pub async fn import(
     }
 }
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new().route("/api/v1/centres", get(list_centres)).route("/api/v1/centres/{code}", get(get_centre)).route(
-        "/api/v1/centres/import",
-        post(import).layer(DefaultBodyLimit::max(state.config.limits.upload_body_bytes)),
-    )
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    let (schemas, paths, import) = routes!(import);
+    let import = import.layer(DefaultBodyLimit::max(state.config.limits.upload_body_bytes));
+    OpenApiRouter::new().routes(routes!(list_centres)).routes(routes!(get_centre)).routes((schemas, paths, import))
 }

@@ -1,10 +1,11 @@
 use super::blocking;
 use crate::error::ApiResult;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
@@ -20,6 +21,6 @@ pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
     Ok(Json(Health { status: "ok", schema: crate::store::sqlite::schema_version(), seq }))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(health))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health))
 }

@@ -8,11 +8,12 @@ use crate::docs::{ensure_loaded, readable, write_review};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{InspectionFilter, InspectionFlag, InspectionRow, InspectionSort, Page, Role, ScoreRow};
+use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use xuncha_core::CentreType;
 use xuncha_core::document::{InspectionDoc, InspectionSnapshot, ReviewStatus};
 
@@ -104,7 +105,7 @@ pub fn inspection_filter(auth: &Auth, q: InspectionQuery) -> Result<InspectionFi
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/inspections", tag = "inspections", params(InspectionQuery, Paging),
+#[utoipa::path(get, path = "/api/v1/inspections", operation_id = "list_inspections", tag = "inspections", params(InspectionQuery, Paging),
     responses((status = 200, description = "Page of inspections the caller may read")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -227,11 +228,11 @@ pub async fn review(
     .map(Json)
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/inspections", get(list))
-        .route("/api/v1/inspections/{doc}", get(get_one))
-        .route("/api/v1/inspections/{doc}/report", get(report))
-        .route("/api/v1/inspections/{doc}/scores", get(scores))
-        .route("/api/v1/inspections/{doc}/review", post(review))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(get_one))
+        .routes(routes!(report))
+        .routes(routes!(scores))
+        .routes(routes!(review))
 }

@@ -28,19 +28,11 @@ pub fn router(state: AppState) -> Router {
     // A request body may pause this long between parts before it is dropped
     // (a 2G link stalls for seconds, not for a minute).
     let body_idle = std::time::Duration::from_secs(state.config.limits.body_idle_secs.max(1));
+    let (api, doc) = api_router(&state).split_for_parts();
+    let doc = std::sync::Arc::new(doc);
     let router = Router::new()
-        .merge(health::router())
-        .merge(session::router())
-        .merge(sync::router(&state))
-        .merge(blobs::router(&state))
-        .merge(centres::router(&state))
-        .merge(templates::router(&state))
-        .merge(assignments::router())
-        .merge(inspections::router())
-        .merge(users::router())
-        .merge(registry::router())
-        .merge(stats::router())
-        .route("/api/openapi.json", axum::routing::get(crate::openapi::openapi_json))
+        .merge(api)
+        .route("/api/openapi.json", axum::routing::get(move || crate::openapi::openapi_json(doc.clone())))
         .merge(ui::router(&state))
         .layer(json_limit)
         .layer(axum::middleware::from_fn(guard::csrf))
@@ -60,6 +52,23 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(guard::json_errors))
         .with_state(state);
     guard::security_headers(router, https)
+}
+
+/// Every API route, each with its OpenAPI description: a route is served
+/// only through `routes!`, so it cannot be served without being documented.
+pub fn api_router(state: &AppState) -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::with_openapi(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi())
+        .merge(health::router())
+        .merge(session::router())
+        .merge(sync::router(state))
+        .merge(blobs::router(state))
+        .merge(centres::router(state))
+        .merge(templates::router(state))
+        .merge(assignments::router())
+        .merge(inspections::router())
+        .merge(users::router())
+        .merge(registry::router())
+        .merge(stats::router())
 }
 
 /// `?page=&per_page=` with bounds.

@@ -12,13 +12,14 @@ use crate::stats::{PlanNorms, plan_norms};
 use crate::store::{
     CentreFilter, CityPopulation, InspectionFilter, InspectionRow, LatestScore, Page, PageReq, Role, Scope,
 };
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use xuncha_core::{Centre, CentreStatus, CentreType};
 
 /// Rows in one export, at most.
@@ -199,6 +200,9 @@ fn geojson(v: &serde_json::Value, name: &'static str) -> Response {
     file(serde_json::to_vec(v).unwrap_or_default(), "application/geo+json", name)
 }
 
+/// The registry in the region as CSV (UTF-8 with a BOM, for Excel).
+#[utoipa::path(get, path = "/api/v1/centres/export.csv", tag = "registry", params(RegistryQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn centres_csv(
     State(state): State<AppState>,
     auth: Auth,
@@ -209,6 +213,9 @@ pub async fn centres_csv(
     Ok(file(exports::centres_csv(&entries), "text/csv; charset=utf-8", "centres.csv"))
 }
 
+/// The registry in the region as GeoJSON points.
+#[utoipa::path(get, path = "/api/v1/centres/export.geojson", tag = "registry", params(RegistryQuery),
+    responses((status = 200, content_type = "application/geo+json", body = Object), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn centres_geojson(
     State(state): State<AppState>,
     auth: Auth,
@@ -219,6 +226,9 @@ pub async fn centres_geojson(
     Ok(geojson(&exports::centres_geojson(&entries), "centres.geojson"))
 }
 
+/// The inspections matching the filter as CSV (a column per item id).
+#[utoipa::path(get, path = "/api/v1/inspections/export.csv", tag = "registry", params(InspectionQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn inspections_csv(
     State(state): State<AppState>,
     auth: Auth,
@@ -230,6 +240,9 @@ pub async fn inspections_csv(
     Ok(file(exports::inspections_csv(&rows), "text/csv; charset=utf-8", "inspections.csv"))
 }
 
+/// The inspections matching the filter as GeoJSON points at their centres.
+#[utoipa::path(get, path = "/api/v1/inspections/export.geojson", tag = "registry", params(InspectionQuery),
+    responses((status = 200, content_type = "application/geo+json", body = Object), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn inspections_geojson(
     State(state): State<AppState>,
     auth: Auth,
@@ -252,13 +265,13 @@ pub async fn inspections_geojson(
     Ok(geojson(&exports::inspections_geojson(&rows, &centres), "inspections.geojson"))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/registry", get(registry))
-        .route("/api/v1/regions", get(regions))
-        .route("/api/v1/centres/{code}/overview", get(overview))
-        .route("/api/v1/centres/export.csv", get(centres_csv))
-        .route("/api/v1/centres/export.geojson", get(centres_geojson))
-        .route("/api/v1/inspections/export.csv", get(inspections_csv))
-        .route("/api/v1/inspections/export.geojson", get(inspections_geojson))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(registry))
+        .routes(routes!(regions))
+        .routes(routes!(overview))
+        .routes(routes!(centres_csv))
+        .routes(routes!(centres_geojson))
+        .routes(routes!(inspections_csv))
+        .routes(routes!(inspections_geojson))
 }

@@ -6,13 +6,14 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{Role, User};
 use automerge::ActorId;
+use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
@@ -285,11 +286,11 @@ pub async fn revoke(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     .await
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/login", post(login))
-        .route("/api/v1/logout", post(logout))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/devices", post(enrol).get(list_devices))
-        .route("/api/v1/devices/{id}", delete(revoke))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(enrol, list_devices))
+        .routes(routes!(revoke))
 }

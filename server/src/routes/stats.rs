@@ -9,12 +9,13 @@ use crate::exports;
 use crate::state::AppState;
 use crate::stats::{ChartData, QuarterlyStats, charts, quarterly};
 use crate::store::{CentreFilter, ReportedQuarter, Role, Scope};
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 fn too_many(max: u32) -> ApiError {
     ApiError::TooLarge(format!(
@@ -168,14 +169,14 @@ pub async fn chart_data(
     Ok(Json(data))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/stats/quarterly", get(quarterly_json))
-        .route("/api/v1/stats/attachment4.csv", get(attachment4_csv))
-        .route("/api/v1/stats/attachment5.csv", get(attachment5_csv))
-        .route("/api/v1/stats/quarterly.xlsx", get(quarterly_xlsx))
-        .route("/api/v1/stats/charts", get(chart_data))
-        .route("/api/v1/stats/reported", get(list_reported).post(mark_reported))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(quarterly_json))
+        .routes(routes!(attachment4_csv))
+        .routes(routes!(attachment5_csv))
+        .routes(routes!(quarterly_xlsx))
+        .routes(routes!(chart_data))
+        .routes(routes!(list_reported, mark_reported))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -4,17 +4,17 @@
 use crate::auth::DeviceAuth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use std::io::{Read, Write};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use xuncha_core::sync::{CBOR_MIME, DocStatus, SyncResponse, decode_request, encode};
 
 pub fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> ApiResult<Bytes> {
@@ -124,6 +124,6 @@ fn log_round(auth: &DeviceAuth, bytes_in: usize, res: &SyncResponse, bytes_out: 
         ms = took.as_millis(), "sync round");
 }
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new().route("/api/v1/sync", post(sync)).layer(DefaultBodyLimit::max(state.config.limits.sync_body_bytes))
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sync)).layer(DefaultBodyLimit::max(state.config.limits.sync_body_bytes))
 }

@@ -8,14 +8,15 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{Role, TemplateRefView};
 use crate::templates::variant_row;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use xuncha_core::I18n;
 use xuncha_core::template::{TemplateRef, parse_variant, resolve_variant};
 
@@ -144,13 +145,8 @@ pub async fn upload_variant(
     Ok((StatusCode::CREATED, Json(summary)).into_response())
 }
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/templates",
-            get(list_templates)
-                .post(upload_variant)
-                .layer(DefaultBodyLimit::max(state.config.limits.upload_body_bytes)),
-        )
-        .route("/api/v1/templates/{id}/{version}", get(get_template))
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    let (schemas, paths, list_and_upload) = routes!(list_templates, upload_variant);
+    let list_and_upload = list_and_upload.layer(DefaultBodyLimit::max(state.config.limits.upload_body_bytes));
+    OpenApiRouter::new().routes((schemas, paths, list_and_upload)).routes(routes!(get_template))
 }

@@ -5,11 +5,12 @@ use crate::auth::{Auth, check_new_password, check_username, hash_password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{NewUser, Role, Scope, User};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CreateUser {
@@ -21,14 +22,14 @@ pub struct CreateUser {
     pub password: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = [User])))]
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "list_users", tag = "users", responses((status = 200, body = [User])))]
 pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<User>>> {
     auth.require(&[Role::Administrator, Role::Supervisor])?;
     let scope = auth.user.scope.clone();
     Ok(Json(blocking(move || Ok(state.store.list_users(&scope)?)).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUser,
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users", request_body = CreateUser,
     responses((status = 201, body = User), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -63,6 +64,6 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/users", get(list).post(create))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create))
 }

@@ -261,3 +261,53 @@ async fn every_error_is_json_with_a_code_whoever_wrote_it() {
     }
     server.stop().await;
 }
+
+/// The OpenAPI document comes from the router: every documented operation
+/// is served, and no route is served outside the documented router.
+#[tokio::test]
+async fn the_openapi_document_and_the_router_describe_the_same_routes() {
+    let server = TestServer::start().await;
+    let (status, spec) = server.api_anonymous().get("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let http = reqwest::Client::new();
+    let mut operations = 0;
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let concrete = path
+            .replace("{doc}", "automerge:2j9PgQ1KmtvGxdEmxAqAL4Nt9nWD")
+            .replace("{sha256}", &"0".repeat(64))
+            .replace("{code}", "X")
+            .replace("{id}", "1")
+            .replace("{version}", "1");
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            assert!(ids.insert(op["operationId"].as_str().unwrap().to_owned()), "operation ids are unique");
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let res = http.request(m, format!("{}{concrete}", server.url)).send().await.unwrap();
+            let status = res.status();
+            let body: serde_json::Value = res.json().await.unwrap_or_default();
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is documented but not served");
+            assert!(
+                !(status == StatusCode::NOT_FOUND && body["message"] == "not found"),
+                "{method} {path} is documented but the router does not know it"
+            );
+        }
+    }
+    assert!(operations >= 40, "{operations} operations");
+    // Served only through the documented router: no route is added beside it
+    // but the document itself and the dashboard's static files.
+    let routes = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/src/routes");
+    for entry in std::fs::read_dir(routes).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let plain = text.matches(".route(").count() + text.matches(".route_service(").count();
+        let allowed = match file.as_str() {
+            "mod.rs" => 1, // /api/openapi.json
+            "ui.rs" => 2,  // the dashboard page
+            _ => 0,
+        };
+        assert_eq!(plain, allowed, "{file} serves a route outside the OpenAPI router");
+    }
+    server.stop().await;
+}
