@@ -3,6 +3,7 @@
 //! handlers call them from `spawn_blocking`. A write returns only after its
 //! transaction is committed.
 
+pub mod conformance;
 mod model;
 pub mod sqlite;
 
@@ -12,10 +13,14 @@ use automerge::{ActorId, ChangeHash};
 use std::collections::BTreeSet;
 use xuncha_core::{Centre, CentreStatus, DocumentId, Region};
 
+/// What any storage backend may answer; nothing in it names a backend's
+/// own error type, so domain code handles every backend alike.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The backend failed (I/O, a constraint, a lost connection); the text
+    /// is the backend's own and is logged, not shown.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Backend(String),
     #[error("{0} already exists")]
     Exists(String),
     #[error("stored data is damaged: {0}")]
@@ -119,6 +124,14 @@ pub trait DocStore {
     /// What changed for this inspector after `cursor`, read in one
     /// transaction: documents (at most `limit`), assignments, and the
     /// sequence the reading saw.
+    ///
+    /// The ordering contract every backend keeps (the change feed of the
+    /// devices' cursors rests on it): each committed write gets a sequence
+    /// number larger than every number a read could have returned before
+    /// that write committed. A cursor taken from a read therefore never
+    /// skips a write that commits later. (SQLite has one writer, so
+    /// commit order is sequence order; a backend with concurrent writers
+    /// must give the same guarantee, see `conformance`.)
     fn changed_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Changed>;
     fn current_seq(&self) -> StoreResult<u64>;
     fn list_inspections(&self, filter: &InspectionFilter, page: PageReq) -> StoreResult<Page<InspectionRow>>;

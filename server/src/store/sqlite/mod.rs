@@ -45,6 +45,12 @@ pub struct SqliteStore {
     _checkpoints: mpsc::Sender<()>,
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
 /// Every schema change, in order; the schema version is their count.
 const MIGRATIONS: [&str; 4] = [
     include_str!("../../../migrations/0001_initial.sql"),
@@ -257,6 +263,19 @@ pub(crate) fn next_seq(conn: &Connection) -> StoreResult<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passes_the_storage_conformance_suite() {
+        let mut failures = Vec::new();
+        for (name, case) in crate::store::conformance::CASES {
+            let dir = tempfile::tempdir().unwrap();
+            let store = SqliteStore::open(&dir.path().join("conformance.db")).unwrap();
+            if let Err(e) = case(&store) {
+                failures.push(format!("{name}: {e}"));
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
 
     #[test]
     fn a_newer_schema_is_refused_and_writes_commit() {
