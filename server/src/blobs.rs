@@ -4,7 +4,7 @@
 //! thumbnail. Bytes live on the filesystem by hash; a part is acknowledged
 //! only after it is fsynced.
 
-use crate::docs::{ensure_loaded, rescore};
+use crate::docs::{rescore, with_doc};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{BlobRow, User};
@@ -271,15 +271,7 @@ pub async fn rescore_referencing(state: &AppState, sha: &str) -> Result<(), ApiE
         tokio::task::spawn_blocking(move || st.store.docs_granted(&sha)).await??
     };
     for doc in docs {
-        let mut guard = state.docs.lock(doc).await;
-        let st = state.clone();
-        tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
-            if ensure_loaded(st.store.as_ref(), &doc, &mut guard)? {
-                rescore(&st, &mut guard, "photo_received")?;
-            }
-            Ok(())
-        })
-        .await??;
+        with_doc(state, doc, |st, slot| rescore(st, slot, "photo_received")).await?;
     }
     Ok(())
 }

@@ -211,16 +211,11 @@ pub fn seed(state: &AppState) -> Res<String> {
     photos += rt.block_on(fill(state, &li_dev, xuncha_core::DocumentId::random(), village, 5, Some(own)))?;
     // The community centre: reviewed and returned with a comment.
     if let Some((doc, _)) = docs.first() {
-        let mut guard = rt.block_on(state.docs.lock(*doc));
-        crate::docs::ensure_loaded(state.store.as_ref(), doc, &mut guard)?;
-        crate::docs::write_review(
-            state,
-            &mut guard,
-            &sup.username,
-            ReviewStatus::Returned,
-            "请补充消防通道照片后重新提交。".into(),
-            Default::default(),
-        )?;
+        let by = sup.username.clone();
+        rt.block_on(crate::docs::with_doc(state, *doc, move |st, slot| {
+            let comment = "请补充消防通道照片后重新提交。".into();
+            crate::docs::write_review(st, slot, &by, ReviewStatus::Returned, comment, Default::default())
+        }))?;
     }
     Ok(format!(
         "demo data: {} centres, 7 users (password {PASSWORD}), {} inspections with {photos} photos",

@@ -53,6 +53,24 @@ impl DocCache {
     }
 }
 
+/// The one way to work on a stored document: locks it, loads it when it is
+/// not in memory, and runs `f` on the blocking pool with its slot (`None`
+/// inside: no such document). The lock is held until `f` returns, so `f`
+/// sees a committed state and what it commits is seen whole by the next.
+pub async fn with_doc<T: Send + 'static>(
+    state: &AppState,
+    doc: DocumentId,
+    f: impl FnOnce(&AppState, &mut Option<LoadedDoc>) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let mut guard = state.docs.lock(doc).await;
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        ensure_loaded(st.store.as_ref(), &doc, &mut guard)?;
+        f(&st, &mut guard)
+    })
+    .await?
+}
+
 /// Fills the slot from the store when empty. `Ok(false)`: no such document.
 pub fn ensure_loaded(store: &dyn Store, id: &DocumentId, slot: &mut Option<LoadedDoc>) -> Result<bool, ApiError> {
     if slot.is_some() {

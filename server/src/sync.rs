@@ -3,7 +3,7 @@
 //! changed for it since its cursor.
 
 use crate::auth::DeviceAuth;
-use crate::docs::{LoadedDoc, Round, SlotGuard, changes_since, doc_write, ensure_loaded};
+use crate::docs::{LoadedDoc, Round, SlotGuard, changes_since, doc_write, ensure_loaded, with_doc};
 use crate::error::ApiError;
 use crate::quarter::quarter_of;
 use crate::state::AppState;
@@ -367,25 +367,19 @@ async fn offer(
             }),
             Event::Doc(doc) if asked.contains(&doc) => {}
             Event::Doc(doc) => {
-                let mut guard = state.docs.lock(doc).await;
-                let (st, device) = (state.clone(), auth.device.id);
-                let (reply, g) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
-                    if !ensure_loaded(st.store.as_ref(), &doc, &mut guard)? {
-                        return Ok((None, guard));
-                    }
+                let device = auth.device.id;
+                let reply = with_doc(state, doc, move |st, slot| {
+                    let Some(loaded) = slot.as_mut() else { return Ok(None) };
                     let known = st.store.device_heads(device, &doc)?.unwrap_or_default();
-                    let Some(loaded) = guard.as_mut() else { return Ok((None, guard)) };
                     let (heads, changes) = lacking(&mut loaded.doc, &known);
-                    let reply = (!changes.is_empty()).then_some(DocReply {
+                    Ok((!changes.is_empty()).then_some(DocReply {
                         doc,
                         status: DocStatus::Offered,
                         server_heads: Heads(heads),
                         changes,
-                    });
-                    Ok((reply, guard))
+                    }))
                 })
-                .await??;
-                drop(g);
+                .await?;
                 if let Some(reply) = reply {
                     // The first offer goes out whatever its size, so `more` always progresses.
                     if reply.changes.len() > budget && offered_any {

@@ -4,7 +4,7 @@
 
 use super::{Paging, blocking, doc_id};
 use crate::auth::Auth;
-use crate::docs::{ensure_loaded, readable, write_review};
+use crate::docs::{readable, with_doc, write_review};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{InspectionFilter, InspectionFlag, InspectionRow, InspectionSort, Page, Role, ScoreRow};
@@ -149,11 +149,8 @@ pub async fn report(State(state): State<AppState>, auth: Auth, Path(doc): Path<S
         Ok((row, st.store.latest_score(&id)?))
     })
     .await?;
-    let mut guard = state.docs.lock(id).await;
-    let st = state.clone();
-    let document = blocking(move || {
-        ensure_loaded(st.store.as_ref(), &id, &mut guard)?;
-        let loaded = guard.as_ref().ok_or_else(|| ApiError::NotFound("inspection".into()))?;
+    let document = with_doc(&state, id, |_, slot| {
+        let loaded = slot.as_ref().ok_or_else(|| ApiError::NotFound("inspection".into()))?;
         let d = InspectionDoc::from_automerge(loaded.doc.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
         d.snapshot().map_err(|e| ApiError::Internal(e.to_string()))
     })
@@ -216,11 +213,8 @@ pub async fn review(
     if !auth.oversees(&row.region) {
         return Err(ApiError::forbidden());
     }
-    let mut guard = state.docs.lock(id).await;
-    let st = state.clone();
-    blocking(move || {
-        ensure_loaded(st.store.as_ref(), &id, &mut guard)?;
-        write_review(&st, &mut guard, &auth.user.username, req.status, req.comment, req.item_comments)?;
+    with_doc(&state, id, move |st, slot| {
+        write_review(st, slot, &auth.user.username, req.status, req.comment, req.item_comments)?;
         tracing::info!(doc = %id, by = %auth.user.username, "reviewed");
         st.store.inspection(&id)?.ok_or_else(|| ApiError::NotFound("inspection".into()))
     })
