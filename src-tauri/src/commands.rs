@@ -110,3 +110,16 @@ pub async fn sync_status(app: Shared<'_>) -> AppResult<SyncPanel> {
 pub async fn sync_now(app: Shared<'_>) -> AppResult<()> {
     app.sync_now()
 }
+
+/// Saves the device's log for support, in Downloads where there is one.
+#[tauri::command]
+pub async fn export_log(handle: tauri::AppHandle, app: Shared<'_>) -> AppResult<String> {
+    use tauri::Manager;
+    let dir = handle.path().download_dir().or_else(|_| handle.path().app_data_dir()).map_err(|e| {
+        xuncha_client::app::AppError::new(
+            xuncha_client::app::ErrorCode::Storage,
+            format!("no folder to export to: {e}"),
+        )
+    })?;
+    app.export_log(&dir)
+}

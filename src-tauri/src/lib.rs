@@ -15,6 +15,9 @@ const DATA_DIR_ENV: &str = "XUNCHA_APP_DATA_DIR";
 /// The server address the first-run screen offers.
 const SERVER_URL_ENV: &str = "XUNCHA_SERVER_URL";
 
+/// Keeps the log writer alive while the app runs.
+struct LogGuard(#[allow(dead_code)] xuncha_client::log::WorkerGuard);
+
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let builder = tauri::Builder::default();
@@ -27,6 +30,14 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             std::fs::create_dir_all(&dir)?;
+            // The device's own log, for support (xuncha_client::log); the
+            // guard lives as long as the app and flushes it at the end.
+            match xuncha_client::log::init(&dir) {
+                Ok(guard) => {
+                    app.manage(LogGuard(guard));
+                }
+                Err(e) => eprintln!("{e}"),
+            }
             let platform = if cfg!(mobile) { Platform::Mobile } else { Platform::Desktop };
             let version = app.package_info().version.to_string();
             let mut state = App::open(&dir, platform, &version)?;
@@ -55,6 +66,7 @@ pub fn run() {
             commands::sign_off,
             commands::sync_status,
             commands::sync_now,
+            commands::export_log,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

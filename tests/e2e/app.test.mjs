@@ -6,6 +6,7 @@
 // Screenshots of every screen at 360×640 go to artifacts/e2e/app/.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { remote } from 'webdriverio';
 import {
@@ -199,6 +200,19 @@ test('an inspection survives a server outage and an app restart, and scores the 
     { timeout: 60_000, interval: 250, timeoutMsg: 'the sync did not finish' },
   );
   await shot('08-sync-zh');
+
+  // The device's log goes to a file for support, and it records the rounds.
+  await tap('export-log');
+  const exported = await browser.$(id('log-exported'));
+  await exported.waitForExist({ timeout: 10_000 });
+  const path = (await exported.getText()).match(/(\/\S+?\.txt)/)?.[1];
+  assert.ok(path, `a path in: ${await exported.getText()}`);
+  const log = readFileSync(path, 'utf8');
+  assert.match(log, /sync round/, 'the log records sync rounds');
+  assert.match(log, /offline/, 'and the outage');
+  rmSync(path);
+  await exported.scrollIntoView();
+  await shot('08b-log-exported-zh');
 
   // The official score (the server's engine) is the provisional one.
   const get = await apiLogin(server.url, 'sup-qiaoxi');

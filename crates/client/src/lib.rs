@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod device;
+pub mod log;
 pub mod store;
 pub mod sync;
 pub mod views;

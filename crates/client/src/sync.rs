@@ -10,7 +10,7 @@ use serde::Deserialize;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use xuncha_core::sync::{CBOR_MIME, SYNC_PROTOCOL, SyncRequest, decode_response, encode};
+use xuncha_core::sync::{CBOR_MIME, DocStatus, SYNC_PROTOCOL, SyncRequest, decode_response, encode};
 use xuncha_core::template::Template;
 
 /// Bytes of changes per request (well under the server's 8 MiB body cap).
@@ -263,8 +263,23 @@ impl Server {
             let pushes = outgoing.into_iter().map(|o| o.push).collect();
             let cursor = device.store().setting("cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
             let req = SyncRequest { protocol: SYNC_PROTOCOL, cursor, docs: pushes };
-            let res = self.round(&req).await?;
+            let (pushed, started) = (req.docs.len(), std::time::Instant::now());
+            let res =
+                self.round(&req).await.inspect_err(|e| tracing::warn!(error = %e, pushed, "sync round failed"))?;
             rounds += 1;
+            let refused: Vec<String> = res
+                .docs
+                .iter()
+                .filter_map(|d| match &d.status {
+                    DocStatus::Refused { code, message } => {
+                        tracing::warn!(doc = %d.doc, code = %code, message = %message, "the server refused a document");
+                        Some(code.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            tracing::info!(pushed, received = res.docs.len(), refused = %refused.join(","), more = res.more,
+                ms = started.elapsed().as_millis(), "sync round");
             let now = now_ms();
             for reply in &res.docs {
                 device.apply_reply(reply, sent.get(&reply.doc).map(Vec::as_slice), now)?;
@@ -424,6 +439,7 @@ impl Server {
 fn settle(device: &Device, sha: &str, outcome: Result<(), SyncError>) -> Result<(), SyncError> {
     match outcome {
         Err(SyncError::Server { status: 403 | 413 | 415 | 422, code, message }) => {
+            tracing::warn!(photo = sha, code = %code, message = %message, "the server refused a photo");
             device.store().set_photo_failed(sha, &format!("{code}: {message}"))?;
             Ok(())
         }
@@ -532,11 +548,13 @@ pub fn spawn_background(
                 }
                 Err(SyncError::Offline(reason)) => {
                     let d = backoff.next_delay();
+                    tracing::info!(reason = %reason, retry_in_ms = d.as_millis(), "offline");
                     let retry_in_ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
                     let _ = tx.send(SyncState::Offline { reason, retry_in_ms });
                     d
                 }
                 Err(e) => {
+                    tracing::error!(error = %e, "sync failed");
                     let _ = tx.send(SyncState::Error { reason: e.to_string() });
                     backoff.next_delay()
                 }

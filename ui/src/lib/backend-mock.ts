@@ -186,6 +186,10 @@ export class MockBackend implements Backend {
 
   /// Pretends to sync: photos upload in steps, then documents are marked
   /// synced and the not-yet-downloaded inspection arrives.
+  async exportLog() {
+    return '/home/demo/Downloads/xuncha-log-1796000000000.txt';
+  }
+
   async syncNow() {
     if (this.syncState.state === 'syncing') return;
     for (const p of this.photoSync.values()) p.failed = null;

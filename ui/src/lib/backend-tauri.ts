@@ -70,4 +70,5 @@ export class TauriBackend implements Backend {
   syncStatus() { return call<SyncPanel>('sync_status'); }
   // Queued too: "sync now" right after a sign-off must see the signature.
   syncNow() { return write<void>('sync_now'); }
+  exportLog() { return call<string>('export_log'); }
 }

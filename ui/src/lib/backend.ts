@@ -61,4 +61,6 @@ export interface Backend {
 
   syncStatus(): Promise<SyncPanel>;
   syncNow(): Promise<void>;
+  /** Saves the device's log for support; resolves to the file's path. */
+  exportLog(): Promise<string>;
 }

@@ -158,6 +158,19 @@ impl App {
         Ok(())
     }
 
+    /// Writes the device's log (its newest part) to a file in `to_dir`
+    /// for a support request; returns the file's path.
+    pub fn export_log(&self, to_dir: &Path) -> AppResult<String> {
+        let storage = |e: std::io::Error| AppError::new(ErrorCode::Storage, format!("exporting the log: {e}"));
+        let text = crate::log::export(&self.dir).map_err(storage)?;
+        let name = format!("xuncha-log-{}.txt", crate::sync::now_ms());
+        let path = to_dir.join(name);
+        std::fs::create_dir_all(to_dir).map_err(storage)?;
+        std::fs::write(&path, text).map_err(storage)?;
+        tracing::info!(path = %path.display(), "log exported");
+        Ok(path.display().to_string())
+    }
+
     pub fn sync_panel(&self) -> AppResult<SyncPanel> {
         let device = self.device();
         let state = match self.background.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
