@@ -211,7 +211,7 @@ test('an inspection survives a server outage and an app restart, and scores the 
   assert.match(log, /sync round/, 'the log records sync rounds');
   assert.match(log, /offline/, 'and the outage');
   rmSync(path);
-  await exported.scrollIntoView();
+  await browser.execute(() => window.scrollTo(0, document.body.scrollHeight));
   await shot('08b-log-exported-zh');
 
   // The official score (the server's engine) is the provisional one.

@@ -31,7 +31,7 @@ pub fn init(data_dir: &Path) -> Result<WorkerGuard, String> {
         .with_writer(writer)
         .with_ansi(false)
         .with_target(false)
-        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
+        .with_max_level(tracing::Level::INFO)
         .finish();
     // Already set (a second app in one process, a test): the first stays.
     let _ = tracing::subscriber::set_global_default(subscriber);
