@@ -15,7 +15,7 @@ pub struct Health {
 }
 
 /// Liveness and database reachability.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/healthz", tag = "health", security(), responses((status = 200, body = Health)))]
 pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
     let seq = blocking(move || Ok(state.store.current_seq()?)).await?;
     Ok(Json(Health { status: "ok", schema: crate::store::sqlite::schema_version(), seq }))

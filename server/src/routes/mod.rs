@@ -28,7 +28,8 @@ pub fn router(state: AppState) -> Router {
     // A request body may pause this long between parts before it is dropped
     // (a 2G link stalls for seconds, not for a minute).
     let body_idle = std::time::Duration::from_secs(state.config.limits.body_idle_secs.max(1));
-    let (api, doc) = api_router(&state).split_for_parts();
+    let (api, mut doc) = api_router(&state).split_for_parts();
+    utoipa::Modify::modify(&crate::openapi::CommonAnswers, &mut doc);
     let doc = std::sync::Arc::new(doc);
     let router = Router::new()
         .merge(api)

@@ -136,7 +136,7 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| crate::auth::hash_password("not a password of anyone").unwrap_or_default());
 
-#[utoipa::path(post, path = "/api/v1/login", tag = "session", request_body = LoginRequest,
+#[utoipa::path(post, path = "/api/v1/login", tag = "session", security(), request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
@@ -203,7 +203,7 @@ pub async fn me(auth: Auth) -> Json<User> {
 }
 
 /// Enrols a device for an inspector: a revocable token and its own actor id.
-#[utoipa::path(post, path = "/api/v1/devices", tag = "devices", request_body = EnrolRequest,
+#[utoipa::path(post, path = "/api/v1/devices", tag = "devices", security(), request_body = EnrolRequest,
     responses((status = 201, body = Enrolment), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn enrol(
     State(state): State<AppState>,

@@ -294,6 +294,29 @@ async fn the_openapi_document_and_the_router_describe_the_same_routes() {
         }
     }
     assert!(operations >= 40, "{operations} operations");
+    // What every route may answer is documented, and shared parameters have one shape.
+    let paths = spec["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let public = op["security"].as_array().is_some_and(Vec::is_empty);
+            let has = |code: &str| op["responses"].get(code).is_some();
+            assert!(public || has("401"), "{method} {path} documents 401");
+            assert!(!path.contains('{') || has("404"), "{method} {path} documents 404");
+            assert!(op["requestBody"].is_null() || (has("413") && has("415")), "{method} {path} documents 413, 415");
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["name"] == "sha256" {
+                    assert_eq!(p["schema"]["pattern"], "^[0-9a-f]{64}$", "{method} {path}");
+                }
+                if p["name"] == "quarter" {
+                    assert_eq!(p["schema"]["pattern"], "^[0-9]{4}Q[1-4]$", "{method} {path}");
+                }
+            }
+        }
+    }
+    for (path, method) in [("/healthz", "get"), ("/api/v1/login", "post"), ("/api/v1/devices", "post")] {
+        assert_eq!(paths[path][method]["security"], serde_json::json!([]), "{method} {path} is public");
+    }
+    assert!(paths["/api/v1/sync"]["post"]["responses"].get("429").is_some());
     // Served only through the documented router: no route is added beside it
     // but the document itself and the dashboard's static files.
     let routes = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/src/routes");
