@@ -37,7 +37,9 @@ impl utoipa::Modify for BearerAuth {
 /// - 429 for sign-in, enrolment and sync (their limits);
 /// - `sha256` a 64-character lowercase hex string, `quarter` like 2026Q4,
 ///   `page` from 1, `per_page` from 1 to 200.
+///
 /// Applied once the router has put its paths in (`routes::router`).
+#[derive(Debug)]
 pub struct CommonAnswers;
 
 impl utoipa::Modify for CommonAnswers {
