@@ -525,8 +525,21 @@ async fn small_requests_cannot_make_the_server_decode_or_apply_without_bound() {
     let res = zhao.post_raw(&encode(&SyncRequest { protocol: SYNC_PROTOCOL, cursor: 0, docs: vec![] })).await;
     assert_eq!(res.status(), StatusCode::OK);
 
-    // A client that never finishes its headers is disconnected.
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A client that stops sending its body half way is answered and let go.
+    let server2 = TestServer::start_with(|c| c.limits.body_idle_secs = 1).await;
+    server2.seed();
+    let mut stalled = tokio::net::TcpStream::connect(server2.url.trim_start_matches("http://")).await.unwrap();
+    let head = "POST /api/v1/login HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"user";
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(30), stalled.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "a stalled body kept the connection");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 400") || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    server2.stop().await;
+
+    // A client that never finishes its headers is disconnected.
     let mut slow = tokio::net::TcpStream::connect(server.url.trim_start_matches("http://")).await.unwrap();
     slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
     let mut buf = Vec::new();
