@@ -153,7 +153,10 @@ async fn serve_checked(
 
 /// The photo, for users who may read an inspection recording it. Supports `Range`.
 #[utoipa::path(get, path = "/api/v1/blobs/{sha256}", tag = "photos", params(("sha256" = String, Path)),
-    responses((status = 200, content_type = "image/jpeg"), (status = 206), (status = 403, body = crate::error::ErrorBody)))]
+    responses(
+        (status = 200, description = "the photo as uploaded (JPEG, PNG or WebP)",
+            content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"))),
+        (status = 206, description = "the part a `Range` asked for")))]
 pub async fn get_blob(
     State(state): State<AppState>,
     auth: Auth,
