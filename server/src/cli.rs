@@ -247,6 +247,10 @@ fn serve(config: Config) -> Res {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(64).build()?;
     rt.block_on(async move {
         let bind = config.bind;
+        if config.secure_cookies() {
+            tracing::warn!(%bind, "secure cookies are on: the dashboard signs in only over HTTPS (a TLS reverse proxy); \
+                set secure_cookies = false to use it over plain HTTP on a network");
+        }
         let state = crate::open(config)?;
         let listener = tokio::net::TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;

@@ -77,8 +77,8 @@ pub struct Limits {
     pub adhoc_max_age_days: u32,
     /// Unfinished upload bytes one device may keep on the server.
     pub partial_bytes_per_device: u64,
-    /// Devices one user may have enrolled at once; enrolling one more
-    /// revokes the least recently seen.
+    /// Devices one user may have enrolled at once; past it an enrolment is
+    /// refused until one is revoked.
     pub devices_per_user: usize,
     /// Documents kept loaded in memory.
     pub doc_cache: usize,
@@ -160,7 +160,8 @@ impl Config {
                     || k.as_str().to_lowercase().starts_with("limits__")
             })
             .split("__");
-        let mut config: Config = fig.merge(env).extract().map_err(|e| ConfigError::Invalid(Box::new(e)))?;
+        // Lossy: `XUNCHA_SECURE_COOKIES=1`, `yes` or `on` read as true, as they always did.
+        let mut config: Config = fig.merge(env).extract_lossy().map_err(|e| ConfigError::Invalid(Box::new(e)))?;
         // `XUNCHA_UI_DIR=` turns the dashboard off.
         config.ui_dir = config.ui_dir.filter(|p| !p.as_os_str().is_empty());
         Ok(config)
@@ -199,6 +200,7 @@ mod tests {
             jail.set_env("XUNCHA_BIND", "nope");
             assert!(Config::load(None).is_err());
             jail.set_env("XUNCHA_BIND", "127.0.0.1:1");
+
             jail.set_env("XUNCHA_TRUSTED_PROXIES", "[\"10.0.0.1\"]");
             let c = Config::load(None).map_err(|e| e.to_string())?;
             assert!(!c.secure_cookies(), "off on loopback");
@@ -206,6 +208,8 @@ mod tests {
             jail.create_file("bad.toml", "unknown = 1\n")?;
             assert!(Config::load(Some(Path::new("bad.toml"))).is_err(), "unknown keys are errors");
             assert!(Config::load(Some(Path::new("missing.toml"))).is_err());
+            jail.set_env("XUNCHA_SECURE_COOKIES", "yes");
+            assert!(Config::load(None).map_err(|e| e.to_string())?.secure_cookies(), "yes is true, as it always was");
             Ok(())
         });
     }

@@ -224,6 +224,10 @@ pub fn seed(state: &AppState) -> Res<String> {
     ))
 }
 
+fn one_round(state: &AppState, dev: &DeviceAuth) -> Res<crate::inflight::InFlightGuard<i64>> {
+    Ok(state.rounds.begin(dev.device.id).ok_or("another round of this demo device is running")?)
+}
+
 fn enrol(state: &AppState, u: &User, name: &str) -> Res<DeviceAuth> {
     let (_, hash) = new_token(true);
     let device = state.store.create_device(u.id, name, &hash, &[ActorId::random()], crate::now_ms())?;
@@ -248,7 +252,7 @@ async fn fill(
         None => {
             // First round: fetch the assigned document.
             let empty = SyncRequest { protocol: SYNC_PROTOCOL, cursor: 0, docs: Vec::new() };
-            let res = crate::sync::round(state, dev, empty).await?;
+            let res = crate::sync::round(state, dev, empty, one_round(state, dev)?).await?;
             let reply = res.docs.iter().find(|d| d.doc == doc).ok_or("assigned document not offered")?;
             (InspectionDoc::load(&reply.changes, actor)?, reply.server_heads.0.clone(), res.cursor)
         }
@@ -292,7 +296,8 @@ async fn fill(
         ack_heads: Heads(ack.clone()),
         changes: if ack.is_empty() { am.save_nocompress() } else { am.save_after(&ack) },
     };
-    crate::sync::round(state, dev, SyncRequest { protocol: SYNC_PROTOCOL, cursor, docs: vec![push] }).await?;
+    let req = SyncRequest { protocol: SYNC_PROTOCOL, cursor, docs: vec![push] };
+    crate::sync::round(state, dev, req, one_round(state, dev)?).await?;
     for (sha, bytes) in &uploads {
         let (st, dv, sha2, bytes2) = (state.clone(), dev.clone(), sha.clone(), bytes.clone());
         tokio::task::spawn_blocking(move || {

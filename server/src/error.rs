@@ -63,6 +63,25 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Conflict => "conflict",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Invalid => "invalid",
+            Self::NotSigned => "not_signed",
+            Self::CrossSite => "cross_site",
+            Self::TooManyRequests => "too_many_requests",
+            Self::Busy => "busy",
+            Self::Internal => "internal",
+        }
+    }
+
     /// The code of a bare status (a response no handler wrote, e.g. a
     /// router's 404 or an extractor's rejection).
     pub fn of_status(status: StatusCode) -> Self {

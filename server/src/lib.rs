@@ -62,9 +62,10 @@ pub async fn serve(
     use tower::ServiceExt;
     let header_timeout = std::time::Duration::from_secs(state.config.limits.header_read_secs.max(1));
     let router = app(state);
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    // HTTP/1 only: browsers speak HTTP/2 only over TLS, which a reverse
+    // proxy ends, and guessing the version would wait for bytes untimed.
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new()).http1_only();
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
-    builder.http2().timer(TokioTimer::new()).keep_alive_interval(Some(header_timeout));
     let builder = Arc::new(builder);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
@@ -92,11 +93,15 @@ pub async fn serve(
             req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
             router.clone().oneshot(req.map(axum::body::Body::new))
         });
-        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-        let conn = graceful.watch(conn);
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
         tokio::spawn(async move {
             let _permit = permit;
-            if let Err(e) = conn.await {
+            // A connection that sends nothing at all gives its slot back too.
+            if tokio::time::timeout(header_timeout, stream.readable()).await.is_err() {
+                return;
+            }
+            let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            if let Err(e) = watcher.watch(conn.into_owned()).await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
         });

@@ -29,15 +29,31 @@ use std::time::{Duration, Instant};
 pub const MAX_ACCOUNT_DELAY: Duration = Duration::from_secs(60);
 
 /// The client's address: the TCP peer, or, when the peer is a trusted
-/// reverse proxy, the nearest address in `X-Forwarded-For` that is not one
-/// of the trusted proxies (the ones further left are the client's to forge).
+/// reverse proxy (one of `trusted`, or this machine itself), the nearest
+/// address in `X-Forwarded-For` that is not a trusted proxy. The entries
+/// further left are the client's to forge, and so is any entry after one
+/// that does not parse: the walk stops there.
 pub fn client_address(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
+    let is_trusted = |ip: &IpAddr| ip.is_loopback() || trusted.contains(ip);
+    if !is_trusted(&peer) {
         return peer;
     }
     let forwarded = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
-    let hops: Vec<IpAddr> = forwarded.flat_map(|v| v.split(',')).filter_map(|h| h.trim().parse().ok()).collect();
-    hops.into_iter().rev().find(|ip| !trusted.contains(ip)).unwrap_or(peer)
+    let hops: Vec<&str> = forwarded.flat_map(|v| v.split(',')).map(str::trim).collect();
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        let parsed = hop.parse::<IpAddr>().ok().or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()));
+        match parsed {
+            Some(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    client
 }
 
 /// The key an address is limited by: IPv6 clients get a /64 each.
@@ -249,6 +265,11 @@ mod tests {
         assert_eq!(client_address(ip("10.0.0.1"), &h, &proxies), ip("203.0.113.9"), "the forged left entry is ignored");
         assert_eq!(client_address(ip("198.51.100.1"), &h, &proxies), ip("198.51.100.1"), "an untrusted peer is itself");
         assert_eq!(client_address(ip("10.0.0.1"), &axum::http::HeaderMap::new(), &proxies), ip("10.0.0.1"));
+        let mut odd = axum::http::HeaderMap::new();
+        odd.insert("x-forwarded-for", axum::http::HeaderValue::from_static("6.6.6.6, junk, 203.0.113.9:5678"));
+        assert_eq!(client_address(ip("127.0.0.1"), &odd, &[]), ip("203.0.113.9"), "a proxy on this machine, a port");
+        odd.insert("x-forwarded-for", axum::http::HeaderValue::from_static("6.6.6.6, junk"));
+        assert_eq!(client_address(ip("127.0.0.1"), &odd, &[]), ip("127.0.0.1"), "the walk stops at junk");
     }
 
     #[test]

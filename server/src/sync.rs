@@ -22,7 +22,14 @@ use xuncha_core::template::TemplateRef;
 /// Runs a round. Pushed documents are locked in id order (no deadlocks
 /// between rounds), checked, and committed together; nothing in the reply
 /// claims more than what is committed.
-pub async fn round(state: &AppState, auth: &DeviceAuth, req: SyncRequest) -> Result<SyncResponse, ApiError> {
+/// `one_round` keeps the device's other rounds out until the pushes are
+/// done, even when the device hangs up meanwhile (the work goes on).
+pub async fn round(
+    state: &AppState,
+    auth: &DeviceAuth,
+    req: SyncRequest,
+    one_round: crate::inflight::InFlightGuard<i64>,
+) -> Result<SyncResponse, ApiError> {
     let limits = &state.config.limits;
     if req.docs.len() > limits.docs_per_sync {
         return Err(ApiError::TooLarge(format!(
@@ -51,6 +58,7 @@ pub async fn round(state: &AppState, auth: &DeviceAuth, req: SyncRequest) -> Res
     let cpu = state.cpu.clone().acquire_owned().await.map_err(|e| ApiError::Internal(e.to_string()))?;
     // One trip to the blocking pool: the pushes, then what changed since the cursor.
     let (mut replies, changed, cursor) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        let _one_round = one_round;
         let (replies, guards) = push_all(&st, &au, pushes, guards, cpu)?;
         // Read before releasing the pushed documents: a later change to one of
         // them then has a sequence this read does not see, so it is offered next time.

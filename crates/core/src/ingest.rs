@@ -140,6 +140,7 @@ pub fn check_owned(
                 return Err(Refusal::WrongCreator { found: created_by });
             }
         }
+        let mut gps_changed = false;
         for patch in fork.diff(&before, &after) {
             let root_key = match patch.path.first() {
                 Some((_, Prop::Map(key))) => key.clone(),
@@ -157,7 +158,16 @@ pub fn check_owned(
             if !is_new && IDENTITY.contains(&root_key.as_str()) {
                 return Err(Refusal::IdentityChanged(root_key));
             }
+            if root_key == keys::GPS && is_list_removal(&patch) {
+                gps_changed = true;
+                continue;
+            }
             check_writer_owns(&fork, &patch, &root_key, is_new, user_id, &before)?;
+        }
+        // Once per batch, however many fixes it removes (each check reads
+        // the whole list as it stood).
+        if gps_changed && let Ok(Some((_, gps))) = fork.get(ROOT, keys::GPS) {
+            fixes_of_others_kept(&fork, &gps, &before, user_id)?;
         }
         // A losing concurrent write leaves no visible patch; look for it directly.
         if review_has_foreign_ops(&fork, &before) {
@@ -193,7 +203,7 @@ fn check_writer_owns(
     user_id: &str,
     before: &[ChangeHash],
 ) -> Result<(), Refusal> {
-    use automerge::PatchAction::{DeleteMap, DeleteSeq, Insert, PutMap, PutSeq};
+    use automerge::PatchAction::{DeleteMap, Insert, PutMap};
     let keyed = |key: &str| matches!(&patch.action, PutMap { key: k, .. } | DeleteMap { key: k } if k == key);
     if patch.path.is_empty() {
         return match CONTAINERS.contains(&root_key) && !is_new && keyed(root_key) {
@@ -247,7 +257,6 @@ fn check_writer_owns(
             }
             Ok(())
         }
-        DeleteSeq { .. } | PutSeq { .. } => fixes_of_others_kept(doc, container, before, user_id),
         _ => Ok(()),
     }
 }
@@ -280,6 +289,12 @@ fn new_record_is_own(doc: &AutoCommit, got: Got<'_>, root_key: &str, user_id: &s
         true => Ok(()),
         false => Err(Refusal::OtherUser(format!("{root_key} record by {}", by.unwrap_or_default()))),
     }
+}
+
+/// A fix removed or replaced in the list of fixes (checked once per batch).
+fn is_list_removal(patch: &automerge::Patch) -> bool {
+    patch.path.len() == 1
+        && matches!(patch.action, automerge::PatchAction::DeleteSeq { .. } | automerge::PatchAction::PutSeq { .. })
 }
 
 /// Every fix recorded by another user before the batch is still there after it.

@@ -231,18 +231,23 @@ pub async fn enrol(
     let actor = ActorId::random();
     let st = state.clone();
     let uid = user.id;
-    let keep = state.config.limits.devices_per_user;
-    let (device, revoked) = blocking(move || {
-        let device = st.store.create_device(uid, &name, &hash, &[actor], crate::now_ms())?;
-        Ok((device, st.store.revoke_devices_beyond(uid, keep, crate::now_ms())?))
+    // A bounded number of devices per user. Past it the enrolment is
+    // refused rather than an old device revoked: a phone long offline is
+    // the one most likely to hold work not yet synced.
+    let most = state.config.limits.devices_per_user;
+    let device = blocking(move || {
+        let active = st.store.devices_of(uid)?.iter().filter(|d| !d.revoked).count();
+        if active >= most {
+            return Err(ApiError::Conflict(format!(
+                "this account already has {active} devices enrolled (at most {most}); \
+                 revoke one you no longer use (an administrator can) before enrolling another"
+            )));
+        }
+        Ok(st.store.create_device(uid, &name, &hash, &[actor], crate::now_ms())?)
     })
-    .await?;
+    .await
+    .inspect_err(|e| tracing::warn!(user = %user.username, code = e.code().as_str(), "enrolment refused"))?;
     tracing::info!(user = %user.username, device = device.id, "device enrolled");
-    if !revoked.is_empty() {
-        // The least recently seen devices make room: a lost phone is the usual one.
-        state.auth_cache.clear();
-        tracing::warn!(user = %user.username, ?revoked, keep, "devices revoked: over the number a user may enrol");
-    }
     let actors = device.actors.iter().map(ActorId::to_hex_string).collect();
     Ok((StatusCode::CREATED, Json(Enrolment { device_id: device.id, token, actors, user })))
 }

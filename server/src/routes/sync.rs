@@ -77,7 +77,7 @@ pub async fn sync(
     }
     // One round per device at a time: a device's rounds are sequential by
     // design, and a second at once would take a second processor permit.
-    let _round = state.rounds.begin(auth.device.id).ok_or_else(|| {
+    let one_round = state.rounds.begin(auth.device.id).ok_or_else(|| {
         tracing::warn!(device = auth.device.id, code = "busy", "sync refused: another round of this device is running");
         ApiError::Busy("another sync of this device is running; retry when it ends".into())
     })?;
@@ -90,7 +90,7 @@ pub async fn sync(
         decode_request(&raw).map_err(|e| ApiError::BadRequest(e.to_string()))
     })
     .await?;
-    let res = crate::sync::round(&state, &auth, req).await?;
+    let res = crate::sync::round(&state, &auth, req, one_round).await?;
     let bytes = encode(&res);
     log_round(&auth, bytes_in, &res, bytes.len(), started.elapsed());
     let mut response = if wants_gzip(&req_headers) && bytes.len() > 512 {

@@ -72,8 +72,6 @@ pub trait UserStore {
     fn device(&self, id: i64) -> StoreResult<Option<Device>>;
     fn devices_of(&self, user_id: i64) -> StoreResult<Vec<Device>>;
     fn revoke_device(&self, id: i64, now: i64) -> StoreResult<bool>;
-    /// Revokes the user's least recently seen devices beyond the newest `keep`; returns their ids.
-    fn revoke_devices_beyond(&self, user_id: i64, keep: usize, now: i64) -> StoreResult<Vec<i64>>;
     fn create_session(&self, user_id: i64, token_hash: &[u8; 32], expires_at: i64) -> StoreResult<()>;
     fn session_user(&self, token_hash: &[u8; 32], now: i64) -> StoreResult<Option<User>>;
     fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()>;

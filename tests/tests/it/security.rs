@@ -681,15 +681,27 @@ async fn unfinished_uploads_and_devices_are_bounded() {
         .sum();
     assert!(partial <= 100_000, "{partial} bytes kept");
 
-    // A fourth device of one user revokes the least recently seen.
+    // A fourth device of one user is refused: no old one is revoked behind its owner's back.
     let first = Device::enrol(&server.url, "wang").await;
-    for _ in 0..3 {
+    for _ in 0..2 {
         Device::enrol(&server.url, "wang").await;
     }
-    server.state.auth_cache.clear();
-    let res = first.http.get(format!("{}/api/v1/me", server.url)).bearer_auth(&first.token).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(server.count("SELECT count(*) FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = 'wang' AND revoked_at IS NULL"), 3);
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/devices", server.url))
+        .json(&json!({"username": "wang", "password": PASSWORD, "device_name": "fourth"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let me = first.http.get(format!("{}/api/v1/me", server.url)).bearer_auth(&first.token).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK, "the first device still works");
+    let active = "SELECT count(*) FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = 'wang' AND revoked_at IS NULL";
+    assert_eq!(server.count(active), 3);
+    // Once one is revoked, the new one enrols.
+    let own = server.api("wang").await;
+    let revoke = own.http.delete(format!("{}/api/v1/devices/{}", server.url, first.device_id)).bearer_auth(&own.token);
+    assert_eq!(revoke.send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    Device::enrol(&server.url, "wang").await;
     server.stop().await;
 }
 

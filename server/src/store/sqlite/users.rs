@@ -100,11 +100,12 @@ impl UserStore for SqliteStore {
         self.write(move |c| {
             let n = c.execute("UPDATE users SET password_hash = ?2 WHERE username = ?1", params![username, hash])?;
             c.execute("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?1)", [&username])?;
+            // Whoever knew the old password may have signed in from a browser.
+            c.execute(
+                "DELETE FROM known_clients WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
+                [&username],
+            )?;
             if revoke_devices {
-                c.execute(
-                    "DELETE FROM known_clients WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
-                    [&username],
-                )?;
                 c.execute(
                     "UPDATE devices SET revoked_at = ?2
                      WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = ?1)",
@@ -147,24 +148,6 @@ impl UserStore for SqliteStore {
                 c.execute("INSERT INTO device_actors (actor, device_id) VALUES (?1, ?2)", params![a.to_bytes(), id])?;
             }
             Ok(Device { id, user_id, name, created_at: now, revoked: false, actors })
-        })
-    }
-
-    fn revoke_devices_beyond(&self, user_id: i64, keep: usize, now: i64) -> StoreResult<Vec<i64>> {
-        let keep = i64::try_from(keep).unwrap_or(i64::MAX);
-        self.write(move |c| {
-            let ids = {
-                let mut stmt = c.prepare(
-                    "SELECT id FROM devices WHERE user_id = ?1 AND revoked_at IS NULL
-                     ORDER BY COALESCE(last_seen_at, created_at) DESC, id DESC LIMIT -1 OFFSET ?2",
-                )?;
-                let rows = stmt.query_map(params![user_id, keep], |r| r.get::<_, i64>(0))?;
-                rows.collect::<Result<Vec<_>, _>>()?
-            };
-            for id in &ids {
-                c.execute("UPDATE devices SET revoked_at = ?2 WHERE id = ?1", params![id, now])?;
-            }
-            Ok(ids)
         })
     }
 
