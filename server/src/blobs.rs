@@ -34,10 +34,7 @@ fn partial_path(state: &AppState, device: i64, sha: &str) -> PathBuf {
     state.config.blob_dir().join("partial").join(format!("{device}-{sha}"))
 }
 
-/// Uploads with a PATCH in flight, by device and hash. tus asks that
-/// concurrent PATCHes to one upload be refused: two at the same offset would
-/// both pass the offset check, and two final ones would race to complete.
-pub type UploadsInFlight = crate::inflight::InFlight<(i64, String)>;
+pub use crate::inflight::UploadsInFlight;
 
 pub fn begin_upload(
     uploads: &std::sync::Arc<UploadsInFlight>,

@@ -1,8 +1,8 @@
 //! What every handler shares.
 
-use crate::auth::AuthCache;
 use crate::config::Config;
-use crate::docs::DocCache;
+use crate::doc_cache::DocCache;
+use crate::identity::AuthCache;
 use crate::signin::{AccountThrottle, AddressLimiter, PasswordPool};
 use crate::store::Store;
 use crate::templates::Templates;
@@ -26,7 +26,7 @@ pub struct AppState {
     pub cpu: Arc<tokio::sync::Semaphore>,
     /// The server's own Automerge actor: it writes reviews and creates assigned inspections.
     pub server_actor: ActorId,
-    pub uploads: Arc<crate::blobs::UploadsInFlight>,
+    pub uploads: Arc<crate::inflight::UploadsInFlight>,
     /// Devices with a sync round running: one at a time each, so one device
     /// holds at most one processor permit and cannot crowd out the others.
     pub rounds: Arc<crate::inflight::InFlight<i64>>,

@@ -1,7 +1,7 @@
 //! Blob records (the bytes live on the filesystem, by hash).
 
 use super::SqliteStore;
-use super::docs::doc_id_from;
+use super::rows::doc_id_from;
 use crate::store::{BlobRow, BlobStore, StoreError, StoreResult};
 use rusqlite::{OptionalExtension, params};
 use std::collections::BTreeSet;

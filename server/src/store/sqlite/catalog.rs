@@ -1,61 +1,15 @@
 //! Centres, template variants and assignments.
 
-use super::docs::{doc_id_from, insert_doc_write};
+use super::docs::insert_doc_write;
+use super::rows::{ASSIGNMENT_COLS, CENTRE_COLS, assignment_from_row, centre_from_row, conversion, doc_id_from};
 use super::{SqliteStore, next_seq};
-use crate::store::{Assignment, CatalogStore, DocWrite, Scope, StoreError, StoreResult, TemplateRefView, VariantRow};
-use rusqlite::{OptionalExtension, Row, params};
+use crate::store::{Assignment, CatalogStore, DocWrite, Scope, StoreError, StoreResult, VariantRow};
+use rusqlite::{OptionalExtension, params};
 use xuncha_core::template::TemplateRef;
-use xuncha_core::{Centre, CentreStatus, CentreType, DocumentId, Region};
+use xuncha_core::{Centre, CentreStatus, CentreType, DocumentId};
 
 pub(crate) fn status_str(s: CentreStatus) -> &'static str {
     s.as_str()
-}
-
-pub(crate) fn parse_status(s: &str) -> Option<CentreStatus> {
-    CentreStatus::parse(s)
-}
-
-fn conversion(col: usize, msg: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
-}
-
-pub(crate) const CENTRE_COLS: &str = "code, name, centre_type, province, city, county, township, lat, lon, geofence_m, \
-     floor_area_m2, community_floor_area_m2, households, population_served, status";
-
-pub(crate) fn centre_from_row(r: &Row<'_>) -> rusqlite::Result<Centre> {
-    let t: String = r.get(2)?;
-    let s: String = r.get(14)?;
-    Ok(Centre {
-        code: r.get(0)?,
-        name: r.get(1)?,
-        centre_type: t.parse().map_err(|e| conversion(2, e))?,
-        region: Region { province: r.get(3)?, city: r.get(4)?, county: r.get(5)?, township: r.get(6)? },
-        lat: r.get(7)?,
-        lon: r.get(8)?,
-        geofence_m: r.get(9)?,
-        floor_area_m2: r.get(10)?,
-        community_floor_area_m2: r.get(11)?,
-        households: r.get(12)?,
-        population_served: r.get(13)?,
-        status: parse_status(&s).ok_or_else(|| conversion(14, format!("unknown status {s}")))?,
-    })
-}
-
-const ASSIGNMENT_COLS: &str =
-    "id, centre_code, quarter, inspector, doc_id, template_id, template_version, assigned_by, created_at, cancelled";
-
-fn assignment_from_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
-    Ok(Assignment {
-        id: r.get(0)?,
-        centre_code: r.get(1)?,
-        quarter: r.get(2)?,
-        inspector: r.get(3)?,
-        doc: doc_id_from(r.get(4)?).map_err(|e| conversion(4, e))?,
-        template: TemplateRefView { id: r.get(5)?, version: r.get(6)? },
-        assigned_by: r.get(7)?,
-        created_at: r.get(8)?,
-        cancelled: r.get(9)?,
-    })
 }
 
 fn scope_params(scope: &Scope) -> [String; 3] {
@@ -263,25 +217,4 @@ impl CatalogStore for SqliteStore {
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
-}
-
-pub(crate) fn assignments_since_on(
-    c: &rusqlite::Connection,
-    inspector: &str,
-    cursor: u64,
-) -> StoreResult<Vec<(Assignment, u64)>> {
-    let sql = format!(
-        "SELECT {ASSIGNMENT_COLS}, updated_seq FROM assignments WHERE inspector = ?1 AND updated_seq > ?2
-                 ORDER BY updated_seq LIMIT 500"
-    );
-    let mut stmt = c.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![inspector, i64::try_from(cursor).unwrap_or(i64::MAX)], |r| {
-        Ok((assignment_from_row(r)?, r.get::<_, i64>(10)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (a, seq) = row?;
-        out.push((a, u64::try_from(seq).unwrap_or(0)));
-    }
-    Ok(out)
 }

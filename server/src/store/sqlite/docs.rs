@@ -1,20 +1,17 @@
 //! Inspection documents, their changes, members and score history.
 
-use super::catalog::{CENTRE_COLS, centre_from_row};
+pub(crate) use super::rows::doc_id_from;
+use super::rows::{ASSIGNMENT_COLS, CENTRE_COLS, assignment_from_row, centre_from_row};
 use super::{SqliteStore, next_seq};
 use crate::store::{
-    DocMeta, DocStore, DocSummary, DocWrite, InspectionFilter, InspectionFlag, InspectionRow, InspectionSort, Page,
-    PageReq, ScoreRow, ScoreWrite, StoreError, StoreResult, StoredDoc, TemplateRefView,
+    Assignment, DocMeta, DocStore, DocSummary, DocWrite, InspectionFilter, InspectionFlag, InspectionRow,
+    InspectionSort, Page, PageReq, ScoreRow, ScoreWrite, StoreError, StoreResult, StoredDoc, TemplateRefView,
 };
 use automerge::ChangeHash;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use xuncha_core::DocumentId;
 use xuncha_core::sync::{heads_from_bytes, heads_to_bytes};
 use xuncha_core::template::TemplateRef;
-
-pub(crate) fn doc_id_from(bytes: Vec<u8>) -> Result<DocumentId, String> {
-    <[u8; 16]>::try_from(bytes).map(DocumentId::from_bytes).map_err(|_| "a stored document id is not 16 bytes".into())
-}
 
 fn heads_from(bytes: &[u8]) -> StoreResult<Vec<ChangeHash>> {
     heads_from_bytes(bytes).map_err(StoreError::Corrupt)
@@ -324,7 +321,7 @@ impl DocStore for SqliteStore {
                 let seq: i64 = c.query_row("SELECT value FROM meta WHERE key = 'seq'", [], |r| r.get(0))?;
                 Ok(crate::store::Changed {
                     docs: docs_since_on(c, username, cursor, limit)?,
-                    assignments: super::catalog::assignments_since_on(c, username, cursor)?,
+                    assignments: assignments_since_on(c, username, cursor)?,
                     seq: u64::try_from(seq).unwrap_or(0),
                 })
             })();
@@ -439,6 +436,24 @@ fn docs_since_on(c: &Connection, username: &str, cursor: u64, limit: u32) -> Sto
     for row in rows {
         let (doc, seq) = row?;
         out.push((doc_id_from(doc).map_err(StoreError::Corrupt)?, u64::try_from(seq).unwrap_or(0)));
+    }
+    Ok(out)
+}
+
+/// The assignments of an inspector that changed after `cursor`: part of the change feed.
+fn assignments_since_on(c: &rusqlite::Connection, inspector: &str, cursor: u64) -> StoreResult<Vec<(Assignment, u64)>> {
+    let sql = format!(
+        "SELECT {ASSIGNMENT_COLS}, updated_seq FROM assignments WHERE inspector = ?1 AND updated_seq > ?2
+                 ORDER BY updated_seq LIMIT 500"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![inspector, i64::try_from(cursor).unwrap_or(i64::MAX)], |r| {
+        Ok((assignment_from_row(r)?, r.get::<_, i64>(10)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (a, seq) = row?;
+        out.push((a, u64::try_from(seq).unwrap_or(0)));
     }
     Ok(out)
 }

@@ -10,6 +10,7 @@
 mod blobs;
 mod catalog;
 mod docs;
+mod rows;
 mod stats;
 mod users;
 

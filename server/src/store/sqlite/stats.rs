@@ -3,8 +3,8 @@
 //! city populations.
 
 use super::SqliteStore;
-use super::catalog::{CENTRE_COLS, centre_from_row};
 use super::docs::{OFFICIAL_D, inspection_filter_sql, order_by};
+use super::rows::{CENTRE_COLS, centre_from_row};
 use crate::store::{
     CentreFilter, CityPopulation, InspectionFilter, InspectionRow, LatestScore, Page, PageReq, RegistryEntry,
     ReportedQuarter, Scope, StatDoc, StatsStore, StoreResult,
