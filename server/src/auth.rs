@@ -7,8 +7,8 @@ use crate::state::AppState;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "xuncha_session";
@@ -99,12 +99,29 @@ pub fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-fn bearer(parts: &Parts) -> Option<String> {
-    if let Some(v) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        return v.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
+/// The value of the cookie `name`, if the request carries it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
+    cookies.split(';').find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('=').map(str::to_owned))
+}
+
+/// The token of `Authorization: Bearer …`, if the request has that header.
+pub fn bearer_header(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
+}
+
+/// The token a request presents: its bearer header when it has an
+/// `Authorization` header at all, else the session cookie.
+pub fn presented_token(headers: &HeaderMap) -> Option<String> {
+    match headers.contains_key(header::AUTHORIZATION) {
+        true => bearer_header(headers),
+        false => cookie(headers, SESSION_COOKIE),
     }
-    let cookies = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok())?;
-    cookies.split(';').find_map(|c| c.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('=').map(str::to_owned))
+}
+
+fn bearer(parts: &Parts) -> Option<String> {
+    presented_token(&parts.headers)
 }
 
 impl FromRequestParts<AppState> for Auth {

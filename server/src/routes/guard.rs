@@ -49,9 +49,7 @@ fn check_origin(h: &HeaderMap) -> Result<(), &'static str> {
             false => Err("the request's Origin is not this server"),
         };
     }
-    let has_session =
-        text(&header::COOKIE).is_some_and(|c| c.split(';').any(|p| p.trim().starts_with(crate::auth::SESSION_COOKIE)));
-    match has_session {
+    match crate::auth::cookie(h, crate::auth::SESSION_COOKIE).is_some() {
         true => Err("a request with the session cookie must say where it came from (Origin)"),
         false => Ok(()),
     }

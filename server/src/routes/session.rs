@@ -128,11 +128,6 @@ async fn authenticate(
 /// The cookie that marks a browser its user signed in from before.
 const KNOWN_COOKIE: &str = "xuncha_known";
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-    cookies.split(';').find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('=').map(str::to_owned))
-}
-
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| crate::auth::hash_password("not a password of anyone").unwrap_or_default());
 
@@ -145,7 +140,7 @@ pub async fn login(
     body: Result<Json<LoginRequest>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult<Response> {
     let Json(req) = body?;
-    let known = cookie(&headers, KNOWN_COOKIE).filter(|t| t.len() <= 128).map(|t| token_hash(&t));
+    let known = crate::auth::cookie(&headers, KNOWN_COOKIE).filter(|t| t.len() <= 128).map(|t| token_hash(&t));
     let user = authenticate(&state, addr, &headers, &req.username, &req.password, known).await?;
     let (token, hash) = new_token(false);
     let hours = i64::from(state.config.session_hours);
@@ -177,15 +172,7 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/logout", tag = "session", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, auth: Auth, headers: HeaderMap) -> ApiResult<Response> {
     if auth.device.is_none()
-        && let Some(token) = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_owned)
-            .or_else(|| {
-                let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-                cookies.split(';').find_map(|c| c.trim().strip_prefix("xuncha_session=").map(str::to_owned))
-            })
+        && let Some(token) = crate::auth::presented_token(&headers)
     {
         let hash = token_hash(&token);
         state.auth_cache.clear();
@@ -217,12 +204,7 @@ pub async fn enrol(
         return Err(ApiError::Invalid("a device name has 1 to 100 characters".into()));
     }
     // A phone enrolling again may show its current device token as proof.
-    let proof = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .filter(|t| t.len() <= 128)
-        .map(|t| token_hash(t.trim()));
+    let proof = crate::auth::bearer_header(&headers).filter(|t| t.len() <= 128).map(|t| token_hash(&t));
     let user = authenticate(&state, addr, &headers, &req.username, &req.password, proof).await?;
     if user.role != Role::Inspector {
         return Err(ApiError::Forbidden("devices are enrolled for inspectors".into()));
