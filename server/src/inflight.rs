@@ -15,11 +15,6 @@ impl<K: Eq + Hash> Default for InFlight<K> {
     }
 }
 
-/// Uploads with a PATCH in flight, by device and hash. tus asks that
-/// concurrent PATCHes to one upload be refused: two at the same offset would
-/// both pass the offset check, and two final ones would race to complete.
-pub type UploadsInFlight = InFlight<(i64, String)>;
-
 /// Held while the work runs; the key is free again when it is dropped.
 #[derive(Debug)]
 pub struct InFlightGuard<K: Eq + Hash> {

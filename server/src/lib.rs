@@ -1,29 +1,25 @@
-//! xuncha-server: the axum server of Xuncha (巡查). Handlers only parse,
-//! check access and delegate: to `sync` (rounds), `docs` (documents and
-//! scoring on ingest), `blobs` (photos), `store` (SQLite behind traits).
+//! xuncha-server: the axum server of Xuncha (巡查), by feature. Each
+//! feature folder holds its routes, its service and its storage trait:
+//! `accounts`, `catalog`, `inspections`, `sync`, `photos`, `stats`. `http`
+//! is what their routes share; `db` holds the backends that implement the
+//! storage traits; `state` builds the services; `router` mounts them.
+//! docs/server.md draws the layout.
 
-pub mod assign;
-pub mod auth;
-pub mod blobs;
+pub mod accounts;
+pub mod catalog;
 pub mod cli;
 pub mod config;
-pub mod demo;
-pub mod doc_cache;
-pub mod docs;
-pub mod error;
-pub mod exports;
-pub mod identity;
-pub mod import;
+pub mod db;
+pub mod http;
 pub mod inflight;
-pub mod openapi;
+pub mod inspections;
+pub mod photos;
 pub mod quarter;
-pub mod routes;
-pub mod signin;
+pub mod router;
 pub mod state;
 pub mod stats;
-pub mod store;
+pub mod storage;
 pub mod sync;
-pub mod templates;
 
 use axum::Router;
 use std::future::Future;
@@ -35,15 +31,15 @@ pub use state::AppState;
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
-    routes::router(state)
+    router::router(state)
 }
 
 /// Opens the store in `config.data_dir` (creating it) and builds the state.
 pub fn open(config: Config) -> Result<AppState, Box<dyn std::error::Error + Send + Sync>> {
     std::fs::create_dir_all(&config.data_dir)?;
     std::fs::create_dir_all(config.blob_dir())?;
-    blobs::remove_stale_partials(&config.blob_dir());
-    let store = store::sqlite::SqliteStore::open(&config.db_path())?;
+    photos::service::remove_stale_partials(&config.blob_dir());
+    let store = db::sqlite::SqliteStore::open(&config.db_path())?;
     Ok(AppState::new(Arc::new(store), config)?)
 }
 
@@ -54,7 +50,7 @@ pub const MAX_CONNECTIONS: usize = 4_096;
 /// The accept loop is our own because `axum::serve` sets no timer, so a
 /// client could hold a connection open forever by never finishing its
 /// headers; here headers must arrive within `limits.header_read_secs` and
-/// bodies may not stall (see `routes::router`).
+/// bodies may not stall (see `router::router`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -113,6 +109,4 @@ pub async fn serve(
     Ok(())
 }
 
-pub fn now_ms() -> i64 {
-    store::sqlite::now_ms()
-}
+pub use storage::now_ms;

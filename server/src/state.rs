@@ -1,37 +1,30 @@
-//! What every handler shares.
+//! The application: the store and each feature's service. Routes never see
+//! this struct; each takes the services it needs (`FromRef`), so no feature
+//! imports the whole application back.
 
+use crate::accounts::Accounts;
+use crate::catalog::Catalog;
+use crate::catalog::templates::Templates;
 use crate::config::Config;
-use crate::doc_cache::DocCache;
-use crate::identity::AuthCache;
-use crate::signin::{AccountThrottle, AddressLimiter, PasswordPool};
-use crate::store::Store;
-use crate::templates::Templates;
-use automerge::ActorId;
+use crate::db::Store;
+use crate::inspections::Inspections;
+use crate::photos::Photos;
+use crate::stats::Stats;
+use crate::storage::StoreError;
+use crate::sync::SyncService;
+use axum::extract::FromRef;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
-    pub templates: Arc<Templates>,
-    pub docs: Arc<DocCache>,
-    /// Sign-in attempts per address.
-    pub addresses: Arc<AddressLimiter>,
-    /// Delays per account after failed passwords.
-    pub accounts: Arc<AccountThrottle>,
-    pub auth_cache: Arc<AuthCache>,
-    /// Threads of their own for argon2 (19 MiB and tens of milliseconds each).
-    pub passwords: PasswordPool,
-    /// Permits for processor-bound work (checking and scoring rounds): one per core.
-    pub cpu: Arc<tokio::sync::Semaphore>,
-    /// The server's own Automerge actor: it writes reviews and creates assigned inspections.
-    pub server_actor: ActorId,
-    pub uploads: Arc<crate::inflight::UploadsInFlight>,
-    /// Devices with a sync round running: one at a time each, so one device
-    /// holds at most one processor permit and cannot crowd out the others.
-    pub rounds: Arc<crate::inflight::InFlight<i64>>,
-    /// Photo decodes of one device run one at a time.
-    pub decodes: Arc<crate::inflight::DeviceLanes>,
+    pub accounts: Arc<Accounts>,
+    pub catalog: Arc<Catalog>,
+    pub inspections: Arc<Inspections>,
+    pub photos: Arc<Photos>,
+    pub sync: Arc<SyncService>,
+    pub stats: Arc<Stats>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -41,32 +34,56 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, config: Config) -> Result<Self, crate::store::StoreError> {
-        let templates = Templates::load(store.as_ref())?;
-        let server_actor = store.server_actor()?;
+    pub fn new(store: Arc<dyn Store>, config: Config) -> Result<Self, StoreError> {
+        let config = Arc::new(config);
         let limits = &config.limits;
+        let templates = Arc::new(Templates::load(store.as_ref())?);
+        // Processor-bound work (checking and scoring rounds, decoding photos): one permit per core.
+        let cores = std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2);
+        let cpu = Arc::new(tokio::sync::Semaphore::new(cores));
+        let inspections =
+            Arc::new(Inspections::new(store.clone(), store.clone(), store.clone(), templates.clone(), limits)?);
         Ok(Self {
-            docs: Arc::new(DocCache::new(limits.doc_cache)),
-            addresses: Arc::new(AddressLimiter::new(
-                limits.login_attempts_per_address,
-                std::time::Duration::from_secs(limits.login_window_secs),
+            accounts: Arc::new(Accounts::new(store.clone(), config.clone())),
+            catalog: Arc::new(Catalog { store: store.clone(), templates, limits: limits.clone() }),
+            photos: Arc::new(Photos::new(
+                store.clone(),
+                inspections.clone(),
+                config.blob_dir(),
+                limits.clone(),
+                cpu.clone(),
             )),
-            accounts: Arc::new(AccountThrottle::new(
-                limits.login_failures,
-                std::time::Duration::from_secs(limits.login_window_secs),
-            )),
-            cpu: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2),
-            )),
-            passwords: PasswordPool::new(2, 32),
-            auth_cache: Arc::new(AuthCache::new(std::time::Duration::from_secs(10))),
+            sync: Arc::new(SyncService::new(inspections.clone(), limits.clone(), cpu)),
+            stats: Arc::new(Stats {
+                store: store.clone(),
+                docs: store.clone(),
+                catalog: store.clone(),
+                limits: limits.clone(),
+            }),
+            inspections,
             store,
-            templates: Arc::new(templates),
-            config: Arc::new(config),
-            server_actor,
-            uploads: Arc::default(),
-            rounds: Arc::default(),
-            decodes: Arc::new(crate::inflight::DeviceLanes::new(64)),
+            config,
         })
     }
+}
+
+macro_rules! services {
+    ($($field:ident: $ty:ty),* $(,)?) => {$(
+        impl FromRef<AppState> for $ty {
+            fn from_ref(state: &AppState) -> Self {
+                state.$field.clone()
+            }
+        }
+    )*};
+}
+
+services! {
+    store: Arc<dyn Store>,
+    config: Arc<Config>,
+    accounts: Arc<Accounts>,
+    catalog: Arc<Catalog>,
+    inspections: Arc<Inspections>,
+    photos: Arc<Photos>,
+    sync: Arc<SyncService>,
+    stats: Arc<Stats>,
 }

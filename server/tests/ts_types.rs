@@ -9,12 +9,14 @@ use std::any::TypeId;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use ts_rs::{Config, TS, TypeVisitor};
-use xuncha_server::error::ErrorBody;
-use xuncha_server::routes::inspections::{ReportView, ReviewRequest};
-use xuncha_server::routes::registry::{CentreOverview, CityRegions, RegistryRow};
-use xuncha_server::routes::session::LoginResponse;
-use xuncha_server::stats::{ChartData, QuarterlyStats};
-use xuncha_server::store::{InspectionRow, ReportedQuarter, User};
+use xuncha_server::accounts::session_routes::LoginResponse;
+use xuncha_server::accounts::store::User;
+use xuncha_server::http::ErrorBody;
+use xuncha_server::inspections::routes::{ReportView, ReviewRequest};
+use xuncha_server::inspections::store::InspectionRow;
+use xuncha_server::stats::registry_routes::{CentreOverview, CityRegions, RegistryRow};
+use xuncha_server::stats::store::ReportedQuarter;
+use xuncha_server::stats::tables::{ChartData, QuarterlyStats};
 
 const HEADER: &str = "// DO NOT EDIT. Generated from the Rust types by server/tests/ts_types.rs;\n\
 // regenerate with `XUNCHA_BLESS=1 cargo test -p xuncha-server --test ts_types`.\n";

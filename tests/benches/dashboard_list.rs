@@ -13,7 +13,8 @@
 use std::time::{Duration, Instant};
 use xuncha_core::DocumentId;
 use xuncha_core::template::TemplateRef;
-use xuncha_server::store::{DocMeta, DocSummary, DocWrite, Role};
+use xuncha_server::accounts::store::Role;
+use xuncha_server::inspections::store::{DocMeta, DocSummary, DocWrite};
 use xuncha_tests::TestServer;
 
 fn main() {
@@ -26,7 +27,7 @@ fn main() {
 /// Inspections spread over the demo centres, eight quarters and every status,
 /// written straight into the store (the list reads only their summaries).
 fn seed(server: &TestServer, n: usize) {
-    let centres = xuncha_server::demo::demo_centres();
+    let centres = xuncha_server::cli::demo::demo_centres();
     let quarters = ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"];
     let statuses = ["draft", "submitted", "returned", "approved"];
     let grades = ["fail", "pass", "good", "excellent"];
@@ -72,7 +73,7 @@ fn seed(server: &TestServer, n: usize) {
 
 async fn run(n: usize, runs: usize) {
     let server = TestServer::start().await;
-    server.state.store.upsert_centres(&xuncha_server::demo::demo_centres(), 1).unwrap();
+    server.state.store.upsert_centres(&xuncha_server::cli::demo::demo_centres(), 1).unwrap();
     server.add_user("sup-city", Role::Supervisor, "");
     let t0 = Instant::now();
     seed(&server, n);

@@ -117,14 +117,14 @@ async fn inspections(device: &Device, conn: &Server, t: &Template, count: usize,
         let id = device.start_inspection(&centre, t, now).unwrap();
         let mut photo_bytes = 0;
         for (k, (_, item)) in t.items().enumerate() {
-            if let Some(answer) = xuncha_server::demo::plausible_answer(item, false) {
+            if let Some(answer) = xuncha_server::cli::demo::plausible_answer(item, false) {
                 device.set_answer(&id, &item.id, answer, now + k as i64).unwrap();
                 json.up += json_size(device, &id);
                 json.trips += 1;
             }
         }
         for p in 0..PHOTOS {
-            let bytes = xuncha_server::demo::demo_photo(seed.wrapping_add((n * PHOTOS + p) as u8)).unwrap();
+            let bytes = xuncha_server::cli::demo::demo_photo(seed.wrapping_add((n * PHOTOS + p) as u8)).unwrap();
             let rec = device.add_photo(&id, None, &bytes, None, now + 1000).unwrap();
             photo_bytes += rec.bytes;
             let thumb = device.store().photo_bytes(&rec.sha256, true).unwrap().unwrap().len() as u64;
@@ -175,7 +175,7 @@ async fn run(full: bool) {
     let server = TestServer::start().await;
     server.seed();
     let t = template_150();
-    server.state.templates.insert(t.clone());
+    server.state.catalog.templates.insert(t.clone());
     let proxy = Proxy::start(server.url.trim_start_matches("http://")).await;
     let dir = tempfile::tempdir().unwrap();
     let (dev, conn) = enrol(&proxy.url, dir.path()).await;

@@ -15,7 +15,7 @@ use xuncha_core::DocumentId;
 use xuncha_core::document::{Answer, InspectionDoc, NewInspection};
 use xuncha_core::sync::{DocStatus, decode_response, encode};
 use xuncha_core::template::{AnswerSpec, builtin_templates};
-use xuncha_server::store::Role;
+use xuncha_server::accounts::store::Role;
 use xuncha_tests::device::LocalDoc;
 use xuncha_tests::{Device, TestServer};
 
@@ -47,7 +47,7 @@ async fn run(plan: Plan) {
     // Each device sends a round this often: 200 devices at 1,000 rounds/s is one round per 200 ms each.
     let interval = Duration::from_secs_f64(n_devices as f64 / rate);
     let server = TestServer::start().await;
-    server.state.store.upsert_centres(&xuncha_server::demo::demo_centres(), 1).unwrap();
+    server.state.store.upsert_centres(&xuncha_server::cli::demo::demo_centres(), 1).unwrap();
     let template = builtin_templates().unwrap().into_iter().find(|t| t.id == "village").unwrap();
     let items: Vec<String> = template
         .items()
@@ -57,18 +57,19 @@ async fn run(plan: Plan) {
 
     // Devices: users and tokens straight in the store (sign-in is not what is measured).
     let mut devices = Vec::new();
-    let hash = xuncha_server::auth::hash_password(xuncha_tests::PASSWORD).unwrap();
+    let hash = xuncha_server::accounts::passwords::hash_password(xuncha_tests::PASSWORD).unwrap();
     for n in 0..n_devices {
         let name = format!("insp{n:03}");
-        let scope =
-            xuncha_server::store::Scope {
-                province: "河北省".into(), city: "石家庄市".into(), county: "长安区".into()
-            };
+        let scope = xuncha_server::accounts::store::Scope {
+            province: "河北省".into(),
+            city: "石家庄市".into(),
+            county: "长安区".into(),
+        };
         let user = server
             .state
             .store
             .create_user(
-                xuncha_server::store::NewUser {
+                xuncha_server::accounts::store::NewUser {
                     username: name.clone(),
                     display_name: name.clone(),
                     role: Role::Inspector,
@@ -78,7 +79,7 @@ async fn run(plan: Plan) {
                 1,
             )
             .unwrap();
-        let (token, token_hash) = xuncha_server::auth::new_token(true);
+        let (token, token_hash) = xuncha_server::accounts::passwords::new_token(true);
         let actor = automerge::ActorId::random();
         let dev =
             server.state.store.create_device(user.id, "bench", &token_hash, std::slice::from_ref(&actor), 1).unwrap();

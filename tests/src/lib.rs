@@ -15,7 +15,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
-use xuncha_server::store::{NewUser, Role, Scope, User};
+use xuncha_server::accounts::store::{NewUser, Role, Scope, User};
 use xuncha_server::{AppState, Config};
 
 pub const PASSWORD: &str = "correct-horse-42";
@@ -94,7 +94,7 @@ impl TestServer {
             display_name: username.into(),
             role,
             scope,
-            password_hash: xuncha_server::auth::hash_password(PASSWORD).expect("hash"),
+            password_hash: xuncha_server::accounts::passwords::hash_password(PASSWORD).expect("hash"),
         };
         self.state.store.create_user(u, xuncha_server::now_ms()).expect("user")
     }
@@ -102,8 +102,8 @@ impl TestServer {
     /// The demo centres, a supervisor per county and three inspectors
     /// (two in 长安区, one in 桥西区), all with [`PASSWORD`].
     pub fn seed(&self) {
-        self.state.store.upsert_centres(&xuncha_server::demo::demo_centres(), 1).expect("centres");
-        self.state.store.set_populations(&xuncha_server::demo::demo_populations(), 1).expect("populations");
+        self.state.store.upsert_centres(&xuncha_server::cli::demo::demo_centres(), 1).expect("centres");
+        self.state.store.set_populations(&xuncha_server::cli::demo::demo_populations(), 1).expect("populations");
         self.add_user("sup-a", Role::Supervisor, "长安区");
         self.add_user("sup-b", Role::Supervisor, "桥西区");
         self.add_user("admin", Role::Administrator, "");

@@ -139,7 +139,7 @@ async fn centre_imports_are_all_or_nothing_with_line_numbers() {
     assert_eq!(server.count("SELECT count(*) FROM centres"), before + 1);
 
     // A county administrator cannot pull another county's centre into their own by re-importing its code.
-    server.add_user("admin-qiaoxi", xuncha_server::store::Role::Administrator, "桥西区");
+    server.add_user("admin-qiaoxi", xuncha_server::accounts::store::Role::Administrator, "桥西区");
     let other = server.api("admin-qiaoxi").await;
     let takeover =
         format!("{header}130102-C01,改名中心,community,河北省,石家庄市,桥西区,x,38.05,114.52,150,,,,built\n");
@@ -319,18 +319,31 @@ async fn the_openapi_document_and_the_router_describe_the_same_routes() {
     assert!(paths["/api/v1/sync"]["post"]["responses"].get("429").is_some());
     // Served only through the documented router: no route is added beside it
     // but the document itself and the dashboard's static files.
-    let routes = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/src/routes");
-    for entry in std::fs::read_dir(routes).unwrap() {
-        let path = entry.unwrap().path();
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let plain = text.matches(".route(").count() + text.matches(".route_service(").count();
-        let allowed = match file.as_str() {
-            "mod.rs" => 1, // /api/openapi.json
-            "ui.rs" => 2,  // the dashboard page
-            _ => 0,
-        };
-        assert_eq!(plain, allowed, "{file} serves a route outside the OpenAPI router");
+    let src = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../server/src"));
+    let mut folders = vec![src.clone()];
+    let mut files = 0;
+    while let Some(dir) = folders.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            files += 1;
+            let file = path.strip_prefix(&src).unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let plain = text.matches(".route(").count() + text.matches(".route_service(").count();
+            let allowed = match file.as_str() {
+                "router.rs" => 1,  // /api/openapi.json
+                "http/ui.rs" => 2, // the dashboard page
+                _ => 0,
+            };
+            assert_eq!(plain, allowed, "{file} serves a route outside the OpenAPI router");
+        }
     }
+    assert!(files > 30, "the walk found the server's sources ({files} files)");
     server.stop().await;
 }

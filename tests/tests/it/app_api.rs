@@ -104,7 +104,7 @@ async fn the_screens_views_follow_the_work_and_the_score_matches_the_server() {
     assert!(app.centres().unwrap()[0].distance_m.is_some_and(|d| d < 1.0), "cards show the distance");
 
     // A photo takes the fresh fix and has a thumbnail on the device.
-    let photo = xuncha_server::demo::demo_photo(3).unwrap();
+    let photo = xuncha_server::cli::demo::demo_photo(3).unwrap();
     let view = app.add_photo(&doc, Some(&yes_no[0]), &photo).unwrap();
     let record = view.snapshot.photos.values().next().unwrap().clone();
     assert!(record.gps.is_some(), "the inspection's recent fix travels with the photo");

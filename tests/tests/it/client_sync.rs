@@ -29,7 +29,7 @@ async fn devices_enrol_sync_upload_photos_and_converge() {
         t.items().filter(|(_, i)| matches!(i.answer, AnswerSpec::YesNo)).map(|(_, i)| i.id.clone()).collect();
 
     a.set_answer(&id, &items[0], Answer::YesNo(true), xuncha_server::now_ms()).unwrap();
-    let photo = xuncha_server::demo::demo_photo(9).unwrap();
+    let photo = xuncha_server::cli::demo::demo_photo(9).unwrap();
     let record = a.add_photo(&id, Some(&items[0]), &photo, None, xuncha_server::now_ms()).unwrap();
     conn_a.sync(&a).await.unwrap();
     assert!(a.store().pending_photos().unwrap().is_empty(), "the photo is uploaded");
@@ -110,7 +110,7 @@ async fn a_refused_photo_never_blocks_the_others() {
     };
     let big = dev.add_photo(&id, None, &noisy, None, 1).unwrap();
     assert!(big.bytes > 40_000, "{} bytes", big.bytes);
-    let small = dev.add_photo(&id, None, &xuncha_server::demo::demo_photo(1).unwrap(), None, 2).unwrap();
+    let small = dev.add_photo(&id, None, &xuncha_server::cli::demo::demo_photo(1).unwrap(), None, 2).unwrap();
     assert!(small.bytes < 40_000, "{} bytes", small.bytes);
     conn.sync(&dev).await.unwrap();
     let status = dev.photo_sync().unwrap();

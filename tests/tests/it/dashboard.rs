@@ -18,13 +18,13 @@ async fn seeded() -> TestServer {
     let ui_dir = ui.keep();
     let server = TestServer::start_with(|c| c.ui_dir = Some(ui_dir)).await;
     let state = server.state.clone();
-    tokio::task::spawn_blocking(move || xuncha_server::demo::seed(&state).unwrap()).await.unwrap();
+    tokio::task::spawn_blocking(move || xuncha_server::cli::demo::seed(&state).unwrap()).await.unwrap();
     server
 }
 
 /// Signs in as a demo user (the demo's password).
 async fn demo_api(server: &TestServer, username: &str) -> Api {
-    Api::login_with(&server.url, username, xuncha_server::demo::PASSWORD).await
+    Api::login_with(&server.url, username, xuncha_server::cli::demo::PASSWORD).await
 }
 
 async fn get_text(server: &TestServer, token: &str, path: &str) -> (reqwest::StatusCode, String, Vec<u8>) {
@@ -230,7 +230,7 @@ async fn attachment4_counts_each_centre_as_it_stood_at_the_end_of_the_quarter() 
     assert_eq!(base, (2, 1, 0));
 
     // A new community centre: planned in Q2, under construction in Q3, built early in Q4.
-    let mut centre = xuncha_server::demo::demo_centres()
+    let mut centre = xuncha_server::cli::demo::demo_centres()
         .into_iter()
         .find(|c| c.centre_type == xuncha_core::CentreType::Community)
         .unwrap();

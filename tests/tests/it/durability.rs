@@ -36,7 +36,7 @@ async fn every_acknowledged_change_survives_a_sigkill() {
         .unwrap();
     assert!(seeded.success());
     let (mut server, url) = start(dir.path());
-    let mut dev = Device::enrol_with(&url, "insp-wang", xuncha_server::demo::PASSWORD).await;
+    let mut dev = Device::enrol_with(&url, "insp-wang", xuncha_server::cli::demo::PASSWORD).await;
     dev.sync().await;
     let (id, local) = dev.docs.iter_mut().next().unwrap();
     let id = *id;

@@ -39,7 +39,7 @@ async fn syncs_cut_at_random_points_resume_and_converge() {
             dev.set_answer(&id, item, Answer::YesNo(rng.random_bool(0.5)), xuncha_server::now_ms()).unwrap();
         }
         if run % 25 == 0 {
-            let bytes = xuncha_server::demo::demo_photo(u8::try_from((run / 25) % 250).unwrap()).unwrap();
+            let bytes = xuncha_server::cli::demo::demo_photo(u8::try_from((run / 25) % 250).unwrap()).unwrap();
             dev.add_photo(&id, None, &bytes, None, xuncha_server::now_ms()).unwrap();
             photos += 1;
         }

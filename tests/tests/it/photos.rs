@@ -54,7 +54,7 @@ async fn offset(dev: &Device, sha: &str) -> (u64, bool) {
 #[tokio::test]
 async fn an_interrupted_upload_resumes_at_the_committed_offset_and_reads_support_ranges() {
     let mut s = setup().await;
-    let bytes = xuncha_server::demo::demo_photo(7).unwrap();
+    let bytes = xuncha_server::cli::demo::demo_photo(7).unwrap();
     let sha = record(&mut s, &bytes).await;
     assert_eq!(offset(&s.dev, &sha).await, (0, false));
     let half = bytes.len() / 2;
@@ -114,7 +114,7 @@ async fn bombs_non_images_and_wrong_hashes_are_refused_and_nothing_is_kept() {
         assert_eq!(s.server.count("SELECT count(*) FROM blobs"), 0, "{why}");
     }
     // Bytes that do not hash to their name.
-    let good = xuncha_server::demo::demo_photo(1).unwrap();
+    let good = xuncha_server::cli::demo::demo_photo(1).unwrap();
     let sha = record(&mut s, &good).await;
     let mut bad = good.clone();
     bad[100] ^= 1;
@@ -141,7 +141,7 @@ async fn the_list_stops_flagging_a_photo_once_its_bytes_arrive() {
     };
     let path = "/api/v1/inspections?flag=missing_evidence";
     assert_eq!(problems(s.sup.get(path).await.1), None, "nothing recorded, nothing missing");
-    let bytes = xuncha_server::demo::demo_photo(3).unwrap();
+    let bytes = xuncha_server::cli::demo::demo_photo(3).unwrap();
     let sha = record(&mut s, &bytes).await;
     assert_eq!(problems(s.sup.get(path).await.1), Some(1), "the photo is recorded, its bytes are not here");
     assert_eq!(patch(&s.dev, &sha, 0, bytes.len(), &bytes).await.status(), StatusCode::NO_CONTENT);

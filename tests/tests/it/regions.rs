@@ -11,7 +11,7 @@ async fn a_supervisor_of_another_county_is_refused_lists_reports_and_photos() {
     let doc = sup_a.assign("130102-C01", &["wang"]).await;
     let mut dev = Device::enrol(&server.url, "wang").await;
     dev.sync().await;
-    let bytes = xuncha_server::demo::demo_photo(3).unwrap();
+    let bytes = xuncha_server::cli::demo::demo_photo(3).unwrap();
     let sha = xuncha_core::photo::sha256_hex(&bytes);
     let photo = xuncha_tests::photo_record(&bytes, "wang");
     dev.doc(&doc).add_photo(&photo).unwrap();

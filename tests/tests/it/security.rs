@@ -85,7 +85,7 @@ async fn secret_inspection(server: &TestServer) -> Secret {
     let note = "秘密备注-7Q4X";
     wang.answer(&doc, &t, &yes_no_items(&t)[0], Answer::YesNo(true));
     wang.doc(&doc).set_notes(None, note, xuncha_server::now_ms()).unwrap();
-    let bytes = xuncha_server::demo::demo_photo(3).unwrap();
+    let bytes = xuncha_server::cli::demo::demo_photo(3).unwrap();
     wang.doc(&doc).add_photo(&xuncha_tests::photo_record(&bytes, "wang")).unwrap();
     wang.doc(&doc).sign_off("wang", xuncha_server::now_ms()).unwrap();
     wang.sync().await;
@@ -288,7 +288,7 @@ async fn naming_anothers_photo_in_ones_own_inspection_grants_no_access_to_it() {
     let own_id: DocumentId = own.parse().unwrap();
     assert!(server.state.store.received(&own_id, std::slice::from_ref(&secret.sha)).unwrap().is_empty());
     // Whoever delivers the bytes has them: then the photo is his inspection's too.
-    let bytes = xuncha_server::demo::demo_photo(3).unwrap();
+    let bytes = xuncha_server::cli::demo::demo_photo(3).unwrap();
     assert_eq!(upload(&zhao, &bytes).await, StatusCode::NO_CONTENT);
     let url = format!("{}/api/v1/blobs/{}", server.url, secret.sha);
     assert_eq!(zhao.http.get(url).bearer_auth(&sup_b.token).send().await.unwrap().status(), StatusCode::OK);
@@ -518,7 +518,7 @@ async fn small_requests_cannot_make_the_server_decode_or_apply_without_bound() {
     assert!(matches!(&status, DocStatus::Refused { code, .. } if code == "bad_payload"), "{status:?}");
 
     // One round per device at a time: a second one while the first runs is refused at once.
-    let held = server.state.rounds.begin(zhao.device_id).unwrap();
+    let held = server.state.sync.begin_round(zhao.device_id).unwrap();
     let res = zhao.post_raw(&encode(&SyncRequest { protocol: SYNC_PROTOCOL, cursor: 0, docs: vec![] })).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     drop(held);
@@ -616,9 +616,9 @@ async fn a_password_reset_revokes_devices_and_weak_passwords_are_refused() {
         async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap().status() }
     };
     assert_eq!(me(dev.token.clone()).await, StatusCode::OK);
-    let hash = xuncha_server::auth::hash_password("new-horse-77").unwrap();
+    let hash = xuncha_server::accounts::passwords::hash_password("new-horse-77").unwrap();
     assert!(server.state.store.set_password("wang", &hash, true).unwrap());
-    server.state.auth_cache.clear(); // the command line runs in another process; its change shows within 10 s
+    server.state.accounts.forget_cached_tokens(); // the command line runs in another process; its change shows within 10 s
     assert_eq!(me(dev.token.clone()).await, StatusCode::UNAUTHORIZED, "the device is revoked");
     assert_eq!(me(session.token.clone()).await, StatusCode::UNAUTHORIZED, "the session is ended");
 
@@ -763,7 +763,7 @@ async fn two_devices_completing_one_photo_at_once_both_succeed_and_charts_refuse
     wang.sync().await;
     li.sync().await;
     for round in 0..4u8 {
-        let bytes = xuncha_server::demo::demo_photo(10 + round).unwrap();
+        let bytes = xuncha_server::cli::demo::demo_photo(10 + round).unwrap();
         wang.doc(&doc).add_photo(&xuncha_tests::photo_record(&bytes, "wang")).unwrap();
         wang.sync().await;
         let (a, b) = tokio::join!(upload(&wang, &bytes), upload(&li, &bytes));
@@ -843,7 +843,7 @@ async fn a_refusal_is_logged_with_its_code_and_no_secret_is() {
     };
     let addr = wait_for(&|l| l.starts_with("listening on "));
     let url = format!("http://{}", addr.trim_start_matches("listening on ").trim());
-    let password = xuncha_server::demo::PASSWORD;
+    let password = xuncha_server::cli::demo::PASSWORD;
     let mut wang = Device::enrol_with(&url, "insp-wang", password).await;
     wang.sync().await;
     let theirs = *wang.docs.keys().next().unwrap();

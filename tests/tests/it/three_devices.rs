@@ -26,7 +26,7 @@ fn step() -> impl Strategy<Value = Step> {
 async fn run(steps: Vec<Step>) {
     let server = TestServer::start().await;
     server.seed();
-    server.add_user("zhang", xuncha_server::store::Role::Inspector, "长安区");
+    server.add_user("zhang", xuncha_server::accounts::store::Role::Inspector, "长安区");
     let sup = server.api("sup-a").await;
     let doc = sup.assign("130102-C01", &["wang", "li", "zhang"]).await;
     let id = doc.parse().unwrap();

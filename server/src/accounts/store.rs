@@ -1,0 +1,145 @@
+//! What accounts store: users, their devices, browser sessions and the
+//! browsers they signed in from.
+
+use crate::storage::StoreResult;
+use automerge::ActorId;
+use serde::{Deserialize, Serialize};
+use xuncha_core::Region;
+
+pub trait UserStore: Send + Sync {
+    fn create_user(&self, user: NewUser, now: i64) -> StoreResult<User>;
+    /// The user and their password hash.
+    fn user_by_name(&self, username: &str) -> StoreResult<Option<(User, String)>>;
+    fn set_user_disabled(&self, username: &str, disabled: bool) -> StoreResult<bool>;
+    /// Also ends the user's sessions and, with `revoke_devices`, revokes their devices.
+    fn set_password(&self, username: &str, password_hash: &str, revoke_devices: bool) -> StoreResult<bool>;
+    fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>>;
+    fn create_device(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &[u8; 32],
+        actors: &[ActorId],
+        now: i64,
+    ) -> StoreResult<Device>;
+    /// A device that is not revoked, and its user.
+    fn device_by_token(&self, token_hash: &[u8; 32]) -> StoreResult<Option<(Device, User)>>;
+    fn device(&self, id: i64) -> StoreResult<Option<Device>>;
+    fn devices_of(&self, user_id: i64) -> StoreResult<Vec<Device>>;
+    fn revoke_device(&self, id: i64, now: i64) -> StoreResult<bool>;
+    fn create_session(&self, user_id: i64, token_hash: &[u8; 32], expires_at: i64) -> StoreResult<()>;
+    fn session_user(&self, token_hash: &[u8; 32], now: i64) -> StoreResult<Option<User>>;
+    fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()>;
+    /// Remembers a browser the user signed in from (its newest few are kept).
+    fn remember_client(&self, user_id: i64, token_hash: &[u8; 32], now: i64) -> StoreResult<()>;
+    /// The user a remembered browser belongs to.
+    fn known_client(&self, token_hash: &[u8; 32]) -> StoreResult<Option<i64>>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Inspector,
+    Supervisor,
+    Administrator,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inspector => "inspector",
+            Self::Supervisor => "supervisor",
+            Self::Administrator => "administrator",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "inspector" => Ok(Self::Inspector),
+            "supervisor" => Ok(Self::Supervisor),
+            "administrator" => Ok(Self::Administrator),
+            _ => Err(format!("unknown role `{s}` (inspector, supervisor or administrator)")),
+        }
+    }
+}
+
+/// The region a user answers for. An empty level covers everything below
+/// the levels given: `{province: "河北省"}` is the whole province; all
+/// empty is the whole country (national administrators only).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct Scope {
+    #[serde(default)]
+    pub province: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub county: String,
+}
+
+impl Scope {
+    pub fn covers(&self, r: &Region) -> bool {
+        let level = |mine: &str, theirs: &str| mine.is_empty() || mine == theirs;
+        level(&self.province, &r.province) && level(&self.city, &r.city) && level(&self.county, &r.county)
+    }
+
+    /// Why this scope does not fit a user of `role`: a lower level is given
+    /// only with the levels above it, and supervisors and inspectors work in
+    /// a province, a city or a county, never the whole country (that is an
+    /// administrator's view).
+    pub fn check_for(&self, role: Role) -> Result<(), &'static str> {
+        if (self.province.is_empty() && !self.city.is_empty()) || (self.city.is_empty() && !self.county.is_empty()) {
+            return Err("a city needs its province, a county its city");
+        }
+        if role != Role::Administrator && self.province.is_empty() {
+            return Err(
+                "supervisors and inspectors work in a province, a city or a county: give at least the province",
+            );
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub disabled: bool,
+}
+
+/// Access policy: a function of the user's role and region.
+impl User {
+    pub fn has_role(&self, roles: &[Role]) -> bool {
+        roles.contains(&self.role)
+    }
+
+    /// Supervisors and administrators see their region; inspectors see
+    /// only what they work on (checked by the caller through membership).
+    pub fn oversees(&self, region: &Region) -> bool {
+        matches!(self.role, Role::Supervisor | Role::Administrator) && self.scope.covers(region)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub revoked: bool,
+    pub actors: Vec<ActorId>,
+}

@@ -1,0 +1,109 @@
+//! Centres: one centre within the caller's region, and the registry's CSV import.
+//! (The registry's lists with their latest results are `stats::registry_routes`.)
+
+use super::Catalog;
+use super::import::parse_centres;
+use crate::accounts::store::Role;
+use crate::accounts::{Accounts, Auth};
+use crate::http::{ApiError, ApiResult, ErrorBody, blocking, body_bytes, require_content_type};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use xuncha_core::Centre;
+
+#[utoipa::path(get, path = "/api/v1/centres/{code}", tag = "centres", params(("code" = String, Path)),
+    responses((status = 200, description = "The centre"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_centre(
+    State(catalog): State<Arc<Catalog>>,
+    auth: Auth,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Centre>> {
+    let centre =
+        blocking(move || Ok(catalog.store.centre(&code)?)).await?.ok_or_else(|| ApiError::NotFound("centre".into()))?;
+    if !auth.user.scope.covers(&centre.region) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(Json(centre))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Imported {
+    pub imported: usize,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportErrors {
+    pub code: &'static str,
+    pub message: String,
+    /// One entry per problem: `line N: ...`.
+    pub errors: Vec<String>,
+}
+
+/// Imports a registry CSV (administrators; every row within their region).
+/// Any bad row refuses the whole file.
+#[utoipa::path(post, path = "/api/v1/centres/import", tag = "centres", request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = Imported), (status = 422, body = ImportErrors), (status = 403, body = ErrorBody)))]
+pub async fn import(
+    State(catalog): State<Arc<Catalog>>,
+    auth: Auth,
+    headers: axum::http::HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Imported>, axum::response::Response> {
+    use axum::response::IntoResponse;
+    let run = async {
+        auth.require(&[Role::Administrator])?;
+        require_content_type(&headers, "text/csv")?;
+        let body = body_bytes(body, catalog.limits.upload_body_bytes)?;
+        let centres = match parse_centres(&body) {
+            Ok(c) => c,
+            Err(rows) => return Ok(Err(rows.iter().map(ToString::to_string).collect::<Vec<_>>())),
+        };
+        if let Some(c) = centres.iter().find(|c| !auth.user.scope.covers(&c.region)) {
+            return Err(ApiError::Forbidden(format!("centre `{}` is outside your region", c.code)));
+        }
+        let scope = auth.user.scope.clone();
+        let n = blocking(move || {
+            // Replacing a registered centre needs authority over where it is now, too.
+            for c in &centres {
+                if let Some(old) = catalog.store.centre(&c.code)?
+                    && !scope.covers(&old.region)
+                {
+                    return Err(ApiError::Forbidden(format!("centre `{}` is registered outside your region", c.code)));
+                }
+            }
+            Ok(catalog.store.upsert_centres(&centres, crate::storage::now_ms())?)
+        })
+        .await?;
+        tracing::info!(by = %auth.user.username, n, "centres imported");
+        Ok(Ok(n))
+    };
+    match run.await {
+        Ok(Ok(imported)) => Ok(Json(Imported { imported })),
+        Ok(Err(errors)) => Err((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            Json(ImportErrors {
+                code: "invalid",
+                message: format!("{} problems; nothing was imported", errors.len()),
+                errors,
+            }),
+        )
+            .into_response()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+pub fn router<S>(upload_bytes: usize) -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Catalog>: FromRef<S>,
+    Arc<Accounts>: FromRef<S>,
+{
+    let (schemas, paths, import) = routes!(import);
+    let import = import.layer(DefaultBodyLimit::max(upload_bytes));
+    OpenApiRouter::new().routes(routes!(get_centre)).routes((schemas, paths, import))
+}

@@ -1,0 +1,238 @@
+//! The storage conformance suite: what every backend of [`Store`] must do,
+//! written once against the traits. A backend runs every case of [`CASES`]
+//! on a fresh, empty, migrated store (the SQLite backend in
+//! `db::sqlite::tests`; PostgreSQL will run the same list). A case
+//! returns `Err` with what went wrong rather than panicking, so the suite
+//! is ordinary library code.
+
+use super::Store;
+use crate::accounts::store::{NewUser, Role, Scope, User};
+use crate::inspections::store::{DocMeta, DocSummary, DocWrite};
+use crate::photos::store::BlobRow;
+use crate::stats::store::ReportedQuarter;
+use crate::storage::StoreError;
+use automerge::transaction::Transactable;
+use automerge::{ActorId, AutoCommit, ROOT};
+use xuncha_core::template::TemplateRef;
+use xuncha_core::{CentreStatus, DocumentId};
+
+type Case = fn(&dyn Store) -> Result<(), String>;
+
+/// Every case, by name.
+pub const CASES: [(&str, Case); 7] = [
+    ("users are unique and found by name", users),
+    ("tokens of revoked devices and ended sessions open nothing", devices_and_sessions),
+    ("a password reset ends sessions and, when asked, revokes devices", password_reset),
+    ("documents are stored whole and the change feed only moves forward", documents_and_feed),
+    ("a photo is read through the inspections it is granted to", photo_grants),
+    ("a reported quarter covers the centres of its region", reported_quarters),
+    ("remembered browsers are the newest twenty per user", known_clients),
+];
+
+fn check(ok: bool, what: &str) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(what.to_owned()) }
+}
+
+fn err(e: StoreError) -> String {
+    e.to_string()
+}
+
+fn county(c: &str) -> Scope {
+    Scope { province: "河北省".into(), city: "石家庄市".into(), county: c.into() }
+}
+
+fn user(store: &dyn Store, name: &str) -> Result<User, String> {
+    let u = NewUser {
+        username: name.into(),
+        display_name: name.into(),
+        role: Role::Inspector,
+        scope: county("长安区"),
+        password_hash: "$argon2id$not-a-real-hash".into(),
+    };
+    store.create_user(u, 1).map_err(err)
+}
+
+fn users(store: &dyn Store) -> Result<(), String> {
+    let wang = user(store, "wang")?;
+    check(matches!(user(store, "wang").err(), Some(e) if e.contains("exists")), "a second `wang` is refused")?;
+    let (found, hash) = store.user_by_name("wang").map_err(err)?.ok_or("wang is found")?;
+    check(found.id == wang.id && hash.starts_with("$argon2id$"), "wang with his hash")?;
+    check(store.user_by_name("nobody").map_err(err)?.is_none(), "nobody is not found")?;
+    check(store.set_user_disabled("wang", true).map_err(err)?, "wang is disabled")?;
+    let listed = store.list_users(&county("长安区")).map_err(err)?;
+    check(listed.len() == 1 && listed.first().is_some_and(|u| u.disabled), "listed, disabled, in his county")?;
+    check(store.list_users(&county("桥西区")).map_err(err)?.is_empty(), "not in another county")
+}
+
+fn devices_and_sessions(store: &dyn Store) -> Result<(), String> {
+    let wang = user(store, "wang")?;
+    let device = store.create_device(wang.id, "phone", &[1; 32], &[ActorId::random()], 1).map_err(err)?;
+    let (found, owner) = store.device_by_token(&[1; 32]).map_err(err)?.ok_or("the device by its token")?;
+    check(found.id == device.id && owner.id == wang.id && found.actors == device.actors, "device, owner, actors")?;
+    check(store.revoke_device(device.id, 2).map_err(err)?, "revoked")?;
+    check(store.device_by_token(&[1; 32]).map_err(err)?.is_none(), "a revoked device's token opens nothing")?;
+    for (i, token) in [[2u8; 32], [3; 32], [4; 32]].iter().enumerate() {
+        store.create_device(wang.id, "phone", token, &[ActorId::random()], 10 + i as i64).map_err(err)?;
+    }
+    let devices = store.devices_of(wang.id).map_err(err)?;
+    check(devices.len() == 4 && devices.iter().filter(|d| d.revoked).count() == 1, "four devices, one revoked")?;
+    store.create_session(wang.id, &[9; 32], 100).map_err(err)?;
+    check(store.session_user(&[9; 32], 99).map_err(err)?.is_some(), "a session before it expires")?;
+    check(store.session_user(&[9; 32], 100).map_err(err)?.is_none(), "none once it expires")?;
+    store.delete_session(&[9; 32]).map_err(err)?;
+    check(store.session_user(&[9; 32], 0).map_err(err)?.is_none(), "none once deleted")
+}
+
+fn password_reset(store: &dyn Store) -> Result<(), String> {
+    let wang = user(store, "wang")?;
+    store.create_device(wang.id, "phone", &[1; 32], &[ActorId::random()], 1).map_err(err)?;
+    store.create_session(wang.id, &[9; 32], i64::MAX).map_err(err)?;
+    check(store.set_password("wang", "$argon2id$new", false).map_err(err)?, "reset, devices kept")?;
+    check(store.session_user(&[9; 32], 0).map_err(err)?.is_none(), "the session ended")?;
+    check(store.device_by_token(&[1; 32]).map_err(err)?.is_some(), "the device kept")?;
+    check(store.set_password("wang", "$argon2id$newer", true).map_err(err)?, "reset, devices revoked")?;
+    check(store.device_by_token(&[1; 32]).map_err(err)?.is_none(), "the device revoked")?;
+    check(!store.set_password("nobody", "x", true).map_err(err)?, "no such user")
+}
+
+fn centre(store: &dyn Store, code: &str, county_name: &str) -> Result<(), String> {
+    let c = xuncha_core::Centre {
+        code: code.into(),
+        name: code.into(),
+        centre_type: xuncha_core::CentreType::Village,
+        region: xuncha_core::Region {
+            province: "河北省".into(),
+            city: "石家庄市".into(),
+            county: county_name.into(),
+            township: "镇".into(),
+        },
+        lat: 38.0,
+        lon: 114.5,
+        geofence_m: 150.0,
+        floor_area_m2: None,
+        community_floor_area_m2: None,
+        households: None,
+        population_served: None,
+        status: CentreStatus::Built,
+    };
+    store.upsert_centres(&[c], 1).map(|_| ()).map_err(err)
+}
+
+/// A new document's write: one change, made by a fresh actor.
+fn new_doc(code: &str, members: &[&str], photos: &[&str]) -> (DocumentId, DocWrite) {
+    let mut am = AutoCommit::new().with_actor(ActorId::random());
+    let _ = am.put(ROOT, "centre", code);
+    am.commit();
+    let doc = DocumentId::random();
+    let meta = DocMeta {
+        doc,
+        centre_code: code.into(),
+        template: TemplateRef { id: "village".into(), version: 1 },
+        created_by: members.first().map_or("", |m| *m).into(),
+        created_at: 1,
+        quarter: "2026Q4".into(),
+    };
+    let summary = DocSummary {
+        status: "draft".into(),
+        total: None,
+        grade: None,
+        complete: false,
+        on_site: None,
+        vetoes: 0,
+        conflicts: 0,
+        evidence_problems: 0,
+        figures: None,
+    };
+    let changes = am.get_changes(&[]).into_iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect();
+    let write = DocWrite {
+        meta,
+        is_new: true,
+        new_changes: changes,
+        heads: am.get_heads(),
+        compacted: Some(am.save()),
+        summary,
+        score: None,
+        members: members.iter().map(|m| (*m).to_owned()).collect(),
+        photos: photos.iter().map(|p| (*p).to_owned()).collect(),
+    };
+    (doc, write)
+}
+
+fn documents_and_feed(store: &dyn Store) -> Result<(), String> {
+    centre(store, "V1", "长安区")?;
+    let start = store.current_seq().map_err(err)?;
+    let (a, write_a) = new_doc("V1", &["wang"], &[]);
+    store.commit_round(vec![write_a], None, 1).map_err(err)?;
+    let stored = store.load_doc(&a).map_err(err)?.ok_or("the document is stored")?;
+    check(stored.meta.centre_code == "V1" && !stored.snapshot.is_empty(), "its meta and snapshot")?;
+    check(store.is_member(&a, "wang").map_err(err)? && !store.is_member(&a, "li").map_err(err)?, "members")?;
+    let seen = store.changed_since("wang", start, 50).map_err(err)?;
+    let first = seen.docs.iter().find(|(d, _)| *d == a).map(|(_, s)| *s).ok_or("offered to its member")?;
+    check(first > start && seen.seq >= first, "the sequence moved forward")?;
+    check(store.changed_since("li", start, 50).map_err(err)?.docs.is_empty(), "nothing for a non-member")?;
+    // The ordering contract: what commits after a read has a larger
+    // sequence than anything that read saw, so a cursor never skips it.
+    let (b, write_b) = new_doc("V1", &["wang"], &[]);
+    store.commit_round(vec![write_b], None, 2).map_err(err)?;
+    let later = store.changed_since("wang", seen.seq, 50).map_err(err)?;
+    check(later.docs.iter().map(|(d, _)| *d).eq([b]), "after the cursor: only the later document")?;
+    check(later.docs.iter().all(|(_, s)| *s > seen.seq), "with a larger sequence")?;
+    check(store.changed_since("wang", later.seq, 50).map_err(err)?.docs.is_empty(), "nothing past the end")
+}
+
+fn photo_grants(store: &dyn Store) -> Result<(), String> {
+    centre(store, "V1", "长安区")?;
+    let (a, write_a) = new_doc("V1", &["wang"], &["p1"]);
+    let (b, write_b) = new_doc("V1", &["zhao"], &["p1"]);
+    store.commit_round(vec![write_a, write_b], None, 1).map_err(err)?;
+    let mut referencing = store.docs_referencing("p1").map_err(err)?;
+    referencing.sort();
+    let mut both = vec![a, b];
+    both.sort();
+    check(referencing == both, "both documents name the photo")?;
+    let row = BlobRow {
+        sha256: "p1".into(),
+        bytes: 3,
+        mime: "image/jpeg".into(),
+        width: 1,
+        height: 1,
+        uploaded_by: "wang".into(),
+        created_at: 1,
+    };
+    store.insert_blob(&row, &[a]).map_err(err)?;
+    check(store.docs_granted("p1").map_err(err)? == vec![a], "granted to the uploader's inspection only")?;
+    check(!store.received(&a, &["p1".into()]).map_err(err)?.is_empty(), "received for it")?;
+    check(store.received(&b, &["p1".into()]).map_err(err)?.is_empty(), "not for the one that only names it")?;
+    store.insert_blob(&row, &[a]).map_err(err)?;
+    store.grant_blob("p1", &[b]).map_err(err)?;
+    check(store.docs_granted("p1").map_err(err)?.len() == 2, "a later grant adds; a repeat changes nothing")
+}
+
+fn reported_quarters(store: &dyn Store) -> Result<(), String> {
+    centre(store, "V1", "长安区")?;
+    centre(store, "V2", "桥西区")?;
+    let row = ReportedQuarter {
+        quarter: "2026Q4".into(),
+        scope: county("长安区"),
+        reported_by: "sup".into(),
+        reported_at: 1,
+    };
+    check(store.mark_reported(&row).map_err(err)?, "reported")?;
+    check(!store.mark_reported(&row).map_err(err)?, "reported once")?;
+    check(store.quarter_reported("V1", "2026Q4").map_err(err)?, "its county's centre")?;
+    check(!store.quarter_reported("V2", "2026Q4").map_err(err)?, "not another county's")?;
+    check(!store.quarter_reported("V1", "2026Q3").map_err(err)?, "not another quarter")?;
+    let province = Scope { province: "河北省".into(), ..Scope::default() };
+    check(store.reported_quarters(&province).map_err(err)?.len() == 1, "seen from the province")?;
+    check(store.reported_quarters(&county("桥西区")).map_err(err)?.is_empty(), "not from another county")
+}
+
+fn known_clients(store: &dyn Store) -> Result<(), String> {
+    let wang = user(store, "wang")?;
+    for i in 0..25u8 {
+        store.remember_client(wang.id, &[i; 32], i64::from(i)).map_err(err)?;
+    }
+    check(store.known_client(&[24; 32]).map_err(err)? == Some(wang.id), "the newest is known")?;
+    check(store.known_client(&[0; 32]).map_err(err)?.is_none(), "the oldest are forgotten")?;
+    check(store.known_client(&[99; 32]).map_err(err)?.is_none(), "a stranger is not known")
+}

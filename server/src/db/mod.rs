@@ -1,0 +1,20 @@
+//! The storage backends. Each feature declares the storage trait it needs
+//! beside its service; a backend implements them all, and [`Store`] names
+//! that whole. The methods are blocking (services call them from the
+//! blocking pool); a write returns only after its transaction is committed.
+//! [`conformance`] is what every backend must pass.
+
+pub mod conformance;
+pub mod health;
+pub mod sqlite;
+
+use crate::accounts::store::UserStore;
+use crate::catalog::store::CatalogStore;
+use crate::inspections::store::DocStore;
+use crate::photos::store::PhotoStore;
+use crate::stats::store::StatsStore;
+
+/// Everything the server stores apart from photo bytes.
+pub trait Store: UserStore + CatalogStore + DocStore + PhotoStore + StatsStore + Send + Sync + 'static {}
+
+impl<T: UserStore + CatalogStore + DocStore + PhotoStore + StatsStore + Send + Sync + 'static> Store for T {}

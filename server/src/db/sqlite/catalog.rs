@@ -1,0 +1,108 @@
+//! Centres, template variants and assignments.
+
+use super::SqliteStore;
+use super::prelude::*;
+use super::rows::{CENTRE_COLS, centre_from_row, conversion};
+use rusqlite::{OptionalExtension, params};
+use xuncha_core::template::TemplateRef;
+use xuncha_core::{Centre, CentreStatus, CentreType};
+
+pub(crate) fn status_str(s: CentreStatus) -> &'static str {
+    s.as_str()
+}
+
+pub(super) fn scope_params(scope: &Scope) -> [String; 3] {
+    [scope.province.clone(), scope.city.clone(), scope.county.clone()]
+}
+
+pub(super) const SCOPE_SQL: &str =
+    "(?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)";
+
+impl CatalogStore for SqliteStore {
+    fn upsert_centres(&self, centres: &[Centre], now: i64) -> StoreResult<usize> {
+        let centres = centres.to_vec();
+        self.write(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO centres ({CENTRE_COLS}, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            ))?;
+            // A new status is history from now on; an unchanged one is not repeated.
+            let mut history = c.prepare_cached(
+                "INSERT OR REPLACE INTO centre_status (code, status, since) SELECT ?1, ?2, ?3
+                 WHERE ?2 IS NOT (SELECT status FROM centre_status WHERE code = ?1 ORDER BY since DESC LIMIT 1)",
+            )?;
+            for x in &centres {
+                history.execute(params![x.code, status_str(x.status), now])?;
+                stmt.execute(params![
+                    x.code,
+                    x.name,
+                    x.centre_type.as_str(),
+                    x.region.province,
+                    x.region.city,
+                    x.region.county,
+                    x.region.township,
+                    x.lat,
+                    x.lon,
+                    x.geofence_m,
+                    x.floor_area_m2,
+                    x.community_floor_area_m2,
+                    x.households,
+                    x.population_served,
+                    status_str(x.status),
+                    now
+                ])?;
+            }
+            Ok(centres.len())
+        })
+    }
+
+    fn centre(&self, code: &str) -> StoreResult<Option<Centre>> {
+        self.read(|c| {
+            let sql = format!("SELECT {CENTRE_COLS} FROM centres WHERE code = ?1");
+            Ok(c.query_row(&sql, [code], centre_from_row).optional()?)
+        })
+    }
+
+    fn put_variant(&self, v: &VariantRow) -> StoreResult<bool> {
+        let v = v.clone();
+        self.write(move |c| {
+            let n = c.execute(
+                "INSERT OR IGNORE INTO template_variants (id, version, province, centre_type, source, json, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    v.template.id,
+                    v.template.version,
+                    v.province,
+                    v.centre_type.as_str(),
+                    v.source,
+                    v.json,
+                    v.created_by,
+                    v.created_at
+                ],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn variants(&self) -> StoreResult<Vec<VariantRow>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, version, province, centre_type, source, json, created_by, created_at
+                 FROM template_variants ORDER BY id, version",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let t: String = r.get(3)?;
+                Ok(VariantRow {
+                    template: TemplateRef { id: r.get(0)?, version: r.get(1)? },
+                    province: r.get(2)?,
+                    centre_type: t.parse::<CentreType>().map_err(|e| conversion(3, e))?,
+                    source: r.get(4)?,
+                    json: r.get(5)?,
+                    created_by: r.get(6)?,
+                    created_at: r.get(7)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+}

@@ -1,0 +1,595 @@
+//! Inspection documents, their changes, members and score history.
+
+use super::catalog::{SCOPE_SQL, scope_params};
+use super::prelude::*;
+pub(crate) use super::rows::doc_id_from;
+use super::rows::{ASSIGNMENT_COLS, CENTRE_COLS, assignment_from_row, centre_from_row};
+use super::{SqliteStore, next_seq};
+use automerge::ChangeHash;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::collections::BTreeSet;
+use xuncha_core::DocumentId;
+use xuncha_core::sync::{heads_from_bytes, heads_to_bytes};
+use xuncha_core::template::TemplateRef;
+
+fn heads_from(bytes: &[u8]) -> StoreResult<Vec<ChangeHash>> {
+    heads_from_bytes(bytes).map_err(StoreError::Corrupt)
+}
+
+fn id(doc: &DocumentId) -> &[u8] {
+    doc.as_bytes().as_slice()
+}
+
+/// Writes one document's round: the row, its changes or a compacted
+/// snapshot, members, photo references and the new score.
+pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreResult<u64> {
+    let seq = next_seq(c)?;
+    let s = &w.summary;
+    let m = &w.meta;
+    let heads = heads_to_bytes(&w.heads);
+    let n_new = i64::try_from(w.new_changes.len()).unwrap_or(i64::MAX);
+    if w.is_new {
+        let snapshot =
+            w.compacted.as_deref().ok_or_else(|| StoreError::Corrupt("a new document needs a snapshot".into()))?;
+        c.execute(
+            "INSERT INTO documents (doc_id, centre_code, template_id, template_version, created_by, created_at, quarter,
+                 snapshot, heads, change_count, updated_seq, updated_at, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                id(&m.doc),
+                m.centre_code,
+                m.template.id,
+                m.template.version,
+                m.created_by,
+                m.created_at,
+                m.quarter,
+                snapshot,
+                heads,
+                n_new,
+                i64::try_from(seq).unwrap_or(i64::MAX),
+                now,
+                s.status
+            ],
+        )?;
+    } else {
+        if let Some(snapshot) = &w.compacted {
+            c.execute("UPDATE documents SET snapshot = ?2 WHERE doc_id = ?1", params![id(&m.doc), snapshot])?;
+            c.execute("DELETE FROM changes WHERE doc_id = ?1", [id(&m.doc)])?;
+        } else {
+            let mut stmt =
+                c.prepare_cached("INSERT OR IGNORE INTO changes (doc_id, hash, bytes) VALUES (?1, ?2, ?3)")?;
+            for (hash, bytes) in &w.new_changes {
+                stmt.execute(params![id(&m.doc), hash.0.as_slice(), bytes])?;
+            }
+        }
+        c.prepare_cached(
+            "UPDATE documents SET heads = ?2, change_count = change_count + ?3, updated_seq = ?4, updated_at = ?5
+             WHERE doc_id = ?1",
+        )?
+        .execute(params![id(&m.doc), heads, n_new, i64::try_from(seq).unwrap_or(i64::MAX), now])?;
+    }
+    write_summary(c, &m.doc, s)?;
+    let mut stmt = c.prepare_cached("INSERT OR IGNORE INTO members (doc_id, username) VALUES (?1, ?2)")?;
+    for user in &w.members {
+        stmt.execute(params![id(&m.doc), user])?;
+    }
+    let mut stmt = c.prepare_cached("INSERT OR IGNORE INTO photo_refs (sha256, doc_id) VALUES (?1, ?2)")?;
+    for sha in &w.photos {
+        stmt.execute(params![sha, id(&m.doc)])?;
+    }
+    if let Some(score) = &w.score {
+        insert_score(c, &m.doc, &heads, score, now)?;
+    }
+    Ok(seq)
+}
+
+fn insert_score(c: &Connection, doc: &DocumentId, heads: &[u8], s: &ScoreWrite, now: i64) -> StoreResult<()> {
+    c.prepare_cached(
+        "INSERT INTO scores (doc_id, heads, total, grade, reason, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![id(doc), heads, s.total, s.grade, s.reason, now])?;
+    // The report is kept as DEFLATE-compressed JSON (it compresses about
+    // fivefold and is written on every round).
+    let json = serde_json::to_vec(&s.report).map_err(|e| StoreError::Backend(e.to_string()))?;
+    c.prepare_cached("UPDATE documents SET report = ?2 WHERE doc_id = ?1")?
+        .execute(params![id(doc), super::deflate(&json)])?;
+    Ok(())
+}
+
+/// Whether the inspection `d` counts officially (in statistics, as a
+/// centre's result): signed work of an assignment, or approved by a
+/// supervisor. An inspection a device started on its own chooses its own
+/// centre and date, so it counts only once a supervisor accepts it.
+macro_rules! official {
+    ($d:literal) => {
+        concat!(
+            "(",
+            $d,
+            ".status = 'approved' OR (",
+            $d,
+            ".status = 'submitted' AND EXISTS (SELECT 1 FROM assignments oa WHERE oa.doc_id = ",
+            $d,
+            ".doc_id AND oa.cancelled = 0)))"
+        )
+    };
+}
+pub(crate) use official;
+
+pub(crate) const OFFICIAL_D: &str = official!("d");
+
+pub(crate) const ROW_COLS: &str = concat!(
+    "d.doc_id, d.template_id, d.template_version, d.created_by, d.created_at, d.updated_at, d.quarter, ",
+    "d.change_count, d.status, d.total, d.grade, d.complete, d.on_site, d.vetoes, d.conflicts, ",
+    "d.evidence_problems, ",
+    official!("d")
+);
+
+pub(crate) fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow> {
+    let centre = centre_from_row(r)?;
+    let o = 15; // the centre's columns come first
+    let doc: Vec<u8> = r.get(o)?;
+    Ok(InspectionRow {
+        doc: doc_id_from(doc)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(o, rusqlite::types::Type::Blob, e.into()))?,
+        centre_code: centre.code,
+        centre_name: centre.name,
+        centre_type: centre.centre_type,
+        region: centre.region,
+        template: TemplateRefView { id: r.get(o + 1)?, version: r.get(o + 2)? },
+        created_by: r.get(o + 3)?,
+        created_at: r.get(o + 4)?,
+        updated_at: r.get(o + 5)?,
+        quarter: r.get(o + 6)?,
+        change_count: r.get(o + 7)?,
+        official: r.get(o + 16)?,
+        summary: DocSummary {
+            status: r.get(o + 8)?,
+            total: r.get(o + 9)?,
+            grade: r.get(o + 10)?,
+            complete: r.get(o + 11)?,
+            on_site: r.get(o + 12)?,
+            vetoes: r.get(o + 13)?,
+            conflicts: r.get(o + 14)?,
+            evidence_problems: r.get(o + 15)?,
+            figures: None,
+        },
+    })
+}
+
+/// The `FROM … WHERE …` of an inspection list and its arguments. Flags and
+/// sort keys come from closed enums, never from the request's text.
+pub(crate) fn inspection_filter_sql(f: &InspectionFilter) -> (String, Vec<String>) {
+    let mut filter = String::from(
+        "FROM documents d JOIN centres c ON c.code = d.centre_code
+         WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
+         AND (?4 = '' OR d.doc_id IN (SELECT doc_id FROM members WHERE username = ?4))
+         AND (?5 = '' OR d.quarter = ?5) AND (?6 = '' OR c.centre_type = ?6) AND (?7 = '' OR d.status = ?7)
+         AND (?8 = '' OR d.grade = ?8) AND (?9 = '' OR d.centre_code = ?9) AND (?10 = '' OR c.township = ?10)
+         AND (?11 = '' OR d.template_id = ?11)",
+    );
+    for flag in &f.flags {
+        filter.push_str(match flag {
+            InspectionFlag::NotVerified => " AND d.on_site IS NOT 'verified'",
+            InspectionFlag::Conflicts => " AND d.conflicts > 0",
+            InspectionFlag::MissingEvidence => " AND d.evidence_problems > 0",
+            InspectionFlag::Veto => " AND d.vetoes > 0",
+        });
+    }
+    let args = vec![
+        f.scope.province.clone(),
+        f.scope.city.clone(),
+        f.scope.county.clone(),
+        f.member.clone().unwrap_or_default(),
+        f.quarter.clone().unwrap_or_default(),
+        f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        f.status.clone().unwrap_or_default(),
+        f.grade.clone().unwrap_or_default(),
+        f.centre_code.clone().unwrap_or_default(),
+        f.township.clone().unwrap_or_default(),
+        f.template.clone().unwrap_or_default(),
+    ];
+    (filter, args)
+}
+
+/// Unscored inspections sort last either way; ties keep a stable order.
+pub(crate) fn order_by(sort: InspectionSort, ascending: bool) -> String {
+    let dir = if ascending { "ASC" } else { "DESC" };
+    match sort {
+        InspectionSort::Updated => format!("d.updated_at {dir}, d.doc_id"),
+        InspectionSort::Total => format!("d.total IS NULL, d.total {dir}, d.updated_at DESC, d.doc_id"),
+        InspectionSort::Centre => format!("c.name {dir}, d.quarter DESC, d.doc_id"),
+        InspectionSort::Quarter => format!("d.quarter {dir}, d.updated_at DESC, d.doc_id"),
+    }
+}
+
+fn centre_cols() -> String {
+    CENTRE_COLS.split(", ").map(|s| format!("c.{s}")).collect::<Vec<_>>().join(", ")
+}
+
+fn score_from_row(r: &Row<'_>, with_report: bool) -> rusqlite::Result<ScoreRow> {
+    let heads: Vec<u8> = r.get(1)?;
+    let report: Option<Vec<u8>> = if with_report { r.get(6)? } else { None };
+    Ok(ScoreRow {
+        id: r.get(0)?,
+        heads: heads.chunks(32).map(hex::encode).collect(),
+        total: r.get(2)?,
+        grade: r.get(3)?,
+        reason: r.get(4)?,
+        computed_at: r.get(5)?,
+        report: report.and_then(|b| super::inflate(&b)).and_then(|j| serde_json::from_slice(&j).ok()),
+    })
+}
+
+impl DocStore for SqliteStore {
+    fn server_actor(&self) -> StoreResult<automerge::ActorId> {
+        let fresh = automerge::ActorId::random().to_bytes().to_vec();
+        let bytes: Vec<u8> = self.write(move |c| {
+            c.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('server_actor', ?1)", [&fresh])?;
+            Ok(c.query_row("SELECT value FROM meta WHERE key = 'server_actor'", [], |r| r.get(0))?)
+        })?;
+        Ok(automerge::ActorId::from(bytes))
+    }
+
+    fn load_doc(&self, doc: &DocumentId) -> StoreResult<Option<StoredDoc>> {
+        self.read(|c| {
+            let row = c
+                .query_row(
+                    "SELECT centre_code, template_id, template_version, created_by, created_at, quarter, snapshot
+                     FROM documents WHERE doc_id = ?1",
+                    [id(doc)],
+                    |r| {
+                        Ok((
+                            DocMeta {
+                                doc: *doc,
+                                centre_code: r.get(0)?,
+                                template: TemplateRef { id: r.get(1)?, version: r.get(2)? },
+                                created_by: r.get(3)?,
+                                created_at: r.get(4)?,
+                                quarter: r.get(5)?,
+                            },
+                            r.get::<_, Vec<u8>>(6)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((meta, snapshot)) = row else { return Ok(None) };
+            let mut stmt = c.prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY rowid")?;
+            let changes = stmt.query_map([id(doc)], |r| r.get(0))?.collect::<Result<Vec<Vec<u8>>, _>>()?;
+            Ok(Some(StoredDoc { meta, snapshot, changes }))
+        })
+    }
+
+    fn inspection(&self, doc: &DocumentId) -> StoreResult<Option<InspectionRow>> {
+        self.read(|c| {
+            let sql = format!(
+                "SELECT {}, {ROW_COLS} FROM documents d JOIN centres c ON c.code = d.centre_code WHERE d.doc_id = ?1",
+                centre_cols()
+            );
+            Ok(c.query_row(&sql, [id(doc)], inspection_from_row).optional()?)
+        })
+    }
+
+    fn is_member(&self, doc: &DocumentId, username: &str) -> StoreResult<bool> {
+        self.read(|c| {
+            Ok(c.prepare_cached("SELECT EXISTS(SELECT 1 FROM members WHERE doc_id = ?1 AND username = ?2)")?
+                .query_row(params![id(doc), username], |r| r.get(0))?)
+        })
+    }
+
+    fn commit_round(&self, writes: Vec<DocWrite>, device_heads: Option<DeviceHeads>, now: i64) -> StoreResult<()> {
+        self.write(move |c| {
+            for w in &writes {
+                insert_doc_write(c, w, now)?;
+            }
+            if let Some((device, heads)) = &device_heads {
+                let mut stmt = c.prepare_cached(
+                    "INSERT INTO device_docs (device_id, doc_id, heads) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (device_id, doc_id) DO UPDATE SET heads = excluded.heads WHERE heads != excluded.heads",
+                )?;
+                for (doc, h) in heads {
+                    stmt.execute(params![device, id(doc), heads_to_bytes(h)])?;
+                }
+                // Minute resolution is enough, and spares a row write per round.
+                c.prepare_cached(
+                    "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1 AND (last_seen_at IS NULL OR last_seen_at < ?2 - 60000)",
+                )?
+                .execute(params![device, now])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn device_heads(&self, device_id: i64, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>> {
+        self.read(|c| {
+            let bytes: Option<Vec<u8>> = c
+                .prepare_cached("SELECT heads FROM device_docs WHERE device_id = ?1 AND doc_id = ?2")?
+                .query_row(params![device_id, id(doc)], |r| r.get(0))
+                .optional()?;
+            bytes.map(|b| heads_from(&b)).transpose()
+        })
+    }
+
+    fn changed_since(&self, username: &str, cursor: u64, limit: u32) -> StoreResult<Changed> {
+        self.read(|c| {
+            // One snapshot for all three reads, so a commit in between cannot
+            // slip past the cursor.
+            c.execute_batch("BEGIN")?;
+            let out = (|| {
+                let seq: i64 = c.query_row("SELECT value FROM meta WHERE key = 'seq'", [], |r| r.get(0))?;
+                Ok(Changed {
+                    docs: docs_since_on(c, username, cursor, limit)?,
+                    assignments: assignments_since_on(c, username, cursor)?,
+                    seq: u64::try_from(seq).unwrap_or(0),
+                })
+            })();
+            c.execute_batch("COMMIT")?;
+            out
+        })
+    }
+
+    fn current_seq(&self) -> StoreResult<u64> {
+        self.read(|c| {
+            let v: i64 = c.query_row("SELECT value FROM meta WHERE key = 'seq'", [], |r| r.get(0))?;
+            Ok(u64::try_from(v).unwrap_or(0))
+        })
+    }
+
+    fn list_inspections(&self, f: &InspectionFilter, p: PageReq) -> StoreResult<Page<InspectionRow>> {
+        let f = f.clone();
+        self.read(move |c| {
+            let (filter, args) = inspection_filter_sql(&f);
+            let total: i64 =
+                c.query_row(&format!("SELECT count(*) {filter}"), rusqlite::params_from_iter(&args), |r| r.get(0))?;
+            let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
+            let sql = format!(
+                "SELECT {}, {ROW_COLS} {filter} ORDER BY {} LIMIT {} OFFSET {offset}",
+                centre_cols(),
+                order_by(f.sort, f.ascending),
+                p.per_page
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&args), inspection_from_row)?;
+            Ok(Page {
+                items: rows.collect::<Result<_, _>>()?,
+                total: u64::try_from(total).unwrap_or(0),
+                page: p.page,
+                per_page: p.per_page,
+            })
+        })
+    }
+
+    fn latest_score(&self, doc: &DocumentId) -> StoreResult<Option<ScoreRow>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT s.id, s.heads, s.total, s.grade, s.reason, s.computed_at, d.report
+                 FROM scores s JOIN documents d ON d.doc_id = s.doc_id WHERE s.doc_id = ?1
+                 ORDER BY s.id DESC LIMIT 1",
+                [id(doc)],
+                |r| score_from_row(r, true),
+            )
+            .optional()?)
+        })
+    }
+
+    fn score_history(&self, doc: &DocumentId) -> StoreResult<Vec<ScoreRow>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, heads, total, grade, reason, computed_at FROM scores WHERE doc_id = ?1 ORDER BY id LIMIT 10000",
+            )?;
+            let rows = stmt.query_map([id(doc)], |r| score_from_row(r, false))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn add_score(
+        &self,
+        doc: &DocumentId,
+        heads: &[ChangeHash],
+        s: &DocSummary,
+        score: &ScoreWrite,
+        now: i64,
+    ) -> StoreResult<()> {
+        let (doc, heads, s, score) = (*doc, heads_to_bytes(heads), s.clone(), score.clone());
+        self.write(move |c| {
+            insert_score(c, &doc, &heads, &score, now)?;
+            write_summary(c, &doc, &s)
+        })
+    }
+
+    fn assigned_doc(&self, centre_code: &str, quarter: &str) -> StoreResult<Option<DocumentId>> {
+        self.read(|c| {
+            let bytes: Option<Vec<u8>> = c
+                .query_row(
+                    "SELECT doc_id FROM assignments WHERE centre_code = ?1 AND quarter = ?2 ORDER BY id LIMIT 1",
+                    [centre_code, quarter],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            bytes.map(|b| doc_id_from(b).map_err(StoreError::Corrupt)).transpose()
+        })
+    }
+
+    fn create_assignments(
+        &self,
+        new_doc: Option<DocWrite>,
+        doc: DocumentId,
+        inspectors: &[String],
+        assigned_by: &str,
+        now: i64,
+    ) -> StoreResult<Vec<Assignment>> {
+        let (inspectors, assigned_by) = (inspectors.to_vec(), assigned_by.to_owned());
+        self.write(move |c| {
+            let mut doc = doc;
+            if let Some(w) = &new_doc {
+                // Two assignments racing for one centre and quarter share the first document.
+                let existing: Option<Vec<u8>> = c
+                    .query_row(
+                        "SELECT doc_id FROM assignments WHERE centre_code = ?1 AND quarter = ?2 ORDER BY id LIMIT 1",
+                        params![w.meta.centre_code, w.meta.quarter],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match existing {
+                    Some(bytes) => doc = doc_id_from(bytes).map_err(StoreError::Corrupt)?,
+                    None => {
+                        insert_doc_write(c, w, now)?;
+                    }
+                }
+            }
+            let (centre, quarter, tid, tver): (String, String, String, u32) = c.query_row(
+                "SELECT centre_code, quarter, template_id, template_version FROM documents WHERE doc_id = ?1",
+                [doc.as_bytes().as_slice()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+            let mut out = Vec::new();
+            for inspector in &inspectors {
+                let seq = next_seq(c)?;
+                c.execute(
+                    "INSERT INTO assignments (centre_code, quarter, inspector, doc_id, template_id, template_version,
+                         assigned_by, created_at, cancelled, updated_seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)
+                     ON CONFLICT (centre_code, quarter, inspector) DO UPDATE SET cancelled = 0, updated_seq = ?9",
+                    params![centre, quarter, inspector, doc.as_bytes().as_slice(), tid, tver, assigned_by, now, seq],
+                )?;
+                c.execute(
+                    "INSERT OR IGNORE INTO members (doc_id, username) VALUES (?1, ?2)",
+                    params![doc.as_bytes().as_slice(), inspector],
+                )?;
+                // The document reaches the new inspector through their cursor.
+                c.execute(
+                    "UPDATE documents SET updated_seq = ?2 WHERE doc_id = ?1",
+                    params![doc.as_bytes().as_slice(), seq],
+                )?;
+                let sql = format!(
+                    "SELECT {ASSIGNMENT_COLS} FROM assignments WHERE centre_code = ?1 AND quarter = ?2 AND inspector = ?3"
+                );
+                out.push(c.query_row(&sql, params![centre, quarter, inspector], assignment_from_row)?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn cancel_assignment(&self, id: i64) -> StoreResult<bool> {
+        self.write(move |c| {
+            let seq = next_seq(c)?;
+            let n = c.execute(
+                "UPDATE assignments SET cancelled = 1, updated_seq = ?2 WHERE id = ?1 AND cancelled = 0",
+                params![id, seq],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn assignment(&self, id: i64) -> StoreResult<Option<Assignment>> {
+        self.read(|c| {
+            let sql = format!("SELECT {ASSIGNMENT_COLS} FROM assignments WHERE id = ?1");
+            Ok(c.query_row(&sql, [id], assignment_from_row).optional()?)
+        })
+    }
+
+    fn list_assignments(
+        &self,
+        scope: &Scope,
+        inspector: Option<&str>,
+        quarter: Option<&str>,
+    ) -> StoreResult<Vec<Assignment>> {
+        let [prov, city, county] = scope_params(scope);
+        let (inspector, quarter) = (inspector.unwrap_or_default().to_owned(), quarter.unwrap_or_default().to_owned());
+        self.read(move |c| {
+            let cols = ASSIGNMENT_COLS.split(", ").map(|s| format!("a.{s}")).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT {cols} FROM assignments a JOIN centres c ON c.code = a.centre_code
+                 WHERE {SCOPE_SQL} AND (?4 = '' OR a.inspector = ?4) AND (?5 = '' OR a.quarter = ?5)
+                 ORDER BY a.quarter DESC, a.centre_code, a.inspector LIMIT 5000"
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(params![prov, city, county, inspector, quarter], assignment_from_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn received(&self, doc: &DocumentId, sha256s: &[String]) -> StoreResult<BTreeSet<String>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM photo_grants g JOIN blobs b ON b.sha256 = g.sha256
+                 WHERE g.sha256 = ?1 AND g.doc_id = ?2)",
+            )?;
+            let mut out = BTreeSet::new();
+            for sha in sha256s {
+                if stmt.query_row(params![sha, doc.as_bytes().as_slice()], |r| r.get::<_, bool>(0))? {
+                    out.insert(sha.clone());
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn quarter_reported(&self, centre_code: &str, quarter: &str) -> StoreResult<bool> {
+        self.read(|c| {
+            Ok(c.prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM reported_quarters r JOIN centres c ON c.code = ?1
+                 WHERE r.quarter = ?2 AND (r.province = '' OR r.province = c.province)
+                 AND (r.city = '' OR r.city = c.city) AND (r.county = '' OR r.county = c.county))",
+            )?
+            .query_row(params![centre_code, quarter], |r| r.get(0))?)
+        })
+    }
+}
+
+/// The latest score's summary, copied to the document's row for lists and
+/// statistics (after a round and after a re-score alike).
+fn write_summary(c: &Connection, doc: &DocumentId, s: &DocSummary) -> StoreResult<()> {
+    c.prepare_cached(
+        "UPDATE documents SET status = ?2, total = ?3, grade = ?4, complete = ?5, on_site = ?6, vetoes = ?7,
+             conflicts = ?8, evidence_problems = ?9, figures = ?10 WHERE doc_id = ?1",
+    )?
+    .execute(params![
+        id(doc),
+        s.status,
+        s.total,
+        s.grade,
+        s.complete,
+        s.on_site,
+        s.vetoes,
+        s.conflicts,
+        s.evidence_problems,
+        s.figures
+    ])?;
+    Ok(())
+}
+
+fn docs_since_on(c: &Connection, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>> {
+    let mut stmt = c.prepare_cached(
+        // CROSS JOIN keeps the user's few memberships as the outer loop;
+        // otherwise SQLite may walk every recently updated document.
+        "SELECT d.doc_id, d.updated_seq FROM members m CROSS JOIN documents d ON d.doc_id = m.doc_id
+                 WHERE m.username = ?1 AND d.updated_seq > ?2 ORDER BY d.updated_seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![username, i64::try_from(cursor).unwrap_or(i64::MAX), limit], |r| {
+        Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (doc, seq) = row?;
+        out.push((doc_id_from(doc).map_err(StoreError::Corrupt)?, u64::try_from(seq).unwrap_or(0)));
+    }
+    Ok(out)
+}
+
+/// The assignments of an inspector that changed after `cursor`: part of the change feed.
+fn assignments_since_on(c: &rusqlite::Connection, inspector: &str, cursor: u64) -> StoreResult<Vec<(Assignment, u64)>> {
+    let sql = format!(
+        "SELECT {ASSIGNMENT_COLS}, updated_seq FROM assignments WHERE inspector = ?1 AND updated_seq > ?2
+                 ORDER BY updated_seq LIMIT 500"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![inspector, i64::try_from(cursor).unwrap_or(i64::MAX)], |r| {
+        Ok((assignment_from_row(r)?, r.get::<_, i64>(10)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (a, seq) = row?;
+        out.push((a, u64::try_from(seq).unwrap_or(0)));
+    }
+    Ok(out)
+}

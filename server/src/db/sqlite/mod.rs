@@ -1,0 +1,323 @@
+//! The embedded SQLite store.
+//!
+//! Durability: WAL with `synchronous = FULL`, so a committed transaction is
+//! on disk (fsynced) before any request is answered; it survives a killed
+//! process and a power cut. To keep that affordable, writes go through one
+//! writer thread that commits whatever queued up meanwhile in one transaction
+//! (group commit), each request in its own savepoint, so one failing request
+//! never undoes another's. Readers use their own connections.
+
+/// The storage traits and records every file here implements or reads.
+mod prelude {
+    pub use crate::accounts::store::*;
+    pub use crate::catalog::store::*;
+    pub use crate::inspections::store::*;
+    pub use crate::photos::store::*;
+    pub use crate::stats::store::*;
+    pub use crate::storage::*;
+}
+
+mod blobs;
+mod catalog;
+mod docs;
+mod rows;
+mod stats;
+mod users;
+
+use crate::storage::{StoreError, StoreResult};
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, mpsc};
+
+/// Jobs one group commit takes at most.
+const MAX_GROUP: usize = 256;
+/// Read connections, all kept open: opening one (and preparing its
+/// statements) costs more than most queries, so readers wait for a free one.
+const READERS: usize = 6;
+
+type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
+/// Called with the writer's connection, or `None` when the transaction could not start.
+type Job = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
+
+#[derive(Debug, Default)]
+struct ReaderPool {
+    idle: Vec<Connection>,
+    open: usize,
+}
+
+#[derive(Debug)]
+pub struct SqliteStore {
+    path: PathBuf,
+    readers: Mutex<ReaderPool>,
+    reader_free: std::sync::Condvar,
+    writer: Mutex<Option<mpsc::Sender<Job>>>,
+    /// Dropping it stops the checkpoint thread.
+    _checkpoints: mpsc::Sender<()>,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+/// Every schema change, in order; the schema version is their count.
+const MIGRATIONS: [&str; 4] = [
+    include_str!("../../../migrations/0001_initial.sql"),
+    include_str!("../../../migrations/0002_dashboard.sql"),
+    include_str!("../../../migrations/0003_centre_status_history.sql"),
+    include_str!("../../../migrations/0004_security.sql"),
+];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating) the database at `path`. Refuses a
+    /// database written by a newer schema.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > schema_version() {
+            return Err(StoreError::NewerSchema { found, known: schema_version() });
+        }
+        migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        configure(&conn)?;
+        conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('seq', 0)", [])?;
+        // Checkpoints copy the log into the database file and fsync it; run
+        // them beside the writer, not inside its commits.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpoints = spawn_checkpointer(path)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("xuncha-db-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Self {
+            path: path.to_owned(),
+            readers: Mutex::new(ReaderPool::default()),
+            reader_free: std::sync::Condvar::new(),
+            writer: Mutex::new(Some(tx)),
+            _checkpoints: checkpoints,
+        })
+    }
+
+    /// Runs `f` on a read-only connection.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let conn = self.take_reader()?;
+        let out = f(&conn);
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        pool.idle.push(conn);
+        self.reader_free.notify_one();
+        out
+    }
+
+    fn take_reader(&self) -> StoreResult<Connection> {
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(c) = pool.idle.pop() {
+                return Ok(c);
+            }
+            if pool.open < READERS {
+                pool.open += 1;
+                drop(pool);
+                let opened = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+                )
+                .and_then(|c| c.busy_timeout(std::time::Duration::from_secs(5)).map(|()| c));
+                if opened.is_err() {
+                    self.readers.lock().unwrap_or_else(|p| p.into_inner()).open -= 1;
+                }
+                return Ok(opened?);
+            }
+            pool = self.reader_free.wait(pool).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Runs `f` in the writer's current transaction and returns once that
+    /// transaction is committed. An error from `f` rolls back only `f`.
+    pub(crate) fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let (tx, rx) = mpsc::sync_channel::<StoreResult<T>>(1);
+        let job: Job = Box::new(move |conn| match conn.map(f) {
+            None => (
+                false,
+                Box::new(move |commit: Result<(), String>| {
+                    let _ = tx.send(Err(StoreError::Commit(commit.err().unwrap_or_default())));
+                }),
+            ),
+            Some(Ok(value)) => (
+                true,
+                Box::new(move |commit: Result<(), String>| {
+                    let _ = tx.send(commit.map(|()| value).map_err(StoreError::Commit));
+                }),
+            ),
+            Some(Err(e)) => (
+                false,
+                Box::new(move |_| {
+                    let _ = tx.send(Err(e));
+                }),
+            ),
+        });
+        let sender = self.writer.lock().ok().and_then(|w| w.clone()).ok_or(StoreError::WriterGone)?;
+        sender.send(job).map_err(|_| StoreError::WriterGone)?;
+        rx.recv().map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Stops taking writes; queued writes still commit.
+    pub fn close(&self) {
+        if let Ok(mut w) = self.writer.lock() {
+            w.take();
+        }
+    }
+}
+
+/// Checkpoints the write-ahead log once a second (PASSIVE: never blocks the
+/// writer or readers), until the returned sender is dropped.
+fn spawn_checkpointer(path: &Path) -> StoreResult<mpsc::Sender<()>> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let (tx, rx) = mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("xuncha-db-checkpoint".into())
+        .spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(std::time::Duration::from_secs(1)) {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(%e, "checkpoint failed");
+                }
+            }
+        })
+        .map_err(|e| StoreError::Migration(e.to_string()))?;
+    Ok(tx)
+}
+
+fn configure(conn: &Connection) -> StoreResult<()> {
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let mut finishers = Vec::with_capacity(jobs.len());
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            let msg = e.to_string();
+            for job in jobs {
+                let (_, finish) = job(None);
+                finish(Err(msg.clone()));
+            }
+            continue;
+        }
+        for job in jobs {
+            // Some errors make SQLite roll back the whole transaction; running
+            // later jobs then would commit them one by one, unreported.
+            if conn.is_autocommit() {
+                let (_, finish) = job(None);
+                finish(Err("the transaction was rolled back".into()));
+                continue;
+            }
+            if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+                let (_, finish) = job(None);
+                finish(Err(e.to_string()));
+                continue;
+            }
+            let (ok, finish) = job(Some(&conn));
+            let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+            if conn.execute_batch(end).is_err() {
+                tracing::error!("a savepoint could not be closed");
+            }
+            finishers.push(finish);
+        }
+        let commit = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+        if commit.is_err() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        for finish in finishers {
+            finish(commit.clone());
+        }
+    }
+}
+
+pub use crate::storage::now_ms;
+
+/// Takes the next value of the global change sequence (the device cursors' clock).
+pub(crate) fn next_seq(conn: &Connection) -> StoreResult<u64> {
+    let v: i64 =
+        conn.query_row("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value", [], |r| r.get(0))?;
+    u64::try_from(v).map_err(|_| StoreError::Corrupt("negative sequence".into()))
+}
+
+/// Compresses a stored report (JSON compresses about fivefold).
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writing into a Vec cannot fail.
+    let _ = e.write_all(bytes);
+    e.finish().unwrap_or_default()
+}
+/// Inflates a stored report; the server wrote it, but it is bounded anyway.
+fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(bytes).take(64 * 1024 * 1024).read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passes_the_storage_conformance_suite() {
+        let mut failures = Vec::new();
+        for (name, case) in crate::db::conformance::CASES {
+            let dir = tempfile::tempdir().unwrap();
+            let store = SqliteStore::open(&dir.path().join("conformance.db")).unwrap();
+            if let Err(e) = case(&store) {
+                failures.push(format!("{name}: {e}"));
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_and_writes_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let store = SqliteStore::open(&path).unwrap();
+        let seq = store.write(next_seq).unwrap();
+        assert_eq!(seq, 1);
+        let failed: StoreResult<()> = store.write(|c| {
+            next_seq(c)?;
+            Err(StoreError::Exists("x".into()))
+        });
+        assert!(failed.is_err());
+        // The failed job's increment was rolled back with its savepoint.
+        assert_eq!(store.write(next_seq).unwrap(), 2);
+        store.close();
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        assert!(matches!(SqliteStore::open(&path), Err(StoreError::NewerSchema { found: 99, .. })));
+    }
+}

@@ -1,0 +1,126 @@
+//! Assigning inspectors to a centre for a quarter. The first assignment of
+//! a centre and quarter creates the inspection document (server actor);
+//! later ones join the same document, so co-inspectors merge their work.
+
+use super::InspectionError;
+use super::service::{Inspections, changes_since};
+use super::store::{Assignment, DocMeta, DocWrite};
+use crate::accounts::store::{Role, User};
+use crate::quarter::is_quarter;
+use xuncha_core::DocumentId;
+use xuncha_core::document::{InspectionDoc, NewInspection};
+
+pub const MAX_INSPECTORS: usize = 20;
+
+impl Inspections {
+    /// Blocking: call from `spawn_blocking`.
+    pub fn assign(
+        &self,
+        by: &User,
+        centre_code: &str,
+        quarter: &str,
+        inspectors: &[String],
+    ) -> Result<Vec<Assignment>, InspectionError> {
+        if !by.has_role(&[Role::Supervisor, Role::Administrator]) {
+            return Err(InspectionError::Forbidden);
+        }
+        if !is_quarter(quarter) {
+            return Err(InspectionError::Invalid(format!("`{quarter}` is not a quarter like 2026Q4")));
+        }
+        if inspectors.is_empty() || inspectors.len() > MAX_INSPECTORS {
+            return Err(InspectionError::Invalid(format!("assign 1 to {MAX_INSPECTORS} inspectors")));
+        }
+        let centre = self
+            .catalog
+            .centre(centre_code)?
+            .ok_or_else(|| InspectionError::Invalid(format!("no centre `{centre_code}`")))?;
+        if !by.oversees(&centre.region) {
+            return Err(InspectionError::Forbidden);
+        }
+        for name in inspectors {
+            match self.users.user_by_name(name)? {
+                Some((u, _)) if u.role == Role::Inspector && !u.disabled && u.scope.covers(&centre.region) => {}
+                _ => {
+                    return Err(InspectionError::Invalid(format!(
+                        "`{name}` is not an active inspector of this centre's region"
+                    )));
+                }
+            }
+        }
+        let (doc, new_doc) = match self.docs.assigned_doc(&centre.code, quarter)? {
+            Some(doc) => (doc, None),
+            None => {
+                let known = self
+                    .templates
+                    .for_centre(&centre)
+                    .ok_or_else(|| InspectionError::Invalid("no template for this centre type".into()))?;
+                let now = crate::storage::now_ms();
+                let new = NewInspection {
+                    centre_code: centre.code.clone(),
+                    template: known.template.reference(),
+                    created_by: by.username.clone(),
+                    created_by_name: by.display_name.clone(),
+                    at: now,
+                };
+                let d = InspectionDoc::create(self.server_actor(), &new, &known.template)
+                    .map_err(|e| InspectionError::Internal(e.to_string()))?;
+                let snap = d.snapshot().map_err(|e| InspectionError::Internal(e.to_string()))?;
+                let id = DocumentId::random();
+                let (summary, score) = self.score_snapshot(&id, &snap, "created")?;
+                let mut am = d.into_automerge();
+                let write = DocWrite {
+                    meta: DocMeta {
+                        doc: id,
+                        centre_code: centre.code.clone(),
+                        template: known.template.reference(),
+                        created_by: by.username.clone(),
+                        created_at: now,
+                        quarter: quarter.to_owned(),
+                    },
+                    is_new: true,
+                    new_changes: changes_since(&mut am, &[]),
+                    heads: am.get_heads(),
+                    compacted: Some(am.save()),
+                    summary,
+                    score,
+                    members: Vec::new(),
+                    photos: Vec::new(),
+                };
+                (id, Some(write))
+            }
+        };
+        let rows = self.docs.create_assignments(new_doc, doc, inspectors, &by.username, crate::storage::now_ms())?;
+        tracing::info!(centre = %centre.code, quarter, by = %by.username, "assigned");
+        Ok(rows)
+    }
+}
+
+impl Inspections {
+    /// Cancels an assignment of the caller's region; the inspection and its data stay.
+    pub fn cancel_assignment(&self, by: &User, id: i64) -> Result<(), InspectionError> {
+        if !by.has_role(&[Role::Supervisor, Role::Administrator]) {
+            return Err(InspectionError::Forbidden);
+        }
+        let a = self.docs.assignment(id)?.ok_or(InspectionError::Missing("assignment"))?;
+        let centre = self.catalog.centre(&a.centre_code)?.ok_or(InspectionError::Missing("centre"))?;
+        if !by.oversees(&centre.region) {
+            return Err(InspectionError::Forbidden);
+        }
+        self.docs.cancel_assignment(id)?;
+        Ok(())
+    }
+
+    /// Inspectors see their own; supervisors and administrators their region's.
+    pub fn assignments(
+        &self,
+        user: &User,
+        inspector: Option<String>,
+        quarter: Option<&str>,
+    ) -> Result<Vec<Assignment>, InspectionError> {
+        let inspector = match user.role {
+            Role::Inspector => Some(user.username.clone()),
+            _ => inspector,
+        };
+        Ok(self.docs.list_assignments(&user.scope, inspector.as_deref(), quarter)?)
+    }
+}

@@ -1,0 +1,304 @@
+//! Photo uploads: resumable (tus-like: HEAD tells the committed offset,
+//! PATCH appends at it), content-addressed (the name is the SHA-256 of the
+//! bytes, verified at the end), re-decoded with limits, with the server's own
+//! thumbnail. Bytes live on the filesystem by hash; a part is acknowledged
+//! only after it is fsynced.
+
+use super::PhotoError;
+use super::store::{BlobRow, PhotoStore};
+use crate::accounts::store::User;
+use crate::config::Limits;
+use crate::inflight::{DeviceLanes, InFlight, InFlightGuard};
+use crate::inspections::Inspections;
+use std::io::{Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use xuncha_core::DocumentId;
+use xuncha_core::photo::{PhotoLimits, decode, sha256_hex, thumbnail_of};
+
+/// The photos service: owns the photo rows, the bytes' folder, the uploads
+/// in flight and the per-device decode lanes.
+pub struct Photos {
+    store: Arc<dyn PhotoStore>,
+    pub(super) inspections: Arc<Inspections>,
+    blob_dir: PathBuf,
+    pub(super) limits: Limits,
+    uploads: Arc<InFlight<(i64, String)>>,
+    /// Photo decodes of one device run one at a time.
+    pub(super) decodes: DeviceLanes,
+    /// The processor permits shared with sync rounds.
+    pub(super) cpu: Arc<tokio::sync::Semaphore>,
+}
+
+impl std::fmt::Debug for Photos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Photos").field("blob_dir", &self.blob_dir).finish_non_exhaustive()
+    }
+}
+
+impl Photos {
+    pub fn new(
+        store: Arc<dyn PhotoStore>,
+        inspections: Arc<Inspections>,
+        blob_dir: PathBuf,
+        limits: Limits,
+        cpu: Arc<tokio::sync::Semaphore>,
+    ) -> Self {
+        Self { store, inspections, blob_dir, limits, uploads: Arc::default(), decodes: DeviceLanes::new(64), cpu }
+    }
+
+    pub fn store(&self) -> &dyn PhotoStore {
+        self.store.as_ref()
+    }
+}
+
+pub fn check_sha(sha: &str) -> Result<(), PhotoError> {
+    if sha.len() == 64 && sha.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        Ok(())
+    } else {
+        Err(PhotoError::BadRequest("a photo is named by the lowercase hex SHA-256 of its bytes".into()))
+    }
+}
+
+pub fn photo_path(state: &Photos, sha: &str) -> PathBuf {
+    let dir = sha.get(..2).unwrap_or("00");
+    state.blob_dir.join(dir).join(sha)
+}
+
+pub fn thumb_path(state: &Photos, sha: &str) -> PathBuf {
+    state.blob_dir.join("thumbs").join(format!("{sha}.jpg"))
+}
+
+fn partial_path(state: &Photos, device: i64, sha: &str) -> PathBuf {
+    state.blob_dir.join("partial").join(format!("{device}-{sha}"))
+}
+
+pub fn begin_upload(state: &Photos, device: i64, sha: &str) -> Result<InFlightGuard<(i64, String)>, PhotoError> {
+    state.uploads.begin((device, sha.to_owned())).ok_or_else(|| {
+        PhotoError::Conflict("another part of this photo is being written; ask HEAD for the offset".into())
+    })
+}
+
+/// Where an upload stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadState {
+    pub offset: u64,
+    pub complete: bool,
+}
+
+/// Only photos an inspection of the uploader records may be uploaded.
+pub fn check_may_upload(state: &Photos, user: &User, sha: &str) -> Result<(), PhotoError> {
+    for doc in state.store.docs_referencing(sha)? {
+        if state.inspections.store().is_member(&doc, &user.username)? {
+            return Ok(());
+        }
+    }
+    Err(PhotoError::Forbidden("no inspection of yours records this photo; sync the inspection first".into()))
+}
+
+/// Where this device's upload of `sha` stands. A photo the server holds
+/// already is complete for a user who may read it through an inspection
+/// they work on (it is then granted to their other inspections recording
+/// it); anyone else must deliver the bytes, as proof they have them.
+pub fn upload_state(state: &Photos, device: i64, user: &User, sha: &str) -> Result<UploadState, PhotoError> {
+    if let Some(b) = state.store.blob(sha)? {
+        let granted = state.store.docs_granted(sha)?;
+        if member_of_any(state, user, &granted)? {
+            grant_to_members(state, user, sha, &granted)?;
+            return Ok(UploadState { offset: b.bytes, complete: true });
+        }
+    }
+    let offset = std::fs::metadata(partial_path(state, device, sha)).map(|m| m.len()).unwrap_or(0);
+    Ok(UploadState { offset, complete: false })
+}
+
+fn member_of_any(state: &Photos, user: &User, docs: &[DocumentId]) -> Result<bool, PhotoError> {
+    for doc in docs {
+        if state.inspections.store().is_member(doc, &user.username)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The inspections recording `sha` that `user` works on, less `except`.
+fn members_docs(state: &Photos, user: &User, sha: &str, except: &[DocumentId]) -> Result<Vec<DocumentId>, PhotoError> {
+    let mut out = Vec::new();
+    for doc in state.store.docs_referencing(sha)? {
+        if !except.contains(&doc) && state.inspections.store().is_member(&doc, &user.username)? {
+            out.push(doc);
+        }
+    }
+    Ok(out)
+}
+
+fn grant_to_members(state: &Photos, user: &User, sha: &str, granted: &[DocumentId]) -> Result<(), PhotoError> {
+    let more = members_docs(state, user, sha, granted)?;
+    if !more.is_empty() {
+        state.store.grant_blob(sha, &more)?;
+    }
+    Ok(())
+}
+
+/// Unfinished uploads older than this are removed at start-up.
+pub const PARTIAL_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(14 * 86_400);
+
+fn partial_bytes(dir: &std::path::Path, device: i64) -> u64 {
+    let prefix = format!("{device}-");
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Removes unfinished uploads nobody has resumed for [`PARTIAL_MAX_AGE`].
+pub fn remove_stale_partials(blob_dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(blob_dir.join("partial")) else { return };
+    for e in entries.filter_map(Result::ok) {
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > PARTIAL_MAX_AGE);
+        if stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+fn io(e: std::io::Error) -> PhotoError {
+    PhotoError::Storage(e.to_string())
+}
+
+/// Appends `body` at `offset` of an upload of `total` bytes; completes it
+/// when the last byte arrives.
+pub fn append(
+    state: &Photos,
+    device: i64,
+    user: &User,
+    sha: &str,
+    offset: u64,
+    total: u64,
+    body: &[u8],
+) -> Result<UploadState, PhotoError> {
+    let max = state.limits.photo_bytes;
+    if total == 0 || total > max {
+        return Err(PhotoError::TooLarge(format!("a photo is 1 to {max} bytes; Upload-Length says {total}")));
+    }
+    let now = upload_state(state, device, user, sha)?;
+    if now.complete {
+        return Ok(now);
+    }
+    if offset != now.offset {
+        return Err(PhotoError::Conflict(format!("the upload is at offset {}, not {offset}", now.offset)));
+    }
+    let end = offset.saturating_add(body.len() as u64);
+    if end > total {
+        return Err(PhotoError::BadRequest(format!("{end} bytes would pass the Upload-Length of {total}")));
+    }
+    let path = partial_path(state, device, sha);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+        // Checked on every part: an upload may grow past its declared
+        // length only by being refused, and all of a device's unfinished
+        // uploads together stay under the cap.
+        let cap = state.limits.partial_bytes_per_device;
+        if partial_bytes(dir, device).saturating_add(body.len() as u64) > cap {
+            return Err(PhotoError::TooLarge(format!(
+                "this device has over {cap} bytes of unfinished uploads; finish them first"
+            )));
+        }
+    }
+    let mut file =
+        std::fs::OpenOptions::new().create(true).append(false).write(true).truncate(false).open(&path).map_err(io)?;
+    file.seek(SeekFrom::Start(offset)).map_err(io)?;
+    file.write_all(body).map_err(io)?;
+    file.sync_data().map_err(io)?;
+    drop(file);
+    if end < total {
+        return Ok(UploadState { offset: end, complete: false });
+    }
+    complete(state, user, sha, &path)
+}
+
+fn complete(state: &Photos, user: &User, sha: &str, partial: &PathBuf) -> Result<UploadState, PhotoError> {
+    let bytes = std::fs::read(partial).map_err(io)?;
+    let refuse = |e: PhotoError| {
+        // A failed upload starts over; nothing of it is kept.
+        let _ = std::fs::remove_file(partial);
+        Err(e)
+    };
+    if sha256_hex(&bytes) != sha {
+        return refuse(PhotoError::Invalid("the bytes do not match their SHA-256; upload again".into()));
+    }
+    let limits = PhotoLimits {
+        max_input_bytes: usize::try_from(state.limits.photo_bytes).unwrap_or(usize::MAX),
+        ..PhotoLimits::default()
+    };
+    let (width, height, thumb) = match decode(&bytes, &limits) {
+        Ok(image) => (image.width(), image.height(), thumbnail_of(image, &limits)),
+        Err(e) => return refuse(PhotoError::Invalid(format!("not an acceptable photo: {e}"))),
+    };
+    let thumb = match thumb {
+        Ok(t) => t,
+        Err(e) => return refuse(PhotoError::Invalid(format!("not an acceptable photo: {e}"))),
+    };
+    let mime = match image::guess_format(&bytes) {
+        Ok(image::ImageFormat::Png) => "image/png",
+        Ok(image::ImageFormat::WebP) => "image/webp",
+        _ => "image/jpeg",
+    };
+    let thumb_file = thumb_path(state, sha);
+    let final_path = photo_path(state, sha);
+    for p in [&thumb_file, &final_path] {
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+    }
+    write_durably(&thumb_file, &thumb.bytes)?;
+    std::fs::rename(partial, &final_path).map_err(io)?;
+    if let Some(dir) = final_path.parent() {
+        std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+    }
+    // The bytes came from this user: the photo is granted to the inspections
+    // they work on that record it (check_may_upload saw at least one).
+    let grants = members_docs(state, user, sha, &[])?;
+    let row = BlobRow {
+        sha256: sha.to_owned(),
+        bytes: bytes.len() as u64,
+        mime: mime.to_owned(),
+        width,
+        height,
+        uploaded_by: user.username.clone(),
+        created_at: crate::storage::now_ms(),
+    };
+    state.store.insert_blob(&row, &grants)?;
+    Ok(UploadState { offset: bytes.len() as u64, complete: true })
+}
+
+/// Writes through a temporary file of its own (two devices may complete
+/// the same photo at once) renamed over `path` once synced.
+fn write_durably(path: &std::path::Path, bytes: &[u8]) -> Result<(), PhotoError> {
+    let dir = path.parent().ok_or_else(|| PhotoError::Storage("blob path without a folder".into()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// The evidence facts of every inspection the photo is granted to changed.
+pub async fn rescore_referencing(state: &Photos, sha: &str) -> Result<(), PhotoError> {
+    let docs = {
+        let (store, sha) = (state.store.clone(), sha.to_owned());
+        crate::inspections::service::blocking::<_, PhotoError>(move || Ok(store.docs_granted(&sha)?)).await?
+    };
+    Ok(state.inspections.rescore_all(docs, "photo_received").await?)
+}

@@ -1,0 +1,363 @@
+//! Downloads: the quarterly statistics as CSV and XLSX, the registry and
+//! inspection lists as CSV and GeoJSON. Headers are bilingual (Chinese, the
+//! reporting language, then English); text cells that a spreadsheet would
+//! read as a formula are quoted with a leading apostrophe.
+
+use super::store::RegistryEntry;
+use super::tables::{PlanNorms, QuarterlyStats, plan_norms};
+use crate::inspections::store::InspectionRow;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use xuncha_core::{Centre, CentreStatus};
+
+/// A cell a spreadsheet will not evaluate (CSV injection).
+fn cell(s: &str) -> String {
+    if s.parse::<f64>().is_ok() {
+        return s.to_owned();
+    }
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
+    }
+}
+
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { format!("{v}") }
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(num).unwrap_or_default()
+}
+
+fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "是",
+        Some(false) => "否",
+        None => "",
+    }
+}
+
+fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing into memory cannot fail short of allocation failure.
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(r.iter().map(|c| cell(c)));
+    }
+    // A UTF-8 byte order mark, so Excel opens the Chinese text correctly.
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    out.extend(w.into_inner().unwrap_or_default());
+    out
+}
+
+pub const ATTACHMENT4_HEADER: [&str; 6] =
+    ["城市 City", "类型 Type", "已建成 Built", "在建 Under construction", "规划 Planned", "合计 Total"];
+pub const ATTACHMENT5_HEADER: [&str; 8] = [
+    "城市 City",
+    "类型 Type",
+    "已建成 Built",
+    "填报 Reporting",
+    "营业额(万元) Turnover (10k yuan)",
+    "服务人次 Service visits",
+    "员工数量 Staff",
+    "入驻商户 Tenants",
+];
+pub const PILOT_HEADER: [&str; 5] = ["城市 City", "常住人口 Population", "试点目标 Target", "已建成 Built", "达标 Met"];
+
+fn attachment4_rows(s: &QuarterlyStats) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = s
+        .attachment4
+        .iter()
+        .map(|r| {
+            let total = r.built + r.under_construction + r.planned;
+            vec![
+                r.city.clone(),
+                r.centre_type.zh().into(),
+                r.built.to_string(),
+                r.under_construction.to_string(),
+                r.planned.to_string(),
+                total.to_string(),
+            ]
+        })
+        .collect();
+    let sum = |f: fn(&super::tables::Attachment4Row) -> u32| s.attachment4.iter().map(f).sum::<u32>();
+    let (b, u, p) = (sum(|r| r.built), sum(|r| r.under_construction), sum(|r| r.planned));
+    rows.push(vec![
+        "合计 Total".into(),
+        String::new(),
+        b.to_string(),
+        u.to_string(),
+        p.to_string(),
+        (b + u + p).to_string(),
+    ]);
+    rows
+}
+
+fn attachment5_rows(s: &QuarterlyStats) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = s
+        .attachment5
+        .iter()
+        .map(|r| {
+            vec![
+                r.city.clone(),
+                r.centre_type.zh().into(),
+                r.built.to_string(),
+                r.reporting.to_string(),
+                num(r.turnover_10k_yuan),
+                num(r.service_visits),
+                num(r.staff),
+                num(r.tenants),
+            ]
+        })
+        .collect();
+    let a = &s.attachment5;
+    rows.push(vec![
+        "合计 Total".into(),
+        String::new(),
+        a.iter().map(|r| r.built).sum::<u32>().to_string(),
+        a.iter().map(|r| r.reporting).sum::<u32>().to_string(),
+        num((a.iter().map(|r| r.turnover_10k_yuan).sum::<f64>() * 100.0).round() / 100.0),
+        num(a.iter().map(|r| r.service_visits).sum()),
+        num(a.iter().map(|r| r.staff).sum()),
+        num(a.iter().map(|r| r.tenants).sum()),
+    ]);
+    rows
+}
+
+fn pilot_rows(s: &QuarterlyStats) -> Vec<Vec<String>> {
+    s.pilot
+        .iter()
+        .map(|p| {
+            vec![
+                p.city.clone(),
+                p.population.map(|v| v.to_string()).unwrap_or_default(),
+                p.target.map(|v| v.to_string()).unwrap_or_default(),
+                p.built.to_string(),
+                yes_no(p.met).into(),
+            ]
+        })
+        .collect()
+}
+
+pub fn attachment4_csv(s: &QuarterlyStats) -> Vec<u8> {
+    csv_of(&ATTACHMENT4_HEADER, attachment4_rows(s).into_iter())
+}
+
+pub fn attachment5_csv(s: &QuarterlyStats) -> Vec<u8> {
+    csv_of(&ATTACHMENT5_HEADER, attachment5_rows(s).into_iter())
+}
+
+/// A worksheet's name, header and rows.
+type Sheet<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
+
+/// One workbook: Attachment 4, Attachment 5 and the pilot targets, numbers as numbers.
+pub fn quarterly_xlsx(s: &QuarterlyStats) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let title = format!("{} {} — 商服贸函〔2018〕157号", s.province, s.quarter);
+    let sheets: [Sheet<'_>; 3] = [
+        ("附件4 Attachment 4", &ATTACHMENT4_HEADER, attachment4_rows(s)),
+        ("附件5 Attachment 5", &ATTACHMENT5_HEADER, attachment5_rows(s)),
+        ("试点目标 Pilot targets", &PILOT_HEADER, pilot_rows(s)),
+    ];
+    for (name, header, rows) in sheets {
+        let sheet = book.add_worksheet().set_name(name)?;
+        sheet.write_string_with_format(0, 0, &title, &bold)?;
+        for (c, h) in (0u16..).zip(header.iter()) {
+            sheet.write_string_with_format(2, c, *h, &bold)?;
+            sheet.set_column_width(c, 16)?;
+        }
+        for (r, row) in (3u32..).zip(rows.iter()) {
+            for (c, v) in (0u16..).zip(row.iter()) {
+                match v.parse::<f64>() {
+                    Ok(n) if c >= 1 && !v.is_empty() => sheet.write_number(r, c, n)?,
+                    // A string cell is never evaluated: no apostrophe needed here.
+                    _ => sheet.write_string(r, c, v)?,
+                };
+            }
+        }
+    }
+    book.save_to_buffer()
+}
+
+fn norms_cells(n: Option<&PlanNorms>) -> [String; 4] {
+    [
+        opt(n.and_then(|n| n.facility_ratio)),
+        yes_no(n.and_then(|n| n.ratio_ok)).into(),
+        opt(n.and_then(|n| n.per_100_households_m2)),
+        yes_no(n.and_then(|n| n.per_100_ok)).into(),
+    ]
+}
+
+fn status_zh(s: CentreStatus) -> &'static str {
+    match s {
+        CentreStatus::Built => "建成",
+        CentreStatus::UnderConstruction => "在建",
+        CentreStatus::Planned => "规划",
+    }
+}
+
+pub fn centres_csv(entries: &[RegistryEntry]) -> Vec<u8> {
+    let header = [
+        "编号 Code",
+        "名称 Name",
+        "类型 Type",
+        "状态 Status",
+        "省 Province",
+        "市 City",
+        "区县 County",
+        "乡镇街道 Township",
+        "纬度 Lat",
+        "经度 Lon",
+        "围栏(米) Geofence m",
+        "面积(m²) Floor area",
+        "社区总建筑面积(m²) Community floor area",
+        "户数 Households",
+        "服务人口 Population served",
+        "最近季度 Latest quarter",
+        "最近得分 Latest total",
+        "最近等级 Latest grade",
+        "面积占比 Facility ratio",
+        "占比达标 Ratio ok",
+        "每百户(m²) Per 100 households",
+        "每百户达标 Per 100 ok",
+    ];
+    let rows = entries.iter().map(|e| {
+        let c = &e.centre;
+        let mut r = vec![
+            c.code.clone(),
+            c.name.clone(),
+            c.centre_type.zh().into(),
+            status_zh(c.status).into(),
+            c.region.province.clone(),
+            c.region.city.clone(),
+            c.region.county.clone(),
+            c.region.township.clone(),
+            num(c.lat),
+            num(c.lon),
+            num(c.geofence_m),
+            opt(c.floor_area_m2),
+            opt(c.community_floor_area_m2),
+            opt(c.households),
+            opt(c.population_served),
+            e.latest.as_ref().map(|l| l.quarter.clone()).unwrap_or_default(),
+            e.latest.as_ref().map(|l| num(l.total)).unwrap_or_default(),
+            e.latest.as_ref().map(|l| l.grade.clone()).unwrap_or_default(),
+        ];
+        r.extend(norms_cells(plan_norms(c).as_ref()));
+        r
+    });
+    csv_of(&header, rows)
+}
+
+fn feature(c: &Centre, properties: Value) -> Value {
+    json!({
+        "type": "Feature",
+        "geometry": { "type": "Point", "coordinates": [c.lon, c.lat] },
+        "properties": properties,
+    })
+}
+
+pub fn centres_geojson(entries: &[RegistryEntry]) -> Value {
+    let features: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            let c = &e.centre;
+            feature(
+                c,
+                json!({
+                    "code": c.code, "name": c.name, "centre_type": c.centre_type, "status": c.status,
+                    "province": c.region.province, "city": c.region.city, "county": c.region.county,
+                    "township": c.region.township, "geofence_m": c.geofence_m,
+                    "latest": e.latest, "norms": plan_norms(c),
+                }),
+            )
+        })
+        .collect();
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+pub fn inspections_csv(rows: &[InspectionRow]) -> Vec<u8> {
+    let header = [
+        "文档 Doc",
+        "编号 Code",
+        "中心 Centre",
+        "类型 Type",
+        "市 City",
+        "区县 County",
+        "乡镇街道 Township",
+        "季度 Quarter",
+        "状态 Status",
+        "得分 Total",
+        "等级 Grade",
+        "完整 Complete",
+        "现场核验 On site",
+        "一票否决 Vetoes",
+        "冲突 Conflicts",
+        "证据问题 Evidence problems",
+        "发起人 Created by",
+        "更新 Updated (ms)",
+    ];
+    let rows = rows.iter().map(|r| {
+        let s = &r.summary;
+        vec![
+            r.doc.to_string(),
+            r.centre_code.clone(),
+            r.centre_name.clone(),
+            r.centre_type.zh().into(),
+            r.region.city.clone(),
+            r.region.county.clone(),
+            r.region.township.clone(),
+            r.quarter.clone(),
+            s.status.clone(),
+            opt(s.total),
+            s.grade.clone().unwrap_or_default(),
+            yes_no(Some(s.complete)).into(),
+            s.on_site.clone().unwrap_or_default(),
+            s.vetoes.to_string(),
+            s.conflicts.to_string(),
+            s.evidence_problems.to_string(),
+            r.created_by.clone(),
+            r.updated_at.to_string(),
+        ]
+    });
+    csv_of(&header, rows)
+}
+
+/// Inspections at their centre's registered position.
+pub fn inspections_geojson(rows: &[InspectionRow], centres: &HashMap<String, Centre>) -> Value {
+    let features: Vec<Value> = rows
+        .iter()
+        .filter_map(|r| {
+            let c = centres.get(&r.centre_code)?;
+            Some(feature(
+                c,
+                json!({
+                    "doc": r.doc.to_string(), "centre_code": r.centre_code, "centre_name": r.centre_name,
+                    "quarter": r.quarter, "status": r.summary.status, "total": r.summary.total,
+                    "grade": r.summary.grade, "on_site": r.summary.on_site, "vetoes": r.summary.vetoes,
+                    "conflicts": r.summary.conflicts, "evidence_problems": r.summary.evidence_problems,
+                }),
+            ))
+        })
+        .collect();
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_quoted_and_numbers_are_plain() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("维明社区"), "维明社区");
+        assert_eq!(cell("-3.5"), "-3.5", "numbers stay numbers");
+        assert_eq!(num(12.0), "12");
+        assert_eq!(num(12.5), "12.5");
+        let bytes = csv_of(&["a"], [vec!["-1+1".to_owned()]].into_iter());
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+        assert!(String::from_utf8(bytes).unwrap().contains("'-1+1"));
+    }
+}

@@ -1,0 +1,89 @@
+//! What the registry, the statistics and the exports read, and the
+//! quarters regions have reported.
+
+use crate::accounts::store::Scope;
+use crate::inspections::store::{InspectionFilter, InspectionRow};
+use crate::storage::{Page, PageReq, StoreResult};
+use serde::{Deserialize, Serialize};
+use xuncha_core::{Centre, CentreStatus, CentreType, DocumentId, Region};
+
+pub trait StatsStore: Send + Sync {
+    /// A page of centres with their latest signed inspection.
+    fn registry(&self, filter: &CentreFilter, page: PageReq) -> StoreResult<Page<RegistryEntry>>;
+    /// Every centre matching the filter, at most `limit` (exports, statistics).
+    fn registry_all(&self, filter: &CentreFilter, limit: u32) -> StoreResult<Vec<RegistryEntry>>;
+    /// Inspections in the scope (one quarter, or all), at most `limit`.
+    fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>>;
+    /// Every inspection matching the filter, at most `limit` (exports).
+    fn inspections_all(&self, filter: &InspectionFilter, limit: u32) -> StoreResult<Vec<InspectionRow>>;
+    /// Provinces, cities, counties and townships of the registered centres in the scope.
+    fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>>;
+    fn populations(&self, scope: &Scope) -> StoreResult<Vec<CityPopulation>>;
+    /// Each centre's construction status at `at` (ms): the newest recorded
+    /// at or before it, else the first recorded (the registry knows nothing older).
+    fn statuses_at(&self, scope: &Scope, at: i64) -> StoreResult<std::collections::HashMap<String, CentreStatus>>;
+    fn set_populations(&self, rows: &[CityPopulation], now: i64) -> StoreResult<usize>;
+    /// Records that a region reported a quarter; false when it had already.
+    fn mark_reported(&self, row: &ReportedQuarter) -> StoreResult<bool>;
+    /// Reports of regions inside `scope` or containing it.
+    fn reported_quarters(&self, scope: &Scope) -> StoreResult<Vec<ReportedQuarter>>;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CentreFilter {
+    pub scope: Scope,
+    pub centre_type: Option<CentreType>,
+    pub query: Option<String>,
+    pub status: Option<xuncha_core::CentreStatus>,
+}
+
+/// A centre's latest signed (submitted or approved) inspection.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct LatestScore {
+    #[schema(value_type = String)]
+    #[ts(as = "String")]
+    pub doc: DocumentId,
+    pub quarter: String,
+    pub total: f64,
+    #[ts(as = "xuncha_core::scoring::Grade")]
+    pub grade: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistryEntry {
+    pub centre: Centre,
+    pub latest: Option<LatestScore>,
+}
+
+/// One inspection as the statistics see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatDoc {
+    pub centre_code: String,
+    pub city: String,
+    pub county: String,
+    pub quarter: String,
+    pub status: String,
+    pub total: Option<f64>,
+    pub grade: Option<String>,
+    /// JSON `{figure: value}` of the latest report.
+    pub figures: Option<String>,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct CityPopulation {
+    pub province: String,
+    pub city: String,
+    /// Resident population (persons).
+    pub population: u64,
+}
+
+/// A quarter a region has reported (上报): devices change nothing in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct ReportedQuarter {
+    pub quarter: String,
+    pub scope: Scope,
+    pub reported_by: String,
+    pub reported_at: i64,
+}

@@ -1,0 +1,385 @@
+//! The policy's quarterly statistics (商服贸函〔2018〕157号 三(六)), the plan
+//! norms of community centres, the 2018 pilot targets and the dashboard's
+//! chart figures. Pure functions over what the store returns.
+
+use super::store::{CityPopulation, StatDoc};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use xuncha_core::template::StatFigure;
+use xuncha_core::{Centre, CentreStatus, CentreType};
+
+/// Plan norms of a community centre (policy 二(一)1): facilities at least
+/// 10% of the community's total floor area, and at least 30 m² per 100
+/// households. Null where a registered figure is missing.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct PlanNorms {
+    pub facility_ratio: Option<f64>,
+    pub ratio_ok: Option<bool>,
+    pub per_100_households_m2: Option<f64>,
+    pub per_100_ok: Option<bool>,
+}
+
+pub const MIN_FACILITY_RATIO: f64 = 0.10;
+pub const MIN_M2_PER_100_HOUSEHOLDS: f64 = 30.0;
+
+/// The norms apply to community centres only.
+pub fn plan_norms(c: &Centre) -> Option<PlanNorms> {
+    if c.centre_type != CentreType::Community {
+        return None;
+    }
+    let area = c.floor_area_m2.filter(|a| *a >= 0.0);
+    let ratio = area.zip(c.community_floor_area_m2.filter(|t| *t > 0.0)).map(|(a, t)| a / t);
+    let per_100 = area.zip(c.households.filter(|h| *h > 0.0)).map(|(a, h)| a / h * 100.0);
+    Some(PlanNorms {
+        facility_ratio: ratio.map(round4),
+        ratio_ok: ratio.map(|r| r >= MIN_FACILITY_RATIO),
+        per_100_households_m2: per_100.map(round2),
+        per_100_ok: per_100.map(|p| p >= MIN_M2_PER_100_HOUSEHOLDS),
+    })
+}
+
+/// Attachment 4: centres built, under construction and planned.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct Attachment4Row {
+    pub city: String,
+    #[schema(value_type = String)]
+    pub centre_type: CentreType,
+    pub built: u32,
+    pub under_construction: u32,
+    pub planned: u32,
+}
+
+/// Attachment 5: operations of built centres, from the quarter's signed inspections.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct Attachment5Row {
+    pub city: String,
+    #[schema(value_type = String)]
+    pub centre_type: CentreType,
+    /// Built centres of this city and type.
+    pub built: u32,
+    /// Of those, the ones with a signed inspection in the quarter that recorded figures.
+    pub reporting: u32,
+    /// 营业额, 10,000 yuan.
+    pub turnover_10k_yuan: f64,
+    /// 服务人次
+    pub service_visits: f64,
+    /// 员工数量
+    pub staff: f64,
+    /// 入驻商户数
+    pub tenants: f64,
+}
+
+/// The 2018 pilot targets: at least 10 centres in a city over 10 million
+/// residents, at least 5 in a city of 5–10 million.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct PilotRow {
+    pub city: String,
+    pub population: Option<u64>,
+    pub target: Option<u32>,
+    /// Built centres of every type.
+    pub built: u32,
+    pub met: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct QuarterlyStats {
+    pub quarter: String,
+    pub province: String,
+    pub generated_at: i64,
+    pub attachment4: Vec<Attachment4Row>,
+    pub attachment5: Vec<Attachment5Row>,
+    pub pilot: Vec<PilotRow>,
+}
+
+pub fn pilot_target(population: u64) -> Option<u32> {
+    match population {
+        p if p > 10_000_000 => Some(10),
+        p if p >= 5_000_000 => Some(5),
+        _ => None,
+    }
+}
+
+/// Signed work counts: submitted or approved, not drafts or returned work.
+fn signed(d: &StatDoc) -> bool {
+    matches!(d.status.as_str(), "submitted" | "approved")
+}
+
+/// The newest signed inspection per centre (per quarter when `by_quarter`).
+fn latest_signed(docs: &[StatDoc], by_quarter: bool) -> BTreeMap<(String, String), &StatDoc> {
+    let mut latest: BTreeMap<(String, String), &StatDoc> = BTreeMap::new();
+    for d in docs.iter().filter(|d| signed(d)) {
+        let key = (if by_quarter { d.quarter.clone() } else { String::new() }, d.centre_code.clone());
+        let newer =
+            latest.get(&key).is_none_or(|l| (l.quarter.as_str(), l.updated_at) < (d.quarter.as_str(), d.updated_at));
+        if newer {
+            latest.insert(key, d);
+        }
+    }
+    latest
+}
+
+/// Attachments 4 and 5 and the pilot targets of one province and quarter.
+/// `centres` are the province's registry (its status today: the registry
+/// keeps no history), `docs` the quarter's inspections.
+pub fn quarterly(
+    quarter: &str,
+    province: &str,
+    centres: &[Centre],
+    docs: &[StatDoc],
+    populations: &[CityPopulation],
+    now: i64,
+) -> QuarterlyStats {
+    let mut a4: BTreeMap<(String, CentreType), Attachment4Row> = BTreeMap::new();
+    let mut a5: BTreeMap<(String, CentreType), Attachment5Row> = BTreeMap::new();
+    let latest = latest_signed(docs, false);
+    for c in centres {
+        let key = (c.region.city.clone(), c.centre_type);
+        let row = a4.entry(key.clone()).or_insert_with(|| Attachment4Row {
+            city: c.region.city.clone(),
+            centre_type: c.centre_type,
+            built: 0,
+            under_construction: 0,
+            planned: 0,
+        });
+        match c.status {
+            CentreStatus::Built => row.built += 1,
+            CentreStatus::UnderConstruction => row.under_construction += 1,
+            CentreStatus::Planned => row.planned += 1,
+        }
+        if c.status != CentreStatus::Built {
+            continue;
+        }
+        let row = a5.entry(key).or_insert_with(|| Attachment5Row {
+            city: c.region.city.clone(),
+            centre_type: c.centre_type,
+            built: 0,
+            reporting: 0,
+            turnover_10k_yuan: 0.0,
+            service_visits: 0.0,
+            staff: 0.0,
+            tenants: 0.0,
+        });
+        row.built += 1;
+        let figures: Option<BTreeMap<StatFigure, f64>> = latest
+            .get(&(String::new(), c.code.clone()))
+            .and_then(|d| d.figures.as_deref())
+            .and_then(|f| serde_json::from_str(f).ok());
+        if let Some(figures) = figures.filter(|f| !f.is_empty()) {
+            row.reporting += 1;
+            for (figure, value) in figures {
+                let value = if value.is_finite() { value } else { 0.0 };
+                match figure {
+                    StatFigure::Turnover10kYuan => row.turnover_10k_yuan += value,
+                    StatFigure::ServiceVisits => row.service_visits += value,
+                    StatFigure::Staff => row.staff += value,
+                    StatFigure::Tenants => row.tenants += value,
+                }
+            }
+        }
+    }
+    let mut cities: BTreeSet<String> = centres.iter().map(|c| c.region.city.clone()).collect();
+    cities.extend(populations.iter().filter(|p| p.province == province).map(|p| p.city.clone()));
+    let pilot = cities
+        .into_iter()
+        .map(|city| {
+            let population =
+                populations.iter().find(|p| p.province == province && p.city == city).map(|p| p.population);
+            let target = population.and_then(pilot_target);
+            let built = count(centres.iter().filter(|c| c.region.city == city && c.status == CentreStatus::Built));
+            PilotRow { city, population, target, built, met: target.map(|t| built >= t) }
+        })
+        .collect();
+    QuarterlyStats {
+        quarter: quarter.to_owned(),
+        province: province.to_owned(),
+        generated_at: now,
+        attachment4: a4.into_values().collect(),
+        attachment5: a5
+            .into_values()
+            .map(|mut r| {
+                r.turnover_10k_yuan = round2(r.turnover_10k_yuan);
+                r
+            })
+            .collect(),
+        pilot,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct GradeCount {
+    #[ts(as = "xuncha_core::scoring::Grade")]
+    pub grade: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct CountyAverage {
+    pub county: String,
+    pub average: f64,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct QuarterAverage {
+    pub quarter: String,
+    pub average: f64,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct ChartData {
+    /// Signed inspections of the quarter by grade, best first.
+    pub grades: Vec<GradeCount>,
+    pub by_county: Vec<CountyAverage>,
+    /// Every quarter of the scope, oldest first.
+    pub by_quarter: Vec<QuarterAverage>,
+}
+
+/// Chart figures from the newest signed inspection of each centre per
+/// quarter; `quarter` limits the grade and county charts (None: all quarters).
+pub fn charts(docs: &[StatDoc], quarter: Option<&str>) -> ChartData {
+    let latest = latest_signed(docs, true);
+    let scored: Vec<&StatDoc> = latest.values().copied().filter(|d| d.total.is_some()).collect();
+    let in_quarter: Vec<&StatDoc> = scored.iter().copied().filter(|d| quarter.is_none_or(|q| d.quarter == q)).collect();
+    let grades = ["excellent", "good", "pass", "fail"]
+        .into_iter()
+        .map(|g| GradeCount {
+            grade: g.to_owned(),
+            count: count(in_quarter.iter().filter(|d| d.grade.as_deref() == Some(g))),
+        })
+        .collect();
+    ChartData {
+        grades,
+        by_county: averages(in_quarter.iter().map(|d| (d.county.clone(), d.total)))
+            .map(|(county, average, count)| CountyAverage { county, average, count })
+            .collect(),
+        by_quarter: averages(scored.iter().map(|d| (d.quarter.clone(), d.total)))
+            .map(|(quarter, average, count)| QuarterAverage { quarter, average, count })
+            .collect(),
+    }
+}
+
+/// (key, average rounded to 0.01, count) per key, in key order.
+fn averages(values: impl Iterator<Item = (String, Option<f64>)>) -> impl Iterator<Item = (String, f64, u32)> {
+    let mut sums: BTreeMap<String, (f64, u32)> = BTreeMap::new();
+    for (key, total) in values {
+        if let Some(t) = total {
+            let e = sums.entry(key).or_default();
+            e.0 += t;
+            e.1 += 1;
+        }
+    }
+    sums.into_iter().map(|(key, (sum, n))| (key, round2(sum / f64::from(n.max(1))), n))
+}
+
+fn count<T>(it: impl Iterator<Item = T>) -> u32 {
+    u32::try_from(it.count()).unwrap_or(u32::MAX)
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn round4(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xuncha_core::Region;
+
+    fn centre(code: &str, city: &str, t: CentreType, status: CentreStatus) -> Centre {
+        Centre {
+            code: code.into(),
+            name: code.into(),
+            centre_type: t,
+            region: Region {
+                province: "河北省".into(),
+                city: city.into(),
+                county: "长安区".into(),
+                township: String::new(),
+            },
+            lat: 38.0,
+            lon: 114.5,
+            geofence_m: 150.0,
+            floor_area_m2: Some(1200.0),
+            community_floor_area_m2: Some(10_000.0),
+            households: Some(3000.0),
+            population_served: None,
+            status,
+        }
+    }
+
+    fn doc(code: &str, status: &str, quarter: &str, at: i64, figures: &str, total: f64) -> StatDoc {
+        StatDoc {
+            centre_code: code.into(),
+            city: "石家庄市".into(),
+            county: "长安区".into(),
+            quarter: quarter.into(),
+            status: status.into(),
+            total: Some(total),
+            grade: Some(if total >= 90.0 { "excellent" } else { "pass" }.into()),
+            figures: Some(figures.into()),
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn norms_follow_the_policy_thresholds() {
+        let mut c = centre("C1", "石家庄市", CentreType::Community, CentreStatus::Built);
+        let n = plan_norms(&c).unwrap();
+        assert_eq!((n.facility_ratio, n.ratio_ok), (Some(0.12), Some(true)));
+        assert_eq!((n.per_100_households_m2, n.per_100_ok), (Some(40.0), Some(true)));
+        c.households = Some(5000.0); // 24 m² per 100 households
+        assert_eq!(plan_norms(&c).unwrap().per_100_ok, Some(false));
+        c.community_floor_area_m2 = None;
+        assert_eq!(plan_norms(&c).unwrap().ratio_ok, None, "a missing figure is not a fail");
+        assert!(plan_norms(&centre("V1", "石家庄市", CentreType::Village, CentreStatus::Built)).is_none());
+    }
+
+    #[test]
+    fn attachments_count_the_registry_and_sum_the_latest_signed_figures() {
+        let centres = [
+            centre("C1", "石家庄市", CentreType::Community, CentreStatus::Built),
+            centre("C2", "石家庄市", CentreType::Community, CentreStatus::Built),
+            centre("C3", "石家庄市", CentreType::Community, CentreStatus::Planned),
+            centre("V1", "邯郸市", CentreType::Village, CentreStatus::UnderConstruction),
+        ];
+        let docs = [
+            doc("C1", "submitted", "2026Q4", 1, r#"{"turnover10k_yuan": 10.0, "staff": 4}"#, 80.0),
+            // A newer signed inspection of the same centre replaces the older one.
+            doc("C1", "approved", "2026Q4", 2, r#"{"turnover10k_yuan": 12.5, "staff": 5}"#, 92.0),
+            // Drafts do not count.
+            doc("C2", "draft", "2026Q4", 3, r#"{"turnover10k_yuan": 99.0}"#, 50.0),
+        ];
+        let pops = [
+            CityPopulation { province: "河北省".into(), city: "石家庄市".into(), population: 11_235_086 },
+            CityPopulation { province: "河北省".into(), city: "邯郸市".into(), population: 9_413_990 },
+        ];
+        let s = quarterly("2026Q4", "河北省", &centres, &docs, &pops, 0);
+        let sjz = s.attachment4.iter().find(|r| r.city == "石家庄市").unwrap();
+        assert_eq!((sjz.built, sjz.under_construction, sjz.planned), (2, 0, 1));
+        let a5 = &s.attachment5[0];
+        assert_eq!((a5.built, a5.reporting), (2, 1));
+        assert_eq!((a5.turnover_10k_yuan, a5.staff), (12.5, 5.0));
+        assert!(s.attachment5.iter().all(|r| r.city != "邯郸市"), "only built centres report operations");
+        let pilot: Vec<_> = s.pilot.iter().map(|p| (p.city.as_str(), p.target, p.built, p.met)).collect();
+        assert_eq!(pilot, [("石家庄市", Some(10), 2, Some(false)), ("邯郸市", Some(5), 0, Some(false))]);
+    }
+
+    #[test]
+    fn charts_use_the_latest_signed_inspection_per_centre_and_quarter() {
+        let docs = [
+            doc("C1", "submitted", "2026Q3", 1, "{}", 70.0),
+            doc("C1", "submitted", "2026Q4", 2, "{}", 80.0),
+            doc("C1", "approved", "2026Q4", 3, "{}", 90.0),
+            doc("C2", "returned", "2026Q4", 4, "{}", 10.0),
+        ];
+        let c = charts(&docs, Some("2026Q4"));
+        assert_eq!(c.grades.iter().map(|g| g.count).sum::<u32>(), 1);
+        assert_eq!(c.by_county, [CountyAverage { county: "长安区".into(), average: 90.0, count: 1 }]);
+        let q: Vec<_> = c.by_quarter.iter().map(|a| (a.quarter.as_str(), a.average)).collect();
+        assert_eq!(q, [("2026Q3", 70.0), ("2026Q4", 90.0)]);
+    }
+}

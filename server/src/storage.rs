@@ -1,0 +1,54 @@
+//! What every storage trait shares: the backend-neutral error and paging.
+//! Each feature declares its own storage trait beside its service
+//! (`accounts::store`, `catalog::store`, …); `db` holds the backends that
+//! implement them all. Nothing here names a backend.
+
+use serde::Serialize;
+
+/// What any storage backend may answer; nothing in it names a backend's
+/// own error type, so domain code handles every backend alike.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend failed (I/O, a constraint, a lost connection); the text
+    /// is the backend's own and is logged, not shown.
+    #[error("database error: {0}")]
+    Backend(String),
+    #[error("{0} already exists")]
+    Exists(String),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error(
+        "the database was written by a newer Xuncha (schema {found}, this build knows {known}); upgrade the server"
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error("could not prepare the database: {0}")]
+    Migration(String),
+    #[error("the transaction did not commit: {0}")]
+    Commit(String),
+    #[error("the database writer has stopped")]
+    WriterGone,
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Milliseconds since the Unix epoch: the server's one clock.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PageReq {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
