@@ -29,8 +29,11 @@ fn main() {
 fn seed(server: &TestServer, n: usize) {
     let centres = xuncha_server::cli::demo::demo_centres();
     let quarters = ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"];
-    let statuses = ["draft", "submitted", "returned", "approved"];
-    let grades = ["fail", "pass", "good", "excellent"];
+    use xuncha_core::document::WorkflowStatus as W;
+    use xuncha_core::location::OnSiteStatus;
+    use xuncha_core::scoring::Grade as G;
+    let statuses = [W::Draft, W::Submitted, W::Returned, W::Approved];
+    let grades = [G::Fail, G::Pass, G::Good, G::Excellent];
     for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
         let writes = chunk
             .iter()
@@ -51,15 +54,15 @@ fn seed(server: &TestServer, n: usize) {
                     heads: Vec::new(),
                     compacted: Some(vec![0]),
                     summary: DocSummary {
-                        status: statuses[i % statuses.len()].into(),
+                        status: statuses[i % statuses.len()],
                         total: Some(total),
-                        grade: Some(grades[(total / 25.0) as usize % 4].into()),
+                        grade: Some(grades[(total / 25.0) as usize % 4]),
                         complete: i % 3 == 0,
-                        on_site: Some(if i % 5 == 0 { "outside_fence" } else { "verified" }.into()),
+                        on_site: Some(if i % 5 == 0 { OnSiteStatus::OutsideFence } else { OnSiteStatus::Verified }),
                         vetoes: u32::from(i % 17 == 0),
                         conflicts: u32::from(i % 11 == 0),
                         evidence_problems: u32::from(i % 7 == 0),
-                        figures: None,
+                        figures: Default::default(),
                     },
                     score: None,
                     members: vec!["insp-wang".into()],

@@ -133,7 +133,7 @@ fn new_doc(code: &str, members: &[&str], photos: &[&str]) -> (DocumentId, DocWri
         quarter: "2026Q4".into(),
     };
     let summary = DocSummary {
-        status: "draft".into(),
+        status: xuncha_core::document::WorkflowStatus::Draft,
         total: None,
         grade: None,
         complete: false,
@@ -141,7 +141,7 @@ fn new_doc(code: &str, members: &[&str], photos: &[&str]) -> (DocumentId, DocWri
         vetoes: 0,
         conflicts: 0,
         evidence_problems: 0,
-        figures: None,
+        figures: Default::default(),
     };
     let changes = am.get_changes(&[]).into_iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect();
     let write = DocWrite {

@@ -59,6 +59,16 @@ pub fn narrow_scope(scope: &Scope, city: Option<String>, county: Option<String>)
     Ok(narrowed)
 }
 
+/// An enumeration named in a query (`grade=excellent`); an unknown name is refused.
+fn named<T: serde::de::DeserializeOwned>(value: Option<&str>, what: &str) -> Result<Option<T>, ApiError> {
+    match value.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => serde_json::from_value(serde_json::Value::String(v.to_owned())).map(Some).map_err(|_| {
+            ApiError::BadRequest(format!("no {what} is called `{}`", v.chars().take(32).collect::<String>()))
+        }),
+    }
+}
+
 /// Parses the list's query into a filter within the caller's reach.
 pub fn inspection_filter(auth: &Auth, q: InspectionQuery) -> Result<InspectionFilter, ApiError> {
     let centre_type = q
@@ -91,8 +101,8 @@ pub fn inspection_filter(auth: &Auth, q: InspectionQuery) -> Result<InspectionFi
         member: (auth.user.role == Role::Inspector).then(|| auth.user.username.clone()),
         quarter: bounded(q.quarter),
         centre_type,
-        status: bounded(q.status),
-        grade: bounded(q.grade),
+        status: named(q.status.as_deref(), "status")?,
+        grade: named(q.grade.as_deref(), "grade")?,
         centre_code: bounded(q.centre),
         township: bounded(q.township),
         template: bounded(q.template),

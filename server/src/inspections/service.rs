@@ -136,7 +136,7 @@ impl Inspections {
         reason: &str,
     ) -> Result<(DocSummary, Option<ScoreWrite>), InspectionError> {
         let mut summary = DocSummary {
-            status: snap.status().as_str().to_owned(),
+            status: snap.status(),
             total: None,
             grade: None,
             complete: false,
@@ -144,7 +144,7 @@ impl Inspections {
             vetoes: 0,
             conflicts: u32::try_from(snap.conflicts.len()).unwrap_or(u32::MAX),
             evidence_problems: 0,
-            figures: None,
+            figures: Default::default(),
         };
         let (Some(known), Some(centre)) = (self.templates.get(&snap.template), self.catalog.centre(&snap.centre_code)?)
         else {
@@ -153,15 +153,14 @@ impl Inspections {
         let photos: Vec<String> = snap.photos.keys().cloned().collect();
         let facts = EvidenceFacts { received_photos: Some(self.docs.received(doc, &photos)?) };
         let report = score(&known.template, snap, &centre, &facts).map_err(internal)?;
-        let grade =
-            serde_json::to_value(report.grade).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let grade = report.grade;
         summary.total = Some(report.total);
-        summary.grade = Some(grade.clone());
+        summary.grade = Some(grade);
         summary.complete = report.complete;
-        summary.on_site = serde_json::to_value(report.on_site.status).ok().and_then(|v| v.as_str().map(str::to_owned));
+        summary.on_site = Some(report.on_site.status);
         summary.vetoes = u32::try_from(report.vetoes.len()).unwrap_or(u32::MAX);
         summary.evidence_problems = u32::try_from(report.evidence_problems.len()).unwrap_or(u32::MAX);
-        summary.figures = (!report.figures.is_empty()).then(|| serde_json::to_string(&report.figures).ok()).flatten();
+        summary.figures = report.figures.clone();
         let total = report.total;
         Ok((summary, Some(ScoreWrite { total, grade, report: Box::new(report), reason: reason.to_owned() })))
     }

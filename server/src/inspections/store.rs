@@ -6,7 +6,11 @@ use crate::catalog::store::TemplateRefView;
 use crate::storage::{Page, PageReq, StoreResult};
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use xuncha_core::document::WorkflowStatus;
+use xuncha_core::location::OnSiteStatus;
+use xuncha_core::scoring::Grade;
+use xuncha_core::template::StatFigure;
 use xuncha_core::template::TemplateRef;
 use xuncha_core::{CentreType, DocumentId, Region};
 
@@ -106,27 +110,28 @@ pub struct StoredDoc {
 /// The columns lists and filters read, derived from the latest score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct DocSummary {
-    /// draft, submitted, returned or approved
-    pub status: String,
+    #[schema(value_type = String, pattern = "^(draft|submitted|returned|approved)$")]
+    pub status: WorkflowStatus,
     pub total: Option<f64>,
-    #[ts(as = "Option<xuncha_core::scoring::Grade>")]
-    pub grade: Option<String>,
+    #[schema(value_type = Option<String>, pattern = "^(excellent|good|pass|fail)$")]
+    pub grade: Option<Grade>,
     pub complete: bool,
-    pub on_site: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub on_site: Option<OnSiteStatus>,
     pub vetoes: u32,
     pub conflicts: u32,
     /// Missing or off-site photos, samples too small.
     pub evidence_problems: u32,
-    /// Attachment 5 figures of the report as JSON (`{figure: value}`); kept
-    /// for the statistics, not listed.
+    /// Attachment 5 figures of the report; kept for the statistics, not listed.
     #[serde(skip)]
-    pub figures: Option<String>,
+    #[ts(skip)]
+    pub figures: BTreeMap<StatFigure, f64>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ScoreWrite {
     pub total: f64,
-    pub grade: String,
+    pub grade: Grade,
     /// The whole report; how it is kept (compressed JSON in SQLite) is the backend's business.
     pub report: Box<xuncha_core::scoring::Report>,
     pub reason: String,
@@ -192,8 +197,8 @@ pub struct InspectionFilter {
     pub member: Option<String>,
     pub quarter: Option<String>,
     pub centre_type: Option<CentreType>,
-    pub status: Option<String>,
-    pub grade: Option<String>,
+    pub status: Option<WorkflowStatus>,
+    pub grade: Option<Grade>,
     pub centre_code: Option<String>,
     pub township: Option<String>,
     /// A template id (any version).
@@ -257,8 +262,8 @@ pub struct ScoreRow {
     /// Hex change hashes of the document state that produced the score.
     pub heads: Vec<String>,
     pub total: f64,
-    #[ts(as = "xuncha_core::scoring::Grade")]
-    pub grade: String,
+    #[schema(value_type = String, pattern = "^(excellent|good|pass|fail)$")]
+    pub grade: Grade,
     pub reason: String,
     pub computed_at: i64,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -11,6 +11,11 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use xuncha_core::{Centre, CentreStatus};
 
+/// An enumeration's name as the API writes it (`excellent`, `submitted`).
+fn name_of<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
 /// A cell a spreadsheet will not evaluate (CSV injection).
 fn cell(s: &str) -> String {
     if s.parse::<f64>().is_ok() {
@@ -243,7 +248,7 @@ pub fn centres_csv(entries: &[RegistryEntry]) -> Vec<u8> {
             opt(c.population_served),
             e.latest.as_ref().map(|l| l.quarter.clone()).unwrap_or_default(),
             e.latest.as_ref().map(|l| num(l.total)).unwrap_or_default(),
-            e.latest.as_ref().map(|l| l.grade.clone()).unwrap_or_default(),
+            e.latest.as_ref().map(|l| name_of(&l.grade)).unwrap_or_default(),
         ];
         r.extend(norms_cells(plan_norms(c).as_ref()));
         r
@@ -310,11 +315,11 @@ pub fn inspections_csv(rows: &[InspectionRow]) -> Vec<u8> {
             r.region.county.clone(),
             r.region.township.clone(),
             r.quarter.clone(),
-            s.status.clone(),
+            name_of(&s.status),
             opt(s.total),
-            s.grade.clone().unwrap_or_default(),
+            s.grade.as_ref().map(name_of).unwrap_or_default(),
             yes_no(Some(s.complete)).into(),
-            s.on_site.clone().unwrap_or_default(),
+            s.on_site.as_ref().map(name_of).unwrap_or_default(),
             s.vetoes.to_string(),
             s.conflicts.to_string(),
             s.evidence_problems.to_string(),

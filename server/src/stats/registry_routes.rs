@@ -21,6 +21,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use xuncha_core::document::WorkflowStatus;
+use xuncha_core::scoring::Grade;
 use xuncha_core::{Centre, CentreStatus, CentreType};
 
 /// Rows in one export, at most.
@@ -91,8 +93,8 @@ pub async fn registry(
 pub struct TrendPoint {
     pub quarter: String,
     pub total: f64,
-    #[ts(as = "xuncha_core::scoring::Grade")]
-    pub grade: String,
+    #[schema(value_type = String, pattern = "^(excellent|good|pass|fail)$")]
+    pub grade: Grade,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
@@ -132,11 +134,7 @@ pub async fn overview(
         let trend = by_quarter
             .into_iter()
             .filter_map(|(quarter, r)| {
-                Some(TrendPoint {
-                    quarter: quarter.to_owned(),
-                    total: r.summary.total?,
-                    grade: r.summary.grade.clone()?,
-                })
+                Some(TrendPoint { quarter: quarter.to_owned(), total: r.summary.total?, grade: r.summary.grade? })
             })
             .collect();
         Ok(CentreOverview { norms: plan_norms(&centre), centre, inspections, trend })
@@ -289,12 +287,14 @@ pub struct CentreItem {
 
 /// The score only: which inspection it was, and its report, stay with its
 /// members and the supervisors.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LatestResult {
     pub quarter: String,
     pub total: f64,
-    pub grade: String,
-    pub status: String,
+    #[schema(value_type = String, pattern = "^(excellent|good|pass|fail)$")]
+    pub grade: Grade,
+    #[schema(value_type = String, pattern = "^(draft|submitted|returned|approved)$")]
+    pub status: WorkflowStatus,
 }
 
 #[utoipa::path(get, path = "/api/v1/centres", tag = "centres", params(CentreQuery, Paging),

@@ -5,6 +5,10 @@ use crate::accounts::store::Scope;
 use crate::inspections::store::{InspectionFilter, InspectionRow};
 use crate::storage::{Page, PageReq, StoreResult};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use xuncha_core::document::WorkflowStatus;
+use xuncha_core::scoring::Grade;
+use xuncha_core::template::StatFigure;
 use xuncha_core::{Centre, CentreStatus, CentreType, DocumentId, Region};
 
 pub trait StatsStore: Send + Sync {
@@ -45,9 +49,10 @@ pub struct LatestScore {
     pub doc: DocumentId,
     pub quarter: String,
     pub total: f64,
-    #[ts(as = "xuncha_core::scoring::Grade")]
-    pub grade: String,
-    pub status: String,
+    #[schema(value_type = String, pattern = "^(excellent|good|pass|fail)$")]
+    pub grade: Grade,
+    #[schema(value_type = String, pattern = "^(draft|submitted|returned|approved)$")]
+    pub status: WorkflowStatus,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,11 +68,11 @@ pub struct StatDoc {
     pub city: String,
     pub county: String,
     pub quarter: String,
-    pub status: String,
+    pub status: WorkflowStatus,
     pub total: Option<f64>,
-    pub grade: Option<String>,
-    /// JSON `{figure: value}` of the latest report.
-    pub figures: Option<String>,
+    pub grade: Option<Grade>,
+    /// Attachment 5 figures of the latest report.
+    pub figures: BTreeMap<StatFigure, f64>,
     pub updated_at: i64,
 }
 

@@ -5,6 +5,8 @@
 use super::store::{CityPopulation, StatDoc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use xuncha_core::document::WorkflowStatus;
+use xuncha_core::scoring::Grade;
 use xuncha_core::template::StatFigure;
 use xuncha_core::{Centre, CentreStatus, CentreType};
 
@@ -101,7 +103,7 @@ pub fn pilot_target(population: u64) -> Option<u32> {
 
 /// Signed work counts: submitted or approved, not drafts or returned work.
 fn signed(d: &StatDoc) -> bool {
-    matches!(d.status.as_str(), "submitted" | "approved")
+    matches!(d.status, WorkflowStatus::Submitted | WorkflowStatus::Approved)
 }
 
 /// The newest signed inspection per centre (per quarter when `by_quarter`).
@@ -160,13 +162,10 @@ pub fn quarterly(
             tenants: 0.0,
         });
         row.built += 1;
-        let figures: Option<BTreeMap<StatFigure, f64>> = latest
-            .get(&(String::new(), c.code.clone()))
-            .and_then(|d| d.figures.as_deref())
-            .and_then(|f| serde_json::from_str(f).ok());
+        let figures = latest.get(&(String::new(), c.code.clone())).map(|d| &d.figures);
         if let Some(figures) = figures.filter(|f| !f.is_empty()) {
             row.reporting += 1;
-            for (figure, value) in figures {
+            for (&figure, &value) in figures {
                 let value = if value.is_finite() { value } else { 0.0 };
                 match figure {
                     StatFigure::Turnover10kYuan => row.turnover_10k_yuan += value,
@@ -207,8 +206,8 @@ pub fn quarterly(
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct GradeCount {
-    #[ts(as = "xuncha_core::scoring::Grade")]
-    pub grade: String,
+    #[schema(value_type = String, pattern = "^(excellent|good|pass|fail)$")]
+    pub grade: Grade,
     pub count: u32,
 }
 
@@ -241,12 +240,9 @@ pub fn charts(docs: &[StatDoc], quarter: Option<&str>) -> ChartData {
     let latest = latest_signed(docs, true);
     let scored: Vec<&StatDoc> = latest.values().copied().filter(|d| d.total.is_some()).collect();
     let in_quarter: Vec<&StatDoc> = scored.iter().copied().filter(|d| quarter.is_none_or(|q| d.quarter == q)).collect();
-    let grades = ["excellent", "good", "pass", "fail"]
+    let grades = [Grade::Excellent, Grade::Good, Grade::Pass, Grade::Fail]
         .into_iter()
-        .map(|g| GradeCount {
-            grade: g.to_owned(),
-            count: count(in_quarter.iter().filter(|d| d.grade.as_deref() == Some(g))),
-        })
+        .map(|g| GradeCount { grade: g, count: count(in_quarter.iter().filter(|d| d.grade == Some(g))) })
         .collect();
     ChartData {
         grades,
@@ -317,10 +313,10 @@ mod tests {
             city: "石家庄市".into(),
             county: "长安区".into(),
             quarter: quarter.into(),
-            status: status.into(),
+            status: serde_json::from_value(serde_json::Value::String(status.into())).unwrap(),
             total: Some(total),
-            grade: Some(if total >= 90.0 { "excellent" } else { "pass" }.into()),
-            figures: Some(figures.into()),
+            grade: Some(if total >= 90.0 { Grade::Excellent } else { Grade::Pass }),
+            figures: serde_json::from_str(figures).unwrap(),
             updated_at: at,
         }
     }

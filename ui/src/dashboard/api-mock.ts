@@ -7,6 +7,7 @@ import type {
 } from '../lib/server-types.gen';
 import type {
   AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
+  WorkflowStatus,
 } from '../lib/types.gen';
 import { CENTRES, TEMPLATE } from '../lib/mock-data';
 import { computeReport } from '../lib/mock-report';
@@ -136,7 +137,7 @@ type Entry = { seed: Seed; row: InspectionRow; doc: InspectionSnapshot; report: 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const centreByCode = (code: string) => MOCK_CENTRES.find((c) => c.code === code);
 
-function rowOf(seed: Seed, c: Centre, doc: InspectionSnapshot, report: Report, status: string, updated: number): InspectionRow {
+function rowOf(seed: Seed, c: Centre, doc: InspectionSnapshot, report: Report, status: WorkflowStatus, updated: number): InspectionRow {
   return {
     doc: seed.doc, centre_code: c.code, centre_name: c.name, centre_type: c.centre_type, region: c.region,
     template: doc.template, created_by: doc.created_by, created_at: doc.created_at, updated_at: updated, quarter: seed.quarter,

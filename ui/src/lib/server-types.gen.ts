@@ -1,6 +1,6 @@
 // DO NOT EDIT. Generated from the Rust types by server/tests/ts_types.rs;
 // regenerate with `XUNCHA_BLESS=1 cargo test -p xuncha-server --test ts_types`.
-import type { Centre, CentreType, DocumentId, Grade, InspectionSnapshot, Region, Report, ReviewStatus, TemplateRef } from './types.gen';
+import type { Centre, CentreType, DocumentId, Grade, InspectionSnapshot, OnSiteStatus, Region, Report, ReviewStatus, TemplateRef, WorkflowStatus } from './types.gen';
 
 /** A page of a list: `items` of `total`, `per_page` per page. */
 export type Page<T> = { items: Array<T>, total: number, page: number, per_page: number, };
@@ -96,11 +96,7 @@ export type InspectionRow = { doc: DocumentId, centre_code: string, centre_name:
  * signed work of an assignment, or any work a supervisor approved
  * (an inspection a device started on its own needs that approval).
  */
-official: boolean, 
-/**
- * draft, submitted, returned or approved
- */
-status: string, total: number | null, grade: Grade | null, complete: boolean, on_site: string | null, vetoes: number, conflicts: number, 
+official: boolean, status: WorkflowStatus, total: number | null, grade: Grade | null, complete: boolean, on_site: OnSiteStatus | null, vetoes: number, conflicts: number, 
 /**
  * Missing or off-site photos, samples too small.
  */
@@ -109,7 +105,7 @@ evidence_problems: number, };
 /**
  * A centre's latest signed (submitted or approved) inspection.
  */
-export type LatestScore = { doc: string, quarter: string, total: number, grade: Grade, status: string, };
+export type LatestScore = { doc: string, quarter: string, total: number, grade: Grade, status: WorkflowStatus, };
 
 export type LoginResponse = { 
 /**

@@ -3,7 +3,7 @@
 use super::catalog::{SCOPE_SQL, scope_params};
 use super::prelude::*;
 pub(crate) use super::rows::doc_id_from;
-use super::rows::{ASSIGNMENT_COLS, CENTRE_COLS, assignment_from_row, centre_from_row};
+use super::rows::{ASSIGNMENT_COLS, CENTRE_COLS, assignment_from_row, centre_from_row, parse_opt, parse_text, text_of};
 use super::{SqliteStore, next_seq};
 use automerge::ChangeHash;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -48,7 +48,7 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
                 n_new,
                 i64::try_from(seq).unwrap_or(i64::MAX),
                 now,
-                s.status
+                text_of(&s.status)
             ],
         )?;
     } else {
@@ -87,7 +87,7 @@ fn insert_score(c: &Connection, doc: &DocumentId, heads: &[u8], s: &ScoreWrite, 
     c.prepare_cached(
         "INSERT INTO scores (doc_id, heads, total, grade, reason, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![id(doc), heads, s.total, s.grade, s.reason, now])?;
+    .execute(params![id(doc), heads, s.total, text_of(&s.grade), s.reason, now])?;
     // The report is kept as DEFLATE-compressed JSON (it compresses about
     // fivefold and is written on every round).
     let json = serde_json::to_vec(&s.report).map_err(|e| StoreError::Backend(e.to_string()))?;
@@ -143,15 +143,15 @@ pub(crate) fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow
         change_count: r.get(o + 7)?,
         official: r.get(o + 16)?,
         summary: DocSummary {
-            status: r.get(o + 8)?,
+            status: parse_text(o + 8, &r.get::<_, String>(o + 8)?)?,
             total: r.get(o + 9)?,
-            grade: r.get(o + 10)?,
+            grade: parse_opt(o + 10, r.get(o + 10)?)?,
             complete: r.get(o + 11)?,
-            on_site: r.get(o + 12)?,
+            on_site: parse_opt(o + 12, r.get(o + 12)?)?,
             vetoes: r.get(o + 13)?,
             conflicts: r.get(o + 14)?,
             evidence_problems: r.get(o + 15)?,
-            figures: None,
+            figures: Default::default(),
         },
     })
 }
@@ -182,8 +182,8 @@ pub(crate) fn inspection_filter_sql(f: &InspectionFilter) -> (String, Vec<String
         f.member.clone().unwrap_or_default(),
         f.quarter.clone().unwrap_or_default(),
         f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
-        f.status.clone().unwrap_or_default(),
-        f.grade.clone().unwrap_or_default(),
+        f.status.as_ref().map(text_of).unwrap_or_default(),
+        f.grade.as_ref().map(text_of).unwrap_or_default(),
         f.centre_code.clone().unwrap_or_default(),
         f.township.clone().unwrap_or_default(),
         f.template.clone().unwrap_or_default(),
@@ -213,7 +213,7 @@ fn score_from_row(r: &Row<'_>, with_report: bool) -> rusqlite::Result<ScoreRow> 
         id: r.get(0)?,
         heads: heads.chunks(32).map(hex::encode).collect(),
         total: r.get(2)?,
-        grade: r.get(3)?,
+        grade: parse_text(3, &r.get::<_, String>(3)?)?,
         reason: r.get(4)?,
         computed_at: r.get(5)?,
         report: report.and_then(|b| super::inflate(&b)).and_then(|j| serde_json::from_slice(&j).ok()),
@@ -536,6 +536,11 @@ impl DocStore for SqliteStore {
     }
 }
 
+/// Attachment 5 figures kept as JSON `{figure: value}`; none is NULL.
+fn figures_json(figures: &std::collections::BTreeMap<xuncha_core::template::StatFigure, f64>) -> Option<String> {
+    (!figures.is_empty()).then(|| serde_json::to_string(figures).ok()).flatten()
+}
+
 /// The latest score's summary, copied to the document's row for lists and
 /// statistics (after a round and after a re-score alike).
 fn write_summary(c: &Connection, doc: &DocumentId, s: &DocSummary) -> StoreResult<()> {
@@ -545,15 +550,15 @@ fn write_summary(c: &Connection, doc: &DocumentId, s: &DocSummary) -> StoreResul
     )?
     .execute(params![
         id(doc),
-        s.status,
+        text_of(&s.status),
         s.total,
-        s.grade,
+        s.grade.as_ref().map(text_of),
         s.complete,
-        s.on_site,
+        s.on_site.as_ref().map(text_of),
         s.vetoes,
         s.conflicts,
         s.evidence_problems,
-        s.figures
+        figures_json(&s.figures)
     ])?;
     Ok(())
 }

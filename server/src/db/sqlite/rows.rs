@@ -51,3 +51,23 @@ pub(crate) fn assignment_from_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
         cancelled: r.get(9)?,
     })
 }
+
+/// How an enumeration of the core is kept in a text column: its serde name
+/// (`"excellent"`, `"submitted"`, …), the name the API and the document use.
+pub(super) fn text_of<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// Reads a text column back into its enumeration; an unknown name is damage.
+pub(super) fn parse_text<T: serde::de::DeserializeOwned>(col: usize, text: &str) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+/// Reads an optional text column back into its enumeration.
+pub(super) fn parse_opt<T: serde::de::DeserializeOwned>(
+    col: usize,
+    text: Option<String>,
+) -> rusqlite::Result<Option<T>> {
+    text.map(|t| parse_text(col, &t)).transpose()
+}

@@ -5,7 +5,7 @@
 use super::SqliteStore;
 use super::docs::{OFFICIAL_D, inspection_filter_sql, order_by};
 use super::prelude::*;
-use super::rows::{CENTRE_COLS, centre_from_row};
+use super::rows::{CENTRE_COLS, centre_from_row, parse_opt, parse_text};
 use rusqlite::{Row, params};
 use std::collections::HashMap;
 use xuncha_core::{CentreStatus, Region};
@@ -53,8 +53,8 @@ fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<RegistryEntry> {
                 doc,
                 quarter: r.get(o + 1)?,
                 total: r.get(o + 2)?,
-                grade: r.get(o + 3)?,
-                status: r.get(o + 4)?,
+                grade: parse_text(o + 3, &r.get::<_, String>(o + 3)?)?,
+                status: parse_text(o + 4, &r.get::<_, String>(o + 4)?)?,
             })
         }
         None => None,
@@ -115,10 +115,17 @@ impl StatsStore for SqliteStore {
                     city: r.get(1)?,
                     county: r.get(2)?,
                     quarter: r.get(3)?,
-                    status: r.get(4)?,
+                    status: parse_text(4, &r.get::<_, String>(4)?)?,
                     total: r.get(5)?,
-                    grade: r.get(6)?,
-                    figures: r.get(7)?,
+                    grade: parse_opt(6, r.get(6)?)?,
+                    figures: r
+                        .get::<_, Option<String>>(7)?
+                        .map(|j| serde_json::from_str(&j))
+                        .transpose()
+                        .map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
+                        })?
+                        .unwrap_or_default(),
                     updated_at: r.get(8)?,
                 })
             })?;
