@@ -40,7 +40,8 @@ pub fn open(config: Config) -> Result<AppState, Box<dyn std::error::Error + Send
     std::fs::create_dir_all(config.blob_dir())?;
     photos::service::remove_stale_partials(&config.blob_dir());
     let store = db::sqlite::SqliteStore::open(&config.db_path())?;
-    Ok(AppState::new(Arc::new(store), config)?)
+    let photo_bytes = photos::bytes::PhotoBytes::local(&config.blob_dir())?;
+    Ok(AppState::new(Arc::new(store), photo_bytes, config)?)
 }
 
 /// Connections served at once; past it, new ones wait in the listen queue.

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::db::Store;
 use crate::inspections::Inspections;
 use crate::photos::Photos;
+use crate::photos::bytes::PhotoBytes;
 use crate::stats::Stats;
 use crate::storage::StoreError;
 use crate::sync::SyncService;
@@ -34,7 +35,8 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, config: Config) -> Result<Self, StoreError> {
+    /// The services over `store`, with photo bytes in `photo_bytes`.
+    pub fn new(store: Arc<dyn Store>, photo_bytes: PhotoBytes, config: Config) -> Result<Self, StoreError> {
         let config = Arc::new(config);
         let limits = &config.limits;
         let templates = Arc::new(Templates::load(store.as_ref())?);
@@ -49,6 +51,7 @@ impl AppState {
             photos: Arc::new(Photos::new(
                 store.clone(),
                 inspections.clone(),
+                photo_bytes,
                 config.blob_dir(),
                 limits.clone(),
                 cpu.clone(),

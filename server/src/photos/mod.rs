@@ -1,6 +1,7 @@
 //! Photos (影像资料): resumable uploads from devices, reads for whoever may
 //! read an inspection the photo is granted to, and the server's thumbnails.
 
+pub mod bytes;
 pub mod routes;
 pub mod service;
 pub mod store;

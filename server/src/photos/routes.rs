@@ -2,19 +2,16 @@
 //! reads with region checks and range requests.
 
 use super::service::{
-    Photos, UploadState, append, begin_upload, check_may_upload, check_sha, photo_path, rescore_referencing,
-    thumb_path, upload_state,
+    Photos, UploadState, append, begin_upload, check_may_upload, check_sha, rescore_referencing, upload_state,
 };
 use crate::accounts::{Accounts, Auth, DeviceAuth};
 use crate::http::{ApiError, ApiResult, ErrorBody, blocking, body_bytes};
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
-use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
-use tower::ServiceExt;
-use tower_http::services::ServeFile;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -118,35 +115,67 @@ async fn serve_checked(
     auth: Auth,
     sha: String,
     thumb: bool,
-    req: Request<Body>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     check_sha(&sha)?;
-    let st = state.clone();
-    let (path, mime) = blocking(move || {
+    let (st, name) = (state.clone(), sha.clone());
+    let blob = blocking(move || {
         // Readers come through the inspections the photo is granted to, not
         // through any document that merely names its hash; whoever may not
         // read it learns nothing, not even that it exists.
-        let mut allowed = false;
-        for doc in st.store().docs_granted(&sha)? {
-            if st.inspections.readable(&auth.user, &doc).is_ok() {
-                allowed = true;
-                break;
-            }
-        }
-        if !allowed {
+        let granted = st.store().docs_granted(&name)?;
+        if !granted.iter().any(|doc| st.inspections.readable(&auth.user, doc).is_ok()) {
             return Err(ApiError::NotFound("photo".into()));
         }
-        let blob = st.store().blob(&sha)?.ok_or_else(|| ApiError::NotFound("photo (not uploaded yet)".into()))?;
-        Ok(if thumb { (thumb_path(&st, &sha), "image/jpeg".to_owned()) } else { (photo_path(&st, &sha), blob.mime) })
+        st.store().blob(&name)?.ok_or_else(|| ApiError::NotFound("photo (not uploaded yet)".into()))
     })
     .await?;
-    let mut res =
-        ServeFile::new(path).oneshot(req).await.map_err(|e| ApiError::Internal(e.to_string()))?.into_response();
-    if let Ok(v) = HeaderValue::from_str(&mime) {
-        res.headers_mut().insert(header::CONTENT_TYPE, v);
-    }
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
+    let mut res = match thumb {
+        true => with_type(state.bytes.thumbnail(&sha).await?.into_response(), "image/jpeg"),
+        false => {
+            let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+            match range.map(|r| one_range(r, blob.bytes)).transpose() {
+                Err(()) => {
+                    let mut res = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+                    insert(&mut res, header::CONTENT_RANGE, &format!("bytes */{}", blob.bytes));
+                    return Ok(res);
+                }
+                Ok(Some(Some(r))) => {
+                    let part = state.bytes.photo(&sha, Some(*r.start()..r.end() + 1)).await?;
+                    let mut res = (StatusCode::PARTIAL_CONTENT, part).into_response();
+                    insert(&mut res, header::CONTENT_RANGE, &format!("bytes {}-{}/{}", r.start(), r.end(), blob.bytes));
+                    with_type(res, &blob.mime)
+                }
+                // No range, or several: the whole photo.
+                Ok(_) => with_type(state.bytes.photo(&sha, None).await?.into_response(), &blob.mime),
+            }
+        }
+    };
+    insert(&mut res, header::ACCEPT_RANGES, "bytes");
+    insert(&mut res, header::CACHE_CONTROL, "private, max-age=31536000, immutable");
     Ok(res)
+}
+
+/// The one range a `Range` header asks for within `len` bytes: `Ok(None)`
+/// for several ranges (answered with the whole photo), `Err` when none is
+/// satisfiable.
+fn one_range(header: &str, len: u64) -> Result<Option<std::ops::RangeInclusive<u64>>, ()> {
+    let ranges = http_range_header::parse_range_header(header).map_err(|_| ())?.validate(len).map_err(|_| ())?;
+    Ok(match ranges.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    })
+}
+
+fn insert(res: &mut Response, name: header::HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        res.headers_mut().insert(name, v);
+    }
+}
+
+fn with_type(mut res: Response, mime: &str) -> Response {
+    insert(&mut res, header::CONTENT_TYPE, mime);
+    res
 }
 
 /// The photo, for users who may read an inspection recording it. Supports `Range`.
@@ -159,9 +188,9 @@ pub async fn get_blob(
     State(state): State<Arc<Photos>>,
     auth: Auth,
     Path(sha): Path<String>,
-    req: Request<Body>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
-    serve_checked(state, auth, sha, false, req).await
+    serve_checked(state, auth, sha, false, headers).await
 }
 
 /// The server's own thumbnail of the photo.
@@ -171,9 +200,9 @@ pub async fn get_thumbnail(
     State(state): State<Arc<Photos>>,
     auth: Auth,
     Path(sha): Path<String>,
-    req: Request<Body>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
-    serve_checked(state, auth, sha, true, req).await
+    serve_checked(state, auth, sha, true, headers).await
 }
 
 pub fn router<S>(patch_bytes: usize) -> OpenApiRouter<S>

@@ -1,10 +1,11 @@
 //! Photo uploads: resumable (tus-like: HEAD tells the committed offset,
 //! PATCH appends at it), content-addressed (the name is the SHA-256 of the
 //! bytes, verified at the end), re-decoded with limits, with the server's own
-//! thumbnail. Bytes live on the filesystem by hash; a part is acknowledged
-//! only after it is fsynced.
+//! thumbnail. Parts are staged on local disk and acknowledged only after
+//! they are fsynced; a complete photo goes to the blob store (`bytes`).
 
 use super::PhotoError;
+use super::bytes::PhotoBytes;
 use super::store::{BlobRow, PhotoStore};
 use crate::accounts::store::User;
 use crate::config::Limits;
@@ -21,7 +22,9 @@ use xuncha_core::photo::{PhotoLimits, decode, sha256_hex, thumbnail_of};
 pub struct Photos {
     store: Arc<dyn PhotoStore>,
     pub(super) inspections: Arc<Inspections>,
-    blob_dir: PathBuf,
+    pub(super) bytes: PhotoBytes,
+    /// Unfinished uploads, on this machine's disk (`partial/`).
+    staging: PathBuf,
     pub(super) limits: Limits,
     uploads: Arc<InFlight<(i64, String)>>,
     /// Photo decodes of one device run one at a time.
@@ -32,7 +35,7 @@ pub struct Photos {
 
 impl std::fmt::Debug for Photos {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Photos").field("blob_dir", &self.blob_dir).finish_non_exhaustive()
+        f.debug_struct("Photos").field("staging", &self.staging).finish_non_exhaustive()
     }
 }
 
@@ -40,11 +43,13 @@ impl Photos {
     pub fn new(
         store: Arc<dyn PhotoStore>,
         inspections: Arc<Inspections>,
-        blob_dir: PathBuf,
+        bytes: PhotoBytes,
+        staging: PathBuf,
         limits: Limits,
         cpu: Arc<tokio::sync::Semaphore>,
     ) -> Self {
-        Self { store, inspections, blob_dir, limits, uploads: Arc::default(), decodes: DeviceLanes::new(64), cpu }
+        let (uploads, decodes) = (Arc::default(), DeviceLanes::new(64));
+        Self { store, inspections, bytes, staging, limits, uploads, decodes, cpu }
     }
 
     pub fn store(&self) -> &dyn PhotoStore {
@@ -60,17 +65,8 @@ pub fn check_sha(sha: &str) -> Result<(), PhotoError> {
     }
 }
 
-pub fn photo_path(state: &Photos, sha: &str) -> PathBuf {
-    let dir = sha.get(..2).unwrap_or("00");
-    state.blob_dir.join(dir).join(sha)
-}
-
-pub fn thumb_path(state: &Photos, sha: &str) -> PathBuf {
-    state.blob_dir.join("thumbs").join(format!("{sha}.jpg"))
-}
-
 fn partial_path(state: &Photos, device: i64, sha: &str) -> PathBuf {
-    state.blob_dir.join("partial").join(format!("{device}-{sha}"))
+    state.staging.join("partial").join(format!("{device}-{sha}"))
 }
 
 pub fn begin_upload(state: &Photos, device: i64, sha: &str) -> Result<InFlightGuard<(i64, String)>, PhotoError> {
@@ -255,24 +251,16 @@ fn complete(state: &Photos, user: &User, sha: &str, partial: &PathBuf) -> Result
         Ok(image::ImageFormat::WebP) => "image/webp",
         _ => "image/jpeg",
     };
-    let thumb_file = thumb_path(state, sha);
-    let final_path = photo_path(state, sha);
-    for p in [&thumb_file, &final_path] {
-        if let Some(dir) = p.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-    }
-    write_durably(&thumb_file, &thumb.bytes)?;
-    std::fs::rename(partial, &final_path).map_err(io)?;
-    if let Some(dir) = final_path.parent() {
-        std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
-    }
+    let size = bytes.len() as u64;
+    // Runs on a blocking thread of the runtime (the caller's spawn_blocking).
+    tokio::runtime::Handle::current().block_on(state.bytes.put(sha, bytes, thumb.bytes))?;
+    let _ = std::fs::remove_file(partial);
     // The bytes came from this user: the photo is granted to the inspections
     // they work on that record it (check_may_upload saw at least one).
     let grants = members_docs(state, user, sha, &[])?;
     let row = BlobRow {
         sha256: sha.to_owned(),
-        bytes: bytes.len() as u64,
+        bytes: size,
         mime: mime.to_owned(),
         width,
         height,
@@ -280,18 +268,7 @@ fn complete(state: &Photos, user: &User, sha: &str, partial: &PathBuf) -> Result
         created_at: crate::storage::now_ms(),
     };
     state.store.insert_blob(&row, &grants)?;
-    Ok(UploadState { offset: bytes.len() as u64, complete: true })
-}
-
-/// Writes through a temporary file of its own (two devices may complete
-/// the same photo at once) renamed over `path` once synced.
-fn write_durably(path: &std::path::Path, bytes: &[u8]) -> Result<(), PhotoError> {
-    let dir = path.parent().ok_or_else(|| PhotoError::Storage("blob path without a folder".into()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    Ok(UploadState { offset: size, complete: true })
 }
 
 /// The evidence facts of every inspection the photo is granted to changed.

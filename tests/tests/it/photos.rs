@@ -75,7 +75,16 @@ async fn an_interrupted_upload_resumes_at_the_committed_offset_and_reads_support
     assert_eq!(whole.bytes().await.unwrap().as_ref(), bytes.as_slice());
     let part = s.sup.http.get(&url).bearer_auth(&s.sup.token).header("range", "bytes=10-19").send().await.unwrap();
     assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    let total = bytes.len();
+    assert_eq!(part.headers()["content-range"], format!("bytes 10-19/{total}").as_str());
     assert_eq!(part.bytes().await.unwrap().as_ref(), &bytes[10..20]);
+    let tail = s.sup.http.get(&url).bearer_auth(&s.sup.token).header("range", "bytes=-5").send().await.unwrap();
+    assert_eq!(tail.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail.bytes().await.unwrap().as_ref(), &bytes[total - 5..]);
+    let past = format!("bytes={total}-");
+    let beyond = s.sup.http.get(&url).bearer_auth(&s.sup.token).header("range", past).send().await.unwrap();
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(beyond.headers()["content-range"], format!("bytes */{total}").as_str());
     let thumb = s.sup.http.get(format!("{url}/thumbnail")).bearer_auth(&s.sup.token).send().await.unwrap();
     assert_eq!(thumb.status(), StatusCode::OK);
     let thumb = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
