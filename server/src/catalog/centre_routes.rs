@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use xuncha_core::Centre;
 
 #[utoipa::path(get, path = "/api/v1/centres/{code}", tag = "centres", params(("code" = String, Path)),
-    responses((status = 200, description = "The centre"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Object, description = "The centre (xuncha_core::Centre)"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_centre(
     State(catalog): State<Arc<Catalog>>,
     auth: Auth,

@@ -82,7 +82,7 @@ pub async fn list_templates(
 /// One template version as JSON.
 #[utoipa::path(get, path = "/api/v1/templates/{id}/{version}", tag = "templates",
     params(("id" = String, Path), ("version" = u32, Path)),
-    responses((status = 200, description = "The resolved template"), (status = 304), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Object, description = "The resolved template (xuncha_core::template::Template)"), (status = 304), (status = 404, body = ErrorBody)))]
 pub async fn get_template(
     State(catalog): State<Arc<Catalog>>,
     auth: Auth,

@@ -113,7 +113,7 @@ pub fn inspection_filter(auth: &Auth, q: InspectionQuery) -> Result<InspectionFi
 }
 
 #[utoipa::path(get, path = "/api/v1/inspections", operation_id = "list_inspections", tag = "inspections", params(InspectionQuery, Paging),
-    responses((status = 200, description = "Page of inspections the caller may read")))]
+    responses((status = 200, body = Page<InspectionRow>, description = "Page of inspections the caller may read")))]
 pub async fn list(
     State(inspections): State<Arc<Inspections>>,
     auth: Auth,

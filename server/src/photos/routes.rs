@@ -183,7 +183,9 @@ fn with_type(mut res: Response, mime: &str) -> Response {
     responses(
         (status = 200, description = "the photo as uploaded (JPEG, PNG or WebP)",
             content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"))),
-        (status = 206, description = "the part a `Range` asked for")))]
+        (status = 206, description = "the part a `Range` asked for",
+            content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"))),
+        (status = 416, description = "no part of the photo is in the `Range` asked for")))]
 pub async fn get_blob(
     State(state): State<Arc<Photos>>,
     auth: Auth,
@@ -195,7 +197,7 @@ pub async fn get_blob(
 
 /// The server's own thumbnail of the photo.
 #[utoipa::path(get, path = "/api/v1/blobs/{sha256}/thumbnail", tag = "photos", params(("sha256" = String, Path)),
-    responses((status = 200, content_type = "image/jpeg"), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<u8>, content_type = "image/jpeg"), (status = 403, body = ErrorBody)))]
 pub async fn get_thumbnail(
     State(state): State<Arc<Photos>>,
     auth: Auth,

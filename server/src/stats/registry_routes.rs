@@ -71,7 +71,7 @@ pub struct RegistryRow {
 }
 
 #[utoipa::path(get, path = "/api/v1/registry", tag = "registry", params(RegistryQuery, Paging),
-    responses((status = 200, description = "Page of centres with their latest grade and plan norms")))]
+    responses((status = 200, body = Page<RegistryRow>, description = "Page of centres with their latest grade and plan norms")))]
 pub async fn registry(
     State(state): State<Arc<Stats>>,
     auth: Auth,
@@ -159,7 +159,7 @@ pub struct CityRegions {
 }
 
 #[utoipa::path(get, path = "/api/v1/regions", tag = "registry",
-    responses((status = 200, description = "Cities, counties and townships of the registered centres in the caller's region")))]
+    responses((status = 200, body = [CityRegions], description = "Cities, counties and townships of the registered centres in the caller's region")))]
 pub async fn regions(State(state): State<Arc<Stats>>, auth: Auth) -> ApiResult<Json<Vec<CityRegions>>> {
     auth.require(&[Role::Supervisor, Role::Administrator])?;
     let scope = auth.user.scope.clone();
@@ -277,9 +277,11 @@ pub struct CentreQuery {
 
 /// A centre with its latest official result: devices show inspectors how
 /// the centre stood last time, even when someone else inspected it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CentreItem {
+    /// The centre's registry record (xuncha_core::Centre), its fields inline.
     #[serde(flatten)]
+    #[schema(value_type = Object)]
     pub centre: Centre,
     /// The newest signed (submitted or approved) inspection's score.
     pub latest: Option<LatestResult>,
@@ -298,7 +300,7 @@ pub struct LatestResult {
 }
 
 #[utoipa::path(get, path = "/api/v1/centres", tag = "centres", params(CentreQuery, Paging),
-    responses((status = 200, description = "Page of centres in the caller's region, each with `latest`: quarter, total, grade and status of its newest signed inspection")))]
+    responses((status = 200, body = Page<CentreItem>, description = "Page of centres in the caller's region, each with `latest`: quarter, total, grade and status of its newest signed inspection")))]
 pub async fn list_centres(
     State(state): State<Arc<Stats>>,
     auth: Auth,

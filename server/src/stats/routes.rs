@@ -110,7 +110,7 @@ fn download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
 }
 
 #[utoipa::path(get, path = "/api/v1/stats/attachment4.csv", tag = "stats", params(StatsQuery),
-    responses((status = 200, content_type = "text/csv", description = "Attachment 4: centres by status, type and city")))]
+    responses((status = 200, content_type = "text/csv", body = String, description = "Attachment 4: centres by status, type and city")))]
 pub async fn attachment4_csv(
     State(state): State<Arc<Stats>>,
     auth: Auth,
@@ -121,7 +121,7 @@ pub async fn attachment4_csv(
 }
 
 #[utoipa::path(get, path = "/api/v1/stats/attachment5.csv", tag = "stats", params(StatsQuery),
-    responses((status = 200, content_type = "text/csv", description = "Attachment 5: operations of built centres")))]
+    responses((status = 200, content_type = "text/csv", body = String, description = "Attachment 5: operations of built centres")))]
 pub async fn attachment5_csv(
     State(state): State<Arc<Stats>>,
     auth: Auth,
@@ -132,7 +132,7 @@ pub async fn attachment5_csv(
 }
 
 #[utoipa::path(get, path = "/api/v1/stats/quarterly.xlsx", tag = "stats", params(StatsQuery),
-    responses((status = 200, description = "Attachments 4 and 5 and the pilot targets as one workbook")))]
+    responses((status = 200, body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "Attachments 4 and 5 and the pilot targets as one workbook")))]
 pub async fn quarterly_xlsx(
     State(state): State<Arc<Stats>>,
     auth: Auth,

@@ -48,7 +48,7 @@ fn wants_gzip(headers: &HeaderMap) -> bool {
 #[utoipa::path(post, path = "/api/v1/sync", tag = "sync",
     request_body(content = Vec<u8>, content_type = "application/cbor", description = "xuncha_core::sync::SyncRequest as CBOR, optionally gzip"),
     responses(
-        (status = 200, content_type = "application/cbor", description = "xuncha_core::sync::SyncResponse as CBOR, per-document status"),
+        (status = 200, body = Vec<u8>, content_type = "application/cbor", description = "xuncha_core::sync::SyncResponse as CBOR, per-document status"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
 #[tracing::instrument(name = "sync", skip_all, fields(user = %auth.user.username, device = auth.device.id))]

@@ -300,6 +300,17 @@ async fn the_openapi_document_and_the_router_describe_the_same_routes() {
         for (method, op) in item.as_object().unwrap() {
             let public = op["security"].as_array().is_some_and(Vec::is_empty);
             let has = |code: &str| op["responses"].get(code).is_some();
+            // Every success with a body says what the body is.
+            for (code, answer) in op["responses"].as_object().unwrap() {
+                if !code.starts_with('2') || code == "204" || method == "head" {
+                    continue;
+                }
+                let content = answer["content"].as_object();
+                assert!(content.is_some_and(|c| !c.is_empty()), "{method} {path} {code} documents its body");
+                for (mime, media) in content.into_iter().flatten() {
+                    assert!(media["schema"].is_object(), "{method} {path} {code} {mime} has a schema");
+                }
+            }
             assert!(public || has("401"), "{method} {path} documents 401");
             assert!(!path.contains('{') || has("404"), "{method} {path} documents 404");
             assert!(op["requestBody"].is_null() || (has("413") && has("415")), "{method} {path} documents 413, 415");
