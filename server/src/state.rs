@@ -57,12 +57,7 @@ impl AppState {
                 cpu.clone(),
             )),
             sync: Arc::new(SyncService::new(inspections.clone(), limits.clone(), cpu)),
-            stats: Arc::new(Stats {
-                store: store.clone(),
-                docs: store.clone(),
-                catalog: store.clone(),
-                limits: limits.clone(),
-            }),
+            stats: Arc::new(Stats::new(store.clone(), store.clone(), store.clone(), limits.clone())),
             inspections,
             store,
             config,

@@ -14,7 +14,7 @@ use xuncha_server::accounts::store::User;
 use xuncha_server::http::ErrorBody;
 use xuncha_server::inspections::routes::{ReportView, ReviewRequest};
 use xuncha_server::inspections::store::InspectionRow;
-use xuncha_server::stats::registry_routes::{CentreOverview, CityRegions, RegistryRow};
+use xuncha_server::stats::service::{CentreOverview, CityRegions, RegistryRow};
 use xuncha_server::stats::store::ReportedQuarter;
 use xuncha_server::stats::tables::{ChartData, QuarterlyStats};
 

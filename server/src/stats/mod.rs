@@ -5,30 +5,29 @@
 pub mod exports;
 pub mod registry_routes;
 pub mod routes;
+pub mod service;
 pub mod store;
 pub mod tables;
 
+pub use service::{Stats, StatsError};
+
 use crate::accounts::Accounts;
-use crate::catalog::store::CatalogStore;
-use crate::config::Limits;
-use crate::inspections::store::DocStore;
+use crate::http::ApiError;
 use axum::extract::FromRef;
 use std::sync::Arc;
-use store::StatsStore;
 use utoipa_axum::router::OpenApiRouter;
 
-/// What the statistics' routes read: the statistics store, and the
-/// inspections and centres they are computed from.
-pub struct Stats {
-    pub store: Arc<dyn StatsStore>,
-    pub docs: Arc<dyn DocStore>,
-    pub catalog: Arc<dyn CatalogStore>,
-    pub limits: Limits,
-}
-
-impl std::fmt::Debug for Stats {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Stats").finish_non_exhaustive()
+impl From<StatsError> for ApiError {
+    fn from(e: StatsError) -> Self {
+        match e {
+            StatsError::Forbidden => ApiError::forbidden(),
+            StatsError::NeedProvince | StatsError::BadQuarter(_) => ApiError::BadRequest(e.to_string()),
+            StatsError::TooMany(_) => ApiError::TooLarge(e.to_string()),
+            StatsError::NotFound(what) => ApiError::NotFound(what.into()),
+            StatsError::AlreadyReported(_) => ApiError::Conflict(e.to_string()),
+            StatsError::Store(e) => e.into(),
+            StatsError::Internal(m) => ApiError::Internal(m),
+        }
     }
 }
 

@@ -4,11 +4,10 @@
 
 use super::Stats;
 use super::exports;
-use super::store::{CentreFilter, ReportedQuarter};
-use super::tables::{ChartData, QuarterlyStats, charts, quarterly};
-use crate::accounts::store::{Role, Scope};
+use super::store::ReportedQuarter;
+use super::tables::{ChartData, QuarterlyStats};
 use crate::accounts::{Accounts, Auth};
-use crate::http::{ApiError, ApiResult, ErrorBody, blocking};
+use crate::http::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::{FromRef, Query, State};
 use axum::http::header;
@@ -17,12 +16,6 @@ use serde::Deserialize;
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-fn too_many(max: u32) -> ApiError {
-    ApiError::TooLarge(format!(
-        "over {max} centres or inspections: choose a smaller region (a city) for this statistic"
-    ))
-}
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -33,66 +26,6 @@ pub struct StatsQuery {
     pub province: Option<String>,
 }
 
-fn valid_quarter(q: &str) -> bool {
-    let b = q.as_bytes();
-    b.len() == 6
-        && b.iter().take(4).all(u8::is_ascii_digit)
-        && b.get(4) == Some(&b'Q')
-        && matches!(b.get(5), Some(b'1'..=b'4'))
-}
-
-/// The caller's region within the province asked for.
-fn scope_of(auth: &Auth, province: Option<String>) -> Result<Scope, ApiError> {
-    auth.require(&[Role::Supervisor, Role::Administrator])?;
-    let mut scope = auth.user.scope.clone();
-    match province.filter(|p| !p.is_empty()) {
-        Some(p) if !scope.province.is_empty() && scope.province != p => return Err(ApiError::forbidden()),
-        Some(p) => scope.province = p.chars().take(64).collect(),
-        None if scope.province.is_empty() => {
-            return Err(ApiError::BadRequest("name the province (`province=`)".into()));
-        }
-        None => {}
-    }
-    Ok(scope)
-}
-
-async fn compute(state: Arc<Stats>, auth: Auth, q: StatsQuery) -> ApiResult<QuarterlyStats> {
-    let quarter = q.quarter.unwrap_or_else(|| crate::quarter::quarter_of(crate::storage::now_ms()));
-    if !valid_quarter(&quarter) {
-        return Err(ApiError::BadRequest(format!("`{quarter}` is not a quarter like 2026Q4")));
-    }
-    let scope = scope_of(&auth, q.province)?;
-    blocking(move || {
-        let filter = CentreFilter { scope: scope.clone(), ..CentreFilter::default() };
-        // One row past the limit tells a full region from a cut-off read,
-        // and a statistic over a cut-off read would be wrong without saying so.
-        let max = state.limits.stats_rows;
-        let centres: Vec<_> =
-            state.store.registry_all(&filter, max.saturating_add(1))?.into_iter().map(|e| e.centre).collect();
-        let docs = state.store.stat_docs(&scope, Some(&quarter), max.saturating_add(1))?;
-        if centres.len() > max as usize || docs.len() > max as usize {
-            return Err(too_many(max));
-        }
-        // Attachment 4 counts each centre as it stood when the quarter ended.
-        let end = crate::quarter::quarter_end(&quarter).unwrap_or(i64::MAX);
-        let statuses = state.store.statuses_at(&scope, end)?;
-        let centres: Vec<_> = centres
-            .into_iter()
-            .map(|c| xuncha_core::Centre { status: statuses.get(&c.code).copied().unwrap_or(c.status), ..c })
-            .collect();
-        let pops = state.store.populations(&Scope { county: String::new(), ..scope.clone() })?;
-        let mut stats = quarterly(&quarter, &scope.province, &centres, &docs, &pops, crate::storage::now_ms());
-        // Pilot targets are a city's (policy 三(四)): a county's own count
-        // against its city's target would read as failing, so a county-level
-        // view has none.
-        if !scope.county.is_empty() {
-            stats.pilot.clear();
-        }
-        Ok(stats)
-    })
-    .await
-}
-
 #[utoipa::path(get, path = "/api/v1/stats/quarterly", tag = "stats", params(StatsQuery),
     responses((status = 200, body = QuarterlyStats), (status = 403, body = ErrorBody)))]
 pub async fn quarterly_json(
@@ -100,7 +33,7 @@ pub async fn quarterly_json(
     auth: Auth,
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<Json<QuarterlyStats>> {
-    Ok(Json(compute(state, auth, q).await?))
+    Ok(Json(state.quarterly(&auth.user, q.quarter, q.province).await?))
 }
 
 fn download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
@@ -116,7 +49,7 @@ pub async fn attachment4_csv(
     auth: Auth,
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<Response> {
-    let s = compute(state, auth, q).await?;
+    let s = state.quarterly(&auth.user, q.quarter, q.province).await?;
     Ok(download(exports::attachment4_csv(&s), "text/csv; charset=utf-8", &format!("attachment4-{}.csv", s.quarter)))
 }
 
@@ -127,7 +60,7 @@ pub async fn attachment5_csv(
     auth: Auth,
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<Response> {
-    let s = compute(state, auth, q).await?;
+    let s = state.quarterly(&auth.user, q.quarter, q.province).await?;
     Ok(download(exports::attachment5_csv(&s), "text/csv; charset=utf-8", &format!("attachment5-{}.csv", s.quarter)))
 }
 
@@ -138,7 +71,7 @@ pub async fn quarterly_xlsx(
     auth: Auth,
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<Response> {
-    let s = compute(state, auth, q).await?;
+    let s = state.quarterly(&auth.user, q.quarter, q.province).await?;
     let bytes = exports::quarterly_xlsx(&s).map_err(|e| ApiError::Internal(e.to_string()))?;
     let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     Ok(download(bytes, mime, &format!("xuncha-statistics-{}.xlsx", s.quarter)))
@@ -151,23 +84,7 @@ pub async fn chart_data(
     auth: Auth,
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<Json<ChartData>> {
-    let quarter = q.quarter.filter(|q| !q.is_empty());
-    if let Some(q) = quarter.as_deref().filter(|q| !valid_quarter(q)) {
-        return Err(ApiError::BadRequest(format!("`{q}` is not a quarter like 2026Q4")));
-    }
-    let scope = scope_of(&auth, q.province)?;
-    let max = state.limits.stats_rows;
-    let data = blocking(move || {
-        // One row past the limit tells a full region from a cut-off read: a
-        // chart that silently lost its newest quarters would mislead.
-        let docs = state.store.stat_docs(&scope, None, max.saturating_add(1))?;
-        if docs.len() > max as usize {
-            return Err(too_many(max));
-        }
-        Ok(charts(&docs, quarter.as_deref()))
-    })
-    .await?;
-    Ok(Json(data))
+    Ok(Json(state.charts(&auth.user, q.quarter, q.province).await?))
 }
 
 pub fn router<S>() -> OpenApiRouter<S>
@@ -202,40 +119,12 @@ pub async fn mark_reported(
     body: Result<Json<MarkReported>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult<(axum::http::StatusCode, Json<ReportedQuarter>)> {
     let Json(req) = body?;
-    auth.require(&[Role::Supervisor, Role::Administrator])?;
-    if !valid_quarter(&req.quarter) {
-        return Err(ApiError::BadRequest(format!("`{}` is not a quarter like 2026Q4", req.quarter)));
-    }
-    let row = ReportedQuarter {
-        quarter: req.quarter,
-        scope: auth.user.scope.clone(),
-        reported_by: auth.user.username.clone(),
-        reported_at: crate::storage::now_ms(),
-    };
-    let r = row.clone();
-    if !blocking(move || Ok(state.store.mark_reported(&r)?)).await? {
-        return Err(ApiError::Conflict(format!("{} is reported already for this region", row.quarter)));
-    }
-    tracing::info!(quarter = %row.quarter, user = %row.reported_by, "quarter reported");
-    Ok((axum::http::StatusCode::CREATED, Json(row)))
+    Ok((axum::http::StatusCode::CREATED, Json(state.mark_reported(&auth.user, req.quarter).await?)))
 }
 
 /// Quarters reported by the caller's region, by regions inside it, or by
 /// regions containing it.
 #[utoipa::path(get, path = "/api/v1/stats/reported", tag = "stats", responses((status = 200, body = [ReportedQuarter])))]
 pub async fn list_reported(State(state): State<Arc<Stats>>, auth: Auth) -> ApiResult<Json<Vec<ReportedQuarter>>> {
-    auth.require(&[Role::Supervisor, Role::Administrator])?;
-    let scope = auth.user.scope.clone();
-    Ok(Json(blocking(move || Ok(state.store.reported_quarters(&scope)?)).await?))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn quarters_look_like_2026q4() {
-        assert!(super::valid_quarter("2026Q4"));
-        for bad in ["2026Q5", "2026q4", "26Q4", "2026Q", "x"] {
-            assert!(!super::valid_quarter(bad), "{bad}");
-        }
-    }
+    Ok(Json(state.reported(&auth.user).await?))
 }

@@ -1,0 +1,366 @@
+//! The statistics service: the quarterly tables, charts, the registry's
+//! views, exports' reads and the quarters a region has reported. Reading
+//! and computing live here; the route files only parse and answer.
+
+use super::store::{CentreFilter, CityPopulation, LatestScore, RegistryEntry, ReportedQuarter, StatsStore};
+use super::tables::{ChartData, PlanNorms, QuarterlyStats, charts, plan_norms, quarterly};
+use crate::accounts::store::{Role, Scope, User};
+use crate::catalog::store::CatalogStore;
+use crate::config::Limits;
+use crate::inspections::store::{DocStore, InspectionFilter, InspectionRow};
+use crate::quarter::{is_quarter, quarter_end, quarter_of};
+use crate::storage::{Page, PageReq, StoreError, now_ms};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use xuncha_core::Centre;
+use xuncha_core::document::WorkflowStatus;
+use xuncha_core::scoring::Grade;
+
+/// Rows in one export, at most.
+pub const MAX_EXPORT: u32 = 50_000;
+
+pub struct Stats {
+    store: Arc<dyn StatsStore>,
+    docs: Arc<dyn DocStore>,
+    catalog: Arc<dyn CatalogStore>,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stats").finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StatsError {
+    #[error("this is outside your role or region")]
+    Forbidden,
+    #[error("name the province (`province=`)")]
+    NeedProvince,
+    #[error("`{0}` is not a quarter like 2026Q4")]
+    BadQuarter(String),
+    #[error("over {0} centres or inspections: choose a smaller region (a city) for this statistic")]
+    TooMany(u32),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0} is reported already for this region")]
+    AlreadyReported(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+type R<T> = Result<T, StatsError>;
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> R<T> + Send + 'static) -> R<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| StatsError::Internal(e.to_string()))?
+}
+
+fn overseer(user: &User) -> R<()> {
+    match user.has_role(&[Role::Supervisor, Role::Administrator]) {
+        true => Ok(()),
+        false => Err(StatsError::Forbidden),
+    }
+}
+
+fn checked_quarter(q: &str) -> R<()> {
+    if is_quarter(q) { Ok(()) } else { Err(StatsError::BadQuarter(q.chars().take(32).collect())) }
+}
+
+/// The user's region within the province asked for.
+fn scope_of(user: &User, province: Option<String>) -> R<Scope> {
+    overseer(user)?;
+    let mut scope = user.scope.clone();
+    match province.filter(|p| !p.is_empty()) {
+        Some(p) if !scope.province.is_empty() && scope.province != p => return Err(StatsError::Forbidden),
+        Some(p) => scope.province = p.chars().take(64).collect(),
+        None if scope.province.is_empty() => return Err(StatsError::NeedProvince),
+        None => {}
+    }
+    Ok(scope)
+}
+
+impl Stats {
+    pub fn new(
+        store: Arc<dyn StatsStore>,
+        docs: Arc<dyn DocStore>,
+        catalog: Arc<dyn CatalogStore>,
+        limits: Limits,
+    ) -> Self {
+        Self { store, docs, catalog, limits }
+    }
+
+    /// Attachments 4 and 5 and the pilot targets of a quarter (this one by
+    /// default) in the user's region of a province.
+    pub async fn quarterly(
+        self: &Arc<Self>,
+        user: &User,
+        quarter: Option<String>,
+        province: Option<String>,
+    ) -> R<QuarterlyStats> {
+        let quarter = quarter.filter(|q| !q.is_empty()).unwrap_or_else(|| quarter_of(now_ms()));
+        checked_quarter(&quarter)?;
+        let scope = scope_of(user, province)?;
+        let this = self.clone();
+        blocking(move || {
+            let filter = CentreFilter { scope: scope.clone(), ..CentreFilter::default() };
+            // One row past the limit tells a full region from a cut-off read,
+            // and a statistic over a cut-off read would be wrong without saying so.
+            let max = this.limits.stats_rows;
+            let centres: Vec<_> =
+                this.store.registry_all(&filter, max.saturating_add(1))?.into_iter().map(|e| e.centre).collect();
+            let docs = this.store.stat_docs(&scope, Some(&quarter), max.saturating_add(1))?;
+            if centres.len() > max as usize || docs.len() > max as usize {
+                return Err(StatsError::TooMany(max));
+            }
+            // Attachment 4 counts each centre as it stood when the quarter ended.
+            let end = quarter_end(&quarter).unwrap_or(i64::MAX);
+            let statuses = this.store.statuses_at(&scope, end)?;
+            let centres: Vec<_> = centres
+                .into_iter()
+                .map(|c| Centre { status: statuses.get(&c.code).copied().unwrap_or(c.status), ..c })
+                .collect();
+            let pops = this.store.populations(&Scope { county: String::new(), ..scope.clone() })?;
+            let mut stats = quarterly(&quarter, &scope.province, &centres, &docs, &pops, now_ms());
+            // Pilot targets are a city's (policy 三(四)): a county's own count
+            // against its city's target would read as failing, so a
+            // county-level view has none.
+            if !scope.county.is_empty() {
+                stats.pilot.clear();
+            }
+            Ok(stats)
+        })
+        .await
+    }
+
+    /// The chart figures of every quarter (grades of `quarter`, or of the newest).
+    pub async fn charts(
+        self: &Arc<Self>,
+        user: &User,
+        quarter: Option<String>,
+        province: Option<String>,
+    ) -> R<ChartData> {
+        let quarter = quarter.filter(|q| !q.is_empty());
+        if let Some(q) = &quarter {
+            checked_quarter(q)?;
+        }
+        let scope = scope_of(user, province)?;
+        let this = self.clone();
+        blocking(move || {
+            // One row past the limit tells a full region from a cut-off read:
+            // a chart that silently lost its newest quarters would mislead.
+            let max = this.limits.stats_rows;
+            let docs = this.store.stat_docs(&scope, None, max.saturating_add(1))?;
+            if docs.len() > max as usize {
+                return Err(StatsError::TooMany(max));
+            }
+            Ok(charts(&docs, quarter.as_deref()))
+        })
+        .await
+    }
+
+    /// Records that the user's region has reported (上报) a quarter: from
+    /// then on no device changes an inspection of that quarter in the region.
+    pub async fn mark_reported(self: &Arc<Self>, user: &User, quarter: String) -> R<ReportedQuarter> {
+        overseer(user)?;
+        checked_quarter(&quarter)?;
+        let row = ReportedQuarter {
+            quarter,
+            scope: user.scope.clone(),
+            reported_by: user.username.clone(),
+            reported_at: now_ms(),
+        };
+        let (this, r) = (self.clone(), row.clone());
+        if !blocking(move || Ok(this.store.mark_reported(&r)?)).await? {
+            return Err(StatsError::AlreadyReported(row.quarter));
+        }
+        tracing::info!(quarter = %row.quarter, user = %row.reported_by, "quarter reported");
+        Ok(row)
+    }
+
+    /// Quarters reported by the user's region, by regions inside it, or by
+    /// regions containing it.
+    pub async fn reported(self: &Arc<Self>, user: &User) -> R<Vec<ReportedQuarter>> {
+        overseer(user)?;
+        let (this, scope) = (self.clone(), user.scope.clone());
+        blocking(move || Ok(this.store.reported_quarters(&scope)?)).await
+    }
+
+    /// A page of the registry with each centre's latest result and plan norms.
+    pub async fn registry(self: &Arc<Self>, user: &User, filter: CentreFilter, page: PageReq) -> R<Page<RegistryRow>> {
+        overseer(user)?;
+        let p = self.centres(filter, page).await?;
+        let items = p
+            .items
+            .into_iter()
+            .map(|e| RegistryRow { norms: plan_norms(&e.centre), centre: e.centre, latest: e.latest })
+            .collect();
+        Ok(Page { items, total: p.total, page: p.page, per_page: p.per_page })
+    }
+
+    /// A page of centres with their latest result (any role: the filter is
+    /// the caller's region).
+    pub async fn centres(self: &Arc<Self>, filter: CentreFilter, page: PageReq) -> R<Page<RegistryEntry>> {
+        let this = self.clone();
+        blocking(move || Ok(this.store.registry(&filter, page)?)).await
+    }
+
+    /// One centre: its inspections and the trend of its official scores.
+    pub async fn overview(self: &Arc<Self>, user: &User, code: String) -> R<CentreOverview> {
+        overseer(user)?;
+        let (this, scope) = (self.clone(), user.scope.clone());
+        blocking(move || {
+            let centre = this.catalog.centre(&code)?.ok_or(StatsError::NotFound("centre"))?;
+            if !scope.covers(&centre.region) {
+                return Err(StatsError::Forbidden);
+            }
+            let filter = InspectionFilter { scope, centre_code: Some(code), ..InspectionFilter::default() };
+            let inspections = this.docs.list_inspections(&filter, PageReq { page: 1, per_page: 200 })?.items;
+            let mut by_quarter: BTreeMap<&str, &InspectionRow> = BTreeMap::new();
+            for row in inspections.iter().filter(|r| r.official) {
+                let newer = by_quarter.get(row.quarter.as_str()).is_none_or(|b| b.updated_at < row.updated_at);
+                if newer && row.summary.total.is_some() {
+                    by_quarter.insert(&row.quarter, row);
+                }
+            }
+            let trend = by_quarter
+                .into_iter()
+                .filter_map(|(quarter, r)| {
+                    Some(TrendPoint { quarter: quarter.to_owned(), total: r.summary.total?, grade: r.summary.grade? })
+                })
+                .collect();
+            Ok(CentreOverview { norms: plan_norms(&centre), centre, inspections, trend })
+        })
+        .await
+    }
+
+    /// Cities, counties and townships of the registered centres in the user's region.
+    pub async fn regions(self: &Arc<Self>, user: &User) -> R<Vec<CityRegions>> {
+        overseer(user)?;
+        let (this, scope) = (self.clone(), user.scope.clone());
+        let (names, pops) = blocking(move || {
+            let pops = this.store.populations(&Scope { county: String::new(), ..scope.clone() })?;
+            Ok((this.store.region_names(&scope)?, pops))
+        })
+        .await?;
+        let mut cities: BTreeMap<(String, String), BTreeMap<String, Vec<String>>> = BTreeMap::new();
+        for r in names {
+            let townships = cities.entry((r.province, r.city)).or_default().entry(r.county).or_default();
+            if !r.township.is_empty() {
+                townships.push(r.township);
+            }
+        }
+        let population = |p: &str, c: &str| {
+            pops.iter().find(|x: &&CityPopulation| x.province == p && x.city == c).map(|x| x.population)
+        };
+        Ok(cities
+            .into_iter()
+            .map(|((province, city), counties)| CityRegions {
+                population: population(&province, &city),
+                counties: counties.into_iter().map(|(county, townships)| CountyRegions { county, townships }).collect(),
+                province,
+                city,
+            })
+            .collect())
+    }
+
+    /// Every centre the filter selects, for an export.
+    pub async fn export_centres(self: &Arc<Self>, user: &User, filter: CentreFilter) -> R<Vec<RegistryEntry>> {
+        overseer(user)?;
+        let this = self.clone();
+        blocking(move || Ok(this.store.registry_all(&filter, MAX_EXPORT)?)).await
+    }
+
+    /// Every inspection the filter selects, and the centres of the filter's
+    /// region by code, for an export.
+    pub async fn export_inspections(
+        self: &Arc<Self>,
+        user: &User,
+        filter: InspectionFilter,
+    ) -> R<(Vec<InspectionRow>, HashMap<String, Centre>)> {
+        overseer(user)?;
+        let this = self.clone();
+        let centres_filter = CentreFilter { scope: filter.scope.clone(), ..CentreFilter::default() };
+        blocking(move || {
+            let rows = this.store.inspections_all(&filter, MAX_EXPORT)?;
+            let centres = this
+                .store
+                .registry_all(&centres_filter, MAX_EXPORT * 4)?
+                .into_iter()
+                .map(|e| (e.centre.code.clone(), e.centre))
+                .collect();
+            Ok((rows, centres))
+        })
+        .await
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct RegistryRow {
+    #[schema(value_type = Object)]
+    pub centre: Centre,
+    pub latest: Option<LatestScore>,
+    /// Community centres only.
+    pub norms: Option<PlanNorms>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct TrendPoint {
+    pub quarter: String,
+    pub total: f64,
+    #[schema(value_type = String, pattern = "^(excellent|good|pass|fail)$")]
+    pub grade: Grade,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct CentreOverview {
+    #[schema(value_type = Object)]
+    pub centre: Centre,
+    pub norms: Option<PlanNorms>,
+    /// Newest first.
+    pub inspections: Vec<InspectionRow>,
+    /// Per quarter, oldest first: the newest signed inspection's score.
+    pub trend: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct CountyRegions {
+    pub county: String,
+    pub townships: Vec<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct CityRegions {
+    pub province: String,
+    pub city: String,
+    /// Resident population where known (for the pilot targets).
+    pub population: Option<u64>,
+    pub counties: Vec<CountyRegions>,
+}
+
+/// A centre with its latest official result: devices show inspectors how
+/// the centre stood last time, even when someone else inspected it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CentreItem {
+    /// The centre's registry record (xuncha_core::Centre), its fields inline.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub centre: Centre,
+    /// The newest signed (submitted or approved) inspection's score.
+    pub latest: Option<LatestResult>,
+}
+
+/// The score only: which inspection it was, and its report, stay with its
+/// members and the supervisors.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LatestResult {
+    pub quarter: String,
+    pub total: f64,
+    #[schema(value_type = String, pattern = "^(excellent|good|pass|fail)$")]
+    pub grade: Grade,
+    #[schema(value_type = String, pattern = "^(draft|submitted|returned|approved)$")]
+    pub status: WorkflowStatus,
+}
