@@ -47,7 +47,7 @@ impl AppState {
             Arc::new(Inspections::new(store.clone(), store.clone(), store.clone(), templates.clone(), limits)?);
         Ok(Self {
             accounts: Arc::new(Accounts::new(store.clone(), config.clone())),
-            catalog: Arc::new(Catalog { store: store.clone(), templates, limits: limits.clone() }),
+            catalog: Arc::new(Catalog::new(store.clone(), templates, limits.clone())),
             photos: Arc::new(Photos::new(
                 store.clone(),
                 inspections.clone(),

@@ -175,7 +175,7 @@ async fn run(full: bool) {
     let server = TestServer::start().await;
     server.seed();
     let t = template_150();
-    server.state.catalog.templates.insert(t.clone());
+    server.state.catalog.templates().insert(t.clone());
     let proxy = Proxy::start(server.url.trim_start_matches("http://")).await;
     let dir = tempfile::tempdir().unwrap();
     let (dev, conn) = enrol(&proxy.url, dir.path()).await;

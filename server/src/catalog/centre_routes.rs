@@ -2,10 +2,10 @@
 //! (The registry's lists with their latest results are `stats::registry_routes`.)
 
 use super::Catalog;
-use super::import::parse_centres;
+use super::CatalogError;
 use crate::accounts::store::Role;
 use crate::accounts::{Accounts, Auth};
-use crate::http::{ApiError, ApiResult, ErrorBody, blocking, body_bytes, require_content_type};
+use crate::http::{ApiError, ApiResult, ErrorBody, body_bytes, require_content_type};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -23,12 +23,7 @@ pub async fn get_centre(
     auth: Auth,
     Path(code): Path<String>,
 ) -> ApiResult<Json<Centre>> {
-    let centre =
-        blocking(move || Ok(catalog.store.centre(&code)?)).await?.ok_or_else(|| ApiError::NotFound("centre".into()))?;
-    if !auth.user.scope.covers(&centre.region) {
-        return Err(ApiError::forbidden());
-    }
-    Ok(Json(centre))
+    Ok(Json(catalog.centre(&auth.user, code).await?))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -58,33 +53,12 @@ pub async fn import(
     let run = async {
         auth.require(&[Role::Administrator])?;
         require_content_type(&headers, "text/csv")?;
-        let body = body_bytes(body, catalog.limits.upload_body_bytes)?;
-        let centres = match parse_centres(&body) {
-            Ok(c) => c,
-            Err(rows) => return Ok(Err(rows.iter().map(ToString::to_string).collect::<Vec<_>>())),
-        };
-        if let Some(c) = centres.iter().find(|c| !auth.user.scope.covers(&c.region)) {
-            return Err(ApiError::Forbidden(format!("centre `{}` is outside your region", c.code)));
-        }
-        let scope = auth.user.scope.clone();
-        let n = blocking(move || {
-            // Replacing a registered centre needs authority over where it is now, too.
-            for c in &centres {
-                if let Some(old) = catalog.store.centre(&c.code)?
-                    && !scope.covers(&old.region)
-                {
-                    return Err(ApiError::Forbidden(format!("centre `{}` is registered outside your region", c.code)));
-                }
-            }
-            Ok(catalog.store.upsert_centres(&centres, crate::storage::now_ms())?)
-        })
-        .await?;
-        tracing::info!(by = %auth.user.username, n, "centres imported");
-        Ok(Ok(n))
+        let body = body_bytes(body, catalog.limits().upload_body_bytes)?;
+        Ok::<_, ApiError>(catalog.import(&auth.user, &body).await)
     };
     match run.await {
         Ok(Ok(imported)) => Ok(Json(Imported { imported })),
-        Ok(Err(errors)) => Err((
+        Ok(Err(CatalogError::BadRows(errors))) => Err((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             Json(ImportErrors {
                 code: "invalid",
@@ -93,6 +67,7 @@ pub async fn import(
             }),
         )
             .into_response()),
+        Ok(Err(e)) => Err(ApiError::from(e).into_response()),
         Err(e) => Err(e.into_response()),
     }
 }

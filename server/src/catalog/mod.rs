@@ -3,29 +3,31 @@
 
 pub mod centre_routes;
 pub mod import;
+pub mod service;
 pub mod store;
 pub mod template_routes;
 pub mod templates;
 
+pub use service::{Catalog, CatalogError};
+
 use crate::accounts::Accounts;
 use crate::config::Limits;
+use crate::http::ApiError;
 use axum::extract::FromRef;
 use std::sync::Arc;
-use store::CatalogStore;
-use templates::Templates;
 use utoipa_axum::router::OpenApiRouter;
 
-/// What the catalogue's routes work with: its store and the templates
-/// known in memory (shared with inspections, which score against them).
-pub struct Catalog {
-    pub store: Arc<dyn CatalogStore>,
-    pub templates: Arc<Templates>,
-    pub limits: Limits,
-}
-
-impl std::fmt::Debug for Catalog {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Catalog").finish_non_exhaustive()
+impl From<CatalogError> for ApiError {
+    fn from(e: CatalogError) -> Self {
+        match e {
+            CatalogError::Forbidden(m) => ApiError::Forbidden(m),
+            CatalogError::NotFound(what) => ApiError::NotFound(what.into()),
+            CatalogError::BadRows(_) | CatalogError::Invalid(_) => ApiError::Invalid(e.to_string()),
+            CatalogError::BadRequest(m) => ApiError::BadRequest(m),
+            CatalogError::Conflict(m) => ApiError::Conflict(m),
+            CatalogError::Store(e) => e.into(),
+            CatalogError::Internal(m) => ApiError::Internal(m),
+        }
     }
 }
 

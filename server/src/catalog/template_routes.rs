@@ -3,10 +3,10 @@
 
 use super::Catalog;
 use super::store::TemplateRefView;
-use super::templates::{etag_of, variant_row};
+use super::templates::{KnownTemplate, etag_of};
 use crate::accounts::store::Role;
 use crate::accounts::{Accounts, Auth};
-use crate::http::{ApiError, ApiResult, ErrorBody, blocking, body_bytes, require_content_type};
+use crate::http::{ApiError, ApiResult, ErrorBody, body_bytes, require_content_type};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xuncha_core::I18n;
-use xuncha_core::template::{TemplateRef, parse_variant, resolve_variant};
+use xuncha_core::template::TemplateRef;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TemplateSummary {
@@ -55,22 +55,7 @@ pub async fn list_templates(
     auth: Auth,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let province = auth.user.scope.province.clone();
-    let list: Vec<TemplateSummary> = catalog
-        .templates
-        .all()
-        .into_iter()
-        .filter(|k| province.is_empty() || k.template.province.as_deref().is_none_or(|p| p == province))
-        .map(|k| TemplateSummary {
-            id: k.template.id.clone(),
-            version: k.template.version,
-            centre_type: k.template.centre_type.as_str().to_owned(),
-            title: k.template.title.clone(),
-            province: k.template.province.clone(),
-            base: k.template.base.as_ref().map(TemplateRefView::from),
-            etag: k.etag.clone(),
-        })
-        .collect();
+    let list: Vec<TemplateSummary> = catalog.templates_for(&auth.user).iter().map(summary).collect();
     let joined: String = list.iter().map(|t| t.etag.as_str()).collect();
     let etag = etag_of(joined.as_bytes());
     if not_modified(&headers, &etag) {
@@ -89,11 +74,7 @@ pub async fn get_template(
     Path((id, version)): Path<(String, u32)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let k = catalog.templates.get(&TemplateRef { id, version }).ok_or_else(|| ApiError::NotFound("template".into()))?;
-    let province = &auth.user.scope.province;
-    if !province.is_empty() && k.template.province.as_deref().is_some_and(|p| p != province) {
-        return Err(ApiError::forbidden());
-    }
+    let k = catalog.template(&auth.user, &TemplateRef { id, version })?;
     if not_modified(&headers, &k.etag) {
         return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &k.etag));
     }
@@ -113,41 +94,22 @@ pub async fn upload_variant(
 ) -> ApiResult<Response> {
     auth.require(&[Role::Administrator])?;
     require_content_type(&headers, "application/toml")?;
-    let body = body_bytes(body, catalog.limits.upload_body_bytes)?;
+    let body = body_bytes(body, catalog.limits().upload_body_bytes)?;
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::BadRequest("a template is UTF-8 text".into()))?;
-    let variant = parse_variant("upload.toml", text).map_err(|e| ApiError::Invalid(e.to_string()))?;
-    let mine = &auth.user.scope;
-    if !mine.province.is_empty() && mine.province != variant.province || !mine.city.is_empty() {
-        return Err(ApiError::Forbidden("a variant is uploaded by an administrator of its province".into()));
+    let k = catalog.publish_variant(&auth.user, text).await?;
+    Ok((StatusCode::CREATED, Json(summary(&k))).into_response())
+}
+
+fn summary(k: &KnownTemplate) -> TemplateSummary {
+    TemplateSummary {
+        id: k.template.id.clone(),
+        version: k.template.version,
+        centre_type: k.template.centre_type.as_str().to_owned(),
+        title: k.template.title.clone(),
+        province: k.template.province.clone(),
+        base: k.template.base.as_ref().map(TemplateRefView::from),
+        etag: k.etag.clone(),
     }
-    let base = catalog
-        .templates
-        .get(&variant.base)
-        .ok_or_else(|| ApiError::Invalid(format!("no base template {}", variant.base)))?;
-    let resolved =
-        resolve_variant(&variant, &base.template, "upload.toml").map_err(|e| ApiError::Invalid(e.to_string()))?;
-    if catalog.templates.get(&resolved.reference()).is_some() {
-        return Err(ApiError::Conflict(format!("template {} exists; publish a new version", resolved.reference())));
-    }
-    let row = variant_row(&resolved, text, &auth.user.username, crate::storage::now_ms());
-    let st = catalog.clone();
-    if !blocking(move || Ok(st.store.put_variant(&row)?)).await? {
-        return Err(ApiError::Conflict(format!("template {} exists; publish a new version", resolved.reference())));
-    }
-    tracing::info!(template = %resolved.reference(), by = %auth.user.username, "variant published");
-    catalog.templates.insert(resolved.clone());
-    let k =
-        catalog.templates.get(&resolved.reference()).ok_or_else(|| ApiError::Internal("variant vanished".into()))?;
-    let summary = TemplateSummary {
-        id: resolved.id.clone(),
-        version: resolved.version,
-        centre_type: resolved.centre_type.as_str().to_owned(),
-        title: resolved.title.clone(),
-        province: resolved.province.clone(),
-        base: resolved.base.as_ref().map(TemplateRefView::from),
-        etag: k.etag,
-    };
-    Ok((StatusCode::CREATED, Json(summary)).into_response())
 }
 
 pub fn router<S>(upload_bytes: usize) -> OpenApiRouter<S>

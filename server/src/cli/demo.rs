@@ -195,7 +195,7 @@ pub fn seed(state: &AppState) -> Res<String> {
     // counts in statistics only once the county approves it.
     let village = centres.iter().find(|c| c.code == "130102-V02").ok_or("demo centre missing")?;
     let template =
-        state.catalog.templates.get(&TemplateRef { id: "village".into(), version: 1 }).ok_or("village template")?;
+        state.catalog.templates().get(&TemplateRef { id: "village".into(), version: 1 }).ok_or("village template")?;
     let started = NewInspection {
         centre_code: village.code.clone(),
         template: template.template.reference(),
@@ -255,7 +255,7 @@ async fn fill(
         }
     };
     let template: Template =
-        (*state.catalog.templates.get(&d.snapshot()?.template).ok_or("template")?.template).clone();
+        (*state.catalog.templates().get(&d.snapshot()?.template).ok_or("template")?.template).clone();
     let now = crate::storage::now_ms();
     let by = dev.user.username.clone();
     for (_, item) in template.items() {

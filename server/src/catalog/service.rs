@@ -1,0 +1,163 @@
+//! The catalogue service: centres within a user's region, the registry's
+//! CSV import, and the templates a user may use, with provincial variants
+//! published by a province's administrators.
+
+use super::import::parse_centres;
+use super::store::CatalogStore;
+use super::templates::{KnownTemplate, Templates, variant_row};
+use crate::accounts::store::{Role, User};
+use crate::config::Limits;
+use crate::storage::{StoreError, now_ms};
+use std::sync::Arc;
+use xuncha_core::Centre;
+use xuncha_core::template::{TemplateRef, parse_variant, resolve_variant};
+
+pub struct Catalog {
+    store: Arc<dyn CatalogStore>,
+    templates: Arc<Templates>,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog").finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A file with bad rows: one entry per problem (`line N: …`); nothing was imported.
+    #[error("{} problems; nothing was imported", .0.len())]
+    BadRows(Vec<String>),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+type R<T> = Result<T, CatalogError>;
+
+fn outside() -> CatalogError {
+    CatalogError::Forbidden("this is outside your role or region".into())
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> R<T> + Send + 'static) -> R<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| CatalogError::Internal(e.to_string()))?
+}
+
+impl Catalog {
+    pub fn new(store: Arc<dyn CatalogStore>, templates: Arc<Templates>, limits: Limits) -> Self {
+        Self { store, templates, limits }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// A centre in the user's region.
+    pub async fn centre(self: &Arc<Self>, user: &User, code: String) -> R<Centre> {
+        let this = self.clone();
+        let centre = blocking(move || Ok(this.store.centre(&code)?)).await?.ok_or(CatalogError::NotFound("centre"))?;
+        if !user.scope.covers(&centre.region) {
+            return Err(outside());
+        }
+        Ok(centre)
+    }
+
+    /// Imports a registry CSV (administrators; every row within their region,
+    /// and a centre moved only by someone who oversees where it is now). Any
+    /// bad row refuses the whole file.
+    pub async fn import(self: &Arc<Self>, user: &User, csv: &[u8]) -> R<usize> {
+        if user.role != Role::Administrator {
+            return Err(outside());
+        }
+        let centres =
+            parse_centres(csv).map_err(|rows| CatalogError::BadRows(rows.iter().map(ToString::to_string).collect()))?;
+        if let Some(c) = centres.iter().find(|c| !user.scope.covers(&c.region)) {
+            return Err(CatalogError::Forbidden(format!("centre `{}` is outside your region", c.code)));
+        }
+        let (this, scope) = (self.clone(), user.scope.clone());
+        let n = blocking(move || {
+            for c in &centres {
+                if let Some(old) = this.store.centre(&c.code)?
+                    && !scope.covers(&old.region)
+                {
+                    return Err(CatalogError::Forbidden(format!(
+                        "centre `{}` is registered outside your region",
+                        c.code
+                    )));
+                }
+            }
+            Ok(this.store.upsert_centres(&centres, now_ms())?)
+        })
+        .await?;
+        tracing::info!(by = %user.username, n, "centres imported");
+        Ok(n)
+    }
+
+    /// The templates a user may use: the built-in ones and their province's variants.
+    pub fn templates_for(&self, user: &User) -> Vec<KnownTemplate> {
+        let province = &user.scope.province;
+        self.templates
+            .all()
+            .into_iter()
+            .filter(|k| province.is_empty() || k.template.province.as_deref().is_none_or(|p| p == province))
+            .collect()
+    }
+
+    /// One template version, when the user's province may use it.
+    pub fn template(&self, user: &User, reference: &TemplateRef) -> R<KnownTemplate> {
+        let k = self.templates.get(reference).ok_or(CatalogError::NotFound("template"))?;
+        let province = &user.scope.province;
+        if !province.is_empty() && k.template.province.as_deref().is_some_and(|p| p != province) {
+            return Err(outside());
+        }
+        Ok(k)
+    }
+
+    /// Publishes a provincial variant (TOML) by an administrator of its
+    /// province. Versions are immutable: an existing one is a conflict.
+    pub async fn publish_variant(self: &Arc<Self>, user: &User, toml: &str) -> R<KnownTemplate> {
+        if user.role != Role::Administrator {
+            return Err(outside());
+        }
+        let variant = parse_variant("upload.toml", toml).map_err(|e| CatalogError::Invalid(e.to_string()))?;
+        let mine = &user.scope;
+        if !mine.province.is_empty() && mine.province != variant.province || !mine.city.is_empty() {
+            return Err(CatalogError::Forbidden("a variant is uploaded by an administrator of its province".into()));
+        }
+        let base = self
+            .templates
+            .get(&variant.base)
+            .ok_or_else(|| CatalogError::Invalid(format!("no base template {}", variant.base)))?;
+        let resolved = resolve_variant(&variant, &base.template, "upload.toml")
+            .map_err(|e| CatalogError::Invalid(e.to_string()))?;
+        let exists =
+            || CatalogError::Conflict(format!("template {} exists; publish a new version", resolved.reference()));
+        if self.templates.get(&resolved.reference()).is_some() {
+            return Err(exists());
+        }
+        let row = variant_row(&resolved, toml, &user.username, now_ms());
+        let this = self.clone();
+        if !blocking(move || Ok(this.store.put_variant(&row)?)).await? {
+            return Err(exists());
+        }
+        tracing::info!(template = %resolved.reference(), by = %user.username, "variant published");
+        self.templates.insert(resolved.clone());
+        self.templates.get(&resolved.reference()).ok_or_else(|| CatalogError::Internal("variant vanished".into()))
+    }
+}
