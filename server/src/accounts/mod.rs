@@ -50,23 +50,6 @@ impl From<signin::PoolError> for AccountError {
     }
 }
 
-impl From<AccountError> for crate::http::ApiError {
-    fn from(e: AccountError) -> Self {
-        use crate::http::ApiError as A;
-        match e {
-            AccountError::Unauthorized => A::Unauthorized,
-            AccountError::TooManyAttempts(s) => A::TooManyRequests(s),
-            AccountError::Busy => A::Busy(e.to_string()),
-            AccountError::Forbidden(m) => A::Forbidden(m),
-            AccountError::NotFound(what) => A::NotFound(what.into()),
-            AccountError::Invalid(m) => A::Invalid(m),
-            AccountError::Conflict(m) => A::Conflict(m),
-            AccountError::Store(e) => e.into(),
-            AccountError::Internal(m) => A::Internal(m),
-        }
-    }
-}
-
 /// The session, device and user routes.
 pub fn router<S>() -> OpenApiRouter<S>
 where

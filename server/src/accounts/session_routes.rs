@@ -1,10 +1,11 @@
 //! Sign-in (browser sessions), device enrolment and revocation.
 
+use super::AccountError;
 use super::passwords::token_hash;
 use super::store::User;
 use super::{Accounts, Auth};
 use crate::http::headers::{SESSION_COOKIE, bearer_header, cookie, presented_token};
-use crate::http::{ApiResult, ErrorBody};
+use crate::http::{ApiError, ApiResult, ErrorBody};
 use automerge::ActorId;
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRef, Path, State};
@@ -166,4 +167,21 @@ where
         .routes(routes!(me))
         .routes(routes!(enrol, list_devices))
         .routes(routes!(revoke))
+}
+
+/// How the service's refusals answer over HTTP.
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Unauthorized => ApiError::Unauthorized,
+            AccountError::TooManyAttempts(s) => ApiError::TooManyRequests(s),
+            AccountError::Busy => ApiError::Busy(e.to_string()),
+            AccountError::Forbidden(m) => ApiError::Forbidden(m),
+            AccountError::NotFound(what) => ApiError::NotFound(what.into()),
+            AccountError::Invalid(m) => ApiError::Invalid(m),
+            AccountError::Conflict(m) => ApiError::Conflict(m),
+            AccountError::Store(e) => e.into(),
+            AccountError::Internal(m) => ApiError::Internal(m),
+        }
+    }
 }

@@ -82,3 +82,18 @@ where
     let import = import.layer(DefaultBodyLimit::max(upload_bytes));
     OpenApiRouter::new().routes(routes!(get_centre)).routes((schemas, paths, import))
 }
+
+/// How the service's refusals answer over HTTP.
+impl From<CatalogError> for ApiError {
+    fn from(e: CatalogError) -> Self {
+        match e {
+            CatalogError::Forbidden(m) => ApiError::Forbidden(m),
+            CatalogError::NotFound(what) => ApiError::NotFound(what.into()),
+            CatalogError::BadRows(_) | CatalogError::Invalid(_) => ApiError::Invalid(e.to_string()),
+            CatalogError::BadRequest(m) => ApiError::BadRequest(m),
+            CatalogError::Conflict(m) => ApiError::Conflict(m),
+            CatalogError::Store(e) => e.into(),
+            CatalogError::Internal(m) => ApiError::Internal(m),
+        }
+    }
+}

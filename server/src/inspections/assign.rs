@@ -3,8 +3,8 @@
 //! later ones join the same document, so co-inspectors merge their work.
 
 use super::InspectionError;
-use super::service::{Inspections, changes_since};
-use super::store::{Assignment, DocMeta, DocWrite};
+use super::service::{Inspections, Round, changes_since};
+use super::store::{Assignment, DocMeta};
 use crate::accounts::store::{Role, User};
 use crate::quarter::is_quarter;
 use xuncha_core::DocumentId;
@@ -66,26 +66,19 @@ impl Inspections {
                     .map_err(|e| InspectionError::Internal(e.to_string()))?;
                 let snap = d.snapshot().map_err(|e| InspectionError::Internal(e.to_string()))?;
                 let id = DocumentId::random();
-                let (summary, score) = self.score_snapshot(&id, &snap, "created")?;
                 let mut am = d.into_automerge();
-                let write = DocWrite {
-                    meta: DocMeta {
-                        doc: id,
-                        centre_code: centre.code.clone(),
-                        template: known.template.reference(),
-                        created_by: by.username.clone(),
-                        created_at: now,
-                        quarter: quarter.to_owned(),
-                    },
-                    is_new: true,
-                    new_changes: changes_since(&mut am, &[]),
-                    heads: am.get_heads(),
-                    compacted: Some(am.save()),
-                    summary,
-                    score,
-                    members: Vec::new(),
-                    photos: Vec::new(),
+                let meta = DocMeta {
+                    doc: id,
+                    centre_code: centre.code.clone(),
+                    template: known.template.reference(),
+                    created_by: by.username.clone(),
+                    created_at: now,
+                    quarter: quarter.to_owned(),
                 };
+                let new_changes = changes_since(&mut am, &[]);
+                let round =
+                    Round { meta, is_new: true, new_changes, pending: 0, members: Vec::new(), reason: "created" };
+                let write = self.doc_write(&mut am, &snap, round)?;
                 (id, Some(write))
             }
         };

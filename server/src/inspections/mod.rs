@@ -13,7 +13,6 @@ pub mod store;
 pub use service::Inspections;
 
 use crate::accounts::Accounts;
-use crate::http::ApiError;
 use crate::storage::StoreError;
 use axum::extract::FromRef;
 use std::sync::Arc;
@@ -38,20 +37,6 @@ pub enum InspectionError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Internal(String),
-}
-
-impl From<InspectionError> for ApiError {
-    fn from(e: InspectionError) -> Self {
-        match e {
-            InspectionError::NotFound => ApiError::NotFound("inspection".into()),
-            InspectionError::Missing(what) => ApiError::NotFound(what.into()),
-            InspectionError::Forbidden => ApiError::forbidden(),
-            InspectionError::NotSigned => ApiError::NotSigned(e.to_string()),
-            InspectionError::Invalid(m) => ApiError::Invalid(m),
-            InspectionError::Store(e) => e.into(),
-            InspectionError::Damaged(_) | InspectionError::Internal(_) => ApiError::Internal(e.to_string()),
-        }
-    }
 }
 
 pub fn router<S>() -> OpenApiRouter<S>

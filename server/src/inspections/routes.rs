@@ -2,11 +2,12 @@
 //! history, and the supervisor's review (written into the document by the
 //! server's actor, so it reaches the inspector through sync).
 
+use super::InspectionError;
 use super::Inspections;
 use super::store::{InspectionFilter, InspectionFlag, InspectionRow, InspectionSort, ScoreRow};
 use crate::accounts::store::{Role, Scope};
 use crate::accounts::{Accounts, Auth};
-use crate::http::{ApiError, ApiResult, ErrorBody, Paging, blocking, doc_id};
+use crate::http::{ApiError, ApiResult, ErrorBody, Paging, doc_id};
 use crate::storage::Page;
 use axum::Json;
 use axum::extract::{FromRef, Path, Query, State};
@@ -122,7 +123,7 @@ pub async fn list(
 ) -> ApiResult<Json<Page<InspectionRow>>> {
     let page = paging.get()?;
     let filter = inspection_filter(&auth, q)?;
-    Ok(Json(blocking(move || Ok(inspections.store().list_inspections(&filter, page)?)).await?))
+    Ok(Json(inspections.list(filter, page).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/inspections/{doc}", tag = "inspections", params(("doc" = String, Path, description = "automerge:<id>")),
@@ -214,4 +215,19 @@ where
         .routes(routes!(report))
         .routes(routes!(scores))
         .routes(routes!(review))
+}
+
+/// How the service's refusals answer over HTTP.
+impl From<InspectionError> for ApiError {
+    fn from(e: InspectionError) -> Self {
+        match e {
+            InspectionError::NotFound => ApiError::NotFound("inspection".into()),
+            InspectionError::Missing(what) => ApiError::NotFound(what.into()),
+            InspectionError::Forbidden => ApiError::forbidden(),
+            InspectionError::NotSigned => ApiError::NotSigned(e.to_string()),
+            InspectionError::Invalid(m) => ApiError::Invalid(m),
+            InspectionError::Store(e) => e.into(),
+            InspectionError::Damaged(_) | InspectionError::Internal(_) => ApiError::Internal(e.to_string()),
+        }
+    }
 }

@@ -7,10 +7,13 @@
 
 use super::InspectionError;
 use super::cache::{DocCache, LoadedDoc, SlotGuard};
-use super::store::{DocMeta, DocStore, DocSummary, DocWrite, InspectionRow, ScoreRow, ScoreWrite, StoredDoc};
+use super::store::{
+    DocMeta, DocStore, DocSummary, DocWrite, InspectionFilter, InspectionRow, ScoreRow, ScoreWrite, StoredDoc,
+};
 use crate::accounts::store::{User, UserStore};
 use crate::catalog::store::CatalogStore;
 use crate::catalog::templates::Templates;
+use crate::storage::{Page, PageReq};
 use automerge::{ActorId, AutoCommit, ChangeHash};
 use std::sync::Arc;
 use xuncha_core::DocumentId;
@@ -289,6 +292,17 @@ impl Inspections {
             true => Ok(row),
             false => Err(InspectionError::NotFound),
         }
+    }
+
+    /// A page of the inspections the filter selects (the route builds the
+    /// filter within the caller's reach).
+    pub async fn list(
+        self: &Arc<Self>,
+        filter: InspectionFilter,
+        page: PageReq,
+    ) -> Result<Page<InspectionRow>, InspectionError> {
+        let this = self.clone();
+        blocking(move || Ok(this.docs.list_inspections(&filter, page)?)).await
     }
 
     pub async fn readable_async(

@@ -9,7 +9,6 @@ pub mod store;
 pub use service::Photos;
 
 use crate::accounts::Accounts;
-use crate::http::ApiError;
 use crate::inspections::InspectionError;
 use crate::storage::StoreError;
 use axum::extract::FromRef;
@@ -37,22 +36,6 @@ pub enum PhotoError {
     Inspection(#[from] InspectionError),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<PhotoError> for ApiError {
-    fn from(e: PhotoError) -> Self {
-        match e {
-            PhotoError::BadRequest(m) => ApiError::BadRequest(m),
-            PhotoError::Forbidden(m) => ApiError::Forbidden(m),
-            PhotoError::NotFound(what) => ApiError::NotFound(what.into()),
-            PhotoError::Conflict(m) => ApiError::Conflict(m),
-            PhotoError::TooLarge(m) => ApiError::TooLarge(m),
-            PhotoError::Invalid(m) => ApiError::Invalid(m),
-            PhotoError::Storage(_) => ApiError::Internal(e.to_string()),
-            PhotoError::Inspection(e) => e.into(),
-            PhotoError::Store(e) => e.into(),
-        }
-    }
 }
 
 pub fn router<S>(patch_bytes: usize) -> OpenApiRouter<S>

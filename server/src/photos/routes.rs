@@ -1,6 +1,7 @@
 //! Photos: resumable upload (`HEAD`, `PATCH`, tus core semantics) and
 //! reads with region checks and range requests.
 
+use super::PhotoError;
 use super::service::{
     Photos, UploadState, append, begin_upload, check_may_upload, check_sha, rescore_referencing, upload_state,
 };
@@ -217,4 +218,21 @@ where
         .routes(routes!(get_blob, head_blob, patch_blob))
         .routes(routes!(get_thumbnail))
         .layer(DefaultBodyLimit::max(patch_bytes))
+}
+
+/// How the service's refusals answer over HTTP.
+impl From<PhotoError> for ApiError {
+    fn from(e: PhotoError) -> Self {
+        match e {
+            PhotoError::BadRequest(m) => ApiError::BadRequest(m),
+            PhotoError::Forbidden(m) => ApiError::Forbidden(m),
+            PhotoError::NotFound(what) => ApiError::NotFound(what.into()),
+            PhotoError::Conflict(m) => ApiError::Conflict(m),
+            PhotoError::TooLarge(m) => ApiError::TooLarge(m),
+            PhotoError::Invalid(m) => ApiError::Invalid(m),
+            PhotoError::Storage(_) => ApiError::Internal(e.to_string()),
+            PhotoError::Inspection(e) => e.into(),
+            PhotoError::Store(e) => e.into(),
+        }
+    }
 }

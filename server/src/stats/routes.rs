@@ -3,6 +3,7 @@
 //! administrators, within their region.
 
 use super::Stats;
+use super::StatsError;
 use super::exports;
 use super::store::ReportedQuarter;
 use super::tables::{ChartData, QuarterlyStats};
@@ -127,4 +128,19 @@ pub async fn mark_reported(
 #[utoipa::path(get, path = "/api/v1/stats/reported", tag = "stats", responses((status = 200, body = [ReportedQuarter])))]
 pub async fn list_reported(State(state): State<Arc<Stats>>, auth: Auth) -> ApiResult<Json<Vec<ReportedQuarter>>> {
     Ok(Json(state.reported(&auth.user).await?))
+}
+
+/// How the service's refusals answer over HTTP.
+impl From<StatsError> for ApiError {
+    fn from(e: StatsError) -> Self {
+        match e {
+            StatsError::Forbidden => ApiError::forbidden(),
+            StatsError::NeedProvince | StatsError::BadQuarter(_) => ApiError::BadRequest(e.to_string()),
+            StatsError::TooMany(_) => ApiError::TooLarge(e.to_string()),
+            StatsError::NotFound(what) => ApiError::NotFound(what.into()),
+            StatsError::AlreadyReported(_) => ApiError::Conflict(e.to_string()),
+            StatsError::Store(e) => e.into(),
+            StatsError::Internal(m) => ApiError::Internal(m),
+        }
+    }
 }

@@ -7,7 +7,6 @@ pub mod service;
 pub use service::SyncService;
 
 use crate::accounts::Accounts;
-use crate::http::ApiError;
 use crate::inspections::InspectionError;
 use crate::storage::StoreError;
 use axum::extract::FromRef;
@@ -32,20 +31,6 @@ pub enum SyncError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Internal(String),
-}
-
-impl From<SyncError> for ApiError {
-    fn from(e: SyncError) -> Self {
-        match e {
-            SyncError::TooLarge(m) => ApiError::TooLarge(m),
-            SyncError::Duplicate => ApiError::BadRequest(e.to_string()),
-            SyncError::NotInspector => ApiError::Forbidden(e.to_string()),
-            SyncError::Busy => ApiError::Busy(e.to_string()),
-            SyncError::Inspection(e) => e.into(),
-            SyncError::Store(e) => e.into(),
-            SyncError::Internal(m) => ApiError::Internal(m),
-        }
-    }
 }
 
 pub fn router<S>(sync_body_bytes: usize) -> OpenApiRouter<S>

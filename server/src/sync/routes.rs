@@ -1,6 +1,7 @@
 //! `POST /api/v1/sync`: CBOR, optionally gzip-compressed, size-capped
 //! before and after decompression.
 
+use super::SyncError;
 use super::SyncService;
 use crate::accounts::{Accounts, DeviceAuth};
 use crate::http::{ApiError, ApiResult, ErrorBody, blocking, body_bytes};
@@ -119,4 +120,19 @@ where
     Arc<Accounts>: FromRef<S>,
 {
     OpenApiRouter::new().routes(routes!(sync)).layer(DefaultBodyLimit::max(sync_body_bytes))
+}
+
+/// How the service's refusals answer over HTTP.
+impl From<SyncError> for ApiError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::TooLarge(m) => ApiError::TooLarge(m),
+            SyncError::Duplicate => ApiError::BadRequest(e.to_string()),
+            SyncError::NotInspector => ApiError::Forbidden(e.to_string()),
+            SyncError::Busy => ApiError::Busy(e.to_string()),
+            SyncError::Inspection(e) => e.into(),
+            SyncError::Store(e) => e.into(),
+            SyncError::Internal(m) => ApiError::Internal(m),
+        }
+    }
 }
