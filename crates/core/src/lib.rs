@@ -7,7 +7,7 @@
 //!   on the server);
 //! - [`location`]: on-site verification against a centre's geofence;
 //! - [`photo`]: photo processing over bytes;
-//! - [`centre`]: centre records;
+//! - [`centre`]: centre records; [`draw`]: the reproducible random draw (双随机);
 //! - [`sync`]: the sync wire types, and [`payload`]: the check of Automerge
 //!   bytes from devices; [`ingest`]: the check of their changes.
 //!
@@ -16,6 +16,7 @@
 pub mod centre;
 pub mod doc_id;
 pub mod document;
+pub mod draw;
 pub mod i18n;
 pub mod ingest;
 pub mod location;

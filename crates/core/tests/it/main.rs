@@ -11,6 +11,7 @@ mod builtin;
 mod centre_types;
 mod common;
 mod document;
+mod draw;
 mod ingest;
 mod photo;
 mod properties;
