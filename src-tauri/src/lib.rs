@@ -3,6 +3,8 @@
 //! error reaches the page as `{code, message}`. The same `run` is the
 //! desktop `main` and the mobile entry point.
 
+#[cfg(test)]
+mod backend_ts;
 mod commands;
 
 use std::path::PathBuf;
@@ -48,26 +50,7 @@ pub fn run() {
             tauri::async_runtime::spawn(async move { state.start_background() });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::status,
-            commands::set_language,
-            commands::enrol,
-            commands::centres,
-            commands::centre,
-            commands::inspection,
-            commands::set_answer,
-            commands::mark_not_applicable,
-            commands::clear_answer,
-            commands::set_notes,
-            commands::add_photo,
-            commands::thumbnail,
-            commands::add_fix,
-            commands::resolve_conflict,
-            commands::sign_off,
-            commands::sync_status,
-            commands::sync_now,
-            commands::export_log,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("xuncha: the app could not start: {e}");
