@@ -45,6 +45,7 @@ fn seed(server: &TestServer, n: usize) {
                         doc: DocumentId::random(),
                         centre_code: c.code.clone(),
                         template: TemplateRef { id: c.centre_type.as_str().into(), version: 1 },
+                        purpose: Default::default(),
                         created_by: "insp-wang".into(),
                         created_at: 1_700_000_000_000 + i as i64,
                         quarter: quarters[i % quarters.len()].into(),

@@ -86,6 +86,7 @@ async fn run(plan: Plan) {
         let new = NewInspection {
             centre_code: "130102-V02".into(),
             template: template.reference(),
+            purpose: Default::default(),
             created_by: name.clone(),
             created_by_name: name.clone(),
             at: xuncha_server::now_ms(),

@@ -165,6 +165,7 @@ impl Device {
         let new = NewInspection {
             centre_code: centre.code.clone(),
             template: template.reference(),
+            purpose: Default::default(),
             created_by: me.username.clone(),
             created_by_name: me.display_name.clone(),
             at: now,

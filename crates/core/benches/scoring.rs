@@ -38,6 +38,7 @@ fn answered(t: &Template) -> InspectionDoc {
     let new = NewInspection {
         centre_code: "C-1".into(),
         template: t.reference(),
+        purpose: Default::default(),
         created_by: "u1".into(),
         created_by_name: "检查员".into(),
         at: 1_700_000_000_000,

@@ -96,6 +96,7 @@ fn demo_report(t: &Template) -> Result<xuncha_core::scoring::Report, Box<dyn std
     let new = NewInspection {
         centre_code: centre.code.clone(),
         template: t.reference(),
+        purpose: Default::default(),
         created_by: "demo".into(),
         created_by_name: "演示检查员".into(),
         at: 1_764_000_000_000,

@@ -83,8 +83,15 @@ pub struct Accepted {
     pub snapshot: InspectionSnapshot,
 }
 
-const IDENTITY: [&str; 6] =
-    [keys::SCHEMA, keys::CENTRE, keys::TEMPLATE_ID, keys::TEMPLATE_VERSION, keys::CREATED_BY, keys::CREATED_AT];
+const IDENTITY: [&str; 7] = [
+    keys::SCHEMA,
+    keys::CENTRE,
+    keys::TEMPLATE_ID,
+    keys::TEMPLATE_VERSION,
+    keys::CREATED_BY,
+    keys::CREATED_AT,
+    keys::PURPOSE,
+];
 
 /// Checks `incoming` (bytes of `save()` or `save_after()`) against `stored`
 /// (`None` for a document the server has never seen), which stays as it was.

@@ -12,7 +12,7 @@ use crate::stats::store::CityPopulation;
 use automerge::ActorId;
 use image::{ImageBuffer, Rgb};
 use xuncha_core::document::{
-    Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, NewInspection, PhotoRecord, ReviewStatus,
+    Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, NewInspection, PhotoRecord, Purpose, ReviewStatus,
 };
 use xuncha_core::photo::{PhotoLimits, process};
 use xuncha_core::sync::{DocPush, Heads, SYNC_PROTOCOL, SyncRequest};
@@ -177,10 +177,13 @@ pub fn seed(state: &AppState) -> Res<String> {
         ("130102-B01", vec!["insp-wang"]),
     ] {
         let who: Vec<String> = who.into_iter().map(str::to_owned).collect();
-        let rows = state.inspections.assign(&sup, code, QUARTER, &who)?;
+        let rows = state.inspections.assign(&sup, code, QUARTER, Purpose::Routine, &who)?;
         docs.extend(rows.first().map(|a| (a.doc, code)));
     }
-    state.inspections.assign(&admin, "130104-C01", QUARTER, &["insp-zhao".to_owned()])?;
+    state.inspections.assign(&admin, "130104-C01", QUARTER, Purpose::Routine, &["insp-zhao".to_owned()])?;
+    // A random check (双随机抽查) of a township centre already inspected
+    // this quarter: another inspection, not yet started.
+    state.inspections.assign(&sup, "130102-T01", QUARTER, Purpose::Random, &["insp-li".to_owned()])?;
 
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let wang_dev = enrol(state, &wang, "王检查员的手机")?;
@@ -199,6 +202,7 @@ pub fn seed(state: &AppState) -> Res<String> {
     let started = NewInspection {
         centre_code: village.code.clone(),
         template: template.template.reference(),
+        purpose: Default::default(),
         created_by: li.username.clone(),
         created_by_name: li.display_name.clone(),
         at: crate::storage::now_ms(),
@@ -217,7 +221,7 @@ pub fn seed(state: &AppState) -> Res<String> {
     Ok(format!(
         "demo data: {} centres, 7 users (password {PASSWORD}), {} inspections with {photos} photos",
         centres.len(),
-        docs.len() + 2
+        docs.len() + 3
     ))
 }
 

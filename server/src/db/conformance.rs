@@ -128,6 +128,7 @@ fn new_doc(code: &str, members: &[&str], photos: &[&str]) -> (DocumentId, DocWri
         doc,
         centre_code: code.into(),
         template: TemplateRef { id: "village".into(), version: 1 },
+        purpose: Default::default(),
         created_by: members.first().map_or("", |m| *m).into(),
         created_at: 1,
         quarter: "2026Q4".into(),

@@ -1,6 +1,7 @@
-//! Assigning inspectors to a centre for a quarter. The first assignment of
-//! a centre and quarter creates the inspection document (server actor);
-//! later ones join the same document, so co-inspectors merge their work.
+//! Assigning inspectors to a task: a centre, a quarter and a purpose. The
+//! first assignment of a task creates the inspection document (server
+//! actor); later ones join the same document, so co-inspectors merge their
+//! work. A centre may have one inspection per purpose and quarter.
 
 use super::InspectionError;
 use super::service::{Inspections, Round, changes_since};
@@ -8,7 +9,7 @@ use super::store::{Assignment, DocMeta};
 use crate::accounts::store::{Role, User};
 use crate::quarter::is_quarter;
 use xuncha_core::DocumentId;
-use xuncha_core::document::{InspectionDoc, NewInspection};
+use xuncha_core::document::{InspectionDoc, NewInspection, Purpose};
 
 pub const MAX_INSPECTORS: usize = 20;
 
@@ -19,6 +20,7 @@ impl Inspections {
         by: &User,
         centre_code: &str,
         quarter: &str,
+        purpose: Purpose,
         inspectors: &[String],
     ) -> Result<Vec<Assignment>, InspectionError> {
         if !by.has_role(&[Role::Supervisor, Role::Administrator]) {
@@ -47,7 +49,7 @@ impl Inspections {
                 }
             }
         }
-        let (doc, new_doc) = match self.docs.assigned_doc(&centre.code, quarter)? {
+        let (doc, new_doc) = match self.docs.assigned_doc(&centre.code, quarter, purpose)? {
             Some(doc) => (doc, None),
             None => {
                 let known = self
@@ -58,6 +60,7 @@ impl Inspections {
                 let new = NewInspection {
                     centre_code: centre.code.clone(),
                     template: known.template.reference(),
+                    purpose,
                     created_by: by.username.clone(),
                     created_by_name: by.display_name.clone(),
                     at: now,
@@ -71,6 +74,7 @@ impl Inspections {
                     doc: id,
                     centre_code: centre.code.clone(),
                     template: known.template.reference(),
+                    purpose,
                     created_by: by.username.clone(),
                     created_at: now,
                     quarter: quarter.to_owned(),
@@ -83,7 +87,7 @@ impl Inspections {
             }
         };
         let rows = self.docs.create_assignments(new_doc, doc, inspectors, &by.username, crate::storage::now_ms())?;
-        tracing::info!(centre = %centre.code, quarter, by = %by.username, "assigned");
+        tracing::info!(centre = %centre.code, quarter, purpose = purpose.as_str(), by = %by.username, "assigned");
         Ok(rows)
     }
 }

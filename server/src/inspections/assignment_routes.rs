@@ -13,6 +13,7 @@ use axum::extract::{FromRef, Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use std::sync::Arc;
+use xuncha_core::document::Purpose;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -21,6 +22,10 @@ pub struct NewAssignments {
     pub centre_code: String,
     /// e.g. `2026Q4`
     pub quarter: String,
+    /// routine (default), random, recognition, thematic or follow_up.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = "^(routine|random|recognition|thematic|follow_up)$")]
+    pub purpose: Purpose,
     /// User names of inspectors.
     pub inspectors: Vec<String>,
 }
@@ -42,7 +47,7 @@ pub async fn create(
     let Json(req) = body?;
     auth.require(&[Role::Supervisor, Role::Administrator])?;
     let out = blocking::<_, ApiError>(move || {
-        Ok(inspections.assign(&auth.user, &req.centre_code, &req.quarter, &req.inspectors)?)
+        Ok(inspections.assign(&auth.user, &req.centre_code, &req.quarter, req.purpose, &req.inspectors)?)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(out)))

@@ -24,6 +24,8 @@ use xuncha_core::document::{InspectionSnapshot, ReviewStatus};
 pub struct InspectionQuery {
     /// e.g. 2026Q4
     pub quarter: Option<String>,
+    /// routine, random, recognition, thematic or follow_up
+    pub purpose: Option<String>,
     /// Centre type: community, block, township or village.
     #[serde(rename = "type")]
     pub centre_type: Option<String>,
@@ -101,6 +103,7 @@ pub fn inspection_filter(auth: &Auth, q: InspectionQuery) -> Result<InspectionFi
         scope: narrow_scope(&auth.user.scope, q.city, q.county)?,
         member: (auth.user.role == Role::Inspector).then(|| auth.user.username.clone()),
         quarter: bounded(q.quarter),
+        purpose: named(q.purpose.as_deref(), "purpose")?,
         centre_type,
         status: named(q.status.as_deref(), "status")?,
         grade: named(q.grade.as_deref(), "grade")?,

@@ -7,7 +7,7 @@ use crate::storage::{Page, PageReq, StoreResult};
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use xuncha_core::document::WorkflowStatus;
+use xuncha_core::document::{Purpose, WorkflowStatus};
 use xuncha_core::location::OnSiteStatus;
 use xuncha_core::scoring::Grade;
 use xuncha_core::template::StatFigure;
@@ -67,8 +67,8 @@ pub trait DocStore: Send + Sync {
     /// Whether a region containing the centre reported this quarter: its
     /// inspections no longer change.
     fn quarter_reported(&self, centre_code: &str, quarter: &str) -> StoreResult<bool>;
-    /// The document inspectors of this centre and quarter were assigned to.
-    fn assigned_doc(&self, centre_code: &str, quarter: &str) -> StoreResult<Option<DocumentId>>;
+    /// The document inspectors of this centre, quarter and purpose were assigned to.
+    fn assigned_doc(&self, centre_code: &str, quarter: &str, purpose: Purpose) -> StoreResult<Option<DocumentId>>;
     /// Creates `new_doc` (when given) and assigns each inspector to it.
     fn create_assignments(
         &self,
@@ -94,6 +94,7 @@ pub struct DocMeta {
     pub doc: DocumentId,
     pub centre_code: String,
     pub template: TemplateRef,
+    pub purpose: Purpose,
     pub created_by: String,
     pub created_at: i64,
     pub quarter: String,
@@ -157,6 +158,8 @@ pub struct Assignment {
     pub id: i64,
     pub centre_code: String,
     pub quarter: String,
+    #[schema(value_type = String, pattern = "^(routine|random|recognition|thematic|follow_up)$")]
+    pub purpose: Purpose,
     pub inspector: String,
     #[schema(value_type = String)]
     pub doc: DocumentId,
@@ -177,6 +180,9 @@ pub struct InspectionRow {
     #[schema(value_type = Object)]
     pub region: Region,
     pub template: TemplateRefView,
+    /// Why it is made: 日常巡查, 双随机抽查, 认定核查, 专项检查 or 复查.
+    #[schema(value_type = String, pattern = "^(routine|random|recognition|thematic|follow_up)$")]
+    pub purpose: Purpose,
     pub created_by: String,
     pub created_at: i64,
     pub updated_at: i64,
@@ -196,6 +202,7 @@ pub struct InspectionFilter {
     /// Only inspections this user works on (inspectors).
     pub member: Option<String>,
     pub quarter: Option<String>,
+    pub purpose: Option<Purpose>,
     pub centre_type: Option<CentreType>,
     pub status: Option<WorkflowStatus>,
     pub grade: Option<Grade>,

@@ -351,6 +351,7 @@ fn push_one(
                 doc: id,
                 centre_code: snap.centre_code.clone(),
                 template: TemplateRef { id: snap.template.id.clone(), version: snap.template.version },
+                purpose: snap.purpose,
                 created_by: snap.created_by.clone(),
                 created_at: snap.created_at,
                 quarter: quarter_of(snap.created_at),

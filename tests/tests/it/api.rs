@@ -358,3 +358,34 @@ async fn the_openapi_document_and_the_router_describe_the_same_routes() {
     assert!(files > 30, "the walk found the server's sources ({files} files)");
     server.stop().await;
 }
+
+/// A centre may have one inspection per purpose and quarter: a random
+/// check (双随机抽查) does not join the routine inspection of the quarter,
+/// and lists can be narrowed by purpose.
+#[tokio::test]
+async fn a_task_of_another_purpose_is_another_inspection() {
+    let server = TestServer::start().await;
+    server.seed();
+    let sup = server.api("sup-a").await;
+    let routine = sup.assign("130102-C01", &["wang"]).await;
+    let body = serde_json::json!({"centre_code": "130102-C01", "quarter": "2026Q4", "purpose": "random",
+        "inspectors": ["wang", "li"]});
+    let (status, random) = sup.post("/api/v1/assignments", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{random}");
+    assert_eq!(random[0]["purpose"], "random");
+    let random = random[0]["doc"].as_str().unwrap().to_owned();
+    assert_ne!(routine, random, "another inspection");
+    let again = sup.assign("130102-C01", &["li"]).await;
+    assert_eq!(again, routine, "a co-inspector of the routine task joins its document");
+    let (_, list) = sup.get("/api/v1/inspections?purpose=random").await;
+    let docs: Vec<_> = list["items"].as_array().unwrap().iter().map(|r| r["doc"].as_str().unwrap()).collect();
+    assert_eq!(docs, [random.as_str()]);
+    let (_, row) = sup.get(&format!("/api/v1/inspections/{random}")).await;
+    assert_eq!(row["purpose"], "random");
+    let (status, _) = sup.get("/api/v1/inspections?purpose=inspection").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let bad = serde_json::json!({"centre_code": "130102-C01", "quarter": "2026Q4", "purpose": "audit", "inspectors": ["wang"]});
+    let (status, _) = sup.post("/api/v1/assignments", &bad).await;
+    assert!(status.is_client_error(), "an unknown purpose is refused");
+    server.stop().await;
+}

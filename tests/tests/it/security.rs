@@ -21,6 +21,7 @@ async fn start_adhoc(dev: &mut Device, centre: &str, template: &str, at: i64) ->
     let new = NewInspection {
         centre_code: centre.into(),
         template: t.reference(),
+        purpose: Default::default(),
         created_by: dev.username.clone(),
         created_by_name: dev.username.clone(),
         at,

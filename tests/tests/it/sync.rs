@@ -305,6 +305,7 @@ async fn an_inspector_can_start_an_inspection_offline_and_others_cannot_touch_it
     let new = xuncha_core::document::NewInspection {
         centre_code: "130102-V02".into(),
         template: t.reference(),
+        purpose: Default::default(),
         created_by: "wang".into(),
         created_by_name: "王".into(),
         at: xuncha_server::now_ms(),

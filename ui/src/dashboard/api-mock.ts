@@ -122,7 +122,7 @@ function snapshot(s: Seed, c: Centre): InspectionSnapshot {
       ? { current: { status: 'approved', by: 'sup-zhao', at: m(60 * 24 * 5), comment: '材料齐全，同意。', item_comments: {}, reviewed_sign_offs: {} }, history: [] }
       : null;
   return {
-    centre_code: c.code, template: { id: TEMPLATE.id, version: TEMPLATE.version }, created_by: a, created_at: m(0),
+    centre_code: c.code, template: { id: TEMPLATE.id, version: TEMPLATE.version }, purpose: 'routine', created_by: a, created_at: m(0),
     inspectors, answers, conflicts, notes: p === 'veto' ? '灭火器已过期，现场已要求整改。' : '整体运行正常。',
     item_notes: {
       'satisfaction.quotes': '居民反映早餐品种少，希望延长营业时间。',
@@ -140,7 +140,7 @@ const centreByCode = (code: string) => MOCK_CENTRES.find((c) => c.code === code)
 function rowOf(seed: Seed, c: Centre, doc: InspectionSnapshot, report: Report, status: WorkflowStatus, updated: number): InspectionRow {
   return {
     doc: seed.doc, centre_code: c.code, centre_name: c.name, centre_type: c.centre_type, region: c.region,
-    template: doc.template, created_by: doc.created_by, created_at: doc.created_at, updated_at: updated, quarter: seed.quarter,
+    template: doc.template, purpose: doc.purpose, created_by: doc.created_by, created_at: doc.created_at, updated_at: updated, quarter: seed.quarter,
     change_count: 40 + Object.keys(doc.answers).length * 3, status, official: status === 'submitted' || status === 'approved',
     total: status === 'draft' && !report.complete ? report.total : report.total, grade: report.grade, complete: report.complete,
     on_site: report.on_site.status, vetoes: report.vetoes.length, conflicts: report.conflicts.length,
@@ -201,7 +201,7 @@ export class MockApi implements DashboardApi {
       (!q.quarter || r.quarter === q.quarter) && (!q.city || r.region.city === q.city) &&
       (!q.county || r.region.county === q.county) && (!q.township || r.region.township === q.township) &&
       (!q.type || r.centre_type === q.type) && (!q.template || r.template.id === q.template) &&
-      (!q.status || r.status === q.status) && (!q.grade || r.grade === q.grade) &&
+      (!q.status || r.status === q.status) && (!q.grade || r.grade === q.grade) && (!q.purpose || r.purpose === q.purpose) &&
       (!flags.includes('not_verified') || r.on_site !== 'verified') && (!flags.includes('conflicts') || r.conflicts > 0) &&
       (!flags.includes('missing_evidence') || r.evidence_problems > 0) && (!flags.includes('veto') || r.vetoes > 0));
     const key = (r: InspectionRow): string | number => {

@@ -24,7 +24,7 @@ export type SortKey = 'updated' | 'total' | 'centre' | 'quarter';
 
 export type InspectionQuery = {
   quarter?: string; city?: string; county?: string; township?: string; type?: string; template?: string;
-  status?: string; grade?: string; flag?: Flag[]; sort?: SortKey; order?: 'asc' | 'desc'; page?: number; per_page?: number;
+  purpose?: string; status?: string; grade?: string; flag?: Flag[]; sort?: SortKey; order?: 'asc' | 'desc'; page?: number; per_page?: number;
 };
 export type RegistryQuery = {
   type?: string; status?: string; q?: string; city?: string; county?: string; page?: number; per_page?: number;

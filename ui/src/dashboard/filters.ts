@@ -3,7 +3,7 @@ import { FLAGS, type Flag, type InspectionQuery, type SortKey } from './api';
 
 export const PAGE_SIZE = 50;
 const SORTS: SortKey[] = ['updated', 'total', 'centre', 'quarter'];
-const KEYS = ['quarter', 'city', 'county', 'township', 'type', 'template', 'status', 'grade'] as const;
+const KEYS = ['quarter', 'city', 'county', 'township', 'type', 'template', 'purpose', 'status', 'grade'] as const;
 
 export function readFilters(p: URLSearchParams): InspectionQuery {
   const q: InspectionQuery = {};

@@ -1,8 +1,9 @@
 import { t, type Key } from '../lib/i18n';
 import { lang } from '../lib/lang.svelte';
-import type { ItemStatus } from '../lib/types.gen';
+import type { ItemStatus, Purpose } from '../lib/types.gen';
 
 export const statusLabel = (s: string) => (['draft', 'submitted', 'returned', 'approved'].includes(s) ? t(`istatus.${s}` as Key) : s);
+export const purposeLabel = (p: Purpose) => t(`purpose.${p}` as Key);
 export const itemStatusLabel = (s: ItemStatus) => t(`itemstatus.${s}` as Key);
 
 /// Date and time with the year, local time.

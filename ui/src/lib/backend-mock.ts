@@ -211,7 +211,7 @@ export class MockBackend implements Backend {
         if (d.stage === 'signed') d.stage = 'synced';
         if (d.stage === null) {
           d.stage = 'not_started';
-          d.snapshot = { centre_code: d.code, template: { id: TEMPLATE.id, version: TEMPLATE.version }, created_by: OTHER.username,
+          d.snapshot = { centre_code: d.code, template: { id: TEMPLATE.id, version: TEMPLATE.version }, purpose: 'routine', created_by: OTHER.username,
             created_at: Date.now(), inspectors: {}, answers: {}, conflicts: [], notes: '', item_notes: {}, photos: {},
             gps_fixes: [], sign_offs: {}, review: null };
         }

@@ -111,7 +111,7 @@ const min = (n: number) => T0 + n * 60_000;
 const rec = (r: AnswerRecord) => r;
 
 function snap(code: string, parts: Partial<InspectionSnapshot>): InspectionSnapshot {
-  return { centre_code: code, template: { id: TEMPLATE.id, version: TEMPLATE.version }, created_by: ME.username,
+  return { centre_code: code, template: { id: TEMPLATE.id, version: TEMPLATE.version }, purpose: 'routine', created_by: ME.username,
     created_at: min(0), inspectors: { [ME.username]: ME.display_name }, answers: {}, conflicts: [], notes: '',
     item_notes: {}, photos: {}, gps_fixes: [], sign_offs: {}, review: null, ...parts };
 }

@@ -35,6 +35,9 @@ pub mod keys {
     pub const TEMPLATE_VERSION: &str = "template_version";
     pub const CREATED_BY: &str = "created_by";
     pub const CREATED_AT: &str = "created_at";
+    /// Why the inspection is made (`Purpose`), fixed at creation; absent in
+    /// documents that predate it (read as routine).
+    pub const PURPOSE: &str = "purpose";
     pub const INSPECTORS: &str = "inspectors";
     pub const ANSWERS: &str = "answers";
     pub const NOTES: &str = "notes";
@@ -77,6 +80,7 @@ impl InspectionDoc {
         doc.put(ROOT, keys::TEMPLATE_VERSION, ScalarValue::Uint(u64::from(new.template.version)))?;
         doc.put(ROOT, keys::CREATED_BY, new.created_by.as_str())?;
         doc.put(ROOT, keys::CREATED_AT, ScalarValue::Timestamp(new.at))?;
+        doc.put(ROOT, keys::PURPOSE, new.purpose.as_str())?;
         let inspectors = doc.put_object(ROOT, keys::INSPECTORS, ObjType::Map)?;
         doc.put(&inspectors, new.created_by.as_str(), new.created_by_name.as_str())?;
         doc.put_object(ROOT, keys::ANSWERS, ObjType::Map)?;

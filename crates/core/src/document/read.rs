@@ -3,7 +3,7 @@
 //! refuse a change that would leave a document unreadable.
 
 use super::{Answer, AnswerRecord, Conflict, DocError, FixSource, GpsFix, InspectionDoc, keys};
-use super::{InspectionSnapshot, PhotoRecord, Review, ReviewEntry, ReviewStatus};
+use super::{InspectionSnapshot, PhotoRecord, Purpose, Review, ReviewEntry, ReviewStatus};
 use crate::template::TemplateRef;
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use std::collections::BTreeMap;
@@ -344,6 +344,10 @@ impl InspectionDoc {
             template,
             created_by: string(d, &ROOT, keys::CREATED_BY)?,
             created_at: int(d, &ROOT, keys::CREATED_AT)?,
+            purpose: match opt_string(d, &ROOT, keys::PURPOSE)? {
+                None => Purpose::Routine,
+                Some(p) => Purpose::parse(&p).ok_or_else(|| bad(keys::PURPOSE, "not a purpose"))?,
+            },
             inspectors,
             answers,
             conflicts,

@@ -131,6 +131,12 @@ fn identity_fields_and_malformed_records_are_refused() {
     let err = check_incoming(Some(&mut server), &moved.save(), &w, IngestLimits::default()).unwrap_err();
     assert!(matches!(err, Refusal::IdentityChanged(ref k) if k == "centre"), "{err}");
 
+    let mut repurposed = fork_as(&mut d, 1);
+    repurposed.automerge_mut().put(ROOT, "purpose", "random").unwrap();
+    let err = check_incoming(Some(&mut server), &repurposed.save(), &w, IngestLimits::default()).unwrap_err();
+    assert!(matches!(err, Refusal::IdentityChanged(ref k) if k == "purpose"), "{err}");
+    assert_eq!(d.snapshot().unwrap().purpose, xuncha_core::document::Purpose::Routine, "a new document's default");
+
     let mut broken = fork_as(&mut d, 1);
     let answers = broken.automerge().get(ROOT, "answers").unwrap().unwrap().1;
     broken.automerge_mut().put(&answers, "q.credit", 42).unwrap();

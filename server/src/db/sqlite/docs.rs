@@ -9,6 +9,7 @@ use automerge::ChangeHash;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::BTreeSet;
 use xuncha_core::DocumentId;
+use xuncha_core::document::Purpose;
 use xuncha_core::sync::{heads_from_bytes, heads_to_bytes};
 use xuncha_core::template::TemplateRef;
 
@@ -33,8 +34,8 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
             w.compacted.as_deref().ok_or_else(|| StoreError::Corrupt("a new document needs a snapshot".into()))?;
         c.execute(
             "INSERT INTO documents (doc_id, centre_code, template_id, template_version, created_by, created_at, quarter,
-                 snapshot, heads, change_count, updated_seq, updated_at, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 snapshot, heads, change_count, updated_seq, updated_at, status, purpose)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 id(&m.doc),
                 m.centre_code,
@@ -48,7 +49,8 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
                 n_new,
                 i64::try_from(seq).unwrap_or(i64::MAX),
                 now,
-                text_of(&s.status)
+                text_of(&s.status),
+                m.purpose.as_str()
             ],
         )?;
     } else {
@@ -121,7 +123,8 @@ pub(crate) const ROW_COLS: &str = concat!(
     "d.doc_id, d.template_id, d.template_version, d.created_by, d.created_at, d.updated_at, d.quarter, ",
     "d.change_count, d.status, d.total, d.grade, d.complete, d.on_site, d.vetoes, d.conflicts, ",
     "d.evidence_problems, ",
-    official!("d")
+    official!("d"),
+    ", d.purpose"
 );
 
 pub(crate) fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow> {
@@ -142,6 +145,7 @@ pub(crate) fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow
         quarter: r.get(o + 6)?,
         change_count: r.get(o + 7)?,
         official: r.get(o + 16)?,
+        purpose: parse_text(o + 17, &r.get::<_, String>(o + 17)?)?,
         summary: DocSummary {
             status: parse_text(o + 8, &r.get::<_, String>(o + 8)?)?,
             total: r.get(o + 9)?,
@@ -165,7 +169,7 @@ pub(crate) fn inspection_filter_sql(f: &InspectionFilter) -> (String, Vec<String
          AND (?4 = '' OR d.doc_id IN (SELECT doc_id FROM members WHERE username = ?4))
          AND (?5 = '' OR d.quarter = ?5) AND (?6 = '' OR c.centre_type = ?6) AND (?7 = '' OR d.status = ?7)
          AND (?8 = '' OR d.grade = ?8) AND (?9 = '' OR d.centre_code = ?9) AND (?10 = '' OR c.township = ?10)
-         AND (?11 = '' OR d.template_id = ?11)",
+         AND (?11 = '' OR d.template_id = ?11) AND (?12 = '' OR d.purpose = ?12)",
     );
     for flag in &f.flags {
         filter.push_str(match flag {
@@ -187,6 +191,7 @@ pub(crate) fn inspection_filter_sql(f: &InspectionFilter) -> (String, Vec<String
         f.centre_code.clone().unwrap_or_default(),
         f.township.clone().unwrap_or_default(),
         f.template.clone().unwrap_or_default(),
+        f.purpose.as_ref().map(text_of).unwrap_or_default(),
     ];
     (filter, args)
 }
@@ -234,7 +239,7 @@ impl DocStore for SqliteStore {
         self.read(|c| {
             let row = c
                 .query_row(
-                    "SELECT centre_code, template_id, template_version, created_by, created_at, quarter, snapshot
+                    "SELECT centre_code, template_id, template_version, created_by, created_at, quarter, snapshot, purpose
                      FROM documents WHERE doc_id = ?1",
                     [id(doc)],
                     |r| {
@@ -246,6 +251,7 @@ impl DocStore for SqliteStore {
                                 created_by: r.get(3)?,
                                 created_at: r.get(4)?,
                                 quarter: r.get(5)?,
+                                purpose: parse_text(7, &r.get::<_, String>(7)?)?,
                             },
                             r.get::<_, Vec<u8>>(6)?,
                         ))
@@ -396,12 +402,13 @@ impl DocStore for SqliteStore {
         })
     }
 
-    fn assigned_doc(&self, centre_code: &str, quarter: &str) -> StoreResult<Option<DocumentId>> {
+    fn assigned_doc(&self, centre_code: &str, quarter: &str, purpose: Purpose) -> StoreResult<Option<DocumentId>> {
         self.read(|c| {
             let bytes: Option<Vec<u8>> = c
                 .query_row(
-                    "SELECT doc_id FROM assignments WHERE centre_code = ?1 AND quarter = ?2 ORDER BY id LIMIT 1",
-                    [centre_code, quarter],
+                    "SELECT doc_id FROM assignments WHERE centre_code = ?1 AND quarter = ?2 AND purpose = ?3
+                     ORDER BY id LIMIT 1",
+                    [centre_code, quarter, purpose.as_str()],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -421,11 +428,12 @@ impl DocStore for SqliteStore {
         self.write(move |c| {
             let mut doc = doc;
             if let Some(w) = &new_doc {
-                // Two assignments racing for one centre and quarter share the first document.
+                // Two assignments racing for one task share the first document.
                 let existing: Option<Vec<u8>> = c
                     .query_row(
-                        "SELECT doc_id FROM assignments WHERE centre_code = ?1 AND quarter = ?2 ORDER BY id LIMIT 1",
-                        params![w.meta.centre_code, w.meta.quarter],
+                        "SELECT doc_id FROM assignments WHERE centre_code = ?1 AND quarter = ?2 AND purpose = ?3
+                         ORDER BY id LIMIT 1",
+                        params![w.meta.centre_code, w.meta.quarter, w.meta.purpose.as_str()],
                         |r| r.get(0),
                     )
                     .optional()?;
@@ -436,20 +444,20 @@ impl DocStore for SqliteStore {
                     }
                 }
             }
-            let (centre, quarter, tid, tver): (String, String, String, u32) = c.query_row(
-                "SELECT centre_code, quarter, template_id, template_version FROM documents WHERE doc_id = ?1",
+            let (centre, quarter, tid, tver, purpose): (String, String, String, u32, String) = c.query_row(
+                "SELECT centre_code, quarter, template_id, template_version, purpose FROM documents WHERE doc_id = ?1",
                 [doc.as_bytes().as_slice()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )?;
             let mut out = Vec::new();
             for inspector in &inspectors {
                 let seq = next_seq(c)?;
                 c.execute(
                     "INSERT INTO assignments (centre_code, quarter, inspector, doc_id, template_id, template_version,
-                         assigned_by, created_at, cancelled, updated_seq)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)
-                     ON CONFLICT (centre_code, quarter, inspector) DO UPDATE SET cancelled = 0, updated_seq = ?9",
-                    params![centre, quarter, inspector, doc.as_bytes().as_slice(), tid, tver, assigned_by, now, seq],
+                         assigned_by, created_at, cancelled, updated_seq, purpose)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)
+                     ON CONFLICT (centre_code, quarter, purpose, inspector) DO UPDATE SET cancelled = 0, updated_seq = ?9",
+                    params![centre, quarter, inspector, doc.as_bytes().as_slice(), tid, tver, assigned_by, now, seq, purpose],
                 )?;
                 c.execute(
                     "INSERT OR IGNORE INTO members (doc_id, username) VALUES (?1, ?2)",
@@ -461,9 +469,10 @@ impl DocStore for SqliteStore {
                     params![doc.as_bytes().as_slice(), seq],
                 )?;
                 let sql = format!(
-                    "SELECT {ASSIGNMENT_COLS} FROM assignments WHERE centre_code = ?1 AND quarter = ?2 AND inspector = ?3"
+                    "SELECT {ASSIGNMENT_COLS} FROM assignments
+                     WHERE centre_code = ?1 AND quarter = ?2 AND purpose = ?3 AND inspector = ?4"
                 );
-                out.push(c.query_row(&sql, params![centre, quarter, inspector], assignment_from_row)?);
+                out.push(c.query_row(&sql, params![centre, quarter, purpose, inspector], assignment_from_row)?);
             }
             Ok(out)
         })
@@ -589,7 +598,7 @@ fn assignments_since_on(c: &rusqlite::Connection, inspector: &str, cursor: u64) 
     );
     let mut stmt = c.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![inspector, i64::try_from(cursor).unwrap_or(i64::MAX)], |r| {
-        Ok((assignment_from_row(r)?, r.get::<_, i64>(10)?))
+        Ok((assignment_from_row(r)?, r.get::<_, i64>(11)?))
     })?;
     let mut out = Vec::new();
     for row in rows {

@@ -63,11 +63,12 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
     include_str!("../../../migrations/0004_security.sql"),
+    include_str!("../../../migrations/0005_purpose.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

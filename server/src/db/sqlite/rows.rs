@@ -35,8 +35,8 @@ pub(crate) fn centre_from_row(r: &Row<'_>) -> rusqlite::Result<Centre> {
     })
 }
 
-pub(crate) const ASSIGNMENT_COLS: &str =
-    "id, centre_code, quarter, inspector, doc_id, template_id, template_version, assigned_by, created_at, cancelled";
+pub(crate) const ASSIGNMENT_COLS: &str = "id, centre_code, quarter, inspector, doc_id, template_id, template_version, \
+     assigned_by, created_at, cancelled, purpose";
 
 pub(crate) fn assignment_from_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
     Ok(Assignment {
@@ -49,6 +49,7 @@ pub(crate) fn assignment_from_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
         assigned_by: r.get(7)?,
         created_at: r.get(8)?,
         cancelled: r.get(9)?,
+        purpose: parse_text(10, &r.get::<_, String>(10)?)?,
     })
 }
 

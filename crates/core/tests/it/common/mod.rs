@@ -42,6 +42,7 @@ pub fn new_doc(template: &Template, n: u8) -> InspectionDoc {
     let new = NewInspection {
         centre_code: "C-001".into(),
         template: template.reference(),
+        purpose: Default::default(),
         created_by: format!("user{n}"),
         created_by_name: format!("检查员{n}"),
         at: 1_700_000_000_000,
