@@ -13,9 +13,9 @@ use axum::extract::{FromRef, Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use std::sync::Arc;
-use xuncha_core::document::Purpose;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use xuncha_core::document::Purpose;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewAssignments {

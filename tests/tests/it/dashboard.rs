@@ -45,7 +45,10 @@ async fn lists_filter_flag_sort_and_page_within_the_region() {
     let server = seeded().await;
     let sup = demo_api(&server, "sup-changan").await;
     let (_, all) = sup.get("/api/v1/inspections?quarter=2026Q4").await;
-    assert_eq!(all["total"], 5, "four assigned inspections in 长安区 and one an inspector started");
+    assert_eq!(all["total"], 6, "four assigned inspections in 长安区, a random check and one an inspector started");
+    let (_, random) = sup.get("/api/v1/inspections?quarter=2026Q4&purpose=random").await;
+    assert_eq!(random["total"], 1);
+    assert_eq!(random["items"][0]["centre_code"], "130102-T01");
     let (_, returned) = sup.get("/api/v1/inspections?status=returned").await;
     assert_eq!(returned["items"][0]["centre_code"], "130102-C01");
     let (_, by_type) = sup.get("/api/v1/inspections?type=village&township=西兆通镇").await;
@@ -59,7 +62,7 @@ async fn lists_filter_flag_sort_and_page_within_the_region() {
     let totals: Vec<f64> = asc["items"].as_array().unwrap().iter().filter_map(|i| i["total"].as_f64()).collect();
     assert!(totals.windows(2).all(|w| w[0] <= w[1]), "ascending totals: {totals:?}");
     let (_, page2) = sup.get("/api/v1/inspections?per_page=3&page=2").await;
-    assert_eq!((page2["items"].as_array().unwrap().len(), page2["total"].as_u64()), (2, Some(5)));
+    assert_eq!((page2["items"].as_array().unwrap().len(), page2["total"].as_u64()), (3, Some(6)));
 
     // Another county's supervisor sees none of it, by any route.
     let other = demo_api(&server, "sup-qiaoxi").await;
@@ -93,14 +96,14 @@ async fn registry_norms_trend_and_exports() {
     let admin = demo_api(&server, "hebei-admin").await;
     let (_, overview) = admin.get("/api/v1/centres/130102-T01/overview").await;
     assert_eq!(overview["trend"][0]["quarter"], QUARTER, "a signed inspection makes a trend point");
-    assert_eq!(overview["inspections"].as_array().unwrap().len(), 1);
+    assert_eq!(overview["inspections"].as_array().unwrap().len(), 2, "the routine inspection and the random check");
 
     let (status, mime, body) = get_text(&server, &admin.token, "/api/v1/centres/export.csv").await;
     assert_eq!((status.as_u16(), mime.as_str()), (200, "text/csv; charset=utf-8"));
     assert_eq!(csv_rows(&body).len(), 9, "every centre of the province");
     let (_, _, geo) = get_text(&server, &admin.token, "/api/v1/inspections/export.geojson?county=长安区").await;
     let geo: Value = serde_json::from_slice(&geo).unwrap();
-    assert_eq!(geo["features"].as_array().unwrap().len(), 5);
+    assert_eq!(geo["features"].as_array().unwrap().len(), 6);
     assert_eq!(geo["features"][0]["geometry"]["type"], "Point");
     let (_, _, insp_csv) = get_text(&server, &admin.token, "/api/v1/inspections/export.csv?status=returned").await;
     assert_eq!(csv_rows(&insp_csv).len(), 1);

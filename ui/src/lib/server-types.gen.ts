@@ -1,6 +1,6 @@
 // DO NOT EDIT. Generated from the Rust types by server/tests/ts_types.rs;
 // regenerate with `XUNCHA_BLESS=1 cargo test -p xuncha-server --test ts_types`.
-import type { Centre, CentreType, DocumentId, Grade, InspectionSnapshot, OnSiteStatus, Region, Report, ReviewStatus, TemplateRef, WorkflowStatus } from './types.gen';
+import type { Centre, CentreType, DocumentId, Grade, InspectionSnapshot, OnSiteStatus, Purpose, Region, Report, ReviewStatus, TemplateRef, WorkflowStatus } from './types.gen';
 
 /** A page of a list: `items` of `total`, `per_page` per page. */
 export type Page<T> = { items: Array<T>, total: number, page: number, per_page: number, };
@@ -90,7 +90,11 @@ message: string, };
 
 export type GradeCount = { grade: Grade, count: number, };
 
-export type InspectionRow = { doc: DocumentId, centre_code: string, centre_name: string, centre_type: CentreType, region: Region, template: TemplateRefView, created_by: string, created_at: number, updated_at: number, quarter: string, change_count: number, 
+export type InspectionRow = { doc: DocumentId, centre_code: string, centre_name: string, centre_type: CentreType, region: Region, template: TemplateRefView, 
+/**
+ * Why it is made: 日常巡查, 双随机抽查, 认定核查, 专项检查 or 复查.
+ */
+purpose: Purpose, created_by: string, created_at: number, updated_at: number, quarter: string, change_count: number, 
 /**
  * Whether it counts in statistics and as the centre's official result:
  * signed work of an assignment, or any work a supervisor approved

@@ -183,7 +183,11 @@ export type I18n = { zh: string, en: string, };
 /**
  * Everything in an inspection document, read at one set of heads.
  */
-export type InspectionSnapshot = { centre_code: string, template: TemplateRef, created_by: string, created_at: number, 
+export type InspectionSnapshot = { centre_code: string, template: TemplateRef, 
+/**
+ * `routine` when the document predates purposes.
+ */
+purpose: Purpose, created_by: string, created_at: number, 
 /**
  * user id → display name
  */
@@ -314,6 +318,12 @@ export type PhotoSync = { sha256: string, uploaded: number, size: number,
 failed: string | null, };
 
 export type Platform = "desktop" | "mobile";
+
+/**
+ * Why an inspection is made. Fixed when it is created; a centre may have
+ * one inspection per purpose and quarter (co-inspectors of one task share it).
+ */
+export type Purpose = "routine" | "random" | "recognition" | "thematic" | "follow_up";
 
 /**
  * Administrative location of a centre, by name or code at each level.

@@ -92,6 +92,7 @@ fn snapshot(t: &Template, answers: &BTreeMap<String, Answer>) -> InspectionSnaps
     InspectionSnapshot {
         centre_code: "C-001".into(),
         template: t.reference(),
+        purpose: Default::default(),
         created_by: "u".into(),
         created_at: 0,
         inspectors: BTreeMap::new(),
