@@ -14,6 +14,7 @@ pub mod http;
 pub mod inflight;
 pub mod inspections;
 pub mod photos;
+pub mod plans;
 pub mod quarter;
 pub mod router;
 pub mod state;

@@ -10,6 +10,7 @@ use crate::db::Store;
 use crate::inspections::Inspections;
 use crate::photos::Photos;
 use crate::photos::bytes::PhotoBytes;
+use crate::plans::Plans;
 use crate::stats::Stats;
 use crate::storage::StoreError;
 use crate::sync::SyncService;
@@ -26,6 +27,7 @@ pub struct AppState {
     pub photos: Arc<Photos>,
     pub sync: Arc<SyncService>,
     pub stats: Arc<Stats>,
+    pub plans: Arc<Plans>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -58,6 +60,7 @@ impl AppState {
             )),
             sync: Arc::new(SyncService::new(inspections.clone(), limits.clone(), cpu)),
             stats: Arc::new(Stats::new(store.clone(), store.clone(), store.clone(), limits.clone())),
+            plans: Arc::new(Plans::new(store.clone(), store.clone(), store.clone(), inspections.clone())),
             inspections,
             store,
             config,
@@ -84,4 +87,5 @@ services! {
     photos: Arc<Photos>,
     sync: Arc<SyncService>,
     stats: Arc<Stats>,
+    plans: Arc<Plans>,
 }

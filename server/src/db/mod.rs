@@ -12,9 +12,16 @@ use crate::accounts::store::UserStore;
 use crate::catalog::store::CatalogStore;
 use crate::inspections::store::DocStore;
 use crate::photos::store::PhotoStore;
+use crate::plans::store::PlanStore;
 use crate::stats::store::StatsStore;
 
 /// Everything the server stores apart from photo bytes.
-pub trait Store: UserStore + CatalogStore + DocStore + PhotoStore + StatsStore + Send + Sync + 'static {}
+pub trait Store:
+    UserStore + CatalogStore + DocStore + PhotoStore + StatsStore + PlanStore + Send + Sync + 'static
+{
+}
 
-impl<T: UserStore + CatalogStore + DocStore + PhotoStore + StatsStore + Send + Sync + 'static> Store for T {}
+impl<T> Store for T where
+    T: UserStore + CatalogStore + DocStore + PhotoStore + StatsStore + PlanStore + Send + Sync + 'static
+{
+}

@@ -17,6 +17,7 @@ mod durability;
 mod faults;
 mod limits;
 mod photos;
+mod plans;
 mod regions;
 mod security;
 mod sync;

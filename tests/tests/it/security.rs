@@ -160,7 +160,17 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     server.seed();
     let secret = secret_inspection(&server).await;
     let (doc, sha) = (secret.doc.clone(), secret.sha.clone());
+    // A drawn plan of the secret's county.
+    let plan_body = json!({"name": "长安区抽查", "quarter": "2026Q4", "sampling": {"count": 1}, "per_task": 1,
+        "seed": "s", "pool": [{"username": "wang"}]});
+    let sup_a = server.api("sup-a").await;
+    let (_, plan) = sup_a.post("/api/v1/plans", &plan_body).await;
+    let plan_id = plan["id"].as_i64().unwrap();
+    let (status, _) = sup_a.post(&format!("/api/v1/plans/{plan_id}/draw"), &json!({})).await;
+    assert_eq!(status, StatusCode::OK);
     let routes: Vec<(&str, String)> = vec![
+        ("/api/v1/plans", "/api/v1/plans".into()),
+        ("/api/v1/plans/{id}", format!("/api/v1/plans/{plan_id}")),
         ("/api/v1/inspections", "/api/v1/inspections?per_page=200".into()),
         ("/api/v1/inspections/{doc}", format!("/api/v1/inspections/{doc}")),
         ("/api/v1/inspections/{doc}/report", format!("/api/v1/inspections/{doc}/report")),
@@ -194,6 +204,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     let (_, openapi) = server.api("admin").await.get("/api/openapi.json").await;
     let mut walked: BTreeSet<&str> = routes.iter().map(|(t, _)| *t).collect();
     walked.insert("/api/v1/inspections/{doc}/review"); // posted below
+    walked.extend(["/api/v1/plans/{id}/draw", "/api/v1/plans/{id}/replace", "/api/v1/plans/{id}/confirm"]); // posted below
     // These take no inspection, photo or centre and answer nothing of one
     // (sign-in, sync with its own test above, uploads of new data, deletions by id).
     let unwalked = [
@@ -243,7 +254,20 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
             .unwrap();
         assert!(res.status().is_client_error(), "{who} reviews it: {}", res.status());
         assert!(secret.leaked_in(&res.bytes().await.unwrap()).is_none());
+        // Another region's plan: not seen, not drawn, not changed, not confirmed.
+        let res = http.get(format!("{}/api/v1/plans", server.url)).bearer_auth(token).send().await.unwrap();
+        let seen: Value = res.json().await.unwrap_or_default();
+        assert!(seen.as_array().is_none_or(|l| l.iter().all(|p| p["id"] != plan_id)), "{who} lists the plan");
+        for action in ["draw", "replace", "confirm"] {
+            let body = json!({"centre_code": "130102-T01", "inspector": "wang", "reason": "x"});
+            let url = format!("{}/api/v1/plans/{plan_id}/{action}", server.url);
+            let res = http.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+            assert!(matches!(res.status().as_u16(), 403 | 404), "{who} may {action} it: {}", res.status());
+        }
     }
+    let (_, view) = sup_a.get(&format!("/api/v1/plans/{plan_id}")).await;
+    assert_eq!(view["plan"]["state"], "drawn", "outsiders changed nothing");
+    assert_eq!(view["events"].as_array().map(Vec::len), Some(1));
     // A hash that exists answers as one that does not.
     let missing = "0".repeat(64);
     let a = http.get(format!("{}/api/v1/blobs/{sha}", server.url)).bearer_auth(&other_supervisor.token).send().await;

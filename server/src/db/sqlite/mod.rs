@@ -13,6 +13,7 @@ mod prelude {
     pub use crate::catalog::store::*;
     pub use crate::inspections::store::*;
     pub use crate::photos::store::*;
+    pub use crate::plans::store::*;
     pub use crate::stats::store::*;
     pub use crate::storage::*;
 }
@@ -20,6 +21,7 @@ mod prelude {
 mod blobs;
 mod catalog;
 mod docs;
+mod plans;
 mod rows;
 mod stats;
 mod users;
@@ -63,12 +65,13 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
     include_str!("../../../migrations/0004_security.sql"),
     include_str!("../../../migrations/0005_purpose.sql"),
+    include_str!("../../../migrations/0006_plans.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
