@@ -7,6 +7,8 @@ use crate::accounts::DeviceAuth;
 use crate::accounts::passwords::{hash_password, new_token};
 use crate::accounts::store::{NewUser, Role, Scope, User};
 use crate::photos::service::{append, rescore_referencing};
+use crate::plans::service::PlanRequest;
+use crate::plans::store::PlanCriteria;
 use crate::state::AppState;
 use crate::stats::store::CityPopulation;
 use automerge::ActorId;
@@ -14,6 +16,7 @@ use image::{ImageBuffer, Rgb};
 use xuncha_core::document::{
     Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, NewInspection, PhotoRecord, Purpose, ReviewStatus,
 };
+use xuncha_core::draw::Sampling;
 use xuncha_core::photo::{PhotoLimits, process};
 use xuncha_core::sync::{DocPush, Heads, SYNC_PROTOCOL, SyncRequest};
 use xuncha_core::template::{AnswerSpec, Item, PhotoRule, Template, TemplateRef, YesNo};
@@ -218,8 +221,23 @@ pub fn seed(state: &AppState) -> Res<String> {
             ins.write_review(slot, &by, ReviewStatus::Returned, comment, Default::default())
         }))?;
     }
+    // Next quarter's random checks of 长安区, drawn and waiting for the
+    // supervisor to confirm (docs/supervision.md).
+    let plan = PlanRequest {
+        name: "2027年第一季度长安区双随机抽查".into(),
+        quarter: "2027Q1".into(),
+        purpose: Purpose::Random,
+        county: None,
+        criteria: PlanCriteria::default(),
+        sampling: Sampling::Count(1),
+        per_task: 2,
+        seed: Some("2027Q1-长安区".into()),
+        pool: Vec::new(),
+    };
+    let plan = rt.block_on(state.plans.create(&sup, plan))?;
+    rt.block_on(state.plans.draw(&sup, plan.id))?;
     Ok(format!(
-        "demo data: {} centres, 7 users (password {PASSWORD}), {} inspections with {photos} photos",
+        "demo data: {} centres, 7 users (password {PASSWORD}), {} inspections with {photos} photos, a drawn plan",
         centres.len(),
         docs.len() + 3
     ))

@@ -9,6 +9,7 @@ use super::Store;
 use crate::accounts::store::{NewUser, Role, Scope, User};
 use crate::inspections::store::{DocMeta, DocSummary, DocWrite};
 use crate::photos::store::BlobRow;
+use crate::plans::store::{NewPlan, PlanCriteria, PlanEvent, PlanState};
 use crate::stats::store::ReportedQuarter;
 use crate::storage::StoreError;
 use automerge::transaction::Transactable;
@@ -19,7 +20,7 @@ use xuncha_core::{CentreStatus, DocumentId};
 type Case = fn(&dyn Store) -> Result<(), String>;
 
 /// Every case, by name.
-pub const CASES: [(&str, Case); 7] = [
+pub const CASES: [(&str, Case); 8] = [
     ("users are unique and found by name", users),
     ("tokens of revoked devices and ended sessions open nothing", devices_and_sessions),
     ("a password reset ends sessions and, when asked, revokes devices", password_reset),
@@ -27,6 +28,7 @@ pub const CASES: [(&str, Case); 7] = [
     ("a photo is read through the inspections it is granted to", photo_grants),
     ("a reported quarter covers the centres of its region", reported_quarters),
     ("remembered browsers are the newest twenty per user", known_clients),
+    ("a plan moves on once per state and its record only grows", plans),
 ];
 
 fn check(ok: bool, what: &str) -> Result<(), String> {
@@ -236,4 +238,34 @@ fn known_clients(store: &dyn Store) -> Result<(), String> {
     check(store.known_client(&[24; 32]).map_err(err)? == Some(wang.id), "the newest is known")?;
     check(store.known_client(&[0; 32]).map_err(err)?.is_none(), "the oldest are forgotten")?;
     check(store.known_client(&[99; 32]).map_err(err)?.is_none(), "a stranger is not known")
+}
+
+fn plans(store: &dyn Store) -> Result<(), String> {
+    let new = NewPlan {
+        name: "抽查".into(),
+        quarter: "2026Q4".into(),
+        purpose: xuncha_core::document::Purpose::Random,
+        scope: county("长安区"),
+        criteria: PlanCriteria::default(),
+        sampling: xuncha_core::draw::Sampling::Count(1),
+        per_task: 2,
+        seed: "s".into(),
+        pool: Vec::new(),
+        created_by: "sup".into(),
+    };
+    let plan = store.create_plan(&new, 1).map_err(err)?;
+    check(plan.state == PlanState::Draft && plan.draw.is_none() && plan.seed == "s", "a new plan is a draft")?;
+    let event = |kind: &str| PlanEvent { at: 2, by: "sup".into(), kind: kind.into(), detail: String::new() };
+    let drawn = store.advance_plan(plan.id, PlanState::Draft, PlanState::Drawn, None, &event("drawn")).map_err(err)?;
+    let twice = store.advance_plan(plan.id, PlanState::Draft, PlanState::Drawn, None, &event("drawn")).map_err(err)?;
+    check(drawn && !twice, "only one of two racing draws moves the plan")?;
+    let kinds: Vec<String> = store.plan_events(plan.id).map_err(err)?.into_iter().map(|e| e.kind).collect();
+    check(kinds == ["drawn"], "a refused move records nothing")?;
+    check(store.plans(&county("桥西区")).map_err(err)?.is_empty(), "another county's plans are not listed")?;
+    let city = Scope { county: String::new(), ..county("") };
+    check(store.plans(&city).map_err(err)?.len() == 1, "a city lists its counties' plans")?;
+    let elsewhere = Scope { city: "邯郸市".into(), county: String::new(), ..county("") };
+    check(store.plans(&elsewhere).map_err(err)?.is_empty(), "another city lists none")?;
+    let mine = store.plans(&county("长安区")).map_err(err)?;
+    check(mine.len() == 1 && mine.first().is_some_and(|p| p.state == PlanState::Drawn), "the plan, drawn")
 }
