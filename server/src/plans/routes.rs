@@ -14,7 +14,7 @@ use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xuncha_core::document::Purpose;
-use xuncha_core::draw::{DrawError, Sampling};
+use xuncha_core::draw::Sampling;
 
 type Service = State<Arc<Plans>>;
 type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
@@ -152,7 +152,6 @@ impl From<PlanError> for ApiError {
             PlanError::NotFound => ApiError::NotFound("plan".into()),
             PlanError::Invalid(m) => ApiError::Invalid(m),
             PlanError::State(m) => ApiError::Conflict(m),
-            PlanError::Draw(DrawError::NoTask(_) | DrawError::NotOnTask(_)) => ApiError::Invalid(e.to_string()),
             PlanError::Draw(_) => ApiError::Invalid(e.to_string()),
             PlanError::Inspection(e) => e.into(),
             PlanError::Store(e) => e.into(),

@@ -303,6 +303,40 @@ mod tests {
         assert!(failures.is_empty(), "{failures:#?}");
     }
 
+    /// A database written before purposes: its assignments become routine
+    /// tasks and its inspections routine ones (migration 0005 rebuilds the table).
+    #[test]
+    fn a_database_of_schema_4_keeps_its_assignments_as_routine_tasks() {
+        use super::prelude::{DocStore, Scope};
+        use xuncha_core::document::Purpose;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        migrations().to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO centres (code, name, centre_type, province, city, county, township, lat, lon, geofence_m,
+                 status, updated_at)
+             VALUES ('C1', 'c', 'village', '河北省', '石家庄市', '长安区', 't', 38.0, 114.5, 150.0, 'built', 1);
+             INSERT INTO documents (doc_id, centre_code, template_id, template_version, created_by, created_at, quarter,
+                 snapshot, heads, change_count, updated_seq, updated_at, status)
+             VALUES (x'00112233445566778899aabbccddeeff', 'C1', 'village', 1, 'sup', 1, '2026Q4', x'00', x'', 0, 1, 1,
+                 'draft');
+             INSERT INTO assignments (centre_code, quarter, inspector, doc_id, template_id, template_version,
+                 assigned_by, created_at, updated_seq)
+             VALUES ('C1', '2026Q4', 'wang', x'00112233445566778899aabbccddeeff', 'village', 1, 'sup', 1, 2);",
+        )
+        .unwrap();
+        drop(conn);
+        let store = SqliteStore::open(&path).unwrap();
+        let doc = store.assigned_doc("C1", "2026Q4", Purpose::Routine).unwrap().expect("a routine task");
+        assert_eq!(store.assigned_doc("C1", "2026Q4", Purpose::Random).unwrap(), None);
+        let listed = store.list_assignments(&Scope::default(), Some("wang"), None).unwrap();
+        assert_eq!(listed.iter().map(|a| (a.purpose, a.doc)).collect::<Vec<_>>(), [(Purpose::Routine, doc)]);
+        assert_eq!(store.inspection(&doc).unwrap().unwrap().purpose, Purpose::Routine);
+        assert_eq!(store.changed_since("wang", 0, 10).unwrap().assignments.len(), 1, "still in the change feed");
+    }
+
     #[test]
     fn a_newer_schema_is_refused_and_writes_commit() {
         let dir = tempfile::tempdir().unwrap();
