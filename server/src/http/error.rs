@@ -151,8 +151,16 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Self::Internal(detail) = &self {
-            tracing::error!(%detail, "internal error");
+        // Every refusal is logged once, here, with its code (inside the
+        // request's span: method, route, path). Messages may quote what was
+        // sent, so they are cut; they never carry tokens or passwords.
+        match &self {
+            Self::Internal(detail) => tracing::error!(%detail, "internal error"),
+            Self::Unauthorized | Self::NotFound(_) => tracing::info!(code = self.code().as_str(), "refused"),
+            other => {
+                let message: String = other.to_string().chars().take(200).collect();
+                tracing::warn!(code = self.code().as_str(), %message, "refused");
+            }
         }
         let retry = match &self {
             Self::TooManyRequests(secs) => Some(*secs),

@@ -71,3 +71,11 @@ pub fn body_bytes(
         }
     })
 }
+
+/// A file download: its type and, as an attachment, its (ASCII) file name.
+pub fn attachment(bytes: Vec<u8>, mime: &str, name: &str) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}

@@ -6,7 +6,7 @@
 //! local disk beside it (`partial/`), because an object store cannot append.
 
 use super::PhotoError;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as Key;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload};
@@ -54,10 +54,12 @@ impl PhotoBytes {
         Ok(())
     }
 
-    /// The photo's bytes, or the part `range` asks for.
-    pub async fn photo(&self, sha: &str, range: Option<Range<u64>>) -> Result<Bytes, PhotoError> {
+    /// The photo's bytes, or the part `range` asks for, streamed from the
+    /// store rather than held in memory per request.
+    pub async fn photo(&self, sha: &str, range: Option<Range<u64>>) -> Result<Body, PhotoError> {
         let options = GetOptions { range: range.map(GetRange::Bounded), ..GetOptions::default() };
-        self.store.get_opts(&photo_key(sha), options).await.map_err(storage)?.bytes().await.map_err(storage)
+        let found = self.store.get_opts(&photo_key(sha), options).await.map_err(storage)?;
+        Ok(Body::from_stream(found.into_stream()))
     }
 
     pub async fn thumbnail(&self, sha: &str) -> Result<Bytes, PhotoError> {

@@ -285,7 +285,9 @@ impl Plans {
             county: plan.scope.county.clone(),
             township: String::new(),
         };
-        let fits = |u: &User| u.role == Role::Inspector && !u.disabled && covers_scope(&u.scope, &plan.scope, &region);
+        // The inspector's region covers the plan's whole region (a county
+        // inspector does not serve a city-wide plan).
+        let fits = |u: &User| u.role == Role::Inspector && !u.disabled && u.scope.covers(&region);
         let everyone =
             self.users.list_users(&Scope { city: String::new(), county: String::new(), ..plan.scope.clone() })?;
         let entries: Vec<PoolEntry> = match plan.pool.is_empty() {
@@ -335,12 +337,4 @@ fn quarter_back(q: &str, n: u32) -> Option<String> {
 fn within(scope: &Scope, plan: &Scope) -> bool {
     let level = |mine: &str, theirs: &str| mine.is_empty() || mine == theirs;
     level(&scope.province, &plan.province) && level(&scope.city, &plan.city) && level(&scope.county, &plan.county)
-}
-
-/// Whether an inspector's region covers all of the plan's: the same level
-/// or above, so every centre the plan may draw is theirs.
-fn covers_scope(inspector: &Scope, plan: &Scope, region: &xuncha_core::Region) -> bool {
-    inspector.covers(region)
-        && (inspector.city.is_empty() || !plan.city.is_empty())
-        && (inspector.county.is_empty() || !plan.county.is_empty())
 }

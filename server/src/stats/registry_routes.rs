@@ -7,13 +7,12 @@ use super::exports;
 use super::service::{CentreItem, CentreOverview, CityRegions, LatestResult, RegistryRow};
 use super::store::CentreFilter;
 use crate::accounts::{Accounts, Auth};
-use crate::http::{ApiError, ApiResult, ErrorBody, Paging};
+use crate::http::{ApiError, ApiResult, ErrorBody, Paging, attachment};
 use crate::inspections::routes::{InspectionQuery, inspection_filter, narrow_scope};
 use crate::storage::Page;
 use axum::Json;
 use axum::extract::{FromRef, Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
@@ -81,13 +80,8 @@ pub async fn regions(State(state): State<Arc<Stats>>, auth: Auth) -> ApiResult<J
     Ok(Json(state.regions(&auth.user).await?))
 }
 
-fn file(bytes: Vec<u8>, mime: &'static str, name: &'static str) -> Response {
-    let disposition = format!("attachment; filename=\"{name}\"");
-    ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
-}
-
 fn geojson(v: &serde_json::Value, name: &'static str) -> Response {
-    file(serde_json::to_vec(v).unwrap_or_default(), "application/geo+json", name)
+    attachment(serde_json::to_vec(v).unwrap_or_default(), "application/geo+json", name)
 }
 
 /// The registry in the region as CSV (UTF-8 with a BOM, for Excel).
@@ -99,7 +93,7 @@ pub async fn centres_csv(
     Query(q): Query<RegistryQuery>,
 ) -> ApiResult<Response> {
     let entries = state.export_centres(&auth.user, centre_filter(&auth, q)?).await?;
-    Ok(file(exports::centres_csv(&entries), "text/csv; charset=utf-8", "centres.csv"))
+    Ok(attachment(exports::centres_csv(&entries), "text/csv; charset=utf-8", "centres.csv"))
 }
 
 /// The registry in the region as GeoJSON points.
@@ -123,7 +117,7 @@ pub async fn inspections_csv(
     Query(q): Query<InspectionQuery>,
 ) -> ApiResult<Response> {
     let (rows, _) = state.export_inspections(&auth.user, inspection_filter(&auth, q)?).await?;
-    Ok(file(exports::inspections_csv(&rows), "text/csv; charset=utf-8", "inspections.csv"))
+    Ok(attachment(exports::inspections_csv(&rows), "text/csv; charset=utf-8", "inspections.csv"))
 }
 
 /// The inspections matching the filter as GeoJSON points at their centres.

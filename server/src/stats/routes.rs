@@ -8,11 +8,10 @@ use super::exports;
 use super::store::ReportedQuarter;
 use super::tables::{ChartData, QuarterlyStats};
 use crate::accounts::{Accounts, Auth};
-use crate::http::{ApiError, ApiResult, ErrorBody};
+use crate::http::{ApiError, ApiResult, ErrorBody, attachment};
 use axum::Json;
 use axum::extract::{FromRef, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
@@ -37,12 +36,6 @@ pub async fn quarterly_json(
     Ok(Json(state.quarterly(&auth.user, q.quarter, q.province).await?))
 }
 
-fn download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
-    // The file name is ASCII (quarter and a fixed word); the province goes in the sheet titles.
-    let disposition = format!("attachment; filename=\"{name}\"");
-    ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
-}
-
 #[utoipa::path(get, path = "/api/v1/stats/attachment4.csv", tag = "stats", params(StatsQuery),
     responses((status = 200, content_type = "text/csv", body = String, description = "Attachment 4: centres by status, type and city")))]
 pub async fn attachment4_csv(
@@ -51,7 +44,7 @@ pub async fn attachment4_csv(
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<Response> {
     let s = state.quarterly(&auth.user, q.quarter, q.province).await?;
-    Ok(download(exports::attachment4_csv(&s), "text/csv; charset=utf-8", &format!("attachment4-{}.csv", s.quarter)))
+    Ok(attachment(exports::attachment4_csv(&s), "text/csv; charset=utf-8", &format!("attachment4-{}.csv", s.quarter)))
 }
 
 #[utoipa::path(get, path = "/api/v1/stats/attachment5.csv", tag = "stats", params(StatsQuery),
@@ -62,7 +55,7 @@ pub async fn attachment5_csv(
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<Response> {
     let s = state.quarterly(&auth.user, q.quarter, q.province).await?;
-    Ok(download(exports::attachment5_csv(&s), "text/csv; charset=utf-8", &format!("attachment5-{}.csv", s.quarter)))
+    Ok(attachment(exports::attachment5_csv(&s), "text/csv; charset=utf-8", &format!("attachment5-{}.csv", s.quarter)))
 }
 
 #[utoipa::path(get, path = "/api/v1/stats/quarterly.xlsx", tag = "stats", params(StatsQuery),
@@ -75,7 +68,7 @@ pub async fn quarterly_xlsx(
     let s = state.quarterly(&auth.user, q.quarter, q.province).await?;
     let bytes = exports::quarterly_xlsx(&s).map_err(|e| ApiError::Internal(e.to_string()))?;
     let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    Ok(download(bytes, mime, &format!("xuncha-statistics-{}.xlsx", s.quarter)))
+    Ok(attachment(bytes, mime, &format!("xuncha-statistics-{}.xlsx", s.quarter)))
 }
 
 #[utoipa::path(get, path = "/api/v1/stats/charts", tag = "stats", params(StatsQuery),
