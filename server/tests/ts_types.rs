@@ -14,6 +14,7 @@ use xuncha_server::accounts::store::User;
 use xuncha_server::http::ErrorBody;
 use xuncha_server::inspections::routes::{ReportView, ReviewRequest};
 use xuncha_server::inspections::store::InspectionRow;
+use xuncha_server::plans::routes::{CreatePlan, PlanView, Replacement};
 use xuncha_server::stats::service::{CentreOverview, CityRegions, RegistryRow};
 use xuncha_server::stats::store::ReportedQuarter;
 use xuncha_server::stats::tables::{ChartData, QuarterlyStats};
@@ -65,6 +66,9 @@ fn generate(app_types: &str) -> String {
     c.visit::<ChartData>();
     c.visit::<ErrorBody>();
     c.visit::<ReportedQuarter>();
+    c.visit::<PlanView>();
+    c.visit::<CreatePlan>();
+    c.visit::<Replacement>();
     let body: String = c.decls.values().map(|d| format!("\n{}\n", d.trim_end())).collect();
     let used: Vec<&str> = shared
         .iter()

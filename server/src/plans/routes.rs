@@ -19,7 +19,7 @@ use xuncha_core::draw::Sampling;
 type Service = State<Arc<Plans>>;
 type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct CreatePlan {
     pub name: String,
     /// e.g. 2026Q4
@@ -56,14 +56,14 @@ fn two() -> u32 {
     2
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct PlanView {
     pub plan: Plan,
     /// The draw record: drawn, replaced, confirmed.
     pub events: Vec<PlanEvent>,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct Replacement {
     pub centre_code: String,
     /// The drawn inspector who cannot go.

@@ -27,7 +27,7 @@ pub trait PlanStore: Send + Sync {
     fn plan_events(&self, id: i64) -> StoreResult<Vec<PlanEvent>>;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanState {
     /// Made, not drawn: its criteria and seed may be published in advance.
@@ -39,7 +39,7 @@ pub enum PlanState {
 }
 
 /// Which centres of the plan's region may be drawn.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct PlanCriteria {
     /// Centre types; empty: all.
     #[serde(default)]
@@ -56,7 +56,7 @@ pub struct PlanCriteria {
 }
 
 /// A member of the inspector pool as the supervisor gives it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct PoolEntry {
     pub username: String,
     /// 执法证/工作证 number, recorded with the draw.
@@ -89,7 +89,7 @@ pub struct NewPlan {
 
 /// What the draw ran on, frozen with it: anyone re-running the algorithm
 /// on these and the seed gets the same tasks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct PlanDraw {
     #[schema(value_type = Vec<Object>)]
     pub centres: Vec<Candidate>,
@@ -101,7 +101,7 @@ pub struct PlanDraw {
     pub result: Draw,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct Plan {
     pub id: i64,
     pub name: String,
@@ -122,7 +122,7 @@ pub struct Plan {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct PlanEvent {
     pub at: i64,
     pub by: String,

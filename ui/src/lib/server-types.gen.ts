@@ -1,6 +1,6 @@
 // DO NOT EDIT. Generated from the Rust types by server/tests/ts_types.rs;
 // regenerate with `XUNCHA_BLESS=1 cargo test -p xuncha-server --test ts_types`.
-import type { Centre, CentreType, DocumentId, Grade, InspectionSnapshot, OnSiteStatus, Purpose, Region, Report, ReviewStatus, TemplateRef, WorkflowStatus } from './types.gen';
+import type { Centre, CentreStatus, CentreType, DocumentId, Grade, InspectionSnapshot, OnSiteStatus, Purpose, Region, Report, ReviewStatus, TemplateRef, WorkflowStatus } from './types.gen';
 
 /** A page of a list: `items` of `total`, `per_page` per page. */
 export type Page<T> = { items: Array<T>, total: number, page: number, per_page: number, };
@@ -45,6 +45,19 @@ staff: number,
  */
 tenants: number, };
 
+/**
+ * A centre that may be drawn.
+ */
+export type Candidate = { code: string, county: string, township: string, centre_type: CentreType, 
+/**
+ * Open problems: drawn before the others of its stratum.
+ */
+open_problems: boolean, 
+/**
+ * Who inspected it in the previous round (回避).
+ */
+last_inspectors: Array<string>, };
+
 export type CentreOverview = { centre: Centre, norms: PlanNorms | null, 
 /**
  * Newest first.
@@ -74,6 +87,39 @@ population: number | null, counties: Array<CountyRegions>, };
 export type CountyAverage = { county: string, average: number, count: number, };
 
 export type CountyRegions = { county: string, townships: Array<string>, };
+
+export type CreatePlan = { name: string, 
+/**
+ * e.g. 2026Q4
+ */
+quarter: string, 
+/**
+ * random (default) or another purpose
+ */
+purpose: Purpose, 
+/**
+ * A county of the caller's city; none: the caller's whole region.
+ */
+county: string | null, criteria: PlanCriteria, 
+/**
+ * `{"per_mille": 100}` (10%, rounded up per stratum) or `{"count": 2}` per stratum.
+ */
+sampling: Sampling, 
+/**
+ * Inspectors per task (default 2).
+ */
+per_task: number, 
+/**
+ * Published in advance if wished; none: the server picks one.
+ */
+seed: string | null, 
+/**
+ * The inspector pool with credentials and registered townships; none:
+ * every active inspector of the region.
+ */
+pool: Array<PoolEntry>, };
+
+export type Draw = { tasks: Array<Task>, strata: Array<Stratum>, };
 
 /**
  * The body of every error response.
@@ -127,12 +173,94 @@ export type PilotRow = { city: string, population: number | null, target: number
  */
 built: number, met: boolean | null, };
 
+export type Plan = { id: number, name: string, quarter: string, purpose: Purpose, scope: Scope, criteria: PlanCriteria, sampling: Sampling, per_task: number, 
+/**
+ * Published with the plan: the draw is a function of it.
+ */
+seed: string, state: PlanState, pool: Array<PoolEntry>, draw: PlanDraw | null, created_by: string, created_at: number, };
+
+/**
+ * Which centres of the plan's region may be drawn.
+ */
+export type PlanCriteria = { 
+/**
+ * Centre types; empty: all.
+ */
+centre_types: Array<CentreType>, 
+/**
+ * Construction statuses; empty: built centres only.
+ */
+statuses: Array<CentreStatus>, 
+/**
+ * Leave out centres with an official inspection in the last this many
+ * quarters before the plan's (0: none left out).
+ */
+skip_inspected_quarters: number, };
+
+/**
+ * What the draw ran on, frozen with it: anyone re-running the algorithm
+ * on these and the seed gets the same tasks.
+ */
+export type PlanDraw = { centres: Array<Candidate>, pool: Array<PoolInspector>, 
+/**
+ * The pool as given, with credentials.
+ */
+pool_entries: Array<PoolEntry>, result: Draw, };
+
+export type PlanEvent = { at: number, by: string, 
+/**
+ * drawn, replaced or confirmed
+ */
+kind: string, 
+/**
+ * What happened, for people (who replaced whom and why).
+ */
+detail: string, };
+
 /**
  * Plan norms of a community centre (policy 二(一)1): facilities at least
  * 10% of the community's total floor area, and at least 30 m² per 100
  * households. Null where a registered figure is missing.
  */
 export type PlanNorms = { facility_ratio: number | null, ratio_ok: boolean | null, per_100_households_m2: number | null, per_100_ok: boolean | null, };
+
+export type PlanState = "draft" | "drawn" | "confirmed";
+
+export type PlanView = { plan: Plan, 
+/**
+ * The draw record: drawn, replaced, confirmed.
+ */
+events: Array<PlanEvent>, };
+
+/**
+ * A member of the inspector pool as the supervisor gives it.
+ */
+export type PoolEntry = { username: string, 
+/**
+ * 执法证/工作证 number, recorded with the draw.
+ */
+credential: string, 
+/**
+ * The township the inspector is registered in (回避), with its county.
+ */
+county: string, township: string, 
+/**
+ * Centre codes the inspector declared a conflict with.
+ */
+conflicts: Array<string>, };
+
+/**
+ * An inspector of the pool.
+ */
+export type PoolInspector = { username: string, 
+/**
+ * Where the inspector is registered (户籍/工作地): not sent to centres there.
+ */
+county: string, township: string, 
+/**
+ * Centres the inspector declared a conflict of interest with.
+ */
+conflicts: Array<string>, };
 
 export type QuarterAverage = { quarter: string, average: number, count: number, };
 
@@ -143,6 +271,16 @@ export type RegistryRow = { centre: Centre, latest: LatestScore | null,
  * Community centres only.
  */
 norms: PlanNorms | null, };
+
+export type Replacement = { centre_code: string, 
+/**
+ * The drawn inspector who cannot go.
+ */
+inspector: string, 
+/**
+ * Why (sick, a conflict found): recorded.
+ */
+reason: string, };
 
 /**
  * The official report: the latest score with its full breakdown, and the
@@ -168,6 +306,11 @@ item_comments: { [key in string]: string }, };
 export type Role = "inspector" | "supervisor" | "administrator";
 
 /**
+ * How many centres each stratum gives.
+ */
+export type Sampling = { "per_mille": number } | { "count": number };
+
+/**
  * The region a user answers for. An empty level covers everything below
  * the levels given: `{province: "河北省"}` is the whole province; all
  * empty is the whole country (national administrators only).
@@ -179,6 +322,17 @@ export type ScoreRow = { id: number,
  * Hex change hashes of the document state that produced the score.
  */
 heads: Array<string>, total: number, grade: Grade, reason: string, computed_at: number, report?: Report, };
+
+/**
+ * One stratum's size and its sample.
+ */
+export type Stratum = { county: string, centre_type: CentreType, eligible: number, drawn: number, };
+
+export type Task = { centre_code: string, county: string, centre_type: CentreType, 
+/**
+ * In the order they were drawn.
+ */
+inspectors: Array<string>, };
 
 /**
  * `TemplateRef` as the API shows it.
