@@ -13,7 +13,8 @@ use xuncha_server::accounts::session_routes::LoginResponse;
 use xuncha_server::accounts::store::User;
 use xuncha_server::http::ErrorBody;
 use xuncha_server::inspections::routes::{ReportView, ReviewRequest};
-use xuncha_server::inspections::store::InspectionRow;
+use xuncha_server::inspections::assignment_routes::NewAssignments;
+use xuncha_server::inspections::store::{Assignment, InspectionRow};
 use xuncha_server::plans::routes::{CreatePlan, PlanView, Replacement};
 use xuncha_server::stats::service::{CentreOverview, CityRegions, RegistryRow};
 use xuncha_server::stats::store::ReportedQuarter;
@@ -67,6 +68,8 @@ fn generate(app_types: &str) -> String {
     c.visit::<ErrorBody>();
     c.visit::<ReportedQuarter>();
     c.visit::<PlanView>();
+    c.visit::<Assignment>();
+    c.visit::<NewAssignments>();
     c.visit::<CreatePlan>();
     c.visit::<Replacement>();
     let body: String = c.decls.values().map(|d| format!("\n{}\n", d.trim_end())).collect();

@@ -153,7 +153,7 @@ pub struct DocWrite {
     pub photos: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct Assignment {
     pub id: i64,
     pub centre_code: String,

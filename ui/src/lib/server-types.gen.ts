@@ -11,6 +11,8 @@ export type Page<T> = { items: Array<T>, total: number, page: number, per_page: 
  */
 export type ApiErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "invalid" | "not_signed" | "cross_site" | "too_many_requests" | "busy" | "internal";
 
+export type Assignment = { id: number, centre_code: string, quarter: string, purpose: Purpose, inspector: string, doc: DocumentId, template: TemplateRefView, assigned_by: string, created_at: number, cancelled: boolean, };
+
 /**
  * Attachment 4: centres built, under construction and planned.
  */
@@ -162,6 +164,20 @@ export type LoginResponse = {
  * Bearer token; browsers also get it as an HttpOnly cookie.
  */
 token: string, expires_at: number, user: User, };
+
+export type NewAssignments = { centre_code: string, 
+/**
+ * e.g. `2026Q4`
+ */
+quarter: string, 
+/**
+ * routine (default), random, recognition, thematic or follow_up.
+ */
+purpose: Purpose, 
+/**
+ * User names of inspectors.
+ */
+inspectors: Array<string>, };
 
 /**
  * The 2018 pilot targets: at least 10 centres in a city over 10 million
