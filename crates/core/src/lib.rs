@@ -8,6 +8,7 @@
 //! - [`location`]: on-site verification against a centre's geofence;
 //! - [`photo`]: photo processing over bytes;
 //! - [`centre`]: centre records; [`draw`]: the reproducible random draw (双随机);
+//! - [`problems`]: what an approved inspection orders rectified (问题清单);
 //! - [`sync`]: the sync wire types, and [`payload`]: the check of Automerge
 //!   bytes from devices; [`ingest`]: the check of their changes.
 //!
@@ -22,6 +23,7 @@ pub mod ingest;
 pub mod location;
 pub mod payload;
 pub mod photo;
+pub mod problems;
 pub mod scoring;
 pub mod sync;
 pub mod template;

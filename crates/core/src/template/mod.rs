@@ -52,7 +52,35 @@ pub struct Template {
     pub grades: GradeBands,
     #[serde(default)]
     pub location: LocationRule,
+    /// Days a centre is given to rectify a problem, per severity (整改期限).
+    #[serde(default, skip_serializing_if = "RectifyDeadlines::is_default")]
+    #[ts(as = "Option<RectifyDeadlines>", optional)]
+    pub deadlines: RectifyDeadlines,
     pub sections: Vec<Section>,
+}
+
+/// Days from the approval of an inspection to the deadline of a problem it
+/// found, per severity. Xuncha's defaults: a veto item 7 days, a serious
+/// problem (a critical item failed) 15, any other 30; a province's variant
+/// may set its own.
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RectifyDeadlines {
+    pub veto: u32,
+    pub serious: u32,
+    pub general: u32,
+}
+
+impl Default for RectifyDeadlines {
+    fn default() -> Self {
+        Self { veto: 7, serious: 15, general: 30 }
+    }
+}
+
+impl RectifyDeadlines {
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 impl Template {
@@ -109,6 +137,11 @@ pub struct Item {
     /// Marks an operating figure of Attachment 5 that feeds the quarterly statistics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stat: Option<StatFigure>,
+    /// A text item whose every line is a problem the inspector found (问题清单):
+    /// each becomes a rectification record when the inspection is approved.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub lists_problems: bool,
 }
 
 /// How an item is answered.
@@ -199,6 +232,10 @@ pub struct ChoiceOption {
     /// choice_one: fraction (0–1) of the item's points this option earns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraction: Option<f64>,
+    /// Choosing this option orders rectification (e.g. 一般隐患，需限期整改).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub rectify: bool,
 }
 
 /// An input of a computed item: `item:<id>` (a number answer) or `centre:<field>`.

@@ -306,6 +306,9 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
         err(TemplateErrorKind::Conflicting("computed and text items are not answered, so N/A cannot apply"));
     }
 
+    if item.lists_problems && !matches!(item.answer, AnswerSpec::Text) {
+        err(TemplateErrorKind::Conflicting("only a text item lists problems, one per line"));
+    }
     match &item.answer {
         AnswerSpec::Text if item.points > 0.0 => err(TemplateErrorKind::TextWithPoints),
         AnswerSpec::Scale { min, max, labels } => {

@@ -5,6 +5,7 @@
 
 use crate::common::*;
 use xuncha_core::document::{Answer, FixSource, InspectionDoc};
+use xuncha_core::problems::{Finding, Severity, findings};
 use xuncha_core::scoring::{EvidenceFacts, Grade, ItemStatus, Report, score};
 use xuncha_core::template::{AnswerSpec, PhotoRule, Template, builtin_templates};
 use xuncha_core::{Centre, CentreType};
@@ -226,4 +227,50 @@ fn village_worked_example() {
     assert_eq!(r.total, 88.35);
     assert_eq!(r.grade, Grade::Good);
     assert_eq!(r.item("basic.goods_large").unwrap().status, ItemStatus::Skipped);
+}
+
+#[test]
+fn an_inspection_that_passes_orders_nothing_rectified() {
+    for t in builtin_templates().unwrap() {
+        let c = centre(t.centre_type);
+        let d = all_pass(&t, &c);
+        let found = findings(&t, &d.snapshot().unwrap(), &report(&t, &d, &c));
+        assert_eq!(found, Vec::new(), "{}", t.id);
+    }
+}
+
+#[test]
+fn failures_vetoes_ordered_rectification_and_listed_lines_become_findings() {
+    let t = template("block");
+    let c = centre(CentreType::Block);
+    let mut d = all_pass(&t, &c);
+    set(&mut d, &t, "basic.facility_area", Answer::Number(50.0)); // facility_per_100 fails
+    set(&mut d, &t, "safety.fire_check", Answer::Choice("minor_open".into()));
+    d.set_notes(Some("safety.fire_check"), "二楼安全出口堆放杂物", 5).unwrap();
+    d.set_notes(Some("find.problems"), "1. 价格公示牌缺失\n\n  2. 消防通道被占用  \n1. 价格公示牌缺失\n", 6).unwrap();
+    let snap = d.snapshot().unwrap();
+    let found = findings(&t, &snap, &report(&t, &d, &c));
+    let summary: Vec<(&str, Severity, u32)> =
+        found.iter().map(|f| (f.key.split(':').nth(1).unwrap(), f.severity, f.deadline_days)).collect();
+    assert_eq!(
+        summary,
+        [
+            ("basic.facility_per_100", Severity::General, 30),
+            ("safety.fire_check", Severity::General, 30),
+            ("find.problems", Severity::General, 30),
+            ("find.problems", Severity::General, 30),
+        ]
+    );
+    assert_eq!(found[1].finding, "检查结果：一般隐患，需限期整改；二楼安全出口堆放杂物");
+    assert_eq!(found[2].finding, "1. 价格公示牌缺失");
+    assert_eq!(found[3].finding, "2. 消防通道被占用");
+    assert_eq!(found[2].item, None);
+
+    // A veto hit is the most severe, with its own deadline; keys stay put.
+    set(&mut d, &t, "safety.fire_check", Answer::Choice("serious".into()));
+    let again = findings(&t, &d.snapshot().unwrap(), &report(&t, &d, &c));
+    let fire = again.iter().find(|f| f.key == "item:safety.fire_check").unwrap();
+    assert_eq!((fire.severity, fire.deadline_days), (Severity::Veto, 7));
+    let keys = |f: &[Finding]| f.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&again), keys(&found));
 }
