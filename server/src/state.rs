@@ -11,6 +11,7 @@ use crate::inspections::Inspections;
 use crate::photos::Photos;
 use crate::photos::bytes::PhotoBytes;
 use crate::plans::Plans;
+use crate::problems::Problems;
 use crate::stats::Stats;
 use crate::storage::StoreError;
 use crate::sync::SyncService;
@@ -28,6 +29,7 @@ pub struct AppState {
     pub sync: Arc<SyncService>,
     pub stats: Arc<Stats>,
     pub plans: Arc<Plans>,
+    pub problems: Arc<Problems>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -47,7 +49,11 @@ impl AppState {
         let cpu = Arc::new(tokio::sync::Semaphore::new(cores));
         let inspections =
             Arc::new(Inspections::new(store.clone(), store.clone(), store.clone(), templates.clone(), limits)?);
+        let problems = Arc::new(Problems::new(store.clone(), inspections.clone()));
+        let listener: Arc<dyn crate::inspections::ApprovalListener> = problems.clone();
+        inspections.on_approval(Arc::downgrade(&listener));
         Ok(Self {
+            problems,
             accounts: Arc::new(Accounts::new(store.clone(), config.clone())),
             catalog: Arc::new(Catalog::new(store.clone(), templates, limits.clone())),
             photos: Arc::new(Photos::new(
@@ -88,4 +94,5 @@ services! {
     sync: Arc<SyncService>,
     stats: Arc<Stats>,
     plans: Arc<Plans>,
+    problems: Arc<Problems>,
 }

@@ -152,7 +152,8 @@ fn listed(template: &Template, snap: &InspectionSnapshot, item: &Item) -> Vec<Fi
         .filter(|l| seen.insert(*l))
         .take(MAX_FINDINGS)
         .map(|line| {
-            let hash = hex::encode(&Sha256::digest(line.as_bytes())[..8]);
+            let digest = Sha256::digest(line.as_bytes());
+            let hash = hex::encode(digest.get(..8).unwrap_or_default());
             Finding {
                 key: format!("line:{}:{hash}", item.id),
                 item: None,

@@ -10,7 +10,7 @@ pub mod routes;
 pub mod service;
 pub mod store;
 
-pub use service::Inspections;
+pub use service::{ApprovalListener, Inspections};
 
 use crate::accounts::Accounts;
 use crate::storage::StoreError;

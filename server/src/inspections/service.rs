@@ -15,10 +15,10 @@ use crate::catalog::store::CatalogStore;
 use crate::catalog::templates::Templates;
 use crate::storage::{Page, PageReq};
 use automerge::{ActorId, AutoCommit, ChangeHash};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
 use xuncha_core::DocumentId;
 use xuncha_core::document::{InspectionDoc, InspectionSnapshot, ReviewEntry, ReviewStatus};
-use xuncha_core::scoring::{EvidenceFacts, score};
+use xuncha_core::scoring::{EvidenceFacts, Report, score};
 
 pub struct Inspections {
     pub(super) docs: Arc<dyn DocStore>,
@@ -30,6 +30,15 @@ pub struct Inspections {
     server_actor: ActorId,
     /// Stored changes past which a document is saved whole again.
     compact_after: usize,
+    /// Told of every approval (rectification listens); weak, as it holds us.
+    listener: OnceLock<Weak<dyn ApprovalListener>>,
+}
+
+/// Told of every approval, with the approved state and its score, while the
+/// document is still locked: rectification records its problems from it.
+pub trait ApprovalListener: Send + Sync {
+    fn approved(&self, row: &InspectionRow, snap: &InspectionSnapshot, report: &Report, by: &str)
+    -> Result<(), String>;
 }
 
 impl std::fmt::Debug for Inspections {
@@ -78,6 +87,23 @@ impl Inspections {
             cache: DocCache::new(limits.doc_cache),
             server_actor,
             compact_after: limits.compact_after,
+            listener: OnceLock::new(),
+        })
+    }
+
+    /// Sets who is told of approvals (once, when the services are wired).
+    pub fn on_approval(&self, listener: Weak<dyn ApprovalListener>) {
+        let _ = self.listener.set(listener);
+    }
+
+    /// Tells the listener of an approval. Its failure fails the request:
+    /// the approval stands and approving again records what was missed.
+    fn tell_approved(&self, row: &InspectionRow, snap: &InspectionSnapshot, by: &str) -> Result<(), InspectionError> {
+        let Some(listener) = self.listener.get().and_then(Weak::upgrade) else { return Ok(()) };
+        let (_, score) = self.score_snapshot(&row.doc, snap, "approval")?;
+        let Some(score) = score else { return Ok(()) };
+        listener.approved(row, snap, &score.report, by).map_err(|e| {
+            InspectionError::Internal(format!("the approval is recorded but its problems are not ({e}): approve again"))
         })
     }
 
@@ -275,9 +301,13 @@ impl Inspections {
         }
         let by = by.username.clone();
         self.with_doc(id, move |this, slot| {
-            this.write_review(slot, &by, status, comment, item_comments)?;
+            let snap = this.write_review(slot, &by, status, comment, item_comments)?;
             tracing::info!(doc = %id, by = %by, "reviewed");
-            this.docs.inspection(&id)?.ok_or(InspectionError::NotFound)
+            let row = this.docs.inspection(&id)?.ok_or(InspectionError::NotFound)?;
+            if status == ReviewStatus::Approved {
+                this.tell_approved(&row, &snap, &by)?;
+            }
+            Ok(row)
         })
         .await
     }

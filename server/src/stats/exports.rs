@@ -5,6 +5,7 @@
 
 use super::store::RegistryEntry;
 use super::tables::{PlanNorms, QuarterlyStats, plan_norms};
+use crate::export::csv_of;
 use crate::inspections::store::InspectionRow;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde_json::{Value, json};
@@ -14,17 +15,6 @@ use xuncha_core::{Centre, CentreStatus};
 /// An enumeration's name as the API writes it (`excellent`, `submitted`).
 fn name_of<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-/// A cell a spreadsheet will not evaluate (CSV injection).
-fn cell(s: &str) -> String {
-    if s.parse::<f64>().is_ok() {
-        return s.to_owned();
-    }
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_owned(),
-    }
 }
 
 fn num(v: f64) -> String {
@@ -41,19 +31,6 @@ fn yes_no(v: Option<bool>) -> &'static str {
         Some(false) => "否",
         None => "",
     }
-}
-
-fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing into memory cannot fail short of allocation failure.
-    let _ = w.write_record(header);
-    for r in rows {
-        let _ = w.write_record(r.iter().map(|c| cell(c)));
-    }
-    // A UTF-8 byte order mark, so Excel opens the Chinese text correctly.
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    out.extend(w.into_inner().unwrap_or_default());
-    out
 }
 
 pub const ATTACHMENT4_HEADER: [&str; 6] =
@@ -356,6 +333,7 @@ mod tests {
 
     #[test]
     fn formula_like_text_is_quoted_and_numbers_are_plain() {
+        use crate::export::cell;
         assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(cell("维明社区"), "维明社区");
         assert_eq!(cell("-3.5"), "-3.5", "numbers stay numbers");

@@ -18,6 +18,7 @@ mod faults;
 mod limits;
 mod photos;
 mod plans;
+mod problems;
 mod regions;
 mod security;
 mod sync;

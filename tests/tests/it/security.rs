@@ -86,6 +86,8 @@ async fn secret_inspection(server: &TestServer) -> Secret {
     let note = "秘密备注-7Q4X";
     wang.answer(&doc, &t, &yes_no_items(&t)[0], Answer::YesNo(true));
     wang.doc(&doc).set_notes(None, note, xuncha_server::now_ms()).unwrap();
+    // Once approved, a problem whose finding is the secret too.
+    wang.doc(&doc).set_notes(Some("find.problems"), note, xuncha_server::now_ms()).unwrap();
     let bytes = xuncha_server::cli::demo::demo_photo(3).unwrap();
     wang.doc(&doc).add_photo(&xuncha_tests::photo_record(&bytes, "wang")).unwrap();
     wang.doc(&doc).sign_off("wang", xuncha_server::now_ms()).unwrap();
@@ -168,7 +170,27 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     let plan_id = plan["id"].as_i64().unwrap();
     let (status, _) = sup_a.post(&format!("/api/v1/plans/{plan_id}/draw"), &json!({})).await;
     assert_eq!(status, StatusCode::OK);
+    // Reworked and approved: its problem, issued in a notice.
+    let mut wang = Device::enrol(&server.url, "wang").await;
+    wang.sync().await;
+    wang.doc(&doc).sign_off("wang", xuncha_server::now_ms() + 1).unwrap();
+    wang.sync().await;
+    let (status, _) = sup_a.post(&format!("/api/v1/inspections/{doc}/review"), &json!({"status": "approved"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, problems) = sup_a.get("/api/v1/problems").await;
+    assert_eq!(problems["total"], 1, "{problems}");
+    let problem_id = problems["items"][0]["id"].as_i64().unwrap();
+    let (status, notice) = sup_a.post("/api/v1/notices", &json!({"problems": [problem_id]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{notice}");
+    let notice_id = notice["id"].as_i64().unwrap();
     let routes: Vec<(&str, String)> = vec![
+        ("/api/v1/problems", "/api/v1/problems?per_page=200".into()),
+        ("/api/v1/problems/{id}", format!("/api/v1/problems/{problem_id}")),
+        ("/api/v1/problems/ledger", "/api/v1/problems/ledger".into()),
+        ("/api/v1/problems/export.csv", "/api/v1/problems/export.csv".into()),
+        ("/api/v1/problems/export.xlsx", "/api/v1/problems/export.xlsx".into()),
+        ("/api/v1/notices/{id}", format!("/api/v1/notices/{notice_id}")),
+        ("/api/v1/notices/{id}/print", format!("/api/v1/notices/{notice_id}/print")),
         ("/api/v1/plans", "/api/v1/plans".into()),
         ("/api/v1/plans/{id}", format!("/api/v1/plans/{plan_id}")),
         ("/api/v1/inspections", "/api/v1/inspections?per_page=200".into()),
@@ -205,6 +227,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     let mut walked: BTreeSet<&str> = routes.iter().map(|(t, _)| *t).collect();
     walked.insert("/api/v1/inspections/{doc}/review"); // posted below
     walked.extend(["/api/v1/plans/{id}/draw", "/api/v1/plans/{id}/replace", "/api/v1/plans/{id}/confirm"]); // posted below
+    walked.extend(["/api/v1/notices", "/api/v1/problems/{id}/feedback", "/api/v1/problems/{id}/escalate"]); // posted below
     // These take no inspection, photo or centre and answer nothing of one
     // (sign-in, sync with its own test above, uploads of new data, deletions by id).
     let unwalked = [
@@ -264,7 +287,22 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
             let res = http.post(url).bearer_auth(token).json(&body).send().await.unwrap();
             assert!(matches!(res.status().as_u16(), 403 | 404), "{who} may {action} it: {}", res.status());
         }
+        // Another region's problem: not edited, answered, escalated or issued again.
+        let problem = format!("{}/api/v1/problems/{problem_id}", server.url);
+        let res = http.patch(&problem).bearer_auth(token).json(&json!({"action": "x"})).send().await.unwrap();
+        assert!(matches!(res.status().as_u16(), 403 | 404), "{who} edits it: {}", res.status());
+        for action in ["feedback", "escalate"] {
+            let body = json!({"text": "x", "reason": "x"});
+            let res = http.post(format!("{problem}/{action}")).bearer_auth(token).json(&body).send().await.unwrap();
+            assert!(matches!(res.status().as_u16(), 403 | 404), "{who} may {action} it: {}", res.status());
+        }
+        let res = http.post(format!("{}/api/v1/notices", server.url)).bearer_auth(token);
+        let res = res.json(&json!({"problems": [problem_id]})).send().await.unwrap();
+        assert!(matches!(res.status().as_u16(), 403 | 404), "{who} issues it: {}", res.status());
     }
+    let (_, record) = sup_a.get(&format!("/api/v1/problems/{problem_id}")).await;
+    let kinds: Vec<&str> = record["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["found", "issued"], "outsiders changed nothing");
     let (_, view) = sup_a.get(&format!("/api/v1/plans/{plan_id}")).await;
     assert_eq!(view["plan"]["state"], "drawn", "outsiders changed nothing");
     assert_eq!(view["events"].as_array().map(Vec::len), Some(1));

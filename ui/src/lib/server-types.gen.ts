@@ -124,6 +124,19 @@ pool: Array<PoolEntry>, };
 export type Draw = { tasks: Array<Task>, strata: Array<Stratum>, };
 
 /**
+ * Fields left out stay as they are.
+ */
+export type EditProblem = { severity?: Severity, 
+/**
+ * 整改要求.
+ */
+action?: string, 
+/**
+ * YYYY-MM-DD.
+ */
+deadline?: string, responsible?: string, finding?: string, };
+
+/**
  * The body of every error response.
  */
 export type ErrorBody = { 
@@ -135,6 +148,14 @@ code: ApiErrorCode,
  * For people.
  */
 message: string, };
+
+export type Escalation = { reason: string, };
+
+export type Feedback = { 
+/**
+ * What the centre did (整改反馈).
+ */
+text: string, };
 
 export type GradeCount = { grade: Grade, count: number, };
 
@@ -154,10 +175,33 @@ official: boolean, status: WorkflowStatus, total: number | null, grade: Grade | 
  */
 evidence_problems: number, };
 
+export type IssueNotice = { 
+/**
+ * Draft problems of one centre.
+ */
+problems: Array<number>, 
+/**
+ * The issuing office as printed; none: the region's commerce department.
+ */
+office?: string, };
+
 /**
  * A centre's latest signed (submitted or approved) inspection.
  */
 export type LatestScore = { doc: string, quarter: string, total: number, grade: Grade, status: WorkflowStatus, };
+
+/**
+ * The rectification ledger (整改台账) of one county.
+ */
+export type LedgerRow = { city: string, county: string, 
+/**
+ * Found, not yet issued.
+ */
+draft: number, 
+/**
+ * Issued, deadline not passed.
+ */
+open: number, overdue: number, closed_on_time: number, closed_late: number, };
 
 export type LoginResponse = { 
 /**
@@ -178,6 +222,17 @@ purpose: Purpose,
  * User names of inspectors.
  */
 inspectors: Array<string>, };
+
+/**
+ * 整改通知书.
+ */
+export type Notice = { id: number, 
+/**
+ * e.g. 长安商整〔2026〕3号
+ */
+number: string, centre_code: string, centre_name: string, scope: Scope, office: string, issued_by: string, issued_on: string, issued_at: number, };
+
+export type NoticeView = { notice: Notice, problems: Array<Problem>, };
 
 /**
  * The 2018 pilot targets: at least 10 centres in a city over 10 million
@@ -278,6 +333,55 @@ county: string, township: string,
  */
 conflicts: Array<string>, };
 
+export type Problem = { id: number, 
+/**
+ * The inspection that found it.
+ */
+doc: DocumentId, key: string, centre_code: string, centre_name: string, region: Region, quarter: string, purpose: Purpose, item: string | null, title_zh: string, title_en: string, finding: string, 
+/**
+ * SHA-256 of the inspection's photos of the item.
+ */
+photos: Array<string>, severity: Severity, 
+/**
+ * 整改要求: what the centre must do.
+ */
+action: string, 
+/**
+ * YYYY-MM-DD (China).
+ */
+deadline: string, responsible: string, state: ProblemState, notice_id: number | null, 
+/**
+ * When the centre last reported its rectification (整改反馈).
+ */
+feedback_at: number | null, escalated: boolean, 
+/**
+ * The follow-up inspection (复查) that holds it.
+ */
+followup_doc: DocumentId | null, closed_on: string | null, 
+/**
+ * The follow-up inspection whose evidence closed it.
+ */
+closed_doc: DocumentId | null, 
+/**
+ * Issued, not closed, past its deadline (as of the answer; the
+ * service sets it, stores leave it false).
+ */
+overdue: boolean, created_at: number, updated_at: number, };
+
+export type ProblemEvent = { at: number, by: string, 
+/**
+ * found, edited, issued, feedback, escalated, follow_up, rectified, not_rectified, closed
+ */
+kind: string, detail: string, photos: Array<string>, };
+
+export type ProblemState = "draft" | "issued" | "closed";
+
+export type ProblemView = { problem: Problem, 
+/**
+ * found, edited, issued, feedback, escalated, follow-up results, closed.
+ */
+events: Array<ProblemEvent>, };
+
 export type QuarterAverage = { quarter: string, average: number, count: number, };
 
 export type QuarterlyStats = { quarter: string, province: string, generated_at: number, attachment4: Array<Attachment4Row>, attachment5: Array<Attachment5Row>, pilot: Array<PilotRow>, };
@@ -338,6 +442,8 @@ export type ScoreRow = { id: number,
  * Hex change hashes of the document state that produced the score.
  */
 heads: Array<string>, total: number, grade: Grade, reason: string, computed_at: number, report?: Report, };
+
+export type Severity = "veto" | "serious" | "general";
 
 /**
  * One stratum's size and its sample.

@@ -100,7 +100,11 @@ points?: number | null,
 /**
  * choice_one: fraction (0–1) of the item's points this option earns.
  */
-fraction?: number | null, };
+fraction?: number | null, 
+/**
+ * Choosing this option orders rectification (e.g. 一般隐患，需限期整改).
+ */
+rectify?: boolean, };
 
 /**
  * Applicability: the item counts only when an earlier fact item says so.
@@ -246,7 +250,12 @@ critical: boolean, veto?: VetoRule | null, evidence: Evidence, applies_if?: Cond
 /**
  * Marks an operating figure of Attachment 5 that feeds the quarterly statistics.
  */
-stat?: StatFigure | null, };
+stat?: StatFigure | null, 
+/**
+ * A text item whose every line is a problem the inspector found (问题清单):
+ * each becomes a rectification record when the inspection is approved.
+ */
+lists_problems?: boolean, };
 
 export type ItemScore = { id: string, section: string, status: ItemStatus, points: number, max_points: number, 
 /**
@@ -324,6 +333,14 @@ export type Platform = "desktop" | "mobile";
  * one inspection per purpose and quarter (co-inspectors of one task share it).
  */
 export type Purpose = "routine" | "random" | "recognition" | "thematic" | "follow_up";
+
+/**
+ * Days from the approval of an inspection to the deadline of a problem it
+ * found, per severity. Xuncha's defaults: a veto item 7 days, a serious
+ * problem (a critical item failed) 15, any other 30; a province's variant
+ * may set its own.
+ */
+export type RectifyDeadlines = { veto: number, serious: number, general: number, };
 
 /**
  * Administrative location of a centre, by name or code at each level.
@@ -422,7 +439,11 @@ base?: TemplateRef | null,
 /**
  * For a provincial variant: the province it applies to.
  */
-province?: string | null, grades: GradeBands, location: LocationRule, sections: Array<Section>, };
+province?: string | null, grades: GradeBands, location: LocationRule, 
+/**
+ * Days a centre is given to rectify a problem, per severity (整改期限).
+ */
+deadlines?: RectifyDeadlines, sections: Array<Section>, };
 
 /**
  * Names one version of one template; recorded in every inspection document.

@@ -14,6 +14,7 @@ mod prelude {
     pub use crate::inspections::store::*;
     pub use crate::photos::store::*;
     pub use crate::plans::store::*;
+    pub use crate::problems::store::*;
     pub use crate::stats::store::*;
     pub use crate::storage::*;
 }
@@ -22,6 +23,7 @@ mod blobs;
 mod catalog;
 mod docs;
 mod plans;
+mod problems;
 mod rows;
 mod stats;
 mod users;
@@ -65,13 +67,14 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 6] = [
+const MIGRATIONS: [&str; 7] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
     include_str!("../../../migrations/0004_security.sql"),
     include_str!("../../../migrations/0005_purpose.sql"),
     include_str!("../../../migrations/0006_plans.sql"),
+    include_str!("../../../migrations/0007_problems.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

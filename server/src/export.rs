@@ -1,0 +1,57 @@
+//! Spreadsheet downloads every feature shares: CSV that Excel opens in
+//! Chinese and never evaluates, and one-sheet XLSX.
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+/// A cell a spreadsheet will not evaluate (CSV injection).
+pub fn cell(s: &str) -> String {
+    if s.parse::<f64>().is_ok() {
+        return s.to_owned();
+    }
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
+    }
+}
+
+pub fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing into memory cannot fail short of allocation failure.
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(r.iter().map(|c| cell(c)));
+    }
+    // A UTF-8 byte order mark, so Excel opens the Chinese text correctly.
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    out.extend(w.into_inner().unwrap_or_default());
+    out
+}
+
+/// One sheet: a title row, the header in bold, then the rows (numbers as
+/// numbers in the columns `numeric` names).
+pub fn xlsx_of(
+    sheet_name: &str,
+    title: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet().set_name(sheet_name)?;
+    sheet.write_string_with_format(0, 0, title, &bold)?;
+    for (c, h) in (0u16..).zip(header.iter()) {
+        sheet.write_string_with_format(2, c, *h, &bold)?;
+        sheet.set_column_width(c, 16)?;
+    }
+    for (r, row) in (3u32..).zip(rows.iter()) {
+        for (c, v) in (0u16..).zip(row.iter()) {
+            match v.parse::<f64>() {
+                Ok(n) if numeric.contains(&usize::from(c)) => sheet.write_number(r, c, n)?,
+                // A string cell is never evaluated: no apostrophe needed here.
+                _ => sheet.write_string(r, c, v)?,
+            };
+        }
+    }
+    book.save_to_buffer()
+}
