@@ -10,7 +10,11 @@ use crate::accounts::store::{NewUser, Role, Scope, User};
 use crate::inspections::store::{DocMeta, DocSummary, DocWrite};
 use crate::photos::store::BlobRow;
 use crate::plans::store::{NewPlan, PlanCriteria, PlanEvent, PlanState};
+use crate::problems::store::{
+    NewNotice, NewProblem, ProblemChange, ProblemEvent, ProblemFilter, ProblemSource, ProblemState,
+};
 use crate::stats::store::ReportedQuarter;
+use crate::storage::PageReq;
 use crate::storage::StoreError;
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ROOT};
@@ -20,7 +24,7 @@ use xuncha_core::{CentreStatus, DocumentId};
 type Case = fn(&dyn Store) -> Result<(), String>;
 
 /// Every case, by name.
-pub const CASES: [(&str, Case); 8] = [
+pub const CASES: [(&str, Case); 9] = [
     ("users are unique and found by name", users),
     ("tokens of revoked devices and ended sessions open nothing", devices_and_sessions),
     ("a password reset ends sessions and, when asked, revokes devices", password_reset),
@@ -29,6 +33,7 @@ pub const CASES: [(&str, Case); 8] = [
     ("a reported quarter covers the centres of its region", reported_quarters),
     ("remembered browsers are the newest twenty per user", known_clients),
     ("a plan moves on once per state and its record only grows", plans),
+    ("problems are recorded once, issued once, closed once; the ledger counts them", problems),
 ];
 
 fn check(ok: bool, what: &str) -> Result<(), String> {
@@ -268,4 +273,78 @@ fn plans(store: &dyn Store) -> Result<(), String> {
     check(store.plans(&elsewhere).map_err(err)?.is_empty(), "another city lists none")?;
     let mine = store.plans(&county("长安区")).map_err(err)?;
     check(mine.len() == 1 && mine.first().is_some_and(|p| p.state == PlanState::Drawn), "the plan, drawn")
+}
+
+fn problems(store: &dyn Store) -> Result<(), String> {
+    let doc = DocumentId::random();
+    let source = ProblemSource {
+        doc,
+        centre_code: "C1".into(),
+        centre_name: "中心".into(),
+        region: xuncha_core::Region {
+            province: "河北省".into(),
+            city: "石家庄市".into(),
+            county: "长安区".into(),
+            township: "建北街道".into(),
+        },
+        quarter: "2026Q4".into(),
+        purpose: xuncha_core::document::Purpose::Routine,
+        by: "sup".into(),
+    };
+    let found = |key: &str, deadline: &str| NewProblem {
+        key: key.into(),
+        item: None,
+        title_zh: "问题".into(),
+        title_en: "Problem".into(),
+        finding: key.into(),
+        photos: vec!["ab".repeat(32)],
+        severity: xuncha_core::problems::Severity::General,
+        deadline: deadline.into(),
+        responsible: "中心".into(),
+    };
+    let list = [found("a", "2026-12-01"), found("b", "2027-01-31"), found("c", "2027-01-31")];
+    check(store.record_problems(&source, &list, 1).map_err(err)? == 3, "three problems recorded")?;
+    check(store.record_problems(&source, &list, 2).map_err(err)? == 0, "recording again adds none")?;
+    let page = PageReq { page: 1, per_page: 10 };
+    let all = store.problems(&ProblemFilter { doc: Some(doc), ..ProblemFilter::default() }, page).map_err(err)?;
+    check(all.total == 3 && all.items.iter().all(|p| p.state == ProblemState::Draft), "three drafts")?;
+    let id = |key: &str| all.items.iter().find(|p| p.key == key).map(|p| p.id).ok_or("a problem by key");
+    let (a, b) = (id("a")?, id("b")?);
+    let event = |kind: &str| ProblemEvent {
+        at: 3,
+        by: "sup".into(),
+        kind: kind.into(),
+        detail: String::new(),
+        photos: Vec::new(),
+    };
+    let early = store.change_problem(a, &ProblemChange::Feedback { at: 3 }, &event("feedback")).map_err(err)?;
+    check(!early, "a draft takes no feedback")?;
+    let notice = NewNotice {
+        centre_code: "C1".into(),
+        centre_name: "中心".into(),
+        scope: county("长安区"),
+        office: "商务局".into(),
+        prefix: "长安".into(),
+        issued_by: "sup".into(),
+        issued_on: "2026-11-01".into(),
+        issued_at: 3,
+    };
+    let issued = store.issue_notice(&notice, &[a, b], &event("issued")).map_err(err)?.ok_or("issued")?;
+    check(issued.number == "长安商整〔2026〕1号", "the first notice of the county and year")?;
+    check(store.issue_notice(&notice, &[b], &event("issued")).map_err(err)?.is_none(), "issued once")?;
+    let close = ProblemChange::Close { doc: DocumentId::random(), on: "2026-12-05".into() };
+    let closed = store.change_problem(a, &close, &event("closed")).map_err(err)?;
+    let twice = store.change_problem(a, &close, &event("closed")).map_err(err)?;
+    check(closed && !twice, "closed once")?;
+    let kinds: Vec<String> = store.problem_events(a).map_err(err)?.into_iter().map(|e| e.kind).collect();
+    check(kinds == ["found", "issued", "closed"], "the record of what happened, in order")?;
+    let overdue = ProblemFilter { overdue_on: Some("2027-02-01".into()), ..ProblemFilter::default() };
+    check(store.problems(&overdue, page).map_err(err)?.total == 1, "b is overdue in February")?;
+    let ledger = store.ledger(&county("长安区"), "2027-02-01").map_err(err)?;
+    let row = ledger.first().ok_or("a ledger row")?;
+    check(
+        (row.draft, row.open, row.overdue, row.closed_on_time, row.closed_late) == (1, 0, 1, 0, 1),
+        "closed after its deadline is closed late; an issued problem past it is overdue",
+    )?;
+    check(store.ledger(&county("桥西区"), "2027-02-01").map_err(err)?.is_empty(), "another county counts none")
 }
