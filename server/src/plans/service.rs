@@ -178,9 +178,9 @@ impl Plans {
                 per_task: plan.per_task,
             })?;
             let detail = format!(
-                "{} tasks from {} eligible centres, {} inspectors in the pool",
-                result.tasks.len(),
+                "从{}个符合条件的中心抽取{}个检查任务，检查人员名录{}人",
                 centres.len(),
+                result.tasks.len(),
                 pool.len()
             );
             let record = PlanDraw { centres, pool, pool_entries: entries, result };
@@ -209,7 +209,7 @@ impl Plans {
             per_task: plan.per_task,
         };
         let (result, name) = draw::replace(&input, &record.result, centre, out)?;
-        let detail = format!("{centre}: {out} → {name}. {reason}");
+        let detail = format!("{centre}：{out} → {name}。替换理由：{reason}");
         let event = PlanEvent { at: now_ms(), by: user.username.clone(), kind: "replaced".into(), detail };
         let record = PlanDraw { result, ..record };
         let this = self.clone();
@@ -235,7 +235,7 @@ impl Plans {
             for task in &record.result.tasks {
                 this.inspections.assign(&by, &task.centre_code, &plan.quarter, plan.purpose, &task.inspectors)?;
             }
-            let detail = format!("{} tasks assigned", record.result.tasks.len());
+            let detail = format!("派发{}个检查任务", record.result.tasks.len());
             let event = PlanEvent { at: now_ms(), by: by.username.clone(), kind: "confirmed".into(), detail };
             if !this.store.advance_plan(id, PlanState::Drawn, PlanState::Confirmed, None, &event)? {
                 return Err(PlanError::State("this plan was confirmed meanwhile".into()));

@@ -2,8 +2,9 @@
 // 河北省石家庄市, 长安区 and 桥西区, centres of all four types, 12 inspections
 // (one returned, one with conflicts, some not verified on site).
 import type {
-  Attachment4Row, Attachment5Row, CentreOverview, ChartData, CityRegions, InspectionRow, LoginResponse, Page,
-  PlanNorms, QuarterlyStats, RegistryRow, ReportView, ReviewRequest, ScoreRow, User,
+  Assignment, Attachment4Row, Attachment5Row, CentreOverview, ChartData, CityRegions, CreatePlan, InspectionRow, LoginResponse,
+  NewAssignments, Page, Plan, PlanNorms, PlanView, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow,
+  User,
 } from '../lib/server-types.gen';
 import type {
   AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
@@ -12,6 +13,7 @@ import type {
 import { CENTRES, TEMPLATE } from '../lib/mock-data';
 import { computeReport } from '../lib/mock-report';
 import { ApiError, type DashboardApi, type InspectionQuery, type RegistryQuery, type StatsQuery } from './api';
+import { MOCK_USERS, MockPlans } from './api-mock-plans';
 
 export const SUPERVISOR: User = {
   id: 7, username: 'sup-zhao', display_name: '赵敏', role: 'supervisor',
@@ -154,6 +156,8 @@ export class MockApi implements DashboardApi {
   signedIn: boolean;
   failures = 0;
   entries: Entry[];
+  /// Plans, their draws and assignments (api-mock-plans.ts).
+  planner: MockPlans;
 
   constructor(opts: { signedIn?: boolean } = {}) {
     this.signedIn = opts.signedIn ?? true;
@@ -169,6 +173,8 @@ export class MockApi implements DashboardApi {
       ];
       return { seed, doc, report, scores, row: rowOf(seed, c, doc, report, seed.status, updated) };
     });
+    this.planner = new MockPlans(MOCK_CENTRES, () => this.entries.map((e) => e.row), SUPERVISOR.username,
+      this.entries.map((e) => ({ row: e.row, by: e.seed.by })));
   }
 
   private auth() {
@@ -267,7 +273,8 @@ export class MockApi implements DashboardApi {
       (!q.county || c.region.county === q.county) &&
       (!needle || c.name.toLowerCase().includes(needle) || c.code.includes(needle)))
       .map((c) => {
-        const latest = this.entries.filter((e) => e.row.centre_code === c.code && e.row.status !== 'draft')
+        // As the server: the latest official (signed or approved) inspection.
+        const latest = this.entries.filter((e) => e.row.centre_code === c.code && e.row.official)
           .sort((a, b) => (a.row.quarter < b.row.quarter ? 1 : -1))[0];
         return { centre: c, norms: norms(c),
           latest: latest ? { doc: latest.row.doc, quarter: latest.row.quarter, total: latest.row.total!, grade: latest.row.grade!, status: latest.row.status } : null };
@@ -316,6 +323,17 @@ export class MockApi implements DashboardApi {
         .map(([quarter, rs]) => ({ quarter, average: avg(rs), count: rs.length })),
     };
   }
+
+  async plans(): Promise<Plan[]> { this.auth(); return this.planner.list(); }
+  async plan(id: number): Promise<PlanView> { this.auth(); return this.planner.view(id); }
+  async createPlan(req: CreatePlan): Promise<Plan> { this.auth(); return this.planner.create(req); }
+  async drawPlan(id: number): Promise<Plan> { this.auth(); return this.planner.draw(id); }
+  async replaceInPlan(id: number, req: Replacement): Promise<Plan> { this.auth(); return this.planner.replace(id, req); }
+  async confirmPlan(id: number): Promise<Plan> { this.auth(); return this.planner.confirm(id); }
+  async assignments(quarter?: string): Promise<Assignment[]> { this.auth(); return this.planner.listAssignments(quarter); }
+  async createAssignments(req: NewAssignments): Promise<Assignment[]> { this.auth(); return this.planner.assign(req); }
+  async cancelAssignment(id: number): Promise<void> { this.auth(); this.planner.cancel(id); }
+  async users(): Promise<User[]> { this.auth(); return clone([SUPERVISOR, ...MOCK_USERS]); }
 
   thumbnailUrl(sha: string) { return photoUrl(sha, true); }
   photoUrl(sha: string) { return photoUrl(sha, false); }

@@ -2,8 +2,8 @@
 // same-origin fetch with the HttpOnly session cookie (no token in JS).
 // Pages talk to `DashboardApi`, so tests and `?mock` use MockApi instead.
 import type {
-  ApiErrorCode, CentreOverview, ChartData, CityRegions, InspectionRow, LoginResponse, Page, QuarterlyStats, RegistryRow,
-  ReportView, ReviewRequest, ScoreRow, User,
+  ApiErrorCode, Assignment, CentreOverview, ChartData, CityRegions, CreatePlan, InspectionRow, LoginResponse, NewAssignments,
+  Page, Plan, PlanView, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, User,
 } from '../lib/server-types.gen';
 import type { Centre, I18n, Template } from '../lib/types.gen';
 
@@ -66,6 +66,22 @@ export interface DashboardApi {
   inspectionsExport(format: 'csv' | 'geojson', q: InspectionQuery): string;
   centresExport(format: 'csv' | 'geojson', q: RegistryQuery): string;
   statsDownload(kind: 'attachment4.csv' | 'attachment5.csv' | 'quarterly.xlsx', q: StatsQuery): string;
+
+  // Plans and their random draw (双随机抽查), newest first; docs/supervision.md.
+  plans(): Promise<Plan[]>;
+  plan(id: number): Promise<PlanView>;
+  createPlan(req: CreatePlan): Promise<Plan>;
+  /// Runs the draw once: 409 when drawn already, 422 when the pool is too small.
+  drawPlan(id: number): Promise<Plan>;
+  replaceInPlan(id: number, req: Replacement): Promise<Plan>;
+  /// The tasks become assignments; the plan changes no more.
+  confirmPlan(id: number): Promise<Plan>;
+  /// Assignments of the caller's region (manual ones and confirmed plans' tasks), cancelled ones flagged.
+  assignments(quarter?: string): Promise<Assignment[]>;
+  createAssignments(req: NewAssignments): Promise<Assignment[]>;
+  cancelAssignment(id: number): Promise<void>;
+  /// Users of the caller's region.
+  users(): Promise<User[]>;
 }
 
 /// `GET /api/v1/templates`: one entry per template version the server knows.
@@ -116,6 +132,16 @@ export class HttpApi implements DashboardApi {
   templates() { return this.call<TemplateSummary[]>('GET', '/templates'); }
   quarterly(q: StatsQuery) { return this.call<QuarterlyStats>('GET', `/stats/quarterly${queryString(q)}`); }
   charts(q: StatsQuery) { return this.call<ChartData>('GET', `/stats/charts${queryString(q)}`); }
+  plans() { return this.call<Plan[]>('GET', '/plans'); }
+  plan(id: number) { return this.call<PlanView>('GET', `/plans/${id}`); }
+  createPlan(req: CreatePlan) { return this.call<Plan>('POST', '/plans', req); }
+  drawPlan(id: number) { return this.call<Plan>('POST', `/plans/${id}/draw`); }
+  replaceInPlan(id: number, req: Replacement) { return this.call<Plan>('POST', `/plans/${id}/replace`, req); }
+  confirmPlan(id: number) { return this.call<Plan>('POST', `/plans/${id}/confirm`); }
+  assignments(quarter?: string) { return this.call<Assignment[]>('GET', `/assignments${queryString({ quarter })}`); }
+  createAssignments(req: NewAssignments) { return this.call<Assignment[]>('POST', '/assignments', req); }
+  async cancelAssignment(id: number) { await this.call<unknown>('DELETE', `/assignments/${id}`); }
+  users() { return this.call<User[]>('GET', '/users'); }
 
   thumbnailUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}/thumbnail`; }
   photoUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}`; }

@@ -29,3 +29,25 @@ export function statsDefaultQuarter(now = Date.now()): string {
   const d = new Date(now + 8 * 3_600_000);
   return d.getUTCMonth() % 3 === 0 ? previousQuarter(now) : quarterOf(now);
 }
+
+/// The quarter `n` after `q` (negative: before): `2026Q4`, 1 → `2027Q1`.
+export function shiftQuarter(q: string, n: number): string {
+  const index = Number(q.slice(0, 4)) * 4 + Number(q.slice(5)) - 1 + n;
+  return `${Math.floor(index / 4)}Q${(((index % 4) + 4) % 4) + 1}`;
+}
+
+/// Quarters to plan for: the previous one, the current one and the next `ahead`, oldest first.
+export function planQuarters(ahead = 3, now = Date.now()): string[] {
+  const q = quarterOf(now);
+  return Array.from({ length: ahead + 2 }, (_, i) => shiftQuarter(q, i - 1));
+}
+
+/// The instant a quarter ends (midnight UTC+8 at the start of the next one).
+export function quarterEnd(q: string): number {
+  const next = shiftQuarter(q, 1);
+  const y = Number(next.slice(0, 4));
+  const k = Number(next.slice(5));
+  return Date.UTC(y, (k - 1) * 3, 1) - 8 * 3_600_000;
+}
+
+export const quarterEnded = (q: string, now = Date.now()) => now >= quarterEnd(q);

@@ -6,7 +6,9 @@ export type Route =
   | { name: 'centres'; query: URLSearchParams }
   | { name: 'centre'; code: string }
   | { name: 'stats'; query: URLSearchParams }
-  | { name: 'charts'; query: URLSearchParams };
+  | { name: 'charts'; query: URLSearchParams }
+  | { name: 'plans'; query: URLSearchParams }
+  | { name: 'plan'; id: number };
 
 export function parse(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -19,6 +21,8 @@ export function parse(hash: string): Route {
     case 'centres': return { name: 'centres', query };
     case 'stats': return { name: 'stats', query };
     case 'charts': return { name: 'charts', query };
+    case 'plans': return { name: 'plans', query };
+    case 'plan': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'plan', id: Number(parts[1]) }; break;
     case 'centre': if (parts[1]) return { name: 'centre', code: parts[1] }; break;
     case 'inspection': if (parts[1]) return { name: 'inspection', doc: parts.slice(1).join('/') }; break;
   }
@@ -27,6 +31,7 @@ export function parse(hash: string): Route {
 
 export const inspectionHref = (doc: string) => `#/inspection/${encodeURIComponent(doc)}`;
 export const centreHref = (code: string) => `#/centre/${encodeURIComponent(code)}`;
+export const planHref = (id: number) => `#/plan/${id}`;
 
 /// `#/name?query` with empty values left out.
 export function pageHref(name: string, query?: Record<string, string | number | undefined | null>): string {
