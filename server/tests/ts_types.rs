@@ -16,7 +16,9 @@ use xuncha_server::inspections::assignment_routes::NewAssignments;
 use xuncha_server::inspections::routes::{ReportView, ReviewRequest};
 use xuncha_server::inspections::store::{Assignment, InspectionRow};
 use xuncha_server::plans::routes::{CreatePlan, PlanView, Replacement};
-use xuncha_server::problems::routes::{EditProblem, Escalation, Feedback, IssueNotice, NoticeView, ProblemView};
+use xuncha_server::problems::routes::{
+    EditProblem, Escalation, Feedback, IssueNotice, NewFollowUp, NoticeView, ProblemView,
+};
 use xuncha_server::problems::store::LedgerRow;
 use xuncha_server::stats::service::{CentreOverview, CityRegions, RegistryRow};
 use xuncha_server::stats::store::ReportedQuarter;
@@ -78,6 +80,7 @@ fn generate(app_types: &str) -> String {
     c.visit::<IssueNotice>();
     c.visit::<Feedback>();
     c.visit::<Escalation>();
+    c.visit::<NewFollowUp>();
     c.visit::<NewAssignments>();
     c.visit::<CreatePlan>();
     c.visit::<Replacement>();

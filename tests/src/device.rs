@@ -177,4 +177,20 @@ impl Device {
             .set_answer(template, item, &AnswerRecord { answer, by, at: xuncha_server::now_ms() })
             .expect("answer");
     }
+
+    /// Uploads a photo's bytes whole (one tus PATCH from offset 0).
+    pub async fn upload(&self, bytes: &[u8]) -> reqwest::StatusCode {
+        let sha = xuncha_core::photo::sha256_hex(bytes);
+        self.http
+            .patch(format!("{}/api/v1/blobs/{sha}", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/offset+octet-stream")
+            .header("upload-offset", "0")
+            .header("upload-length", bytes.len().to_string())
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .expect("upload")
+            .status()
+    }
 }

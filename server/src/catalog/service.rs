@@ -109,24 +109,39 @@ impl Catalog {
         Ok(n)
     }
 
-    /// The templates a user may use: the built-in ones and their province's variants.
+    /// The templates a user may use: the built-in ones and their province's
+    /// variants (a follow-up's checklist belongs to its task, not this list).
     pub fn templates_for(&self, user: &User) -> Vec<KnownTemplate> {
         let province = &user.scope.province;
         self.templates
             .all()
             .into_iter()
             .filter(|k| province.is_empty() || k.template.province.as_deref().is_none_or(|p| p == province))
+            .filter(|k| !k.template.is_follow_up())
             .collect()
     }
 
-    /// One template version, when the user's province may use it.
-    pub fn template(&self, user: &User, reference: &TemplateRef) -> R<KnownTemplate> {
+    /// One template version, when the user's province may use it. A
+    /// follow-up's checklist quotes a centre's problems: only the task's
+    /// inspectors and those overseeing the centre read it, and to anyone
+    /// else it does not exist.
+    pub async fn template(self: &Arc<Self>, user: &User, reference: &TemplateRef) -> R<KnownTemplate> {
         let k = self.templates.get(reference).ok_or(CatalogError::NotFound("template"))?;
         let province = &user.scope.province;
         if !province.is_empty() && k.template.province.as_deref().is_some_and(|p| p != province) {
             return Err(outside());
         }
-        Ok(k)
+        if !k.template.is_follow_up() {
+            return Ok(k);
+        }
+        let (this, user, reference) = (self.clone(), user.clone(), reference.clone());
+        let allowed = blocking(move || {
+            let Some((code, inspectors)) = this.store.template_task(&reference)? else { return Ok(false) };
+            let centre = this.store.centre(&code)?;
+            Ok(inspectors.contains(&user.username) || centre.is_some_and(|c| user.oversees(&c.region)))
+        })
+        .await?;
+        if allowed { Ok(k) } else { Err(CatalogError::NotFound("template")) }
     }
 
     /// Publishes a provincial variant (TOML) by an administrator of its

@@ -12,6 +12,9 @@ pub trait CatalogStore: Send + Sync {
     /// False when that id and version exist already.
     fn put_variant(&self, variant: &VariantRow) -> StoreResult<bool>;
     fn variants(&self) -> StoreResult<Vec<VariantRow>>;
+    /// The task a follow-up's checklist was made for: its centre and the
+    /// inspectors assigned to it (not cancelled). None: no task uses it.
+    fn template_task(&self, template: &TemplateRef) -> StoreResult<Option<(String, Vec<String>)>>;
 }
 
 /// `TemplateRef` as the API shows it.

@@ -74,7 +74,7 @@ pub async fn get_template(
     Path((id, version)): Path<(String, u32)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let k = catalog.template(&auth.user, &TemplateRef { id, version })?;
+    let k = catalog.template(&auth.user, &TemplateRef { id, version }).await?;
     if not_modified(&headers, &k.etag) {
         return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &k.etag));
     }

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use xuncha_core::Centre;
+use xuncha_core::document::Purpose;
 use xuncha_core::template::{Template, TemplateRef, builtin_templates};
 
 #[derive(Debug, Clone)]
@@ -61,20 +62,28 @@ impl Templates {
         self.by_ref.read().map(|m| m.values().cloned().collect()).unwrap_or_default()
     }
 
-    /// The template a new inspection of `centre` uses: the newest variant of
-    /// its province for its type, else the newest built-in one.
-    pub fn for_centre(&self, centre: &Centre) -> Option<KnownTemplate> {
+    /// The template a new inspection of `centre` for `purpose` uses: the
+    /// newest of its province's variants made for that purpose, else of its
+    /// province's general variants, else the newest built-in one.
+    pub fn for_centre(&self, centre: &Centre, purpose: Purpose) -> Option<KnownTemplate> {
         let map = self.by_ref.read().ok()?;
-        let of_type = || map.values().filter(|k| k.template.centre_type == centre.centre_type);
+        let of_type =
+            || map.values().filter(|k| k.template.centre_type == centre.centre_type && k.template.serves(purpose));
         let newest = |it: Vec<&KnownTemplate>| it.into_iter().max_by_key(|k| k.template.version).cloned();
-        newest(of_type().filter(|k| k.template.province.as_deref() == Some(centre.region.province.as_str())).collect())
+        let province = Some(centre.region.province.as_str());
+        let local = || of_type().filter(|k| k.template.province.as_deref() == province);
+        newest(local().filter(|k| !k.template.purposes.is_empty()).collect())
+            .or_else(|| newest(local().collect()))
             .or_else(|| newest(of_type().filter(|k| k.template.province.is_none()).collect()))
     }
 
-    /// Whether an inspection of `centre` may use `t`: its type, and either
-    /// built in or a variant of the centre's province.
+    /// Whether an inspection a device starts for `centre` may use `t`: its
+    /// type, built in or a variant of the centre's province, and not a
+    /// follow-up's (the server makes those for one task).
     pub fn fits(t: &Template, centre: &Centre) -> bool {
-        t.centre_type == centre.centre_type && t.province.as_deref().is_none_or(|p| p == centre.region.province)
+        t.centre_type == centre.centre_type
+            && t.province.as_deref().is_none_or(|p| p == centre.region.province)
+            && !t.is_follow_up()
     }
 }
 

@@ -10,8 +10,20 @@ use crate::accounts::store::{Role, User};
 use crate::quarter::is_quarter;
 use xuncha_core::DocumentId;
 use xuncha_core::document::{InspectionDoc, NewInspection, Purpose};
+use xuncha_core::template::TemplateRef;
 
 pub const MAX_INSPECTORS: usize = 20;
+
+/// What inspectors are assigned to: a centre, a quarter, a purpose and, for
+/// a follow-up (复查), the checklist the server made for it, which makes the
+/// task its own (a centre may be re-checked more than once a quarter).
+#[derive(Debug, Clone)]
+pub struct Task<'a> {
+    pub centre_code: &'a str,
+    pub quarter: &'a str,
+    pub purpose: Purpose,
+    pub template: Option<TemplateRef>,
+}
 
 impl Inspections {
     /// Blocking: call from `spawn_blocking`.
@@ -23,6 +35,22 @@ impl Inspections {
         purpose: Purpose,
         inspectors: &[String],
     ) -> Result<Vec<Assignment>, InspectionError> {
+        if purpose == Purpose::FollowUp {
+            return Err(InspectionError::Invalid(
+                "a follow-up (复查) is made from a centre's open problems (POST /api/v1/problems/followup)".into(),
+            ));
+        }
+        self.assign_task(by, &Task { centre_code, quarter, purpose, template: None }, inspectors)
+    }
+
+    /// Blocking: call from `spawn_blocking`.
+    pub fn assign_task(
+        &self,
+        by: &User,
+        task: &Task<'_>,
+        inspectors: &[String],
+    ) -> Result<Vec<Assignment>, InspectionError> {
+        let Task { centre_code, quarter, purpose, .. } = *task;
         if !by.has_role(&[Role::Supervisor, Role::Administrator]) {
             return Err(InspectionError::Forbidden);
         }
@@ -49,13 +77,14 @@ impl Inspections {
                 }
             }
         }
-        let (doc, new_doc) = match self.docs.assigned_doc(&centre.code, quarter, purpose)? {
+        let (doc, new_doc) = match self.docs.assigned_doc(&centre.code, quarter, purpose, task.template.as_ref())? {
             Some(doc) => (doc, None),
             None => {
-                let known = self
-                    .templates
-                    .for_centre(&centre)
-                    .ok_or_else(|| InspectionError::Invalid("no template for this centre type".into()))?;
+                let known = match &task.template {
+                    Some(r) => self.templates.get(r).filter(|k| k.template.centre_type == centre.centre_type),
+                    None => self.templates.for_centre(&centre, purpose),
+                }
+                .ok_or_else(|| InspectionError::Invalid("no template for this centre type and purpose".into()))?;
                 let now = crate::storage::now_ms();
                 let new = NewInspection {
                     centre_code: centre.code.clone(),

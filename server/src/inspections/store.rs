@@ -67,8 +67,15 @@ pub trait DocStore: Send + Sync {
     /// Whether a region containing the centre reported this quarter: its
     /// inspections no longer change.
     fn quarter_reported(&self, centre_code: &str, quarter: &str) -> StoreResult<bool>;
-    /// The document inspectors of this centre, quarter and purpose were assigned to.
-    fn assigned_doc(&self, centre_code: &str, quarter: &str, purpose: Purpose) -> StoreResult<Option<DocumentId>>;
+    /// The document inspectors of this centre, quarter and purpose (and,
+    /// for a follow-up, template) were assigned to.
+    fn assigned_doc(
+        &self,
+        centre_code: &str,
+        quarter: &str,
+        purpose: Purpose,
+        template: Option<&TemplateRef>,
+    ) -> StoreResult<Option<DocumentId>>;
     /// Creates `new_doc` (when given) and assigns each inspector to it.
     fn create_assignments(
         &self,

@@ -101,6 +101,11 @@ impl Plans {
         if !is_quarter(&req.quarter) {
             return Err(PlanError::Invalid(format!("`{}` is not a quarter like 2026Q4", req.quarter)));
         }
+        if req.purpose == Purpose::FollowUp {
+            return Err(PlanError::Invalid(
+                "a follow-up (复查) is made from a centre's open problems, not drawn".into(),
+            ));
+        }
         let mut scope = by.scope.clone();
         if let Some(county) = req.county.filter(|c| !c.is_empty()) {
             if !scope.county.is_empty() && scope.county != county || scope.city.is_empty() {

@@ -5,6 +5,7 @@
 //! The ledger (整改台账) counts them per county (docs/supervision.md).
 
 pub mod exports;
+pub mod followup;
 pub mod notice_page;
 pub mod routes;
 pub mod service;

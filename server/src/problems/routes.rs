@@ -8,6 +8,7 @@ use super::{ProblemError, Problems, exports, notice_page};
 use crate::accounts::store::Scope;
 use crate::accounts::{Accounts, Auth};
 use crate::http::{ApiError, ApiResult, ErrorBody, Paging, attachment, doc_id};
+use crate::inspections::store::Assignment;
 use crate::storage::Page;
 use axum::Json;
 use axum::extract::{FromRef, Path, Query, State};
@@ -111,6 +112,13 @@ pub struct IssueNotice {
     /// The issuing office as printed; none: the region's commerce department.
     #[ts(optional)]
     pub office: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct NewFollowUp {
+    pub centre_code: String,
+    /// User names of the inspectors who re-check.
+    pub inspectors: Vec<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
@@ -220,6 +228,20 @@ pub async fn issue(
     Ok((StatusCode::CREATED, Json(problems.issue(&auth.user, n.problems, n.office).await?)))
 }
 
+/// Sends inspectors to re-check the centre's issued problems (复查): a task
+/// with its own checklist, synced to their devices like any assignment.
+#[utoipa::path(post, path = "/api/v1/problems/followup", operation_id = "follow_up_problems", tag = "problems",
+    request_body = NewFollowUp,
+    responses((status = 201, body = [Assignment]), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn follow_up(
+    State(problems): Service,
+    auth: Auth,
+    body: Body<NewFollowUp>,
+) -> ApiResult<(StatusCode, Json<Vec<Assignment>>)> {
+    let Json(f) = body?;
+    Ok((StatusCode::CREATED, Json(problems.follow_up(&auth.user, &f.centre_code, f.inspectors).await?)))
+}
+
 #[utoipa::path(get, path = "/api/v1/notices/{id}", operation_id = "get_notice", tag = "problems",
     params(("id" = i64, Path)), responses((status = 200, body = NoticeView), (status = 404, body = ErrorBody)))]
 pub async fn notice(State(problems): Service, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<NoticeView>> {
@@ -254,6 +276,7 @@ where
         .routes(routes!(feedback))
         .routes(routes!(escalate))
         .routes(routes!(issue))
+        .routes(routes!(follow_up))
         .routes(routes!(notice))
         .routes(routes!(print))
 }

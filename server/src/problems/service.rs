@@ -86,6 +86,14 @@ impl Problems {
         Self { store, inspections }
     }
 
+    pub(super) fn store(&self) -> &dyn ProblemStore {
+        self.store.as_ref()
+    }
+
+    pub(super) fn inspections(&self) -> &Inspections {
+        &self.inspections
+    }
+
     /// A problem of the user's region.
     fn readable(&self, user: &User, id: i64) -> R<Problem> {
         overseer(user)?;
@@ -310,6 +318,11 @@ impl ApprovalListener for Problems {
         report: &Report,
         by: &str,
     ) -> Result<(), String> {
+        if row.purpose == xuncha_core::document::Purpose::FollowUp {
+            self.follow_up_approved(row, snap, report, by).map_err(|e| e.to_string())?;
+            tracing::info!(doc = %row.doc, "follow-up results recorded");
+            return Ok(());
+        }
         let added = self.record(row, snap, report, by).map_err(|e| e.to_string())?;
         tracing::info!(doc = %row.doc, added, "problems recorded from an approved inspection");
         Ok(())

@@ -122,6 +122,8 @@ pub enum ProblemChange {
     FollowUp { doc: DocumentId },
     /// A follow-up visit found it rectified (issued only).
     Close { doc: DocumentId, on: String },
+    /// A follow-up visit found it not (fully) rectified: only recorded (issued only).
+    Recheck,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]

@@ -17,6 +17,7 @@ use automerge::{AutoCommit, ChangeHash};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use xuncha_core::DocumentId;
+use xuncha_core::document::Purpose;
 use xuncha_core::ingest::{IngestLimits, Writer, check_owned};
 use xuncha_core::payload::{PayloadLimits, check_payload};
 use xuncha_core::sync::{
@@ -322,6 +323,16 @@ fn push_one(
                         id,
                         RefusalCode::Forbidden,
                         "this centre or template is outside your region",
+                        None,
+                        &[],
+                    ));
+                }
+                // A random check comes from a draw, a follow-up from issued problems.
+                _ if matches!(snap.purpose, Purpose::Random | Purpose::FollowUp) => {
+                    return Ok(refused(
+                        id,
+                        RefusalCode::Forbidden,
+                        "a random check or a follow-up is a supervisor's task, not started on a device",
                         None,
                         &[],
                     ));

@@ -7,7 +7,7 @@
 use calamine::Reader;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use xuncha_core::document::Answer;
+use xuncha_core::document::{Answer, FixSource, GpsFix};
 use xuncha_core::template::{AnswerSpec, Template};
 use xuncha_tests::device::Device;
 use xuncha_tests::{Api, TestServer};
@@ -181,5 +181,124 @@ async fn approval_turns_findings_into_problems_that_are_edited_issued_printed_an
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(xlsx)).unwrap();
     let sheet = book.worksheet_range("整改台账 Ledger").unwrap();
     assert_eq!(sheet.rows().count(), 3 + 2, "title, blank, header and the two issued problems");
+    server.stop().await;
+}
+
+/// A position a few metres from [`CENTRE`], from satellites.
+fn on_site_fix(by: &str) -> GpsFix {
+    GpsFix {
+        lat: 38.0431,
+        lon: 114.5602,
+        accuracy_m: 8.0,
+        source: FixSource::Gnss,
+        at: xuncha_server::now_ms(),
+        mock: None,
+        by: by.into(),
+    }
+}
+
+#[tokio::test]
+async fn a_follow_up_is_worked_offline_and_its_approval_closes_what_was_rectified_with_evidence() {
+    let server = TestServer::start().await;
+    server.seed();
+    let sup = server.api("sup-a").await;
+    let (doc, _) = signed_inspection(&server, &sup).await;
+    sup.post(&format!("/api/v1/inspections/{doc}/review"), &json!({"status": "approved"})).await;
+    let (_, found) = sup.get(&format!("/api/v1/problems?doc={doc}")).await;
+    let items = found["items"].as_array().unwrap();
+    let fire = items.iter().find(|p| p["key"] == "item:safety.fire_check").unwrap()["id"].as_i64().unwrap();
+    let line = items.iter().find(|p| p["key"].as_str().unwrap().starts_with("line:")).unwrap()["id"].as_i64().unwrap();
+
+    // Nothing to re-check before a notice is issued; then the issued ones only.
+    let body = json!({"centre_code": CENTRE, "inspectors": ["li"]});
+    assert_eq!(sup.post("/api/v1/problems/followup", &body).await.0, StatusCode::CONFLICT);
+    assert_eq!(sup.post("/api/v1/notices", &json!({"problems": [fire, line]})).await.0, StatusCode::CREATED);
+    let manual = json!({"centre_code": CENTRE, "quarter": "2026Q4", "purpose": "follow_up", "inspectors": ["li"]});
+    assert_eq!(
+        sup.post("/api/v1/assignments", &manual).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "made from problems only"
+    );
+    let other = server.api("sup-b").await;
+    assert_eq!(other.post("/api/v1/problems/followup", &body).await.0, StatusCode::NOT_FOUND);
+    let (status, tasks) = sup.post("/api/v1/problems/followup", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{tasks}");
+    let task = &tasks[0];
+    assert_eq!((task["purpose"].as_str(), task["inspector"].as_str()), (Some("follow_up"), Some("li")));
+    let follow_doc = task["doc"].as_str().unwrap().to_owned();
+    assert_ne!(follow_doc, doc);
+    let (_, fire_view) = sup.get(&format!("/api/v1/problems/{fire}")).await;
+    assert_eq!(fire_view["problem"]["followup_doc"], follow_doc.as_str());
+
+    // The checklist is the task's: its inspector and the supervisors read it, nobody else.
+    let template =
+        format!("/api/v1/templates/{}/{}", task["template"]["id"].as_str().unwrap(), task["template"]["version"]);
+    for (who, expected) in [
+        ("li", StatusCode::OK),
+        ("sup-a", StatusCode::OK),
+        ("wang", StatusCode::NOT_FOUND),
+        ("sup-b", StatusCode::NOT_FOUND),
+    ] {
+        assert_eq!(server.api(who).await.get(&template).await.0, expected, "{who} reads the checklist");
+    }
+    let (_, listed) = sup.get("/api/v1/templates").await;
+    assert!(listed.as_array().unwrap().iter().all(|t| !t["id"].as_str().unwrap().starts_with("followup-")));
+
+    // li's device gets the task, then works offline: one rectified with a
+    // photo on site, one not, and signs; it syncs when back in coverage.
+    let mut li = Device::enrol(&server.url, "li").await;
+    li.sync().await;
+    let tref = li.doc(&follow_doc).snapshot().unwrap().template;
+    let t = li.template(&tref).await;
+    let (fire_item, line_item) = (format!("p{fire}"), format!("p{line}"));
+    assert!(
+        t.item(&fire_item).unwrap().guidance.as_ref().unwrap().zh.contains("一般隐患，需限期整改"),
+        "the finding travels"
+    );
+    li.answer(&follow_doc, &t, &fire_item, Answer::Choice("rectified".into()));
+    let bytes = xuncha_server::cli::demo::demo_photo(7).unwrap();
+    let mut photo = xuncha_tests::photo_record(&bytes, "li");
+    (photo.item_id, photo.gps) = (Some(fire_item.clone()), Some(on_site_fix("li")));
+    li.doc(&follow_doc).add_photo(&photo).unwrap();
+    li.answer(&follow_doc, &t, &line_item, Answer::Choice("not".into()));
+    li.doc(&follow_doc).set_notes(Some(&line_item), "通道仍被占用", xuncha_server::now_ms()).unwrap();
+    li.doc(&follow_doc).add_gps_fix(&on_site_fix("li")).unwrap();
+    li.doc(&follow_doc).sign_off("li", xuncha_server::now_ms()).unwrap();
+    li.sync().await;
+    assert_eq!(li.upload(&bytes).await, StatusCode::NO_CONTENT);
+
+    // A device cannot close anything: only the approval does.
+    let (_, still) = sup.get(&format!("/api/v1/problems/{fire}")).await;
+    assert_eq!(still["problem"]["state"], "issued");
+    let (status, _) =
+        sup.post(&format!("/api/v1/inspections/{follow_doc}/review"), &json!({"status": "approved"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, closed) = sup.get(&format!("/api/v1/problems/{fire}")).await;
+    assert_eq!(
+        (closed["problem"]["state"].as_str(), closed["problem"]["closed_doc"].as_str()),
+        (Some("closed"), Some(follow_doc.as_str()))
+    );
+    assert_eq!(closed["problem"]["closed_on"], china_date(0));
+    let last = closed["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["kind"].as_str(), last["photos"][0].as_str()),
+        (Some("closed"), Some(photo.sha256.as_str())),
+        "closed with its evidence"
+    );
+    let (_, open) = sup.get(&format!("/api/v1/problems/{line}")).await;
+    assert_eq!(open["problem"]["state"], "issued");
+    let last = open["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "not_rectified");
+    assert!(last["detail"].as_str().unwrap().contains("通道仍被占用"));
+    let (_, follow_problems) = sup.get(&format!("/api/v1/problems?doc={follow_doc}")).await;
+    assert_eq!(follow_problems["total"], 0, "a follow-up's answers are not new problems");
+    let (_, ledger) = sup.get("/api/v1/problems/ledger").await;
+    assert_eq!((ledger[0]["closed_on_time"].as_u64(), ledger[0]["open"].as_u64()), (Some(1), Some(1)));
+
+    // What is still open is re-checked again, in a task of its own.
+    let (status, again) =
+        sup.post("/api/v1/problems/followup", &json!({"centre_code": CENTRE, "inspectors": ["li"]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_ne!(again[0]["doc"].as_str().unwrap(), follow_doc);
     server.stop().await;
 }

@@ -54,18 +54,7 @@ async fn push_one(dev: &Device, doc: DocumentId, changes: Vec<u8>) -> (DocStatus
 }
 
 async fn upload(dev: &Device, bytes: &[u8]) -> StatusCode {
-    let sha = xuncha_core::photo::sha256_hex(bytes);
-    dev.http
-        .patch(format!("{}/api/v1/blobs/{sha}", dev.url))
-        .bearer_auth(&dev.token)
-        .header("content-type", "application/offset+octet-stream")
-        .header("upload-offset", "0")
-        .header("upload-length", bytes.len().to_string())
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap()
-        .status()
+    dev.upload(bytes).await
 }
 
 /// An inspection of 长安区 with an answer, a note, a photo and a review
@@ -228,6 +217,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     walked.insert("/api/v1/inspections/{doc}/review"); // posted below
     walked.extend(["/api/v1/plans/{id}/draw", "/api/v1/plans/{id}/replace", "/api/v1/plans/{id}/confirm"]); // posted below
     walked.extend(["/api/v1/notices", "/api/v1/problems/{id}/feedback", "/api/v1/problems/{id}/escalate"]); // posted below
+    walked.insert("/api/v1/problems/followup"); // posted below
     // These take no inspection, photo or centre and answer nothing of one
     // (sign-in, sync with its own test above, uploads of new data, deletions by id).
     let unwalked = [
@@ -299,6 +289,9 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
         let res = http.post(format!("{}/api/v1/notices", server.url)).bearer_auth(token);
         let res = res.json(&json!({"problems": [problem_id]})).send().await.unwrap();
         assert!(matches!(res.status().as_u16(), 403 | 404), "{who} issues it: {}", res.status());
+        let res = http.post(format!("{}/api/v1/problems/followup", server.url)).bearer_auth(token);
+        let res = res.json(&json!({"centre_code": "130102-T01", "inspectors": ["wang"]})).send().await.unwrap();
+        assert!(matches!(res.status().as_u16(), 403 | 404), "{who} sends a follow-up: {}", res.status());
     }
     let (_, record) = sup_a.get(&format!("/api/v1/problems/{problem_id}")).await;
     let kinds: Vec<&str> = record["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();

@@ -223,6 +223,12 @@ purpose: Purpose,
  */
 inspectors: Array<string>, };
 
+export type NewFollowUp = { centre_code: string, 
+/**
+ * User names of the inspectors who re-check.
+ */
+inspectors: Array<string>, };
+
 /**
  * 整改通知书.
  */

@@ -441,6 +441,12 @@ base?: TemplateRef | null,
  */
 province?: string | null, grades: GradeBands, location: LocationRule, 
 /**
+ * The purposes this template serves (a 认定核查 variant, say); empty:
+ * every purpose but follow-up. A follow-up template (复查) is made by the
+ * server for one task from the problems it re-checks.
+ */
+purposes?: Array<Purpose>, 
+/**
  * Days a centre is given to rectify a problem, per severity (整改期限).
  */
 deadlines?: RectifyDeadlines, sections: Array<Section>, };

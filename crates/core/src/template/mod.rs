@@ -52,6 +52,12 @@ pub struct Template {
     pub grades: GradeBands,
     #[serde(default)]
     pub location: LocationRule,
+    /// The purposes this template serves (a 认定核查 variant, say); empty:
+    /// every purpose but follow-up. A follow-up template (复查) is made by the
+    /// server for one task from the problems it re-checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<crate::document::Purpose>>", optional)]
+    pub purposes: Vec<crate::document::Purpose>,
     /// Days a centre is given to rectify a problem, per severity (整改期限).
     #[serde(default, skip_serializing_if = "RectifyDeadlines::is_default")]
     #[ts(as = "Option<RectifyDeadlines>", optional)]
@@ -94,6 +100,19 @@ impl Template {
 
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items().map(|(_, i)| i).find(|i| i.id == id)
+    }
+
+    /// A template the server made for one follow-up task (复查).
+    pub fn is_follow_up(&self) -> bool {
+        self.purposes.contains(&crate::document::Purpose::FollowUp)
+    }
+
+    /// Whether an inspection of `purpose` may use this template.
+    pub fn serves(&self, purpose: crate::document::Purpose) -> bool {
+        match self.purposes.is_empty() {
+            true => purpose != crate::document::Purpose::FollowUp,
+            false => self.purposes.contains(&purpose),
+        }
     }
 }
 

@@ -21,6 +21,13 @@ pub struct TemplateVariant {
     pub base: TemplateRef,
     #[serde(default)]
     pub grades: Option<GradeBands>,
+    /// The purposes the variant serves (e.g. `["recognition"]` for a
+    /// 认定核查 checklist); absent: every purpose but follow-up.
+    #[serde(default)]
+    pub purposes: Vec<crate::document::Purpose>,
+    /// Days to rectify per severity; absent: the base's.
+    #[serde(default)]
+    pub deadlines: Option<super::RectifyDeadlines>,
     #[serde(default)]
     pub section_weights: BTreeMap<String, f64>,
     #[serde(default)]
@@ -83,6 +90,13 @@ pub fn resolve_variant(v: &TemplateVariant, base: &Template, file: &str) -> Resu
     }
     if let Some(grades) = &v.grades {
         t.grades = grades.clone();
+    }
+    if v.purposes.contains(&crate::document::Purpose::FollowUp) {
+        c.push(None, None, TemplateErrorKind::Conflicting("follow-up checklists are made by the server for each task"));
+    }
+    t.purposes = v.purposes.clone();
+    if let Some(d) = v.deadlines {
+        t.deadlines = d;
     }
     for (sid, weight) in &v.section_weights {
         match t.sections.iter_mut().find(|s| &s.id == sid) {

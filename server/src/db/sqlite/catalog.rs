@@ -84,6 +84,21 @@ impl CatalogStore for SqliteStore {
         })
     }
 
+    fn template_task(&self, t: &TemplateRef) -> StoreResult<Option<(String, Vec<String>)>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT centre_code, inspector, cancelled FROM assignments
+                 WHERE template_id = ?1 AND template_version = ?2 ORDER BY id LIMIT 100",
+            )?;
+            let rows = stmt.query_map(rusqlite::params![t.id, t.version], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?))
+            })?;
+            let rows: Vec<(String, String, bool)> = rows.collect::<Result<_, _>>()?;
+            let Some(centre) = rows.first().map(|r| r.0.clone()) else { return Ok(None) };
+            Ok(Some((centre, rows.into_iter().filter(|r| !r.2).map(|r| r.1).collect())))
+        })
+    }
+
     fn variants(&self) -> StoreResult<Vec<VariantRow>> {
         self.read(|c| {
             let mut stmt = c.prepare(

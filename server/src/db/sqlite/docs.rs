@@ -402,13 +402,21 @@ impl DocStore for SqliteStore {
         })
     }
 
-    fn assigned_doc(&self, centre_code: &str, quarter: &str, purpose: Purpose) -> StoreResult<Option<DocumentId>> {
+    fn assigned_doc(
+        &self,
+        centre_code: &str,
+        quarter: &str,
+        purpose: Purpose,
+        template: Option<&TemplateRef>,
+    ) -> StoreResult<Option<DocumentId>> {
+        let (tid, tver) = template.map_or((None, 0), |t| (Some(t.id.clone()), t.version));
         self.read(|c| {
             let bytes: Option<Vec<u8>> = c
                 .query_row(
                     "SELECT doc_id FROM assignments WHERE centre_code = ?1 AND quarter = ?2 AND purpose = ?3
+                         AND (?4 IS NULL OR (template_id = ?4 AND template_version = ?5))
                      ORDER BY id LIMIT 1",
-                    [centre_code, quarter, purpose.as_str()],
+                    params![centre_code, quarter, purpose.as_str(), tid, tver],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -428,12 +436,22 @@ impl DocStore for SqliteStore {
         self.write(move |c| {
             let mut doc = doc;
             if let Some(w) = &new_doc {
-                // Two assignments racing for one task share the first document.
+                // Two assignments racing for one task share the first
+                // document (a follow-up's task is also its template).
+                let own_template = w.meta.purpose == Purpose::FollowUp;
                 let existing: Option<Vec<u8>> = c
                     .query_row(
                         "SELECT doc_id FROM assignments WHERE centre_code = ?1 AND quarter = ?2 AND purpose = ?3
+                             AND (?4 = 0 OR (template_id = ?5 AND template_version = ?6))
                          ORDER BY id LIMIT 1",
-                        params![w.meta.centre_code, w.meta.quarter, w.meta.purpose.as_str()],
+                        params![
+                            w.meta.centre_code,
+                            w.meta.quarter,
+                            w.meta.purpose.as_str(),
+                            own_template,
+                            w.meta.template.id,
+                            w.meta.template.version
+                        ],
                         |r| r.get(0),
                     )
                     .optional()?;
@@ -456,8 +474,19 @@ impl DocStore for SqliteStore {
                     "INSERT INTO assignments (centre_code, quarter, inspector, doc_id, template_id, template_version,
                          assigned_by, created_at, cancelled, updated_seq, purpose)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)
-                     ON CONFLICT (centre_code, quarter, purpose, inspector) DO UPDATE SET cancelled = 0, updated_seq = ?9",
-                    params![centre, quarter, inspector, doc.as_bytes().as_slice(), tid, tver, assigned_by, now, seq, purpose],
+                     ON CONFLICT (doc_id, inspector) DO UPDATE SET cancelled = 0, updated_seq = ?9",
+                    params![
+                        centre,
+                        quarter,
+                        inspector,
+                        doc.as_bytes().as_slice(),
+                        tid,
+                        tver,
+                        assigned_by,
+                        now,
+                        seq,
+                        purpose
+                    ],
                 )?;
                 c.execute(
                     "INSERT OR IGNORE INTO members (doc_id, username) VALUES (?1, ?2)",
@@ -468,11 +497,8 @@ impl DocStore for SqliteStore {
                     "UPDATE documents SET updated_seq = ?2 WHERE doc_id = ?1",
                     params![doc.as_bytes().as_slice(), seq],
                 )?;
-                let sql = format!(
-                    "SELECT {ASSIGNMENT_COLS} FROM assignments
-                     WHERE centre_code = ?1 AND quarter = ?2 AND purpose = ?3 AND inspector = ?4"
-                );
-                out.push(c.query_row(&sql, params![centre, quarter, purpose, inspector], assignment_from_row)?);
+                let sql = format!("SELECT {ASSIGNMENT_COLS} FROM assignments WHERE doc_id = ?1 AND inspector = ?2");
+                out.push(c.query_row(&sql, params![doc.as_bytes().as_slice(), inspector], assignment_from_row)?);
             }
             Ok(out)
         })

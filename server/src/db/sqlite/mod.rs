@@ -67,7 +67,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 7] = [
+const MIGRATIONS: [&str; 8] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
@@ -75,6 +75,7 @@ const MIGRATIONS: [&str; 7] = [
     include_str!("../../../migrations/0005_purpose.sql"),
     include_str!("../../../migrations/0006_plans.sql"),
     include_str!("../../../migrations/0007_problems.sql"),
+    include_str!("../../../migrations/0008_followup_tasks.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -332,8 +333,8 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = SqliteStore::open(&path).unwrap();
-        let doc = store.assigned_doc("C1", "2026Q4", Purpose::Routine).unwrap().expect("a routine task");
-        assert_eq!(store.assigned_doc("C1", "2026Q4", Purpose::Random).unwrap(), None);
+        let doc = store.assigned_doc("C1", "2026Q4", Purpose::Routine, None).unwrap().expect("a routine task");
+        assert_eq!(store.assigned_doc("C1", "2026Q4", Purpose::Random, None).unwrap(), None);
         let listed = store.list_assignments(&Scope::default(), Some("wang"), None).unwrap();
         assert_eq!(listed.iter().map(|a| (a.purpose, a.doc)).collect::<Vec<_>>(), [(Purpose::Routine, doc)]);
         assert_eq!(store.inspection(&doc).unwrap().unwrap().purpose, Purpose::Routine);

@@ -237,6 +237,10 @@ impl ProblemStore for SqliteStore {
                     "UPDATE problems SET feedback_at = ?2, updated_at = ?3 WHERE id = ?1 AND state = 'issued'",
                     params![id, at, now],
                 )?,
+                ProblemChange::Recheck => c.execute(
+                    "UPDATE problems SET updated_at = ?2 WHERE id = ?1 AND state = 'issued'",
+                    params![id, now],
+                )?,
                 ProblemChange::Escalate => c.execute(
                     "UPDATE problems SET escalated = 1, updated_at = ?2 WHERE id = ?1 AND state = 'issued'",
                     params![id, now],
