@@ -236,6 +236,9 @@ pub struct AssignmentNotice {
     pub doc: DocumentId,
     pub template: TemplateRef,
     pub cancelled: bool,
+    /// Why: 日常巡查, 双随机抽查, 复查…; absent from older servers (routine).
+    #[serde(default)]
+    pub purpose: crate::document::Purpose,
 }
 
 /// Change hashes, sent as one byte string of 32-byte hashes.

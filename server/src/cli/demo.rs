@@ -164,10 +164,10 @@ pub fn seed(state: &AppState) -> Res<String> {
     let province = Scope { province: "河北省".into(), ..Scope::default() };
     user(state, "hebei-admin", "河北省商务厅管理员", Role::Administrator, province)?;
     let sup = user(state, "sup-changan", "长安区商务局 张科长", Role::Supervisor, county("长安区"))?;
-    user(state, "sup-qiaoxi", "桥西区商务局 刘科长", Role::Supervisor, county("桥西区"))?;
+    let sup_qiaoxi = user(state, "sup-qiaoxi", "桥西区商务局 刘科长", Role::Supervisor, county("桥西区"))?;
     let wang = user(state, "insp-wang", "王检查员", Role::Inspector, county("长安区"))?;
     let li = user(state, "insp-li", "李检查员", Role::Inspector, county("长安区"))?;
-    user(state, "insp-zhao", "赵检查员", Role::Inspector, county("桥西区"))?;
+    let zhao = user(state, "insp-zhao", "赵检查员", Role::Inspector, county("桥西区"))?;
     let centres = demo_centres();
     state.store.upsert_centres(&centres, crate::storage::now_ms())?;
     state.store.set_populations(&demo_populations(), crate::storage::now_ms())?;
@@ -236,10 +236,27 @@ pub fn seed(state: &AppState) -> Res<String> {
     };
     let plan = rt.block_on(state.plans.create(&sup, plan))?;
     rt.block_on(state.plans.draw(&sup, plan.id))?;
+    // Rectification (整改): 长安区 approved insp-li's weak village visit;
+    // 桥西区 approved insp-zhao's and sent him back to re-check (复查).
+    let village_visit = docs.get(2).map(|(doc, _)| *doc).ok_or("demo village visit missing")?;
+    let found = rt.block_on(super::demo_supervision::changan(state, &sup, village_visit))?;
+    let zhao_dev = enrol(state, &zhao, "赵检查员的手机")?;
+    let centre = centres.iter().find(|c| c.code == "130104-V01").ok_or("demo centre missing")?;
+    let rows = state.inspections.assign(
+        &sup_qiaoxi,
+        &centre.code,
+        QUARTER,
+        Purpose::Routine,
+        std::slice::from_ref(&zhao.username),
+    )?;
+    let doc = rows.first().map(|a| a.doc).ok_or("no assignment")?;
+    photos += rt.block_on(fill(state, &zhao_dev, doc, centre, 6, None))?;
+    let followed = rt.block_on(super::demo_supervision::qiaoxi(state, &sup_qiaoxi, doc, &zhao))?;
     Ok(format!(
-        "demo data: {} centres, 7 users (password {PASSWORD}), {} inspections with {photos} photos, a drawn plan",
+        "demo data: {} centres, 7 users (password {PASSWORD}), {} inspections with {photos} photos, a drawn plan, \
+         {found} problems found in 长安区, a follow-up of {followed} in 桥西区",
         centres.len(),
-        docs.len() + 3
+        docs.len() + 5,
     ))
 }
 
@@ -280,8 +297,9 @@ async fn fill(
         (*state.catalog.templates().get(&d.snapshot()?.template).ok_or("template")?.template).clone();
     let now = crate::storage::now_ms();
     let by = dev.user.username.clone();
+    let weak = n == 2 || n == 6;
     for (_, item) in template.items() {
-        if let Some(answer) = plausible_answer(item, n == 2) {
+        if let Some(answer) = plausible_answer(item, weak) {
             d.set_answer(&template, &item.id, &AnswerRecord { answer, by: by.clone(), at: now })?;
         }
     }
@@ -306,6 +324,13 @@ async fn fill(
         uploads.push((sha, bytes));
     }
     d.set_notes(None, "现场检查：服务设施齐全，经营正常。", now)?;
+    if weak && template.item("find.problems").is_some() {
+        d.set_notes(
+            Some("find.problems"),
+            "价格公示牌缺失，部分商品未明码标价\n农资商品进销台账不全\n便民服务项目公示不全",
+            now,
+        )?;
+    }
     if n != 3 {
         d.sign_off(&by, now)?;
     }

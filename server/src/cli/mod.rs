@@ -2,6 +2,7 @@
 //! the library.
 
 pub mod demo;
+mod demo_supervision;
 
 use crate::Config;
 use crate::accounts::passwords::{check_new_password, check_username, hash_password};

@@ -33,9 +33,18 @@ fn chinese_date(iso: &str) -> String {
     }
 }
 
+/// 2026Q4 → 2026年第四季度.
+fn chinese_quarter(q: &str) -> String {
+    let n = ["一", "二", "三", "四"];
+    match (q.get(..4), q.get(5..).and_then(|k| k.parse::<usize>().ok()).and_then(|k| n.get(k.wrapping_sub(1)))) {
+        (Some(y), Some(k)) => format!("{y}年第{k}季度"),
+        _ => q.to_owned(),
+    }
+}
+
 pub fn render(notice: &Notice, problems: &[Problem]) -> String {
     let quarters: std::collections::BTreeSet<&str> = problems.iter().map(|p| p.quarter.as_str()).collect();
-    let checked = quarters.into_iter().collect::<Vec<_>>().join("、");
+    let checked = quarters.into_iter().map(chinese_quarter).collect::<Vec<_>>().join("、");
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -84,10 +93,12 @@ pub fn render(notice: &Notice, problems: &[Problem]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::chinese_date;
+    use super::{chinese_date, chinese_quarter};
 
     #[test]
     fn dates_print_the_chinese_way() {
+        assert_eq!(chinese_quarter("2026Q4"), "2026年第四季度");
+        assert_eq!(chinese_quarter("2026Q9"), "2026Q9");
         assert_eq!(chinese_date("2027-01-05"), "2027年1月5日");
         assert_eq!(chinese_date("2026-12-30"), "2026年12月30日");
     }

@@ -441,6 +441,7 @@ async fn offer(
                 doc: a.doc,
                 template: TemplateRef::from(&a.template),
                 cancelled: a.cancelled,
+                purpose: a.purpose,
             }),
             Event::Doc(doc) if asked.contains(&doc) => {}
             Event::Doc(doc) => {

@@ -2,9 +2,9 @@
 // 河北省石家庄市, 长安区 and 桥西区, centres of all four types, 12 inspections
 // (one returned, one with conflicts, some not verified on site).
 import type {
-  Assignment, Attachment4Row, Attachment5Row, CentreOverview, ChartData, CityRegions, CreatePlan, InspectionRow, LoginResponse,
-  NewAssignments, Page, Plan, PlanNorms, PlanView, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow,
-  User,
+  Assignment, Attachment4Row, Attachment5Row, CentreOverview, ChartData, CityRegions, CreatePlan, EditProblem, Escalation, Feedback,
+  InspectionRow, IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanNorms, PlanView, Problem,
+  ProblemView, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, User,
 } from '../lib/server-types.gen';
 import type {
   AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
@@ -12,8 +12,11 @@ import type {
 } from '../lib/types.gen';
 import { CENTRES, TEMPLATE } from '../lib/mock-data';
 import { computeReport } from '../lib/mock-report';
-import { ApiError, type DashboardApi, type InspectionQuery, type RegistryQuery, type StatsQuery } from './api';
+import {
+  ApiError, type DashboardApi, type FollowUpRequest, type InspectionQuery, type ProblemQuery, type RegistryQuery, type StatsQuery,
+} from './api';
 import { MOCK_USERS, MockPlans } from './api-mock-plans';
+import { MockProblems } from './api-mock-problems';
 
 export const SUPERVISOR: User = {
   id: 7, username: 'sup-zhao', display_name: '赵敏', role: 'supervisor',
@@ -158,6 +161,8 @@ export class MockApi implements DashboardApi {
   entries: Entry[];
   /// Plans, their draws and assignments (api-mock-plans.ts).
   planner: MockPlans;
+  /// Problems, notices and the ledger (api-mock-problems.ts).
+  rectification: MockProblems;
 
   constructor(opts: { signedIn?: boolean } = {}) {
     this.signedIn = opts.signedIn ?? true;
@@ -175,6 +180,7 @@ export class MockApi implements DashboardApi {
     });
     this.planner = new MockPlans(MOCK_CENTRES, () => this.entries.map((e) => e.row), SUPERVISOR.username,
       this.entries.map((e) => ({ row: e.row, by: e.seed.by })));
+    this.rectification = new MockProblems(MOCK_CENTRES, SUPERVISOR.username, (req) => this.planner.assign(req));
   }
 
   private auth() {
@@ -334,12 +340,23 @@ export class MockApi implements DashboardApi {
   async createAssignments(req: NewAssignments): Promise<Assignment[]> { this.auth(); return this.planner.assign(req); }
   async cancelAssignment(id: number): Promise<void> { this.auth(); this.planner.cancel(id); }
   async users(): Promise<User[]> { this.auth(); return clone([SUPERVISOR, ...MOCK_USERS]); }
+  async problems(q: ProblemQuery): Promise<Page<Problem>> { this.auth(); return this.rectification.list(q); }
+  async problemLedger(): Promise<LedgerRow[]> { this.auth(); return this.rectification.ledger(); }
+  async problem(id: number): Promise<ProblemView> { this.auth(); return this.rectification.view(id); }
+  async editProblem(id: number, req: EditProblem): Promise<Problem> { this.auth(); return this.rectification.edit(id, req); }
+  async problemFeedback(id: number, req: Feedback): Promise<Problem> { this.auth(); return this.rectification.feedback(id, req.text); }
+  async escalateProblem(id: number, req: Escalation): Promise<Problem> { this.auth(); return this.rectification.escalate(id, req.reason); }
+  async issueNotice(req: IssueNotice): Promise<Notice> { this.auth(); return this.rectification.issue(req.problems, req.office); }
+  async notice(id: number): Promise<NoticeView> { this.auth(); return this.rectification.notice(id); }
+  async followUp(req: FollowUpRequest): Promise<Assignment[]> { this.auth(); return this.rectification.followUp(req); }
 
   thumbnailUrl(sha: string) { return photoUrl(sha, true); }
   photoUrl(sha: string) { return photoUrl(sha, false); }
   inspectionsExport(format: 'csv' | 'geojson', q: InspectionQuery) { return `#mock-export-inspections.${format}?${JSON.stringify(q)}`; }
   centresExport(format: 'csv' | 'geojson', q: RegistryQuery) { return `#mock-export-centres.${format}?${JSON.stringify(q)}`; }
   statsDownload(kind: string, q: StatsQuery) { return `#mock-${kind}?quarter=${q.quarter}`; }
+  noticePrintUrl(id: number) { return `#mock-notice-${id}-print`; }
+  problemsExport(format: 'csv' | 'xlsx', q: ProblemQuery) { return `#mock-export-problems.${format}?${JSON.stringify(q)}`; }
 }
 
 /// A coloured placeholder picture; a hash ending in "0000" is "not uploaded yet" (404).

@@ -2,8 +2,9 @@
 // same-origin fetch with the HttpOnly session cookie (no token in JS).
 // Pages talk to `DashboardApi`, so tests and `?mock` use MockApi instead.
 import type {
-  ApiErrorCode, Assignment, CentreOverview, ChartData, CityRegions, CreatePlan, InspectionRow, LoginResponse, NewAssignments,
-  Page, Plan, PlanView, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, User,
+  ApiErrorCode, Assignment, CentreOverview, NewFollowUp, ChartData, CityRegions, CreatePlan, EditProblem, Escalation, Feedback, InspectionRow,
+  IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem, ProblemState,
+  ProblemView, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, Severity, User,
 } from '../lib/server-types.gen';
 import type { Centre, I18n, Template } from '../lib/types.gen';
 
@@ -30,6 +31,13 @@ export type RegistryQuery = {
   type?: string; status?: string; q?: string; city?: string; county?: string; page?: number; per_page?: number;
 };
 export type StatsQuery = { quarter: string; province: string };
+/// `GET /api/v1/problems`: every filter optional; `overdue` only issued problems past their deadline.
+export type ProblemQuery = {
+  city?: string; county?: string; township?: string; centre?: string; doc?: string; notice?: number;
+  state?: ProblemState; severity?: Severity; overdue?: boolean; page?: number; per_page?: number;
+};
+/// `POST /api/v1/problems/followup`: a 复查 task holding the centre's open (issued) problems.
+export type FollowUpRequest = NewFollowUp;
 
 /// `?a=1&flag=x,y` with empty values left out; keys in a stable order.
 export function queryString(q: Record<string, unknown>): string {
@@ -82,6 +90,26 @@ export interface DashboardApi {
   cancelAssignment(id: number): Promise<void>;
   /// Users of the caller's region.
   users(): Promise<User[]>;
+
+  // Problems and rectification (问题清单与整改), newest first; supervisors and administrators.
+  problems(q: ProblemQuery): Promise<Page<Problem>>;
+  /// 整改台账: counts per county of the caller's region.
+  problemLedger(): Promise<LedgerRow[]>;
+  problem(id: number): Promise<ProblemView>;
+  /// Only while draft (409 otherwise); a bad date is 422.
+  editProblem(id: number, req: EditProblem): Promise<Problem>;
+  /// 整改反馈, issued problems only.
+  problemFeedback(id: number, req: Feedback): Promise<Problem>;
+  /// 督办, issued problems only.
+  escalateProblem(id: number, req: Escalation): Promise<Problem>;
+  /// 整改通知书 for draft problems of one centre: 409 when one is no longer draft, 422 for two centres.
+  issueNotice(req: IssueNotice): Promise<Notice>;
+  notice(id: number): Promise<NoticeView>;
+  /// Arranges a follow-up visit (复查) of the centre's issued problems.
+  followUp(req: FollowUpRequest): Promise<Assignment[]>;
+  /// The printable A4 notice (open in a new tab) and the ledger's downloads.
+  noticePrintUrl(id: number): string;
+  problemsExport(format: 'csv' | 'xlsx', q: ProblemQuery): string;
 }
 
 /// `GET /api/v1/templates`: one entry per template version the server knows.
@@ -89,6 +117,9 @@ export type TemplateSummary = { id: string; version: number; centre_type: string
 
 const enc = encodeURIComponent;
 const listQuery = ({ page: _p, per_page: _pp, ...rest }: InspectionQuery | RegistryQuery) => rest;
+/// The problem filters as sent: `overdue` only when true, no paging for downloads.
+export const problemParams = ({ overdue, ...rest }: ProblemQuery) => ({ ...rest, overdue: overdue ? true : undefined });
+const problemFilters = ({ page: _p, per_page: _pp, ...rest }: ProblemQuery) => problemParams(rest);
 
 export class HttpApi implements DashboardApi {
   constructor(private base = '') {}
@@ -142,6 +173,15 @@ export class HttpApi implements DashboardApi {
   createAssignments(req: NewAssignments) { return this.call<Assignment[]>('POST', '/assignments', req); }
   async cancelAssignment(id: number) { await this.call<unknown>('DELETE', `/assignments/${id}`); }
   users() { return this.call<User[]>('GET', '/users'); }
+  problems(q: ProblemQuery) { return this.call<Page<Problem>>('GET', `/problems${queryString(problemParams(q))}`); }
+  problemLedger() { return this.call<LedgerRow[]>('GET', '/problems/ledger'); }
+  problem(id: number) { return this.call<ProblemView>('GET', `/problems/${id}`); }
+  editProblem(id: number, req: EditProblem) { return this.call<Problem>('PATCH', `/problems/${id}`, req); }
+  problemFeedback(id: number, req: Feedback) { return this.call<Problem>('POST', `/problems/${id}/feedback`, req); }
+  escalateProblem(id: number, req: Escalation) { return this.call<Problem>('POST', `/problems/${id}/escalate`, req); }
+  issueNotice(req: IssueNotice) { return this.call<Notice>('POST', '/notices', req); }
+  notice(id: number) { return this.call<NoticeView>('GET', `/notices/${id}`); }
+  followUp(req: FollowUpRequest) { return this.call<Assignment[]>('POST', '/problems/followup', req); }
 
   thumbnailUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}/thumbnail`; }
   photoUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}`; }
@@ -154,6 +194,10 @@ export class HttpApi implements DashboardApi {
   statsDownload(kind: 'attachment4.csv' | 'attachment5.csv' | 'quarterly.xlsx', q: StatsQuery) {
     return `${this.base}${PREFIX}/stats/${kind}${queryString(q)}`;
   }
+  noticePrintUrl(id: number) { return `${this.base}${PREFIX}/notices/${id}/print`; }
+  problemsExport(format: 'csv' | 'xlsx', q: ProblemQuery) {
+    return `${this.base}${PREFIX}/problems/export.${format}${queryString(problemFilters(q))}`;
+  }
 }
 
-export { listQuery };
+export { listQuery, problemFilters };

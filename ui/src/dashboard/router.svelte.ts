@@ -8,7 +8,10 @@ export type Route =
   | { name: 'stats'; query: URLSearchParams }
   | { name: 'charts'; query: URLSearchParams }
   | { name: 'plans'; query: URLSearchParams }
-  | { name: 'plan'; id: number };
+  | { name: 'plan'; id: number }
+  | { name: 'problems'; query: URLSearchParams }
+  | { name: 'problem'; id: number }
+  | { name: 'notice'; id: number };
 
 export function parse(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -23,6 +26,9 @@ export function parse(hash: string): Route {
     case 'charts': return { name: 'charts', query };
     case 'plans': return { name: 'plans', query };
     case 'plan': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'plan', id: Number(parts[1]) }; break;
+    case 'problems': return { name: 'problems', query };
+    case 'problem': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'problem', id: Number(parts[1]) }; break;
+    case 'notice': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'notice', id: Number(parts[1]) }; break;
     case 'centre': if (parts[1]) return { name: 'centre', code: parts[1] }; break;
     case 'inspection': if (parts[1]) return { name: 'inspection', doc: parts.slice(1).join('/') }; break;
   }
@@ -32,6 +38,8 @@ export function parse(hash: string): Route {
 export const inspectionHref = (doc: string) => `#/inspection/${encodeURIComponent(doc)}`;
 export const centreHref = (code: string) => `#/centre/${encodeURIComponent(code)}`;
 export const planHref = (id: number) => `#/plan/${id}`;
+export const problemHref = (id: number) => `#/problem/${id}`;
+export const noticeHref = (id: number) => `#/notice/${id}`;
 
 /// `#/name?query` with empty values left out.
 export function pageHref(name: string, query?: Record<string, string | number | undefined | null>): string {
@@ -41,17 +49,20 @@ export function pageHref(name: string, query?: Record<string, string | number | 
   return `#/${name}${s ? `?${s}` : ''}`;
 }
 
-export const router = $state<{ route: Route; hash: string; lastList: string }>({
+export const router = $state<{ route: Route; hash: string; lastList: string; lastProblems: string }>({
   route: parse(typeof location === 'undefined' ? '' : location.hash),
   hash: typeof location === 'undefined' ? '' : location.hash,
   /// The inspection list with its filters, for the report's "back" link.
   lastList: '#/inspections',
+  /// The ledger with its filters, for the problem page's "back" link.
+  lastProblems: '#/problems',
 });
 
 function set(hash: string): void {
   router.hash = hash;
   router.route = parse(hash);
   if (router.route.name === 'inspections') router.lastList = hash || '#/inspections';
+  if (router.route.name === 'problems') router.lastProblems = hash;
 }
 
 export function navigate(hash: string, replace = false): void {

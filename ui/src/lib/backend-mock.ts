@@ -76,7 +76,7 @@ export class MockBackend implements Backend {
     const report = s.snapshot ? computeReport(TEMPLATE, centre, s.snapshot) : null;
     const fix = s.snapshot?.gps_fixes.at(-1);
     return {
-      assignment: this.docs.indexOf(s) + 1, quarter: s.quarter, doc: s.doc, centre, centre_code: s.code, stage: s.stage,
+      assignment: this.docs.indexOf(s) + 1, quarter: s.quarter, purpose: 'routine', doc: s.doc, centre, centre_code: s.code, stage: s.stage,
       answered: s.snapshot ? Object.keys(s.snapshot.answers).length : 0, items: report ? answerable : 0,
       unsynced: s.unsynced, refused: s.refused,
       distance_m: fix ? checkFix(fix, centre, 50).distance_m : null,

@@ -46,7 +46,11 @@ community_floor_area_m2: number | null, households: number | null, population_se
 /**
  * One assignment on the "my centres" screen.
  */
-export type CentreCard = { assignment: number, quarter: string, doc: DocumentId, centre_code: string, 
+export type CentreCard = { assignment: number, quarter: string, 
+/**
+ * 日常巡查, 双随机抽查, 复查…
+ */
+purpose: Purpose, doc: DocumentId, centre_code: string, 
 /**
  * Null when the centre is not in this device's catalog (sync first).
  */

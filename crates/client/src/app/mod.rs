@@ -225,6 +225,7 @@ impl App {
             cards.push(CentreCard {
                 assignment: a.assignment.id,
                 quarter: a.assignment.quarter.clone(),
+                purpose: a.assignment.purpose,
                 doc: a.assignment.doc,
                 centre_code: a.assignment.centre_code.clone(),
                 centre,

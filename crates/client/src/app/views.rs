@@ -5,7 +5,7 @@ use crate::sync::SyncState;
 use crate::views::PhotoSync;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use xuncha_core::document::{FixSource, InspectionSnapshot, WorkflowStatus};
+use xuncha_core::document::{FixSource, InspectionSnapshot, Purpose, WorkflowStatus};
 use xuncha_core::location::FixCheck;
 use xuncha_core::scoring::{Grade, Report};
 use xuncha_core::template::Template;
@@ -110,6 +110,8 @@ impl Stage {
 pub struct CentreCard {
     pub assignment: i64,
     pub quarter: String,
+    /// 日常巡查, 双随机抽查, 复查…
+    pub purpose: Purpose,
     pub doc: DocumentId,
     pub centre_code: String,
     /// Null when the centre is not in this device's catalog (sync first).
