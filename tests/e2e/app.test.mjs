@@ -239,3 +239,63 @@ test('an inspection survives a server outage and an app restart, and scores the 
   await tap('lang-switch');
   await browser.$(id(`centre-card-${CENTRE}`)).waitForDisplayed();
 });
+
+test('a follow-up (复查) is worked offline and synced; its approval closes only what an on-site photo proves', async () => {
+  // insp-zhao (enrolled above) was sent back to re-check 130104-V01's issued problems.
+  const FOLLOW_UP = '130104-V01';
+  const sup = await apiLogin(server.url, 'sup-qiaoxi');
+  const { body: open } = await sup(`/api/v1/problems?centre=${FOLLOW_UP}&state=issued`);
+  const ids = open.items.map((p) => p.id).sort((a, b) => a - b);
+  assert.ok(ids.length >= 2, `issued problems to re-check: ${ids}`);
+  const [rectified, notYet] = ids;
+
+  await browser.url('tauri://localhost/#/centres');
+  await browser.$(id(`centre-card-${FOLLOW_UP}`)).waitForDisplayed();
+  await tap(`centre-card-${FOLLOW_UP}`);
+  const start = await browser.$(`${id('start-inspection')}[data-purpose="follow_up"]`);
+  await start.waitForClickable();
+  await shot('10-followup-task-zh');
+  await start.click();
+  await browser.$(id(`answer-p${rectified}-choice-rectified`)).waitForDisplayed();
+  await shot('11-followup-checklist-zh');
+
+  // No coverage in the village: the inspector works on.
+  await stopProcess(server.process);
+  await tap(`answer-p${rectified}-choice-rectified`);
+  await tap(`answer-p${notYet}-choice-not`);
+  await type(`notes-p${notYet}`, '台账仍未补齐');
+  for (const rest of ids.slice(2)) await tap(`answer-p${rest}-choice-partly`);
+  await settled();
+  await tap('sign-off');
+  await tap('sign-off-confirm');
+  await settled();
+  await shot('12-followup-signed-offline-zh');
+
+  // Back in coverage, the app syncs what it kept.
+  server = await startServer(dataDir, server.port);
+  await tap('tab-sync');
+  await tap('sync-now');
+  await browser.waitUntil(
+    async () => (await browser.$(id('sync-state')).getAttribute('class')).includes('up_to_date')
+      && (await browser.$(id('sync-pending')).getText()) === '0',
+    { timeout: 60_000, interval: 250, timeoutMsg: 'the follow-up did not sync' },
+  );
+  const supervisor = await apiLogin(server.url, 'sup-qiaoxi');
+  const { body: before } = await supervisor(`/api/v1/problems/${rectified}`);
+  const doc = before.problem.followup_doc;
+  const { body: report } = await supervisor(`/api/v1/inspections/${doc}/report`);
+  assert.equal(report.inspection.status, 'submitted', 'signed on the device, offline');
+  assert.deepEqual(report.document.answers[`p${rectified}`].answer, { kind: 'choice', value: 'rectified' });
+  assert.deepEqual(report.document.answers[`p${notYet}`].answer, { kind: 'choice', value: 'not' });
+
+  // Approved: nothing closes without a photo taken on site; what is not rectified stays open.
+  const { status } = await supervisor(`/api/v1/inspections/${doc}/review`, { method: 'POST', body: { status: 'approved' } });
+  assert.equal(status, 200);
+  for (const n of [rectified, notYet]) {
+    const { body } = await supervisor(`/api/v1/problems/${n}`);
+    assert.equal(body.problem.state, 'issued', `problem ${n} stays open`);
+    assert.equal(body.events.at(-1).kind, 'not_rectified');
+  }
+  const { body: last } = await supervisor(`/api/v1/problems/${notYet}`);
+  assert.match(last.events.at(-1).detail, /台账仍未补齐/);
+});

@@ -128,8 +128,9 @@ export async function apiLogin(url, username) {
   });
   if (!res.ok) throw new Error(`login ${username}: ${res.status}`);
   const { token } = await res.json();
-  return async (path) => {
-    const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return async (path, { method = 'GET', body } = {}) => {
+    const headers = { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const r = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: r.status, body: await r.json().catch(() => null) };
   };
 }

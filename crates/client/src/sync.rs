@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use xuncha_core::sync::{CBOR_MIME, DocStatus, SYNC_PROTOCOL, SyncRequest, decode_response, encode};
-use xuncha_core::template::Template;
+use xuncha_core::template::{Template, TemplateRef};
 
 /// Bytes of changes per request (well under the server's 8 MiB body cap).
 pub const BATCH_BYTES: usize = 4 * 1024 * 1024;
@@ -179,23 +179,8 @@ impl Server {
             .map_err(offline)?;
         let list: Vec<Summary> = check(res).await?.json().await.map_err(|e| SyncError::Protocol(e.to_string()))?;
         for s in list {
-            let tref = xuncha_core::template::TemplateRef { id: s.id, version: s.version };
-            let cached = device.store().template(&tref)?;
-            let mut req = self
-                .http
-                .get(format!("{}/api/v1/templates/{}/{}", self.url, tref.id, tref.version))
-                .bearer_auth(&self.token);
-            if let Some((_, etag)) = &cached {
-                req = req.header("if-none-match", etag);
-            }
-            let res = req.send().await.map_err(offline)?;
-            if res.status() == reqwest::StatusCode::NOT_MODIFIED {
-                continue;
-            }
-            let res = check(res).await?;
-            let etag = res.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-            let t: Template = res.json().await.map_err(|e| SyncError::Protocol(e.to_string()))?;
-            device.put_template(&t, &etag)?;
+            let tref = TemplateRef { id: s.id, version: s.version };
+            self.fetch_template(device, &tref).await?;
         }
         let mut page: u32 = 1;
         loop {
@@ -237,8 +222,48 @@ impl Server {
     /// can wait for a better link. Returns the number of sync rounds.
     pub async fn sync(&self, device: &Device) -> Result<u32, SyncError> {
         let rounds = self.sync_documents(device).await?;
+        self.fetch_task_templates(device).await?;
         self.upload_photos(device).await?;
         Ok(rounds)
+    }
+
+    /// Fetches one template, revalidated by its ETag when cached.
+    async fn fetch_template(&self, device: &Device, tref: &TemplateRef) -> Result<(), SyncError> {
+        let cached = device.store().template(tref)?;
+        let mut req = self
+            .http
+            .get(format!("{}/api/v1/templates/{}/{}", self.url, tref.id, tref.version))
+            .bearer_auth(&self.token);
+        if let Some((_, etag)) = &cached {
+            req = req.header("if-none-match", etag);
+        }
+        let res = req.send().await.map_err(offline)?;
+        if res.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(());
+        }
+        let res = check(res).await?;
+        let etag = res.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let t: Template = res.json().await.map_err(|e| SyncError::Protocol(e.to_string()))?;
+        device.put_template(&t, &etag)?;
+        Ok(())
+    }
+
+    /// The templates of this device's tasks that it lacks: a follow-up's
+    /// checklist (复查) is its task's alone, in no list of templates.
+    async fn fetch_task_templates(&self, device: &Device) -> Result<(), SyncError> {
+        let mut wanted = std::collections::BTreeSet::new();
+        for json in device.store().assignments()? {
+            if let Ok(a) = serde_json::from_str::<xuncha_core::sync::AssignmentNotice>(&json)
+                && !a.cancelled
+                && device.store().template(&a.template)?.is_none()
+            {
+                wanted.insert(a.template);
+            }
+        }
+        for tref in &wanted {
+            self.fetch_template(device, tref).await?;
+        }
+        Ok(())
     }
 
     /// Sync rounds until nothing is left to push and the server has nothing more.

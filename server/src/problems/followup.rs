@@ -39,15 +39,19 @@ fn option(id: &str, zh: &str, en: &str, fraction: f64) -> ChoiceOption {
 
 fn item(p: &Problem) -> Item {
     let action = if p.action.is_empty() { "按要求整改到位" } else { &p.action };
-    let finding = clip(&p.finding, 200);
+    let finding = clip(&p.finding, 150);
     Item {
         id: format!("{ITEM_PREFIX}{}", p.id),
-        title: I18n::new(clip(&p.title_zh, 200), clip(&p.title_en, 200)),
+        // What was found, where the inspector reads first.
+        title: I18n::new(
+            clip(&format!("{}：{finding}", p.title_zh), 300),
+            clip(&format!("{}: {finding}", p.title_en), 300),
+        ),
         guidance: Some(I18n::new(
-            clip(&format!("原发现问题：{finding}。整改要求：{}。整改期限：{}。", clip(action, 150), p.deadline), 480),
-            clip(&format!("Found: {finding}. Required: {}. Deadline: {}.", clip(action, 150), p.deadline), 480),
+            clip(&format!("整改要求：{}。整改期限：{}。", clip(action, 300), p.deadline), 480),
+            clip(&format!("Required: {}. Deadline: {}.", clip(action, 300), p.deadline), 480),
         )),
-        source: format!("问题 #{} ({} {})", p.id, p.quarter, p.purpose.as_str()),
+        source: format!("问题清单第{}号（{} {}）", p.id, p.quarter, p.purpose.zh()),
         answer: AnswerSpec::ChoiceOne {
             options: vec![
                 option(RECTIFIED, "已整改到位", "Rectified", 1.0),

@@ -3,7 +3,7 @@
 
 use xuncha_client::Device;
 use xuncha_client::sync::Server;
-use xuncha_core::document::Answer;
+use xuncha_core::document::{Answer, Purpose};
 use xuncha_core::template::AnswerSpec;
 use xuncha_tests::{PASSWORD, TestServer};
 
@@ -118,5 +118,32 @@ async fn a_refused_photo_never_blocks_the_others() {
     assert_eq!(status[0].sha256, big.sha256);
     assert!(status[0].failed.as_deref().unwrap().starts_with("payload_too_large"));
     assert_eq!(server.count(&format!("SELECT count(*) FROM blobs WHERE sha256 = '{}'", small.sha256)), 1);
+    server.stop().await;
+}
+
+/// A follow-up's checklist (复查) is in no list of templates: the device
+/// fetches it for its task, and works and syncs the follow-up like any.
+#[tokio::test]
+async fn a_follow_up_checklist_reaches_the_device_with_its_task() {
+    let server = TestServer::start().await;
+    let state = server.state.clone();
+    tokio::task::spawn_blocking(move || xuncha_server::cli::demo::seed(&state).unwrap()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut zhao = Device::open(dir.path()).unwrap();
+    let password = xuncha_server::cli::demo::PASSWORD;
+    let conn = Server::enrol(&mut zhao, &server.url, "insp-zhao", password, "赵的手机").await.unwrap();
+    conn.refresh_catalog(&zhao).await.unwrap();
+    conn.sync(&zhao).await.unwrap();
+    let tasks = zhao.assignments_view().unwrap();
+    let task = tasks.iter().find(|t| t.assignment.purpose == Purpose::FollowUp).expect("the follow-up task");
+    let doc = task.assignment.doc;
+    let checklist = zhao.template(&task.assignment.template).expect("its checklist is on the device");
+    assert!(checklist.is_follow_up() && checklist.items().count() >= 1);
+    let (_, first) = checklist.items().next().unwrap();
+    zhao.set_answer(&doc, &first.id, Answer::Choice("partly".into()), xuncha_server::now_ms()).unwrap();
+    conn.sync(&zhao).await.unwrap();
+    let sup = xuncha_tests::Api::login_with(&server.url, "sup-qiaoxi", password).await;
+    let (_, report) = sup.get(&format!("/api/v1/inspections/{doc}/report")).await;
+    assert_eq!(report["document"]["answers"][&first.id]["answer"]["value"], "partly");
     server.stop().await;
 }

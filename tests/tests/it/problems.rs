@@ -251,10 +251,8 @@ async fn a_follow_up_is_worked_offline_and_its_approval_closes_what_was_rectifie
     let tref = li.doc(&follow_doc).snapshot().unwrap().template;
     let t = li.template(&tref).await;
     let (fire_item, line_item) = (format!("p{fire}"), format!("p{line}"));
-    assert!(
-        t.item(&fire_item).unwrap().guidance.as_ref().unwrap().zh.contains("一般隐患，需限期整改"),
-        "the finding travels"
-    );
+    let title = &t.item(&fire_item).unwrap().title.zh;
+    assert!(title.contains("一般隐患，需限期整改"), "the finding travels: {title}");
     li.answer(&follow_doc, &t, &fire_item, Answer::Choice("rectified".into()));
     let bytes = xuncha_server::cli::demo::demo_photo(7).unwrap();
     let mut photo = xuncha_tests::photo_record(&bytes, "li");

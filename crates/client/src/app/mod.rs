@@ -205,9 +205,17 @@ impl App {
                 _ => None,
             };
             let (mut answered, mut items) = (a.answered, a.items);
-            let (stage, total, grade) = match (&centre, a.status) {
+            // A task whose checklist has not reached the device yet waits for
+            // the next sync like one whose document has not.
+            let ready = match (&centre, a.status) {
                 (Some(c), Some(_)) => {
                     let snap = device.snapshot(&a.assignment.doc)?;
+                    device.store().template(&snap.template)?.is_some().then_some((c, snap))
+                }
+                _ => None,
+            };
+            let (stage, total, grade) = match ready {
+                Some((c, snap)) => {
                     let unsynced = a.sync.as_ref().is_some_and(|s| s.unsynced);
                     let stage = Stage::of(&snap, unsynced);
                     let template = device.template(&snap.template)?;
@@ -220,7 +228,7 @@ impl App {
                         _ => (Some(stage), Some(report.total), Some(report.grade)),
                     }
                 }
-                _ => (None, None, None),
+                None => (None, None, None),
             };
             cards.push(CentreCard {
                 assignment: a.assignment.id,
