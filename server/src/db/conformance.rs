@@ -11,7 +11,7 @@ use crate::inspections::store::{DocMeta, DocSummary, DocWrite};
 use crate::photos::store::BlobRow;
 use crate::plans::store::{NewPlan, PlanCriteria, PlanEvent, PlanState};
 use crate::problems::store::{
-    NewNotice, NewProblem, ProblemChange, ProblemEvent, ProblemFilter, ProblemSource, ProblemState,
+    Due, NewNotice, NewProblem, ProblemChange, ProblemEvent, ProblemFilter, ProblemSource, ProblemState,
 };
 use crate::stats::store::ReportedQuarter;
 use crate::storage::PageReq;
@@ -338,8 +338,12 @@ fn problems(store: &dyn Store) -> Result<(), String> {
     check(closed && !twice, "closed once")?;
     let kinds: Vec<String> = store.problem_events(a).map_err(err)?.into_iter().map(|e| e.kind).collect();
     check(kinds == ["found", "issued", "closed"], "the record of what happened, in order")?;
-    let overdue = ProblemFilter { overdue_on: Some("2027-02-01".into()), ..ProblemFilter::default() };
-    check(store.problems(&overdue, page).map_err(err)?.total == 1, "b is overdue in February")?;
+    let due = |d: Due| ProblemFilter { due: Some((d, "2027-02-01".into())), ..ProblemFilter::default() };
+    let count = |d: Due| store.problems(&due(d), page).map(|p| p.total).map_err(err);
+    check(count(Due::Overdue)? == 1, "b is overdue in February")?;
+    check(count(Due::Open)? == 0 && count(Due::Late)? == 1 && count(Due::OnTime)? == 0, "a was closed late")?;
+    let numbered = store.problem(b).map_err(err)?.and_then(|p| p.notice_number);
+    check(numbered.as_deref() == Some("长安商整〔2026〕1号"), "a problem names its notice")?;
     let ledger = store.ledger(&county("长安区"), "2027-02-01").map_err(err)?;
     let row = ledger.first().ok_or("a ledger row")?;
     check(

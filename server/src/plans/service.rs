@@ -5,6 +5,7 @@
 use super::store::{NewPlan, Plan, PlanCriteria, PlanDraw, PlanEvent, PlanState, PlanStore, PoolEntry};
 use crate::accounts::store::{Role, Scope, User, UserStore};
 use crate::inspections::{InspectionError, Inspections};
+use crate::problems::store::ProblemStore;
 use crate::quarter::{is_quarter, quarter_end};
 use crate::stats::store::{CentreFilter, StatsStore};
 use crate::storage::{StoreError, now_ms};
@@ -21,6 +22,7 @@ pub struct Plans {
     store: Arc<dyn PlanStore>,
     stats: Arc<dyn StatsStore>,
     users: Arc<dyn UserStore>,
+    problems: Arc<dyn ProblemStore>,
     inspections: Arc<Inspections>,
 }
 
@@ -90,9 +92,10 @@ impl Plans {
         store: Arc<dyn PlanStore>,
         stats: Arc<dyn StatsStore>,
         users: Arc<dyn UserStore>,
+        problems: Arc<dyn ProblemStore>,
         inspections: Arc<Inspections>,
     ) -> Self {
-        Self { store, stats, users, inspections }
+        Self { store, stats, users, problems, inspections }
     }
 
     /// Makes a plan for the supervisor's region (or a county of it).
@@ -262,21 +265,32 @@ impl Plans {
         let statuses = if c.statuses.is_empty() { vec![CentreStatus::Built] } else { c.statuses.clone() };
         // An official inspection of this quarter or later leaves a centre out.
         let since = quarter_back(&plan.quarter, c.skip_inspected_quarters).and_then(|q| quarter_end(&q));
+        // Centres with open problems are drawn first; who inspected a centre
+        // last time does not inspect it now (回避).
+        let open: BTreeSet<String> = self.problems.centres_with_open_problems(&plan.scope)?.into_iter().collect();
+        let docs = self.inspections.store();
+        let entries = entries
+            .into_iter()
+            .map(|e| {
+                let last = e.latest.as_ref().map(|l| docs.members(&l.doc)).transpose()?.unwrap_or_default();
+                Ok((e, last))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(entries
             .into_iter()
-            .filter(|e| c.centre_types.is_empty() || c.centre_types.contains(&e.centre.centre_type))
-            .filter(|e| statuses.contains(&e.centre.status))
-            .filter(|e| match (c.skip_inspected_quarters, &e.latest, since) {
+            .filter(|(e, _)| c.centre_types.is_empty() || c.centre_types.contains(&e.centre.centre_type))
+            .filter(|(e, _)| statuses.contains(&e.centre.status))
+            .filter(|(e, _)| match (c.skip_inspected_quarters, &e.latest, since) {
                 (1.., Some(latest), Some(since)) => quarter_end(&latest.quarter).is_none_or(|end| end < since),
                 _ => true,
             })
-            .map(|e| Candidate {
+            .map(|(e, last_inspectors)| Candidate {
+                open_problems: open.contains(&e.centre.code),
                 code: e.centre.code,
                 county: e.centre.region.county,
                 township: e.centre.region.township,
                 centre_type: e.centre.centre_type,
-                open_problems: false,
-                last_inspectors: Vec::new(),
+                last_inspectors,
             })
             .collect())
     }

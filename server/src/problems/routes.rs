@@ -3,7 +3,7 @@
 //! (supervisors and administrators, within their region).
 
 use super::service::ProblemEdit;
-use super::store::{LedgerRow, Notice, Problem, ProblemEvent, ProblemFilter, ProblemState};
+use super::store::{Due, LedgerRow, Notice, Problem, ProblemEvent, ProblemFilter, ProblemState};
 use super::{ProblemError, Problems, exports, notice_page};
 use crate::accounts::store::Scope;
 use crate::accounts::{Accounts, Auth};
@@ -36,8 +36,10 @@ pub struct ProblemQuery {
     pub state: Option<String>,
     /// veto, serious or general
     pub severity: Option<String>,
-    /// Only issued problems past their deadline.
+    /// Only issued problems past their deadline (as `due=overdue`).
     pub overdue: Option<bool>,
+    /// open, overdue (issued, deadline not passed / passed), on_time or late (closed by / after it).
+    pub due: Option<String>,
 }
 
 impl ProblemQuery {
@@ -64,7 +66,12 @@ impl ProblemQuery {
             notice: self.notice,
             state,
             severity,
-            overdue_on: self.overdue.unwrap_or(false).then(crate::dates::today),
+            due: match (self.due.as_deref().filter(|d| !d.is_empty()), self.overdue.unwrap_or(false)) {
+                (Some(d), _) => Some(serde_json::from_value::<Due>(d.into()).map_err(|_| bad("due", d))?),
+                (None, true) => Some(Due::Overdue),
+                (None, false) => None,
+            }
+            .map(|d| (d, crate::dates::today())),
         })
     }
 }

@@ -23,6 +23,8 @@ pub trait ProblemStore: Send + Sync {
     /// year. None when one of them is no longer a draft (nothing written).
     fn issue_notice(&self, notice: &NewNotice, problems: &[i64], event: &ProblemEvent) -> StoreResult<Option<Notice>>;
     fn notice(&self, id: i64) -> StoreResult<Option<Notice>>;
+    /// Codes of the centres in `scope` with a problem not closed.
+    fn centres_with_open_problems(&self, scope: &Scope) -> StoreResult<Vec<String>>;
     /// Counts per county of the region, as of `today` (YYYY-MM-DD).
     fn ledger(&self, scope: &Scope, today: &str) -> StoreResult<Vec<LedgerRow>>;
 }
@@ -92,6 +94,8 @@ pub struct Problem {
     pub responsible: String,
     pub state: ProblemState,
     pub notice_id: Option<i64>,
+    /// The notice's number (长安商整〔2026〕3号).
+    pub notice_number: Option<String>,
     /// When the centre last reported its rectification (整改反馈).
     pub feedback_at: Option<i64>,
     pub escalated: bool,
@@ -145,8 +149,22 @@ pub struct ProblemFilter {
     pub notice: Option<i64>,
     pub state: Option<ProblemState>,
     pub severity: Option<Severity>,
-    /// Some(today): only issued problems past their deadline.
-    pub overdue_on: Option<String>,
+    /// How problems stand against their deadline, as of a date (YYYY-MM-DD).
+    pub due: Option<(Due, String)>,
+}
+
+/// A problem against its deadline: the ledger's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Due {
+    /// Issued, deadline not passed.
+    Open,
+    /// Issued, deadline passed.
+    Overdue,
+    /// Closed by its deadline.
+    OnTime,
+    /// Closed after it.
+    Late,
 }
 
 #[derive(Debug, Clone)]

@@ -161,6 +161,12 @@ async fn approval_turns_findings_into_problems_that_are_edited_issued_printed_an
 
     let (_, overdue) = sup.get("/api/v1/problems?overdue=true").await;
     assert_eq!((overdue["total"].as_u64(), overdue["items"][0]["id"].as_i64()), (Some(1), Some(id)));
+    let (_, open) = sup.get("/api/v1/problems?due=open").await;
+    assert_eq!(
+        (open["total"].as_u64(), open["items"][0]["notice_number"].as_str()),
+        (Some(1), notice["number"].as_str())
+    );
+    assert_eq!(sup.get("/api/v1/problems?due=someday").await.0, StatusCode::BAD_REQUEST);
     let (_, ledger) = sup.get("/api/v1/problems/ledger").await;
     assert_eq!(ledger.as_array().unwrap().len(), 1, "{ledger}");
     let row = &ledger[0];
@@ -298,5 +304,31 @@ async fn a_follow_up_is_worked_offline_and_its_approval_closes_what_was_rectifie
         sup.post("/api/v1/problems/followup", &json!({"centre_code": CENTRE, "inspectors": ["li"]})).await;
     assert_eq!(status, StatusCode::CREATED, "{again}");
     assert_ne!(again[0]["doc"].as_str().unwrap(), follow_doc);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_draw_puts_centres_with_open_problems_first_and_keeps_last_rounds_inspectors_away() {
+    let server = TestServer::start().await;
+    server.seed();
+    let sup = server.api("sup-a").await;
+    let (doc, _) = signed_inspection(&server, &sup).await;
+    sup.post(&format!("/api/v1/inspections/{doc}/review"), &json!({"status": "approved"})).await;
+    let plan = json!({"name": "复查后抽查", "quarter": "2027Q1", "sampling": {"count": 1}, "per_task": 1, "seed": "s",
+        "criteria": {"centre_types": ["block"]}, "pool": [{"username": "wang"}, {"username": "li"}]});
+    let (_, plan) = sup.post("/api/v1/plans", &plan).await;
+    let (status, drawn) = sup.post(&format!("/api/v1/plans/{}/draw", plan["id"]), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{drawn}");
+    let centre = drawn["draw"]["centres"].as_array().unwrap().iter().find(|c| c["code"] == CENTRE).unwrap().clone();
+    assert_eq!(centre["open_problems"], true, "its problems are not closed");
+    assert_eq!(centre["last_inspectors"], json!(["wang"]), "who inspected it last round");
+    let task = drawn["draw"]["result"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["centre_code"] == CENTRE)
+        .unwrap()
+        .clone();
+    assert_eq!(task["inspectors"], json!(["li"]), "wang may not inspect it again (回避)");
     server.stop().await;
 }

@@ -357,6 +357,10 @@ action: string,
  */
 deadline: string, responsible: string, state: ProblemState, notice_id: number | null, 
 /**
+ * The notice's number (长安商整〔2026〕3号).
+ */
+notice_number: string | null, 
+/**
  * When the centre last reported its rectification (整改反馈).
  */
 feedback_at: number | null, escalated: boolean, 

@@ -282,6 +282,15 @@ impl DocStore for SqliteStore {
         })
     }
 
+    fn members(&self, doc: &DocumentId) -> StoreResult<Vec<String>> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare_cached("SELECT username FROM members WHERE doc_id = ?1 ORDER BY username LIMIT 100")?;
+            let rows = stmt.query_map([id(doc)], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
     fn commit_round(&self, writes: Vec<DocWrite>, device_heads: Option<DeviceHeads>, now: i64) -> StoreResult<()> {
         self.write(move |c| {
             for w in &writes {

@@ -11,7 +11,8 @@ use xuncha_core::{DocumentId, Region};
 
 const PROBLEM_COLS: &str = "id, doc_id, key, centre_code, centre_name, province, city, county, township, quarter, \
      purpose, item, title_zh, title_en, finding, photos, severity, action, deadline, responsible, state, notice_id, \
-     feedback_at, escalated, followup_doc, closed_on, closed_doc, created_at, updated_at";
+     feedback_at, escalated, followup_doc, closed_on, closed_doc, created_at, updated_at, \
+     (SELECT number FROM notices WHERE notices.id = problems.notice_id)";
 
 const NOTICE_COLS: &str =
     "id, number, centre_code, centre_name, province, city, county, office, issued_by, issued_on, issued_at";
@@ -55,6 +56,7 @@ fn problem_from_row(r: &Row<'_>) -> rusqlite::Result<Problem> {
         responsible: r.get(19)?,
         state,
         notice_id: r.get(21)?,
+        notice_number: r.get(29)?,
         feedback_at: r.get(22)?,
         escalated: r.get(23)?,
         followup_doc: doc_col(24, r.get(24)?)?,
@@ -113,8 +115,14 @@ fn filter_sql(f: &ProblemFilter) -> (String, Vec<Value>) {
     if let Some(s) = f.severity {
         add("severity = ?", Value::Text(s.as_str().to_owned()));
     }
-    if let Some(today) = &f.overdue_on {
-        add("state = 'issued' AND deadline < ?", Value::Text(today.clone()));
+    if let Some((due, today)) = &f.due {
+        let cond = match due {
+            Due::Open => "state = 'issued' AND deadline >= ?",
+            Due::Overdue => "state = 'issued' AND deadline < ?",
+            Due::OnTime => "state = 'closed' AND closed_on <= deadline AND ? != ''",
+            Due::Late => "state = 'closed' AND closed_on > deadline AND ? != ''",
+        };
+        add(cond, Value::Text(today.clone()));
     }
     (format!("FROM problems WHERE {}", conds.join(" AND ")), args)
 }
@@ -320,6 +328,20 @@ impl ProblemStore for SqliteStore {
         self.read(|c| {
             let sql = format!("SELECT {NOTICE_COLS} FROM notices WHERE id = ?1");
             Ok(c.query_row(&sql, [id], notice_from_row).optional()?)
+        })
+    }
+
+    fn centres_with_open_problems(&self, scope: &Scope) -> StoreResult<Vec<String>> {
+        let args = [scope.province.clone(), scope.city.clone(), scope.county.clone()];
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT DISTINCT centre_code FROM problems
+                 WHERE state != 'closed'
+                     AND (?1 = '' OR province = ?1) AND (?2 = '' OR city = ?2) AND (?3 = '' OR county = ?3)
+                 LIMIT 100000",
+            )?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
         })
     }
 
