@@ -77,14 +77,14 @@ export class MockProblems {
         id: i + 1, doc: s.doc, key: `mock-${i + 1}`, centre_code: c.code, centre_name: c.name, region: { ...c.region },
         quarter: s.quarter, purpose: 'routine', item: s.item, title_zh: s.title[0], title_en: s.title[1], finding: s.finding,
         photos: Array.from({ length: s.photos ?? 0 }, (_, k) => `p${i + 1}${k}`.padEnd(64, 'e')), severity: s.severity,
-        action: s.action, deadline: dateIn(s.due), responsible: c.name, state: s.state, notice_id: null, feedback_at: null,
+        action: s.action, deadline: dateIn(s.due), responsible: c.name, state: s.state, notice_id: null, notice_number: null, feedback_at: null,
         escalated: false, followup_doc: null, closed_on: null, closed_doc: null, overdue: false, created_at: created, updated_at: created,
       };
       this.problems.push(p);
       this.events.set(p.id, [{ at: created, by: this.by, kind: 'found', detail: '检查审核通过，列入问题清单', photos: p.photos }]);
       if (s.state === 'draft') return;
       const notice = s.state === 'closed' ? older : recent;
-      p.notice_id = notice.id;
+      p.notice_id = notice.id; p.notice_number = notice.number;
       this.log(p, 'issued', '', notice.issued_at);
       if (s.feedback) { p.feedback_at = notice.issued_at + 10 * DAY; this.log(p, 'feedback', s.feedback, p.feedback_at); }
       if (s.escalate) { p.escalated = true; this.log(p, 'escalated', s.escalate, notice.issued_at + 20 * DAY); }
@@ -198,7 +198,7 @@ export class MockProblems {
     if (list.some((p) => p.state !== 'draft')) throw new ApiError(409, 'conflict', 'a notice issues only problems not issued yet');
     const notice = this.makeNotice(list[0].centre_code, office?.trim(), this.now());
     for (const p of list) {
-      Object.assign(p, { state: 'issued', notice_id: notice.id });
+      Object.assign(p, { state: 'issued', notice_id: notice.id, notice_number: notice.number });
       this.log(p, 'issued', '', notice.issued_at);
     }
     return clone(notice);
