@@ -18,6 +18,7 @@ pub mod inspections;
 pub mod photos;
 pub mod plans;
 pub mod problems;
+pub mod publication;
 pub mod quarter;
 pub mod router;
 pub mod state;

@@ -5,7 +5,7 @@
 
 use crate::http::{guard, openapi, ui};
 use crate::state::AppState;
-use crate::{accounts, catalog, db, inspections, photos, plans, problems, stats, sync};
+use crate::{accounts, catalog, db, inspections, photos, plans, problems, publication, stats, sync};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -59,4 +59,5 @@ pub fn api_router(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(stats::router())
         .merge(plans::router())
         .merge(problems::router())
+        .merge(publication::router())
 }

@@ -12,6 +12,7 @@ use crate::photos::Photos;
 use crate::photos::bytes::PhotoBytes;
 use crate::plans::Plans;
 use crate::problems::Problems;
+use crate::publication::Publications;
 use crate::stats::Stats;
 use crate::storage::StoreError;
 use crate::sync::SyncService;
@@ -30,6 +31,7 @@ pub struct AppState {
     pub stats: Arc<Stats>,
     pub plans: Arc<Plans>,
     pub problems: Arc<Problems>,
+    pub publications: Arc<Publications>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -53,6 +55,7 @@ impl AppState {
         let listener: Arc<dyn crate::inspections::ApprovalListener> = problems.clone();
         inspections.on_approval(Arc::downgrade(&listener));
         Ok(Self {
+            publications: Arc::new(Publications::new(store.clone(), store.clone(), store.clone(), store.clone())),
             problems,
             accounts: Arc::new(Accounts::new(store.clone(), config.clone())),
             catalog: Arc::new(Catalog::new(store.clone(), templates, limits.clone())),
@@ -101,4 +104,5 @@ services! {
     stats: Arc<Stats>,
     plans: Arc<Plans>,
     problems: Arc<Problems>,
+    publications: Arc<Publications>,
 }

@@ -20,6 +20,9 @@ use xuncha_server::problems::routes::{
     EditProblem, Escalation, Feedback, IssueNotice, NewFollowUp, NoticeView, ProblemView,
 };
 use xuncha_server::problems::store::LedgerRow;
+use xuncha_server::publication::routes::Publish;
+use xuncha_server::publication::service::PublicRecord;
+use xuncha_server::publication::store::Publication;
 use xuncha_server::stats::service::{CentreOverview, CityRegions, RegistryRow};
 use xuncha_server::stats::store::ReportedQuarter;
 use xuncha_server::stats::tables::{ChartData, QuarterlyStats};
@@ -81,6 +84,9 @@ fn generate(app_types: &str) -> String {
     c.visit::<Feedback>();
     c.visit::<Escalation>();
     c.visit::<NewFollowUp>();
+    c.visit::<Publication>();
+    c.visit::<PublicRecord>();
+    c.visit::<Publish>();
     c.visit::<NewAssignments>();
     c.visit::<CreatePlan>();
     c.visit::<Replacement>();

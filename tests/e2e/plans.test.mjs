@@ -172,12 +172,13 @@ test('the demo plan cannot replace an inspector when nobody is left: the refusal
   await page.click(id('nav-plans'));
   const row = page.locator('[data-testid^="plan-row-"]', { hasText: DEMO_PLAN });
   await row.locator('a').click();
-  await page.waitForSelector('[data-testid^="plan-replace-"]');
-  const button = page.locator('[data-testid^="plan-replace-"]').first();
+  // insp-li did this quarter's random check of the township centre, so only
+  // insp-wang may inspect it next (回避): nobody may take his place.
+  const button = page.locator(id('plan-replace-130102-T01-insp-wang'));
+  await button.waitFor();
   await button.click();
   await page.fill(id('replace-reason'), '临时有事');
   await page.click(id('replace-submit'));
-  // Two inspectors a task and two in 长安区: nobody may take the place (回避).
   await page.waitForSelector(id('replace-error'));
   assert.match(await page.textContent(id('replace-error')), /回避/);
   assert.equal(await page.textContent(id('plan-state')), '已抽取');

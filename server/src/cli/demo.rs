@@ -162,7 +162,7 @@ pub fn seed(state: &AppState) -> Res<String> {
     }
     let admin = user(state, "admin", "系统管理员", Role::Administrator, Scope::default())?;
     let province = Scope { province: "河北省".into(), ..Scope::default() };
-    user(state, "hebei-admin", "河北省商务厅管理员", Role::Administrator, province)?;
+    let hebei_admin = user(state, "hebei-admin", "河北省商务厅管理员", Role::Administrator, province)?;
     let sup = user(state, "sup-changan", "长安区商务局 张科长", Role::Supervisor, county("长安区"))?;
     let sup_qiaoxi = user(state, "sup-qiaoxi", "桥西区商务局 刘科长", Role::Supervisor, county("桥西区"))?;
     let wang = user(state, "insp-wang", "王检查员", Role::Inspector, county("长安区"))?;
@@ -184,11 +184,10 @@ pub fn seed(state: &AppState) -> Res<String> {
         docs.extend(rows.first().map(|a| (a.doc, code)));
     }
     state.inspections.assign(&admin, "130104-C01", QUARTER, Purpose::Routine, &["insp-zhao".to_owned()])?;
-    // A random check (双随机抽查) of a township centre already inspected
-    // this quarter: another inspection, not yet started.
-    state.inspections.assign(&sup, "130102-T01", QUARTER, Purpose::Random, &["insp-li".to_owned()])?;
-
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    // A random check (双随机抽查) of a township centre already inspected this
+    // quarter, drawn by a confirmed plan: another inspection of it.
+    let random = rt.block_on(super::demo_supervision::random_check(state, &sup))?;
     let wang_dev = enrol(state, &wang, "王检查员的手机")?;
     let li_dev = enrol(state, &li, "李检查员的平板")?;
     let mut photos = 0;
@@ -230,7 +229,7 @@ pub fn seed(state: &AppState) -> Res<String> {
         county: None,
         criteria: PlanCriteria::default(),
         sampling: Sampling::Count(1),
-        per_task: 2,
+        per_task: 1,
         seed: Some("2027Q1-长安区".into()),
         pool: Vec::new(),
     };
@@ -252,6 +251,10 @@ pub fn seed(state: &AppState) -> Res<String> {
     let doc = rows.first().map(|a| a.doc).ok_or("no assignment")?;
     photos += rt.block_on(fill(state, &zhao_dev, doc, centre, 6, None))?;
     let followed = rt.block_on(super::demo_supervision::qiaoxi(state, &sup_qiaoxi, doc, &zhao))?;
+    // insp-li does the random check; 长安区 approves it; the province publishes it (一公开).
+    let township = centres.iter().find(|c| c.code == "130102-T01").ok_or("demo centre missing")?;
+    photos += rt.block_on(fill(state, &li_dev, random.1, township, 4, None))?;
+    rt.block_on(super::demo_supervision::publish(state, &sup, &hebei_admin, random))?;
     Ok(format!(
         "demo data: {} centres, 7 users (password {PASSWORD}), {} inspections with {photos} photos, a drawn plan, \
          {found} problems found in 长安区, a follow-up of {followed} in 桥西区",

@@ -3,12 +3,17 @@
 
 use crate::accounts::store::User;
 use crate::dates;
+use crate::plans::service::PlanRequest;
+use crate::plans::store::{PlanCriteria, PoolEntry};
 use crate::problems::service::ProblemEdit;
 use crate::problems::store::{Problem, ProblemFilter};
 use crate::state::AppState;
 use crate::storage::{PageReq, now_ms};
+use xuncha_core::CentreType;
 use xuncha_core::DocumentId;
+use xuncha_core::document::Purpose;
 use xuncha_core::document::ReviewStatus;
+use xuncha_core::draw::Sampling;
 
 type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -50,4 +55,40 @@ pub(super) async fn qiaoxi(state: &AppState, sup: &User, doc: DocumentId, inspec
     state.problems.issue(sup, ids.clone(), None).await?;
     state.problems.follow_up(sup, &centre, vec![inspector.username.clone()]).await?;
     Ok(ids.len())
+}
+
+/// 长安区's random check of its township centres this quarter: a plan drawn
+/// with a published seed and confirmed. Returns the plan and the task's document.
+pub(super) async fn random_check(state: &AppState, sup: &User) -> Res<(i64, DocumentId)> {
+    let plan = PlanRequest {
+        name: "2026年第四季度长安区乡镇中心双随机抽查".into(),
+        quarter: super::demo::QUARTER.into(),
+        purpose: Purpose::Random,
+        county: None,
+        criteria: PlanCriteria { centre_types: vec![CentreType::Township], ..PlanCriteria::default() },
+        sampling: Sampling::Count(1),
+        per_task: 1,
+        seed: Some("2026Q4-长安区-乡镇".into()),
+        pool: vec![PoolEntry {
+            username: "insp-li".into(),
+            credential: "冀石商执 0013".into(),
+            county: String::new(),
+            township: String::new(),
+            conflicts: Vec::new(),
+        }],
+    };
+    let plan = state.plans.create(sup, plan).await?;
+    state.plans.draw(sup, plan.id).await?;
+    let plan = state.plans.confirm(sup, plan.id).await?;
+    let code = plan.draw.and_then(|d| d.result.tasks.into_iter().next()).map(|t| t.centre_code);
+    let doc =
+        state.inspections.store().assigned_doc(&code.ok_or("no task drawn")?, &plan.quarter, Purpose::Random, None)?;
+    Ok((plan.id, doc.ok_or("no task document")?))
+}
+
+/// The random check approved and its plan's results published by the province.
+pub(super) async fn publish(state: &AppState, sup: &User, admin: &User, (plan, doc): (i64, DocumentId)) -> Res<()> {
+    state.inspections.review(sup, doc, ReviewStatus::Approved, "同意。".into(), Default::default()).await?;
+    state.publications.publish(admin, plan, "").await?;
+    Ok(())
 }

@@ -13,6 +13,7 @@ use crate::plans::store::{NewPlan, PlanCriteria, PlanEvent, PlanState};
 use crate::problems::store::{
     Due, NewNotice, NewProblem, ProblemChange, ProblemEvent, ProblemFilter, ProblemSource, ProblemState,
 };
+use crate::publication::store::{NewPublication, PublicRow};
 use crate::stats::store::ReportedQuarter;
 use crate::storage::PageReq;
 use crate::storage::StoreError;
@@ -24,7 +25,7 @@ use xuncha_core::{CentreStatus, DocumentId};
 type Case = fn(&dyn Store) -> Result<(), String>;
 
 /// Every case, by name.
-pub const CASES: [(&str, Case); 9] = [
+pub const CASES: [(&str, Case); 10] = [
     ("users are unique and found by name", users),
     ("tokens of revoked devices and ended sessions open nothing", devices_and_sessions),
     ("a password reset ends sessions and, when asked, revokes devices", password_reset),
@@ -34,6 +35,7 @@ pub const CASES: [(&str, Case); 9] = [
     ("remembered browsers are the newest twenty per user", known_clients),
     ("a plan moves on once per state and its record only grows", plans),
     ("problems are recorded once, issued once, closed once; the ledger counts them", problems),
+    ("publications are numbered versions; the index shows each plan's newest", publications),
 ];
 
 fn check(ok: bool, what: &str) -> Result<(), String> {
@@ -351,4 +353,56 @@ fn problems(store: &dyn Store) -> Result<(), String> {
         "closed after its deadline is closed late; an issued problem past it is overdue",
     )?;
     check(store.ledger(&county("桥西区"), "2027-02-01").map_err(err)?.is_empty(), "another county counts none")
+}
+
+fn publications(store: &dyn Store) -> Result<(), String> {
+    let plan = |name: &str| {
+        let new = NewPlan {
+            name: name.into(),
+            quarter: "2026Q4".into(),
+            purpose: xuncha_core::document::Purpose::Random,
+            scope: county("长安区"),
+            criteria: PlanCriteria::default(),
+            sampling: xuncha_core::draw::Sampling::Count(1),
+            per_task: 1,
+            seed: "s".into(),
+            pool: Vec::new(),
+            created_by: "sup".into(),
+        };
+        store.create_plan(&new, 1).map(|p| p.id).map_err(err)
+    };
+    let (a, b) = (plan("甲")?, plan("乙")?);
+    let row = PublicRow {
+        centre_code: "C1".into(),
+        centre_name: "中心".into(),
+        centre_type: xuncha_core::CentreType::Village,
+        county: "长安区".into(),
+        township: "t".into(),
+        grade: Some(xuncha_core::scoring::Grade::Good),
+        approved_on: Some("2026-12-01".into()),
+        open_problems: 1,
+        closed_problems: 0,
+    };
+    let publish = |plan_id: i64, reason: &str, at: i64| {
+        let p = NewPublication {
+            plan_id,
+            title: "公示".into(),
+            scope: county("长安区"),
+            quarter: "2026Q4".into(),
+            purpose: xuncha_core::document::Purpose::Random,
+            seed: "s".into(),
+            rows: vec![row.clone()],
+            reason: reason.into(),
+            published_by: "admin".into(),
+        };
+        store.publish(&p, at).map_err(err)
+    };
+    let first = publish(a, "", 10)?;
+    let second = publish(a, "更正", 20)?;
+    publish(b, "", 15)?;
+    check(first.version == 1 && second.version == 2 && second.rows == [row.clone()], "versions count up, rows kept")?;
+    check(store.publications(a).map_err(err)?.len() == 2, "every version is kept")?;
+    let index = store.latest_publications(10).map_err(err)?;
+    let seen: Vec<(i64, u32)> = index.iter().map(|p| (p.plan_id, p.version)).collect();
+    check(seen == [(a, 2), (b, 1)], "each plan once, its newest version, the newest first")
 }

@@ -14,15 +14,36 @@ use crate::inspections::store::DocStore;
 use crate::photos::store::PhotoStore;
 use crate::plans::store::PlanStore;
 use crate::problems::store::ProblemStore;
+use crate::publication::store::PublicationStore;
 use crate::stats::store::StatsStore;
 
 /// Everything the server stores apart from photo bytes.
 pub trait Store:
-    UserStore + CatalogStore + DocStore + PhotoStore + StatsStore + PlanStore + ProblemStore + Send + Sync + 'static
+    UserStore
+    + CatalogStore
+    + DocStore
+    + PhotoStore
+    + StatsStore
+    + PlanStore
+    + ProblemStore
+    + PublicationStore
+    + Send
+    + Sync
+    + 'static
 {
 }
 
 impl<T> Store for T where
-    T: UserStore + CatalogStore + DocStore + PhotoStore + StatsStore + PlanStore + ProblemStore + Send + Sync + 'static
+    T: UserStore
+        + CatalogStore
+        + DocStore
+        + PhotoStore
+        + StatsStore
+        + PlanStore
+        + ProblemStore
+        + PublicationStore
+        + Send
+        + Sync
+        + 'static
 {
 }

@@ -19,6 +19,7 @@ mod limits;
 mod photos;
 mod plans;
 mod problems;
+mod publication;
 mod regions;
 mod security;
 mod sync;

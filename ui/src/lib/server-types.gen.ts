@@ -392,6 +392,47 @@ export type ProblemView = { problem: Problem,
  */
 events: Array<ProblemEvent>, };
 
+/**
+ * One version as the public reads it.
+ */
+export type PublicRecord = { plan_id: number, version: number, title: string, scope: Scope, quarter: string, purpose: Purpose, seed: string, published_at: number, 
+/**
+ * Why this version corrects the one before (更正说明).
+ */
+reason: string, rows: Array<PublicRow>, };
+
+/**
+ * A centre's result as the public sees it: no inspector, no photo, no note.
+ */
+export type PublicRow = { centre_code: string, centre_name: string, centre_type: CentreType, county: string, township: string, 
+/**
+ * None until the inspection is reviewed and approved.
+ */
+grade: Grade | null, 
+/**
+ * The date the result was approved (YYYY-MM-DD, China).
+ */
+approved_on: string | null, 
+/**
+ * Problems found that are still open, and those closed (销号).
+ */
+open_problems: number, closed_problems: number, };
+
+/**
+ * One version as stored (who published it is kept, never shown publicly).
+ */
+export type Publication = { plan_id: number, version: number, title: string, scope: Scope, quarter: string, purpose: Purpose, 
+/**
+ * The draw's seed: anyone can re-run the published draw.
+ */
+seed: string, rows: Array<PublicRow>, reason: string, published_by: string, published_at: number, };
+
+export type Publish = { 
+/**
+ * Required for a correction (更正说明): why this version replaces the last.
+ */
+reason?: string, };
+
 export type QuarterAverage = { quarter: string, average: number, count: number, };
 
 export type QuarterlyStats = { quarter: string, province: string, generated_at: number, attachment4: Array<Attachment4Row>, attachment5: Array<Attachment5Row>, pilot: Array<PilotRow>, };

@@ -15,6 +15,7 @@ mod prelude {
     pub use crate::photos::store::*;
     pub use crate::plans::store::*;
     pub use crate::problems::store::*;
+    pub use crate::publication::store::*;
     pub use crate::stats::store::*;
     pub use crate::storage::*;
 }
@@ -24,6 +25,7 @@ mod catalog;
 mod docs;
 mod plans;
 mod problems;
+mod publications;
 mod rows;
 mod stats;
 mod users;
@@ -67,7 +69,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 8] = [
+const MIGRATIONS: [&str; 9] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
@@ -76,6 +78,7 @@ const MIGRATIONS: [&str; 8] = [
     include_str!("../../../migrations/0006_plans.sql"),
     include_str!("../../../migrations/0007_problems.sql"),
     include_str!("../../../migrations/0008_followup_tasks.sql"),
+    include_str!("../../../migrations/0009_publications.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
