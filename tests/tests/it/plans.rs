@@ -144,3 +144,45 @@ async fn a_plan_the_pool_cannot_staff_is_refused_with_the_reason_and_stays_a_dra
     }
     server.stop().await;
 }
+
+async fn upload_variant(admin: &xuncha_tests::Api, toml: &str) -> (StatusCode, Value) {
+    let res = admin
+        .http
+        .post(format!("{}/api/v1/templates", admin.url))
+        .bearer_auth(&admin.token)
+        .header("content-type", "application/toml")
+        .body(toml.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_variant_made_for_a_purpose_is_the_checklist_of_that_purpose_only() {
+    let server = TestServer::start().await;
+    server.seed();
+    let admin = server.api("admin").await;
+    let variant = |id: &str, purposes: &str| {
+        format!(
+            "format = 1\nid = \"{id}\"\nversion = 1\nprovince = \"河北省\"\n\
+             title = {{ zh = \"村级生活综合服务站认定核查表\", en = \"Village station: recognition check\" }}\n\
+             base = {{ id = \"village\", version = 1 }}\npurposes = {purposes}\n\
+             deadlines = {{ veto = 3, serious = 10, general = 20 }}\n"
+        )
+    };
+    let (status, body) = upload_variant(&admin, &variant("village-hebei-recognition", "[\"recognition\"]")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = upload_variant(&admin, &variant("village-hebei-followup", "[\"follow_up\"]")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the server makes follow-up checklists: {body}");
+
+    let sup = server.api("sup-a").await;
+    let assign = |purpose: &str| json!({"centre_code": "130102-V02", "quarter": "2026Q4", "purpose": purpose, "inspectors": ["li"]});
+    let (_, recognition) = sup.post("/api/v1/assignments", &assign("recognition")).await;
+    assert_eq!(recognition[0]["template"]["id"], "village-hebei-recognition");
+    let (_, routine) = sup.post("/api/v1/assignments", &assign("routine")).await;
+    assert_eq!(routine[0]["template"]["id"], "village", "a purpose-made variant is not the routine checklist");
+    assert_ne!(routine[0]["doc"], recognition[0]["doc"]);
+    server.stop().await;
+}
