@@ -58,6 +58,6 @@ pub fn api_router(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(inspections::router())
         .merge(stats::router())
         .merge(plans::router())
-        .merge(problems::router())
+        .merge(problems::router(usize::try_from(limits.photo_bytes).unwrap_or(usize::MAX)))
         .merge(publication::router())
 }

@@ -51,7 +51,7 @@ impl AppState {
         let cpu = Arc::new(tokio::sync::Semaphore::new(cores));
         let inspections =
             Arc::new(Inspections::new(store.clone(), store.clone(), store.clone(), templates.clone(), limits)?);
-        let problems = Arc::new(Problems::new(store.clone(), inspections.clone()));
+        let problems = Arc::new(Problems::new(store.clone(), store.clone(), inspections.clone()));
         let listener: Arc<dyn crate::inspections::ApprovalListener> = problems.clone();
         inspections.on_approval(Arc::downgrade(&listener));
         Ok(Self {

@@ -16,6 +16,7 @@ use xuncha_server::inspections::assignment_routes::NewAssignments;
 use xuncha_server::inspections::routes::{ReportView, ReviewRequest};
 use xuncha_server::inspections::store::{Assignment, InspectionRow};
 use xuncha_server::plans::routes::{CreatePlan, PlanView, Replacement};
+use xuncha_server::problems::photo_routes::StoredPhoto;
 use xuncha_server::problems::routes::{
     EditProblem, Escalation, Feedback, IssueNotice, NewFollowUp, NoticeView, ProblemView,
 };
@@ -84,6 +85,7 @@ fn generate(app_types: &str) -> String {
     c.visit::<Feedback>();
     c.visit::<Escalation>();
     c.visit::<NewFollowUp>();
+    c.visit::<StoredPhoto>();
     c.visit::<Publication>();
     c.visit::<PublicRecord>();
     c.visit::<Publish>();

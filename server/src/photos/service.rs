@@ -55,6 +55,10 @@ impl Photos {
     pub fn store(&self) -> &dyn PhotoStore {
         self.store.as_ref()
     }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
 }
 
 pub fn check_sha(sha: &str) -> Result<(), PhotoError> {
@@ -226,26 +230,30 @@ pub fn append(
 
 fn complete(state: &Photos, user: &User, sha: &str, partial: &PathBuf) -> Result<UploadState, PhotoError> {
     let bytes = std::fs::read(partial).map_err(io)?;
-    let refuse = |e: PhotoError| {
+    if sha256_hex(&bytes) != sha {
         // A failed upload starts over; nothing of it is kept.
         let _ = std::fs::remove_file(partial);
-        Err(e)
-    };
-    if sha256_hex(&bytes) != sha {
-        return refuse(PhotoError::Invalid("the bytes do not match their SHA-256; upload again".into()));
+        return Err(PhotoError::Invalid("the bytes do not match their SHA-256; upload again".into()));
     }
+    // The bytes came from this user: the photo is granted to the inspections
+    // they work on that record it (check_may_upload saw at least one).
+    let grants = members_docs(state, user, sha, &[])?;
+    let accepted = accept(state, user, sha, bytes, &grants);
+    let _ = std::fs::remove_file(partial);
+    accepted.map(|size| UploadState { offset: size, complete: true })
+}
+
+/// Decodes a whole photo within the limits, stores it with the server's
+/// thumbnail and records it granted to `grants`. Returns its size.
+fn accept(state: &Photos, user: &User, sha: &str, bytes: Vec<u8>, grants: &[DocumentId]) -> Result<u64, PhotoError> {
     let limits = PhotoLimits {
         max_input_bytes: usize::try_from(state.limits.photo_bytes).unwrap_or(usize::MAX),
         ..PhotoLimits::default()
     };
-    let (width, height, thumb) = match decode(&bytes, &limits) {
-        Ok(image) => (image.width(), image.height(), thumbnail_of(image, &limits)),
-        Err(e) => return refuse(PhotoError::Invalid(format!("not an acceptable photo: {e}"))),
-    };
-    let thumb = match thumb {
-        Ok(t) => t,
-        Err(e) => return refuse(PhotoError::Invalid(format!("not an acceptable photo: {e}"))),
-    };
+    let image = decode(&bytes, &limits).map_err(|e| PhotoError::Invalid(format!("not an acceptable photo: {e}")))?;
+    let (width, height) = (image.width(), image.height());
+    let thumb =
+        thumbnail_of(image, &limits).map_err(|e| PhotoError::Invalid(format!("not an acceptable photo: {e}")))?;
     let mime = match image::guess_format(&bytes) {
         Ok(image::ImageFormat::Png) => "image/png",
         Ok(image::ImageFormat::WebP) => "image/webp",
@@ -254,10 +262,6 @@ fn complete(state: &Photos, user: &User, sha: &str, partial: &PathBuf) -> Result
     let size = bytes.len() as u64;
     // Runs on a blocking thread of the runtime (the caller's spawn_blocking).
     tokio::runtime::Handle::current().block_on(state.bytes.put(sha, bytes, thumb.bytes))?;
-    let _ = std::fs::remove_file(partial);
-    // The bytes came from this user: the photo is granted to the inspections
-    // they work on that record it (check_may_upload saw at least one).
-    let grants = members_docs(state, user, sha, &[])?;
     let row = BlobRow {
         sha256: sha.to_owned(),
         bytes: size,
@@ -267,8 +271,39 @@ fn complete(state: &Photos, user: &User, sha: &str, partial: &PathBuf) -> Result
         uploaded_by: user.username.clone(),
         created_at: crate::storage::now_ms(),
     };
-    state.store.insert_blob(&row, &grants)?;
-    Ok(UploadState { offset: size, complete: true })
+    state.store.insert_blob(&row, grants)?;
+    Ok(size)
+}
+
+impl Photos {
+    /// A photo sent whole from the dashboard (a centre's rectification
+    /// evidence), granted to `doc`: whoever may read that inspection may see
+    /// it. Returns its SHA-256. Decoding waits for a processor permit.
+    pub async fn accept_whole(
+        self: &Arc<Self>,
+        user: &User,
+        bytes: Vec<u8>,
+        doc: DocumentId,
+    ) -> Result<String, PhotoError> {
+        let max = self.limits.photo_bytes;
+        if bytes.is_empty() || bytes.len() as u64 > max {
+            return Err(PhotoError::TooLarge(format!("a photo is 1 to {max} bytes")));
+        }
+        let _permit = self.cpu.acquire().await.map_err(|e| PhotoError::Storage(e.to_string()))?;
+        let (this, user) = (self.clone(), user.clone());
+        tokio::task::spawn_blocking(move || {
+            let sha = sha256_hex(&bytes);
+            match this.store.blob(&sha)? {
+                Some(_) => this.store.grant_blob(&sha, &[doc])?,
+                None => {
+                    accept(&this, &user, &sha, bytes, &[doc])?;
+                }
+            }
+            Ok(sha)
+        })
+        .await
+        .map_err(|e| PhotoError::Storage(e.to_string()))?
+    }
 }
 
 /// The evidence facts of every inspection the photo is granted to changed.

@@ -7,6 +7,7 @@
 pub mod exports;
 pub mod followup;
 pub mod notice_page;
+pub mod photo_routes;
 pub mod routes;
 pub mod service;
 pub mod store;
@@ -14,15 +15,17 @@ pub mod store;
 pub use service::{ProblemError, Problems};
 
 use crate::accounts::Accounts;
+use crate::photos::Photos;
 use axum::extract::FromRef;
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 
-pub fn router<S>() -> OpenApiRouter<S>
+pub fn router<S>(photo_bytes: usize) -> OpenApiRouter<S>
 where
     S: Clone + Send + Sync + 'static,
     Arc<Problems>: FromRef<S>,
+    Arc<Photos>: FromRef<S>,
     Arc<Accounts>: FromRef<S>,
 {
-    routes::router()
+    routes::router().merge(photo_routes::router(photo_bytes))
 }

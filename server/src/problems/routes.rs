@@ -105,6 +105,10 @@ pub struct EditProblem {
 pub struct Feedback {
     /// What the centre did (整改反馈).
     pub text: String,
+    /// Photos sent first to `POST /api/v1/problems/{id}/photos` (at most 20).
+    #[serde(default)]
+    #[ts(optional)]
+    pub photos: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema, ts_rs::TS)]
@@ -207,7 +211,7 @@ pub async fn feedback(
     body: Body<Feedback>,
 ) -> ApiResult<Json<Problem>> {
     let Json(f) = body?;
-    Ok(Json(problems.feedback(&auth.user, id, &f.text).await?))
+    Ok(Json(problems.feedback(&auth.user, id, &f.text, f.photos.unwrap_or_default()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/problems/{id}/escalate", operation_id = "escalate_problem", tag = "problems",

@@ -11,17 +11,22 @@ use crate::accounts::store::{Role, User};
 use crate::dates;
 use crate::inspections::store::InspectionRow;
 use crate::inspections::{ApprovalListener, Inspections};
+use crate::photos::store::PhotoStore;
 use crate::storage::{Page, PageReq, StoreError, now_ms};
 use std::sync::Arc;
 use xuncha_core::document::InspectionSnapshot;
 use xuncha_core::problems::{Severity, findings};
 use xuncha_core::scoring::Report;
 
+/// Photos one feedback names at most.
+pub const MAX_FEEDBACK_PHOTOS: usize = 20;
+
 /// Problems one notice issues at most.
 pub const MAX_PER_NOTICE: usize = 200;
 
 pub struct Problems {
     store: Arc<dyn ProblemStore>,
+    photos: Arc<dyn PhotoStore>,
     inspections: Arc<Inspections>,
 }
 
@@ -82,8 +87,21 @@ fn with_overdue(mut p: Problem, today: &str) -> Problem {
 }
 
 impl Problems {
-    pub fn new(store: Arc<dyn ProblemStore>, inspections: Arc<Inspections>) -> Self {
-        Self { store, inspections }
+    pub fn new(store: Arc<dyn ProblemStore>, photos: Arc<dyn PhotoStore>, inspections: Arc<Inspections>) -> Self {
+        Self { store, photos, inspections }
+    }
+
+    /// The inspection a rectification photo of an issued problem is granted to.
+    pub async fn evidence_doc(self: &Arc<Self>, user: &User, id: i64) -> R<xuncha_core::DocumentId> {
+        let (this, user) = (self.clone(), user.clone());
+        blocking(move || {
+            let p = this.readable(&user, id)?;
+            match p.state {
+                ProblemState::Issued => Ok(p.doc),
+                _ => Err(ProblemError::State("photos of rectification are for an issued, open problem".into())),
+            }
+        })
+        .await
     }
 
     pub(super) fn store(&self) -> &dyn ProblemStore {
@@ -178,12 +196,27 @@ impl Problems {
 
     /// The centre's report of its rectification, recorded by the supervisor
     /// until centres have their own accounts.
-    pub async fn feedback(self: &Arc<Self>, user: &User, id: i64, text: &str) -> R<Problem> {
+    pub async fn feedback(self: &Arc<Self>, user: &User, id: i64, text: &str, photos: Vec<String>) -> R<Problem> {
         let text = bounded(text, "feedback", 2_000)?;
         if text.is_empty() {
             return Err(ProblemError::Invalid("feedback cannot be empty".into()));
         }
-        let event = self.event(user, "feedback", text, Vec::new());
+        if photos.len() > MAX_FEEDBACK_PHOTOS {
+            return Err(ProblemError::Invalid(format!("feedback has at most {MAX_FEEDBACK_PHOTOS} photos")));
+        }
+        // Only photos sent for this problem's inspection (its readers see them).
+        let (this, u, checked) = (self.clone(), user.clone(), photos.clone());
+        blocking(move || {
+            let doc = this.readable(&u, id)?.doc;
+            for sha in &checked {
+                if !this.photos.docs_granted(sha)?.contains(&doc) {
+                    return Err(ProblemError::Invalid(format!("photo {sha} was not sent for this problem")));
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        let event = self.event(user, "feedback", text, photos);
         let change = ProblemChange::Feedback { at: event.at };
         self.change(user, id, change, event, "feedback is recorded for an issued, open problem").await
     }

@@ -146,9 +146,31 @@ async fn approval_turns_findings_into_problems_that_are_edited_issued_printed_an
         (issued["problem"]["state"].as_str(), issued["problem"]["overdue"].as_bool()),
         (Some("issued"), Some(true))
     );
-    let (status, answered) = sup.post(&format!("{path}/feedback"), &json!({"text": "已清理杂物，见附件"})).await;
+    // Feedback with a photo of the rectification, sent whole from the dashboard.
+    let photo = xuncha_server::cli::demo::demo_photo(11).unwrap();
+    let send = |bytes: Vec<u8>, mime: &'static str, to: i64| {
+        let req = sup.http.post(format!("{}/api/v1/problems/{to}/photos", sup.url)).bearer_auth(&sup.token);
+        async move {
+            let res = req.header("content-type", mime).body(bytes).send().await.unwrap();
+            let status = res.status();
+            (status, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    assert_eq!(send(photo.clone(), "text/plain", id).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(send(b"not a photo".to_vec(), "image/jpeg", id).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let draft = items.iter().find(|p| p["id"] != id && p["id"] != line["id"]).unwrap()["id"].as_i64().unwrap();
+    assert_eq!(send(photo.clone(), "image/jpeg", draft).await.0, StatusCode::CONFLICT, "a draft has no rectification");
+    let (status, stored) = send(photo.clone(), "image/jpeg", id).await;
+    assert_eq!(status, StatusCode::CREATED, "{stored}");
+    let sha = stored["sha256"].as_str().unwrap().to_owned();
+    let unknown = json!({"text": "见附件", "photos": ["0".repeat(64)]});
+    assert_eq!(sup.post(&format!("{path}/feedback"), &unknown).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = json!({"text": "已清理杂物，见附件", "photos": [sha]});
+    let (status, answered) = sup.post(&format!("{path}/feedback"), &body).await;
     assert_eq!(status, StatusCode::OK, "{answered}");
     assert!(answered["feedback_at"].is_i64());
+    assert_eq!(raw(&sup, &format!("/api/v1/blobs/{sha}/thumbnail")).await.0, StatusCode::OK);
+    assert_eq!(raw(&other, &format!("/api/v1/blobs/{sha}")).await.0, StatusCode::NOT_FOUND, "only the region sees it");
     assert_eq!(
         sup.post(&format!("{path}/escalate"), &json!({"reason": " "})).await.0,
         StatusCode::UNPROCESSABLE_ENTITY
@@ -157,6 +179,7 @@ async fn approval_turns_findings_into_problems_that_are_edited_issued_printed_an
     let (_, record) = sup.get(&path).await;
     let kinds: Vec<&str> = record["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["found", "edited", "issued", "feedback", "escalated"]);
+    assert_eq!(record["events"][3]["photos"], json!([sha]), "the feedback carries its photo");
     assert_eq!(record["problem"]["escalated"], true);
 
     let (_, overdue) = sup.get("/api/v1/problems?overdue=true").await;

@@ -222,7 +222,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     walked.insert("/api/v1/inspections/{doc}/review"); // posted below
     walked.extend(["/api/v1/plans/{id}/draw", "/api/v1/plans/{id}/replace", "/api/v1/plans/{id}/confirm"]); // posted below
     walked.extend(["/api/v1/notices", "/api/v1/problems/{id}/feedback", "/api/v1/problems/{id}/escalate"]); // posted below
-    walked.insert("/api/v1/problems/followup"); // posted below
+    walked.extend(["/api/v1/problems/followup", "/api/v1/problems/{id}/photos"]); // posted below
     // These take no inspection, photo or centre and answer nothing of one
     // (sign-in, sync with its own test above, uploads of new data, deletions by id).
     let unwalked = [
@@ -294,6 +294,9 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
         let res = http.post(format!("{}/api/v1/notices", server.url)).bearer_auth(token);
         let res = res.json(&json!({"problems": [problem_id]})).send().await.unwrap();
         assert!(matches!(res.status().as_u16(), 403 | 404), "{who} issues it: {}", res.status());
+        let res = http.post(format!("{problem}/photos")).bearer_auth(token).header("content-type", "image/jpeg");
+        let res = res.body(xuncha_server::cli::demo::demo_photo(5).unwrap()).send().await.unwrap();
+        assert!(matches!(res.status().as_u16(), 403 | 404), "{who} sends it a photo: {}", res.status());
         let res = http.post(format!("{}/api/v1/problems/followup", server.url)).bearer_auth(token);
         let res = res.json(&json!({"centre_code": "130102-T01", "inspectors": ["wang"]})).send().await.unwrap();
         assert!(matches!(res.status().as_u16(), 403 | 404), "{who} sends a follow-up: {}", res.status());

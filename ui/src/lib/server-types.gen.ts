@@ -155,7 +155,11 @@ export type Feedback = {
 /**
  * What the centre did (整改反馈).
  */
-text: string, };
+text: string, 
+/**
+ * Photos sent first to `POST /api/v1/problems/{id}/photos` (at most 20).
+ */
+photos?: Array<string>, };
 
 export type GradeCount = { grade: Grade, count: number, };
 
@@ -495,6 +499,8 @@ export type ScoreRow = { id: number,
 heads: Array<string>, total: number, grade: Grade, reason: string, computed_at: number, report?: Report, };
 
 export type Severity = "veto" | "serious" | "general";
+
+export type StoredPhoto = { sha256: string, };
 
 /**
  * One stratum's size and its sample.
