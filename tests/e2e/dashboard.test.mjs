@@ -127,9 +127,10 @@ test('a supervisor filters, reviews, and downloads the quarterly statistics', as
   const totals = att4.at(-1);
   assert.deepEqual(totals.slice(2, 6), ['5', '1', '0', '6'], 'built, under construction, planned, total');
   const att5 = csvRows(await download(page, 'download-att5'));
-  // Turnover (万元) of signed inspections: the village's 60; the township's 120
-  // left the statistics when it was returned for rework above.
-  assert.equal(att5.at(-1)[4], '60');
+  // Turnover (万元) of each centre's newest official inspection: the village's
+  // 60 and the township's 120 from its approved random check (its routine
+  // inspection, returned above, no longer counts).
+  assert.equal(att5.at(-1)[4], '180');
   const xlsx = unzipSync(new Uint8Array(await download(page, 'download-xlsx')));
   const workbook = strFromU8(xlsx['xl/workbook.xml']);
   for (const name of ['附件4 Attachment 4', '附件5 Attachment 5', '试点目标 Pilot targets']) {

@@ -172,9 +172,10 @@ test('the demo plan cannot replace an inspector when nobody is left: the refusal
   await page.click(id('nav-plans'));
   const row = page.locator('[data-testid^="plan-row-"]', { hasText: DEMO_PLAN });
   await row.locator('a').click();
-  // insp-li did this quarter's random check of the township centre, so only
-  // insp-wang may inspect it next (回避): nobody may take his place.
-  const button = page.locator(id('plan-replace-130102-T01-insp-wang'));
+  // insp-wang did this quarter's routine inspection of the township centre
+  // when the plan was drawn, so only insp-li may inspect it next (回避):
+  // nobody may take her place.
+  const button = page.locator(id('plan-replace-130102-T01-insp-li'));
   await button.waitFor();
   await button.click();
   await page.fill(id('replace-reason'), '临时有事');

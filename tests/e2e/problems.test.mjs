@@ -104,9 +104,13 @@ test('a supervisor keeps the ledger: feedback, escalation, a notice, its print p
     const rows = [...document.querySelectorAll('[data-testid^="problem-row-"]')];
     return rows.length > 0 && rows.every((r) => r.dataset.state === 'overdue');
   });
-  const overdue = (await api(`/api/v1/problems?county=${encodeURIComponent('长安区')}&overdue=true&per_page=200`)).body;
+  assert.equal(new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('due'), 'overdue');
+  const overdue = (await api(`/api/v1/problems?county=${encodeURIComponent('长安区')}&due=overdue&per_page=200`)).body;
   assert.deepEqual((await rowIds(page)).sort(), overdue.items.map((p) => p.id).sort());
-  assert.ok(await page.isChecked(id('problems-filter-overdue')));
+  assert.equal(await page.inputValue(id('problems-filter-due')), 'overdue');
+  // An old link (overdue=true) lists the same problems.
+  const old = (await api(`/api/v1/problems?county=${encodeURIComponent('长安区')}&overdue=true&per_page=200`)).body;
+  assert.deepEqual(old.items.map((p) => p.id).sort(), overdue.items.map((p) => p.id).sort());
   await page.screenshot({ path: join(shots, '02-ledger-overdue-zh.png'), fullPage: true });
 
   // One overdue problem: feedback and escalation, each refused without text.
@@ -118,8 +122,11 @@ test('a supervisor keeps the ledger: feedback, escalation, a notice, its print p
   assert.match(await page.textContent(id('problem-feedback-error')), /请填写整改反馈内容/);
   const feedback = '已更换全部过期灭火器，并建立月度检查记录（端到端测试）。';
   await page.fill(id('problem-feedback-text'), feedback);
+  // A photo of the rectification goes with it (any PNG will do).
+  await page.setInputFiles(id('problem-feedback-photos'), join(ROOT, 'src-tauri', 'icons', '128x128@2x.png'));
   await page.click(id('problem-feedback-submit'));
   await page.waitForSelector(id('problem-feedback-done'));
+  await page.waitForSelector(`${id('problem-events')} [data-kind="feedback"] img`);
   await page.click(id('problem-escalate-submit'));
   assert.match(await page.textContent(id('problem-escalate-error')), /请填写督办原因/);
   const reason = '逾期未整改，挂牌督办（端到端测试）。';
@@ -130,7 +137,8 @@ test('a supervisor keeps the ledger: feedback, escalation, a notice, its print p
   const after = (await api(`/api/v1/problems/${target.id}`)).body;
   assert.equal(after.problem.escalated, true);
   assert.ok(after.problem.feedback_at > 0);
-  assert.ok(after.events.some((e) => e.kind === 'feedback' && e.detail === feedback), 'the feedback is recorded');
+  assert.ok(after.events.some((e) => e.kind === 'feedback' && e.detail === feedback && e.photos.length === 1),
+    'the feedback is recorded with its photo');
   assert.ok(after.events.some((e) => e.kind === 'escalated' && e.detail === reason), 'the reason is recorded');
   await page.screenshot({ path: join(shots, '03-problem-escalated-zh.png'), fullPage: true });
 

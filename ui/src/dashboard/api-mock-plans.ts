@@ -111,7 +111,7 @@ export class MockPlans {
     this.log(plan.id, { at, by: this.by, kind: 'drawn', detail: `${tasks.length} tasks (seeded demo)` });
   }
 
-  private plan(id: number): Plan {
+  plan(id: number): Plan {
     const p = this.plans.find((x) => x.id === id);
     if (!p) throw new ApiError(404, 'not_found', 'plan not found');
     return p;

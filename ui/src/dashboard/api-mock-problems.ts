@@ -5,9 +5,10 @@
 // 〔year〕n号), feedback, escalation and follow-up visits (复查) as assignments.
 import type {
   Assignment, EditProblem, LedgerRow, NewAssignments, Notice, NoticeView, Page, Problem, ProblemEvent, ProblemView, Severity,
+  StoredPhoto,
 } from '../lib/server-types.gen';
 import type { Centre } from '../lib/types.gen';
-import { ApiError, type FollowUpRequest, type ProblemQuery } from './api';
+import { ApiError, type Due, type FollowUpRequest, type ProblemQuery } from './api';
 import { quarterOf } from './quarters';
 
 const DAY = 86_400_000;
@@ -59,6 +60,10 @@ const SEEDS: Seed[] = [
     finding: '投诉电话未公示。', action: '公示投诉举报电话。', severity: 'general', state: 'draft', due: 30 },
 ];
 
+/// Where a problem stands against its deadline (as the server's `due` filter); drafts: nowhere.
+const dueOf = (p: Problem): Due | null => p.state === 'issued' ? (p.overdue ? 'overdue' : 'open')
+  : p.state === 'closed' ? (p.closed_on! <= p.deadline ? 'on_time' : 'late') : null;
+
 export class MockProblems {
   problems: Problem[] = [];
   notices: Notice[] = [];
@@ -103,8 +108,8 @@ export class MockProblems {
     if (!c) throw new Error(`no centre ${code}`);
     return c;
   }
-  private log(p: Problem, kind: string, detail: string, at = this.now()) {
-    this.events.get(p.id)!.push({ at, by: this.by, kind, detail, photos: [] });
+  private log(p: Problem, kind: string, detail: string, at = this.now(), photos: string[] = []) {
+    this.events.get(p.id)!.push({ at, by: this.by, kind, detail, photos });
     p.updated_at = Math.max(p.updated_at, at);
   }
   private withOverdue(p: Problem): Problem {
@@ -133,7 +138,7 @@ export class MockProblems {
       (!q.city || p.region.city === q.city) && (!q.county || p.region.county === q.county) &&
       (!q.township || p.region.township === q.township) && (!q.centre || p.centre_code === q.centre) && (!q.doc || p.doc === q.doc) &&
       (q.notice == null || p.notice_id === q.notice) && (!q.state || p.state === q.state) && (!q.severity || p.severity === q.severity) &&
-      (!q.overdue || p.overdue)).sort((a, b) => b.id - a.id);
+      (!q.due || dueOf(p) === q.due)).sort((a, b) => b.id - a.id);
     const per_page = Math.min(200, q.per_page ?? 50);
     const page = Math.max(1, q.page ?? 1);
     return { items: rows.slice((page - 1) * per_page, page * per_page), total: rows.length, page, per_page };
@@ -170,12 +175,27 @@ export class MockProblems {
     return this.withOverdue(p);
   }
 
-  feedback(id: number, text: string): Problem {
+  /// Photos sent for each problem, as the server grants them to its inspection.
+  private sent = new Map<number, Set<string>>();
+
+  photo(id: number, photo: Blob): StoredPhoto {
+    const p = this.find(id);
+    if (!/^image\/(jpeg|png|webp)$/.test(photo.type)) throw new ApiError(415, 'unsupported_media_type', 'a photo is image/jpeg, image/png or image/webp');
+    if (p.state !== 'issued') throw new ApiError(409, 'conflict', 'photos of rectification are for an issued, open problem');
+    const sha256 = `${'f'.repeat(56)}${String(this.sent.size + 1).padStart(8, '0')}`;
+    this.sent.set(id, new Set([...(this.sent.get(id) ?? []), sha256]));
+    return { sha256 };
+  }
+
+  feedback(id: number, text: string, photos: string[] = []): Problem {
     const p = this.find(id);
     if (!text.trim()) throw new ApiError(422, 'invalid', 'feedback cannot be empty');
     if (p.state !== 'issued') throw new ApiError(409, 'conflict', 'feedback is recorded for an issued, open problem');
+    const known = this.sent.get(id) ?? new Set();
+    const stray = photos.find((sha) => !known.has(sha));
+    if (stray) throw new ApiError(422, 'invalid', `photo ${stray} was not sent for this problem`);
     p.feedback_at = this.now();
-    this.log(p, 'feedback', text.trim(), p.feedback_at);
+    this.log(p, 'feedback', text.trim(), p.feedback_at, photos);
     return this.withOverdue(p);
   }
 

@@ -4,7 +4,8 @@
 import type {
   Assignment, Attachment4Row, Attachment5Row, CentreOverview, ChartData, CityRegions, CreatePlan, EditProblem, Escalation, Feedback,
   InspectionRow, IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanNorms, PlanView, Problem,
-  ProblemView, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, User,
+  ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, StoredPhoto,
+  User,
 } from '../lib/server-types.gen';
 import type {
   AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
@@ -17,10 +18,16 @@ import {
 } from './api';
 import { MOCK_USERS, MockPlans } from './api-mock-plans';
 import { MockProblems } from './api-mock-problems';
+import { MockPublications } from './api-mock-publications';
 
 export const SUPERVISOR: User = {
   id: 7, username: 'sup-zhao', display_name: '赵敏', role: 'supervisor',
   scope: { province: '河北省', city: '石家庄市', county: '' }, disabled: false,
+};
+/// A province's administrator: publishes results (结果公示); `new MockApi({ user: ADMINISTRATOR })`.
+export const ADMINISTRATOR: User = {
+  id: 8, username: 'admin-hebei', display_name: '孙丽', role: 'administrator',
+  scope: { province: '河北省', city: '', county: '' }, disabled: false,
 };
 export const MOCK_PASSWORD = 'demo1234';
 
@@ -163,9 +170,14 @@ export class MockApi implements DashboardApi {
   planner: MockPlans;
   /// Problems, notices and the ledger (api-mock-problems.ts).
   rectification: MockProblems;
+  /// Published results of confirmed plans (api-mock-publications.ts).
+  publication: MockPublications;
+  /// Who is signed in (the supervisor unless told).
+  user: User;
 
-  constructor(opts: { signedIn?: boolean } = {}) {
+  constructor(opts: { signedIn?: boolean; user?: User } = {}) {
     this.signedIn = opts.signedIn ?? true;
+    this.user = clone(opts.user ?? SUPERVISOR);
     this.entries = SEEDS.map((seed) => {
       const c = centreByCode(seed.code)!;
       const doc = snapshot(seed, c);
@@ -181,6 +193,8 @@ export class MockApi implements DashboardApi {
     this.planner = new MockPlans(MOCK_CENTRES, () => this.entries.map((e) => e.row), SUPERVISOR.username,
       this.entries.map((e) => ({ row: e.row, by: e.seed.by })));
     this.rectification = new MockProblems(MOCK_CENTRES, SUPERVISOR.username, (req) => this.planner.assign(req));
+    this.publication = new MockPublications((id) => this.planner.plan(id), () => this.entries.map((e) => e.row),
+      () => this.rectification.problems);
   }
 
   private auth() {
@@ -195,16 +209,16 @@ export class MockApi implements DashboardApi {
 
   async login(username: string, password: string): Promise<LoginResponse> {
     if (this.failures >= 5) throw new ApiError(429, 'too_many_requests', 'too many failed sign-ins; wait a minute');
-    if (username !== SUPERVISOR.username || password !== MOCK_PASSWORD) {
+    if (username !== this.user.username || password !== MOCK_PASSWORD) {
       this.failures++;
       throw new ApiError(401, 'unauthorized', 'wrong username or password');
     }
     this.failures = 0;
     this.signedIn = true;
-    return { token: 'mock', expires_at: Date.now() + DAY, user: clone(SUPERVISOR) };
+    return { token: 'mock', expires_at: Date.now() + DAY, user: clone(this.user) };
   }
   async logout() { this.signedIn = false; }
-  async me() { this.auth(); return clone(SUPERVISOR); }
+  async me() { this.auth(); return clone(this.user); }
 
   async inspections(q: InspectionQuery): Promise<Page<InspectionRow>> {
     this.auth();
@@ -344,11 +358,20 @@ export class MockApi implements DashboardApi {
   async problemLedger(): Promise<LedgerRow[]> { this.auth(); return this.rectification.ledger(); }
   async problem(id: number): Promise<ProblemView> { this.auth(); return this.rectification.view(id); }
   async editProblem(id: number, req: EditProblem): Promise<Problem> { this.auth(); return this.rectification.edit(id, req); }
-  async problemFeedback(id: number, req: Feedback): Promise<Problem> { this.auth(); return this.rectification.feedback(id, req.text); }
+  async problemFeedback(id: number, req: Feedback): Promise<Problem> {
+    this.auth();
+    return this.rectification.feedback(id, req.text, req.photos ?? []);
+  }
+  async problemPhoto(id: number, photo: Blob): Promise<StoredPhoto> { this.auth(); return this.rectification.photo(id, photo); }
   async escalateProblem(id: number, req: Escalation): Promise<Problem> { this.auth(); return this.rectification.escalate(id, req.reason); }
   async issueNotice(req: IssueNotice): Promise<Notice> { this.auth(); return this.rectification.issue(req.problems, req.office); }
   async notice(id: number): Promise<NoticeView> { this.auth(); return this.rectification.notice(id); }
   async followUp(req: FollowUpRequest): Promise<Assignment[]> { this.auth(); return this.rectification.followUp(req); }
+  async publications(planId: number): Promise<Publication[]> { this.auth(); return this.publication.list(this.user, planId); }
+  async publish(planId: number, req: Publish): Promise<Publication> {
+    this.auth();
+    return this.publication.publish(this.user, planId, req.reason);
+  }
 
   thumbnailUrl(sha: string) { return photoUrl(sha, true); }
   photoUrl(sha: string) { return photoUrl(sha, false); }
@@ -357,6 +380,8 @@ export class MockApi implements DashboardApi {
   statsDownload(kind: string, q: StatsQuery) { return `#mock-${kind}?quarter=${q.quarter}`; }
   noticePrintUrl(id: number) { return `#mock-notice-${id}-print`; }
   problemsExport(format: 'csv' | 'xlsx', q: ProblemQuery) { return `#mock-export-problems.${format}?${JSON.stringify(q)}`; }
+  publicUrl(planId: number) { return `/public/plans/${planId}`; }
+  publicIndexUrl() { return '/public'; }
 }
 
 /// A coloured placeholder picture; a hash ending in "0000" is "not uploaded yet" (404).

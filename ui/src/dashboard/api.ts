@@ -4,7 +4,8 @@
 import type {
   ApiErrorCode, Assignment, CentreOverview, NewFollowUp, ChartData, CityRegions, CreatePlan, EditProblem, Escalation, Feedback, InspectionRow,
   IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem, ProblemState,
-  ProblemView, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, Severity, User,
+  ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, Severity, StoredPhoto,
+  User,
 } from '../lib/server-types.gen';
 import type { Centre, I18n, Template } from '../lib/types.gen';
 
@@ -31,10 +32,14 @@ export type RegistryQuery = {
   type?: string; status?: string; q?: string; city?: string; county?: string; page?: number; per_page?: number;
 };
 export type StatsQuery = { quarter: string; province: string };
-/// `GET /api/v1/problems`: every filter optional; `overdue` only issued problems past their deadline.
+/// Where a problem stands against its deadline: issued and not yet due
+/// (`open`) or past it (`overdue`); closed by it (`on_time`) or after (`late`).
+export type Due = 'open' | 'overdue' | 'on_time' | 'late';
+export const DUES: Due[] = ['open', 'overdue', 'on_time', 'late'];
+/// `GET /api/v1/problems`: every filter optional.
 export type ProblemQuery = {
   city?: string; county?: string; township?: string; centre?: string; doc?: string; notice?: number;
-  state?: ProblemState; severity?: Severity; overdue?: boolean; page?: number; per_page?: number;
+  state?: ProblemState; severity?: Severity; due?: Due; page?: number; per_page?: number;
 };
 /// `POST /api/v1/problems/followup`: a 复查 task holding the centre's open (issued) problems.
 export type FollowUpRequest = NewFollowUp;
@@ -100,6 +105,8 @@ export interface DashboardApi {
   editProblem(id: number, req: EditProblem): Promise<Problem>;
   /// 整改反馈, issued problems only.
   problemFeedback(id: number, req: Feedback): Promise<Problem>;
+  /// A photo of the rectification for an issued problem; its SHA-256 goes in the feedback.
+  problemPhoto(id: number, photo: Blob): Promise<StoredPhoto>;
   /// 督办, issued problems only.
   escalateProblem(id: number, req: Escalation): Promise<Problem>;
   /// 整改通知书 for draft problems of one centre: 409 when one is no longer draft, 422 for two centres.
@@ -110,6 +117,16 @@ export interface DashboardApi {
   /// The printable A4 notice (open in a new tab) and the ledger's downloads.
   noticePrintUrl(id: number): string;
   problemsExport(format: 'csv' | 'xlsx', q: ProblemQuery): string;
+
+  // Publication of a confirmed plan's results (结果公示, 一公开); docs/supervision.md.
+  /// Every version, oldest first (supervisors and administrators of the plan's region).
+  publications(planId: number): Promise<Publication[]>;
+  /// Administrators only (403); a confirmed plan only (409); the first version needs an
+  /// approved result (409), every later one is a correction with a reason (422 without).
+  publish(planId: number, req: Publish): Promise<Publication>;
+  /// The public pages (no sign-in): one plan's results, and the index of published plans.
+  publicUrl(planId: number): string;
+  publicIndexUrl(): string;
 }
 
 /// `GET /api/v1/templates`: one entry per template version the server knows.
@@ -117,21 +134,23 @@ export type TemplateSummary = { id: string; version: number; centre_type: string
 
 const enc = encodeURIComponent;
 const listQuery = ({ page: _p, per_page: _pp, ...rest }: InspectionQuery | RegistryQuery) => rest;
-/// The problem filters as sent: `overdue` only when true, no paging for downloads.
-export const problemParams = ({ overdue, ...rest }: ProblemQuery) => ({ ...rest, overdue: overdue ? true : undefined });
-const problemFilters = ({ page: _p, per_page: _pp, ...rest }: ProblemQuery) => problemParams(rest);
+/// The problem filters of a download: no paging.
+const problemFilters = ({ page: _p, per_page: _pp, ...rest }: ProblemQuery) => rest;
 
 export class HttpApi implements DashboardApi {
   constructor(private base = '') {}
 
+  /// `body` goes as JSON; a Blob (a photo) goes as it is, with its own type.
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
+    const raw = typeof Blob !== 'undefined' && body instanceof Blob;
+    const type = raw ? (body.type || 'application/octet-stream') : 'application/json';
     try {
       res = await fetch(this.base + PREFIX + path, {
         method,
         credentials: 'same-origin',
-        headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': type },
+        body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
       });
     } catch (e) {
       throw new ApiError(0, 'offline', e instanceof Error ? e.message : String(e));
@@ -173,15 +192,18 @@ export class HttpApi implements DashboardApi {
   createAssignments(req: NewAssignments) { return this.call<Assignment[]>('POST', '/assignments', req); }
   async cancelAssignment(id: number) { await this.call<unknown>('DELETE', `/assignments/${id}`); }
   users() { return this.call<User[]>('GET', '/users'); }
-  problems(q: ProblemQuery) { return this.call<Page<Problem>>('GET', `/problems${queryString(problemParams(q))}`); }
+  problems(q: ProblemQuery) { return this.call<Page<Problem>>('GET', `/problems${queryString(q)}`); }
   problemLedger() { return this.call<LedgerRow[]>('GET', '/problems/ledger'); }
   problem(id: number) { return this.call<ProblemView>('GET', `/problems/${id}`); }
   editProblem(id: number, req: EditProblem) { return this.call<Problem>('PATCH', `/problems/${id}`, req); }
   problemFeedback(id: number, req: Feedback) { return this.call<Problem>('POST', `/problems/${id}/feedback`, req); }
+  problemPhoto(id: number, photo: Blob) { return this.call<StoredPhoto>('POST', `/problems/${id}/photos`, photo); }
   escalateProblem(id: number, req: Escalation) { return this.call<Problem>('POST', `/problems/${id}/escalate`, req); }
   issueNotice(req: IssueNotice) { return this.call<Notice>('POST', '/notices', req); }
   notice(id: number) { return this.call<NoticeView>('GET', `/notices/${id}`); }
   followUp(req: FollowUpRequest) { return this.call<Assignment[]>('POST', '/problems/followup', req); }
+  publications(planId: number) { return this.call<Publication[]>('GET', `/plans/${planId}/publications`); }
+  publish(planId: number, req: Publish) { return this.call<Publication>('POST', `/plans/${planId}/publications`, req); }
 
   thumbnailUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}/thumbnail`; }
   photoUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}`; }
@@ -195,6 +217,8 @@ export class HttpApi implements DashboardApi {
     return `${this.base}${PREFIX}/stats/${kind}${queryString(q)}`;
   }
   noticePrintUrl(id: number) { return `${this.base}${PREFIX}/notices/${id}/print`; }
+  publicUrl(planId: number) { return `${this.base}/public/plans/${planId}`; }
+  publicIndexUrl() { return `${this.base}/public`; }
   problemsExport(format: 'csv' | 'xlsx', q: ProblemQuery) {
     return `${this.base}${PREFIX}/problems/export.${format}${queryString(problemFilters(q))}`;
   }

@@ -4,15 +4,16 @@ import './dashboard.css';
 import Dashboard from './Dashboard.svelte';
 import { HttpApi, type DashboardApi } from './api';
 
-// `?mock` uses the in-memory demo data (UI work, screenshots); `?mock&login` starts signed out.
+// `?mock` uses the in-memory demo data (UI work, screenshots); `?mock&login` starts signed out;
+// `?mock&admin` signs in the province's administrator (who publishes results).
 const q = new URLSearchParams(location.search);
 const mock = q.has('mock');
 
 async function start() {
   let api: DashboardApi;
   if (mock) {
-    const { MockApi } = await import('./api-mock');
-    api = new MockApi({ signedIn: !q.has('login') });
+    const { ADMINISTRATOR, MockApi } = await import('./api-mock');
+    api = new MockApi({ signedIn: !q.has('login'), user: q.has('admin') ? ADMINISTRATOR : undefined });
   } else {
     api = new HttpApi();
   }

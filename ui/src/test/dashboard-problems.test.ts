@@ -6,7 +6,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLang } from '../lib/i18n';
-import { ApiError, queryString, problemParams } from '../dashboard/api';
+import { ApiError, queryString } from '../dashboard/api';
 import { MockApi, SUPERVISOR } from '../dashboard/api-mock';
 import { chinaDate, isDate } from '../dashboard/api-mock-problems';
 import Dashboard from '../dashboard/Dashboard.svelte';
@@ -41,12 +41,16 @@ async function ledger(api = new MockApi(), hash = '#/problems') {
 }
 
 describe('helpers', () => {
-  it('filters round-trip through the hash; routes; overdue only when true', () => {
-    const f = readProblemFilters(new URLSearchParams('county=长安区&state=issued&severity=veto&overdue=1&centre=130102-001&page=2&state2=x'));
-    expect(f).toEqual({ county: '长安区', state: 'issued', severity: 'veto', overdue: true, centre: '130102-001', page: 2, per_page: 50 });
-    expect(writeProblemFilters(f)).toMatchObject({ county: '长安区', state: 'issued', severity: 'veto', overdue: '1', page: '2' });
-    expect(readProblemFilters(new URLSearchParams('state=bogus&severity=bad'))).toEqual({ page: 1, per_page: 50 });
-    expect(queryString(problemParams({ county: '长安区', overdue: false, page: 1 }))).toBe('?county=%E9%95%BF%E5%AE%89%E5%8C%BA&page=1');
+  it('filters round-trip through the hash; routes; old overdue links are due=overdue', () => {
+    const f = readProblemFilters(new URLSearchParams('county=长安区&state=issued&severity=veto&due=on_time&centre=130102-001&page=2&state2=x'));
+    expect(f).toEqual({ county: '长安区', state: 'issued', severity: 'veto', due: 'on_time', centre: '130102-001', page: 2, per_page: 50 });
+    expect(writeProblemFilters(f)).toMatchObject({ county: '长安区', state: 'issued', severity: 'veto', due: 'on_time', page: '2' });
+    expect(readProblemFilters(new URLSearchParams('overdue=1'))).toEqual({ due: 'overdue', page: 1, per_page: 50 });
+    expect(readProblemFilters(new URLSearchParams('overdue=true&due=late')).due).toBe('late');
+    expect(writeProblemFilters(readProblemFilters(new URLSearchParams('overdue=1')))).toMatchObject({ due: 'overdue' });
+    expect(writeProblemFilters(readProblemFilters(new URLSearchParams('overdue=1'))).overdue).toBeUndefined();
+    expect(readProblemFilters(new URLSearchParams('state=bogus&severity=bad&due=soon'))).toEqual({ page: 1, per_page: 50 });
+    expect(queryString({ county: '长安区', due: undefined, page: 1 })).toBe('?county=%E9%95%BF%E5%AE%89%E5%8C%BA&page=1');
     expect(parse('#/problems?county=x')).toMatchObject({ name: 'problems' });
     expect(parse('#/problem/12')).toEqual({ name: 'problem', id: 12 });
     expect(parse('#/notice/3')).toEqual({ name: 'notice', id: 3 });
@@ -69,17 +73,17 @@ describe('the ledger (整改台账)', () => {
 
     const list = vi.spyOn(api, 'problems');
     await fireEvent.click(screen.getByTestId('ledger-长安区-overdue'));
-    expect(router.route.name === 'problems' && router.route.query.get('overdue')).toBe('1');
+    expect(router.route.name === 'problems' && router.route.query.get('due')).toBe('overdue');
     await waitFor(() => expect(screen.getAllByTestId(/^problem-row-/)).toHaveLength(1));
-    expect(list).toHaveBeenCalledWith(expect.objectContaining({ county: '长安区', overdue: true }));
+    expect(list).toHaveBeenCalledWith(expect.objectContaining({ county: '长安区', due: 'overdue' }));
     const row = screen.getByTestId('problem-row-3');
     expect(row.dataset.state).toBe('overdue');
     expect(within(row).getByTestId('problem-state-3').textContent).toBe('逾期');
     expect(screen.getByTestId('problem-deadline-3').classList.contains('overdue')).toBe(true);
     expect(row.textContent).toContain('否决项');
-    expect(input('problems-filter-overdue').checked).toBe(true);
+    expect((screen.getByTestId('problems-filter-due') as HTMLSelectElement).value).toBe('overdue');
     expect((screen.getByTestId('problems-filter-county') as HTMLSelectElement).value).toBe('长安区');
-    expect(screen.getByTestId('problems-export-csv').getAttribute('href')).toContain('"overdue":true');
+    expect(screen.getByTestId('problems-export-csv').getAttribute('href')).toContain('"due":"overdue"');
 
     // The drafts of 桥西区, then a severity filter on top.
     await fireEvent.click(screen.getByTestId('ledger-桥西区-draft'));
@@ -90,10 +94,51 @@ describe('the ledger (整改台账)', () => {
     expect(screen.getByTestId('problem-row-8')).toBeTruthy();
   });
 
+  it('each count lists exactly its problems: 整改中 due=open, 按期销号 due=on_time, 逾期销号 due=late', async () => {
+    const api = await ledger();
+    const list = vi.spyOn(api, 'problems');
+    const ids = () => screen.getAllByTestId(/^problem-row-/).map((r) => r.dataset.testid);
+
+    await fireEvent.click(screen.getByTestId('ledger-长安区-open'));
+    expect(router.route.name === 'problems' && router.route.query.get('due')).toBe('open');
+    expect(router.route.name === 'problems' && router.route.query.get('state')).toBeNull();
+    await waitFor(() => expect(ids()).toEqual(['problem-row-5', 'problem-row-4']));
+    expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ county: '长安区', due: 'open' }));
+    expect((screen.getByTestId('problems-filter-due') as HTMLSelectElement).value).toBe('open');
+
+    await fireEvent.click(screen.getByTestId('ledger-长安区-closed_on_time'));
+    expect(router.route.name === 'problems' && router.route.query.get('due')).toBe('on_time');
+    await waitFor(() => expect(ids()).toEqual(['problem-row-1']));
+    expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ county: '长安区', due: 'on_time' }));
+
+    await fireEvent.click(screen.getByTestId('ledger-total-closed_late'));
+    expect(router.route.name === 'problems' && router.route.query.get('due')).toBe('late');
+    await waitFor(() => expect(ids()).toEqual(['problem-row-2']));
+
+    // The filter itself: back to every problem, then due=overdue by hand.
+    await fireEvent.change(screen.getByTestId('problems-filter-due'), { target: { value: '' } });
+    await waitFor(() => expect(ids()).toHaveLength(9));
+    await fireEvent.change(screen.getByTestId('problems-filter-due'), { target: { value: 'overdue' } });
+    await waitFor(() => expect(ids()).toEqual(['problem-row-3']));
+  });
+
+  it('an old link with overdue=1 lists the overdue problems', async () => {
+    const api = new MockApi();
+    const list = vi.spyOn(api, 'problems');
+    navigate('#/problems?overdue=1');
+    render(Dashboard, { props: { api } });
+    await waitFor(() => expect(screen.getAllByTestId(/^problem-row-/).map((r) => r.dataset.testid)).toEqual(['problem-row-3']));
+    expect(list).toHaveBeenCalledWith(expect.objectContaining({ due: 'overdue' }));
+  });
+
   it('the list shows notice numbers, the escalated mark and feedback', async () => {
-    await ledger();
+    const api = new MockApi();
+    const asked = vi.spyOn(api, 'notice');
+    await ledger(api);
+    // The number comes with the problem: no request per notice.
+    expect(asked).not.toHaveBeenCalled();
     const notice = (await new MockApi().notice(2)).notice.number;
-    await waitFor(() => expect(screen.getByTestId('problem-notice-5').textContent).toBe(notice));
+    expect(screen.getByTestId('problem-notice-5').textContent).toBe(notice);
     expect(notice).toMatch(/^长安商整〔\d{4}〕\d+号$/);
     expect(screen.getByTestId('problem-notice-5').getAttribute('href')).toBe('#/notice/2');
     expect(screen.getByTestId('problem-escalated-5').textContent).toBe('已督办');
@@ -181,6 +226,24 @@ describe('a problem (#/problem/<id>)', () => {
     const edited = screen.getByTestId('problem-events').querySelector('[data-kind="edited"]')!;
     expect(edited.textContent).toContain('修改');
     expect(edited.textContent).toContain('整改期限 2027-03-31');
+  });
+
+  it('feedback sends its photos first and names them; a stray photo is refused', async () => {
+    const api = new MockApi();
+    const photo = vi.spyOn(api, 'problemPhoto');
+    render(ProblemDetail, { props: { id: 3 }, context: apiContext(api) });
+    await waitFor(() => expect(screen.getByTestId('problem-state').textContent).toBe('逾期'));
+    const file = new File([new Uint8Array([0xff, 0xd8, 0xff])], '灭火器.jpg', { type: 'image/jpeg' });
+    await fireEvent.change(screen.getByTestId('problem-feedback-photos'), { target: { files: [file] } });
+    expect(screen.getByTestId('problem-feedback-chosen').textContent).toBe('已选 1 张照片');
+    await fireEvent.input(screen.getByTestId('problem-feedback-text'), { target: { value: '已更换灭火器，附照片。' } });
+    await fireEvent.click(screen.getByTestId('problem-feedback-submit'));
+    await waitFor(() => expect(screen.getByTestId('problem-feedback-done')).toBeTruthy());
+    expect(photo).toHaveBeenCalledWith(3, file);
+    const { events } = await api.problem(3);
+    expect(events.at(-1)).toMatchObject({ kind: 'feedback', photos: [expect.stringMatching(/^[0-9a-f]{64}$/)] });
+    await expect(api.problemFeedback(3, { text: 'x', photos: ['0'.repeat(64)] })).rejects.toMatchObject({ status: 422 });
+    await expect(api.problemPhoto(3, new Blob(['x'], { type: 'text/plain' }))).rejects.toMatchObject({ status: 415 });
   });
 
   it('feedback is refused without text, then recorded', async () => {

@@ -2,8 +2,8 @@
 // the ledger filters <-> the hash query, and the refusals worth explaining.
 import { t, type Key } from '../../../lib/i18n';
 import { lang } from '../../../lib/lang.svelte';
-import type { Notice, Problem, ProblemState, Severity } from '../../../lib/server-types.gen';
-import { ApiError, type DashboardApi, type ProblemQuery } from '../../api';
+import type { Problem, ProblemState, Severity } from '../../../lib/server-types.gen';
+import { ApiError, DUES, type Due, type ProblemQuery } from '../../api';
 import { errorMessage, session } from '../../session.svelte';
 
 export const SEVERITIES: Severity[] = ['veto', 'serious', 'general'];
@@ -15,6 +15,8 @@ export type Status = ProblemState | 'overdue';
 export const statusOf = (p: Problem): Status => (p.state === 'issued' && p.overdue ? 'overdue' : p.state);
 export const statusLabel = (s: Status) => t(`d.pb.st.${s}` as Key);
 export const severityLabel = (s: Severity) => t(`d.pb.sev.${s}` as Key);
+/// The ledger's words for where a problem stands against its deadline.
+export const dueLabel = (d: Due) => t(`d.pb.l.${{ open: 'open', overdue: 'overdue', on_time: 'closed_on_time', late: 'closed_late' }[d]}` as Key);
 export const problemTitle = (p: Problem) => (lang.current === 'en' ? p.title_en || p.title_zh : p.title_zh || p.title_en);
 
 const KINDS = ['found', 'edited', 'issued', 'feedback', 'escalated', 'follow_up', 'rectified', 'not_rectified', 'closed'];
@@ -32,7 +34,10 @@ export function readProblemFilters(p: URLSearchParams): ProblemQuery {
   if (state && (STATES as string[]).includes(state)) q.state = state as ProblemState;
   const severity = p.get('severity');
   if (severity && (SEVERITIES as string[]).includes(severity)) q.severity = severity as Severity;
-  if (p.get('overdue') === '1' || p.get('overdue') === 'true') q.overdue = true;
+  const due = p.get('due');
+  if (due && (DUES as string[]).includes(due)) q.due = due as Due;
+  // Links from before `due`: `overdue=1` is `due=overdue`.
+  else if (p.get('overdue') === '1' || p.get('overdue') === 'true') q.due = 'overdue';
   const page = Number(p.get('page'));
   q.page = Number.isInteger(page) && page > 0 ? page : 1;
   q.per_page = PAGE_SIZE;
@@ -45,7 +50,7 @@ export function writeProblemFilters(q: ProblemQuery): Record<string, string | un
   for (const k of KEYS) out[k] = q[k];
   out.state = q.state;
   out.severity = q.severity;
-  if (q.overdue) out.overdue = '1';
+  out.due = q.due;
   if (q.page && q.page > 1) out.page = String(q.page);
   return out;
 }
@@ -56,18 +61,4 @@ export function problemError(e: unknown): string {
   if (e instanceof ApiError && e.status === 409) return t('d.pb.err.state');
   if (e instanceof ApiError && e.status === 422) return t('d.pb.err.invalid', { message: e.message });
   return errorMessage(e);
-}
-
-// Notice numbers by id: a problem carries only its notice's id.
-const notices = new WeakMap<DashboardApi, Map<number, Promise<Notice>>>();
-export function loadNotice(api: DashboardApi, id: number): Promise<Notice> {
-  let m = notices.get(api);
-  if (!m) notices.set(api, (m = new Map()));
-  let p = m.get(id);
-  if (!p) {
-    p = api.notice(id).then((v) => v.notice);
-    p.catch(() => m.delete(id));
-    m.set(id, p);
-  }
-  return p;
 }
