@@ -27,30 +27,35 @@ pub fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u
     out
 }
 
-/// One sheet: a title row, the header in bold, then the rows (numbers as
-/// numbers in the columns `numeric` names).
-pub fn xlsx_of(
-    sheet_name: &str,
-    title: &str,
-    header: &[&str],
-    rows: &[Vec<String>],
-    numeric: &[usize],
-) -> Result<Vec<u8>, XlsxError> {
+/// A worksheet: its name, header and rows; a cell of a column `numeric`
+/// accepts is written as a number when it reads as one.
+#[derive(Debug)]
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub header: &'a [&'a str],
+    pub rows: Vec<Vec<String>>,
+    pub numeric: fn(usize) -> bool,
+}
+
+/// A workbook: each sheet with the title row, the header in bold, then its rows.
+pub fn xlsx_of(title: &str, sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
-    let sheet = book.add_worksheet().set_name(sheet_name)?;
-    sheet.write_string_with_format(0, 0, title, &bold)?;
-    for (c, h) in (0u16..).zip(header.iter()) {
-        sheet.write_string_with_format(2, c, *h, &bold)?;
-        sheet.set_column_width(c, 16)?;
-    }
-    for (r, row) in (3u32..).zip(rows.iter()) {
-        for (c, v) in (0u16..).zip(row.iter()) {
-            match v.parse::<f64>() {
-                Ok(n) if numeric.contains(&usize::from(c)) => sheet.write_number(r, c, n)?,
-                // A string cell is never evaluated: no apostrophe needed here.
-                _ => sheet.write_string(r, c, v)?,
-            };
+    for s in sheets {
+        let sheet = book.add_worksheet().set_name(s.name)?;
+        sheet.write_string_with_format(0, 0, title, &bold)?;
+        for (c, h) in (0u16..).zip(s.header.iter()) {
+            sheet.write_string_with_format(2, c, *h, &bold)?;
+            sheet.set_column_width(c, 16)?;
+        }
+        for (r, row) in (3u32..).zip(s.rows.iter()) {
+            for (c, v) in (0u16..).zip(row.iter()) {
+                match v.parse::<f64>() {
+                    Ok(n) if (s.numeric)(usize::from(c)) => sheet.write_number(r, c, n)?,
+                    // A string cell is never evaluated: no apostrophe needed here.
+                    _ => sheet.write_string(r, c, v)?,
+                };
+            }
         }
     }
     book.save_to_buffer()

@@ -22,8 +22,7 @@ use xuncha_server::problems::routes::{
 };
 use xuncha_server::problems::store::LedgerRow;
 use xuncha_server::publication::routes::Publish;
-use xuncha_server::publication::service::PublicRecord;
-use xuncha_server::publication::store::Publication;
+use xuncha_server::publication::store::{PublicRecord, Publication};
 use xuncha_server::stats::service::{CentreOverview, CityRegions, RegistryRow};
 use xuncha_server::stats::store::ReportedQuarter;
 use xuncha_server::stats::tables::{ChartData, QuarterlyStats};

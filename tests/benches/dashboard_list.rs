@@ -101,14 +101,8 @@ async fn run(n: usize, runs: usize) {
             assert_eq!(status, 200, "{path}");
             total = body["total"].as_u64().unwrap();
         }
-        times.sort();
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let p99 = times[((times.len() as f64 * 0.99) as usize).min(times.len() - 1)];
-        println!(
-            "  {name:<30} {total:>6} matching   p50 {:>6.2} ms   p99 {:>6.2} ms",
-            ms(times[times.len() / 2]),
-            ms(p99)
-        );
+        let (p50, p99) = xuncha_tests::p50_p99(&mut times);
+        println!("  {name:<30} {total:>6} matching   p50 {p50:>6.2} ms   p99 {p99:>6.2} ms");
     }
     server.stop().await;
 }

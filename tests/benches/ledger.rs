@@ -114,10 +114,8 @@ async fn run(n: usize, runs: usize) {
             size = res.bytes().await.unwrap().len();
             times.push(t.elapsed());
         }
-        times.sort();
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let p99 = times[((times.len() as f64 * 0.99) as usize).min(times.len() - 1)];
-        println!("  {name:<24} {size:>9} bytes   p50 {:>7.2} ms   p99 {:>7.2} ms", ms(times[times.len() / 2]), ms(p99));
+        let (p50, p99) = xuncha_tests::p50_p99(&mut times);
+        println!("  {name:<24} {size:>9} bytes   p50 {p50:>7.2} ms   p99 {p99:>7.2} ms");
     }
     server.stop().await;
 }

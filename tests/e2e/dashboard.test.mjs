@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { unzipSync, strFromU8 } from 'fflate';
-import { chromium } from 'playwright-core';
-import { ROOT, PASSWORD, apiLogin, artifactsDir, startServer, stopAll, tempDir } from './harness.mjs';
+import { ROOT, PASSWORD, apiLogin, artifactsDir, startServer, stopAll, tempDir, dashboardPage, launchChromium } from './harness.mjs';
 
 const shots = artifactsDir('dashboard');
 const id = (testid) => `[data-testid="${testid}"]`;
@@ -26,13 +25,7 @@ let browser;
 
 before(async () => {
   server = await startServer(tempDir('xuncha-e2e-dash-'), 0, { XUNCHA_UI_DIR: join(ROOT, 'ui', 'dist') });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -40,16 +33,7 @@ after(async () => {
   await stopAll();
 });
 
-async function signIn(username, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await page.fill(id('login-username'), username);
-  await page.fill(id('login-password'), PASSWORD);
-  await page.click(id('login-submit'));
-  await page.waitForSelector(id('nav-inspections'));
-  return page;
-}
+const signIn = (username, viewport) => dashboardPage(browser, server.url, username, viewport);
 
 /** Clicks a download link and returns the file's bytes. */
 async function download(page, testid) {

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = join(ROOT, 'artifacts', 'e2e');
@@ -133,4 +134,28 @@ export async function apiLogin(url, username) {
     const r = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: r.status, body: await r.json().catch(() => null) };
   };
+}
+
+/** Debian's Chromium, headless and quiet (playwright-core downloads no browser). */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+    ],
+  });
+}
+
+/** The dashboard signed in as `username`, in a fresh zh-CN context that accepts downloads. */
+export async function dashboardPage(browser, url, username, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const id = (testid) => `[data-testid="${testid}"]`;
+  await page.goto(`${url}/`);
+  await page.fill(id('login-username'), username);
+  await page.fill(id('login-password'), PASSWORD);
+  await page.click(id('login-submit'));
+  await page.waitForSelector(id('nav-inspections'));
+  return page;
 }

@@ -4,14 +4,14 @@
 // quarter with an explicit pool of both inspectors of 长安区 and their
 // credential numbers (执法证号), draws it, replaces one inspector with a
 // reason (refused without one), confirms it, and the tasks appear as
-// assignments in the API. The demo's drawn plan (two inspectors a task, only
-// two inspectors in 长安区) refuses a replacement with the server's message.
+// assignments in the API. The demo's drawn plan refuses to replace the
+// township centre's inspector (the other inspected it last round: 回避) with
+// the server's message.
 // Screenshots go to artifacts/e2e/plans/.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { ROOT, PASSWORD, apiLogin, artifactsDir, startServer, stopAll, tempDir } from './harness.mjs';
+import { ROOT, apiLogin, artifactsDir, startServer, stopAll, tempDir, dashboardPage, launchChromium } from './harness.mjs';
 
 const shots = artifactsDir('plans');
 const id = (testid) => `[data-testid="${testid}"]`;
@@ -22,13 +22,7 @@ let browser;
 
 before(async () => {
   server = await startServer(tempDir('xuncha-e2e-plans-'), 0, { XUNCHA_UI_DIR: join(ROOT, 'ui', 'dist') });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -36,16 +30,7 @@ after(async () => {
   await stopAll();
 });
 
-async function signIn(username, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await page.fill(id('login-username'), username);
-  await page.fill(id('login-password'), PASSWORD);
-  await page.click(id('login-submit'));
-  await page.waitForSelector(id('nav-inspections'));
-  return page;
-}
+const signIn = (username, viewport) => dashboardPage(browser, server.url, username, viewport);
 
 /** The testids of the task rows on the plan page, as centre codes. */
 async function taskCentres(page) {

@@ -11,8 +11,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { ROOT, PASSWORD, apiLogin, artifactsDir, startServer, stopAll, tempDir } from './harness.mjs';
+import { ROOT, apiLogin, artifactsDir, startServer, stopAll, tempDir, dashboardPage, launchChromium } from './harness.mjs';
 
 const shots = artifactsDir('public');
 const id = (testid) => `[data-testid="${testid}"]`;
@@ -28,13 +27,7 @@ let planId;
 
 before(async () => {
   server = await startServer(tempDir('xuncha-e2e-public-'), 0, { XUNCHA_UI_DIR: join(ROOT, 'ui', 'dist') });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -42,16 +35,7 @@ after(async () => {
   await stopAll();
 });
 
-async function signIn(username, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await page.fill(id('login-username'), username);
-  await page.fill(id('login-password'), PASSWORD);
-  await page.click(id('login-submit'));
-  await page.waitForSelector(id('nav-inspections'));
-  return page;
-}
+const signIn = (username, viewport) => dashboardPage(browser, server.url, username, viewport);
 
 /** From the plans page to the demo plan's page; returns its id. */
 async function openPlan(page) {

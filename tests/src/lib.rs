@@ -191,3 +191,11 @@ impl Api {
         body[0]["doc"].as_str().expect("doc").to_owned()
     }
 }
+
+/// The median and the 99th percentile of `times`, in milliseconds (for the benchmarks' figures).
+pub fn p50_p99(times: &mut [std::time::Duration]) -> (f64, f64) {
+    times.sort();
+    let ms = |d: Option<&std::time::Duration>| d.map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    let p99 = ((times.len() as f64 * 0.99) as usize).min(times.len().saturating_sub(1));
+    (ms(times.get(times.len() / 2)), ms(times.get(p99)))
+}

@@ -400,9 +400,10 @@ fn publications(store: &dyn Store) -> Result<(), String> {
     let first = publish(a, "", 10)?;
     let second = publish(a, "更正", 20)?;
     publish(b, "", 15)?;
+    let (first, second) = (first.record, second.record);
     check(first.version == 1 && second.version == 2 && second.rows == [row.clone()], "versions count up, rows kept")?;
     check(store.publications(a).map_err(err)?.len() == 2, "every version is kept")?;
     let index = store.latest_publications(10).map_err(err)?;
-    let seen: Vec<(i64, u32)> = index.iter().map(|p| (p.plan_id, p.version)).collect();
+    let seen: Vec<(i64, u32)> = index.iter().map(|p| (p.record.plan_id, p.record.version)).collect();
     check(seen == [(a, 2), (b, 1)], "each plan once, its newest version, the newest first")
 }

@@ -1,7 +1,7 @@
 //! The ledger as CSV and XLSX (整改台账), headers in Chinese then English.
 
 use super::store::{Problem, ProblemState};
-use crate::export::{csv_of, xlsx_of};
+use crate::export::{Sheet, csv_of, xlsx_of};
 
 const HEADER: [&str; 14] = [
     "编号 No.",
@@ -58,5 +58,6 @@ pub fn csv(problems: &[Problem]) -> Vec<u8> {
 }
 
 pub fn xlsx(problems: &[Problem]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    xlsx_of("整改台账 Ledger", "整改台账 — 商服贸函〔2018〕157号", &HEADER, &rows(problems), &[0])
+    let sheet = Sheet { name: "整改台账 Ledger", header: &HEADER, rows: rows(problems), numeric: |c| c == 0 };
+    xlsx_of("整改台账 — 商服贸函〔2018〕157号", &[sheet])
 }

@@ -2,7 +2,7 @@
 //! results with its corrections. Plain HTML (maud escapes every value), no
 //! script, nothing personal.
 
-use super::service::PublicRecord;
+use super::store::PublicRecord;
 use crate::dates;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 

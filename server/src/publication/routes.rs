@@ -3,8 +3,8 @@
 //! (`/api/v1/public/…`) or as pages (`/public`, `/public/plans/{id}`).
 
 use super::page;
-use super::service::{PublicRecord, PublicationError, Publications};
-use super::store::Publication;
+use super::service::{PublicationError, Publications};
+use super::store::{PublicRecord, Publication};
 use crate::accounts::{Accounts, Auth};
 use crate::http::{ApiError, ApiResult, ErrorBody};
 use axum::Json;

@@ -3,17 +3,16 @@
 //! is a new version with a reason. The public reads the snapshots, never
 //! the live records, and nothing personal is in them.
 
-use super::store::{NewPublication, PublicRow, Publication, PublicationStore};
+use super::store::{NewPublication, PublicRecord, PublicRow, Publication, PublicationStore};
 use crate::accounts::store::{Role, Scope, User};
 use crate::dates;
 use crate::inspections::store::{DocStore, InspectionFilter};
 use crate::plans::store::{Plan, PlanState, PlanStore};
 use crate::problems::store::{ProblemFilter, ProblemState, ProblemStore};
 use crate::storage::{PageReq, StoreError, now_ms};
-use serde::Serialize;
 use std::sync::Arc;
 use xuncha_core::Region;
-use xuncha_core::document::{Purpose, WorkflowStatus};
+use xuncha_core::document::WorkflowStatus;
 
 /// Published plans the public index lists at most.
 pub const MAX_LISTED: u32 = 200;
@@ -48,40 +47,6 @@ pub enum PublicationError {
 }
 
 type R<T> = Result<T, PublicationError>;
-
-/// One version as the public reads it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema, ts_rs::TS)]
-pub struct PublicRecord {
-    pub plan_id: i64,
-    pub version: u32,
-    pub title: String,
-    pub scope: Scope,
-    pub quarter: String,
-    #[schema(value_type = String)]
-    pub purpose: Purpose,
-    pub seed: String,
-    pub published_at: i64,
-    /// Why this version corrects the one before (更正说明).
-    pub reason: String,
-    pub rows: Vec<PublicRow>,
-}
-
-impl From<Publication> for PublicRecord {
-    fn from(p: Publication) -> Self {
-        Self {
-            plan_id: p.plan_id,
-            version: p.version,
-            title: p.title,
-            scope: p.scope,
-            quarter: p.quarter,
-            purpose: p.purpose,
-            seed: p.seed,
-            published_at: p.published_at,
-            reason: p.reason,
-            rows: p.rows,
-        }
-    }
-}
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> R<T> + Send + 'static) -> R<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| PublicationError::Internal(e.to_string()))?
@@ -156,7 +121,7 @@ impl Publications {
                 published_by: user.username.clone(),
             };
             let p = this.store.publish(&new, now_ms())?;
-            tracing::info!(plan = plan_id, version = p.version, by = %user.username, "results published");
+            tracing::info!(plan = plan_id, version = p.record.version, by = %user.username, "results published");
             Ok(p)
         })
         .await
@@ -175,16 +140,14 @@ impl Publications {
     /// The newest version of every published plan (public).
     pub async fn public_index(self: &Arc<Self>) -> R<Vec<PublicRecord>> {
         let this = self.clone();
-        blocking(move || Ok(this.store.latest_publications(MAX_LISTED)?.into_iter().map(PublicRecord::from).collect()))
-            .await
+        blocking(move || Ok(this.store.latest_publications(MAX_LISTED)?.into_iter().map(|p| p.record).collect())).await
     }
 
     /// A published plan's versions, oldest first (public); none published: not found.
     pub async fn public_versions(self: &Arc<Self>, plan_id: i64) -> R<Vec<PublicRecord>> {
         let this = self.clone();
         blocking(move || {
-            let all: Vec<PublicRecord> =
-                this.store.publications(plan_id)?.into_iter().map(PublicRecord::from).collect();
+            let all: Vec<PublicRecord> = this.store.publications(plan_id)?.into_iter().map(|p| p.record).collect();
             if all.is_empty() { Err(PublicationError::NotFound("publication")) } else { Ok(all) }
         })
         .await

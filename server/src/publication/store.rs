@@ -30,9 +30,18 @@ pub struct NewPublication {
     pub published_by: String,
 }
 
-/// One version as stored (who published it is kept, never shown publicly).
+/// One version as stored: what the public reads, and who published it
+/// (kept, never shown publicly).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct Publication {
+    #[serde(flatten)]
+    pub record: PublicRecord,
+    pub published_by: String,
+}
+
+/// One version as the public reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct PublicRecord {
     pub plan_id: i64,
     pub version: u32,
     pub title: String,
@@ -43,8 +52,8 @@ pub struct Publication {
     /// The draw's seed: anyone can re-run the published draw.
     pub seed: String,
     pub rows: Vec<PublicRow>,
+    /// Why this version corrects the one before (更正说明); empty for the first.
     pub reason: String,
-    pub published_by: String,
     pub published_at: i64,
 }
 

@@ -5,9 +5,9 @@
 
 use super::store::RegistryEntry;
 use super::tables::{PlanNorms, QuarterlyStats, plan_norms};
-use crate::export::csv_of;
+use crate::export::{Sheet, csv_of, xlsx_of};
 use crate::inspections::store::InspectionRow;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use xuncha_core::{Centre, CentreStatus};
@@ -130,37 +130,24 @@ pub fn attachment5_csv(s: &QuarterlyStats) -> Vec<u8> {
     csv_of(&ATTACHMENT5_HEADER, attachment5_rows(s).into_iter())
 }
 
-/// A worksheet's name, header and rows.
-type Sheet<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
-
 /// One workbook: Attachment 4, Attachment 5 and the pilot targets, numbers as numbers.
 pub fn quarterly_xlsx(s: &QuarterlyStats) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
     let title = format!("{} {} — 商服贸函〔2018〕157号", s.province, s.quarter);
-    let sheets: [Sheet<'_>; 3] = [
-        ("附件4 Attachment 4", &ATTACHMENT4_HEADER, attachment4_rows(s)),
-        ("附件5 Attachment 5", &ATTACHMENT5_HEADER, attachment5_rows(s)),
-        ("试点目标 Pilot targets", &PILOT_HEADER, pilot_rows(s)),
-    ];
-    for (name, header, rows) in sheets {
-        let sheet = book.add_worksheet().set_name(name)?;
-        sheet.write_string_with_format(0, 0, &title, &bold)?;
-        for (c, h) in (0u16..).zip(header.iter()) {
-            sheet.write_string_with_format(2, c, *h, &bold)?;
-            sheet.set_column_width(c, 16)?;
-        }
-        for (r, row) in (3u32..).zip(rows.iter()) {
-            for (c, v) in (0u16..).zip(row.iter()) {
-                match v.parse::<f64>() {
-                    Ok(n) if c >= 1 && !v.is_empty() => sheet.write_number(r, c, n)?,
-                    // A string cell is never evaluated: no apostrophe needed here.
-                    _ => sheet.write_string(r, c, v)?,
-                };
-            }
-        }
-    }
-    book.save_to_buffer()
+    let after_first = |c: usize| c >= 1;
+    let sheet = |name: &'static str, header: &'static [&'static str], rows: Vec<Vec<String>>| Sheet {
+        name,
+        header,
+        rows,
+        numeric: after_first,
+    };
+    xlsx_of(
+        &title,
+        &[
+            sheet("附件4 Attachment 4", &ATTACHMENT4_HEADER, attachment4_rows(s)),
+            sheet("附件5 Attachment 5", &ATTACHMENT5_HEADER, attachment5_rows(s)),
+            sheet("试点目标 Pilot targets", &PILOT_HEADER, pilot_rows(s)),
+        ],
+    )
 }
 
 fn norms_cells(n: Option<&PlanNorms>) -> [String; 4] {

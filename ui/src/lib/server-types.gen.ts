@@ -399,11 +399,15 @@ events: Array<ProblemEvent>, };
 /**
  * One version as the public reads it.
  */
-export type PublicRecord = { plan_id: number, version: number, title: string, scope: Scope, quarter: string, purpose: Purpose, seed: string, published_at: number, 
+export type PublicRecord = { plan_id: number, version: number, title: string, scope: Scope, quarter: string, purpose: Purpose, 
 /**
- * Why this version corrects the one before (更正说明).
+ * The draw's seed: anyone can re-run the published draw.
  */
-reason: string, rows: Array<PublicRow>, };
+seed: string, rows: Array<PublicRow>, 
+/**
+ * Why this version corrects the one before (更正说明); empty for the first.
+ */
+reason: string, published_at: number, };
 
 /**
  * A centre's result as the public sees it: no inspector, no photo, no note.
@@ -423,13 +427,18 @@ approved_on: string | null,
 open_problems: number, closed_problems: number, };
 
 /**
- * One version as stored (who published it is kept, never shown publicly).
+ * One version as stored: what the public reads, and who published it
+ * (kept, never shown publicly).
  */
-export type Publication = { plan_id: number, version: number, title: string, scope: Scope, quarter: string, purpose: Purpose, 
+export type Publication = { published_by: string, plan_id: number, version: number, title: string, scope: Scope, quarter: string, purpose: Purpose, 
 /**
  * The draw's seed: anyone can re-run the published draw.
  */
-seed: string, rows: Array<PublicRow>, reason: string, published_by: string, published_at: number, };
+seed: string, rows: Array<PublicRow>, 
+/**
+ * Why this version corrects the one before (更正说明); empty for the first.
+ */
+reason: string, published_at: number, };
 
 export type Publish = { 
 /**

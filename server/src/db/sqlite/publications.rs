@@ -10,7 +10,7 @@ const COLS: &str =
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Publication> {
     let rows: String = r.get(9)?;
-    Ok(Publication {
+    let record = PublicRecord {
         plan_id: r.get(0)?,
         version: r.get(1)?,
         title: r.get(2)?,
@@ -21,9 +21,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Publication> {
         rows: serde_json::from_str(&rows)
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e)))?,
         reason: r.get(10)?,
-        published_by: r.get(11)?,
         published_at: r.get(12)?,
-    })
+    };
+    Ok(Publication { record, published_by: r.get(11)? })
 }
 
 impl PublicationStore for SqliteStore {
@@ -61,7 +61,7 @@ impl PublicationStore for SqliteStore {
         })?;
         self.publications(plan_id)?
             .into_iter()
-            .find(|x| x.version == version)
+            .find(|x| x.record.version == version)
             .ok_or_else(|| StoreError::Corrupt("a publication vanished as it was stored".into()))
     }
 
