@@ -9,6 +9,7 @@
 //! - [`photo`]: photo processing over bytes;
 //! - [`centre`]: centre records; [`draw`]: the reproducible random draw (双随机);
 //! - [`problems`]: what an approved inspection orders rectified (问题清单);
+//!   [`purpose`]: why an inspection is made (检查类型);
 //! - [`sync`]: the sync wire types, and [`payload`]: the check of Automerge
 //!   bytes from devices; [`ingest`]: the check of their changes.
 //!
@@ -24,6 +25,7 @@ pub mod location;
 pub mod payload;
 pub mod photo;
 pub mod problems;
+pub mod purpose;
 pub mod scoring;
 pub mod sync;
 pub mod template;

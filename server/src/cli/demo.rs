@@ -187,7 +187,7 @@ pub fn seed(state: &AppState) -> Res<String> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     // A random check (双随机抽查) of a township centre already inspected this
     // quarter, drawn by a confirmed plan: another inspection of it.
-    let random = rt.block_on(super::demo_supervision::random_check(state, &sup))?;
+    let random = rt.block_on(super::demo_supervision::random_check(state, &sup, QUARTER))?;
     let wang_dev = enrol(state, &wang, "王检查员的手机")?;
     let li_dev = enrol(state, &li, "李检查员的平板")?;
     let mut photos = 0;
@@ -238,7 +238,7 @@ pub fn seed(state: &AppState) -> Res<String> {
     // Rectification (整改): 长安区 approved insp-li's weak village visit;
     // 桥西区 approved insp-zhao's and sent him back to re-check (复查).
     let village_visit = docs.get(2).map(|(doc, _)| *doc).ok_or("demo village visit missing")?;
-    let found = rt.block_on(super::demo_supervision::changan(state, &sup, village_visit))?;
+    let found = rt.block_on(super::demo_supervision::changan(state, &sup, village_visit, demo_photo(40)?))?;
     let zhao_dev = enrol(state, &zhao, "赵检查员的手机")?;
     let centre = centres.iter().find(|c| c.code == "130104-V01").ok_or("demo centre missing")?;
     let rows = state.inspections.assign(

@@ -28,7 +28,8 @@ async fn approve_and_list(state: &AppState, by: &User, doc: DocumentId) -> Res<V
 /// 长安区: the village visit approved; two of its problems issued in a
 /// notice, one already past its deadline, the other with the centre's
 /// feedback; the rest wait to be issued. Returns how many were found.
-pub(super) async fn changan(state: &AppState, sup: &User, doc: DocumentId) -> Res<usize> {
+/// `photo`: the bytes of the centre's rectification photo.
+pub(super) async fn changan(state: &AppState, sup: &User, doc: DocumentId, photo: Vec<u8>) -> Res<usize> {
     let found = approve_and_list(state, sup, doc).await?;
     let [late, answered, ..] = found.as_slice() else { return Ok(found.len()) };
     let yesterday = dates::days_after(now_ms() - 2 * 86_400_000, 1);
@@ -40,7 +41,7 @@ pub(super) async fn changan(state: &AppState, sup: &User, doc: DocumentId) -> Re
     state.problems.edit(sup, late.id, edit).await?;
     state.problems.issue(sup, vec![late.id, answered.id], None).await?;
     let feedback = "已安排专人整改，预计本月底前完成。附整改现场照片。";
-    let photo = state.photos.accept_whole(sup, super::demo::demo_photo(40)?, answered.doc).await?;
+    let photo = state.photos.accept_whole(sup, photo, answered.doc).await?;
     state.problems.feedback(sup, answered.id, feedback, vec![photo]).await?;
     Ok(found.len())
 }
@@ -61,10 +62,10 @@ pub(super) async fn qiaoxi(state: &AppState, sup: &User, doc: DocumentId, inspec
 
 /// 长安区's random check of its township centres this quarter: a plan drawn
 /// with a published seed and confirmed. Returns the plan and the task's document.
-pub(super) async fn random_check(state: &AppState, sup: &User) -> Res<(i64, DocumentId)> {
+pub(super) async fn random_check(state: &AppState, sup: &User, quarter: &str) -> Res<(i64, DocumentId)> {
     let plan = PlanRequest {
         name: "2026年第四季度长安区乡镇中心双随机抽查".into(),
-        quarter: super::demo::QUARTER.into(),
+        quarter: quarter.into(),
         purpose: Purpose::Random,
         county: None,
         criteria: PlanCriteria { centre_types: vec![CentreType::Township], ..PlanCriteria::default() },

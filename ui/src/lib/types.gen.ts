@@ -334,7 +334,8 @@ export type Platform = "desktop" | "mobile";
 
 /**
  * Why an inspection is made. Fixed when it is created; a centre may have
- * one inspection per purpose and quarter (co-inspectors of one task share it).
+ * one inspection per purpose and quarter (co-inspectors of one task share
+ * it), and more than one follow-up.
  */
 export type Purpose = "routine" | "random" | "recognition" | "thematic" | "follow_up";
 

@@ -1,6 +1,7 @@
 //! Plain Rust views of what an inspection document holds. These are what
 //! scoring reads and what the UI shows; the document itself is Automerge.
 
+pub use crate::purpose::Purpose;
 use crate::template::TemplateRef;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -139,53 +140,6 @@ impl ReviewEntry {
 pub struct Review {
     pub current: ReviewEntry,
     pub history: Vec<ReviewEntry>,
-}
-
-/// Why an inspection is made. Fixed when it is created; a centre may have
-/// one inspection per purpose and quarter (co-inspectors of one task share it).
-#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Purpose {
-    /// 日常巡查
-    #[default]
-    Routine,
-    /// 双随机抽查
-    Random,
-    /// 认定核查/验收
-    Recognition,
-    /// 专项检查
-    Thematic,
-    /// 复查
-    FollowUp,
-}
-
-impl Purpose {
-    pub const ALL: [Self; 5] = [Self::Routine, Self::Random, Self::Recognition, Self::Thematic, Self::FollowUp];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Routine => "routine",
-            Self::Random => "random",
-            Self::Recognition => "recognition",
-            Self::Thematic => "thematic",
-            Self::FollowUp => "follow_up",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-
-    /// The name officials use.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Routine => "日常巡查",
-            Self::Random => "双随机抽查",
-            Self::Recognition => "认定核查",
-            Self::Thematic => "专项检查",
-            Self::FollowUp => "复查",
-        }
-    }
 }
 
 /// What a new inspection starts with.

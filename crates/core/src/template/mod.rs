@@ -56,8 +56,8 @@ pub struct Template {
     /// every purpose but follow-up. A follow-up template (复查) is made by the
     /// server for one task from the problems it re-checks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[ts(as = "Option<Vec<crate::document::Purpose>>", optional)]
-    pub purposes: Vec<crate::document::Purpose>,
+    #[ts(as = "Option<Vec<crate::purpose::Purpose>>", optional)]
+    pub purposes: Vec<crate::purpose::Purpose>,
     /// Days a centre is given to rectify a problem, per severity (整改期限).
     #[serde(default, skip_serializing_if = "RectifyDeadlines::is_default")]
     #[ts(as = "Option<RectifyDeadlines>", optional)]
@@ -104,13 +104,13 @@ impl Template {
 
     /// A template the server made for one follow-up task (复查).
     pub fn is_follow_up(&self) -> bool {
-        self.purposes.contains(&crate::document::Purpose::FollowUp)
+        self.purposes.contains(&crate::purpose::Purpose::FollowUp)
     }
 
     /// Whether an inspection of `purpose` may use this template.
-    pub fn serves(&self, purpose: crate::document::Purpose) -> bool {
+    pub fn serves(&self, purpose: crate::purpose::Purpose) -> bool {
         match self.purposes.is_empty() {
-            true => purpose != crate::document::Purpose::FollowUp,
+            true => purpose != crate::purpose::Purpose::FollowUp,
             false => self.purposes.contains(&purpose),
         }
     }

@@ -24,7 +24,7 @@ pub struct TemplateVariant {
     /// The purposes the variant serves (e.g. `["recognition"]` for a
     /// 认定核查 checklist); absent: every purpose but follow-up.
     #[serde(default)]
-    pub purposes: Vec<crate::document::Purpose>,
+    pub purposes: Vec<crate::purpose::Purpose>,
     /// Days to rectify per severity; absent: the base's.
     #[serde(default)]
     pub deadlines: Option<super::RectifyDeadlines>,
@@ -91,7 +91,7 @@ pub fn resolve_variant(v: &TemplateVariant, base: &Template, file: &str) -> Resu
     if let Some(grades) = &v.grades {
         t.grades = grades.clone();
     }
-    if v.purposes.contains(&crate::document::Purpose::FollowUp) {
+    if v.purposes.contains(&crate::purpose::Purpose::FollowUp) {
         c.push(None, None, TemplateErrorKind::Conflicting("follow-up checklists are made by the server for each task"));
     }
     t.purposes = v.purposes.clone();
