@@ -4,6 +4,11 @@ import type { ItemStatus, Purpose } from '../lib/types.gen';
 
 export const statusLabel = (s: string) => (['draft', 'submitted', 'returned', 'approved'].includes(s) ? t(`istatus.${s}` as Key) : s);
 export const purposeLabel = (p: Purpose) => t(`purpose.${p}` as Key);
+
+/// A task's document nobody has worked on yet: the server creates it with one
+/// change when it assigns, so a draft with no other has not started (its
+/// score, computed from the registry alone, would only mislead).
+export const untouched = (r: { status: string; change_count: number }) => r.status === 'draft' && r.change_count <= 1;
 export const itemStatusLabel = (s: ItemStatus) => t(`itemstatus.${s}` as Key);
 
 /// Date and time with the year, local time.

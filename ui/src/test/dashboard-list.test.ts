@@ -30,6 +30,19 @@ describe('inspection list', () => {
     expect(writeFilters(f)).toMatchObject({ quarter: '2026Q3', flag: 'veto,conflicts', sort: 'total', order: 'asc', page: '3' });
   });
 
+  it('a task nobody has worked on says so, without the score the registry alone gives', async () => {
+    const api = new MockApi();
+    const page = await api.inspections({});
+    const row = { ...page.items[0], status: 'draft' as const, change_count: 1, total: 0, grade: 'fail' as const, on_site: 'no_fix' as const };
+    vi.spyOn(api, 'inspections').mockResolvedValue({ ...page, items: [row], total: 1 });
+    navigate('#/inspections');
+    render(Inspections, { props: { query: new URLSearchParams() }, context: apiContext(api) });
+    await waitFor(() => expect(screen.getByTestId('not-started').textContent).toBe('未开始'));
+    const shown = screen.getByTestId('inspection-row').textContent ?? '';
+    expect(shown).not.toContain('0.0');
+    expect(shown).not.toContain('不合格');
+  });
+
   it('shows rows with centre, status, score and flags', async () => {
     await mountList();
     await waitFor(() => expect(screen.getAllByTestId('inspection-row')).toHaveLength(12));

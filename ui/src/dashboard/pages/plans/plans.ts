@@ -3,7 +3,7 @@
 import { t, type Key } from '../../../lib/i18n';
 import type { InspectionRow, Page, PlanState, RegistryRow, Sampling, User } from '../../../lib/server-types.gen';
 import type { DashboardApi } from '../../api';
-import { num } from '../../fmt';
+import { num, untouched } from '../../fmt';
 import { quarterEnded } from '../../quarters';
 
 export const stateLabel = (s: PlanState) => t(`d.p.state.${s}` as Key);
@@ -49,8 +49,7 @@ export const PROGRESS: Progress[] = ['not_started', 'in_progress', 'signed', 'ap
 export const progressLabel = (p: Progress) => t(`d.p.pr.${p}` as Key);
 
 /// A task's inspection among the quarter's rows of the plan's purpose: the
-/// newest of the centre's. The server creates the document with one change
-/// when it assigns, so a draft with no other change has not started.
+/// newest of the centre's.
 export function taskProgress(rows: InspectionRow[], centre: string): { progress: Progress; row: InspectionRow | null } {
   const row = rows.filter((r) => r.centre_code === centre).sort((a, b) => b.updated_at - a.updated_at)[0] ?? null;
   if (!row) return { progress: 'not_started', row };
@@ -59,8 +58,7 @@ export function taskProgress(rows: InspectionRow[], centre: string): { progress:
     case 'approved': return { progress: 'approved', row };
     case 'returned': return { progress: 'returned', row };
     default: {
-      const untouched = row.change_count <= 1;
-      return { progress: untouched ? 'not_started' : 'in_progress', row };
+      return { progress: untouched(row) ? 'not_started' : 'in_progress', row };
     }
   }
 }
