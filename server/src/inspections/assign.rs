@@ -8,9 +8,9 @@ use super::service::{Inspections, Round, changes_since};
 use super::store::{Assignment, DocMeta};
 use crate::accounts::store::{Role, User};
 use crate::quarter::is_quarter;
-use xuncha_core::DocumentId;
 use xuncha_core::document::{InspectionDoc, NewInspection, Purpose};
 use xuncha_core::template::TemplateRef;
+use xuncha_core::{Centre, DocumentId};
 
 pub const MAX_INSPECTORS: usize = 20;
 
@@ -50,33 +50,8 @@ impl Inspections {
         task: &Task<'_>,
         inspectors: &[String],
     ) -> Result<Vec<Assignment>, InspectionError> {
-        let Task { centre_code, quarter, purpose, .. } = *task;
-        if !by.has_role(&[Role::Supervisor, Role::Administrator]) {
-            return Err(InspectionError::Forbidden);
-        }
-        if !is_quarter(quarter) {
-            return Err(InspectionError::Invalid(format!("`{quarter}` is not a quarter like 2026Q4")));
-        }
-        if inspectors.is_empty() || inspectors.len() > MAX_INSPECTORS {
-            return Err(InspectionError::Invalid(format!("assign 1 to {MAX_INSPECTORS} inspectors")));
-        }
-        let centre = self
-            .catalog
-            .centre(centre_code)?
-            .ok_or_else(|| InspectionError::Invalid(format!("no centre `{centre_code}`")))?;
-        if !by.oversees(&centre.region) {
-            return Err(InspectionError::Forbidden);
-        }
-        for name in inspectors {
-            match self.users.user_by_name(name)? {
-                Some((u, _)) if u.role == Role::Inspector && !u.disabled && u.scope.covers(&centre.region) => {}
-                _ => {
-                    return Err(InspectionError::Invalid(format!(
-                        "`{name}` is not an active inspector of this centre's region"
-                    )));
-                }
-            }
-        }
+        let centre = self.check_task(by, task, inspectors)?;
+        let Task { quarter, purpose, .. } = *task;
         let (doc, new_doc) = match self.docs.assigned_doc(&centre.code, quarter, purpose, task.template.as_ref())? {
             Some(doc) => (doc, None),
             None => {
@@ -122,6 +97,40 @@ impl Inspections {
 }
 
 impl Inspections {
+    /// What assigning `task` to `inspectors` needs: the caller oversees the
+    /// centre, the quarter is one, the inspectors are active inspectors of
+    /// its region. Returns the centre. Writes nothing.
+    pub fn check_task(&self, by: &User, task: &Task<'_>, inspectors: &[String]) -> Result<Centre, InspectionError> {
+        let Task { centre_code, quarter, .. } = *task;
+        if !by.has_role(&[Role::Supervisor, Role::Administrator]) {
+            return Err(InspectionError::Forbidden);
+        }
+        if !is_quarter(quarter) {
+            return Err(InspectionError::Invalid(format!("`{quarter}` is not a quarter like 2026Q4")));
+        }
+        if inspectors.is_empty() || inspectors.len() > MAX_INSPECTORS {
+            return Err(InspectionError::Invalid(format!("assign 1 to {MAX_INSPECTORS} inspectors")));
+        }
+        let centre = self
+            .catalog
+            .centre(centre_code)?
+            .ok_or_else(|| InspectionError::Invalid(format!("no centre `{centre_code}`")))?;
+        if !by.oversees(&centre.region) {
+            return Err(InspectionError::Forbidden);
+        }
+        for name in inspectors {
+            match self.users.user_by_name(name)? {
+                Some((u, _)) if u.role == Role::Inspector && !u.disabled && u.scope.covers(&centre.region) => {}
+                _ => {
+                    return Err(InspectionError::Invalid(format!(
+                        "`{name}` is not an active inspector of this centre's region"
+                    )));
+                }
+            }
+        }
+        Ok(centre)
+    }
+
     /// Cancels an assignment of the caller's region; the inspection and its data stay.
     pub fn cancel_assignment(&self, by: &User, id: i64) -> Result<(), InspectionError> {
         if !by.has_role(&[Role::Supervisor, Role::Administrator]) {

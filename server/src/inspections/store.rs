@@ -32,8 +32,8 @@ pub trait DocStore: Send + Sync {
     fn load_doc(&self, doc: &DocumentId) -> StoreResult<Option<StoredDoc>>;
     fn inspection(&self, doc: &DocumentId) -> StoreResult<Option<InspectionRow>>;
     fn is_member(&self, doc: &DocumentId, username: &str) -> StoreResult<bool>;
-    /// Who works on an inspection (at most 100).
-    fn members(&self, doc: &DocumentId) -> StoreResult<Vec<String>>;
+    /// Who works on each of these inspections, in one read.
+    fn members_of(&self, docs: &[DocumentId]) -> StoreResult<std::collections::HashMap<DocumentId, Vec<String>>>;
     /// Commits every write of one sync round, and the heads the device
     /// declared, in one transaction.
     fn commit_round(&self, writes: Vec<DocWrite>, device_heads: Option<DeviceHeads>, now: i64) -> StoreResult<()>;

@@ -268,14 +268,15 @@ impl Plans {
         // Centres with open problems are drawn first; who inspected a centre
         // last time does not inspect it now (回避).
         let open: BTreeSet<String> = self.problems.centres_with_open_problems(&plan.scope)?.into_iter().collect();
-        let docs = self.inspections.store();
-        let entries = entries
+        let latest: Vec<_> = entries.iter().filter_map(|e| e.latest.as_ref().map(|l| l.doc)).collect();
+        let mut members = self.inspections.store().members_of(&latest)?;
+        let entries: Vec<_> = entries
             .into_iter()
             .map(|e| {
-                let last = e.latest.as_ref().map(|l| docs.members(&l.doc)).transpose()?.unwrap_or_default();
-                Ok((e, last))
+                let last = e.latest.as_ref().and_then(|l| members.remove(&l.doc)).unwrap_or_default();
+                (e, last)
             })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+            .collect();
         Ok(entries
             .into_iter()
             .filter(|(e, _)| c.centre_types.is_empty() || c.centre_types.contains(&e.centre.centre_type))

@@ -11,6 +11,7 @@ use super::service::{ProblemError, Problems};
 use super::store::{Problem, ProblemChange, ProblemEvent, ProblemFilter, ProblemState};
 use crate::accounts::store::{Role, User};
 use crate::dates;
+use crate::inspections::InspectionError;
 use crate::inspections::assign::Task;
 use crate::inspections::store::{Assignment, InspectionRow};
 use crate::storage::{PageReq, now_ms};
@@ -21,6 +22,16 @@ use xuncha_core::template::{
     AnswerSpec, ChoiceOption, Evidence, Item, PhotoRule, Section, TEMPLATE_FORMAT, Template, validate,
 };
 use xuncha_core::{Centre, I18n};
+
+/// How a refused assignment answers here.
+fn refused(e: InspectionError) -> ProblemError {
+    match e {
+        InspectionError::Forbidden => ProblemError::Forbidden,
+        InspectionError::Invalid(m) => ProblemError::Invalid(m),
+        InspectionError::Store(e) => ProblemError::Store(e),
+        other => ProblemError::Internal(other.to_string()),
+    }
+}
 
 /// Problems one follow-up re-checks at most.
 pub const MAX_PROBLEMS: u32 = 200;
@@ -131,9 +142,6 @@ impl Problems {
             let id = format!("followup-{}", hex::encode(rand::random::<[u8; 8]>()));
             let template = checklist(&id, &centre, &problems);
             validate(&template, &id).map_err(|e| ProblemError::Internal(e.to_string()))?;
-            let row = crate::catalog::templates::variant_row(&template, "复查", &by.username, now_ms());
-            inspections.catalog().put_variant(&row)?;
-            inspections.templates().insert(template.clone());
             let quarter = crate::quarter::quarter_of(now_ms());
             let task = Task {
                 centre_code: &code,
@@ -141,31 +149,28 @@ impl Problems {
                 purpose: Purpose::FollowUp,
                 template: Some(template.reference()),
             };
-            let assignments =
-                inspections.assign_task(&by, &task, &inspectors).map_err(|e| ProblemError::Invalid(e.to_string()))?;
+            // A refused task stores nothing, not even its checklist.
+            inspections.check_task(&by, &task, &inspectors).map_err(refused)?;
+            let row = crate::catalog::templates::variant_row(&template, "复查", &by.username, now_ms());
+            inspections.catalog().put_variant(&row)?;
+            inspections.templates().insert(template.clone());
+            let assignments = inspections.assign_task(&by, &task, &inspectors).map_err(refused)?;
+            let doc = assignments.first().map(|a| a.doc).ok_or_else(|| refused(InspectionError::NotFound))?;
+            let names = assignments.iter().map(|a| a.inspector.as_str()).collect::<Vec<_>>().join("、");
+            for p in &problems {
+                let event = ProblemEvent {
+                    at: now_ms(),
+                    by: by.username.clone(),
+                    kind: "follow_up".into(),
+                    detail: format!("复查：{names}"),
+                    photos: Vec::new(),
+                };
+                this.store().change_problem(p.id, &ProblemChange::FollowUp { doc }, &event)?;
+            }
             Ok((assignments, id, problems))
         })
         .await
         .map_err(|e| ProblemError::Internal(e.to_string()))??;
-        let Some(doc) = assignments.first().map(|a| a.doc) else {
-            return Err(ProblemError::Internal("a follow-up without an assignment".into()));
-        };
-        let names = assignments.iter().map(|a| a.inspector.as_str()).collect::<Vec<_>>().join("、");
-        for p in &problems {
-            let event = ProblemEvent {
-                at: now_ms(),
-                by: user.username.clone(),
-                kind: "follow_up".into(),
-                detail: format!("复查：{names}"),
-                photos: Vec::new(),
-            };
-            let this = self.clone();
-            let change = ProblemChange::FollowUp { doc };
-            let pid = p.id;
-            tokio::task::spawn_blocking(move || this.store().change_problem(pid, &change, &event))
-                .await
-                .map_err(|e| ProblemError::Internal(e.to_string()))??;
-        }
         tracing::info!(centre = centre_code, by = %user.username, template = %id, problems = problems.len(), "follow-up assigned");
         Ok(assignments)
     }

@@ -250,6 +250,11 @@ async fn a_follow_up_is_worked_offline_and_its_approval_closes_what_was_rectifie
     );
     let other = server.api("sup-b").await;
     assert_eq!(other.post("/api/v1/problems/followup", &body).await.0, StatusCode::NOT_FOUND);
+    let checklists = || server.count("SELECT count(*) FROM template_variants");
+    let before = checklists();
+    let outsider = json!({"centre_code": CENTRE, "inspectors": ["zhao"]});
+    assert_eq!(sup.post("/api/v1/problems/followup", &outsider).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(checklists(), before, "a refused follow-up stores no checklist");
     let (status, tasks) = sup.post("/api/v1/problems/followup", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{tasks}");
     let task = &tasks[0];

@@ -282,12 +282,23 @@ impl DocStore for SqliteStore {
         })
     }
 
-    fn members(&self, doc: &DocumentId) -> StoreResult<Vec<String>> {
-        self.read(|c| {
-            let mut stmt =
-                c.prepare_cached("SELECT username FROM members WHERE doc_id = ?1 ORDER BY username LIMIT 100")?;
-            let rows = stmt.query_map([id(doc)], |r| r.get(0))?;
-            Ok(rows.collect::<Result<_, _>>()?)
+    fn members_of(&self, docs: &[DocumentId]) -> StoreResult<std::collections::HashMap<DocumentId, Vec<String>>> {
+        let docs = docs.to_vec();
+        self.read(move |c| {
+            let mut out: std::collections::HashMap<DocumentId, Vec<String>> = std::collections::HashMap::new();
+            // SQLite binds at most 32,766 parameters: ask in slices.
+            for chunk in docs.chunks(500) {
+                let marks = vec!["?"; chunk.len()].join(", ");
+                let sql = format!("SELECT doc_id, username FROM members WHERE doc_id IN ({marks}) ORDER BY username");
+                let mut stmt = c.prepare(&sql)?;
+                let args = chunk.iter().map(|d| d.as_bytes().to_vec());
+                let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+                while let Some(r) = rows.next()? {
+                    let doc = doc_id_from(r.get(0)?).map_err(StoreError::Corrupt)?;
+                    out.entry(doc).or_default().push(r.get(1)?);
+                }
+            }
+            Ok(out)
         })
     }
 
