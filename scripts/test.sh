@@ -14,6 +14,12 @@ stage() {
     STAGE="$1" STAGE_START=$SECONDS
 }
 
+# A fresh clone builds everything once: incremental caches would only double
+# target/ (CI's disk ran full at stop 20). Where target/ exists, cargo keeps
+# the caller's setting, so a developer's warm builds stay warm.
+if [ ! -d target ]; then export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"; fi
+echo "disk before: $(df -h --output=avail . | tail -n 1 | tr -d ' ') free"
+
 stage "set-up (apt, rust, tauri-driver)"
 
 ensure_apt "${TAURI_APT[@]}" "${E2E_APT[@]}"
@@ -57,6 +63,7 @@ test -s "$rpm" || { echo "no .rpm was written"; exit 1; }
 echo "bundles: $deb ($(du -h "$deb" | cut -f1)), $rpm ($(du -h "$rpm" | cut -f1))"
 stage ""
 echo
+echo "disk after: $(df -h --output=avail . | tail -n 1 | tr -d ' ') free, target/ $(du -sh target | cut -f1)"
 echo "stage times:"
 printf '%s\n' "${TIMES[@]}"
 echo "total: $((SECONDS - RUN_START)) s"
