@@ -15,6 +15,7 @@ pub mod export;
 pub mod http;
 pub mod inflight;
 pub mod inspections;
+pub mod operators;
 pub mod photos;
 pub mod plans;
 pub mod problems;

@@ -30,6 +30,16 @@ pub fn is_quarter(s: &str) -> bool {
         && matches!(b.get(5), Some(b'1'..=b'4'))
 }
 
+/// The quarter `delta` quarters after `q` (before it when negative):
+/// `offset("2027Q1", -1)` is `2026Q4`.
+pub fn offset(q: &str, delta: i64) -> Option<String> {
+    if !is_quarter(q) {
+        return None;
+    }
+    let index = q.get(..4)?.parse::<i64>().ok()? * 4 + q.get(5..)?.parse::<i64>().ok()? - 1 + delta;
+    Some(format!("{}Q{}", index.div_euclid(4), index.rem_euclid(4) + 1))
+}
+
 /// Days since 1970-01-01 to (year, month), proleptic Gregorian (H. Hinnant's algorithm).
 fn civil_from_days(z: i64) -> (i64, i64) {
     let z = z + 719_468;
@@ -56,6 +66,14 @@ fn days_from_civil(year: i64, month: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_cross_years() {
+        assert_eq!(offset("2027Q1", -1).as_deref(), Some("2026Q4"));
+        assert_eq!(offset("2026Q4", 1).as_deref(), Some("2027Q1"));
+        assert_eq!(offset("2026Q3", -8).as_deref(), Some("2024Q3"));
+        assert_eq!(offset("2026Q5", 1), None);
+    }
 
     #[test]
     fn quarters_in_china_time() {

@@ -8,6 +8,7 @@ use crate::catalog::templates::Templates;
 use crate::config::Config;
 use crate::db::Store;
 use crate::inspections::Inspections;
+use crate::operators::Operators;
 use crate::photos::Photos;
 use crate::photos::bytes::PhotoBytes;
 use crate::plans::Plans;
@@ -32,6 +33,7 @@ pub struct AppState {
     pub plans: Arc<Plans>,
     pub problems: Arc<Problems>,
     pub publications: Arc<Publications>,
+    pub operators: Arc<Operators>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -54,19 +56,28 @@ impl AppState {
         let problems = Arc::new(Problems::new(store.clone(), store.clone(), inspections.clone()));
         let listener: Arc<dyn crate::inspections::ApprovalListener> = problems.clone();
         inspections.on_approval(Arc::downgrade(&listener));
+        let accounts = Arc::new(Accounts::new(store.clone(), config.clone()));
+        let photos = Arc::new(Photos::new(
+            store.clone(),
+            inspections.clone(),
+            photo_bytes,
+            config.blob_dir(),
+            limits.clone(),
+            cpu.clone(),
+        ));
         Ok(Self {
+            operators: Arc::new(Operators::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                accounts.clone(),
+                photos.clone(),
+            )),
             publications: Arc::new(Publications::new(store.clone(), store.clone(), store.clone(), store.clone())),
             problems,
-            accounts: Arc::new(Accounts::new(store.clone(), config.clone())),
+            accounts,
             catalog: Arc::new(Catalog::new(store.clone(), templates, limits.clone())),
-            photos: Arc::new(Photos::new(
-                store.clone(),
-                inspections.clone(),
-                photo_bytes,
-                config.blob_dir(),
-                limits.clone(),
-                cpu.clone(),
-            )),
+            photos,
             sync: Arc::new(SyncService::new(inspections.clone(), limits.clone(), cpu)),
             stats: Arc::new(Stats::new(store.clone(), store.clone(), store.clone(), limits.clone())),
             plans: Arc::new(Plans::new(
@@ -105,4 +116,5 @@ services! {
     plans: Arc<Plans>,
     problems: Arc<Problems>,
     publications: Arc<Publications>,
+    operators: Arc<Operators>,
 }

@@ -15,6 +15,9 @@ use xuncha_server::http::ErrorBody;
 use xuncha_server::inspections::assignment_routes::NewAssignments;
 use xuncha_server::inspections::routes::{ReportView, ReviewRequest};
 use xuncha_server::inspections::store::{Assignment, InspectionRow};
+use xuncha_server::operators::routes::FigureCheck;
+use xuncha_server::operators::service::{FigureReport, NewOperator, OperatedCentre};
+use xuncha_server::operators::store::CoverageRow;
 use xuncha_server::plans::routes::{CreatePlan, PlanView, Replacement};
 use xuncha_server::problems::photo_routes::StoredPhoto;
 use xuncha_server::problems::routes::{
@@ -91,6 +94,11 @@ fn generate(app_types: &str) -> String {
     c.visit::<NewAssignments>();
     c.visit::<CreatePlan>();
     c.visit::<Replacement>();
+    c.visit::<NewOperator>();
+    c.visit::<FigureReport>();
+    c.visit::<FigureCheck>();
+    c.visit::<OperatedCentre>();
+    c.visit::<CoverageRow>();
     let body: String = c.decls.values().map(|d| format!("\n{}\n", d.trim_end())).collect();
     let used: Vec<&str> = shared
         .iter()

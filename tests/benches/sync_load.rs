@@ -74,6 +74,7 @@ async fn run(plan: Plan) {
                     display_name: name.clone(),
                     role: Role::Inspector,
                     scope,
+                    centres: Vec::new(),
                     password_hash: hash.clone(),
                 },
                 1,

@@ -94,6 +94,7 @@ impl TestServer {
             display_name: username.into(),
             role,
             scope,
+            centres: Vec::new(),
             password_hash: xuncha_server::accounts::passwords::hash_password(PASSWORD).expect("hash"),
         };
         self.state.store.create_user(u, xuncha_server::now_ms()).expect("user")

@@ -110,6 +110,28 @@ impl Device {
         self.identity.as_ref().ok_or(ClientError::NotEnrolled)
     }
 
+    /// Photos the items of this device's tasks show (a follow-up's 原问题照片)
+    /// whose thumbnails are not here yet, at most `limit`.
+    pub fn missing_reference_photos(&self, limit: usize) -> ClientResult<Vec<String>> {
+        let mut missing = std::collections::BTreeSet::new();
+        for json in self.store.assignments()? {
+            let Ok(a) = serde_json::from_str::<xuncha_core::sync::AssignmentNotice>(&json) else { continue };
+            if a.cancelled {
+                continue;
+            }
+            let Some((t, _)) = self.store.template(&a.template)? else { continue };
+            let t: Template = serde_json::from_str(&t).map_err(|e| ClientError::Damaged(e.to_string()))?;
+            for (_, item) in t.items() {
+                for sha in &item.reference_photos {
+                    if missing.len() < limit && self.store.thumbnail(sha)?.is_none() {
+                        missing.insert(sha.clone());
+                    }
+                }
+            }
+        }
+        Ok(missing.into_iter().collect())
+    }
+
     pub fn put_template(&self, t: &Template, etag: &str) -> ClientResult<()> {
         let json = serde_json::to_string(t).map_err(|e| ClientError::Damaged(e.to_string()))?;
         Ok(self.store.put_template(&t.reference(), &json, etag)?)

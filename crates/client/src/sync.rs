@@ -86,6 +86,10 @@ async fn check(res: reqwest::Response) -> Result<reqwest::Response, SyncError> {
     Err(SyncError::Server { status, code, message })
 }
 
+/// Reference thumbnails fetched per sync at most, and the largest kept.
+const REFERENCE_FETCHES: usize = 64;
+const MAX_THUMBNAIL_BYTES: usize = 512 * 1024;
+
 /// A sync answer after inflating (the server sends at most 8 MiB of changes).
 const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
@@ -223,8 +227,32 @@ impl Server {
     pub async fn sync(&self, device: &Device) -> Result<u32, SyncError> {
         let rounds = self.sync_documents(device).await?;
         self.fetch_task_templates(device).await?;
+        self.fetch_reference_thumbnails(device).await?;
         self.upload_photos(device).await?;
         Ok(rounds)
+    }
+
+    /// Thumbnails of the photos the tasks' items show (a follow-up's 原问题照片),
+    /// a bounded number per sync. One the server does not have yet (its
+    /// device has not uploaded it) is asked for again next time.
+    async fn fetch_reference_thumbnails(&self, device: &Device) -> Result<(), SyncError> {
+        for sha in device.missing_reference_photos(REFERENCE_FETCHES)? {
+            let url = format!("{}/api/v1/blobs/{sha}/thumbnail", self.url);
+            let res = self.http.get(url).bearer_auth(&self.token).send().await.map_err(offline)?;
+            if res.status() == reqwest::StatusCode::NOT_FOUND {
+                continue;
+            }
+            let res = check(res).await?;
+            if res.content_length().is_some_and(|n| n > MAX_THUMBNAIL_BYTES as u64) {
+                continue;
+            }
+            let bytes = res.bytes().await.map_err(offline)?;
+            self.stats.received(bytes.len());
+            if bytes.len() <= MAX_THUMBNAIL_BYTES {
+                device.store().put_reference_thumbnail(&sha, &bytes, now_ms())?;
+            }
+        }
+        Ok(())
     }
 
     /// Fetches one template, revalidated by its ETag when cached.

@@ -73,7 +73,7 @@ fn a_store_from_a_newer_schema_is_refused() {
     conn.pragma_update(None, "user_version", 7).unwrap();
     drop(conn);
     let err = Store::open(dir.path()).unwrap_err();
-    assert!(matches!(err, StoreError::NewerSchema { found: 7, known: 1 }), "{err}");
+    assert!(matches!(err, StoreError::NewerSchema { found: 7, known: 2 }), "{err}");
     assert!(err.to_string().contains("update the app"));
 }
 

@@ -11,12 +11,21 @@ use axum::http::request::Parts;
 use std::sync::Arc;
 use xuncha_core::Region;
 
-/// A signed-in user, through a browser session or an enrolled device.
+/// A signed-in member of staff (inspector, supervisor, administrator),
+/// through a browser session or an enrolled device. Centre operators are
+/// refused here, so a route reaches them only by asking for [`Caller`]:
+/// what they may do is opted into, never left open.
 #[derive(Debug, Clone)]
 pub struct Auth {
     pub user: User,
     pub device: Option<Device>,
 }
+
+/// Anyone signed in, centre operators included: for the few routes that
+/// serve them (their session, figures and rectification feedback), whose
+/// services check what an operator may touch.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Auth);
 
 /// A call that must come from an enrolled device (sync, photo upload).
 #[derive(Debug, Clone)]
@@ -42,9 +51,26 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Caller(auth) = Caller::from_request_parts(parts, state).await?;
+        if auth.user.role == Role::Operator {
+            tracing::warn!(user = %auth.user.username, path = %parts.uri.path(), code = "forbidden",
+                "refused: a centre operator called a staff route");
+            return Err(ApiError::Forbidden("centre operators report figures and rectification only".into()));
+        }
+        Ok(auth)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller
+where
+    Arc<Accounts>: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let token = presented_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
         let accounts = Arc::<Accounts>::from_ref(state);
-        accounts.authenticate(&token).await?.ok_or(ApiError::Unauthorized)
+        accounts.authenticate(&token).await?.map(Caller).ok_or(ApiError::Unauthorized)
     }
 }
 

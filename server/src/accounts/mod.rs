@@ -9,7 +9,7 @@ pub mod signin;
 pub mod store;
 pub mod user_routes;
 
-pub use extract::{Auth, DeviceAuth};
+pub use extract::{Auth, Caller, DeviceAuth};
 pub use service::Accounts;
 
 use crate::storage::StoreError;

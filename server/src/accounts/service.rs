@@ -49,6 +49,8 @@ pub struct UserRequest {
     pub display_name: String,
     pub role: Role,
     pub scope: Scope,
+    /// The centres of an operator account, checked by the operators service.
+    pub centres: Vec<String>,
     pub password: String,
 }
 
@@ -265,8 +267,33 @@ impl Accounts {
         blocking(move || Ok(store.list_users(&scope)?)).await
     }
 
-    /// Creates an account within the administrator's region, under the password policy.
+    /// Creates a staff account within the administrator's region, under the password policy.
     pub async fn create_user(&self, by: &User, req: UserRequest) -> Result<User, AccountError> {
+        if by.role != Role::Administrator {
+            return Err(AccountError::Forbidden("administrators create staff accounts".into()));
+        }
+        if req.role == Role::Operator || !req.centres.is_empty() {
+            return Err(AccountError::Invalid(
+                "centre operators are created under /api/v1/operators, which checks their centres".into(),
+            ));
+        }
+        self.create_account(by, req).await
+    }
+
+    /// Creates a centre operator's account, by a supervisor or an
+    /// administrator, for centres the operators service has found within
+    /// `by`'s region.
+    pub async fn create_operator(&self, by: &User, req: UserRequest) -> Result<User, AccountError> {
+        if !by.has_role(&[Role::Supervisor, Role::Administrator]) {
+            return Err(AccountError::Forbidden("supervisors create centre operators' accounts".into()));
+        }
+        if req.role != Role::Operator || req.centres.is_empty() {
+            return Err(AccountError::Invalid("an operator account names at least one centre".into()));
+        }
+        self.create_account(by, req).await
+    }
+
+    async fn create_account(&self, by: &User, req: UserRequest) -> Result<User, AccountError> {
         check_username(&req.username)?;
         check_new_password(&req.username, &req.password)?;
         req.scope.check_for(req.role).map_err(|e| AccountError::Invalid(e.into()))?;
@@ -285,10 +312,10 @@ impl Accounts {
         let password = req.password;
         let password_hash = self.passwords.run(move || hash_password(&password)).await??;
         let store = self.store.clone();
-        let UserRequest { username, role, scope, .. } = req;
+        let UserRequest { username, role, scope, centres, .. } = req;
         let user = blocking(move || {
             Ok(store.create_user(
-                NewUser { username, display_name, role, scope, password_hash },
+                NewUser { username, display_name, role, scope, centres, password_hash },
                 crate::storage::now_ms(),
             )?)
         })

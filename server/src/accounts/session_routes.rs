@@ -3,7 +3,7 @@
 use super::AccountError;
 use super::passwords::token_hash;
 use super::store::User;
-use super::{Accounts, Auth};
+use super::{Accounts, Auth, Caller};
 use crate::http::headers::{SESSION_COOKIE, bearer_header, cookie, presented_token};
 use crate::http::{ApiError, ApiResult, ErrorBody};
 use automerge::ActorId;
@@ -94,7 +94,7 @@ pub async fn login(
 }
 
 #[utoipa::path(post, path = "/api/v1/logout", tag = "session", responses((status = 204)))]
-pub async fn logout(State(accounts): Service, auth: Auth, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn logout(State(accounts): Service, Caller(auth): Caller, headers: HeaderMap) -> ApiResult<Response> {
     if auth.device.is_none()
         && let Some(token) = presented_token(&headers)
     {
@@ -107,7 +107,7 @@ pub async fn logout(State(accounts): Service, auth: Auth, headers: HeaderMap) ->
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = User)))]
-pub async fn me(auth: Auth) -> Json<User> {
+pub async fn me(Caller(auth): Caller) -> Json<User> {
     Json(auth.user)
 }
 

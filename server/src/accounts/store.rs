@@ -42,6 +42,9 @@ pub enum Role {
     Inspector,
     Supervisor,
     Administrator,
+    /// A centre's operator (运营主体): reports its own figures and
+    /// rectification, for the centres its account names, nothing else.
+    Operator,
 }
 
 impl Role {
@@ -50,6 +53,7 @@ impl Role {
             Self::Inspector => "inspector",
             Self::Supervisor => "supervisor",
             Self::Administrator => "administrator",
+            Self::Operator => "operator",
         }
     }
 }
@@ -61,7 +65,8 @@ impl std::str::FromStr for Role {
             "inspector" => Ok(Self::Inspector),
             "supervisor" => Ok(Self::Supervisor),
             "administrator" => Ok(Self::Administrator),
-            _ => Err(format!("unknown role `{s}` (inspector, supervisor or administrator)")),
+            "operator" => Ok(Self::Operator),
+            _ => Err(format!("unknown role `{s}` (inspector, supervisor, administrator or operator)")),
         }
     }
 }
@@ -98,6 +103,9 @@ impl Scope {
                 "supervisors and inspectors work in a province, a city or a county: give at least the province",
             );
         }
+        if role == Role::Operator && self.county.is_empty() {
+            return Err("a centre operator belongs to the county of its centres: give province, city and county");
+        }
         Ok(())
     }
 }
@@ -110,6 +118,9 @@ pub struct User {
     pub role: Role,
     pub scope: Scope,
     pub disabled: bool,
+    /// The centres an operator reports for (centre codes); empty for staff.
+    #[serde(default)]
+    pub centres: Vec<String>,
 }
 
 /// Access policy: a function of the user's role and region.
@@ -123,6 +134,11 @@ impl User {
     pub fn oversees(&self, region: &Region) -> bool {
         matches!(self.role, Role::Supervisor | Role::Administrator) && self.scope.covers(region)
     }
+
+    /// An operator of this centre.
+    pub fn operates(&self, centre_code: &str) -> bool {
+        self.role == Role::Operator && self.centres.iter().any(|c| c == centre_code)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -131,6 +147,7 @@ pub struct NewUser {
     pub display_name: String,
     pub role: Role,
     pub scope: Scope,
+    pub centres: Vec<String>,
     pub password_hash: String,
 }
 

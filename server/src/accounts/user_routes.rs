@@ -38,7 +38,8 @@ pub async fn create(
     let Json(req) = body?;
     auth.require(&[Role::Administrator])?;
     let CreateUser { username, display_name, role, scope, password } = req;
-    let user = accounts.create_user(&auth.user, UserRequest { username, display_name, role, scope, password }).await?;
+    let req = UserRequest { username, display_name, role, scope, centres: Vec::new(), password };
+    let user = accounts.create_user(&auth.user, req).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 

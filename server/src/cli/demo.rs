@@ -146,6 +146,7 @@ fn user(state: &AppState, username: &str, name: &str, role: Role, scope: Scope) 
         display_name: name.into(),
         role,
         scope,
+        centres: Vec::new(),
         password_hash: hash_password(PASSWORD)?,
     };
     Ok(state.store.create_user(u, crate::storage::now_ms())?)
@@ -255,9 +256,10 @@ pub fn seed(state: &AppState) -> Res<String> {
     let township = centres.iter().find(|c| c.code == "130102-T01").ok_or("demo centre missing")?;
     photos += rt.block_on(fill(state, &li_dev, random.1, township, 4, None))?;
     rt.block_on(super::demo_supervision::publish(state, &sup, &hebei_admin, random))?;
+    let [company, village] = rt.block_on(super::demo_operators::seed(state, &sup, demo_photo(90)?))?;
     Ok(format!(
-        "demo data: {} centres, 7 users (password {PASSWORD}), {} inspections with {photos} photos, a drawn plan, \
-         {found} problems found in 长安区, a follow-up of {followed} in 桥西区",
+        "demo data: {} centres, 9 users (password {PASSWORD}; operators {company} and {village}), {} inspections \
+         with {photos} photos, a drawn plan, {found} problems found in 长安区, a follow-up of {followed} in 桥西区",
         centres.len(),
         docs.len() + 5,
     ))

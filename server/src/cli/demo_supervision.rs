@@ -41,7 +41,7 @@ pub(super) async fn changan(state: &AppState, sup: &User, doc: DocumentId, photo
     state.problems.edit(sup, late.id, edit).await?;
     state.problems.issue(sup, vec![late.id, answered.id], None).await?;
     let feedback = "已安排专人整改，预计本月底前完成。附整改现场照片。";
-    let photo = state.photos.accept_whole(sup, photo, answered.doc).await?;
+    let photo = state.photos.accept_whole(sup, photo, vec![answered.doc]).await?;
     state.problems.feedback(sup, answered.id, feedback, vec![photo]).await?;
     Ok(found.len())
 }

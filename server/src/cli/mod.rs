@@ -2,6 +2,7 @@
 //! the library.
 
 pub mod demo;
+mod demo_operators;
 mod demo_supervision;
 
 use crate::Config;
@@ -154,6 +155,7 @@ fn run(cli: Cli) -> Res {
                 display_name: "管理员".into(),
                 role: Role::Administrator,
                 scope: Scope::default(),
+                centres: Vec::new(),
                 password_hash: hash_password(&password)?,
             };
             let u = state.store.create_user(user, crate::storage::now_ms())?;
@@ -213,7 +215,13 @@ fn user(config: Config, cmd: UserCommand) -> Res {
             check_new_password(&username, &password)?;
             let scope = Scope { province, city, county };
             scope.check_for(role)?;
-            let u = NewUser { username, display_name: name, role, scope, password_hash: hash_password(&password)? };
+            if role == Role::Operator {
+                return Err("centre operators are created by a supervisor in the dashboard (or POST \
+                            /api/v1/operators), which checks their centres"
+                    .into());
+            }
+            let password_hash = hash_password(&password)?;
+            let u = NewUser { username, display_name: name, role, scope, centres: Vec::new(), password_hash };
             let u = store.create_user(u, crate::storage::now_ms())?;
             println!("created {} `{}`", u.role.as_str(), u.username);
         }

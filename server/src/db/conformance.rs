@@ -8,6 +8,8 @@
 use super::Store;
 use crate::accounts::store::{NewUser, Role, Scope, User};
 use crate::inspections::store::{DocMeta, DocSummary, DocWrite};
+use crate::operators::plausibility::FigureWarning;
+use crate::operators::store::{FigureValues, NewFigures};
 use crate::photos::store::BlobRow;
 use crate::plans::store::{NewPlan, PlanCriteria, PlanEvent, PlanState};
 use crate::problems::store::{
@@ -25,7 +27,7 @@ use xuncha_core::{CentreStatus, DocumentId};
 type Case = fn(&dyn Store) -> Result<(), String>;
 
 /// Every case, by name.
-pub const CASES: [(&str, Case); 10] = [
+pub const CASES: [(&str, Case); 12] = [
     ("users are unique and found by name", users),
     ("tokens of revoked devices and ended sessions open nothing", devices_and_sessions),
     ("a password reset ends sessions and, when asked, revokes devices", password_reset),
@@ -36,6 +38,8 @@ pub const CASES: [(&str, Case); 10] = [
     ("a plan moves on once per state and its record only grows", plans),
     ("problems are recorded once, issued once, closed once; the ledger counts them", problems),
     ("publications are numbered versions; the index shows each plan's newest", publications),
+    ("an operator account keeps its centres", operator_accounts),
+    ("figures are versions per centre and period; coverage shows each built centre's newest", figures),
 ];
 
 fn check(ok: bool, what: &str) -> Result<(), String> {
@@ -56,6 +60,7 @@ fn user(store: &dyn Store, name: &str) -> Result<User, String> {
         display_name: name.into(),
         role: Role::Inspector,
         scope: county("长安区"),
+        centres: Vec::new(),
         password_hash: "$argon2id$not-a-real-hash".into(),
     };
     store.create_user(u, 1).map_err(err)
@@ -406,4 +411,57 @@ fn publications(store: &dyn Store) -> Result<(), String> {
     let index = store.latest_publications(10).map_err(err)?;
     let seen: Vec<(i64, u32)> = index.iter().map(|p| (p.record.plan_id, p.record.version)).collect();
     check(seen == [(a, 2), (b, 1)], "each plan once, its newest version, the newest first")
+}
+
+fn operator_accounts(store: &dyn Store) -> Result<(), String> {
+    let u = NewUser {
+        username: "op".into(),
+        display_name: "运营公司".into(),
+        role: Role::Operator,
+        scope: county("长安区"),
+        centres: vec!["C1".into(), "C2".into()],
+        password_hash: "$argon2id$x".into(),
+    };
+    let created = store.create_user(u, 1).map_err(err)?;
+    let (found, _) = store.user_by_name("op").map_err(err)?.ok_or("op is found")?;
+    check(found == created && found.centres == ["C1", "C2"], "the operator's centres are kept")?;
+    check(found.operates("C2") && !found.operates("C3"), "it operates its own centres only")
+}
+
+fn figures(store: &dyn Store) -> Result<(), String> {
+    centre(store, "C1", "长安区")?;
+    centre(store, "C2", "长安区")?;
+    centre(store, "C3", "桥西区")?;
+    let report = |code: &str, period: &str, turnover_wan: f64, at: i64| {
+        let f = NewFigures {
+            centre_code: code.into(),
+            period: period.into(),
+            values: FigureValues { turnover_wan, visits: 100, staff: 3, merchants: 2 },
+            ledger_photo: None,
+            note: String::new(),
+            warnings: vec![FigureWarning::TurnoverWithoutStaff],
+            reported_by: "op".into(),
+        };
+        store.add_figures(&f, at).map_err(err)
+    };
+    let first = report("C1", "2026Q3", 10.5, 1)?;
+    let revised = report("C1", "2026Q3", 11.0, 2)?;
+    report("C1", "2026Q2", 9.0, 3)?;
+    report("C3", "2026Q3", 7.0, 4)?;
+    check(first.version == 1 && revised.version == 2, "a revision is the next version")?;
+    let history = store.figures_of("C1", 10).map_err(err)?;
+    let seen: Vec<(String, u32)> = history.iter().map(|f| (f.period.clone(), f.version)).collect();
+    check(
+        seen == [("2026Q3".into(), 2), ("2026Q3".into(), 1), ("2026Q2".into(), 1)],
+        "newest period, newest version first",
+    )?;
+    check(history.first().is_some_and(|f| f.warnings == [FigureWarning::TurnoverWithoutStaff]), "warnings kept")?;
+    check(store.figures_of("C1", 1).map_err(err)?.len() == 1, "the limit holds")?;
+    let rows = store.period_coverage(&county("长安区"), "2026Q3").map_err(err)?;
+    let seen: Vec<(String, Option<f64>)> =
+        rows.iter().map(|r| (r.centre_code.clone(), r.figures.as_ref().map(|f| f.values.turnover_wan))).collect();
+    check(
+        seen == [("C1".into(), Some(11.0)), ("C2".into(), None)],
+        "each built centre of the county, its newest figures",
+    )
 }

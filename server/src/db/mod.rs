@@ -11,6 +11,7 @@ pub mod sqlite;
 use crate::accounts::store::UserStore;
 use crate::catalog::store::CatalogStore;
 use crate::inspections::store::DocStore;
+use crate::operators::store::FigureStore;
 use crate::photos::store::PhotoStore;
 use crate::plans::store::PlanStore;
 use crate::problems::store::ProblemStore;
@@ -27,6 +28,7 @@ pub trait Store:
     + PlanStore
     + ProblemStore
     + PublicationStore
+    + FigureStore
     + Send
     + Sync
     + 'static
@@ -42,6 +44,7 @@ impl<T> Store for T where
         + PlanStore
         + ProblemStore
         + PublicationStore
+        + FigureStore
         + Send
         + Sync
         + 'static

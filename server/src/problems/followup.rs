@@ -19,7 +19,8 @@ use std::sync::Arc;
 use xuncha_core::document::{Answer, InspectionSnapshot, Purpose};
 use xuncha_core::scoring::{ItemStatus, Report};
 use xuncha_core::template::{
-    AnswerSpec, ChoiceOption, Evidence, Item, PhotoRule, Section, TEMPLATE_FORMAT, Template, validate,
+    AnswerSpec, ChoiceOption, Evidence, Item, MAX_REFERENCE_PHOTOS, PhotoRule, Section, TEMPLATE_FORMAT, Template,
+    validate,
 };
 use xuncha_core::{Centre, I18n};
 
@@ -79,7 +80,13 @@ fn item(p: &Problem) -> Item {
         applies_if: None,
         stat: None,
         lists_problems: false,
+        reference_photos: reference_photos(p),
     }
+}
+
+/// The photos of the finding the follow-up's item shows (原问题照片).
+fn reference_photos(p: &Problem) -> Vec<String> {
+    p.photos.iter().take(MAX_REFERENCE_PHOTOS).cloned().collect()
 }
 
 /// The checklist of one follow-up task: an item per problem, scored as the
@@ -156,6 +163,10 @@ impl Problems {
             inspections.templates().insert(template.clone());
             let assignments = inspections.assign_task(&by, &task, &inspectors).map_err(refused)?;
             let doc = assignments.first().map(|a| a.doc).ok_or_else(|| refused(InspectionError::NotFound))?;
+            // The follow-up's inspectors may read the photos its items show.
+            for sha in problems.iter().flat_map(reference_photos) {
+                this.photos().grant_blob(&sha, &[doc])?;
+            }
             let names = assignments.iter().map(|a| a.inspector.as_str()).collect::<Vec<_>>().join("、");
             for p in &problems {
                 let event = ProblemEvent {

@@ -3,7 +3,7 @@
 //! the inspection that found the problem; the feedback then names it.
 
 use super::Problems;
-use crate::accounts::{Accounts, Auth};
+use crate::accounts::{Accounts, Caller};
 use crate::http::{ApiError, ApiResult, ErrorBody, body_bytes};
 use crate::photos::Photos;
 use axum::Json;
@@ -27,20 +27,26 @@ pub struct StoredPhoto {
 pub async fn upload(
     State(problems): State<Arc<Problems>>,
     State(photos): State<Arc<Photos>>,
-    auth: Auth,
+    Caller(auth): Caller,
     Path(id): Path<i64>,
     headers: HeaderMap,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<StoredPhoto>)> {
-    let sent = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let essence = sent.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    if !matches!(essence.as_str(), "image/jpeg" | "image/png" | "image/webp") {
-        return Err(ApiError::Unsupported(format!("a photo is image/jpeg, image/png or image/webp, not `{essence}`")));
-    }
+    check_photo_type(&headers)?;
     let body = body_bytes(body, usize::try_from(photos.limits().photo_bytes).unwrap_or(usize::MAX))?;
     let doc = problems.evidence_doc(&auth.user, id).await?;
-    let sha256 = photos.accept_whole(&auth.user, body.to_vec(), doc).await?;
+    let sha256 = photos.accept_whole(&auth.user, body.to_vec(), vec![doc]).await?;
     Ok((StatusCode::CREATED, Json(StoredPhoto { sha256 })))
+}
+
+/// Refuses a body that does not say it is a JPEG, PNG or WebP photo.
+pub fn check_photo_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let sent = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let essence = sent.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match matches!(essence.as_str(), "image/jpeg" | "image/png" | "image/webp") {
+        true => Ok(()),
+        false => Err(ApiError::Unsupported(format!("a photo is image/jpeg, image/png or image/webp, not `{essence}`"))),
+    }
 }
 
 pub fn router<S>(photo_bytes: usize) -> OpenApiRouter<S>

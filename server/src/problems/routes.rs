@@ -6,7 +6,7 @@ use super::service::ProblemEdit;
 use super::store::{Due, LedgerRow, Notice, Problem, ProblemEvent, ProblemFilter, ProblemState};
 use super::{ProblemError, Problems, exports, notice_page};
 use crate::accounts::store::Scope;
-use crate::accounts::{Accounts, Auth};
+use crate::accounts::{Accounts, Auth, Caller};
 use crate::http::{ApiError, ApiResult, ErrorBody, Paging, attachment, doc_id};
 use crate::inspections::store::Assignment;
 use crate::storage::Page;
@@ -174,7 +174,7 @@ pub async fn export_xlsx(State(problems): Service, auth: Auth, Query(q): Query<P
 
 #[utoipa::path(get, path = "/api/v1/problems/{id}", operation_id = "get_problem", tag = "problems",
     params(("id" = i64, Path)), responses((status = 200, body = ProblemView), (status = 404, body = ErrorBody)))]
-pub async fn get(State(problems): Service, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<ProblemView>> {
+pub async fn get(State(problems): Service, Caller(auth): Caller, Path(id): Path<i64>) -> ApiResult<Json<ProblemView>> {
     let (problem, events) = problems.get(&auth.user, id).await?;
     Ok(Json(ProblemView { problem, events }))
 }
@@ -200,13 +200,21 @@ pub async fn edit(
     Ok(Json(problems.edit(&auth.user, id, edit).await?))
 }
 
-/// Records the centre's rectification report (整改反馈).
+/// The issued and closed problems of the calling operator's centres.
+#[utoipa::path(get, path = "/api/v1/operator/problems", operation_id = "operator_problems", tag = "operators",
+    responses((status = 200, body = [Problem]), (status = 403, body = ErrorBody)))]
+pub async fn of_operator(State(problems): Service, Caller(auth): Caller) -> ApiResult<Json<Vec<Problem>>> {
+    Ok(Json(problems.of_operator(&auth.user).await?))
+}
+
+/// Records the centre's rectification report (整改反馈): its operator's,
+/// or a supervisor's for a centre without an account.
 #[utoipa::path(post, path = "/api/v1/problems/{id}/feedback", operation_id = "problem_feedback", tag = "problems",
     params(("id" = i64, Path)), request_body = Feedback,
     responses((status = 200, body = Problem), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn feedback(
     State(problems): Service,
-    auth: Auth,
+    Caller(auth): Caller,
     Path(id): Path<i64>,
     body: Body<Feedback>,
 ) -> ApiResult<Json<Problem>> {
@@ -285,6 +293,7 @@ where
         .routes(routes!(export_xlsx))
         .routes(routes!(get, edit))
         .routes(routes!(feedback))
+        .routes(routes!(of_operator))
         .routes(routes!(escalate))
         .routes(routes!(issue))
         .routes(routes!(follow_up))

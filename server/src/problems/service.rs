@@ -23,6 +23,8 @@ pub const MAX_FEEDBACK_PHOTOS: usize = 20;
 
 /// Problems one notice issues at most.
 pub const MAX_PER_NOTICE: usize = 200;
+/// Problems an operator's page lists per centre, newest first.
+const OPERATOR_PROBLEMS: u32 = 200;
 
 pub struct Problems {
     store: Arc<dyn ProblemStore>,
@@ -108,18 +110,44 @@ impl Problems {
         self.store.as_ref()
     }
 
+    pub(super) fn photos(&self) -> &dyn PhotoStore {
+        self.photos.as_ref()
+    }
+
     pub(super) fn inspections(&self) -> &Inspections {
         &self.inspections
     }
 
-    /// A problem of the user's region.
+    /// A problem of the user's region, or an issued one of an operator's own centre.
     fn readable(&self, user: &User, id: i64) -> R<Problem> {
-        overseer(user)?;
+        if !user.has_role(&[Role::Supervisor, Role::Administrator, Role::Operator]) {
+            return Err(ProblemError::Forbidden);
+        }
         let p = self.store.problem(id)?.ok_or(ProblemError::NotFound("problem"))?;
-        match user.oversees(&p.region) {
+        match user.oversees(&p.region) || (user.operates(&p.centre_code) && p.state != ProblemState::Draft) {
             true => Ok(with_overdue(p, &dates::today())),
             false => Err(ProblemError::NotFound("problem")),
         }
+    }
+
+    /// The issued and closed problems of an operator's centres, newest first.
+    pub async fn of_operator(self: &Arc<Self>, user: &User) -> R<Vec<Problem>> {
+        if user.role != Role::Operator {
+            return Err(ProblemError::Forbidden);
+        }
+        let (this, centres) = (self.clone(), user.centres.clone());
+        blocking(move || {
+            let today = dates::today();
+            let mut out = Vec::new();
+            for code in centres {
+                let filter = ProblemFilter { centre: Some(code), ..ProblemFilter::default() };
+                let page = this.store.problems(&filter, PageReq { page: 1, per_page: OPERATOR_PROBLEMS })?;
+                let shown = page.items.into_iter().filter(|p| p.state != ProblemState::Draft);
+                out.extend(shown.map(|p| with_overdue(p, &today)));
+            }
+            Ok(out)
+        })
+        .await
     }
 
     pub async fn get(self: &Arc<Self>, user: &User, id: i64) -> R<(Problem, Vec<ProblemEvent>)> {
@@ -174,6 +202,7 @@ impl Problems {
 
     /// The supervisor's edit before issuing.
     pub async fn edit(self: &Arc<Self>, user: &User, id: i64, edit: ProblemEdit) -> R<Problem> {
+        overseer(user)?;
         let (current, _) = self.get(user, id).await?;
         let deadline = edit.deadline.unwrap_or(current.deadline);
         if !dates::is_date(&deadline) {
@@ -194,8 +223,8 @@ impl Problems {
         self.change(user, id, change, event, "only a problem not yet issued is edited").await
     }
 
-    /// The centre's report of its rectification, recorded by the supervisor
-    /// until centres have their own accounts.
+    /// The centre's report of its rectification: by its operator, or
+    /// recorded by a supervisor for a centre without an account.
     pub async fn feedback(self: &Arc<Self>, user: &User, id: i64, text: &str, photos: Vec<String>) -> R<Problem> {
         let text = bounded(text, "feedback", 2_000)?;
         if text.is_empty() {
@@ -222,6 +251,7 @@ impl Problems {
     }
 
     pub async fn escalate(self: &Arc<Self>, user: &User, id: i64, reason: &str) -> R<Problem> {
+        overseer(user)?;
         let reason = bounded(reason, "a reason", 1_000)?;
         if reason.is_empty() {
             return Err(ProblemError::Invalid("say why the problem is escalated".into()));

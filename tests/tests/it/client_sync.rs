@@ -147,3 +147,62 @@ async fn a_follow_up_checklist_reaches_the_device_with_its_task() {
     assert_eq!(report["document"]["answers"][&first.id]["answer"]["value"], "partly");
     server.stop().await;
 }
+
+/// A follow-up (复查) shows the original finding's photos: the inspector's
+/// device fetches their thumbnails with the task, so they show offline.
+#[tokio::test]
+async fn a_follow_up_brings_the_original_findings_photos_to_the_device() {
+    let server = TestServer::start().await;
+    server.seed();
+    let sup = server.api("sup-a").await;
+    let doc = sup.assign("130102-B01", &["wang"]).await;
+    let dir_a = tempfile::tempdir().unwrap();
+    let mut a = Device::open(dir_a.path()).unwrap();
+    let conn_a = Server::enrol(&mut a, &server.url, "wang", PASSWORD, "王的手机").await.unwrap();
+    conn_a.refresh_catalog(&a).await.unwrap();
+    conn_a.sync(&a).await.unwrap();
+    let id = a.store().docs().unwrap()[0].doc;
+    let t = a.template(&a.store().docs().unwrap()[0].template).unwrap();
+    let failed = t
+        .items()
+        .find(|(_, i)| matches!(i.answer, AnswerSpec::YesNo) && i.points > 0.0 && !i.critical)
+        .map(|(_, i)| i.id.clone())
+        .unwrap();
+    a.set_answer(&id, &failed, Answer::YesNo(false), xuncha_server::now_ms()).unwrap();
+    let photo = a
+        .add_photo(
+            &id,
+            Some(&failed),
+            &xuncha_server::cli::demo::demo_photo(17).unwrap(),
+            None,
+            xuncha_server::now_ms(),
+        )
+        .unwrap();
+    a.sign_off(&id, xuncha_server::now_ms()).unwrap();
+    conn_a.sync(&a).await.unwrap();
+    let review = format!("/api/v1/inspections/{doc}/review");
+    assert_eq!(sup.post(&review, &serde_json::json!({"status": "approved"})).await.0, reqwest::StatusCode::OK);
+    let (_, found) = sup.get(&format!("/api/v1/problems?doc={doc}")).await;
+    let problem = found["items"].as_array().unwrap().iter().find(|p| p["item"] == failed.as_str()).unwrap().clone();
+    assert_eq!(problem["photos"], serde_json::json!([photo.sha256]));
+    let id_of = problem["id"].as_i64().unwrap();
+    sup.post("/api/v1/notices", &serde_json::json!({"problems": [id_of]})).await;
+    let body = serde_json::json!({"centre_code": "130102-B01", "inspectors": ["li"]});
+    assert_eq!(sup.post("/api/v1/problems/followup", &body).await.0, reqwest::StatusCode::CREATED);
+
+    let dir_b = tempfile::tempdir().unwrap();
+    let mut b = Device::open(dir_b.path()).unwrap();
+    let conn_b = Server::enrol(&mut b, &server.url, "li", PASSWORD, "李的平板").await.unwrap();
+    assert!(b.store().thumbnail(&photo.sha256).unwrap().is_none());
+    conn_b.sync(&b).await.unwrap();
+    let follow = b.store().docs().unwrap().into_iter().find(|d| d.doc != id).unwrap();
+    let checklist = b.template(&follow.template).unwrap();
+    let item = checklist.item(&format!("p{id_of}")).unwrap();
+    assert_eq!(item.reference_photos, std::slice::from_ref(&photo.sha256));
+    let thumb = b.store().thumbnail(&photo.sha256).unwrap().expect("the thumbnail came with the task");
+    assert_eq!(thumb.get(..2), Some(&[0xFF, 0xD8][..]), "a JPEG thumbnail");
+    // Granting it to the follow-up opened it to no one else.
+    let other = server.api("sup-b").await;
+    let path = format!("/api/v1/blobs/{}/thumbnail", photo.sha256);
+    assert_eq!(other.get(&path).await.0, reqwest::StatusCode::NOT_FOUND);
+}

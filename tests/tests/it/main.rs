@@ -16,6 +16,7 @@ mod device_abort;
 mod durability;
 mod faults;
 mod limits;
+mod operators;
 mod photos;
 mod plans;
 mod problems;

@@ -12,7 +12,7 @@ use xuncha_core::template::{AnswerSpec, Template};
 use xuncha_tests::device::Device;
 use xuncha_tests::{Api, TestServer};
 
-const CENTRE: &str = "130102-B01"; // a block centre in 长安区
+pub(crate) const CENTRE: &str = "130102-B01"; // a block centre in 长安区
 
 async fn patch(api: &Api, path: &str, body: &Value) -> (StatusCode, Value) {
     let res = api.http.patch(format!("{}{path}", api.url)).bearer_auth(&api.token).json(body).send().await.unwrap();
@@ -42,7 +42,7 @@ fn china_date(days: i64) -> String {
 
 /// An inspection of [`CENTRE`] by wang with a hazard ordered rectified, a
 /// failed item and two listed problems (one carrying markup), signed off.
-async fn signed_inspection(server: &TestServer, sup: &Api) -> (String, String) {
+pub(crate) async fn signed_inspection(server: &TestServer, sup: &Api) -> (String, String) {
     let doc = sup.assign(CENTRE, &["wang"]).await;
     let mut dev = Device::enrol(&server.url, "wang").await;
     dev.sync().await;

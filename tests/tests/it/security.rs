@@ -172,7 +172,25 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     let (status, notice) = sup_a.post("/api/v1/notices", &json!({"problems": [problem_id]})).await;
     assert_eq!(status, StatusCode::CREATED, "{notice}");
     let notice_id = notice["id"].as_i64().unwrap();
+    // The county's figures of the centre, with a ledger photo and a note no outsider may read.
+    let due = xuncha_server::operators::service::due_period();
+    let ledger = sup_a.http.post(format!("{}/api/v1/centres/130102-T01/ledger-photos", sup_a.url));
+    let ledger = ledger.bearer_auth(&sup_a.token).header("content-type", "image/jpeg");
+    let ledger: Value =
+        ledger.body(xuncha_server::cli::demo::demo_photo(77).unwrap()).send().await.unwrap().json().await.unwrap();
+    let figures = json!({"centre_code": "130102-T01", "period": due, "turnover_wan": 1.0, "visits": 1, "staff": 1,
+        "merchants": 1, "note": "机密台账备注", "ledger_photo": ledger["sha256"]});
+    assert_eq!(sup_a.post("/api/v1/figures", &figures).await.0, StatusCode::CREATED);
     let routes: Vec<(&str, String)> = vec![
+        ("/api/v1/centres/{code}/figures", "/api/v1/centres/130102-T01/figures".into()),
+        (
+            "/api/v1/centres/{code}/figures/{period}/{version}/ledger-photo",
+            format!("/api/v1/centres/130102-T01/figures/{due}/1/ledger-photo"),
+        ),
+        ("/api/v1/figures/coverage", format!("/api/v1/figures/coverage?period={due}")),
+        ("/api/v1/operator/centres", "/api/v1/operator/centres".into()),
+        ("/api/v1/operator/problems", "/api/v1/operator/problems".into()),
+        ("/api/v1/operators", "/api/v1/operators".into()),
         ("/api/v1/problems", "/api/v1/problems?per_page=200".into()),
         ("/api/v1/problems/{id}", format!("/api/v1/problems/{problem_id}")),
         ("/api/v1/problems/ledger", "/api/v1/problems/ledger".into()),
@@ -223,6 +241,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     walked.extend(["/api/v1/plans/{id}/draw", "/api/v1/plans/{id}/replace", "/api/v1/plans/{id}/confirm"]); // posted below
     walked.extend(["/api/v1/notices", "/api/v1/problems/{id}/feedback", "/api/v1/problems/{id}/escalate"]); // posted below
     walked.extend(["/api/v1/problems/followup", "/api/v1/problems/{id}/photos"]); // posted below
+    walked.extend(["/api/v1/figures", "/api/v1/figures/check", "/api/v1/centres/{code}/ledger-photos"]); // posted below
     // These take no inspection, photo or centre and answer nothing of one
     // (sign-in, sync with its own test above, uploads of new data, deletions by id).
     let unwalked = [
@@ -245,10 +264,16 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     let other_inspector = Device::enrol(&server.url, "zhao").await;
     // Same county, but not working on it: an inspector sees only their own work.
     let colleague = Device::enrol(&server.url, "li").await;
+    // A centre operator of the same county, for another centre.
+    let op = json!({"username": "op-c01", "display_name": "东关运营", "password": "yunying-2026-op",
+        "centres": ["130102-C01"]});
+    assert_eq!(sup_a.post("/api/v1/operators", &op).await.0, StatusCode::CREATED);
+    let operator = xuncha_tests::Api::login_with(&server.url, "op-c01", "yunying-2026-op").await;
     let outsiders = [
         ("a supervisor of another county", other_supervisor.token.clone()),
         ("an inspector of another county", other_inspector.token.clone()),
         ("an inspector not on the inspection", colleague.token.clone()),
+        ("an operator of another centre", operator.token.clone()),
     ];
     let http = reqwest::Client::new();
     for (who, token) in &outsiders {
@@ -259,8 +284,16 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
             if let Some(what) = secret.leaked_in(&body) {
                 panic!("{who} reads {what} at {template} ({status})");
             }
+            let text = String::from_utf8_lossy(&body);
+            assert!(!text.contains("机密台账备注"), "{who} reads the centre's figures at {template}");
+            assert!(
+                !(template.contains("ledger-photo") && status.is_success()),
+                "{who} reads the ledger photo ({status})"
+            );
+            // Staff routes refuse operators whatever they name: one answer too.
+            let uniform = if who.starts_with("an operator") { StatusCode::FORBIDDEN } else { StatusCode::NOT_FOUND };
             if template.contains("{doc}") || template.contains("{sha256}") {
-                assert_eq!(status, StatusCode::NOT_FOUND, "{who} at {template}: the same answer as for no such thing");
+                assert_eq!(status, uniform, "{who} at {template}: the same answer as for no such thing");
             }
         }
         let res = http
@@ -300,7 +333,18 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
         let res = http.post(format!("{}/api/v1/problems/followup", server.url)).bearer_auth(token);
         let res = res.json(&json!({"centre_code": "130102-T01", "inspectors": ["wang"]})).send().await.unwrap();
         assert!(matches!(res.status().as_u16(), 403 | 404), "{who} sends a follow-up: {}", res.status());
+        // Another centre's figures: not reported, checked or given a ledger photo.
+        for path in ["/api/v1/figures", "/api/v1/figures/check"] {
+            let res =
+                http.post(format!("{}{path}", server.url)).bearer_auth(token).json(&figures).send().await.unwrap();
+            assert!(matches!(res.status().as_u16(), 403 | 404), "{who} posts {path}: {}", res.status());
+        }
+        let res = http.post(format!("{}/api/v1/centres/130102-T01/ledger-photos", server.url)).bearer_auth(token);
+        let res = res.header("content-type", "image/jpeg").body(xuncha_server::cli::demo::demo_photo(6).unwrap());
+        let status = res.send().await.unwrap().status();
+        assert!(matches!(status.as_u16(), 403 | 404), "{who} sends a ledger photo: {status}");
     }
+    assert_eq!(server.count("SELECT count(*) FROM centre_figures"), 1, "outsiders reported nothing");
     let (_, record) = sup_a.get(&format!("/api/v1/problems/{problem_id}")).await;
     let kinds: Vec<&str> = record["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["found", "issued"], "outsiders changed nothing");

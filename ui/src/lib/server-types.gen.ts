@@ -60,6 +60,43 @@ open_problems: boolean,
  */
 last_inspectors: Array<string>, };
 
+/**
+ * One version of a centre's figures for a period.
+ */
+export type CentreFigures = { centre_code: string, 
+/**
+ * 统计期: the complete quarter the figures are for (`2026Q3`).
+ */
+period: string, 
+/**
+ * 1 for the first report of the period; a revision is the next.
+ */
+version: number, 
+/**
+ * SHA-256 of a photo of the ledger (台账) the figures come from.
+ */
+ledger_photo: string | null, note: string, 
+/**
+ * The plausibility warnings the reporter saw and confirmed.
+ */
+warnings: Array<FigureWarning>, reported_by: string, reported_at: number, 
+/**
+ * 营业额, in 万元 (ten thousand yuan).
+ */
+turnover_wan: number, 
+/**
+ * 服务人次: customers served.
+ */
+visits: number, 
+/**
+ * 员工数量: staff.
+ */
+staff: number, 
+/**
+ * 入驻商户数: merchants trading in the centre.
+ */
+merchants: number, };
+
 export type CentreOverview = { centre: Centre, norms: PlanNorms | null, 
 /**
  * Newest first.
@@ -89,6 +126,15 @@ population: number | null, counties: Array<CountyRegions>, };
 export type CountyAverage = { county: string, average: number, count: number, };
 
 export type CountyRegions = { county: string, townships: Array<string>, };
+
+/**
+ * A built centre of the region and what it reported for the period.
+ */
+export type CoverageRow = { centre_code: string, centre_name: string, county: string, township: string, 
+/**
+ * None: the centre has not reported for the period.
+ */
+figures: CentreFigures | null, };
 
 export type CreatePlan = { name: string, 
 /**
@@ -160,6 +206,47 @@ text: string,
  * Photos sent first to `POST /api/v1/problems/{id}/photos` (at most 20).
  */
 photos?: Array<string>, };
+
+/**
+ * One of the four figures.
+ */
+export type Figure = "turnover" | "visits" | "staff" | "merchants";
+
+export type FigureCheck = { warnings: Array<FigureWarning>, };
+
+/**
+ * A centre's figures for one period as the reporter sends them.
+ */
+export type FigureReport = { centre_code: string, 
+/**
+ * 统计期: a complete quarter (`2026Q3`), at most two years back.
+ */
+period: string, ledger_photo?: string, note?: string, 
+/**
+ * The reporter saw the warnings `check` gave and stands by the figures.
+ */
+confirmed?: boolean, 
+/**
+ * 营业额, in 万元 (ten thousand yuan).
+ */
+turnover_wan: number, 
+/**
+ * 服务人次: customers served.
+ */
+visits: number, 
+/**
+ * 员工数量: staff.
+ */
+staff: number, 
+/**
+ * 入驻商户数: merchants trading in the centre.
+ */
+merchants: number, };
+
+/**
+ * Why a figure looks wrong.
+ */
+export type FigureWarning = { "code": "change_over_half", figure: Figure, previous_period: string, previous: number, current: number, } | { "code": "turnover_without_staff" } | { "code": "turnover_without_visits" } | { "code": "visits_without_turnover" };
 
 export type GradeCount = { grade: Grade, count: number, };
 
@@ -234,6 +321,19 @@ export type NewFollowUp = { centre_code: string,
 inspectors: Array<string>, };
 
 /**
+ * A new operator account as a supervisor asks for it.
+ */
+export type NewOperator = { username: string, 
+/**
+ * The operating company or person (运营主体名称).
+ */
+display_name: string, password: string, 
+/**
+ * Codes of the centres it operates, all in one county.
+ */
+centres: Array<string>, };
+
+/**
  * 整改通知书.
  */
 export type Notice = { id: number, 
@@ -243,6 +343,19 @@ export type Notice = { id: number,
 number: string, centre_code: string, centre_name: string, scope: Scope, office: string, issued_by: string, issued_on: string, issued_at: number, };
 
 export type NoticeView = { notice: Notice, problems: Array<Problem>, };
+
+/**
+ * An operator's centre, the period now due and what it reported.
+ */
+export type OperatedCentre = { code: string, name: string, county: string, township: string, 
+/**
+ * The period now due: the last complete quarter (上一完整季度).
+ */
+due_period: string, 
+/**
+ * Newest period first, newest version first within it.
+ */
+history: Array<CentreFigures>, };
 
 /**
  * The 2018 pilot targets: at least 10 centres in a city over 10 million
@@ -487,7 +600,7 @@ status: ReviewStatus, comment: string,
  */
 item_comments: { [key in string]: string }, };
 
-export type Role = "inspector" | "supervisor" | "administrator";
+export type Role = "inspector" | "supervisor" | "administrator" | "operator";
 
 /**
  * How many centres each stratum gives.
@@ -529,4 +642,8 @@ export type TemplateRefView = { id: string, version: number, };
 
 export type TrendPoint = { quarter: string, total: number, grade: Grade, };
 
-export type User = { id: number, username: string, display_name: string, role: Role, scope: Scope, disabled: boolean, };
+export type User = { id: number, username: string, display_name: string, role: Role, scope: Scope, disabled: boolean, 
+/**
+ * The centres an operator reports for (centre codes); empty for staff.
+ */
+centres: Array<string>, };

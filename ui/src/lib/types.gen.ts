@@ -259,7 +259,13 @@ stat?: StatFigure | null,
  * A text item whose every line is a problem the inspector found (问题清单):
  * each becomes a rectification record when the inspection is approved.
  */
-lists_problems?: boolean, };
+lists_problems?: boolean, 
+/**
+ * Photos of what an earlier inspection found (原问题照片), shown beside
+ * the item so a follow-up (复查) compares before and after: SHA-256 of
+ * photos the task's inspectors may read. At most [`MAX_REFERENCE_PHOTOS`].
+ */
+reference_photos?: Array<string>, };
 
 export type ItemScore = { id: string, section: string, status: ItemStatus, points: number, max_points: number, 
 /**

@@ -13,7 +13,7 @@ use xuncha_core::template::TemplateRef;
 
 pub const FILE_NAME: &str = "xuncha-device.db";
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -66,7 +66,10 @@ pub struct Store {
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../../migrations/0001_initial.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_initial.sql")),
+        M::up(include_str!("../../migrations/0002_reference_thumbnails.sql")),
+    ])
 }
 
 impl Store {
@@ -241,9 +244,20 @@ impl Store {
     }
 
     /// A thumbnail by its own hash or by its photo's.
+    /// A photo's thumbnail: of a photo taken here, or one fetched to show.
     pub fn thumbnail(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>> {
-        let sql = "SELECT thumbnail FROM photos WHERE sha256 = ?1 OR thumb_sha256 = ?1 LIMIT 1";
+        let sql = "SELECT thumbnail FROM photos WHERE sha256 = ?1 OR thumb_sha256 = ?1
+                   UNION ALL SELECT thumbnail FROM reference_thumbnails WHERE sha256 = ?1 LIMIT 1";
         Ok(self.conn().query_row(sql, [sha256], |r| r.get(0)).optional()?)
+    }
+
+    /// Keeps a thumbnail fetched from the server to show (a reference photo).
+    pub fn put_reference_thumbnail(&self, sha256: &str, thumbnail: &[u8], now: i64) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO reference_thumbnails (sha256, thumbnail, fetched_at) VALUES (?1, ?2, ?3)",
+            params![sha256, thumbnail, now],
+        )?;
+        Ok(())
     }
 
     /// Photos not yet completely uploaded, oldest first.

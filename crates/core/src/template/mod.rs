@@ -161,7 +161,16 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[ts(as = "Option<bool>", optional)]
     pub lists_problems: bool,
+    /// Photos of what an earlier inspection found (原问题照片), shown beside
+    /// the item so a follow-up (复查) compares before and after: SHA-256 of
+    /// photos the task's inspectors may read. At most [`MAX_REFERENCE_PHOTOS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub reference_photos: Vec<String>,
 }
+
+/// Reference photos one item shows at most.
+pub const MAX_REFERENCE_PHOTOS: usize = 4;
 
 /// How an item is answered.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]

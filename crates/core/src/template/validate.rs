@@ -309,6 +309,10 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
     if item.lists_problems && !matches!(item.answer, AnswerSpec::Text) {
         err(TemplateErrorKind::Conflicting("only a text item lists problems, one per line"));
     }
+    let is_sha = |s: &String| s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if item.reference_photos.len() > super::MAX_REFERENCE_PHOTOS || !item.reference_photos.iter().all(is_sha) {
+        err(TemplateErrorKind::Conflicting("reference photos are at most four lowercase hex SHA-256 names"));
+    }
     match &item.answer {
         AnswerSpec::Text if item.points > 0.0 => err(TemplateErrorKind::TextWithPoints),
         AnswerSpec::Scale { min, max, labels } => {

@@ -12,6 +12,7 @@ mod prelude {
     pub use crate::accounts::store::*;
     pub use crate::catalog::store::*;
     pub use crate::inspections::store::*;
+    pub use crate::operators::store::*;
     pub use crate::photos::store::*;
     pub use crate::plans::store::*;
     pub use crate::problems::store::*;
@@ -23,6 +24,7 @@ mod prelude {
 mod blobs;
 mod catalog;
 mod docs;
+mod figures;
 mod plans;
 mod problems;
 mod publications;
@@ -69,7 +71,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 9] = [
+const MIGRATIONS: [&str; 10] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
@@ -79,6 +81,7 @@ const MIGRATIONS: [&str; 9] = [
     include_str!("../../../migrations/0007_problems.sql"),
     include_str!("../../../migrations/0008_followup_tasks.sql"),
     include_str!("../../../migrations/0009_publications.sql"),
+    include_str!("../../../migrations/0010_operators.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -5,7 +5,7 @@ use super::prelude::*;
 use automerge::ActorId;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-const USER_COLS: &str = "id, username, display_name, role, province, city, county, disabled";
+const USER_COLS: &str = "id, username, display_name, role, province, city, county, disabled, centres";
 
 fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
     let role: String = r.get(3)?;
@@ -18,6 +18,8 @@ fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
             .map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, e.into()))?,
         scope: Scope { province: r.get(4)?, city: r.get(5)?, county: r.get(6)? },
         disabled: r.get(7)?,
+        centres: serde_json::from_str(&r.get::<_, String>(8)?)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(8, rusqlite::types::Type::Text, Box::new(e)))?,
     })
 }
 
@@ -49,9 +51,11 @@ impl UserStore for SqliteStore {
             if exists {
                 return Err(StoreError::Exists(format!("user `{}`", u.username)));
             }
+            let centres = serde_json::to_string(&u.centres).map_err(|e| StoreError::Backend(e.to_string()))?;
             c.execute(
-                "INSERT INTO users (username, display_name, role, province, city, county, password_hash, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO users (username, display_name, role, province, city, county, password_hash, created_at,
+                     centres)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     u.username,
                     u.display_name,
@@ -60,7 +64,8 @@ impl UserStore for SqliteStore {
                     u.scope.city,
                     u.scope.county,
                     u.password_hash,
-                    now
+                    now,
+                    centres
                 ],
             )?;
             Ok(User {
@@ -70,6 +75,7 @@ impl UserStore for SqliteStore {
                 role: u.role,
                 scope: u.scope,
                 disabled: false,
+                centres: u.centres,
             })
         })
     }
@@ -77,7 +83,7 @@ impl UserStore for SqliteStore {
     fn user_by_name(&self, username: &str) -> StoreResult<Option<(User, String)>> {
         self.read(|c| {
             let sql = format!("SELECT {USER_COLS}, password_hash FROM users WHERE username = ?1");
-            Ok(c.query_row(&sql, [username], |r| Ok((user_from_row(r)?, r.get(8)?))).optional()?)
+            Ok(c.query_row(&sql, [username], |r| Ok((user_from_row(r)?, r.get(9)?))).optional()?)
         })
     }
 
