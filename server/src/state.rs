@@ -79,7 +79,7 @@ impl AppState {
             catalog: Arc::new(Catalog::new(store.clone(), templates, limits.clone())),
             photos,
             sync: Arc::new(SyncService::new(inspections.clone(), limits.clone(), cpu)),
-            stats: Arc::new(Stats::new(store.clone(), store.clone(), store.clone(), limits.clone())),
+            stats: Arc::new(Stats::new(store.clone(), store.clone(), store.clone(), store.clone(), limits.clone())),
             plans: Arc::new(Plans::new(
                 store.clone(),
                 store.clone(),

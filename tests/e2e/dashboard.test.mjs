@@ -110,11 +110,18 @@ test('a supervisor filters, reviews, and downloads the quarterly statistics', as
   const att4 = csvRows(await download(page, 'download-att4'));
   const totals = att4.at(-1);
   assert.deepEqual(totals.slice(2, 6), ['5', '1', '0', '6'], 'built, under construction, planned, total');
+  // Attachment 5 of the statistics period 2026Q3, which 2026Q4's inspections
+  // observe (上一完整季度): the community and township centres' own reports
+  // (91.2 and 301.5 万元, the demo operator's) and, for the village that has
+  // not reported, its newest official inspection's 60.
+  await page.selectOption(id('stats-quarter'), '2026Q3');
+  await page.waitForSelector(`${id('att5-table')}`);
+  await page.waitForFunction((q) => [...document.querySelectorAll('p.hint')].some((e) => e.textContent.includes(` · ${q} · `)), '2026Q3');
   const att5 = csvRows(await download(page, 'download-att5'));
-  // Turnover (万元) of each centre's newest official inspection: the village's
-  // 60 and the township's 120 from its approved random check (its routine
-  // inspection, returned above, no longer counts).
-  assert.equal(att5.at(-1)[4], '180');
+  assert.equal(att5.at(-1)[4], '2', 'two centres reported themselves');
+  assert.equal(att5.at(-1)[5], '452.7');
+  await page.selectOption(id('stats-quarter'), '2026Q4');
+  await page.waitForFunction((q) => [...document.querySelectorAll('p.hint')].some((e) => e.textContent.includes(` · ${q} · `)), '2026Q4');
   const xlsx = unzipSync(new Uint8Array(await download(page, 'download-xlsx')));
   const workbook = strFromU8(xlsx['xl/workbook.xml']);
   for (const name of ['附件4 Attachment 4', '附件5 Attachment 5', '试点目标 Pilot targets']) {

@@ -4,7 +4,7 @@
 //! issued problems), whose figures for the period now due are still open.
 
 use crate::accounts::store::User;
-use crate::operators::service::{FigureReport, NewOperator, due_period};
+use crate::operators::service::{FigureReport, NewOperator};
 use crate::operators::store::FigureValues;
 use crate::quarter;
 use crate::state::AppState;
@@ -45,7 +45,8 @@ async fn report(
 pub(super) async fn seed(state: &AppState, sup: &User, ledger: Vec<u8>) -> Res<[String; 2]> {
     let company = operator(state, sup, "op-changan", "长安区惠民商贸有限公司", &["130102-C01", "130102-T01"]).await?;
     let village = operator(state, sup, "op-beidou", "北豆村综合服务站 李站长", &["130102-V01"]).await?;
-    let due = due_period();
+    // The period the demo quarter's inspections observe (上一完整季度), and the one before.
+    let due = quarter::offset(super::demo::QUARTER, -1).ok_or("no quarter before the demo's")?;
     let before = quarter::offset(&due, -1).ok_or("no quarter before the due one")?;
     let photo = state.operators.ledger_photo(&company, "130102-C01".into(), ledger).await?;
     let values = |turnover_wan: f64, visits: i64, staff: i64, merchants: i64| FigureValues {

@@ -35,11 +35,12 @@ fn yes_no(v: Option<bool>) -> &'static str {
 
 pub const ATTACHMENT4_HEADER: [&str; 6] =
     ["城市 City", "类型 Type", "已建成 Built", "在建 Under construction", "规划 Planned", "合计 Total"];
-pub const ATTACHMENT5_HEADER: [&str; 8] = [
+pub const ATTACHMENT5_HEADER: [&str; 9] = [
     "城市 City",
     "类型 Type",
     "已建成 Built",
-    "填报 Reporting",
+    "有数据 Reporting",
+    "其中自报 Self-reported",
     "营业额(万元) Turnover (10k yuan)",
     "服务人次 Service visits",
     "员工数量 Staff",
@@ -86,6 +87,7 @@ fn attachment5_rows(s: &QuarterlyStats) -> Vec<Vec<String>> {
                 r.centre_type.zh().into(),
                 r.built.to_string(),
                 r.reporting.to_string(),
+                r.self_reported.to_string(),
                 num(r.turnover_10k_yuan),
                 num(r.service_visits),
                 num(r.staff),
@@ -99,6 +101,7 @@ fn attachment5_rows(s: &QuarterlyStats) -> Vec<Vec<String>> {
         String::new(),
         a.iter().map(|r| r.built).sum::<u32>().to_string(),
         a.iter().map(|r| r.reporting).sum::<u32>().to_string(),
+        a.iter().map(|r| r.self_reported).sum::<u32>().to_string(),
         num((a.iter().map(|r| r.turnover_10k_yuan).sum::<f64>() * 100.0).round() / 100.0),
         num(a.iter().map(|r| r.service_visits).sum()),
         num(a.iter().map(|r| r.staff).sum()),

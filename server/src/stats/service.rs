@@ -3,11 +3,12 @@
 //! and computing live here; the route files only parse and answer.
 
 use super::store::{CentreFilter, CityPopulation, LatestScore, RegistryEntry, ReportedQuarter, StatsStore};
-use super::tables::{ChartData, PlanNorms, QuarterlyStats, charts, plan_norms, quarterly};
+use super::tables::{ChartData, PeriodFigures, PlanNorms, QuarterlyStats, charts, plan_norms, quarterly};
 use crate::accounts::store::{Role, Scope, User};
 use crate::catalog::store::CatalogStore;
 use crate::config::Limits;
 use crate::inspections::store::{DocStore, InspectionFilter, InspectionRow};
+use crate::operators::store::FigureStore;
 use crate::quarter::{is_quarter, quarter_end, quarter_of};
 use crate::storage::{Page, PageReq, StoreError, now_ms};
 use serde::Serialize;
@@ -24,6 +25,7 @@ pub struct Stats {
     store: Arc<dyn StatsStore>,
     docs: Arc<dyn DocStore>,
     catalog: Arc<dyn CatalogStore>,
+    figures: Arc<dyn FigureStore>,
     limits: Limits,
 }
 
@@ -88,9 +90,10 @@ impl Stats {
         store: Arc<dyn StatsStore>,
         docs: Arc<dyn DocStore>,
         catalog: Arc<dyn CatalogStore>,
+        figures: Arc<dyn FigureStore>,
         limits: Limits,
     ) -> Self {
-        Self { store, docs, catalog, limits }
+        Self { store, docs, catalog, figures, limits }
     }
 
     /// Attachments 4 and 5 and the pilot targets of a quarter (this one by
@@ -112,7 +115,12 @@ impl Stats {
             let max = this.limits.stats_rows;
             let centres: Vec<_> =
                 this.store.registry_all(&filter, max.saturating_add(1))?.into_iter().map(|e| e.centre).collect();
-            let docs = this.store.stat_docs(&scope, Some(&quarter), max.saturating_add(1))?;
+            // The period's figures: the centres' own reports, and what the
+            // next quarter's inspections observed of it (they ask for the
+            // last complete quarter).
+            let next = crate::quarter::offset(&quarter, 1).unwrap_or_default();
+            let docs = this.store.stat_docs(&scope, Some(&next), max.saturating_add(1))?;
+            let reported = this.figures.period_coverage(&scope, &quarter)?;
             if centres.len() > max as usize || docs.len() > max as usize {
                 return Err(StatsError::TooMany(max));
             }
@@ -124,7 +132,9 @@ impl Stats {
                 .map(|c| Centre { status: statuses.get(&c.code).copied().unwrap_or(c.status), ..c })
                 .collect();
             let pops = this.store.populations(&Scope { county: String::new(), ..scope.clone() })?;
-            let mut stats = quarterly(&quarter, &scope.province, &centres, &docs, &pops, now_ms());
+            let reported = reported.into_iter().filter_map(|r| r.figures.map(|f| (r.centre_code, f.values))).collect();
+            let period = PeriodFigures { reported, observed: &docs };
+            let mut stats = quarterly(&quarter, &scope.province, &centres, &period, &pops, now_ms());
             // Pilot targets are a city's (policy 三(四)): a county's own count
             // against its city's target would read as failing, so a
             // county-level view has none.

@@ -3,6 +3,7 @@
 //! chart figures. Pure functions over what the store returns.
 
 use super::store::{CityPopulation, StatDoc};
+use crate::operators::store::FigureValues;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use xuncha_core::document::WorkflowStatus;
@@ -51,7 +52,7 @@ pub struct Attachment4Row {
     pub planned: u32,
 }
 
-/// Attachment 5: operations of built centres, from the quarter's signed inspections.
+/// Attachment 5: operations of built centres in the statistics period (统计期).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct Attachment5Row {
     pub city: String,
@@ -59,8 +60,11 @@ pub struct Attachment5Row {
     pub centre_type: CentreType,
     /// Built centres of this city and type.
     pub built: u32,
-    /// Of those, the ones with a signed inspection in the quarter that recorded figures.
+    /// Of those, the ones with figures for the period.
     pub reporting: u32,
+    /// Of those reporting, the ones whose figures the centre reported
+    /// itself (or its county for it); the others' come from an inspector.
+    pub self_reported: u32,
     /// 营业额, 10,000 yuan.
     pub turnover_10k_yuan: f64,
     /// 服务人次
@@ -120,20 +124,52 @@ fn latest_signed(docs: &[StatDoc], by_quarter: bool) -> BTreeMap<(String, String
     latest
 }
 
+/// What Attachment 5 sums for a period: each centre's own report of it,
+/// and inspectors' observations of it (an inspection asks for the last
+/// complete quarter, so the next quarter's inspections observe this one).
+#[derive(Debug, Default)]
+pub struct PeriodFigures<'a> {
+    /// Centre code → the newest version the centre (or its county) reported.
+    pub reported: BTreeMap<String, FigureValues>,
+    /// The next quarter's inspections.
+    pub observed: &'a [StatDoc],
+}
+
+fn add_reported(row: &mut Attachment5Row, v: &FigureValues) {
+    row.turnover_10k_yuan += v.turnover_wan;
+    row.service_visits += v.visits as f64;
+    row.staff += v.staff as f64;
+    row.tenants += v.merchants as f64;
+}
+
+fn add_observed(row: &mut Attachment5Row, figures: &BTreeMap<StatFigure, f64>) {
+    for (&figure, &value) in figures {
+        let value = if value.is_finite() { value } else { 0.0 };
+        match figure {
+            StatFigure::Turnover10kYuan => row.turnover_10k_yuan += value,
+            StatFigure::ServiceVisits => row.service_visits += value,
+            StatFigure::Staff => row.staff += value,
+            StatFigure::Tenants => row.tenants += value,
+        }
+    }
+}
+
 /// Attachments 4 and 5 and the pilot targets of one province and quarter.
-/// `centres` are the province's registry (its status today: the registry
-/// keeps no history), `docs` the quarter's inspections.
+/// `centres` are the province's registry as the quarter ended. A centre's
+/// own report of the period comes first; a centre that has not reported
+/// counts with what an inspector observed, so the table says how many of
+/// its figures are the centres' own.
 pub fn quarterly(
     quarter: &str,
     province: &str,
     centres: &[Centre],
-    docs: &[StatDoc],
+    period: &PeriodFigures<'_>,
     populations: &[CityPopulation],
     now: i64,
 ) -> QuarterlyStats {
     let mut a4: BTreeMap<(String, CentreType), Attachment4Row> = BTreeMap::new();
     let mut a5: BTreeMap<(String, CentreType), Attachment5Row> = BTreeMap::new();
-    let latest = latest_signed(docs, false);
+    let latest = latest_signed(period.observed, false);
     for c in centres {
         let key = (c.region.city.clone(), c.centre_type);
         let row = a4.entry(key.clone()).or_insert_with(|| Attachment4Row {
@@ -156,24 +192,24 @@ pub fn quarterly(
             centre_type: c.centre_type,
             built: 0,
             reporting: 0,
+            self_reported: 0,
             turnover_10k_yuan: 0.0,
             service_visits: 0.0,
             staff: 0.0,
             tenants: 0.0,
         });
         row.built += 1;
-        let figures = latest.get(&(String::new(), c.code.clone())).map(|d| &d.figures);
-        if let Some(figures) = figures.filter(|f| !f.is_empty()) {
-            row.reporting += 1;
-            for (&figure, &value) in figures {
-                let value = if value.is_finite() { value } else { 0.0 };
-                match figure {
-                    StatFigure::Turnover10kYuan => row.turnover_10k_yuan += value,
-                    StatFigure::ServiceVisits => row.service_visits += value,
-                    StatFigure::Staff => row.staff += value,
-                    StatFigure::Tenants => row.tenants += value,
-                }
+        let observed = latest.get(&(String::new(), c.code.clone())).map(|d| &d.figures).filter(|f| !f.is_empty());
+        match (period.reported.get(&c.code), observed) {
+            (Some(own), _) => {
+                (row.reporting, row.self_reported) = (row.reporting + 1, row.self_reported + 1);
+                add_reported(row, own);
             }
+            (None, Some(figures)) => {
+                row.reporting += 1;
+                add_observed(row, figures);
+            }
+            (None, None) => {}
         }
     }
     let mut cities: BTreeSet<String> = centres.iter().map(|c| c.region.city.clone()).collect();
@@ -342,23 +378,31 @@ mod tests {
             centre("C3", "石家庄市", CentreType::Community, CentreStatus::Planned),
             centre("V1", "邯郸市", CentreType::Village, CentreStatus::UnderConstruction),
         ];
+        // 2027Q1's inspections observe 2026Q4, the period of the table.
         let docs = [
-            doc("C1", "submitted", "2026Q4", 1, r#"{"turnover10k_yuan": 10.0, "staff": 4}"#, 80.0),
+            doc("C1", "submitted", "2027Q1", 1, r#"{"turnover10k_yuan": 10.0, "staff": 4}"#, 80.0),
             // A newer signed inspection of the same centre replaces the older one.
-            doc("C1", "approved", "2026Q4", 2, r#"{"turnover10k_yuan": 12.5, "staff": 5}"#, 92.0),
+            doc("C1", "approved", "2027Q1", 2, r#"{"turnover10k_yuan": 12.5, "staff": 5}"#, 92.0),
             // Drafts do not count.
-            doc("C2", "draft", "2026Q4", 3, r#"{"turnover10k_yuan": 99.0}"#, 50.0),
+            doc("C2", "draft", "2027Q1", 3, r#"{"turnover10k_yuan": 99.0}"#, 50.0),
         ];
         let pops = [
             CityPopulation { province: "河北省".into(), city: "石家庄市".into(), population: 11_235_086 },
             CityPopulation { province: "河北省".into(), city: "邯郸市".into(), population: 9_413_990 },
         ];
-        let s = quarterly("2026Q4", "河北省", &centres, &docs, &pops, 0);
+        let period = PeriodFigures { reported: BTreeMap::new(), observed: &docs };
+        let s = quarterly("2026Q4", "河北省", &centres, &period, &pops, 0);
         let sjz = s.attachment4.iter().find(|r| r.city == "石家庄市").unwrap();
         assert_eq!((sjz.built, sjz.under_construction, sjz.planned), (2, 0, 1));
         let a5 = &s.attachment5[0];
-        assert_eq!((a5.built, a5.reporting), (2, 1));
+        assert_eq!((a5.built, a5.reporting, a5.self_reported), (2, 1, 0));
         assert_eq!((a5.turnover_10k_yuan, a5.staff), (12.5, 5.0));
+        // The centres' own reports come first; the inspector's observation fills the gap.
+        let own = FigureValues { turnover_wan: 30.25, visits: 900, staff: 3, merchants: 2 };
+        let reported = [("C1".to_owned(), own), ("C2".to_owned(), own)].into_iter().collect();
+        let s = quarterly("2026Q4", "河北省", &centres, &PeriodFigures { reported, observed: &docs }, &pops, 0);
+        let a5 = &s.attachment5[0];
+        assert_eq!((a5.reporting, a5.self_reported, a5.turnover_10k_yuan, a5.staff), (2, 2, 60.5, 6.0));
         assert!(s.attachment5.iter().all(|r| r.city != "邯郸市"), "only built centres report operations");
         let pilot: Vec<_> = s.pilot.iter().map(|p| (p.city.as_str(), p.target, p.built, p.met)).collect();
         assert_eq!(pilot, [("石家庄市", Some(10), 2, Some(false)), ("邯郸市", Some(5), 0, Some(false))]);

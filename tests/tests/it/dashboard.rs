@@ -131,9 +131,20 @@ async fn quarterly_statistics_match_the_seeded_registry_and_inspections() {
     assert_eq!(counts("township"), (1, 0, 0));
     assert_eq!(counts("village"), (3, 0, 0));
 
-    // Attachment 5 sums the figures the official inspections recorded, the
-    // newest of each centre in the quarter (the township centre has a
-    // routine and a random check); the signed ad-hoc one awaits approval.
+    // Attachment 5 of 2026Q3 (the statistics period) sums what the centres
+    // reported of it themselves, and for the others what the newest official
+    // inspection of 2026Q4 observed of it (an inspection asks for the last
+    // complete quarter; the township centre has a routine and a random
+    // check); the signed ad-hoc one awaits approval.
+    let (_, period) = admin.get("/api/v1/stats/quarterly?quarter=2026Q3&province=河北省").await;
+    let (_, coverage) = admin.get("/api/v1/figures/coverage?period=2026Q3").await;
+    let own: std::collections::BTreeMap<&str, f64> = coverage
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| Some((r["centre_code"].as_str()?, r["figures"]["turnover_wan"].as_f64()?)))
+        .collect();
+    assert_eq!(own.len(), 2, "the demo operator's two centres reported 2026Q3: {coverage}");
     let (_, list) = admin.get("/api/v1/inspections?quarter=2026Q4&per_page=50").await;
     let items = list["items"].as_array().unwrap();
     assert!(items.iter().any(|i| i["status"] == "submitted" && i["official"] == false));
@@ -144,17 +155,18 @@ async fn quarterly_statistics_match_the_seeded_registry_and_inspections() {
             newest.insert(centre, i);
         }
     }
-    let (mut expected_turnover, mut reporting) = (0.0, 0);
-    for i in newest.values() {
+    let (mut expected_turnover, mut reporting) = (own.values().sum::<f64>(), own.len() as u64);
+    for (centre, i) in &newest {
         let (_, report) = admin.get(&format!("/api/v1/inspections/{}/report", i["doc"].as_str().unwrap())).await;
         let figures = &report["score"]["report"]["figures"];
-        if let Some(t) = figures["turnover10k_yuan"].as_f64() {
+        if let Some(t) = figures["turnover10k_yuan"].as_f64().filter(|_| !own.contains_key(centre)) {
             expected_turnover += t;
             reporting += 1;
         }
     }
-    assert!(reporting >= 2, "the signed township and village inspections record figures");
-    let a5 = stats["attachment5"].as_array().unwrap();
+    assert!(reporting >= 3, "the signed village inspection records figures beside the two reports");
+    let a5 = period["attachment5"].as_array().unwrap();
+    assert_eq!(a5.iter().map(|r| r["self_reported"].as_u64().unwrap()).sum::<u64>(), 2);
     let turnover: f64 = a5.iter().map(|r| r["turnover_10k_yuan"].as_f64().unwrap()).sum();
     assert!((turnover - expected_turnover).abs() < 0.01, "{turnover} vs {expected_turnover}");
     assert_eq!(a5.iter().map(|r| r["reporting"].as_u64().unwrap()).sum::<u64>(), reporting);
@@ -173,8 +185,9 @@ async fn quarterly_statistics_match_the_seeded_registry_and_inspections() {
     let rows = csv_rows(&a4csv);
     let total = rows.last().unwrap();
     assert_eq!(&total[2..6], ["7", "1", "1", "9"], "built, under construction, planned, total");
-    let (_, _, a5csv) = get_text(&server, &admin.token, &format!("/api/v1/stats/attachment5.csv?{q}")).await;
-    let csv_turnover: f64 = csv_rows(&a5csv).last().unwrap()[4].parse().unwrap();
+    let q3 = "quarter=2026Q3&province=河北省";
+    let (_, _, a5csv) = get_text(&server, &admin.token, &format!("/api/v1/stats/attachment5.csv?{q3}")).await;
+    let csv_turnover: f64 = csv_rows(&a5csv).last().unwrap()[5].parse().unwrap();
     assert!((csv_turnover - expected_turnover).abs() < 0.01);
     let (status, mime, xlsx) = get_text(&server, &admin.token, &format!("/api/v1/stats/quarterly.xlsx?{q}")).await;
     assert_eq!(status, 200);

@@ -420,7 +420,7 @@ function mockQuarterly(q: StatsQuery, rows: InspectionRow[]): QuarterlyStats {
       under_construction: cs.filter((c) => c.status === 'under_construction').length, planned: cs.filter((c) => c.status === 'planned').length });
     const built = cs.filter((c) => c.status === 'built').length;
     const reporting = new Set(rows.filter((r) => r.centre_type === t && r.quarter === q.quarter && r.status !== 'draft').map((r) => r.centre_code)).size;
-    a5.push({ city: '石家庄市', centre_type: t, built, reporting, turnover_10k_yuan: reporting * 86.5, service_visits: reporting * 12_400,
+    a5.push({ city: '石家庄市', centre_type: t, built, reporting, self_reported: Math.min(reporting, 1), turnover_10k_yuan: reporting * 86.5, service_visits: reporting * 12_400,
       staff: reporting * 9, tenants: reporting * 6 });
   }
   for (const o of OTHER_CITIES) {
@@ -428,7 +428,7 @@ function mockQuarterly(q: StatsQuery, rows: InspectionRow[]): QuarterlyStats {
       a4.push({ city: o.city, centre_type: t, built, under_construction: uc, planned });
       const reporting = Math.max(0, built - 1);
       const scale = t === 'village' ? 0.1 : t === 'township' ? 0.6 : t === 'block' ? 2.5 : 1;
-      a5.push({ city: o.city, centre_type: t, built, reporting, turnover_10k_yuan: Math.round(reporting * 92 * scale * 10) / 10,
+      a5.push({ city: o.city, centre_type: t, built, reporting, self_reported: Math.floor(reporting / 2), turnover_10k_yuan: Math.round(reporting * 92 * scale * 10) / 10,
         service_visits: Math.round(reporting * 11_000 * scale), staff: Math.round(reporting * 8 * scale) + reporting,
         tenants: Math.round(reporting * 5 * scale) + reporting });
     }

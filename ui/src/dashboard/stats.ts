@@ -3,7 +3,7 @@ import type { Attachment4Row, Attachment5Row } from '../lib/server-types.gen';
 import type { CentreType } from '../lib/types.gen';
 
 export const A4_FIELDS = ['built', 'under_construction', 'planned'] as const;
-export const A5_FIELDS = ['built', 'reporting', 'turnover_10k_yuan', 'service_visits', 'staff', 'tenants'] as const;
+export const A5_FIELDS = ['built', 'reporting', 'self_reported', 'turnover_10k_yuan', 'service_visits', 'staff', 'tenants'] as const;
 export const TYPE_ORDER: CentreType[] = ['community', 'block', 'township', 'village'];
 
 type Num<F extends string> = Record<F, number>;

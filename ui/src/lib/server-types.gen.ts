@@ -19,7 +19,7 @@ export type Assignment = { id: number, centre_code: string, quarter: string, pur
 export type Attachment4Row = { city: string, centre_type: CentreType, built: number, under_construction: number, planned: number, };
 
 /**
- * Attachment 5: operations of built centres, from the quarter's signed inspections.
+ * Attachment 5: operations of built centres in the statistics period (统计期).
  */
 export type Attachment5Row = { city: string, centre_type: CentreType, 
 /**
@@ -27,9 +27,14 @@ export type Attachment5Row = { city: string, centre_type: CentreType,
  */
 built: number, 
 /**
- * Of those, the ones with a signed inspection in the quarter that recorded figures.
+ * Of those, the ones with figures for the period.
  */
 reporting: number, 
+/**
+ * Of those reporting, the ones whose figures the centre reported
+ * itself (or its county for it); the others' come from an inspector.
+ */
+self_reported: number, 
 /**
  * 营业额, 10,000 yuan.
  */
