@@ -31,6 +31,9 @@ pub struct Config {
     /// the sign-in limit per address sees each client's own address.
     #[serde(default)]
     pub trusted_proxies: Vec<IpAddr>,
+    /// The province's threshold for inspectors' figures against a centre's
+    /// own report (抽查核实): a larger deviation is flagged (0.2 = 20%).
+    pub spot_check_deviation: f64,
     pub limits: Limits,
 }
 
@@ -122,6 +125,7 @@ impl Default for Config {
             ui_dir: None,
             secure_cookies: None,
             trusted_proxies: Vec::new(),
+            spot_check_deviation: crate::operators::spot_check::DEFAULT_THRESHOLD,
             limits: Limits::default(),
         }
     }

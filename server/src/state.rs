@@ -72,6 +72,7 @@ impl AppState {
                 store.clone(),
                 accounts.clone(),
                 photos.clone(),
+                inspections.clone(),
             )),
             publications: Arc::new(Publications::new(store.clone(), store.clone(), store.clone(), store.clone())),
             problems,

@@ -17,6 +17,7 @@ use xuncha_server::inspections::routes::{ReportView, ReviewRequest};
 use xuncha_server::inspections::store::{Assignment, InspectionRow};
 use xuncha_server::operators::routes::FigureCheck;
 use xuncha_server::operators::service::{FigureReport, NewOperator, OperatedCentre};
+use xuncha_server::operators::spot_check::SpotCheck;
 use xuncha_server::operators::store::CoverageRow;
 use xuncha_server::plans::routes::{CreatePlan, PlanView, Replacement};
 use xuncha_server::problems::photo_routes::StoredPhoto;
@@ -99,6 +100,7 @@ fn generate(app_types: &str) -> String {
     c.visit::<FigureCheck>();
     c.visit::<OperatedCentre>();
     c.visit::<CoverageRow>();
+    c.visit::<SpotCheck>();
     let body: String = c.decls.values().map(|d| format!("\n{}\n", d.trim_end())).collect();
     let used: Vec<&str> = shared
         .iter()

@@ -6,6 +6,7 @@
 pub mod plausibility;
 pub mod routes;
 pub mod service;
+pub mod spot_check;
 pub mod store;
 
 pub use service::{OperatorError, Operators};

@@ -5,10 +5,11 @@
 
 use super::plausibility::FigureWarning;
 use super::service::{FigureReport, NewOperator, OperatedCentre, OperatorError, Operators};
+use super::spot_check::SpotCheck;
 use super::store::{CentreFigures, CoverageRow};
 use crate::accounts::store::User;
 use crate::accounts::{Accounts, Auth, Caller};
-use crate::http::{ApiError, ApiResult, ErrorBody, body_bytes};
+use crate::http::{ApiError, ApiResult, ErrorBody, body_bytes, doc_id};
 use crate::inspections::routes::narrow_scope;
 use crate::photos::Photos;
 use crate::problems::photo_routes::StoredPhoto;
@@ -132,6 +133,14 @@ pub async fn read_ledger_photo(
     Ok(([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, max-age=3600".into())], body).into_response())
 }
 
+/// An inspection's figures against the centre's own report of the period
+/// they describe (抽查核实), deviations past the province's threshold flagged.
+#[utoipa::path(get, path = "/api/v1/inspections/{doc}/figures", operation_id = "spot_check_figures", tag = "operators",
+    params(("doc" = String, Path)), responses((status = 200, body = SpotCheck), (status = 404, body = ErrorBody)))]
+pub async fn spot_check(State(ops): Service, auth: Auth, Path(doc): Path<String>) -> ApiResult<Json<SpotCheck>> {
+    Ok(Json(ops.spot_check(&auth.user, doc_id(&doc)?).await?))
+}
+
 /// The built centres of the region and what each reported for a period (填报情况).
 #[utoipa::path(get, path = "/api/v1/figures/coverage", operation_id = "figures_coverage", tag = "operators",
     params(CoverageQuery), responses((status = 200, body = [CoverageRow]), (status = 422, body = ErrorBody)))]
@@ -160,6 +169,7 @@ where
         .routes(routes!(history))
         .routes(routes!(read_ledger_photo))
         .routes(routes!(coverage))
+        .routes(routes!(spot_check))
         .merge(OpenApiRouter::new().routes(routes!(ledger_photo)).layer(DefaultBodyLimit::max(photo_bytes)))
 }
 

@@ -5,17 +5,21 @@
 //! may enter (代填) the figures of every centre in their region.
 
 use super::plausibility::{self, FigureWarning};
+use super::spot_check::{self, SpotCheck};
 use super::store::{CentreFigures, CoverageRow, FigureStore, FigureValues, NewFigures};
 use crate::accounts::service::UserRequest;
 use crate::accounts::store::{Role, Scope, User, UserStore};
 use crate::accounts::{AccountError, Accounts};
 use crate::catalog::store::CatalogStore;
+use crate::inspections::Inspections;
 use crate::photos::{PhotoError, Photos};
 use crate::quarter;
 use crate::storage::{StoreError, now_ms};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::Arc;
-use xuncha_core::Centre;
+use xuncha_core::template::StatFigure;
+use xuncha_core::{Centre, DocumentId};
 
 /// Centres one operator account reports for, at most.
 pub const MAX_CENTRES_PER_OPERATOR: usize = 20;
@@ -30,6 +34,9 @@ pub struct Operators {
     users: Arc<dyn UserStore>,
     accounts: Arc<Accounts>,
     photos: Arc<Photos>,
+    inspections: Arc<Inspections>,
+    /// Deviations of inspectors' figures past this are flagged.
+    spot_check_deviation: f64,
 }
 
 impl std::fmt::Debug for Operators {
@@ -157,8 +164,34 @@ impl Operators {
         users: Arc<dyn UserStore>,
         accounts: Arc<Accounts>,
         photos: Arc<Photos>,
+        inspections: Arc<Inspections>,
     ) -> Self {
-        Self { figures, catalog, users, accounts, photos }
+        let configured = accounts.config().spot_check_deviation;
+        let spot_check_deviation =
+            if configured.is_finite() && configured > 0.0 { configured } else { spot_check::DEFAULT_THRESHOLD };
+        Self { figures, catalog, users, accounts, photos, inspections, spot_check_deviation }
+    }
+
+    /// An inspection's figures against the centre's own report of the same
+    /// period (its readers; the inspection's quarter is the one after).
+    pub async fn spot_check(self: &Arc<Self>, user: &User, doc: DocumentId) -> R<SpotCheck> {
+        let (this, user) = (self.clone(), user.clone());
+        blocking(move || {
+            let row = this.inspections.readable(&user, &doc).map_err(|_| OperatorError::NotFound("inspection"))?;
+            let period = quarter::offset(&row.quarter, -1).ok_or(OperatorError::NotFound("period"))?;
+            let observed: BTreeMap<StatFigure, f64> = this
+                .inspections
+                .store()
+                .latest_score(&doc)?
+                .and_then(|s| s.report)
+                .and_then(|r| r.get("figures").cloned())
+                .and_then(|f| serde_json::from_value(f).ok())
+                .unwrap_or_default();
+            let history = this.figures.figures_of(&row.centre_code, HISTORY)?;
+            let reported = history.into_iter().find(|f| f.period == period);
+            Ok(spot_check::compare(period, reported, &observed, this.spot_check_deviation))
+        })
+        .await
     }
 
     /// A centre the user may report for: its operator, or an overseer of its region.

@@ -212,3 +212,53 @@ async fn an_operator_answers_its_centres_issued_problems_with_feedback_and_photo
     assert_eq!(stranger.get("/api/v1/operator/problems").await.1, json!([]));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn an_inspections_figures_are_a_spot_check_of_what_the_centre_reported() {
+    let server = TestServer::start().await;
+    server.seed();
+    let sup = server.api("sup-a").await;
+    // A 2026Q4 inspection records 2026Q3's figures (上一完整季度).
+    let doc = sup.assign(CENTRE, &["wang"]).await;
+    let mut wang = xuncha_tests::device::Device::enrol(&server.url, "wang").await;
+    wang.sync().await;
+    let tref = wang.doc(&doc).snapshot().unwrap().template;
+    let t = wang.template(&tref).await;
+    for (item, value) in [("fig.turnover", 130.0), ("fig.visits", 5_300.0), ("fig.staff", 6.0)] {
+        wang.answer(&doc, &t, item, xuncha_core::document::Answer::Number(value));
+    }
+    wang.sync().await;
+    let path = format!("/api/v1/inspections/{doc}/figures");
+    let (status, before) = sup.get(&path).await;
+    assert_eq!((status, before["period"].as_str()), (StatusCode::OK, Some("2026Q3")), "{before}");
+    assert!(before["reported"].is_null() && before["rows"].as_array().unwrap().iter().all(|r| r["flagged"] == false));
+
+    // The centre reports 2026Q3 itself (the county enters it here): the inspector's turnover is 30% off.
+    let own = json!({"centre_code": CENTRE, "period": "2026Q3", "turnover_wan": 100.0, "visits": 5000, "staff": 6,
+        "merchants": 4});
+    let (status, body) = sup.post("/api/v1/figures", &own).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, check) = sup.get(&path).await;
+    assert_eq!(check["reported"]["version"], 1);
+    let rows: Vec<(&str, Option<f64>, bool)> = check["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["figure"].as_str().unwrap(), r["deviation"].as_f64(), r["flagged"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("turnover", Some(0.3), true),
+            ("visits", Some(0.06), false),
+            ("staff", Some(0.0), false),
+            ("merchants", None, false)
+        ]
+    );
+    assert_eq!(check["threshold"].as_f64(), Some(0.2));
+    // Readers of the inspection only.
+    assert_eq!(server.api("sup-b").await.get(&path).await.0, StatusCode::NOT_FOUND);
+    let op = operator(&server, &sup).await;
+    assert_eq!(op.get(&path).await.0, StatusCode::FORBIDDEN);
+    server.stop().await;
+}

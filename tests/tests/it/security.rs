@@ -209,6 +209,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
         ("/api/v1/inspections/{doc}", format!("/api/v1/inspections/{doc}")),
         ("/api/v1/inspections/{doc}/report", format!("/api/v1/inspections/{doc}/report")),
         ("/api/v1/inspections/{doc}/scores", format!("/api/v1/inspections/{doc}/scores")),
+        ("/api/v1/inspections/{doc}/figures", format!("/api/v1/inspections/{doc}/figures")),
         ("/api/v1/inspections/export.csv", "/api/v1/inspections/export.csv".into()),
         ("/api/v1/inspections/export.geojson", "/api/v1/inspections/export.geojson".into()),
         ("/api/v1/blobs/{sha256}", format!("/api/v1/blobs/{sha}")),

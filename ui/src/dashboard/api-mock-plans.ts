@@ -13,7 +13,7 @@ import { shiftQuarter } from './quarters';
 
 const SCOPE = { province: '河北省', city: '石家庄市', county: '' };
 const user = (id: number, username: string, display_name: string, disabled = false): User =>
-  ({ id, username, display_name, role: 'inspector', scope: { ...SCOPE }, disabled });
+  ({ id, username, display_name, role: 'inspector', scope: { ...SCOPE }, disabled, centres: [] });
 
 export const MOCK_USERS: User[] = [
   user(11, 'insp-wang', '王芳'), user(12, 'insp-li', '李强'), user(13, 'insp-chen', '陈静'), user(14, 'insp-zhou', '周磊', true),

@@ -5,7 +5,7 @@ import type {
   Assignment, Attachment4Row, Attachment5Row, CentreOverview, ChartData, CityRegions, CreatePlan, EditProblem, Escalation, Feedback,
   InspectionRow, IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanNorms, PlanView, Problem,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, StoredPhoto,
-  User,
+  SpotCheck, User,
 } from '../lib/server-types.gen';
 import type {
   AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
@@ -22,12 +22,12 @@ import { MockPublications } from './api-mock-publications';
 
 export const SUPERVISOR: User = {
   id: 7, username: 'sup-zhao', display_name: '赵敏', role: 'supervisor',
-  scope: { province: '河北省', city: '石家庄市', county: '' }, disabled: false,
+  scope: { province: '河北省', city: '石家庄市', county: '' }, disabled: false, centres: [],
 };
 /// A province's administrator: publishes results (结果公示); `new MockApi({ user: ADMINISTRATOR })`.
 export const ADMINISTRATOR: User = {
   id: 8, username: 'admin-hebei', display_name: '孙丽', role: 'administrator',
-  scope: { province: '河北省', city: '', county: '' }, disabled: false,
+  scope: { province: '河北省', city: '', county: '' }, disabled: false, centres: [],
 };
 export const MOCK_PASSWORD = 'demo1234';
 
@@ -243,6 +243,20 @@ export class MockApi implements DashboardApi {
     const per_page = Math.min(PAGE_MAX, q.per_page ?? 50);
     const page = Math.max(1, q.page ?? 1);
     return { items: clone(rows.slice((page - 1) * per_page, page * per_page)), total: rows.length, page, per_page };
+  }
+
+  async spotCheck(doc: string): Promise<SpotCheck> {
+    const e = this.entry(doc);
+    const figures = (e.report as { figures?: Record<string, number> }).figures ?? {};
+    const observed = (k: string) => figures[k] ?? null;
+    const own = { turnover: 86.4, visits: 12_300, staff: 14, merchants: 9 };
+    const rows = ([['turnover', 'turnover10k_yuan'], ['visits', 'service_visits'], ['staff', 'staff'], ['merchants', 'tenants']] as const)
+      .map(([figure, stat]) => {
+        const o = observed(stat);
+        const deviation = o === null ? null : Math.round(((o - own[figure]) / own[figure]) * 10_000) / 10_000;
+        return { figure, reported: own[figure], observed: o, deviation, flagged: deviation !== null && Math.abs(deviation) > 0.2 };
+      });
+    return { period: '2026Q3', reported: null, rows, threshold: 0.2 };
   }
 
   async report(doc: string): Promise<ReportView> {

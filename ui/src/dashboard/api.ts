@@ -5,7 +5,7 @@ import type {
   ApiErrorCode, Assignment, CentreOverview, NewFollowUp, ChartData, CityRegions, CreatePlan, EditProblem, Escalation, Feedback, InspectionRow,
   IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem, ProblemState,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, Severity, StoredPhoto,
-  User,
+  SpotCheck, User,
 } from '../lib/server-types.gen';
 import type { Centre, I18n, Template } from '../lib/types.gen';
 
@@ -62,6 +62,8 @@ export interface DashboardApi {
   me(): Promise<User>;
   inspections(q: InspectionQuery): Promise<Page<InspectionRow>>;
   report(doc: string): Promise<ReportView>;
+  /// The inspection's figures against the centre's own report (抽查核实).
+  spotCheck(doc: string): Promise<SpotCheck>;
   scores(doc: string): Promise<ScoreRow[]>;
   review(doc: string, req: ReviewRequest): Promise<InspectionRow>;
   template(id: string, version: number): Promise<Template>;
@@ -172,6 +174,7 @@ export class HttpApi implements DashboardApi {
   me() { return this.call<User>('GET', '/me'); }
   inspections(q: InspectionQuery) { return this.call<Page<InspectionRow>>('GET', `/inspections${queryString(q)}`); }
   report(doc: string) { return this.call<ReportView>('GET', `/inspections/${enc(doc)}/report`); }
+  spotCheck(doc: string) { return this.call<SpotCheck>('GET', `/inspections/${enc(doc)}/figures`); }
   scores(doc: string) { return this.call<ScoreRow[]>('GET', `/inspections/${enc(doc)}/scores`); }
   review(doc: string, req: ReviewRequest) { return this.call<InspectionRow>('POST', `/inspections/${enc(doc)}/review`, req); }
   template(id: string, version: number) { return this.call<Template>('GET', `/templates/${enc(id)}/${version}`); }

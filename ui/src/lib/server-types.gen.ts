@@ -627,6 +627,29 @@ heads: Array<string>, total: number, grade: Grade, reason: string, computed_at: 
 
 export type Severity = "veto" | "serious" | "general";
 
+export type SpotCheck = { 
+/**
+ * The period both describe (统计期): the quarter before the inspection's.
+ */
+period: string, 
+/**
+ * The centre's newest report of the period, if it reported.
+ */
+reported: CentreFigures | null, rows: Array<SpotRow>, 
+/**
+ * Deviations past this fraction are flagged (province setting).
+ */
+threshold: number, };
+
+/**
+ * One figure: reported, observed, and how far the observation is from the report.
+ */
+export type SpotRow = { figure: Figure, reported: number | null, observed: number | null, 
+/**
+ * (observed − reported) / reported; none unless both are there and the report is not zero.
+ */
+deviation: number | null, flagged: boolean, };
+
 export type StoredPhoto = { sha256: string, };
 
 /**
