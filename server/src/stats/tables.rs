@@ -97,9 +97,11 @@ pub struct QuarterlyStats {
     pub pilot: Vec<PilotRow>,
 }
 
+/// 常住人口 "1000万以上" includes 10,000,000 itself, as "500万至1000万"
+/// includes 5,000,000.
 pub fn pilot_target(population: u64) -> Option<u32> {
     match population {
-        p if p > 10_000_000 => Some(10),
+        p if p >= 10_000_000 => Some(10),
         p if p >= 5_000_000 => Some(5),
         _ => None,
     }
@@ -406,6 +408,14 @@ mod tests {
         assert!(s.attachment5.iter().all(|r| r.city != "邯郸市"), "only built centres report operations");
         let pilot: Vec<_> = s.pilot.iter().map(|p| (p.city.as_str(), p.target, p.built, p.met)).collect();
         assert_eq!(pilot, [("石家庄市", Some(10), 2, Some(false)), ("邯郸市", Some(5), 0, Some(false))]);
+    }
+
+    #[test]
+    fn pilot_targets_include_their_thresholds() {
+        assert_eq!(pilot_target(10_000_000), Some(10));
+        assert_eq!(pilot_target(9_999_999), Some(5));
+        assert_eq!(pilot_target(5_000_000), Some(5));
+        assert_eq!(pilot_target(4_999_999), None);
     }
 
     #[test]
