@@ -19,6 +19,15 @@ async function open(doc: string, api = new MockApi()) {
 beforeEach(() => setLang('zh-CN'));
 
 describe('report view', () => {
+  it('shows an inspection nobody has worked on as not started, without the registry-only score', async () => {
+    const api = new MockApi();
+    const real = await api.report(RETURNED);
+    vi.spyOn(api, 'report').mockResolvedValue({ ...real, inspection: { ...real.inspection, status: 'draft', change_count: 1 } });
+    render(Report, { props: { doc: RETURNED }, context: apiContext(api) });
+    await waitFor(() => expect(screen.getByTestId('not-started').textContent).toBe('未开始'));
+    expect(screen.queryByTestId('report-grade')).toBeNull();
+  });
+
   it('renders every item with its answer, points and status', async () => {
     const api = await open(CONFLICTS);
     const view = await api.report(CONFLICTS);
