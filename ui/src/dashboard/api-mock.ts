@@ -5,7 +5,7 @@ import type {
   Assignment, Attachment4Row, Attachment5Row, CentreOverview, ChartData, CityRegions, CreatePlan, EditProblem, Escalation, Feedback,
   InspectionRow, IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanNorms, PlanView, Problem,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, StoredPhoto,
-  SpotCheck, User,
+  SpotCheck, User, FigureReport, NewOperator,
 } from '../lib/server-types.gen';
 import type {
   AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
@@ -19,6 +19,7 @@ import {
 import { MOCK_USERS, MockPlans } from './api-mock-plans';
 import { MockProblems } from './api-mock-problems';
 import { MockPublications } from './api-mock-publications';
+import { MockOperators } from './api-mock-operators';
 
 export const SUPERVISOR: User = {
   id: 7, username: 'sup-zhao', display_name: '赵敏', role: 'supervisor',
@@ -172,6 +173,8 @@ export class MockApi implements DashboardApi {
   rectification: MockProblems;
   /// Published results of confirmed plans (api-mock-publications.ts).
   publication: MockPublications;
+  /// Centre operators and their figures (api-mock-operators.ts).
+  operating: MockOperators;
   /// Who is signed in (the supervisor unless told).
   user: User;
 
@@ -195,6 +198,7 @@ export class MockApi implements DashboardApi {
     this.rectification = new MockProblems(MOCK_CENTRES, SUPERVISOR.username, (req) => this.planner.assign(req));
     this.publication = new MockPublications((id) => this.planner.plan(id), () => this.entries.map((e) => e.row),
       () => this.rectification.problems);
+    this.operating = new MockOperators(MOCK_CENTRES, () => this.rectification.problems);
   }
 
   private auth() {
@@ -377,6 +381,20 @@ export class MockApi implements DashboardApi {
     return this.rectification.feedback(id, req.text, req.photos ?? []);
   }
   async problemPhoto(id: number, photo: Blob): Promise<StoredPhoto> { this.auth(); return this.rectification.photo(id, photo); }
+  async operatorCentres() { this.auth(); return this.operating.mine(this.user); }
+  async operatorProblems() { this.auth(); return this.operating.problemsOf(this.user); }
+  async checkFigures(r: FigureReport) { this.auth(); return this.operating.check(this.user, r); }
+  async reportFigures(r: FigureReport) { this.auth(); return this.operating.report(this.user, r); }
+  async centreFigures(code: string) { this.auth(); return this.operating.of(this.user, code); }
+  async ledgerPhoto(code: string, photo: Blob): Promise<StoredPhoto> {
+    this.auth();
+    this.operating.of(this.user, code);
+    return { sha256: `ledger${photo.size.toString(16).padStart(58, '0')}` };
+  }
+  ledgerPhotoUrl(code: string, period: string, version: number) { return `#ledger/${code}/${period}/${version}`; }
+  async figuresCoverage(period: string) { this.auth(); return this.operating.coverage(this.user, period); }
+  async operators() { this.auth(); return this.operating.list(this.user); }
+  async createOperator(req: NewOperator) { this.auth(); return this.operating.create(this.user, req); }
   async escalateProblem(id: number, req: Escalation): Promise<Problem> { this.auth(); return this.rectification.escalate(id, req.reason); }
   async issueNotice(req: IssueNotice): Promise<Notice> { this.auth(); return this.rectification.issue(req.problems, req.office); }
   async notice(id: number): Promise<NoticeView> { this.auth(); return this.rectification.notice(id); }

@@ -5,7 +5,7 @@ import type {
   ApiErrorCode, Assignment, CentreOverview, NewFollowUp, ChartData, CityRegions, CreatePlan, EditProblem, Escalation, Feedback, InspectionRow,
   IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem, ProblemState,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, Severity, StoredPhoto,
-  SpotCheck, User,
+  SpotCheck, User, OperatedCentre, FigureReport, FigureCheck, CentreFigures, CoverageRow, NewOperator,
 } from '../lib/server-types.gen';
 import type { Centre, I18n, Template } from '../lib/types.gen';
 
@@ -109,6 +109,17 @@ export interface DashboardApi {
   problemFeedback(id: number, req: Feedback): Promise<Problem>;
   /// A photo of the rectification for an issued problem; its SHA-256 goes in the feedback.
   problemPhoto(id: number, photo: Blob): Promise<StoredPhoto>;
+  // Centre operators (运营主体) and their figures (docs/operators.md).
+  operatorCentres(): Promise<OperatedCentre[]>;
+  operatorProblems(): Promise<Problem[]>;
+  checkFigures(report: FigureReport): Promise<FigureCheck>;
+  reportFigures(report: FigureReport): Promise<CentreFigures>;
+  centreFigures(code: string): Promise<CentreFigures[]>;
+  ledgerPhoto(code: string, photo: Blob): Promise<StoredPhoto>;
+  ledgerPhotoUrl(code: string, period: string, version: number): string;
+  figuresCoverage(period: string): Promise<CoverageRow[]>;
+  operators(): Promise<User[]>;
+  createOperator(req: NewOperator): Promise<User>;
   /// 督办, issued problems only.
   escalateProblem(id: number, req: Escalation): Promise<Problem>;
   /// 整改通知书 for draft problems of one centre: 409 when one is no longer draft, 422 for two centres.
@@ -201,6 +212,18 @@ export class HttpApi implements DashboardApi {
   editProblem(id: number, req: EditProblem) { return this.call<Problem>('PATCH', `/problems/${id}`, req); }
   problemFeedback(id: number, req: Feedback) { return this.call<Problem>('POST', `/problems/${id}/feedback`, req); }
   problemPhoto(id: number, photo: Blob) { return this.call<StoredPhoto>('POST', `/problems/${id}/photos`, photo); }
+  operatorCentres() { return this.call<OperatedCentre[]>('GET', '/operator/centres'); }
+  operatorProblems() { return this.call<Problem[]>('GET', '/operator/problems'); }
+  checkFigures(report: FigureReport) { return this.call<FigureCheck>('POST', '/figures/check', report); }
+  reportFigures(report: FigureReport) { return this.call<CentreFigures>('POST', '/figures', report); }
+  centreFigures(code: string) { return this.call<CentreFigures[]>('GET', `/centres/${enc(code)}/figures`); }
+  ledgerPhoto(code: string, photo: Blob) { return this.call<StoredPhoto>('POST', `/centres/${enc(code)}/ledger-photos`, photo); }
+  ledgerPhotoUrl(code: string, period: string, version: number) {
+    return `${this.base}${PREFIX}/centres/${enc(code)}/figures/${enc(period)}/${version}/ledger-photo`;
+  }
+  figuresCoverage(period: string) { return this.call<CoverageRow[]>('GET', `/figures/coverage?period=${enc(period)}`); }
+  operators() { return this.call<User[]>('GET', '/operators'); }
+  createOperator(req: NewOperator) { return this.call<User>('POST', '/operators', req); }
   escalateProblem(id: number, req: Escalation) { return this.call<Problem>('POST', `/problems/${id}/escalate`, req); }
   issueNotice(req: IssueNotice) { return this.call<Notice>('POST', '/notices', req); }
   notice(id: number) { return this.call<NoticeView>('GET', `/notices/${id}`); }

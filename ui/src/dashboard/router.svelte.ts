@@ -11,7 +11,9 @@ export type Route =
   | { name: 'plan'; id: number }
   | { name: 'problems'; query: URLSearchParams }
   | { name: 'problem'; id: number }
-  | { name: 'notice'; id: number };
+  | { name: 'notice'; id: number }
+  | { name: 'figures'; query: URLSearchParams }
+  | { name: 'operator' };
 
 export function parse(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -27,6 +29,8 @@ export function parse(hash: string): Route {
     case 'plans': return { name: 'plans', query };
     case 'plan': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'plan', id: Number(parts[1]) }; break;
     case 'problems': return { name: 'problems', query };
+    case 'figures': return { name: 'figures', query };
+    case 'operator': return { name: 'operator' };
     case 'problem': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'problem', id: Number(parts[1]) }; break;
     case 'notice': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'notice', id: Number(parts[1]) }; break;
     case 'centre': if (parts[1]) return { name: 'centre', code: parts[1] }; break;
