@@ -148,7 +148,7 @@ export function launchChromium() {
 }
 
 /** The dashboard signed in as `username`, in a fresh zh-CN context that accepts downloads. */
-export async function dashboardPage(browser, url, username, viewport = { width: 1280, height: 900 }) {
+export async function dashboardPage(browser, url, username, viewport = { width: 1280, height: 900 }, ready = 'nav-inspections') {
   const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'zh-CN' });
   const page = await context.newPage();
   const id = (testid) => `[data-testid="${testid}"]`;
@@ -156,6 +156,6 @@ export async function dashboardPage(browser, url, username, viewport = { width: 
   await page.fill(id('login-username'), username);
   await page.fill(id('login-password'), PASSWORD);
   await page.click(id('login-submit'));
-  await page.waitForSelector(id('nav-inspections'));
+  await page.waitForSelector(id(ready));
   return page;
 }
