@@ -257,6 +257,10 @@ test('a follow-up (复查) is worked offline and synced; its approval closes onl
   await shot('10-followup-task-zh');
   await start.click();
   await browser.$(id(`answer-p${rectified}-choice-rectified`)).waitForDisplayed();
+  // The original finding's photos (原问题照片) came with the task and show offline.
+  const pictured = open.items.find((p) => p.photos.length > 0);
+  assert.ok(pictured, 'a problem of the demo visit has a photo of the finding');
+  await browser.$(`img${id(`reference-thumb-p${pictured.id}`)}`).waitForDisplayed({ timeout: 10_000 });
   await shot('11-followup-checklist-zh');
 
   // No coverage in the village: the inspector works on.

@@ -160,7 +160,8 @@ fn listed(template: &Template, snap: &InspectionSnapshot, item: &Item) -> Vec<Fi
                 title: item.title.clone(),
                 finding: clip(line),
                 severity: Severity::General,
-                photos: Vec::new(),
+                // The list's photos show what was found; each line carries them.
+                photos: photos(snap, &item.id),
                 deadline_days: days(template, Severity::General),
             }
         })

@@ -310,8 +310,17 @@ async fn fill(
     }
     d.add_gps_fix(&fix_near(c, 20.0, &by, now))?;
     let mut uploads = Vec::new();
-    for (k, (_, item)) in template.items().filter(|(_, i)| i.evidence.photo == PhotoRule::Required).take(4).enumerate()
-    {
+    let mut pictured: Vec<String> = template
+        .items()
+        .filter(|(_, i)| i.evidence.photo == PhotoRule::Required)
+        .take(4)
+        .map(|(_, i)| i.id.clone())
+        .collect();
+    // A weak visit photographs what it found: the follow-up shows it (原问题照片).
+    if weak && template.item("find.problems").is_some() {
+        pictured.push("find.problems".into());
+    }
+    for (k, item) in pictured.into_iter().enumerate() {
         let bytes = demo_photo(u8::try_from(n * 16 + k).unwrap_or(0))?;
         let sha = xuncha_core::photo::sha256_hex(&bytes);
         d.add_photo(&PhotoRecord {
@@ -320,7 +329,7 @@ async fn fill(
             mime: "image/jpeg".into(),
             width: 640,
             height: 480,
-            item_id: Some(item.id.clone()),
+            item_id: Some(item),
             thumbnail: None,
             taken_at: now,
             gps: Some(fix_near(c, 15.0, &by, now)),

@@ -386,12 +386,8 @@ export class MockApi implements DashboardApi {
   async checkFigures(r: FigureReport) { this.auth(); return this.operating.check(this.user, r); }
   async reportFigures(r: FigureReport) { this.auth(); return this.operating.report(this.user, r); }
   async centreFigures(code: string) { this.auth(); return this.operating.of(this.user, code); }
-  async ledgerPhoto(code: string, photo: Blob): Promise<StoredPhoto> {
-    this.auth();
-    this.operating.of(this.user, code);
-    return { sha256: `ledger${photo.size.toString(16).padStart(58, '0')}` };
-  }
-  ledgerPhotoUrl(code: string, period: string, version: number) { return `#ledger/${code}/${period}/${version}`; }
+  async ledgerPhoto(code: string, photo: Blob): Promise<StoredPhoto> { this.auth(); return this.operating.photo(this.user, code, photo); }
+  ledgerPhotoUrl(code: string, period: string, version: number) { return this.operating.photoUrl(code, period, version); }
   async figuresCoverage(period: string) { this.auth(); return this.operating.coverage(this.user, period); }
   async operators() { this.auth(); return this.operating.list(this.user); }
   async createOperator(req: NewOperator) { this.auth(); return this.operating.create(this.user, req); }

@@ -5,7 +5,8 @@ import Dashboard from './Dashboard.svelte';
 import { HttpApi, type DashboardApi } from './api';
 
 // `?mock` uses the in-memory demo data (UI work, screenshots); `?mock&login` starts signed out;
-// `?mock&admin` signs in the province's administrator (who publishes results).
+// `?mock&admin` signs in the province's administrator (who publishes results); `?mock&operator`
+// a centre operator (运营主体), whose page is built for a phone.
 const q = new URLSearchParams(location.search);
 const mock = q.has('mock');
 
@@ -13,7 +14,9 @@ async function start() {
   let api: DashboardApi;
   if (mock) {
     const { ADMINISTRATOR, MockApi } = await import('./api-mock');
-    api = new MockApi({ signedIn: !q.has('login'), user: q.has('admin') ? ADMINISTRATOR : undefined });
+    const { OPERATOR } = await import('./api-mock-operators');
+    const user = q.has('admin') ? ADMINISTRATOR : q.has('operator') ? OPERATOR : undefined;
+    api = new MockApi({ signedIn: !q.has('login'), user });
   } else {
     api = new HttpApi();
   }
