@@ -457,7 +457,8 @@ fn figures(store: &dyn Store) -> Result<(), String> {
     )?;
     check(history.first().is_some_and(|f| f.warnings == [FigureWarning::TurnoverWithoutStaff]), "warnings kept")?;
     check(store.figures_of("C1", 1).map_err(err)?.len() == 1, "the limit holds")?;
-    let rows = store.period_coverage(&county("长安区"), "2026Q3").map_err(err)?;
+    let rows = store.period_coverage(&county("长安区"), "2026Q3", 100).map_err(err)?;
+    check(store.period_coverage(&county("长安区"), "2026Q3", 1).map_err(err)?.len() == 1, "the limit holds")?;
     let seen: Vec<(String, Option<f64>)> =
         rows.iter().map(|r| (r.centre_code.clone(), r.figures.as_ref().map(|f| f.values.turnover_wan))).collect();
     check(

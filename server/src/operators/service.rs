@@ -373,7 +373,12 @@ impl Operators {
         if !quarter::is_quarter(&period) {
             return Err(OperatorError::Invalid(format!("`{period}` is not a quarter like 2026Q3")));
         }
-        let this = self.clone();
-        blocking(move || Ok(this.figures.period_coverage(&scope, &period)?)).await
+        // One row past the limit tells a whole region from a cut-off list.
+        let (this, most) = (self.clone(), self.accounts.config().limits.stats_rows);
+        let rows = blocking(move || Ok(this.figures.period_coverage(&scope, &period, most.saturating_add(1))?)).await?;
+        match rows.len() > most as usize {
+            true => Err(OperatorError::Invalid(format!("more than {most} centres: choose a city or a county"))),
+            false => Ok(rows),
+        }
     }
 }

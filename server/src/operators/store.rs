@@ -12,9 +12,10 @@ pub trait FigureStore: Send + Sync {
     /// What a centre reported, newest period first and newest version first
     /// within a period; at most `limit` rows.
     fn figures_of(&self, centre_code: &str, limit: u32) -> StoreResult<Vec<CentreFigures>>;
-    /// Every built centre of the scope, with the newest version of its
-    /// figures for the period if it reported; ordered by county and code.
-    fn period_coverage(&self, scope: &Scope, period: &str) -> StoreResult<Vec<CoverageRow>>;
+    /// The built centres of the scope (at most `limit`), each with the newest
+    /// version of its figures for the period if it reported; ordered by
+    /// county and code.
+    fn period_coverage(&self, scope: &Scope, period: &str, limit: u32) -> StoreResult<Vec<CoverageRow>>;
 }
 
 /// The operating figures of Attachment 5 (附件5) for one period.

@@ -120,8 +120,8 @@ impl Stats {
             // last complete quarter).
             let next = crate::quarter::offset(&quarter, 1).unwrap_or_default();
             let docs = this.store.stat_docs(&scope, Some(&next), max.saturating_add(1))?;
-            let reported = this.figures.period_coverage(&scope, &quarter)?;
-            if centres.len() > max as usize || docs.len() > max as usize {
+            let reported = this.figures.period_coverage(&scope, &quarter, max.saturating_add(1))?;
+            if centres.len() > max as usize || docs.len() > max as usize || reported.len() > max as usize {
                 return Err(StatsError::TooMany(max));
             }
             // Attachment 4 counts each centre as it stood when the quarter ended.

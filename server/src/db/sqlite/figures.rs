@@ -83,7 +83,7 @@ impl FigureStore for SqliteStore {
         })
     }
 
-    fn period_coverage(&self, scope: &Scope, period: &str) -> StoreResult<Vec<CoverageRow>> {
+    fn period_coverage(&self, scope: &Scope, period: &str, limit: u32) -> StoreResult<Vec<CoverageRow>> {
         self.read(|c| {
             // The newest version per centre: the row no later version of the same period outranks.
             let sql = format!(
@@ -94,10 +94,10 @@ impl FigureStore for SqliteStore {
                                       WHERE centre_code = ce.code AND period = ?4)
                  WHERE ce.status = 'built' AND (?1 = '' OR ce.province = ?1) AND (?2 = '' OR ce.city = ?2)
                      AND (?3 = '' OR ce.county = ?3)
-                 ORDER BY ce.county, ce.code"
+                 ORDER BY ce.county, ce.code LIMIT ?5"
             );
             let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params![scope.province, scope.city, scope.county, period], |r| {
+            let rows = stmt.query_map(params![scope.province, scope.city, scope.county, period, limit], |r| {
                 let reported: Option<String> = r.get(4)?;
                 Ok(CoverageRow {
                     centre_code: r.get(0)?,
