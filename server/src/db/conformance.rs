@@ -464,5 +464,18 @@ fn figures(store: &dyn Store) -> Result<(), String> {
     check(
         seen == [("C1".into(), Some(11.0)), ("C2".into(), None)],
         "each built centre of the county, its newest figures",
-    )
+    )?;
+    check(rows.iter().all(|r| !r.has_operator), "no operator account names them yet")?;
+    let op = NewUser {
+        username: "op-c2".into(),
+        display_name: "运营".into(),
+        role: Role::Operator,
+        scope: county("长安区"),
+        centres: vec!["C2".into()],
+        password_hash: "$argon2id$x".into(),
+    };
+    store.create_user(op, 1).map_err(err)?;
+    let rows = store.period_coverage(&county("长安区"), "2026Q3", 100).map_err(err)?;
+    let operated: Vec<bool> = rows.iter().map(|r| r.has_operator).collect();
+    check(operated == [false, true], "the centre an operator account names has one")
 }

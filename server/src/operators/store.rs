@@ -68,6 +68,9 @@ pub struct CoverageRow {
     pub centre_name: String,
     pub county: String,
     pub township: String,
+    /// An active operator account reports for the centre; without one the
+    /// county enters its figures (代填).
+    pub has_operator: bool,
     /// None: the centre has not reported for the period.
     pub figures: Option<CentreFigures>,
 }

@@ -162,6 +162,9 @@ async fn figures_are_reported_by_period_with_warnings_confirmed_revisions_kept_a
         .collect();
     assert_eq!(reported, [("130102-B01", Some(2)), ("130102-T01", Some(1))]);
     assert!(rows.len() > 2 && rows.iter().all(|r| r["county"] == "长安区"));
+    let operated: Vec<&str> =
+        rows.iter().filter(|r| r["has_operator"] == true).map(|r| r["centre_code"].as_str().unwrap()).collect();
+    assert_eq!(operated, ["130102-B01", "130102-C01"], "the centres op-b01 runs; the others are the county's to enter");
     let (_, theirs) = other.get(&format!("/api/v1/figures/coverage?period={due}")).await;
     assert!(theirs.as_array().unwrap().iter().all(|r| r["county"] == "桥西区" && r["figures"].is_null()));
     server.stop().await;

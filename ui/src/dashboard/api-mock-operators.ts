@@ -172,6 +172,7 @@ export class MockOperators {
       .filter((c) => c.status === 'built' && (!user.scope.county || user.scope.county === c.region.county)
         && (!user.scope.city || user.scope.city === c.region.city))
       .map((c) => ({ centre_code: c.code, centre_name: c.name, county: c.region.county, township: c.region.township,
+        has_operator: this.accounts.some((a) => !a.disabled && a.centres.includes(c.code)),
         figures: clone(this.history(c.code).find((f) => f.period === period) ?? null) }));
   }
 

@@ -137,6 +137,11 @@ export type CountyRegions = { county: string, townships: Array<string>, };
  */
 export type CoverageRow = { centre_code: string, centre_name: string, county: string, township: string, 
 /**
+ * An active operator account reports for the centre; without one the
+ * county enters its figures (代填).
+ */
+has_operator: boolean, 
+/**
  * None: the centre has not reported for the period.
  */
 figures: CentreFigures | null, };

@@ -218,6 +218,11 @@ describe('supervisor figures page', () => {
     expect(screen.getByTestId('coverage-counts').textContent).toBe('应报 7 个，已报 2 个，未报 5 个');
     const yucai = rows.find((r) => r.dataset.centre === YUCAI)!;
     expect(within(yucai).getByTestId('coverage-missing').textContent).toBe('未填报');
+    // 育才 has an operator, who is late; a centre without one is the county's to enter (代填).
+    expect(within(yucai).queryByTestId('coverage-no-account')).toBeNull();
+    const unrun = rows.filter((r) => within(r).queryByTestId('coverage-no-account'));
+    expect(unrun.length).toBeGreaterThan(0);
+    expect(unrun.every((r) => r.dataset.reported === 'no')).toBe(true);
     const township = rows.find((r) => r.dataset.centre === TOWNSHIP)!;
     expect(township.textContent).toContain('428');
     expect(township.textContent).toContain('op-changan');

@@ -87,7 +87,9 @@ impl FigureStore for SqliteStore {
         self.read(|c| {
             // The newest version per centre: the row no later version of the same period outranks.
             let sql = format!(
-                "SELECT ce.code, ce.name, ce.county, ce.township, {COLS}
+                "SELECT ce.code, ce.name, ce.county, ce.township, {COLS},
+                     EXISTS(SELECT 1 FROM users u, json_each(u.centres) j
+                            WHERE u.role = 'operator' AND u.disabled = 0 AND j.value = ce.code)
                  FROM centres ce
                  LEFT JOIN centre_figures f ON f.centre_code = ce.code AND f.period = ?4
                      AND f.version = (SELECT max(version) FROM centre_figures
@@ -104,6 +106,7 @@ impl FigureStore for SqliteStore {
                     centre_name: r.get(1)?,
                     county: r.get(2)?,
                     township: r.get(3)?,
+                    has_operator: r.get(16)?,
                     figures: reported.map(|_| from_row(r, 4)).transpose()?,
                 })
             })?;
