@@ -256,7 +256,8 @@ pub fn seed(state: &AppState) -> Res<String> {
     let township = centres.iter().find(|c| c.code == "130102-T01").ok_or("demo centre missing")?;
     photos += rt.block_on(fill(state, &li_dev, random.1, township, 4, None))?;
     rt.block_on(super::demo_supervision::publish(state, &sup, &hebei_admin, random))?;
-    let [company, village] = rt.block_on(super::demo_operators::seed(state, &sup, demo_photo(90)?))?;
+    let [company, village] =
+        rt.block_on(super::demo_operators::seed(state, &sup, (QUARTER, PASSWORD), demo_photo(90)?))?;
     Ok(format!(
         "demo data: {} centres, 9 users (password {PASSWORD}; operators {company} and {village}), {} inspections \
          with {photos} photos, a drawn plan, {found} problems found in 长安区, a follow-up of {followed} in 桥西区",

@@ -11,11 +11,17 @@ use crate::state::AppState;
 
 type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
-async fn operator(state: &AppState, sup: &User, username: &str, name: &str, centres: &[&str]) -> Res<User> {
+async fn operator(
+    state: &AppState,
+    sup: &User,
+    (username, name): (&str, &str),
+    centres: &[&str],
+    password: &str,
+) -> Res<User> {
     let req = NewOperator {
         username: username.into(),
         display_name: name.into(),
-        password: super::demo::PASSWORD.into(),
+        password: password.into(),
         centres: centres.iter().map(|c| (*c).to_owned()).collect(),
     };
     Ok(state.operators.create_operator(sup, req).await?)
@@ -41,12 +47,20 @@ async fn report(
     Ok(())
 }
 
-/// Seeds both operators and their figures; returns the two accounts' names.
-pub(super) async fn seed(state: &AppState, sup: &User, ledger: Vec<u8>) -> Res<[String; 2]> {
-    let company = operator(state, sup, "op-changan", "长安区惠民商贸有限公司", &["130102-C01", "130102-T01"]).await?;
-    let village = operator(state, sup, "op-beidou", "北豆村综合服务站 李站长", &["130102-V01"]).await?;
+/// Seeds both operators (with `password`) and their figures of the two
+/// periods before `demo_quarter`; returns the two accounts' names.
+/// `ledger`: the bytes of a ledger photo.
+pub(super) async fn seed(
+    state: &AppState,
+    sup: &User,
+    (demo_quarter, password): (&str, &str),
+    ledger: Vec<u8>,
+) -> Res<[String; 2]> {
+    let company =
+        operator(state, sup, ("op-changan", "长安区惠民商贸有限公司"), &["130102-C01", "130102-T01"], password).await?;
+    let village = operator(state, sup, ("op-beidou", "北豆村综合服务站 李站长"), &["130102-V01"], password).await?;
     // The period the demo quarter's inspections observe (上一完整季度), and the one before.
-    let due = quarter::offset(super::demo::QUARTER, -1).ok_or("no quarter before the demo's")?;
+    let due = quarter::offset(demo_quarter, -1).ok_or("no quarter before the demo's")?;
     let before = quarter::offset(&due, -1).ok_or("no quarter before the due one")?;
     let photo = state.operators.ledger_photo(&company, "130102-C01".into(), ledger).await?;
     let values = |turnover_wan: f64, visits: i64, staff: i64, merchants: i64| FigureValues {

@@ -8,8 +8,7 @@
 use super::Store;
 use crate::accounts::store::{NewUser, Role, Scope, User};
 use crate::inspections::store::{DocMeta, DocSummary, DocWrite};
-use crate::operators::plausibility::FigureWarning;
-use crate::operators::store::{FigureValues, NewFigures};
+use crate::operators::store::{FigureValues, FigureWarning, NewFigures};
 use crate::photos::store::BlobRow;
 use crate::plans::store::{NewPlan, PlanCriteria, PlanEvent, PlanState};
 use crate::problems::store::{

@@ -3,47 +3,10 @@
 //! the figures; confirmed warnings are kept with the figures, so a
 //! supervisor sees what was queried.
 
-use super::store::FigureValues;
-use serde::{Deserialize, Serialize};
+use super::store::{Figure, FigureValues, FigureWarning};
 
 /// A change larger than this fraction against the previous period is queried.
 pub const MAX_CHANGE: f64 = 0.5;
-
-/// One of the four figures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Figure {
-    Turnover,
-    Visits,
-    Staff,
-    Merchants,
-}
-
-/// Why a figure looks wrong.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
-#[serde(tag = "code", rename_all = "snake_case")]
-pub enum FigureWarning {
-    /// The figure changed by more than half against the previous period.
-    ChangeOverHalf { figure: Figure, previous_period: String, previous: f64, current: f64 },
-    /// Turnover without any staff.
-    TurnoverWithoutStaff,
-    /// Turnover without anyone served.
-    TurnoverWithoutVisits,
-    /// People served but no turnover.
-    VisitsWithoutTurnover,
-}
-
-impl FigureWarning {
-    /// The warning's code, as the API writes it.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::ChangeOverHalf { .. } => "change_over_half",
-            Self::TurnoverWithoutStaff => "turnover_without_staff",
-            Self::TurnoverWithoutVisits => "turnover_without_visits",
-            Self::VisitsWithoutTurnover => "visits_without_turnover",
-        }
-    }
-}
 
 #[allow(clippy::cast_precision_loss)] // counts far below 2^52
 fn as_f64(n: i64) -> f64 {

@@ -3,10 +3,9 @@
 //! operators and supervisors report a centre's figures (`/api/v1/figures`)
 //! with its ledger photo.
 
-use super::plausibility::FigureWarning;
 use super::service::{FigureReport, NewOperator, OperatedCentre, OperatorError, Operators};
 use super::spot_check::SpotCheck;
-use super::store::{CentreFigures, CoverageRow};
+use super::store::{CentreFigures, CoverageRow, FigureWarning};
 use crate::accounts::store::User;
 use crate::accounts::{Accounts, Auth, Caller};
 use crate::http::{ApiError, ApiResult, ErrorBody, body_bytes, doc_id};

@@ -4,14 +4,14 @@
 //! accepted. Operators reach only their own centres; supervisors read and
 //! may enter (代填) the figures of every centre in their region.
 
-use super::plausibility::{self, FigureWarning};
+use super::plausibility;
 use super::spot_check::{self, SpotCheck};
-use super::store::{CentreFigures, CoverageRow, FigureStore, FigureValues, NewFigures};
+use super::store::{CentreFigures, CoverageRow, FigureStore, FigureValues, FigureWarning, NewFigures};
 use crate::accounts::service::UserRequest;
 use crate::accounts::store::{Role, Scope, User, UserStore};
 use crate::accounts::{AccountError, Accounts};
 use crate::catalog::store::CatalogStore;
-use crate::inspections::Inspections;
+use crate::inspections::{InspectionError, Inspections};
 use crate::photos::{PhotoError, Photos};
 use crate::quarter;
 use crate::storage::{StoreError, now_ms};
@@ -177,7 +177,10 @@ impl Operators {
     pub async fn spot_check(self: &Arc<Self>, user: &User, doc: DocumentId) -> R<SpotCheck> {
         let (this, user) = (self.clone(), user.clone());
         blocking(move || {
-            let row = this.inspections.readable(&user, &doc).map_err(|_| OperatorError::NotFound("inspection"))?;
+            let row = this.inspections.readable(&user, &doc).map_err(|e| match e {
+                InspectionError::Store(e) => OperatorError::Store(e),
+                _ => OperatorError::NotFound("inspection"),
+            })?;
             let period = quarter::offset(&row.quarter, -1).ok_or(OperatorError::NotFound("period"))?;
             let observed: BTreeMap<StatFigure, f64> = this
                 .inspections

@@ -3,8 +3,7 @@
 //! (Q−1), so they are compared with the centre's own report of Q−1, figure
 //! by figure, and a deviation past the province's threshold is flagged.
 
-use super::plausibility::Figure;
-use super::store::{CentreFigures, FigureValues};
+use super::store::{CentreFigures, Figure, FigureValues};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use xuncha_core::template::StatFigure;

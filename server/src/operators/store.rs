@@ -1,7 +1,6 @@
 //! What the operators feature stores: each centre's own figures per
 //! statistics period (统计期), every version kept.
 
-use super::plausibility::FigureWarning;
 use crate::accounts::store::Scope;
 use crate::storage::StoreResult;
 use serde::{Deserialize, Serialize};
@@ -73,4 +72,40 @@ pub struct CoverageRow {
     pub has_operator: bool,
     /// None: the centre has not reported for the period.
     pub figures: Option<CentreFigures>,
+}
+
+/// One of the four figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Figure {
+    Turnover,
+    Visits,
+    Staff,
+    Merchants,
+}
+
+/// Why a figure looks wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum FigureWarning {
+    /// The figure changed by more than half against the previous period.
+    ChangeOverHalf { figure: Figure, previous_period: String, previous: f64, current: f64 },
+    /// Turnover without any staff.
+    TurnoverWithoutStaff,
+    /// Turnover without anyone served.
+    TurnoverWithoutVisits,
+    /// People served but no turnover.
+    VisitsWithoutTurnover,
+}
+
+impl FigureWarning {
+    /// The warning's code, as the API writes it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ChangeOverHalf { .. } => "change_over_half",
+            Self::TurnoverWithoutStaff => "turnover_without_staff",
+            Self::TurnoverWithoutVisits => "turnover_without_visits",
+            Self::VisitsWithoutTurnover => "visits_without_turnover",
+        }
+    }
 }
