@@ -34,6 +34,9 @@ pub struct Config {
     /// The province's threshold for inspectors' figures against a centre's
     /// own report (抽查核实): a larger deviation is flagged (0.2 = 20%).
     pub spot_check_deviation: f64,
+    /// The days after a quarter by which counties, cities and the province
+    /// report it (`[report_deadlines] county = 5`, …).
+    pub report_deadlines: crate::reporting::deadlines::ReportDeadlines,
     pub limits: Limits,
 }
 
@@ -126,6 +129,7 @@ impl Default for Config {
             secure_cookies: None,
             trusted_proxies: Vec::new(),
             spot_check_deviation: crate::operators::spot_check::DEFAULT_THRESHOLD,
+            report_deadlines: crate::reporting::deadlines::ReportDeadlines::default(),
             limits: Limits::default(),
         }
     }

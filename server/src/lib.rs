@@ -21,6 +21,7 @@ pub mod plans;
 pub mod problems;
 pub mod publication;
 pub mod quarter;
+pub mod reporting;
 pub mod router;
 pub mod state;
 pub mod stats;

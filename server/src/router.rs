@@ -5,7 +5,9 @@
 
 use crate::http::{guard, openapi, ui};
 use crate::state::AppState;
-use crate::{accounts, catalog, db, inspections, operators, photos, plans, problems, publication, stats, sync};
+use crate::{
+    accounts, catalog, db, inspections, operators, photos, plans, problems, publication, reporting, stats, sync,
+};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -60,5 +62,6 @@ pub fn api_router(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(plans::router())
         .merge(problems::router(usize::try_from(limits.photo_bytes).unwrap_or(usize::MAX)))
         .merge(publication::router())
+        .merge(reporting::router())
         .merge(operators::routes::router(usize::try_from(limits.photo_bytes).unwrap_or(usize::MAX)))
 }

@@ -14,6 +14,7 @@ use crate::photos::bytes::PhotoBytes;
 use crate::plans::Plans;
 use crate::problems::Problems;
 use crate::publication::Publications;
+use crate::reporting::Reports;
 use crate::stats::Stats;
 use crate::storage::StoreError;
 use crate::sync::SyncService;
@@ -34,6 +35,7 @@ pub struct AppState {
     pub problems: Arc<Problems>,
     pub publications: Arc<Publications>,
     pub operators: Arc<Operators>,
+    pub reports: Arc<Reports>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -65,6 +67,7 @@ impl AppState {
             limits.clone(),
             cpu.clone(),
         ));
+        let stats = Arc::new(Stats::new(store.clone(), store.clone(), store.clone(), store.clone(), limits.clone()));
         Ok(Self {
             operators: Arc::new(Operators::new(
                 store.clone(),
@@ -80,7 +83,8 @@ impl AppState {
             catalog: Arc::new(Catalog::new(store.clone(), templates, limits.clone())),
             photos,
             sync: Arc::new(SyncService::new(inspections.clone(), limits.clone(), cpu)),
-            stats: Arc::new(Stats::new(store.clone(), store.clone(), store.clone(), store.clone(), limits.clone())),
+            stats: stats.clone(),
+            reports: Arc::new(Reports::new(store.clone(), stats, config.report_deadlines.clone())),
             plans: Arc::new(Plans::new(
                 store.clone(),
                 store.clone(),
@@ -118,4 +122,5 @@ services! {
     problems: Arc<Problems>,
     publications: Arc<Publications>,
     operators: Arc<Operators>,
+    reports: Arc<Reports>,
 }

@@ -74,7 +74,9 @@ impl std::str::FromStr for Role {
 /// The region a user answers for. An empty level covers everything below
 /// the levels given: `{province: "河北省"}` is the whole province; all
 /// empty is the whole country (national administrators only).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS,
+)]
 pub struct Scope {
     #[serde(default)]
     pub province: String,
@@ -88,6 +90,16 @@ impl Scope {
     pub fn covers(&self, r: &Region) -> bool {
         let level = |mine: &str, theirs: &str| mine.is_empty() || mine == theirs;
         level(&self.province, &r.province) && level(&self.city, &r.city) && level(&self.county, &r.county)
+    }
+
+    /// Whether `other` is this region or a region inside it.
+    pub fn contains(&self, other: &Scope) -> bool {
+        self.covers(&Region {
+            province: other.province.clone(),
+            city: other.city.clone(),
+            county: other.county.clone(),
+            township: String::new(),
+        })
     }
 
     /// Why this scope does not fit a user of `role`: a lower level is given

@@ -16,6 +16,7 @@ use crate::photos::store::PhotoStore;
 use crate::plans::store::PlanStore;
 use crate::problems::store::ProblemStore;
 use crate::publication::store::PublicationStore;
+use crate::reporting::store::ReportStore;
 use crate::stats::store::StatsStore;
 
 /// Everything the server stores apart from photo bytes.
@@ -29,6 +30,7 @@ pub trait Store:
     + ProblemStore
     + PublicationStore
     + FigureStore
+    + ReportStore
     + Send
     + Sync
     + 'static
@@ -45,6 +47,7 @@ impl<T> Store for T where
         + ProblemStore
         + PublicationStore
         + FigureStore
+        + ReportStore
         + Send
         + Sync
         + 'static

@@ -3,7 +3,7 @@
 //! and computing live here; the route files only parse and answer.
 
 use super::store::{CentreFilter, CityPopulation, LatestScore, RegistryEntry, ReportedQuarter, StatsStore};
-use super::tables::{ChartData, PeriodFigures, PlanNorms, QuarterlyStats, charts, plan_norms, quarterly};
+use super::tables::{ChartData, PeriodFigures, PlanNorms, QuarterlyStats, charts, plan_norms, quarterly, unreported};
 use crate::accounts::store::{Role, Scope, User};
 use crate::catalog::store::CatalogStore;
 use crate::config::Limits;
@@ -107,6 +107,14 @@ impl Stats {
         let quarter = quarter.filter(|q| !q.is_empty()).unwrap_or_else(|| quarter_of(now_ms()));
         checked_quarter(&quarter)?;
         let scope = scope_of(user, province)?;
+        Ok(self.quarterly_in(scope, quarter).await?.0)
+    }
+
+    /// The quarterly tables of a region as they stand now, and its built
+    /// centres without figures for the period. The caller checks access
+    /// (the report chain's own rules decide who fills a region's report).
+    pub async fn quarterly_in(self: &Arc<Self>, scope: Scope, quarter: String) -> R<(QuarterlyStats, Vec<Centre>)> {
+        checked_quarter(&quarter)?;
         let this = self.clone();
         blocking(move || {
             let filter = CentreFilter { scope: scope.clone(), ..CentreFilter::default() };
@@ -141,7 +149,34 @@ impl Stats {
             if !scope.county.is_empty() {
                 stats.pilot.clear();
             }
-            Ok(stats)
+            let missing = unreported(&centres, &period).into_iter().cloned().collect();
+            Ok((stats, missing))
+        })
+        .await
+    }
+
+    /// The regions one level below `scope` that have registered centres
+    /// (the provinces of the country, the cities of a province, the
+    /// counties of a city), and the resident populations of its cities.
+    pub async fn regions_below(self: &Arc<Self>, scope: Scope) -> R<(Vec<Scope>, Vec<CityPopulation>)> {
+        let this = self.clone();
+        blocking(move || {
+            let names = this.store.region_names(&scope)?;
+            let pops = this.store.populations(&Scope { county: String::new(), ..scope.clone() })?;
+            let below: std::collections::BTreeSet<Scope> = names
+                .into_iter()
+                .filter_map(|r| match () {
+                    _ if scope.province.is_empty() => Some(Scope { province: r.province, ..Scope::default() }),
+                    _ if scope.city.is_empty() => {
+                        Some(Scope { province: r.province, city: r.city, county: String::new() })
+                    }
+                    _ if scope.county.is_empty() => {
+                        Some(Scope { province: r.province, city: r.city, county: r.county })
+                    }
+                    _ => None,
+                })
+                .collect();
+            Ok((below.into_iter().collect(), pops))
         })
         .await
     }

@@ -4,7 +4,7 @@
 
 use super::store::{CityPopulation, StatDoc};
 use crate::operators::store::FigureValues;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use xuncha_core::document::WorkflowStatus;
 use xuncha_core::scoring::Grade;
@@ -42,7 +42,7 @@ pub fn plan_norms(c: &Centre) -> Option<PlanNorms> {
 }
 
 /// Attachment 4: centres built, under construction and planned.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct Attachment4Row {
     pub city: String,
     #[schema(value_type = String)]
@@ -53,7 +53,7 @@ pub struct Attachment4Row {
 }
 
 /// Attachment 5: operations of built centres in the statistics period (统计期).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct Attachment5Row {
     pub city: String,
     #[schema(value_type = String)]
@@ -77,7 +77,7 @@ pub struct Attachment5Row {
 
 /// The 2018 pilot targets: at least 10 centres in a city over 10 million
 /// residents, at least 5 in a city of 5–10 million.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct PilotRow {
     pub city: String,
     pub population: Option<u64>,
@@ -156,6 +156,31 @@ fn add_observed(row: &mut Attachment5Row, figures: &BTreeMap<StatFigure, f64>) {
     }
 }
 
+/// Where a centre's figures for the period come from.
+enum Figures<'a> {
+    Own(&'a FigureValues),
+    Observed(&'a BTreeMap<StatFigure, f64>),
+}
+
+fn figures_of<'a>(
+    c: &Centre,
+    period: &'a PeriodFigures<'_>,
+    latest: &BTreeMap<(String, String), &'a StatDoc>,
+) -> Option<Figures<'a>> {
+    if let Some(own) = period.reported.get(&c.code) {
+        return Some(Figures::Own(own));
+    }
+    let observed = latest.get(&(String::new(), c.code.clone())).map(|d| &d.figures).filter(|f| !f.is_empty())?;
+    Some(Figures::Observed(observed))
+}
+
+/// Built centres with no figures for the period, neither their own nor
+/// an inspector's (未报): who the county still has to chase.
+pub fn unreported<'c>(centres: &'c [Centre], period: &PeriodFigures<'_>) -> Vec<&'c Centre> {
+    let latest = latest_signed(period.observed, false);
+    centres.iter().filter(|c| c.status == CentreStatus::Built && figures_of(c, period, &latest).is_none()).collect()
+}
+
 /// Attachments 4 and 5 and the pilot targets of one province and quarter.
 /// `centres` are the province's registry as the quarter ended. A centre's
 /// own report of the period comes first; a centre that has not reported
@@ -201,17 +226,16 @@ pub fn quarterly(
             tenants: 0.0,
         });
         row.built += 1;
-        let observed = latest.get(&(String::new(), c.code.clone())).map(|d| &d.figures).filter(|f| !f.is_empty());
-        match (period.reported.get(&c.code), observed) {
-            (Some(own), _) => {
+        match figures_of(c, period, &latest) {
+            Some(Figures::Own(own)) => {
                 (row.reporting, row.self_reported) = (row.reporting + 1, row.self_reported + 1);
                 add_reported(row, own);
             }
-            (None, Some(figures)) => {
+            Some(Figures::Observed(figures)) => {
                 row.reporting += 1;
                 add_observed(row, figures);
             }
-            (None, None) => {}
+            None => {}
         }
     }
     let mut cities: BTreeSet<String> = centres.iter().map(|c| c.region.city.clone()).collect();
@@ -310,7 +334,7 @@ fn count<T>(it: impl Iterator<Item = T>) -> u32 {
     u32::try_from(it.count()).unwrap_or(u32::MAX)
 }
 
-fn round2(v: f64) -> f64 {
+pub fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 

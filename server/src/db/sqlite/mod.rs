@@ -28,6 +28,7 @@ mod figures;
 mod plans;
 mod problems;
 mod publications;
+mod reports;
 mod rows;
 mod stats;
 mod users;
@@ -71,7 +72,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 10] = [
+const MIGRATIONS: [&str; 11] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
@@ -82,6 +83,7 @@ const MIGRATIONS: [&str; 10] = [
     include_str!("../../../migrations/0008_followup_tasks.sql"),
     include_str!("../../../migrations/0009_publications.sql"),
     include_str!("../../../migrations/0010_operators.sql"),
+    include_str!("../../../migrations/0011_report_chain.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -5,6 +5,8 @@
 //! returns `Err` with what went wrong rather than panicking, so the suite
 //! is ordinary library code.
 
+mod reports;
+
 use super::Store;
 use crate::accounts::store::{NewUser, Role, Scope, User};
 use crate::inspections::store::{DocMeta, DocSummary, DocWrite};
@@ -26,7 +28,7 @@ use xuncha_core::{CentreStatus, DocumentId};
 type Case = fn(&dyn Store) -> Result<(), String>;
 
 /// Every case, by name.
-pub const CASES: [(&str, Case); 12] = [
+pub const CASES: [(&str, Case); 13] = [
     ("users are unique and found by name", users),
     ("tokens of revoked devices and ended sessions open nothing", devices_and_sessions),
     ("a password reset ends sessions and, when asked, revokes devices", password_reset),
@@ -39,6 +41,7 @@ pub const CASES: [(&str, Case); 12] = [
     ("publications are numbered versions; the index shows each plan's newest", publications),
     ("an operator account keeps its centres", operator_accounts),
     ("figures are versions per centre and period; coverage shows each built centre's newest", figures),
+    ("reports are numbered versions, reviewed once while newest, read by region", reports::report_versions),
 ];
 
 fn check(ok: bool, what: &str) -> Result<(), String> {
