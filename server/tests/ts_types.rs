@@ -27,6 +27,8 @@ use xuncha_server::problems::routes::{
 use xuncha_server::problems::store::LedgerRow;
 use xuncha_server::publication::routes::Publish;
 use xuncha_server::publication::store::{PublicRecord, Publication};
+use xuncha_server::reporting::service::{ReportBoard, ReportDraft, ReviewReport, SubmitReport};
+use xuncha_server::reporting::store::ReportVersion;
 use xuncha_server::stats::service::{CentreOverview, CityRegions, RegistryRow};
 use xuncha_server::stats::store::ReportedQuarter;
 use xuncha_server::stats::tables::{ChartData, QuarterlyStats};
@@ -101,6 +103,11 @@ fn generate(app_types: &str) -> String {
     c.visit::<OperatedCentre>();
     c.visit::<CoverageRow>();
     c.visit::<SpotCheck>();
+    c.visit::<ReportBoard>();
+    c.visit::<ReportDraft>();
+    c.visit::<ReportVersion>();
+    c.visit::<SubmitReport>();
+    c.visit::<ReviewReport>();
     let body: String = c.decls.values().map(|d| format!("\n{}\n", d.trim_end())).collect();
     let used: Vec<&str> = shared
         .iter()

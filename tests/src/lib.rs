@@ -89,6 +89,11 @@ impl TestServer {
             "" => Scope { province: "河北省".into(), ..Scope::default() },
             c => Scope { province: "河北省".into(), city: "石家庄市".into(), county: c.into() },
         };
+        self.add_user_in(username, role, scope)
+    }
+
+    /// A user of any region (a city's supervisor, say), with [`PASSWORD`].
+    pub fn add_user_in(&self, username: &str, role: Role, scope: Scope) -> User {
         let u = NewUser {
             username: username.into(),
             display_name: username.into(),

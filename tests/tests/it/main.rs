@@ -22,6 +22,7 @@ mod plans;
 mod problems;
 mod publication;
 mod regions;
+mod reports;
 mod security;
 mod sync;
 mod three_devices;

@@ -181,7 +181,19 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     let figures = json!({"centre_code": "130102-T01", "period": due, "turnover_wan": 1.0, "visits": 1, "staff": 1,
         "merchants": 1, "note": "机密台账备注", "ledger_photo": ledger["sha256"]});
     assert_eq!(sup_a.post("/api/v1/figures", &figures).await.0, StatusCode::CREATED);
+    // The county's report of the period, which carries those figures.
+    let report = json!({"quarter": due, "reason": "",
+        "header": {"unit": "长安区商务局", "preparer": "李", "checker": "王", "phone": "0311-1234567"}});
+    let (status, report) = sup_a.post("/api/v1/reports", &report).await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    let report_id = report["id"].as_i64().unwrap();
     let routes: Vec<(&str, String)> = vec![
+        ("/api/v1/reports", format!("/api/v1/reports?quarter={due}")),
+        ("/api/v1/reports/draft", format!("/api/v1/reports/draft?quarter={due}")),
+        ("/api/v1/reports/{id}", format!("/api/v1/reports/{report_id}")),
+        ("/api/v1/reports/{id}/tables.xlsx", format!("/api/v1/reports/{report_id}/tables.xlsx")),
+        ("/api/v1/reports/{id}/attachment4.csv", format!("/api/v1/reports/{report_id}/attachment4.csv")),
+        ("/api/v1/reports/{id}/attachment5.csv", format!("/api/v1/reports/{report_id}/attachment5.csv")),
         ("/api/v1/centres/{code}/figures", "/api/v1/centres/130102-T01/figures".into()),
         (
             "/api/v1/centres/{code}/figures/{period}/{version}/ledger-photo",
@@ -243,6 +255,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     walked.extend(["/api/v1/notices", "/api/v1/problems/{id}/feedback", "/api/v1/problems/{id}/escalate"]); // posted below
     walked.extend(["/api/v1/problems/followup", "/api/v1/problems/{id}/photos"]); // posted below
     walked.extend(["/api/v1/figures", "/api/v1/figures/check", "/api/v1/centres/{code}/ledger-photos"]); // posted below
+    walked.insert("/api/v1/reports/{id}/review"); // posted below
     // These take no inspection, photo or centre and answer nothing of one
     // (sign-in, sync with its own test above, uploads of new data, deletions by id).
     let unwalked = [
@@ -296,6 +309,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
             if template.contains("{doc}") || template.contains("{sha256}") {
                 assert_eq!(status, uniform, "{who} at {template}: the same answer as for no such thing");
             }
+            assert!(!(template.contains("/reports/{id}") && status.is_success()), "{who} reads the report");
         }
         let res = http
             .post(format!("{}/api/v1/inspections/{doc}/review", server.url))
@@ -316,6 +330,10 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
             let res = http.post(url).bearer_auth(token).json(&body).send().await.unwrap();
             assert!(matches!(res.status().as_u16(), 403 | 404), "{who} may {action} it: {}", res.status());
         }
+        // Another county's report: not reviewed.
+        let res = http.post(format!("{}/api/v1/reports/{report_id}/review", server.url)).bearer_auth(token);
+        let res = res.json(&json!({"decision": "approve"})).send().await.unwrap();
+        assert!(matches!(res.status().as_u16(), 403 | 404), "{who} reviews the report: {}", res.status());
         // Another region's problem: not edited, answered, escalated or issued again.
         let problem = format!("{}/api/v1/problems/{problem_id}", server.url);
         let res = http.patch(&problem).bearer_auth(token).json(&json!({"action": "x"})).send().await.unwrap();

@@ -177,6 +177,8 @@ seed: string | null,
  */
 pool: Array<PoolEntry>, };
 
+export type Decision = "approve" | "return";
+
 export type Draw = { tasks: Array<Task>, strata: Array<Stratum>, };
 
 /**
@@ -366,6 +368,23 @@ due_period: string,
  * Newest period first, newest version first within it.
  */
 history: Array<CentreFigures>, };
+
+/**
+ * A region one level down and where its report stands.
+ */
+export type PartStatus = { region: Scope, level: ReportLevel, latest: ReportSummary | null, 
+/**
+ * Its newest approved version: what a consolidation takes.
+ */
+accepted: number | null, 
+/**
+ * The version of it the region's own newest report consolidated.
+ */
+consolidated: number | null, deadline: string, 
+/**
+ * Past its deadline with nothing submitted.
+ */
+overdue: boolean, };
 
 /**
  * The 2018 pilot targets: at least 10 centres in a city over 10 million
@@ -590,6 +609,119 @@ inspector: string,
 reason: string, };
 
 /**
+ * A region's report of a quarter, and the reports below it.
+ */
+export type ReportBoard = { quarter: string, region: Scope, 
+/**
+ * None for the whole country (it reads; it does not submit).
+ */
+level: ReportLevel | null, deadline: string | null, overdue: boolean, 
+/**
+ * Every version of the region's own report, oldest first.
+ */
+versions: Array<ReportSummary>, 
+/**
+ * None: the region can submit (its first version, a resubmission or a correction).
+ */
+blocked: SubmitBlock | null, parts: Array<PartStatus>, 
+/**
+ * A region below was corrected after the region's newest version
+ * consolidated it: that version needs a correction of its own.
+ */
+stale: boolean, 
+/**
+ * 报送及时率 of the region and of each region below, over the four
+ * quarters ending with this one.
+ */
+timeliness: Array<Timeliness>, };
+
+/**
+ * What submitting now would freeze, and the regions below it still waits for.
+ */
+export type ReportDraft = { snapshot: ReportSnapshot, pending: Array<Scope>, };
+
+/**
+ * The heading and signatures of the official tables.
+ */
+export type ReportHeader = { 
+/**
+ * 填报单位, e.g. 石家庄市长安区商务局
+ */
+unit: string, 
+/**
+ * 填报人
+ */
+preparer: string, 
+/**
+ * 审核人: who checked the tables in the reporting office.
+ */
+checker: string, 
+/**
+ * 联系电话
+ */
+phone: string, };
+
+/**
+ * Who reports: a county fills its report, a city consolidates its
+ * counties', a province its cities' and sends the result to the ministry.
+ */
+export type ReportLevel = "county" | "city" | "province";
+
+/**
+ * A report consolidated into another: which region, which version.
+ */
+export type ReportPart = { region: Scope, id: number, version: number, };
+
+/**
+ * What a report says, as it was when submitted.
+ */
+export type ReportSnapshot = { quarter: string, region: Scope, level: ReportLevel, attachment4: Array<Attachment4Row>, attachment5: Array<Attachment5Row>, 
+/**
+ * A city's own target, or every city's in a province's report; none in a county's.
+ */
+pilot: Array<PilotRow>, 
+/**
+ * A county's built centres without figures for the period (未报);
+ * a consolidated report counts them (`built - reporting`) instead.
+ */
+unreported: Array<UnreportedCentre>, 
+/**
+ * The reports a city's or province's report consolidates, by version.
+ */
+parts: Array<ReportPart>, generated_at: number, };
+
+/**
+ * 已报送待审核, 审核通过, 退回修改, and for a province 已报送商务部.
+ */
+export type ReportStatus = "submitted" | "approved" | "returned" | "reported";
+
+/**
+ * One version as lists show it: who submitted it, when, and its review.
+ */
+export type ReportSummary = { id: number, quarter: string, region: Scope, level: ReportLevel, version: number, status: ReportStatus, 
+/**
+ * 更正说明 of a correction, or a note on a resubmission; empty for the first.
+ */
+reason: string, submitted_by: string, submitted_at: number, reviewed_by: string | null, reviewed_at: number | null, 
+/**
+ * Why it was returned (退回意见), or the reviewer's note.
+ */
+review_comment: string, };
+
+/**
+ * One version whole: its heading and frozen tables.
+ */
+export type ReportVersion = { header: ReportHeader, snapshot: ReportSnapshot, id: number, quarter: string, region: Scope, level: ReportLevel, version: number, status: ReportStatus, 
+/**
+ * 更正说明 of a correction, or a note on a resubmission; empty for the first.
+ */
+reason: string, submitted_by: string, submitted_at: number, reviewed_by: string | null, reviewed_at: number | null, 
+/**
+ * Why it was returned (退回意见), or the reviewer's note.
+ */
+review_comment: string, };
+
+/**
  * The official report: the latest score with its full breakdown, and the
  * document as the server has it (answers, conflicts, photos, review).
  */
@@ -599,6 +731,12 @@ export type ReportView = { inspection: InspectionRow, score: ScoreRow | null, do
  * A quarter a region has reported (上报): devices change nothing in it.
  */
 export type ReportedQuarter = { quarter: string, scope: Scope, reported_by: string, reported_at: number, };
+
+export type ReviewReport = { decision: Decision, 
+/**
+ * Required when returning (退回意见).
+ */
+comment?: string, };
 
 export type ReviewRequest = { 
 /**
@@ -662,6 +800,25 @@ export type StoredPhoto = { sha256: string, };
  */
 export type Stratum = { county: string, centre_type: CentreType, eligible: number, drawn: number, };
 
+/**
+ * Why a region cannot submit now.
+ */
+export type SubmitBlock = "quarter_open" | "awaiting_review" | "parts_pending" | "no_parts" | "not_reporting";
+
+/**
+ * A region's report of a quarter, as the level that fills it asks for it.
+ */
+export type SubmitReport = { 
+/**
+ * e.g. 2026Q4 (a quarter that has ended)
+ */
+quarter: string, header: ReportHeader, 
+/**
+ * Required for a correction (更正说明) of an accepted version; a note
+ * on a resubmission after a return.
+ */
+reason?: string, };
+
 export type Task = { centre_code: string, county: string, centre_type: CentreType, 
 /**
  * In the order they were drawn.
@@ -673,7 +830,23 @@ inspectors: Array<string>, };
  */
 export type TemplateRefView = { id: string, version: number, };
 
+/**
+ * A region's timeliness over some quarters: how many reports were due,
+ * how many came by their deadline, late, or not yet.
+ */
+export type Timeliness = { region: Scope, due: number, on_time: number, late: number, 
+/**
+ * Due (past its deadline) and never submitted.
+ */
+missing: number, 
+/**
+ * on_time ÷ due, to four places; None when nothing was due.
+ */
+rate: number | null, };
+
 export type TrendPoint = { quarter: string, total: number, grade: Grade, };
+
+export type UnreportedCentre = { code: string, name: string, };
 
 export type User = { id: number, username: string, display_name: string, role: Role, scope: Scope, disabled: boolean, 
 /**
