@@ -258,9 +258,11 @@ pub fn seed(state: &AppState) -> Res<String> {
     rt.block_on(super::demo_supervision::publish(state, &sup, &hebei_admin, random))?;
     let [company, village] =
         rt.block_on(super::demo_operators::seed(state, &sup, (QUARTER, PASSWORD), demo_photo(90)?))?;
+    let city = rt.block_on(super::demo_reports::seed(state, [&sup, &sup_qiaoxi], (QUARTER, PASSWORD)))?;
     Ok(format!(
-        "demo data: {} centres, 9 users (password {PASSWORD}; operators {company} and {village}), {} inspections \
-         with {photos} photos, a drawn plan, {found} problems found in 长安区, a follow-up of {followed} in 桥西区",
+        "demo data: {} centres, 10 users (password {PASSWORD}; operators {company} and {village}; city \
+         supervisor {city}), {} inspections with {photos} photos, a drawn plan, {found} problems found in 长安区, \
+         a follow-up of {followed} in 桥西区, the last quarter's reports half way up the chain",
         centres.len(),
         docs.len() + 5,
     ))

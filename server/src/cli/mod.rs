@@ -3,6 +3,7 @@
 
 pub mod demo;
 mod demo_operators;
+mod demo_reports;
 mod demo_supervision;
 
 use crate::Config;

@@ -209,6 +209,17 @@ async fn quarterly_statistics_match_the_seeded_registry_and_inspections() {
     let (_, charts) = admin.get("/api/v1/stats/charts?quarter=2026Q4").await;
     let graded: u64 = charts["grades"].as_array().unwrap().iter().map(|g| g["count"].as_u64().unwrap()).sum();
     assert_eq!(graded, newest.len() as u64, "each centre's newest official result of the quarter, once");
+
+    // The last complete quarter's reports, half way up the chain: the city
+    // has 长安区's second version approved and 桥西区's to review.
+    let city = demo_api(&server, "sup-shijiazhuang").await;
+    let (_, board) = city.get("/api/v1/reports?quarter=2026Q3").await;
+    assert_eq!((board["level"].as_str(), board["blocked"].as_str()), (Some("city"), Some("parts_pending")), "{board}");
+    let part =
+        |county: &str| board["parts"].as_array().unwrap().iter().find(|p| p["region"]["county"] == county).cloned();
+    let changan = part("长安区").unwrap();
+    assert_eq!((changan["accepted"].as_u64(), changan["latest"]["status"].as_str()), (Some(2), Some("approved")));
+    assert_eq!(part("桥西区").unwrap()["latest"]["status"], "submitted");
     server.stop().await;
 }
 
