@@ -24,6 +24,15 @@ pub fn days_after(ms: i64, days: u32) -> String {
     date.checked_add(i64::from(days).days()).unwrap_or(date).to_string()
 }
 
+/// The first millisecond of a China date written YYYY-MM-DD.
+pub fn start_of(text: &str) -> Option<i64> {
+    if !is_date(text) {
+        return None;
+    }
+    let date: Date = text.parse().ok()?;
+    Some(date.to_zoned(china()).ok()?.timestamp().as_millisecond())
+}
+
 /// Whether `text` is a valid date written YYYY-MM-DD.
 pub fn is_date(text: &str) -> bool {
     text.len() == 10 && text.parse::<Date>().is_ok()
@@ -41,5 +50,7 @@ mod tests {
         assert_eq!(date_of(last + 1).to_string(), "2027-01-01");
         assert_eq!(days_after(last, 30), "2027-01-30");
         assert!(is_date("2027-02-28") && !is_date("2027-02-30") && !is_date("2027-2-1"));
+        assert_eq!(start_of("2027-01-01"), Some(last + 1));
+        assert_eq!(start_of("2027-02-30"), None);
     }
 }

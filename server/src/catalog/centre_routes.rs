@@ -1,4 +1,5 @@
-//! Centres: one centre within the caller's region, and the registry's CSV import.
+//! Centres: one centre within the caller's region, and the registry's CSV
+//! imports (centres, and the communities they serve).
 //! (The registry's lists with their latest results are `stats::registry_routes`.)
 
 use super::Catalog;
@@ -49,14 +50,42 @@ pub async fn import(
     headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Imported>, axum::response::Response> {
-    use axum::response::IntoResponse;
     let run = async {
         auth.require(&[Role::Administrator])?;
         require_content_type(&headers, "text/csv")?;
         let body = body_bytes(body, catalog.limits().upload_body_bytes)?;
         Ok::<_, ApiError>(catalog.import(&auth.user, &body).await)
     };
-    match run.await {
+    imported(run.await)
+}
+
+/// Imports community records (社区: new or existing, floor areas, households,
+/// the centre serving it) for the plan norms (administrators; every row
+/// within their region). Any bad row refuses the whole file.
+#[utoipa::path(post, path = "/api/v1/communities/import", tag = "centres", request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = Imported), (status = 422, body = ImportErrors), (status = 403, body = ErrorBody)))]
+pub async fn import_communities(
+    State(catalog): State<Arc<Catalog>>,
+    auth: Auth,
+    headers: axum::http::HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Imported>, axum::response::Response> {
+    let run = async {
+        auth.require(&[Role::Administrator])?;
+        require_content_type(&headers, "text/csv")?;
+        let body = body_bytes(body, catalog.limits().upload_body_bytes)?;
+        Ok::<_, ApiError>(catalog.import_communities(&auth.user, &body).await)
+    };
+    imported(run.await)
+}
+
+/// A whole file imported, or every problem with it (nothing imported).
+#[allow(clippy::result_large_err)] // a handler's own answer: the response is built once, not passed along
+fn imported(
+    outcome: Result<Result<usize, CatalogError>, ApiError>,
+) -> Result<Json<Imported>, axum::response::Response> {
+    use axum::response::IntoResponse;
+    match outcome {
         Ok(Ok(imported)) => Ok(Json(Imported { imported })),
         Ok(Err(CatalogError::BadRows(errors))) => Err((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -80,7 +109,13 @@ where
 {
     let (schemas, paths, import) = routes!(import);
     let import = import.layer(DefaultBodyLimit::max(upload_bytes));
-    OpenApiRouter::new().routes(routes!(get_centre)).routes((schemas, paths, import))
+    let (c_schemas, c_paths, communities) = routes!(import_communities);
+    let communities = communities.layer(DefaultBodyLimit::max(upload_bytes));
+    OpenApiRouter::new().routes(routes!(get_centre)).routes((schemas, paths, import)).routes((
+        c_schemas,
+        c_paths,
+        communities,
+    ))
 }
 
 /// How the service's refusals answer over HTTP.

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use xuncha_core::location::valid_coordinate;
 use xuncha_core::{Centre, CentreStatus, CentreType, Region};
 
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "code",
     "name",
     "type",
@@ -26,6 +26,7 @@ pub const COLUMNS: [&str; 15] = [
     "households",
     "population_served",
     "status",
+    "status_since",
 ];
 const REQUIRED: [&str; 11] =
     ["code", "name", "type", "province", "city", "county", "township", "lat", "lon", "geofence_m", "status"];
@@ -47,8 +48,17 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+/// A registry row: the centre, and since when it has its status (the date
+/// the centre was built, say), when the file gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedCentre {
+    pub centre: Centre,
+    /// The first millisecond of `status_since` (China date); None: the import's time.
+    pub status_since: Option<i64>,
+}
+
 /// Parses and checks the whole file.
-pub fn parse_centres(csv_text: &[u8]) -> Result<Vec<Centre>, Vec<RowError>> {
+pub fn parse_centres(csv_text: &[u8]) -> Result<Vec<ImportedCentre>, Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(csv_text);
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
@@ -85,8 +95,8 @@ pub fn parse_centres(csv_text: &[u8]) -> Result<Vec<Centre>, Vec<RowError>> {
             }
         };
         match centre_from(&header, &record) {
-            Ok(c) if !codes.insert(c.code.clone()) => {
-                errors.push(RowError { line, message: format!("centre code `{}` appears twice", c.code) })
+            Ok(c) if !codes.insert(c.centre.code.clone()) => {
+                errors.push(RowError { line, message: format!("centre code `{}` appears twice", c.centre.code) })
             }
             Ok(c) => centres.push(c),
             Err(problems) => errors.extend(problems.into_iter().map(|message| RowError { line, message })),
@@ -95,7 +105,7 @@ pub fn parse_centres(csv_text: &[u8]) -> Result<Vec<Centre>, Vec<RowError>> {
     if errors.is_empty() { Ok(centres) } else { Err(errors) }
 }
 
-fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<Centre, Vec<String>> {
+fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<ImportedCentre, Vec<String>> {
     let get = |name: &str| header.iter().position(|h| h == name).and_then(|i| record.get(i)).unwrap_or("");
     let mut problems = Vec::new();
     let mut text = |name: &str, required: bool| {
@@ -152,6 +162,14 @@ fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<Centre, 
             None
         }
     };
+    let since = get("status_since");
+    let status_since = crate::dates::start_of(since);
+    if !since.is_empty() && (status_since.is_none_or(|at| at > now_ms())) {
+        problems.push(format!(
+            "`status_since` must be a past date written YYYY-MM-DD: `{}`",
+            since.chars().take(20).collect::<String>()
+        ));
+    }
     match (lat, lon) {
         (Some(a), Some(o)) if !valid_coordinate(a, o) => problems.push(format!("({a}, {o}) is not a position")),
         (None, _) | (_, None) => problems.push("`lat` and `lon` are required".into()),
@@ -162,7 +180,7 @@ fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<Centre, 
     }
     match (centre_type, status, lat, lon, geofence) {
         (Some(centre_type), Some(status), Some(lat), Some(lon), Some(geofence_m)) if problems.is_empty() => {
-            Ok(Centre {
+            let centre = Centre {
                 code,
                 name,
                 centre_type,
@@ -175,7 +193,8 @@ fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<Centre, 
                 households,
                 population_served: population,
                 status,
-            })
+            };
+            Ok(ImportedCentre { centre, status_since })
         }
         _ => Err(problems),
     }
@@ -183,8 +202,18 @@ fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<Centre, 
 
 /// Parses, checks and stores a registry; nothing is stored on any error.
 pub fn import_centres(store: &dyn CatalogStore, csv_text: &[u8]) -> Result<usize, ImportError> {
-    let centres = parse_centres(csv_text).map_err(ImportError::Rows)?;
-    Ok(store.upsert_centres(&centres, now_ms())?)
+    let rows = parse_centres(csv_text).map_err(ImportError::Rows)?;
+    store_centres(store, &rows)
+}
+
+/// Stores checked rows: the centres, then the dates their statuses began.
+pub fn store_centres(store: &dyn CatalogStore, rows: &[ImportedCentre]) -> Result<usize, ImportError> {
+    let centres: Vec<Centre> = rows.iter().map(|r| r.centre.clone()).collect();
+    let n = store.upsert_centres(&centres, now_ms())?;
+    let dated: Vec<(String, CentreStatus, i64)> =
+        rows.iter().filter_map(|r| r.status_since.map(|at| (r.centre.code.clone(), r.centre.status, at))).collect();
+    store.date_statuses(&dated)?;
+    Ok(n)
 }
 
 /// Parses a city population CSV (`province,city,population`, a header row
@@ -241,7 +270,7 @@ mod tests {
         );
         let c = parse_centres(good.as_bytes()).unwrap();
         assert_eq!(c.len(), 1);
-        assert_eq!(c[0].households, Some(3000.0));
+        assert_eq!((c[0].centre.households, c[0].status_since), (Some(3000.0), None));
         let bad = format!(
             "{HEADER}C1,a,community,河北省,石家庄市,长安区,x,38.05,114.52,150,,,,built\n\
              C2,b,mall,河北省,石家庄市,长安区,x,95,114.52,150,,,,built\n\
@@ -254,5 +283,17 @@ mod tests {
         assert!(text.iter().any(|e| e.starts_with("line 4:") && e.contains("geofence_m")), "{text:?}");
         assert!(text.iter().any(|e| e.starts_with("line 4:") && e.contains("unknown status")), "{text:?}");
         assert!(parse_centres(b"code,name,colour\n").is_err());
+    }
+
+    #[test]
+    fn a_status_may_carry_the_date_it_began() {
+        let header = "code,name,type,province,city,county,township,lat,lon,geofence_m,status,status_since\n";
+        let row =
+            |since: &str| format!("{header}C1,a,village,河北省,石家庄市,长安区,x,38.05,114.52,150,built,{since}\n");
+        let c = parse_centres(row("2018-06-01").as_bytes()).unwrap();
+        assert_eq!(c[0].status_since, crate::dates::start_of("2018-06-01"));
+        for bad in ["2018-6-1", "2099-01-01", "yesterday"] {
+            assert!(parse_centres(row(bad).as_bytes()).is_err(), "{bad}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! evaluation templates (评价指标体系) with their provincial variants.
 
 pub mod centre_routes;
+pub mod communities;
 pub mod import;
 pub mod service;
 pub mod store;

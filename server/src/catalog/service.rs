@@ -2,7 +2,8 @@
 //! CSV import, and the templates a user may use, with provincial variants
 //! published by a province's administrators.
 
-use super::import::parse_centres;
+use super::communities::{centre_problems, parse_communities};
+use super::import::{ImportError, parse_centres, store_centres};
 use super::store::CatalogStore;
 use super::templates::{KnownTemplate, Templates, variant_row};
 use crate::accounts::store::{Role, User};
@@ -85,14 +86,14 @@ impl Catalog {
         if user.role != Role::Administrator {
             return Err(outside());
         }
-        let centres =
+        let rows =
             parse_centres(csv).map_err(|rows| CatalogError::BadRows(rows.iter().map(ToString::to_string).collect()))?;
-        if let Some(c) = centres.iter().find(|c| !user.scope.covers(&c.region)) {
+        if let Some(c) = rows.iter().map(|r| &r.centre).find(|c| !user.scope.covers(&c.region)) {
             return Err(CatalogError::Forbidden(format!("centre `{}` is outside your region", c.code)));
         }
         let (this, scope) = (self.clone(), user.scope.clone());
         let n = blocking(move || {
-            for c in &centres {
+            for c in rows.iter().map(|r| &r.centre) {
                 if let Some(old) = this.store.centre(&c.code)?
                     && !scope.covers(&old.region)
                 {
@@ -102,10 +103,38 @@ impl Catalog {
                     )));
                 }
             }
-            Ok(this.store.upsert_centres(&centres, now_ms())?)
+            store_centres(this.store.as_ref(), &rows).map_err(|e| match e {
+                ImportError::Store(e) => CatalogError::Store(e),
+                ImportError::Rows(rows) => CatalogError::BadRows(rows.iter().map(ToString::to_string).collect()),
+            })
         })
         .await?;
         tracing::info!(by = %user.username, n, "centres imported");
+        Ok(n)
+    }
+
+    /// Imports community records (administrators; every row within their
+    /// region, every centre named registered there). Any bad row refuses
+    /// the whole file.
+    pub async fn import_communities(self: &Arc<Self>, user: &User, csv: &[u8]) -> R<usize> {
+        if user.role != Role::Administrator {
+            return Err(outside());
+        }
+        let rows = parse_communities(csv)
+            .map_err(|rows| CatalogError::BadRows(rows.iter().map(ToString::to_string).collect()))?;
+        if let Some(c) = rows.iter().find(|c| !user.scope.covers(&c.region)) {
+            return Err(CatalogError::Forbidden(format!("community `{}` is outside your region", c.code)));
+        }
+        let this = self.clone();
+        let n = blocking(move || {
+            let errors = centre_problems(this.store.as_ref(), &rows)?;
+            if !errors.is_empty() {
+                return Err(CatalogError::BadRows(errors));
+            }
+            Ok(this.store.upsert_communities(&rows, now_ms())?)
+        })
+        .await?;
+        tracing::info!(by = %user.username, n, "communities imported");
         Ok(n)
     }
 

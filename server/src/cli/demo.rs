@@ -6,6 +6,7 @@
 use crate::accounts::DeviceAuth;
 use crate::accounts::passwords::{hash_password, new_token};
 use crate::accounts::store::{NewUser, Role, Scope, User};
+use crate::catalog::communities::Community;
 use crate::photos::service::{append, rescore_referencing};
 use crate::plans::service::PlanRequest;
 use crate::plans::store::PlanCriteria;
@@ -131,6 +132,82 @@ pub fn demo_centres() -> Vec<Centre> {
     centres
 }
 
+/// The communities the demo's community centres serve (三(二) plan norms):
+/// 东关社区, a new 250,000 m² estate meeting both norms; 谈固社区, new,
+/// whose facilities fall short of 10%; 维明社区, an older community (the
+/// 10% norm does not apply) short of 30 m² per 100 households.
+pub fn demo_communities() -> Vec<Community> {
+    let row = |code: &str,
+               name: &str,
+               county: &str,
+               township: &str,
+               is_new: bool,
+               areas: [Option<f64>; 3],
+               households: f64,
+               centre: &str| Community {
+        code: code.into(),
+        name: name.into(),
+        region: Region {
+            province: "河北省".into(),
+            city: "石家庄市".into(),
+            county: county.into(),
+            township: township.into(),
+        },
+        is_new,
+        total_floor_area_m2: areas[0],
+        facility_area_m2: areas[1],
+        service_facility_area_m2: areas[2],
+        households: Some(households),
+        centre_code: Some(centre.into()),
+    };
+    vec![
+        row(
+            "130102-S01",
+            "东关社区",
+            "长安区",
+            "建北街道",
+            true,
+            [Some(250_000.0), Some(26_000.0), Some(900.0)],
+            2_800.0,
+            "130102-C01",
+        ),
+        row(
+            "130102-S02",
+            "谈固社区",
+            "长安区",
+            "谈固街道",
+            true,
+            [Some(180_000.0), Some(15_300.0), Some(700.0)],
+            2_100.0,
+            "130102-C02",
+        ),
+        row(
+            "130104-S01",
+            "维明社区",
+            "桥西区",
+            "维明街道",
+            false,
+            [Some(320_000.0), None, Some(1_100.0)],
+            4_500.0,
+            "130104-C01",
+        ),
+    ]
+}
+
+/// When the built demo centres were built (the registry's dated statuses):
+/// two by the end of the 2018 pilot, the rest since.
+pub fn demo_built_dates() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("130102-C01", "2018-09-15"),
+        ("130102-T01", "2018-11-20"),
+        ("130102-B01", "2019-06-01"),
+        ("130102-V01", "2020-04-10"),
+        ("130102-V02", "2021-03-18"),
+        ("130104-C01", "2019-10-08"),
+        ("130104-V01", "2022-05-20"),
+    ]
+}
+
 /// Resident populations (第七次全国人口普查, 2020) for the pilot targets:
 /// 石家庄 over 10 million (target 10 centres), 邯郸 5–10 million (target 5).
 pub fn demo_populations() -> Vec<CityPopulation> {
@@ -171,6 +248,12 @@ pub fn seed(state: &AppState) -> Res<String> {
     let zhao = user(state, "insp-zhao", "赵检查员", Role::Inspector, county("桥西区"))?;
     let centres = demo_centres();
     state.store.upsert_centres(&centres, crate::storage::now_ms())?;
+    let dated: Vec<_> = demo_built_dates()
+        .into_iter()
+        .filter_map(|(code, date)| Some((code.to_owned(), CentreStatus::Built, crate::dates::start_of(date)?)))
+        .collect();
+    state.store.date_statuses(&dated)?;
+    state.store.upsert_communities(&demo_communities(), crate::storage::now_ms())?;
     state.store.set_populations(&demo_populations(), crate::storage::now_ms())?;
 
     let mut docs = Vec::new();

@@ -51,6 +51,9 @@ enum Command {
     /// Manages the centre registry.
     #[command(subcommand)]
     Centres(CentresCommand),
+    /// Communities (社区) for the plan norms.
+    #[command(subcommand)]
+    Communities(CommunitiesCommand),
     /// City populations for the 2018 pilot targets.
     #[command(subcommand)]
     Regions(RegionsCommand),
@@ -99,6 +102,12 @@ enum UserCommand {
 #[derive(Debug, Subcommand)]
 enum CentresCommand {
     /// Imports a registry CSV; any bad row refuses the whole file.
+    Import { csv: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum CommunitiesCommand {
+    /// Imports community records (社区) for the plan norms; any bad row refuses the whole file.
     Import { csv: PathBuf },
 }
 
@@ -175,6 +184,18 @@ fn run(cli: Cli) -> Res {
             let bytes = std::fs::read(&csv)?;
             let n = crate::catalog::import::import_centres(state.store.as_ref(), &bytes)?;
             println!("imported {n} centres");
+            Ok(())
+        }
+        Command::Communities(CommunitiesCommand::Import { csv }) => {
+            let rows = crate::catalog::communities::parse_communities(&std::fs::read(&csv)?)
+                .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
+            let state = crate::open(config)?;
+            let unknown = crate::catalog::communities::centre_problems(state.store.as_ref(), &rows)?;
+            if !unknown.is_empty() {
+                return Err(unknown.join("\n").into());
+            }
+            let n = state.store.upsert_communities(&rows, crate::storage::now_ms())?;
+            println!("imported {n} communities");
             Ok(())
         }
         Command::Regions(RegionsCommand::Import { csv }) => {

@@ -4,7 +4,7 @@
 use super::store::ReportLevel;
 use crate::accounts::store::Scope;
 use crate::stats::store::CityPopulation;
-use crate::stats::tables::{Attachment4Row, Attachment5Row, PilotRow, QuarterlyStats, pilot_target, round2};
+use crate::stats::tables::{Attachment4Row, Attachment5Row, PilotRow, QuarterlyStats, round2};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use xuncha_core::CentreType;
@@ -24,6 +24,9 @@ pub struct ReportSnapshot {
     pub unreported: Vec<UnreportedCentre>,
     /// The reports a city's or province's report consolidates, by version.
     pub parts: Vec<ReportPart>,
+    /// Centres built by the end of 2018Q4 (the pilot's baseline), summed up the chain.
+    #[serde(default)]
+    pub built_2018q4: u32,
     pub generated_at: i64,
 }
 
@@ -45,6 +48,7 @@ impl ReportSnapshot {
     /// A county's report: its live tables as the quarter stands now.
     pub fn of_county(region: Scope, stats: QuarterlyStats, unreported: Vec<UnreportedCentre>) -> Self {
         Self {
+            built_2018q4: stats.pilot.iter().map(|p| p.built_2018q4).sum(),
             quarter: stats.quarter,
             region,
             level: ReportLevel::County,
@@ -120,15 +124,16 @@ pub fn consolidate(
             row.tenants += r.tenants;
         }
     }
+    let built_2018q4 = parts.iter().map(|(_, s)| s.built_2018q4).sum();
     let pilot = match level {
         ReportLevel::City => {
             let population = populations
                 .iter()
                 .find(|p| p.province == region.province && p.city == region.city)
                 .map(|p| p.population);
-            let target = population.and_then(pilot_target);
             let built = a4.values().map(|r| r.built).sum();
-            vec![PilotRow { city: region.city.clone(), population, target, built, met: target.map(|t| built >= t) }]
+            let building = a4.values().map(|r| r.under_construction).sum();
+            vec![PilotRow::new(region.city.clone(), population, built, building, built_2018q4)]
         }
         ReportLevel::Province => {
             let mut rows: Vec<PilotRow> = parts.iter().flat_map(|(_, s)| s.pilot.iter().cloned()).collect();
@@ -152,6 +157,7 @@ pub fn consolidate(
         pilot,
         unreported: Vec::new(),
         parts: parts.iter().map(|(p, _)| p.clone()).collect(),
+        built_2018q4,
         generated_at: now,
     }
 }
@@ -188,6 +194,7 @@ mod tests {
             pilot: Vec::new(),
             unreported: Vec::new(),
             parts: Vec::new(),
+            built_2018q4: built / 2,
             generated_at: 0,
         }
     }
@@ -213,6 +220,10 @@ mod tests {
         assert_eq!(s.coverage(), (10, 9));
         assert_eq!(s.pilot.len(), 1);
         assert_eq!((s.pilot[0].target, s.pilot[0].built, s.pilot[0].met), (Some(10), 10, Some(true)));
+        assert_eq!(
+            (s.pilot[0].under_construction, s.pilot[0].built_2018q4, s.pilot[0].met_2018q4),
+            (2, 5, Some(false))
+        );
         assert_eq!(s.parts.len(), 2);
     }
 

@@ -3,8 +3,9 @@
 //! reporting language, then English); text cells that a spreadsheet would
 //! read as a formula are quoted with a leading apostrophe.
 
-use super::store::RegistryEntry;
-use super::tables::{PlanNorms, QuarterlyStats, plan_norms};
+use super::norms::CommunityNorms;
+use super::service::RegistryRow;
+use super::tables::QuarterlyStats;
 use crate::export::{Sheet, csv_of, xlsx_of};
 use crate::inspections::store::InspectionRow;
 use rust_xlsxwriter::XlsxError;
@@ -153,12 +154,15 @@ pub fn quarterly_xlsx(s: &QuarterlyStats) -> Result<Vec<u8>, XlsxError> {
     )
 }
 
-fn norms_cells(n: Option<&PlanNorms>) -> [String; 4] {
+/// The communities a centre serves and their norms, one value per community joined by "；".
+fn norms_cells(norms: &[CommunityNorms]) -> [String; 5] {
+    let join = |f: &dyn Fn(&CommunityNorms) -> String| norms.iter().map(f).collect::<Vec<_>>().join("；");
     [
-        opt(n.and_then(|n| n.facility_ratio)),
-        yes_no(n.and_then(|n| n.ratio_ok)).into(),
-        opt(n.and_then(|n| n.per_100_households_m2)),
-        yes_no(n.and_then(|n| n.per_100_ok)).into(),
+        join(&|n| format!("{}（{}）", n.name, if n.is_new { "新建" } else { "既有" })),
+        join(&|n| opt(n.facility_ratio)),
+        join(&|n| yes_no(n.ratio_ok).into()),
+        join(&|n| opt(n.service_per_100_households_m2)),
+        join(&|n| yes_no(n.per_100_ok).into()),
     ]
 }
 
@@ -170,7 +174,7 @@ fn status_zh(s: CentreStatus) -> &'static str {
     }
 }
 
-pub fn centres_csv(entries: &[RegistryEntry]) -> Vec<u8> {
+pub fn centres_csv(entries: &[RegistryRow]) -> Vec<u8> {
     let header = [
         "编号 Code",
         "名称 Name",
@@ -190,9 +194,10 @@ pub fn centres_csv(entries: &[RegistryEntry]) -> Vec<u8> {
         "最近季度 Latest quarter",
         "最近得分 Latest total",
         "最近等级 Latest grade",
-        "面积占比 Facility ratio",
+        "服务社区 Communities served",
+        "设施面积占比（新建社区） Facility ratio (new communities)",
         "占比达标 Ratio ok",
-        "每百户(m²) Per 100 households",
+        "每百户综合服务设施(m²) Service facilities per 100 households",
         "每百户达标 Per 100 ok",
     ];
     let rows = entries.iter().map(|e| {
@@ -217,7 +222,7 @@ pub fn centres_csv(entries: &[RegistryEntry]) -> Vec<u8> {
             e.latest.as_ref().map(|l| num(l.total)).unwrap_or_default(),
             e.latest.as_ref().map(|l| name_of(&l.grade)).unwrap_or_default(),
         ];
-        r.extend(norms_cells(plan_norms(c).as_ref()));
+        r.extend(norms_cells(&e.norms));
         r
     });
     csv_of(&header, rows)
@@ -231,7 +236,7 @@ fn feature(c: &Centre, properties: Value) -> Value {
     })
 }
 
-pub fn centres_geojson(entries: &[RegistryEntry]) -> Value {
+pub fn centres_geojson(entries: &[RegistryRow]) -> Value {
     let features: Vec<Value> = entries
         .iter()
         .map(|e| {
@@ -242,7 +247,7 @@ pub fn centres_geojson(entries: &[RegistryEntry]) -> Value {
                     "code": c.code, "name": c.name, "centre_type": c.centre_type, "status": c.status,
                     "province": c.region.province, "city": c.region.city, "county": c.region.county,
                     "township": c.region.township, "geofence_m": c.geofence_m,
-                    "latest": e.latest, "norms": plan_norms(c),
+                    "latest": e.latest, "norms": e.norms,
                 }),
             )
         })

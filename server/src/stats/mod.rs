@@ -3,6 +3,7 @@
 //! reported (上报).
 
 pub mod exports;
+pub mod norms;
 pub mod registry_routes;
 pub mod routes;
 pub mod service;

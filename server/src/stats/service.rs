@@ -2,8 +2,9 @@
 //! views, exports' reads and the quarters a region has reported. Reading
 //! and computing live here; the route files only parse and answer.
 
+use super::norms::{CommunityNorms, community_norms};
 use super::store::{CentreFilter, CityPopulation, LatestScore, RegistryEntry, ReportedQuarter, StatsStore};
-use super::tables::{ChartData, PeriodFigures, PlanNorms, QuarterlyStats, charts, plan_norms, quarterly, unreported};
+use super::tables::{ChartData, PeriodFigures, QuarterlyStats, charts, quarterly, unreported};
 use crate::accounts::store::{Role, Scope, User};
 use crate::catalog::store::CatalogStore;
 use crate::config::Limits;
@@ -107,11 +108,20 @@ impl Stats {
         let quarter = quarter.filter(|q| !q.is_empty()).unwrap_or_else(|| quarter_of(now_ms()));
         checked_quarter(&quarter)?;
         let scope = scope_of(user, province)?;
-        Ok(self.quarterly_in(scope, quarter).await?.0)
+        let county = !scope.county.is_empty();
+        let mut stats = self.quarterly_in(scope, quarter).await?.0;
+        // Pilot targets are a city's (policy 三(四)): a county's own count
+        // against its city's target would read as failing, so a
+        // county-level view has none.
+        if county {
+            stats.pilot.clear();
+        }
+        Ok(stats)
     }
 
-    /// The quarterly tables of a region as they stand now, and its built
-    /// centres without figures for the period. The caller checks access
+    /// The quarterly tables of a region as they stand now (a county's pilot
+    /// rows count its own centres only), and its built centres without
+    /// figures for the period. The caller checks access
     /// (the report chain's own rules decide who fills a region's report).
     pub async fn quarterly_in(self: &Arc<Self>, scope: Scope, quarter: String) -> R<(QuarterlyStats, Vec<Centre>)> {
         checked_quarter(&quarter)?;
@@ -134,7 +144,9 @@ impl Stats {
             }
             // Attachment 4 counts each centre as it stood when the quarter ended.
             let end = quarter_end(&quarter).unwrap_or(i64::MAX);
-            let statuses = this.store.statuses_at(&scope, end)?;
+            let statuses = this.store.statuses_at(&scope, end, true)?;
+            let pilot_end = quarter_end(super::tables::PILOT_QUARTER).unwrap_or(0);
+            let baseline = this.store.statuses_at(&scope, pilot_end, false)?;
             let centres: Vec<_> = centres
                 .into_iter()
                 .map(|c| Centre { status: statuses.get(&c.code).copied().unwrap_or(c.status), ..c })
@@ -142,13 +154,7 @@ impl Stats {
             let pops = this.store.populations(&Scope { county: String::new(), ..scope.clone() })?;
             let reported = reported.into_iter().filter_map(|r| r.figures.map(|f| (r.centre_code, f.values))).collect();
             let period = PeriodFigures { reported, observed: &docs };
-            let mut stats = quarterly(&quarter, &scope.province, &centres, &period, &pops, now_ms());
-            // Pilot targets are a city's (policy 三(四)): a county's own count
-            // against its city's target would read as failing, so a
-            // county-level view has none.
-            if !scope.county.is_empty() {
-                stats.pilot.clear();
-            }
+            let stats = quarterly(&quarter, &scope.province, &centres, &period, &pops, &baseline, now_ms());
             let missing = unreported(&centres, &period).into_iter().cloned().collect();
             Ok((stats, missing))
         })
@@ -238,12 +244,30 @@ impl Stats {
     pub async fn registry(self: &Arc<Self>, user: &User, filter: CentreFilter, page: PageReq) -> R<Page<RegistryRow>> {
         overseer(user)?;
         let p = self.centres(filter, page).await?;
-        let items = p
-            .items
-            .into_iter()
-            .map(|e| RegistryRow { norms: plan_norms(&e.centre), centre: e.centre, latest: e.latest })
-            .collect();
+        let items = self.with_norms(p.items).await?;
         Ok(Page { items, total: p.total, page: p.page, per_page: p.per_page })
+    }
+
+    /// Each centre with the norms of the communities it serves.
+    async fn with_norms(self: &Arc<Self>, entries: Vec<RegistryEntry>) -> R<Vec<RegistryRow>> {
+        let this = self.clone();
+        blocking(move || {
+            let codes: Vec<String> = entries.iter().map(|e| e.centre.code.clone()).collect();
+            let mut served: HashMap<String, Vec<CommunityNorms>> = HashMap::new();
+            for c in this.catalog.communities_served(&codes)? {
+                let centre = c.centre_code.clone().unwrap_or_default();
+                served.entry(centre).or_default().push(community_norms(&c));
+            }
+            Ok(entries
+                .into_iter()
+                .map(|e| RegistryRow {
+                    norms: served.remove(&e.centre.code).unwrap_or_default(),
+                    centre: e.centre,
+                    latest: e.latest,
+                })
+                .collect())
+        })
+        .await
     }
 
     /// A page of centres with their latest result (any role: the filter is
@@ -277,7 +301,9 @@ impl Stats {
                     Some(TrendPoint { quarter: quarter.to_owned(), total: r.summary.total?, grade: r.summary.grade? })
                 })
                 .collect();
-            Ok(CentreOverview { norms: plan_norms(&centre), centre, inspections, trend })
+            let norms = this.catalog.communities_served(std::slice::from_ref(&centre.code))?;
+            let norms = norms.iter().map(community_norms).collect();
+            Ok(CentreOverview { norms, centre, inspections, trend })
         })
         .await
     }
@@ -313,10 +339,11 @@ impl Stats {
     }
 
     /// Every centre the filter selects, for an export.
-    pub async fn export_centres(self: &Arc<Self>, user: &User, filter: CentreFilter) -> R<Vec<RegistryEntry>> {
+    pub async fn export_centres(self: &Arc<Self>, user: &User, filter: CentreFilter) -> R<Vec<RegistryRow>> {
         overseer(user)?;
         let this = self.clone();
-        blocking(move || Ok(this.store.registry_all(&filter, MAX_EXPORT)?)).await
+        let entries = blocking(move || Ok(this.store.registry_all(&filter, MAX_EXPORT)?)).await?;
+        self.with_norms(entries).await
     }
 
     /// Every inspection the filter selects, and the centres of the filter's
@@ -348,8 +375,8 @@ pub struct RegistryRow {
     #[schema(value_type = Object)]
     pub centre: Centre,
     pub latest: Option<LatestScore>,
-    /// Community centres only.
-    pub norms: Option<PlanNorms>,
+    /// The plan norms of the communities the centre serves (三(二)).
+    pub norms: Vec<CommunityNorms>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema, ts_rs::TS)]
@@ -364,7 +391,8 @@ pub struct TrendPoint {
 pub struct CentreOverview {
     #[schema(value_type = Object)]
     pub centre: Centre,
-    pub norms: Option<PlanNorms>,
+    /// The plan norms of the communities the centre serves (三(二)).
+    pub norms: Vec<CommunityNorms>,
     /// Newest first.
     pub inspections: Vec<InspectionRow>,
     /// Per quarter, oldest first: the newest signed inspection's score.

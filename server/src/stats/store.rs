@@ -24,8 +24,15 @@ pub trait StatsStore: Send + Sync {
     fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>>;
     fn populations(&self, scope: &Scope) -> StoreResult<Vec<CityPopulation>>;
     /// Each centre's construction status at `at` (ms): the newest recorded
-    /// at or before it, else the first recorded (the registry knows nothing older).
-    fn statuses_at(&self, scope: &Scope, at: i64) -> StoreResult<std::collections::HashMap<String, CentreStatus>>;
+    /// at or before it, else (when `or_first`) the first recorded, as the
+    /// registry knows nothing older; without `or_first` a centre with no
+    /// record by then is left out (the pilot's 2018 baseline).
+    fn statuses_at(
+        &self,
+        scope: &Scope,
+        at: i64,
+        or_first: bool,
+    ) -> StoreResult<std::collections::HashMap<String, CentreStatus>>;
     fn set_populations(&self, rows: &[CityPopulation], now: i64) -> StoreResult<usize>;
     /// Records that a region reported a quarter; false when it had already.
     fn mark_reported(&self, row: &ReportedQuarter) -> StoreResult<bool>;

@@ -1,45 +1,15 @@
-//! The policy's quarterly statistics (商服贸函〔2018〕157号 三(六)), the plan
-//! norms of community centres, the 2018 pilot targets and the dashboard's
-//! chart figures. Pure functions over what the store returns.
+//! The policy's quarterly statistics (商服贸函〔2018〕157号 三(六)), the 2018
+//! pilot targets and the dashboard's chart figures. Pure functions over what
+//! the store returns.
 
 use super::store::{CityPopulation, StatDoc};
 use crate::operators::store::FigureValues;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xuncha_core::document::WorkflowStatus;
 use xuncha_core::scoring::Grade;
 use xuncha_core::template::StatFigure;
 use xuncha_core::{Centre, CentreStatus, CentreType};
-
-/// Plan norms of a community centre (policy 二(一)1): facilities at least
-/// 10% of the community's total floor area, and at least 30 m² per 100
-/// households. Null where a registered figure is missing.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
-pub struct PlanNorms {
-    pub facility_ratio: Option<f64>,
-    pub ratio_ok: Option<bool>,
-    pub per_100_households_m2: Option<f64>,
-    pub per_100_ok: Option<bool>,
-}
-
-pub const MIN_FACILITY_RATIO: f64 = 0.10;
-pub const MIN_M2_PER_100_HOUSEHOLDS: f64 = 30.0;
-
-/// The norms apply to community centres only.
-pub fn plan_norms(c: &Centre) -> Option<PlanNorms> {
-    if c.centre_type != CentreType::Community {
-        return None;
-    }
-    let area = c.floor_area_m2.filter(|a| *a >= 0.0);
-    let ratio = area.zip(c.community_floor_area_m2.filter(|t| *t > 0.0)).map(|(a, t)| a / t);
-    let per_100 = area.zip(c.households.filter(|h| *h > 0.0)).map(|(a, h)| a / h * 100.0);
-    Some(PlanNorms {
-        facility_ratio: ratio.map(round4),
-        ratio_ok: ratio.map(|r| r >= MIN_FACILITY_RATIO),
-        per_100_households_m2: per_100.map(round2),
-        per_100_ok: per_100.map(|p| p >= MIN_M2_PER_100_HOUSEHOLDS),
-    })
-}
 
 /// Attachment 4: centres built, under construction and planned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
@@ -75,16 +45,45 @@ pub struct Attachment5Row {
     pub tenants: f64,
 }
 
-/// The 2018 pilot targets: at least 10 centres in a city over 10 million
-/// residents, at least 5 in a city of 5–10 million.
+/// The 2018 pilot targets (三(四)): at least 10 centres in a city of 10
+/// million residents (常住人口) or more, at least 5 in a city of 5–10
+/// million; evaluated when the 2018 pilot ended (2018Q4) and at the quarter shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct PilotRow {
     pub city: String,
+    /// 常住人口
     pub population: Option<u64>,
     pub target: Option<u32>,
-    /// Built centres of every type.
+    /// Built centres of every type at the quarter's end.
     pub built: u32,
+    #[serde(default)]
+    pub under_construction: u32,
     pub met: Option<bool>,
+    /// Built by the end of 2018Q4, as the registry's dated statuses know it
+    /// (a centre with no status recorded by then is not counted).
+    #[serde(default)]
+    pub built_2018q4: u32,
+    #[serde(default)]
+    pub met_2018q4: Option<bool>,
+}
+
+/// The end of the 2018 pilot year, the targets' own deadline.
+pub const PILOT_QUARTER: &str = "2018Q4";
+
+impl PilotRow {
+    pub fn new(city: String, population: Option<u64>, built: u32, under_construction: u32, built_2018q4: u32) -> Self {
+        let target = population.and_then(pilot_target);
+        PilotRow {
+            city,
+            population,
+            target,
+            built,
+            under_construction,
+            met: target.map(|t| built >= t),
+            built_2018q4,
+            met_2018q4: target.map(|t| built_2018q4 >= t),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
@@ -182,7 +181,8 @@ pub fn unreported<'c>(centres: &'c [Centre], period: &PeriodFigures<'_>) -> Vec<
 }
 
 /// Attachments 4 and 5 and the pilot targets of one province and quarter.
-/// `centres` are the province's registry as the quarter ended. A centre's
+/// `centres` are the province's registry as the quarter ended; `baseline`
+/// their statuses as known at the end of [`PILOT_QUARTER`]. A centre's
 /// own report of the period comes first; a centre that has not reported
 /// counts with what an inspector observed, so the table says how many of
 /// its figures are the centres' own.
@@ -192,6 +192,7 @@ pub fn quarterly(
     centres: &[Centre],
     period: &PeriodFigures<'_>,
     populations: &[CityPopulation],
+    baseline: &HashMap<String, CentreStatus>,
     now: i64,
 ) -> QuarterlyStats {
     let mut a4: BTreeMap<(String, CentreType), Attachment4Row> = BTreeMap::new();
@@ -245,9 +246,11 @@ pub fn quarterly(
         .map(|city| {
             let population =
                 populations.iter().find(|p| p.province == province && p.city == city).map(|p| p.population);
-            let target = population.and_then(pilot_target);
-            let built = count(centres.iter().filter(|c| c.region.city == city && c.status == CentreStatus::Built));
-            PilotRow { city, population, target, built, met: target.map(|t| built >= t) }
+            let of_city = || centres.iter().filter(|c| c.region.city == city);
+            let built = count(of_city().filter(|c| c.status == CentreStatus::Built));
+            let building = count(of_city().filter(|c| c.status == CentreStatus::UnderConstruction));
+            let by_2018 = count(of_city().filter(|c| baseline.get(&c.code) == Some(&CentreStatus::Built)));
+            PilotRow::new(city, population, built, building, by_2018)
         })
         .collect();
     QuarterlyStats {
@@ -338,10 +341,6 @@ pub fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-fn round4(v: f64) -> f64 {
-    (v * 10_000.0).round() / 10_000.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,19 +383,6 @@ mod tests {
     }
 
     #[test]
-    fn norms_follow_the_policy_thresholds() {
-        let mut c = centre("C1", "石家庄市", CentreType::Community, CentreStatus::Built);
-        let n = plan_norms(&c).unwrap();
-        assert_eq!((n.facility_ratio, n.ratio_ok), (Some(0.12), Some(true)));
-        assert_eq!((n.per_100_households_m2, n.per_100_ok), (Some(40.0), Some(true)));
-        c.households = Some(5000.0); // 24 m² per 100 households
-        assert_eq!(plan_norms(&c).unwrap().per_100_ok, Some(false));
-        c.community_floor_area_m2 = None;
-        assert_eq!(plan_norms(&c).unwrap().ratio_ok, None, "a missing figure is not a fail");
-        assert!(plan_norms(&centre("V1", "石家庄市", CentreType::Village, CentreStatus::Built)).is_none());
-    }
-
-    #[test]
     fn attachments_count_the_registry_and_sum_the_latest_signed_figures() {
         let centres = [
             centre("C1", "石家庄市", CentreType::Community, CentreStatus::Built),
@@ -417,7 +403,8 @@ mod tests {
             CityPopulation { province: "河北省".into(), city: "邯郸市".into(), population: 9_413_990 },
         ];
         let period = PeriodFigures { reported: BTreeMap::new(), observed: &docs };
-        let s = quarterly("2026Q4", "河北省", &centres, &period, &pops, 0);
+        let baseline = [("C1".to_owned(), CentreStatus::Built), ("C2".to_owned(), CentreStatus::Planned)].into();
+        let s = quarterly("2026Q4", "河北省", &centres, &period, &pops, &baseline, 0);
         let sjz = s.attachment4.iter().find(|r| r.city == "石家庄市").unwrap();
         assert_eq!((sjz.built, sjz.under_construction, sjz.planned), (2, 0, 1));
         let a5 = &s.attachment5[0];
@@ -426,12 +413,16 @@ mod tests {
         // The centres' own reports come first; the inspector's observation fills the gap.
         let own = FigureValues { turnover_wan: 30.25, visits: 900, staff: 3, merchants: 2 };
         let reported = [("C1".to_owned(), own), ("C2".to_owned(), own)].into_iter().collect();
-        let s = quarterly("2026Q4", "河北省", &centres, &PeriodFigures { reported, observed: &docs }, &pops, 0);
+        let period = PeriodFigures { reported, observed: &docs };
+        let s = quarterly("2026Q4", "河北省", &centres, &period, &pops, &baseline, 0);
         let a5 = &s.attachment5[0];
         assert_eq!((a5.reporting, a5.self_reported, a5.turnover_10k_yuan, a5.staff), (2, 2, 60.5, 6.0));
         assert!(s.attachment5.iter().all(|r| r.city != "邯郸市"), "only built centres report operations");
         let pilot: Vec<_> = s.pilot.iter().map(|p| (p.city.as_str(), p.target, p.built, p.met)).collect();
         assert_eq!(pilot, [("石家庄市", Some(10), 2, Some(false)), ("邯郸市", Some(5), 0, Some(false))]);
+        let handan = &s.pilot[1];
+        assert_eq!(handan.under_construction, 1, "under construction is shown beside built");
+        assert_eq!((s.pilot[0].built_2018q4, s.pilot[0].met_2018q4), (1, Some(false)), "built by 2018Q4: C1 only");
     }
 
     #[test]

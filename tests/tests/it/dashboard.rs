@@ -87,9 +87,15 @@ async fn registry_norms_trend_and_exports() {
     let (_, reg) = sup.get("/api/v1/registry?type=community").await;
     let c01 = &reg["items"][0];
     assert_eq!(c01["centre"]["code"], "130104-C01");
-    // 1,200 m² for 4,500 households: 26.67 m² per 100 (norm 30); 13% of the area (norm 10%).
-    assert_eq!(c01["norms"]["per_100_ok"], false);
-    assert_eq!(c01["norms"]["ratio_ok"], true);
+    // 维明社区, an older community: the 10% norm is for new ones; 1,100 m² of
+    // comprehensive service facilities for 4,500 households is 24.44 per 100 (norm 30).
+    let weiming = &c01["norms"][0];
+    assert_eq!((weiming["name"].as_str(), weiming["is_new"].as_bool()), (Some("维明社区"), Some(false)));
+    assert_eq!((weiming["facility_ratio"].clone(), weiming["ratio_ok"].clone()), (Value::Null, Value::Null));
+    assert_eq!(
+        (weiming["service_per_100_households_m2"].as_f64(), weiming["per_100_ok"].as_bool()),
+        (Some(24.44), Some(false))
+    );
     let (_, planned) = sup.get("/api/v1/registry?status=planned").await;
     assert_eq!(planned["items"][0]["centre"]["code"], "130104-B01");
 
@@ -98,9 +104,40 @@ async fn registry_norms_trend_and_exports() {
     assert_eq!(overview["trend"][0]["quarter"], QUARTER, "a signed inspection makes a trend point");
     assert_eq!(overview["inspections"].as_array().unwrap().len(), 2, "the routine inspection and the random check");
 
+    // A new 250,000 m² community: facilities of 10.4% and 32.14 m² per 100 households meet both norms.
+    let (_, dongguan) = admin.get("/api/v1/centres/130102-C01/overview").await;
+    let n = &dongguan["norms"][0];
+    assert_eq!((n["facility_ratio"].as_f64(), n["ratio_ok"].as_bool()), (Some(0.104), Some(true)), "{n}");
+    assert_eq!((n["service_per_100_households_m2"].as_f64(), n["per_100_ok"].as_bool()), (Some(32.14), Some(true)));
+
+    // Communities are imported as the registry is: a bad row refuses the whole file.
+    let import = |csv: String| {
+        let req = admin.http.post(format!("{}/api/v1/communities/import", admin.url)).bearer_auth(&admin.token);
+        req.header("content-type", "text/csv").body(csv).send()
+    };
+    let header = "code,name,province,city,county,township,new,total_floor_area_m2,facility_area_m2,service_facility_area_m2,households,centre_code\n";
+    let good = format!("{header}130102-S09,新社区,河北省,石家庄市,长安区,,是,100000,9000,400,1500,130102-C01\n");
+    let bad = format!("{good}130102-S10,错社区,河北省,石家庄市,长安区,,也许,,,,10,130104-C01\n");
+    let res = import(bad).await.unwrap();
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"].as_array().unwrap().len(), 1, "{body}");
+    let (_, again) = admin.get("/api/v1/centres/130102-C01/overview").await;
+    assert_eq!(again["norms"].as_array().unwrap().len(), 1, "nothing was imported");
+    let elsewhere = format!("{header}130102-S10,错社区,河北省,石家庄市,长安区,,否,,,,10,130104-C01\n");
+    assert_eq!(import(elsewhere).await.unwrap().status(), 422, "a centre of another county");
+    assert_eq!(import(good.clone()).await.unwrap().status(), 200);
+    let (_, two) = admin.get("/api/v1/centres/130102-C01/overview").await;
+    assert_eq!(two["norms"][1]["ratio_ok"], false, "9% of a new community's floor area: {two}");
+    let county_sup = sup.http.post(format!("{}/api/v1/communities/import", sup.url)).bearer_auth(&sup.token);
+    let res = county_sup.header("content-type", "text/csv").body(good).send().await.unwrap();
+    assert_eq!(res.status(), 403, "administrators import");
+
     let (status, mime, body) = get_text(&server, &admin.token, "/api/v1/centres/export.csv").await;
     assert_eq!((status.as_u16(), mime.as_str()), (200, "text/csv; charset=utf-8"));
     assert_eq!(csv_rows(&body).len(), 9, "every centre of the province");
+    let c01_row = csv_rows(&body).into_iter().find(|r| r[0] == "130102-C01").unwrap();
+    assert!(c01_row.iter().any(|c| c == "东关社区（新建）；新社区（新建）"), "{c01_row:?}");
     let (_, _, geo) = get_text(&server, &admin.token, "/api/v1/inspections/export.geojson?county=长安区").await;
     let geo: Value = serde_json::from_slice(&geo).unwrap();
     assert_eq!(geo["features"].as_array().unwrap().len(), 6);
@@ -173,6 +210,9 @@ async fn quarterly_statistics_match_the_seeded_registry_and_inspections() {
     let pilot = &stats["pilot"].as_array().unwrap();
     let sjz = pilot.iter().find(|p| p["city"] == "石家庄市").unwrap();
     assert_eq!((sjz["target"].as_u64(), sjz["built"].as_u64(), sjz["met"].as_bool()), (Some(10), Some(7), Some(false)));
+    // Under construction beside built; two were built by the end of the 2018 pilot (the registry's dates).
+    let baseline = (sjz["under_construction"].as_u64(), sjz["built_2018q4"].as_u64(), sjz["met_2018q4"].as_bool());
+    assert_eq!(baseline, (Some(1), Some(2), Some(false)));
     assert_eq!(pilot.iter().find(|p| p["city"] == "邯郸市").unwrap()["target"], 5);
     // A county's supervisor sees their county's counts, and no city target to fail against.
     let (_, county) = demo_api(&server, "sup-changan").await.get("/api/v1/stats/quarterly?quarter=2026Q4").await;

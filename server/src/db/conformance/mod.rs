@@ -5,6 +5,7 @@
 //! returns `Err` with what went wrong rather than panicking, so the suite
 //! is ordinary library code.
 
+mod registry;
 mod reports;
 
 use super::Store;
@@ -28,7 +29,7 @@ use xuncha_core::{CentreStatus, DocumentId};
 type Case = fn(&dyn Store) -> Result<(), String>;
 
 /// Every case, by name.
-pub const CASES: [(&str, Case); 13] = [
+pub const CASES: [(&str, Case); 14] = [
     ("users are unique and found by name", users),
     ("tokens of revoked devices and ended sessions open nothing", devices_and_sessions),
     ("a password reset ends sessions and, when asked, revokes devices", password_reset),
@@ -42,6 +43,10 @@ pub const CASES: [(&str, Case); 13] = [
     ("an operator account keeps its centres", operator_accounts),
     ("figures are versions per centre and period; coverage shows each built centre's newest", figures),
     ("reports are numbered versions, reviewed once while newest, read by region", reports::report_versions),
+    (
+        "communities are read by the centre serving them; statuses may be dated",
+        registry::communities_and_dated_statuses,
+    ),
 ];
 
 fn check(ok: bool, what: &str) -> Result<(), String> {

@@ -18,6 +18,7 @@ fn new_report(region: Scope, quarter: &str, reason: &str) -> NewReport {
             pilot: Vec::new(),
             unreported: Vec::new(),
             parts: Vec::new(),
+            built_2018q4: 0,
             generated_at: 1,
         },
         region,

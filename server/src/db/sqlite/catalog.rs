@@ -3,6 +3,7 @@
 use super::SqliteStore;
 use super::prelude::*;
 use super::rows::{CENTRE_COLS, centre_from_row, conversion};
+use crate::catalog::communities::Community;
 use rusqlite::{OptionalExtension, params};
 use xuncha_core::template::TemplateRef;
 use xuncha_core::{Centre, CentreStatus, CentreType};
@@ -53,6 +54,82 @@ impl CatalogStore for SqliteStore {
                 ])?;
             }
             Ok(centres.len())
+        })
+    }
+
+    fn date_statuses(&self, rows: &[(String, CentreStatus, i64)]) -> StoreResult<()> {
+        let rows = rows.to_vec();
+        self.write(move |c| {
+            let mut stmt =
+                c.prepare_cached("INSERT OR REPLACE INTO centre_status (code, status, since) VALUES (?1, ?2, ?3)")?;
+            for (code, status, since) in &rows {
+                stmt.execute(params![code, status_str(*status), since])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn upsert_communities(&self, rows: &[Community], now: i64) -> StoreResult<usize> {
+        let rows = rows.to_vec();
+        self.write(move |c| {
+            let mut stmt = c.prepare_cached(
+                "INSERT OR REPLACE INTO communities (code, name, province, city, county, township, is_new,
+                     total_floor_area_m2, facility_area_m2, service_facility_area_m2, households, centre_code, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?;
+            for x in &rows {
+                stmt.execute(params![
+                    x.code,
+                    x.name,
+                    x.region.province,
+                    x.region.city,
+                    x.region.county,
+                    x.region.township,
+                    x.is_new,
+                    x.total_floor_area_m2,
+                    x.facility_area_m2,
+                    x.service_facility_area_m2,
+                    x.households,
+                    x.centre_code,
+                    now
+                ])?;
+            }
+            Ok(rows.len())
+        })
+    }
+
+    fn communities_served(&self, centre_codes: &[String]) -> StoreResult<Vec<Community>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT code, name, province, city, county, township, is_new, total_floor_area_m2, facility_area_m2,
+                     service_facility_area_m2, households, centre_code
+                 FROM communities WHERE centre_code = ?1 ORDER BY code LIMIT 100",
+            )?;
+            let mut out = Vec::new();
+            for code in centre_codes {
+                let rows = stmt.query_map([code], |r| {
+                    Ok(Community {
+                        code: r.get(0)?,
+                        name: r.get(1)?,
+                        region: xuncha_core::Region {
+                            province: r.get(2)?,
+                            city: r.get(3)?,
+                            county: r.get(4)?,
+                            township: r.get(5)?,
+                        },
+                        is_new: r.get(6)?,
+                        total_floor_area_m2: r.get(7)?,
+                        facility_area_m2: r.get(8)?,
+                        service_facility_area_m2: r.get(9)?,
+                        households: r.get(10)?,
+                        centre_code: r.get(11)?,
+                    })
+                })?;
+                for row in rows {
+                    out.push(row?);
+                }
+            }
+            Ok(out)
         })
     }
 

@@ -72,7 +72,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 11] = [
+const MIGRATIONS: [&str; 12] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
@@ -84,6 +84,7 @@ const MIGRATIONS: [&str; 11] = [
     include_str!("../../../migrations/0009_publications.sql"),
     include_str!("../../../migrations/0010_operators.sql"),
     include_str!("../../../migrations/0011_report_chain.sql"),
+    include_str!("../../../migrations/0012_communities.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -164,7 +164,7 @@ impl StatsStore for SqliteStore {
         })
     }
 
-    fn statuses_at(&self, scope: &Scope, at: i64) -> StoreResult<HashMap<String, CentreStatus>> {
+    fn statuses_at(&self, scope: &Scope, at: i64, or_first: bool) -> StoreResult<HashMap<String, CentreStatus>> {
         let scope = scope.clone();
         self.read(move |c| {
             let mut stmt = c.prepare_cached(
@@ -172,9 +172,9 @@ impl StatsStore for SqliteStore {
                  WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
                  AND s.since = coalesce(
                      (SELECT max(since) FROM centre_status WHERE code = c.code AND since <= ?4),
-                     (SELECT min(since) FROM centre_status WHERE code = c.code))",
+                     CASE WHEN ?5 THEN (SELECT min(since) FROM centre_status WHERE code = c.code) END)",
             )?;
-            let rows = stmt.query_map(params![scope.province, scope.city, scope.county, at], |r| {
+            let rows = stmt.query_map(params![scope.province, scope.city, scope.county, at, or_first], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?;
             let mut out = HashMap::new();
