@@ -6,6 +6,7 @@
 //! docs/server.md draws the layout.
 
 pub mod accounts;
+pub mod analysis;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -6,7 +6,8 @@
 use crate::http::{guard, openapi, ui};
 use crate::state::AppState;
 use crate::{
-    accounts, catalog, db, inspections, operators, photos, plans, problems, publication, reporting, stats, sync,
+    accounts, analysis, catalog, db, inspections, operators, photos, plans, problems, publication, reporting, stats,
+    sync,
 };
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -63,5 +64,6 @@ pub fn api_router(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(problems::router(usize::try_from(limits.photo_bytes).unwrap_or(usize::MAX)))
         .merge(publication::router())
         .merge(reporting::router())
+        .merge(analysis::router())
         .merge(operators::routes::router(usize::try_from(limits.photo_bytes).unwrap_or(usize::MAX)))
 }

@@ -3,6 +3,7 @@
 //! imports the whole application back.
 
 use crate::accounts::Accounts;
+use crate::analysis::Analyses;
 use crate::catalog::Catalog;
 use crate::catalog::templates::Templates;
 use crate::config::Config;
@@ -36,6 +37,7 @@ pub struct AppState {
     pub publications: Arc<Publications>,
     pub operators: Arc<Operators>,
     pub reports: Arc<Reports>,
+    pub analyses: Arc<Analyses>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -68,6 +70,7 @@ impl AppState {
             cpu.clone(),
         ));
         let stats = Arc::new(Stats::new(store.clone(), store.clone(), store.clone(), store.clone(), limits.clone()));
+        let reports = Arc::new(Reports::new(store.clone(), stats.clone(), config.report_deadlines.clone()));
         Ok(Self {
             operators: Arc::new(Operators::new(
                 store.clone(),
@@ -78,13 +81,20 @@ impl AppState {
                 inspections.clone(),
             )),
             publications: Arc::new(Publications::new(store.clone(), store.clone(), store.clone(), store.clone())),
-            problems,
+            problems: problems.clone(),
             accounts,
-            catalog: Arc::new(Catalog::new(store.clone(), templates, limits.clone())),
+            catalog: Arc::new(Catalog::new(store.clone(), templates.clone(), limits.clone())),
             photos,
             sync: Arc::new(SyncService::new(inspections.clone(), limits.clone(), cpu)),
             stats: stats.clone(),
-            reports: Arc::new(Reports::new(store.clone(), stats, config.report_deadlines.clone())),
+            analyses: Arc::new(Analyses::new(
+                store.clone(),
+                stats.clone(),
+                problems.clone(),
+                reports.clone(),
+                templates.clone(),
+            )),
+            reports,
             plans: Arc::new(Plans::new(
                 store.clone(),
                 store.clone(),
@@ -123,4 +133,5 @@ services! {
     publications: Arc<Publications>,
     operators: Arc<Operators>,
     reports: Arc<Reports>,
+    analyses: Arc<Analyses>,
 }

@@ -9,6 +9,7 @@ pub mod health;
 pub mod sqlite;
 
 use crate::accounts::store::UserStore;
+use crate::analysis::store::AnalysisStore;
 use crate::catalog::store::CatalogStore;
 use crate::inspections::store::DocStore;
 use crate::operators::store::FigureStore;
@@ -31,6 +32,7 @@ pub trait Store:
     + PublicationStore
     + FigureStore
     + ReportStore
+    + AnalysisStore
     + Send
     + Sync
     + 'static
@@ -48,6 +50,7 @@ impl<T> Store for T where
         + PublicationStore
         + FigureStore
         + ReportStore
+        + AnalysisStore
         + Send
         + Sync
         + 'static

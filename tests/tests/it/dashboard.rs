@@ -320,3 +320,41 @@ async fn attachment4_counts_each_centre_as_it_stood_at_the_end_of_the_quarter() 
     server.state.store.upsert_centres(std::slice::from_ref(&centre), xuncha_server::now_ms()).unwrap();
     assert_eq!(server.count("SELECT count(*) FROM centre_status WHERE code = '130102-C99'"), 3);
 }
+
+#[tokio::test]
+async fn analysis_shows_where_the_region_loses_points() {
+    let server = seeded().await;
+    let admin = demo_api(&server, "hebei-admin").await;
+    let (status, a) = admin.get(&format!("/api/v1/analysis?quarter={QUARTER}")).await;
+    assert_eq!(status, 200, "{a}");
+    // Items lose points in the demo's weak visits; each list is worst first and titled in Chinese.
+    let items = a["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    let rates: Vec<f64> =
+        items.iter().filter(|i| i["centre_type"] == "township").map(|i| i["lost_rate"].as_f64().unwrap()).collect();
+    assert!(rates.windows(2).all(|w| w[0] >= w[1]), "worst first: {rates:?}");
+    assert!(items.iter().all(|i| i["lost_points"].as_f64().unwrap() > 0.0), "only items that lost points");
+    assert_eq!(items[0]["title_zh"], "每百户居民拥有综合服务设施面积不低于30平方米");
+    let counties: Vec<&str> =
+        a["by_county"].as_array().unwrap().iter().map(|c| c["county"].as_str().unwrap()).collect();
+    assert_eq!(counties, ["桥西区", "长安区"]);
+    let ranked: Vec<&str> = a["ranking"].as_array().unwrap().iter().map(|c| c["county"].as_str().unwrap()).collect();
+    assert_eq!(ranked.len(), 2, "{ranked:?}");
+    assert_eq!(a["ranking"][0]["rank"], 1);
+    // 整改销号率: 长安区 issued two problems (one overdue), 桥西区 three; none closed yet.
+    let closure =
+        |county: &str| a["closure"].as_array().unwrap().iter().find(|c| c["county"] == county).cloned().unwrap();
+    assert_eq!((closure("长安区")["issued"].as_u64(), closure("长安区")["overdue"].as_u64()), (Some(2), Some(1)));
+    assert_eq!((closure("桥西区")["issued"].as_u64(), closure("桥西区")["rate"].as_f64()), (Some(3), Some(0.0)));
+    // 报送及时率 of the province and its city; the trend per quarter.
+    assert_eq!(a["timeliness"].as_array().unwrap().len(), 2);
+    assert_eq!(a["trend"].as_array().unwrap().last().unwrap()["quarter"], QUARTER);
+    // A county sees its own county only; inspectors and a quarter that is no quarter are refused.
+    let (_, county) = demo_api(&server, "sup-qiaoxi").await.get(&format!("/api/v1/analysis?quarter={QUARTER}")).await;
+    let counties: Vec<&str> =
+        county["by_county"].as_array().unwrap().iter().map(|c| c["county"].as_str().unwrap()).collect();
+    assert_eq!(counties, ["桥西区"]);
+    assert_eq!(demo_api(&server, "insp-wang").await.get("/api/v1/analysis").await.0, 403);
+    assert_eq!(admin.get("/api/v1/analysis?quarter=2026Q9").await.0, 400);
+    server.stop().await;
+}

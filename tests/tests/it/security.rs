@@ -188,6 +188,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     assert_eq!(status, StatusCode::CREATED, "{report}");
     let report_id = report["id"].as_i64().unwrap();
     let routes: Vec<(&str, String)> = vec![
+        ("/api/v1/analysis", "/api/v1/analysis?quarter=2026Q4".into()),
         ("/api/v1/reports", format!("/api/v1/reports?quarter={due}")),
         ("/api/v1/reports/draft", format!("/api/v1/reports/draft?quarter={due}")),
         ("/api/v1/reports/{id}", format!("/api/v1/reports/{report_id}")),

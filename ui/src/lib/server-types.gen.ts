@@ -6,6 +6,35 @@ import type { Centre, CentreStatus, CentreType, DocumentId, Grade, InspectionSna
 export type Page<T> = { items: Array<T>, total: number, page: number, per_page: number, };
 
 /**
+ * A region's weaknesses in one quarter.
+ */
+export type Analysis = { quarter: string, region: Scope, 
+/**
+ * Per centre type, the items with the highest 失分率, worst first.
+ */
+items: Array<ItemLoss>, by_county: Array<CountyWeakness>, 
+/**
+ * Items that vetoed inspections, most often first.
+ */
+vetoes: Array<ItemLoss>, 
+/**
+ * Counties by average score of the quarter's official inspections.
+ */
+ranking: Array<CountyRank>, 
+/**
+ * 整改销号率 per county (all problems to date).
+ */
+closure: Array<CountyClosure>, 
+/**
+ * 报送及时率 of the region and the regions below, the four quarters to the one before.
+ */
+timeliness: Array<Timeliness>, 
+/**
+ * Average score per quarter, oldest first.
+ */
+trend: Array<QuarterAverage>, };
+
+/**
  * Every code an error response carries, stable across versions. The
  * dashboard's TypeScript type is generated from it (server/tests/ts_types.rs).
  */
@@ -102,7 +131,11 @@ staff: number,
  */
 merchants: number, };
 
-export type CentreOverview = { centre: Centre, norms: PlanNorms | null, 
+export type CentreOverview = { centre: Centre, 
+/**
+ * The plan norms of the communities the centre serves (三(二)).
+ */
+norms: Array<CommunityNorms>, 
 /**
  * Newest first.
  */
@@ -128,9 +161,39 @@ export type CityRegions = { province: string, city: string,
  */
 population: number | null, counties: Array<CountyRegions>, };
 
+/**
+ * One community's norms; null where a recorded figure is missing (not a fail).
+ */
+export type CommunityNorms = { code: string, name: string, is_new: boolean, 
+/**
+ * Facilities ÷ total floor area: new communities only (none for an existing one).
+ */
+facility_ratio: number | null, ratio_ok: boolean | null, 
+/**
+ * 社区综合服务设施 m² per 100 households.
+ */
+service_per_100_households_m2: number | null, per_100_ok: boolean | null, };
+
 export type CountyAverage = { county: string, average: number, count: number, };
 
+/**
+ * 整改销号率: problems closed of those issued.
+ */
+export type CountyClosure = { county: string, issued: number, closed: number, overdue: number, 
+/**
+ * closed ÷ issued, to four places; None when nothing was issued.
+ */
+rate: number | null, };
+
+export type CountyRank = { rank: number, county: string, average: number, inspections: number, };
+
 export type CountyRegions = { county: string, townships: Array<string>, };
+
+export type CountyWeakness = { county: string, 
+/**
+ * Its items with the highest 失分率, worst first.
+ */
+items: Array<ItemLoss>, };
 
 /**
  * A built centre of the region and what it reported for the period.
@@ -289,6 +352,20 @@ problems: Array<number>,
 office?: string, };
 
 /**
+ * One requirement and how often it costs points (失分率 = points lost ÷
+ * points possible over the inspections that scored it).
+ */
+export type ItemLoss = { centre_type: string, item: string, section: string, title_zh: string, title_en: string, inspections: number, max_points: number, lost_points: number, 
+/**
+ * 0–1, to four places.
+ */
+lost_rate: number, 
+/**
+ * Inspections the item vetoed (一票否决).
+ */
+vetoes: number, };
+
+/**
  * A centre's latest signed (submitted or approved) inspection.
  */
 export type LatestScore = { doc: string, quarter: string, total: number, grade: Grade, status: WorkflowStatus, };
@@ -387,14 +464,24 @@ consolidated: number | null, deadline: string,
 overdue: boolean, };
 
 /**
- * The 2018 pilot targets: at least 10 centres in a city over 10 million
- * residents, at least 5 in a city of 5–10 million.
+ * The 2018 pilot targets (三(四)): at least 10 centres in a city of 10
+ * million residents (常住人口) or more, at least 5 in a city of 5–10
+ * million; evaluated when the 2018 pilot ended (2018Q4) and at the quarter shown.
  */
-export type PilotRow = { city: string, population: number | null, target: number | null, 
+export type PilotRow = { city: string, 
 /**
- * Built centres of every type.
+ * 常住人口
  */
-built: number, met: boolean | null, };
+population: number | null, target: number | null, 
+/**
+ * Built centres of every type at the quarter's end.
+ */
+built: number, under_construction: number, met: boolean | null, 
+/**
+ * Built by the end of 2018Q4, as the registry's dated statuses know it
+ * (a centre with no status recorded by then is not counted).
+ */
+built_2018q4: number, met_2018q4: boolean | null, };
 
 export type Plan = { id: number, name: string, quarter: string, purpose: Purpose, scope: Scope, criteria: PlanCriteria, sampling: Sampling, per_task: number, 
 /**
@@ -439,13 +526,6 @@ kind: string,
  * What happened, for people (who replaced whom and why).
  */
 detail: string, };
-
-/**
- * Plan norms of a community centre (policy 二(一)1): facilities at least
- * 10% of the community's total floor area, and at least 30 m² per 100
- * households. Null where a registered figure is missing.
- */
-export type PlanNorms = { facility_ratio: number | null, ratio_ok: boolean | null, per_100_households_m2: number | null, per_100_ok: boolean | null, };
 
 export type PlanState = "draft" | "drawn" | "confirmed";
 
@@ -594,9 +674,9 @@ export type QuarterlyStats = { quarter: string, province: string, generated_at: 
 
 export type RegistryRow = { centre: Centre, latest: LatestScore | null, 
 /**
- * Community centres only.
+ * The plan norms of the communities the centre serves (三(二)).
  */
-norms: PlanNorms | null, };
+norms: Array<CommunityNorms>, };
 
 export type Replacement = { centre_code: string, 
 /**
@@ -688,7 +768,11 @@ unreported: Array<UnreportedCentre>,
 /**
  * The reports a city's or province's report consolidates, by version.
  */
-parts: Array<ReportPart>, generated_at: number, };
+parts: Array<ReportPart>, 
+/**
+ * Centres built by the end of 2018Q4 (the pilot's baseline), summed up the chain.
+ */
+built_2018q4: number, generated_at: number, };
 
 /**
  * 已报送待审核, 审核通过, 退回修改, and for a province 已报送商务部.

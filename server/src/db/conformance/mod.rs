@@ -5,6 +5,7 @@
 //! returns `Err` with what went wrong rather than panicking, so the suite
 //! is ordinary library code.
 
+mod analysis;
 mod registry;
 mod reports;
 
@@ -29,7 +30,7 @@ use xuncha_core::{CentreStatus, DocumentId};
 type Case = fn(&dyn Store) -> Result<(), String>;
 
 /// Every case, by name.
-pub const CASES: [(&str, Case); 14] = [
+pub const CASES: [(&str, Case); 15] = [
     ("users are unique and found by name", users),
     ("tokens of revoked devices and ended sessions open nothing", devices_and_sessions),
     ("a password reset ends sessions and, when asked, revokes devices", password_reset),
@@ -47,6 +48,7 @@ pub const CASES: [(&str, Case); 14] = [
         "communities are read by the centre serving them; statuses may be dated",
         registry::communities_and_dated_statuses,
     ),
+    ("each scored item of official work is summed per county and centre type", analysis::item_losses),
 ];
 
 fn check(ok: bool, what: &str) -> Result<(), String> {

@@ -95,7 +95,38 @@ fn insert_score(c: &Connection, doc: &DocumentId, heads: &[u8], s: &ScoreWrite, 
     let json = serde_json::to_vec(&s.report).map_err(|e| StoreError::Backend(e.to_string()))?;
     c.prepare_cached("UPDATE documents SET report = ?2 WHERE doc_id = ?1")?
         .execute(params![id(doc), super::deflate(&json)])?;
+    write_item_results(c, id(doc), &s.report)
+}
+
+/// The report's scored items (those with points, or vetoing), replacing the last report's.
+pub(super) fn write_item_results(c: &Connection, doc: &[u8], report: &xuncha_core::scoring::Report) -> StoreResult<()> {
+    c.prepare_cached("DELETE FROM item_results WHERE doc_id = ?1")?.execute([doc])?;
+    let mut insert = c.prepare_cached(
+        "INSERT OR REPLACE INTO item_results (doc_id, item, section, points, max_points, veto)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for item in &report.items {
+        let veto = report.vetoes.iter().any(|v| v.item == item.id);
+        if item.max_points > 0.0 || veto {
+            insert.execute(params![doc, item.id, item.section, item.points, item.max_points, veto])?;
+        }
+    }
     Ok(())
+}
+
+/// Fills `item_results` from the reports stored before it existed; runs
+/// once, when the migration that made the table has just run.
+pub(super) fn backfill_item_results(c: &Connection) -> StoreResult<usize> {
+    let mut stmt = c.prepare("SELECT doc_id, report FROM documents WHERE report IS NOT NULL")?;
+    let rows: Vec<(Vec<u8>, Vec<u8>)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let mut n = 0;
+    for (doc, report) in rows {
+        let Some(report) = super::inflate(&report).and_then(|j| serde_json::from_slice(&j).ok()) else { continue };
+        write_item_results(c, &doc, &report)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Whether the inspection `d` counts officially (in statistics, as a

@@ -21,6 +21,7 @@ mod prelude {
     pub use crate::storage::*;
 }
 
+mod analysis;
 mod blobs;
 mod catalog;
 mod docs;
@@ -72,7 +73,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 12] = [
+const MIGRATIONS: [&str; 13] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
@@ -85,11 +86,15 @@ const MIGRATIONS: [&str; 12] = [
     include_str!("../../../migrations/0010_operators.sql"),
     include_str!("../../../migrations/0011_report_chain.sql"),
     include_str!("../../../migrations/0012_communities.sql"),
+    include_str!("../../../migrations/0013_item_results.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
+
+/// The schema version that made `item_results`.
+const ITEM_RESULTS_SCHEMA: i64 = 13;
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
@@ -107,6 +112,13 @@ impl SqliteStore {
             return Err(StoreError::NewerSchema { found, known: schema_version() });
         }
         migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        // Reports scored before the analysis table existed.
+        if (1..ITEM_RESULTS_SCHEMA).contains(&found) {
+            let tx = conn.transaction()?;
+            let n = docs::backfill_item_results(&tx)?;
+            tx.commit()?;
+            tracing::info!(reports = n, "item results filled in from stored reports");
+        }
         configure(&conn)?;
         conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('seq', 0)", [])?;
         // Checkpoints copy the log into the database file and fsync it; run
