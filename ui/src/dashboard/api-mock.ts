@@ -3,9 +3,9 @@
 // (one returned, one with conflicts, some not verified on site).
 import type {
   Assignment, Attachment4Row, Attachment5Row, CentreOverview, ChartData, CityRegions, CreatePlan, EditProblem, Escalation, Feedback,
-  InspectionRow, IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanNorms, PlanView, Problem,
+  InspectionRow, IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, StoredPhoto,
-  SpotCheck, User, FigureReport, NewOperator,
+  SpotCheck, User, FigureReport, NewOperator, ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport,
 } from '../lib/server-types.gen';
 import type {
   AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
@@ -14,12 +14,15 @@ import type {
 import { CENTRES, TEMPLATE } from '../lib/mock-data';
 import { computeReport } from '../lib/mock-report';
 import {
-  ApiError, type DashboardApi, type FollowUpRequest, type InspectionQuery, type ProblemQuery, type RegistryQuery, type StatsQuery,
+  ApiError, type DashboardApi, type FollowUpRequest, type InspectionQuery, type ProblemQuery, type RegistryQuery, type ReportFile,
+  type StatsQuery,
 } from './api';
 import { MOCK_USERS, MockPlans } from './api-mock-plans';
 import { MockProblems } from './api-mock-problems';
 import { MockPublications } from './api-mock-publications';
 import { MockOperators } from './api-mock-operators';
+import { MockReports, OTHER_CITIES, SHIJIAZHUANG_POPULATION, pilotRow } from './api-mock-reports';
+import { builtBy2018, normsOf } from './api-mock-registry';
 
 export const SUPERVISOR: User = {
   id: 7, username: 'sup-zhao', display_name: '赵敏', role: 'supervisor',
@@ -175,6 +178,8 @@ export class MockApi implements DashboardApi {
   publication: MockPublications;
   /// Centre operators and their figures (api-mock-operators.ts).
   operating: MockOperators;
+  /// The quarterly report chain (api-mock-reports.ts).
+  reporting: MockReports;
   /// Who is signed in (the supervisor unless told).
   user: User;
 
@@ -199,6 +204,7 @@ export class MockApi implements DashboardApi {
     this.publication = new MockPublications((id) => this.planner.plan(id), () => this.entries.map((e) => e.row),
       () => this.rectification.problems);
     this.operating = new MockOperators(MOCK_CENTRES, () => this.rectification.problems);
+    this.reporting = new MockReports(MOCK_CENTRES, () => this.operating.figures);
   }
 
   private auth() {
@@ -300,7 +306,7 @@ export class MockApi implements DashboardApi {
     const rows = this.entries.filter((e) => e.row.centre_code === code).map((e) => e.row);
     const trend = [...rows].filter((r) => r.status !== 'draft' && r.total != null)
       .sort((a, b) => (a.quarter < b.quarter ? -1 : 1)).map((r) => ({ quarter: r.quarter, total: r.total!, grade: r.grade! }));
-    return clone({ centre, norms: norms(centre), inspections: rows.sort((a, b) => b.updated_at - a.updated_at), trend });
+    return clone({ centre, norms: normsOf(centre.code), inspections: rows.sort((a, b) => b.updated_at - a.updated_at), trend });
   }
 
   async registry(q: RegistryQuery): Promise<Page<RegistryRow>> {
@@ -314,7 +320,7 @@ export class MockApi implements DashboardApi {
         // As the server: the latest official (signed or approved) inspection.
         const latest = this.entries.filter((e) => e.row.centre_code === c.code && e.row.official)
           .sort((a, b) => (a.row.quarter < b.row.quarter ? 1 : -1))[0];
-        return { centre: c, norms: norms(c),
+        return { centre: c, norms: normsOf(c.code),
           latest: latest ? { doc: latest.row.doc, quarter: latest.row.quarter, total: latest.row.total!, grade: latest.row.grade!, status: latest.row.status } : null };
       });
     const per_page = Math.min(PAGE_MAX, q.per_page ?? 50);
@@ -400,6 +406,14 @@ export class MockApi implements DashboardApi {
     this.auth();
     return this.publication.publish(this.user, planId, req.reason);
   }
+  async reportBoard(quarter: string): Promise<ReportBoard> { this.auth(); return this.reporting.board(this.user, quarter); }
+  async reportDraft(quarter: string): Promise<ReportDraft> { this.auth(); return this.reporting.draft(this.user, quarter); }
+  async submitReport(req: SubmitReport): Promise<ReportVersion> { this.auth(); return this.reporting.submit(this.user, req); }
+  async reportVersion(id: number): Promise<ReportVersion> { this.auth(); return this.reporting.version(this.user, id); }
+  async reviewReport(id: number, req: ReviewReport): Promise<ReportVersion> {
+    this.auth();
+    return this.reporting.review(this.user, id, req);
+  }
 
   thumbnailUrl(sha: string) { return photoUrl(sha, true); }
   photoUrl(sha: string) { return photoUrl(sha, false); }
@@ -407,6 +421,7 @@ export class MockApi implements DashboardApi {
   centresExport(format: 'csv' | 'geojson', q: RegistryQuery) { return `#mock-export-centres.${format}?${JSON.stringify(q)}`; }
   statsDownload(kind: string, q: StatsQuery) { return `#mock-${kind}?quarter=${q.quarter}`; }
   noticePrintUrl(id: number) { return `#mock-notice-${id}-print`; }
+  reportDownload(id: number, file: ReportFile, bilingual = false) { return `#mock-report-${id}-${file}${bilingual ? '?layout=bilingual' : ''}`; }
   problemsExport(format: 'csv' | 'xlsx', q: ProblemQuery) { return `#mock-export-problems.${format}?${JSON.stringify(q)}`; }
   publicUrl(planId: number) { return `/public/plans/${planId}`; }
   publicIndexUrl() { return '/public'; }
@@ -423,20 +438,6 @@ function photoUrl(sha: string, thumb: boolean): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
-export function norms(c: Centre): PlanNorms | null {
-  if (c.centre_type !== 'community') return null;
-  const ratio = c.floor_area_m2 != null && c.community_floor_area_m2 ? c.floor_area_m2 / c.community_floor_area_m2 : null;
-  const per100 = c.floor_area_m2 != null && c.households ? (c.floor_area_m2 / c.households) * 100 : null;
-  return { facility_ratio: ratio, ratio_ok: ratio == null ? null : ratio >= 0.1,
-    per_100_households_m2: per100, per_100_ok: per100 == null ? null : per100 >= 30 };
-}
-
-const OTHER_CITIES: { city: string; population: number; a4: [CentreType, number, number, number][] }[] = [
-  { city: '保定市', population: 9_242_000, a4: [['community', 6, 3, 4], ['block', 1, 1, 0], ['township', 3, 2, 5], ['village', 14, 6, 9]] },
-  { city: '邯郸市', population: 9_413_000, a4: [['community', 4, 2, 2], ['block', 2, 0, 1], ['township', 2, 1, 3], ['village', 9, 4, 12]] },
-  { city: '唐山市', population: 7_717_000, a4: [['community', 5, 1, 1], ['block', 1, 0, 1], ['township', 2, 2, 2], ['village', 7, 3, 5]] },
-  { city: '秦皇岛市', population: 3_136_000, a4: [['community', 2, 1, 0], ['block', 0, 1, 0], ['township', 1, 0, 1], ['village', 3, 2, 2]] },
-];
 const TYPES: CentreType[] = ['community', 'block', 'township', 'village'];
 
 function mockQuarterly(q: StatsQuery, rows: InspectionRow[]): QuarterlyStats {
@@ -452,7 +453,7 @@ function mockQuarterly(q: StatsQuery, rows: InspectionRow[]): QuarterlyStats {
       staff: reporting * 9, tenants: reporting * 6 });
   }
   for (const o of OTHER_CITIES) {
-    for (const [t, built, uc, planned] of o.a4) {
+    for (const [t, built, uc, planned] of o.rows) {
       a4.push({ city: o.city, centre_type: t, built, under_construction: uc, planned });
       const reporting = Math.max(0, built - 1);
       const scale = t === 'village' ? 0.1 : t === 'township' ? 0.6 : t === 'block' ? 2.5 : 1;
@@ -461,11 +462,10 @@ function mockQuarterly(q: StatsQuery, rows: InspectionRow[]): QuarterlyStats {
         tenants: Math.round(reporting * 5 * scale) + reporting });
     }
   }
-  const builtOf = (city: string) => a4.filter((r) => r.city === city).reduce((s, r) => s + r.built, 0);
-  const pilot = [{ city: '石家庄市', population: 11_235_000 }, ...OTHER_CITIES].map(({ city, population }) => {
-    const target = population > 10_000_000 ? 10 : population >= 5_000_000 ? 5 : null;
-    const built = builtOf(city);
-    return { city, population, target, built, met: target == null ? null : built >= target };
-  });
+  // 石家庄市's baseline from the registry's dates; the other cities' as the demo seeds them.
+  const pilot = [
+    { city: '石家庄市', population: SHIJIAZHUANG_POPULATION, built_2018q4: MOCK_CENTRES.filter((c) => builtBy2018(c.code)).length },
+    ...OTHER_CITIES,
+  ].map(({ city, population, built_2018q4 }) => pilotRow(city, population, a4.filter((r) => r.city === city), built_2018q4));
   return { quarter: q.quarter, province: q.province, generated_at: Date.now(), attachment4: a4, attachment5: a5, pilot };
 }

@@ -6,6 +6,7 @@ import type {
   IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem, ProblemState,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, Severity, StoredPhoto,
   SpotCheck, User, OperatedCentre, FigureReport, FigureCheck, CentreFigures, CoverageRow, NewOperator,
+  ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport,
 } from '../lib/server-types.gen';
 import type { Centre, I18n, Template } from '../lib/types.gen';
 
@@ -43,6 +44,8 @@ export type ProblemQuery = {
 };
 /// `POST /api/v1/problems/followup`: a 复查 task holding the centre's open (issued) problems.
 export type FollowUpRequest = NewFollowUp;
+/// A frozen report version's downloads: both attachments as one workbook, or one as CSV.
+export type ReportFile = 'tables.xlsx' | 'attachment4.csv' | 'attachment5.csv';
 
 /// `?a=1&flag=x,y` with empty values left out; keys in a stable order.
 export function queryString(q: Record<string, unknown>): string {
@@ -140,6 +143,21 @@ export interface DashboardApi {
   /// The public pages (no sign-in): one plan's results, and the index of published plans.
   publicUrl(planId: number): string;
   publicIndexUrl(): string;
+
+  // The quarterly report chain (季度报表: 填报 → 审核 → 上报); supervisors and
+  // administrators, each for their own region and the regions one level down.
+  /// The region's report of a quarter: its versions, the parts below, deadlines, 报送及时率.
+  reportBoard(quarter: string): Promise<ReportBoard>;
+  /// What submitting now would freeze (填报预览); 403 for the whole country.
+  reportDraft(quarter: string): Promise<ReportDraft>;
+  /// 上报 (a province's: 报送商务部): 409 while blocked, 422 for a bad header or a correction without its reason.
+  submitReport(req: SubmitReport): Promise<ReportVersion>;
+  /// One version with its frozen tables.
+  reportVersion(id: number): Promise<ReportVersion>;
+  /// 审核通过 or 退回 (with a comment): the region one level up, the newest version awaiting review only.
+  reviewReport(id: number, req: ReviewReport): Promise<ReportVersion>;
+  /// A version's download: the official Chinese layout, or the Chinese+English one.
+  reportDownload(id: number, file: ReportFile, bilingual?: boolean): string;
 }
 
 /// `GET /api/v1/templates`: one entry per template version the server knows.
@@ -230,6 +248,11 @@ export class HttpApi implements DashboardApi {
   followUp(req: FollowUpRequest) { return this.call<Assignment[]>('POST', '/problems/followup', req); }
   publications(planId: number) { return this.call<Publication[]>('GET', `/plans/${planId}/publications`); }
   publish(planId: number, req: Publish) { return this.call<Publication>('POST', `/plans/${planId}/publications`, req); }
+  reportBoard(quarter: string) { return this.call<ReportBoard>('GET', `/reports${queryString({ quarter })}`); }
+  reportDraft(quarter: string) { return this.call<ReportDraft>('GET', `/reports/draft${queryString({ quarter })}`); }
+  submitReport(req: SubmitReport) { return this.call<ReportVersion>('POST', '/reports', req); }
+  reportVersion(id: number) { return this.call<ReportVersion>('GET', `/reports/${id}`); }
+  reviewReport(id: number, req: ReviewReport) { return this.call<ReportVersion>('POST', `/reports/${id}/review`, req); }
 
   thumbnailUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}/thumbnail`; }
   photoUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}`; }
@@ -243,6 +266,9 @@ export class HttpApi implements DashboardApi {
     return `${this.base}${PREFIX}/stats/${kind}${queryString(q)}`;
   }
   noticePrintUrl(id: number) { return `${this.base}${PREFIX}/notices/${id}/print`; }
+  reportDownload(id: number, file: ReportFile, bilingual = false) {
+    return `${this.base}${PREFIX}/reports/${id}/${file}${bilingual ? '?layout=bilingual' : ''}`;
+  }
   publicUrl(planId: number) { return `${this.base}/public/plans/${planId}`; }
   publicIndexUrl() { return `${this.base}/public`; }
   problemsExport(format: 'csv' | 'xlsx', q: ProblemQuery) {

@@ -33,3 +33,6 @@ export function num(n: number, digits = 0): string {
 }
 
 export const score = (n: number | null | undefined) => (n == null ? '—' : (Math.round(n * 10) / 10).toFixed(1));
+
+/// A ratio as a percentage's number, at most two decimals (0.104 → "10.4"); the caller adds "%".
+export const pct = (ratio: number) => num(Math.round(ratio * 10_000) / 100, 2);

@@ -6,7 +6,8 @@ import { HttpApi, type DashboardApi } from './api';
 
 // `?mock` uses the in-memory demo data (UI work, screenshots); `?mock&login` starts signed out;
 // `?mock&admin` signs in the province's administrator (who publishes results); `?mock&operator`
-// a centre operator (运营主体), whose page is built for a phone.
+// a centre operator (运营主体), whose page is built for a phone; `?mock&county` 长安区's supervisor
+// (who fills the county's quarterly report; the default supervisor is 石家庄市's, who reviews it).
 const q = new URLSearchParams(location.search);
 const mock = q.has('mock');
 
@@ -15,7 +16,8 @@ async function start() {
   if (mock) {
     const { ADMINISTRATOR, MockApi } = await import('./api-mock');
     const { OPERATOR } = await import('./api-mock-operators');
-    const user = q.has('admin') ? ADMINISTRATOR : q.has('operator') ? OPERATOR : undefined;
+    const { COUNTY_SUPERVISOR } = await import('./api-mock-reports');
+    const user = q.has('admin') ? ADMINISTRATOR : q.has('operator') ? OPERATOR : q.has('county') ? COUNTY_SUPERVISOR : undefined;
     api = new MockApi({ signedIn: !q.has('login'), user });
   } else {
     api = new HttpApi();

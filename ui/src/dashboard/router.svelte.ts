@@ -13,6 +13,7 @@ export type Route =
   | { name: 'problem'; id: number }
   | { name: 'notice'; id: number }
   | { name: 'figures'; query: URLSearchParams }
+  | { name: 'reports'; query: URLSearchParams }
   | { name: 'operator' };
 
 export function parse(hash: string): Route {
@@ -30,6 +31,7 @@ export function parse(hash: string): Route {
     case 'plan': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'plan', id: Number(parts[1]) }; break;
     case 'problems': return { name: 'problems', query };
     case 'figures': return { name: 'figures', query };
+    case 'reports': return { name: 'reports', query };
     case 'operator': return { name: 'operator' };
     case 'problem': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'problem', id: Number(parts[1]) }; break;
     case 'notice': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'notice', id: Number(parts[1]) }; break;

@@ -46,10 +46,28 @@ describe('quarterly statistics', () => {
     checkTotals(screen.getByTestId('att4-table'));
     checkTotals(screen.getByTestId('att5-table'));
     const pilot = screen.getByTestId('pilot-table');
-    const sjz = [...pilot.querySelectorAll('tbody tr')].find((tr) => tr.textContent!.includes('石家庄市'))!;
-    expect(sjz.textContent).toContain('1,123.5'); // 万人
-    expect(sjz.querySelector('progress')!.getAttribute('max')).toBe('10');
+    expect([...pilot.querySelectorAll('th')].map((th) => th.textContent!.trim())).toEqual(
+      ['城市', '常住人口（万人）', '试点目标', '已建成', '在建', '是否达标（本季度末）', '2018年底已建成', '是否达标（2018年底）']);
+    const row = (city: string) => [...pilot.querySelectorAll<HTMLElement>('tbody tr')].find((tr) => tr.dataset.city === city)!;
+    const cells = (city: string) => [...row(city).querySelectorAll('td')].map((td) => td.textContent!.replace(/\s+/g, ' ').trim());
+    // 7 built and 1 under construction of a target of 10; 2 built by the end of 2018 (the registry's dates).
+    expect(cells('石家庄市')).toEqual(['石家庄市', '1,123.5', '10', '7', '1', '✗ 未达标 差3个', '2', '✗ 未达标 差8个']);
+    expect(row('石家庄市').querySelector('progress')!.getAttribute('max')).toBe('10');
+    expect(cells('保定市')).toEqual(['保定市', '924.2', '5', '24', '12', '✓ 达标', '6', '✓ 达标']);
+    expect(cells('邯郸市').slice(5)).toEqual(['✓ 达标', '3', '✗ 未达标 差2个']);
+    expect(cells('秦皇岛市').slice(2)).toEqual(['无要求', '6', '4', '—', '2', '—']);
+    expect(screen.getByText(/三\(四\)/).textContent).toContain('2018年底');
     expect(screen.getByTestId('download-xlsx').getAttribute('href')).toContain('quarterly.xlsx');
+  });
+
+  it('the pilot table in English', async () => {
+    setLang('en');
+    render(Stats, { props: { query: new URLSearchParams('quarter=2026Q4&province=河北省') }, context: apiContext(new MockApi()) });
+    const pilot = await screen.findByTestId('pilot-table');
+    expect([...pilot.querySelectorAll('th')].map((th) => th.textContent!.trim())).toEqual(['City', 'Resident population (常住人口, 10,000)',
+      'Pilot target', 'Built (已建成)', 'Under construction (在建)', 'Met (end of quarter)', 'Built by end of 2018', 'Met (end of 2018)']);
+    const sjz = pilot.querySelector<HTMLElement>('tr[data-city="石家庄市"]')!;
+    expect(sjz.lastElementChild!.textContent!.replace(/\s+/g, ' ').trim()).toBe('✗ not met 8 short');
   });
 
   it('a county view, which the server gives no city targets, says why instead of an empty table', async () => {
