@@ -35,7 +35,7 @@ fn yes_no(v: Option<bool>) -> &'static str {
 }
 
 pub const ATTACHMENT4_HEADER: [&str; 6] =
-    ["城市 City", "类型 Type", "已建成 Built", "在建 Under construction", "规划 Planned", "合计 Total"];
+    ["城市 City", "类型 Type", "已建成 Built", "正在建设 Under construction", "计划建设 Planned", "合计 Total"];
 pub const ATTACHMENT5_HEADER: [&str; 9] = [
     "城市 City",
     "类型 Type",
@@ -170,7 +170,7 @@ fn status_zh(s: CentreStatus) -> &'static str {
     match s {
         CentreStatus::Built => "建成",
         CentreStatus::UnderConstruction => "在建",
-        CentreStatus::Planned => "规划",
+        CentreStatus::Planned => "计划建设",
     }
 }
 
