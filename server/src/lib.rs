@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod db;
+pub mod exemplars;
 pub mod export;
 pub mod http;
 pub mod inflight;

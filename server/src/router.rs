@@ -6,8 +6,8 @@
 use crate::http::{guard, openapi, ui};
 use crate::state::AppState;
 use crate::{
-    accounts, analysis, catalog, db, inspections, operators, photos, plans, problems, publication, reporting, stats,
-    sync,
+    accounts, analysis, catalog, db, exemplars, inspections, operators, photos, plans, problems, publication,
+    reporting, stats, sync,
 };
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -65,5 +65,6 @@ pub fn api_router(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(publication::router())
         .merge(reporting::router())
         .merge(analysis::router())
+        .merge(exemplars::router())
         .merge(operators::routes::router(usize::try_from(limits.photo_bytes).unwrap_or(usize::MAX)))
 }

@@ -8,6 +8,7 @@ use crate::catalog::Catalog;
 use crate::catalog::templates::Templates;
 use crate::config::Config;
 use crate::db::Store;
+use crate::exemplars::Exemplars;
 use crate::inspections::Inspections;
 use crate::operators::Operators;
 use crate::photos::Photos;
@@ -38,6 +39,7 @@ pub struct AppState {
     pub operators: Arc<Operators>,
     pub reports: Arc<Reports>,
     pub analyses: Arc<Analyses>,
+    pub exemplars: Arc<Exemplars>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -87,6 +89,7 @@ impl AppState {
             photos,
             sync: Arc::new(SyncService::new(inspections.clone(), limits.clone(), cpu)),
             stats: stats.clone(),
+            exemplars: Arc::new(Exemplars::new(store.clone(), store.clone(), store.clone(), store.clone())),
             analyses: Arc::new(Analyses::new(
                 store.clone(),
                 stats.clone(),
@@ -134,4 +137,5 @@ services! {
     operators: Arc<Operators>,
     reports: Arc<Reports>,
     analyses: Arc<Analyses>,
+    exemplars: Arc<Exemplars>,
 }

@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use ts_rs::{Config, TS, TypeVisitor};
 use xuncha_server::accounts::session_routes::LoginResponse;
-use xuncha_server::analysis::service::Analysis;
 use xuncha_server::accounts::store::User;
+use xuncha_server::analysis::service::Analysis;
+use xuncha_server::exemplars::service::{ExemplarAction, ExemplarView, Nomination};
 use xuncha_server::http::ErrorBody;
 use xuncha_server::inspections::assignment_routes::NewAssignments;
 use xuncha_server::inspections::routes::{ReportView, ReviewRequest};
@@ -110,6 +111,9 @@ fn generate(app_types: &str) -> String {
     c.visit::<SubmitReport>();
     c.visit::<ReviewReport>();
     c.visit::<Analysis>();
+    c.visit::<ExemplarView>();
+    c.visit::<Nomination>();
+    c.visit::<ExemplarAction>();
     let body: String = c.decls.values().map(|d| format!("\n{}\n", d.trim_end())).collect();
     let used: Vec<&str> = shared
         .iter()

@@ -342,10 +342,12 @@ pub fn seed(state: &AppState) -> Res<String> {
     let [company, village] =
         rt.block_on(super::demo_operators::seed(state, &sup, (QUARTER, PASSWORD), demo_photo(90)?))?;
     let city = rt.block_on(super::demo_reports::seed(state, [&sup, &sup_qiaoxi], (QUARTER, PASSWORD)))?;
+    rt.block_on(super::demo_exemplars::seed(state, &sup, &hebei_admin))?;
     Ok(format!(
         "demo data: {} centres, 10 users (password {PASSWORD}; operators {company} and {village}; city \
          supervisor {city}), {} inspections with {photos} photos, a drawn plan, {found} problems found in 长安区, \
-         a follow-up of {followed} in 桥西区, the last quarter's reports half way up the chain",
+         a follow-up of {followed} in 桥西区, the last quarter's reports half way up the chain, a model centre \
+         under publicity",
         centres.len(),
         docs.len() + 5,
     ))

@@ -2,6 +2,7 @@
 //! the library.
 
 pub mod demo;
+mod demo_exemplars;
 mod demo_operators;
 mod demo_reports;
 mod demo_supervision;

@@ -11,6 +11,7 @@ pub mod sqlite;
 use crate::accounts::store::UserStore;
 use crate::analysis::store::AnalysisStore;
 use crate::catalog::store::CatalogStore;
+use crate::exemplars::store::ExemplarStore;
 use crate::inspections::store::DocStore;
 use crate::operators::store::FigureStore;
 use crate::photos::store::PhotoStore;
@@ -33,6 +34,7 @@ pub trait Store:
     + FigureStore
     + ReportStore
     + AnalysisStore
+    + ExemplarStore
     + Send
     + Sync
     + 'static
@@ -51,6 +53,7 @@ impl<T> Store for T where
         + FigureStore
         + ReportStore
         + AnalysisStore
+        + ExemplarStore
         + Send
         + Sync
         + 'static

@@ -4,7 +4,7 @@
 //! seeded registry and inspections; exports; region scoping; the page.
 
 use calamine::{Data, Reader};
-use serde_json::Value;
+use serde_json::{Value, json};
 use xuncha_tests::{Api, TestServer};
 
 const QUARTER: &str = "2026Q4";
@@ -356,5 +356,87 @@ async fn analysis_shows_where_the_region_loses_points() {
     assert_eq!(counties, ["桥西区"]);
     assert_eq!(demo_api(&server, "insp-wang").await.get("/api/v1/analysis").await.0, 403);
     assert_eq!(admin.get("/api/v1/analysis?quarter=2026Q9").await.0, 400);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_model_centre_is_nominated_publicised_objected_to_and_decided_by_the_province() {
+    let server = seeded().await;
+    let (county, province) = (demo_api(&server, "sup-changan").await, demo_api(&server, "hebei-admin").await);
+    let case = json!({"title": "镇村联动的一站式生活服务", "summary": "西兆通镇中心整合商超、邮政快递、家政维修和农资服务，\
+        统一收银与配送，服务半径覆盖全镇十二个村。", "practices": ["统一配送到村", "便民服务清单公示"]});
+    // Only a centre whose latest official result is 优秀 without a veto, with no problem in rectification.
+    let (status, body) = county.post("/api/v1/exemplars", &json!({"centre_code": "130102-V01", "case": case})).await;
+    assert_eq!(status, 409, "北豆村 passed, not 优秀: {body}");
+    let (status, _) = county
+        .post("/api/v1/exemplars", &json!({"centre_code": "130102-T01", "case": {"title": "x", "summary": "短"}}))
+        .await;
+    assert_eq!(status, 422, "a case needs its write-up");
+    // The demo nominated 西兆通镇 (its random check was 优秀) and the province publicised it.
+    let (_, listed) = county.get("/api/v1/exemplars").await;
+    let e = listed.as_array().unwrap().iter().find(|e| e["centre_code"] == "130102-T01").cloned().unwrap();
+    assert_eq!((e["state"].as_str(), e["basis"]["grade"].as_str()), (Some("publicized"), Some("excellent")), "{e}");
+    let id = e["id"].as_i64().unwrap();
+    let until = e["comment_until"].as_str().unwrap().to_owned();
+    assert_eq!(
+        county.post("/api/v1/exemplars", &json!({"centre_code": "130102-T01", "case": case})).await.0,
+        409,
+        "once"
+    );
+    let qiaoxi = demo_api(&server, "sup-qiaoxi").await;
+    assert_eq!(qiaoxi.get(&format!("/api/v1/exemplars/{id}")).await.0, 404, "another county's");
+    assert_eq!(get_text(&server, &qiaoxi.token, &format!("/api/v1/exemplars/{id}/case")).await.0, 404);
+    let publicize = json!({"action": "publicize", "until": "2099-01-01"});
+    assert_eq!(qiaoxi.post(&format!("/api/v1/exemplars/{id}/actions"), &publicize).await.0, 404);
+
+    // The province decides; a county may not.
+    let path = format!("/api/v1/exemplars/{id}/actions");
+    assert_eq!(county.post(&path, &json!({"action": "reject", "reason": "县级不能决定"})).await.0, 403);
+    let (status, _) = province.post(&path, &json!({"action": "objection", "text": "群众反映周末营业时间缩短"})).await;
+    assert_eq!(status, 200);
+    let (status, body) = province.post(&path, &json!({"action": "recognise"})).await;
+    assert_eq!(status, 409, "not before the publicity ends: {body}");
+    // The public page shows it, with no official's name.
+    let page = reqwest::get(format!("{}/public/exemplars", server.url)).await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("西兆通镇生活综合服务中心") && page.contains("镇村联动的一站式生活服务") && page.contains(&until)
+    );
+    assert!(!page.contains("sup-changan") && !page.contains("hebei-admin") && !page.contains("周末营业时间"));
+    // The case write-up prints for the file (三(七)).
+    let (status, _, html) = get_text(&server, &county.token, &format!("/api/v1/exemplars/{id}/case")).await;
+    assert_eq!(status, 200);
+    assert!(String::from_utf8(html).unwrap().contains("统一配送到村"));
+    let (_, one) = county.get(&format!("/api/v1/exemplars/{id}")).await;
+    let kinds: Vec<&str> = one["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["nominated", "publicized", "objection"], "each step, who and when");
+    assert_eq!(one["events"][0]["by"], "sup-changan");
+    let (status, r) = province.post(&path, &json!({"action": "reject", "reason": "异议核实属实"})).await;
+    assert_eq!((status.as_u16(), r["state"].as_str()), (200, Some("rejected")));
+    assert_eq!(province.post(&path, &json!({"action": "reject", "reason": "再次"})).await.0, 409, "decided once");
+    let (status, again) = county.post("/api/v1/exemplars", &json!({"centre_code": "130102-T01", "case": case})).await;
+    assert_eq!(status, 201, "a rejected centre may be nominated again later: {again}");
+
+    // Recognised once its publicity has ended (the clock moved on here by
+    // rewinding the date), then flagged for 复核 when a problem goes overdue.
+    let id2 = again["id"].as_i64().unwrap();
+    let path2 = format!("/api/v1/exemplars/{id2}/actions");
+    let too_short = json!({"action": "publicize", "until": xuncha_server::dates::today()});
+    assert_eq!(province.post(&path2, &too_short).await.0, 422, "a publicity of five days at least");
+    assert_eq!(province.post(&path2, &json!({"action": "publicize", "until": until})).await.0, 200);
+    let db = rusqlite::Connection::open(server.dir.path().join("xuncha.db")).unwrap();
+    db.execute("UPDATE exemplars SET comment_until = '2020-01-01' WHERE id = ?1", [id2]).unwrap();
+    let (status, rec) = province.post(&path2, &json!({"action": "recognise"})).await;
+    assert_eq!(
+        (status.as_u16(), rec["state"].as_str(), rec["review_due"].clone()),
+        (200, Some("recognised"), Value::Null),
+        "{rec}"
+    );
+    let (_, probs) = county.get("/api/v1/problems?centre=130102-T01").await;
+    let problem = probs["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(county.post("/api/v1/notices", &json!({"problems": [problem]})).await.0, 201);
+    db.execute("UPDATE problems SET deadline = '2020-01-01' WHERE id = ?1", [problem]).unwrap();
+    let (_, flagged) = province.get(&format!("/api/v1/exemplars/{id2}")).await;
+    assert!(flagged["review_due"].as_str().unwrap_or_default().contains("逾期"), "{flagged}");
+    assert_eq!(demo_api(&server, "insp-wang").await.get("/api/v1/exemplars").await.0, 403);
     server.stop().await;
 }

@@ -189,6 +189,8 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     let report_id = report["id"].as_i64().unwrap();
     let routes: Vec<(&str, String)> = vec![
         ("/api/v1/analysis", "/api/v1/analysis?quarter=2026Q4".into()),
+        ("/api/v1/exemplars", "/api/v1/exemplars".into()),
+        ("/public/exemplars", "/public/exemplars".into()),
         ("/api/v1/reports", format!("/api/v1/reports?quarter={due}")),
         ("/api/v1/reports/draft", format!("/api/v1/reports/draft?quarter={due}")),
         ("/api/v1/reports/{id}", format!("/api/v1/reports/{report_id}")),
@@ -257,6 +259,8 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
     walked.extend(["/api/v1/problems/followup", "/api/v1/problems/{id}/photos"]); // posted below
     walked.extend(["/api/v1/figures", "/api/v1/figures/check", "/api/v1/centres/{code}/ledger-photos"]); // posted below
     walked.insert("/api/v1/reports/{id}/review"); // posted below
+    // Nominations need an excellent result (the demo's, it::dashboard walks them).
+    walked.extend(["/api/v1/exemplars/{id}", "/api/v1/exemplars/{id}/actions", "/api/v1/exemplars/{id}/case"]);
     // These take no inspection, photo or centre and answer nothing of one
     // (sign-in, sync with its own test above, uploads of new data, deletions by id).
     let unwalked = [

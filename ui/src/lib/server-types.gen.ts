@@ -82,6 +82,11 @@ staff: number,
 tenants: number, };
 
 /**
+ * The official inspection the nomination rests on.
+ */
+export type Basis = { doc: string, quarter: string, total: number, grade: string, };
+
+/**
  * A centre that may be drawn.
  */
 export type Candidate = { code: string, county: string, township: string, centre_type: CentreType, 
@@ -93,6 +98,19 @@ open_problems: boolean,
  * Who inspected it in the previous round (回避).
  */
 last_inspectors: Array<string>, };
+
+/**
+ * The case write-up (可复制可推广经验) the nomination proposes for 三(七).
+ */
+export type CaseWriteUp = { title: string, 
+/**
+ * What the centre does that others can copy.
+ */
+summary: string, 
+/**
+ * Its practices, one per line item.
+ */
+practices: Array<string>, };
 
 /**
  * One version of a centre's figures for a period.
@@ -272,6 +290,39 @@ message: string, };
 
 export type Escalation = { reason: string, };
 
+/**
+ * A province's decision on a nomination.
+ */
+export type ExemplarAction = { "action": "publicize", until: string, } | { "action": "objection", text: string, } | { "action": "recognise" } | { "action": "reject", reason: string, };
+
+export type ExemplarEvent = { at: number, by: string, 
+/**
+ * nominated, publicized, objection, recognised, rejected
+ */
+kind: string, detail: string, };
+
+/**
+ * 推荐 → 公示 → 认定, or 不予认定.
+ */
+export type ExemplarState = "nominated" | "publicized" | "recognised" | "rejected";
+
+/**
+ * A nomination as the dashboard lists it: whether a recognised centre is due for 复核.
+ */
+export type ExemplarView = { 
+/**
+ * Why a recognised centre should be re-evaluated, if it should.
+ */
+review_due: string | null, id: number, centre_code: string, centre_name: string, centre_type: string, region: Scope, state: ExemplarState, case: CaseWriteUp, basis: Basis, 
+/**
+ * The last day of the publicity (公示) for objections, YYYY-MM-DD.
+ */
+comment_until: string | null, 
+/**
+ * Oldest first.
+ */
+events: Array<ExemplarEvent>, };
+
 export type Feedback = { 
 /**
  * What the centre did (整改反馈).
@@ -421,6 +472,8 @@ display_name: string, password: string,
  * Codes of the centres it operates, all in one county.
  */
 centres: Array<string>, };
+
+export type Nomination = { centre_code: string, case: CaseWriteUp, };
 
 /**
  * 整改通知书.

@@ -6,6 +6,7 @@
 //! is ordinary library code.
 
 mod analysis;
+mod exemplars;
 mod registry;
 mod reports;
 
@@ -30,7 +31,7 @@ use xuncha_core::{CentreStatus, DocumentId};
 type Case = fn(&dyn Store) -> Result<(), String>;
 
 /// Every case, by name.
-pub const CASES: [(&str, Case); 15] = [
+pub const CASES: [(&str, Case); 16] = [
     ("users are unique and found by name", users),
     ("tokens of revoked devices and ended sessions open nothing", devices_and_sessions),
     ("a password reset ends sessions and, when asked, revokes devices", password_reset),
@@ -49,6 +50,7 @@ pub const CASES: [(&str, Case); 15] = [
         registry::communities_and_dated_statuses,
     ),
     ("each scored item of official work is summed per county and centre type", analysis::item_losses),
+    ("a model centre moves once per state and keeps its record", exemplars::exemplars),
 ];
 
 fn check(ok: bool, what: &str) -> Result<(), String> {

@@ -25,6 +25,7 @@ mod analysis;
 mod blobs;
 mod catalog;
 mod docs;
+mod exemplars;
 mod figures;
 mod plans;
 mod problems;
@@ -73,7 +74,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 13] = [
+const MIGRATIONS: [&str; 14] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
@@ -87,6 +88,7 @@ const MIGRATIONS: [&str; 13] = [
     include_str!("../../../migrations/0011_report_chain.sql"),
     include_str!("../../../migrations/0012_communities.sql"),
     include_str!("../../../migrations/0013_item_results.sql"),
+    include_str!("../../../migrations/0014_exemplars.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
