@@ -21,7 +21,7 @@ pub struct AnalysisQuery {
 
 /// Where the caller's region loses points, what vetoes, county ranking,
 /// 整改销号率, 报送及时率 and the trend.
-#[utoipa::path(get, path = "/api/v1/analysis", tag = "stats", params(AnalysisQuery),
+#[utoipa::path(get, path = "/api/v1/analysis", operation_id = "region_analysis", tag = "stats", params(AnalysisQuery),
     responses((status = 200, body = Analysis), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn analysis(
     State(a): State<Arc<Analyses>>,

@@ -20,7 +20,7 @@ type Service = State<Arc<Exemplars>>;
 const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 /// Nominates a centre of the caller's region as a 标杆样板 (推荐), with its case write-up.
-#[utoipa::path(post, path = "/api/v1/exemplars", tag = "exemplars", request_body = Nomination,
+#[utoipa::path(post, path = "/api/v1/exemplars", operation_id = "nominate_exemplar", tag = "exemplars", request_body = Nomination,
     responses((status = 201, body = ExemplarView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn nominate(
@@ -35,19 +35,19 @@ pub async fn nominate(
 
 /// Nominations of the caller's region, newest first, each recognised one
 /// with whether it is due for 复核.
-#[utoipa::path(get, path = "/api/v1/exemplars", tag = "exemplars", responses((status = 200, body = [ExemplarView])))]
+#[utoipa::path(get, path = "/api/v1/exemplars", operation_id = "list_exemplars", tag = "exemplars", responses((status = 200, body = [ExemplarView])))]
 pub async fn list(State(s): Service, auth: Auth) -> ApiResult<Json<Vec<ExemplarView>>> {
     Ok(Json(s.list(&auth.user).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/exemplars/{id}", tag = "exemplars", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/exemplars/{id}", operation_id = "exemplar", tag = "exemplars", params(("id" = i64, Path)),
     responses((status = 200, body = ExemplarView), (status = 404, body = ErrorBody)))]
 pub async fn one(State(s): Service, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<ExemplarView>> {
     Ok(Json(s.exemplar(&auth.user, id).await?))
 }
 
 /// A province's step: 公示 until a date, an objection (异议), 认定 or 不予认定.
-#[utoipa::path(post, path = "/api/v1/exemplars/{id}/actions", tag = "exemplars", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/exemplars/{id}/actions", operation_id = "exemplar_action", tag = "exemplars", params(("id" = i64, Path)),
     request_body = ExemplarAction,
     responses((status = 200, body = ExemplarView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -62,7 +62,7 @@ pub async fn act(
 }
 
 /// The case write-up (可复制可推广经验) as a page to print and file (三(七)).
-#[utoipa::path(get, path = "/api/v1/exemplars/{id}/case", tag = "exemplars", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/exemplars/{id}/case", operation_id = "exemplar_case_page", tag = "exemplars", params(("id" = i64, Path)),
     responses((status = 200, content_type = "text/html", body = String), (status = 404, body = ErrorBody)))]
 pub async fn case_page(State(s): Service, auth: Auth, Path(id): Path<i64>) -> ApiResult<Response> {
     let e = s.exemplar(&auth.user, id).await?;

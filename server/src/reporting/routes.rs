@@ -45,14 +45,14 @@ fn bilingual(q: &LayoutQuery) -> Result<bool, ApiError> {
 
 /// The caller's region's report of a quarter, the reports one level below
 /// it, deadlines and 报送及时率.
-#[utoipa::path(get, path = "/api/v1/reports", tag = "reports", params(QuarterQuery),
+#[utoipa::path(get, path = "/api/v1/reports", operation_id = "report_board", tag = "reports", params(QuarterQuery),
     responses((status = 200, body = ReportBoard), (status = 403, body = ErrorBody)))]
 pub async fn board(State(r): Service, auth: Auth, Query(q): Query<QuarterQuery>) -> ApiResult<Json<ReportBoard>> {
     Ok(Json(r.board(&auth.user, q.quarter).await?))
 }
 
 /// What the caller's region's report would say if submitted now (填报预览).
-#[utoipa::path(get, path = "/api/v1/reports/draft", tag = "reports", params(QuarterQuery),
+#[utoipa::path(get, path = "/api/v1/reports/draft", operation_id = "report_draft", tag = "reports", params(QuarterQuery),
     responses((status = 200, body = ReportDraft), (status = 403, body = ErrorBody)))]
 pub async fn draft(State(r): Service, auth: Auth, Query(q): Query<QuarterQuery>) -> ApiResult<Json<ReportDraft>> {
     Ok(Json(r.draft(&auth.user, q.quarter).await?))
@@ -60,7 +60,7 @@ pub async fn draft(State(r): Service, auth: Auth, Query(q): Query<QuarterQuery>)
 
 /// Submits the caller's region's report (上报): freezes its tables as the
 /// next version. A province's goes to the ministry (报送商务部).
-#[utoipa::path(post, path = "/api/v1/reports", tag = "reports", request_body = SubmitReport,
+#[utoipa::path(post, path = "/api/v1/reports", operation_id = "submit_report", tag = "reports", request_body = SubmitReport,
     responses((status = 201, body = ReportVersion), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn submit(
@@ -73,14 +73,14 @@ pub async fn submit(
 }
 
 /// One version with its frozen tables.
-#[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/reports/{id}", operation_id = "report_version", tag = "reports", params(("id" = i64, Path)),
     responses((status = 200, body = ReportVersion), (status = 404, body = ErrorBody)))]
 pub async fn version(State(r): Service, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<ReportVersion>> {
     Ok(Json(r.version(&auth.user, id).await?))
 }
 
 /// Approves or returns (退回) a version awaiting review: the region one level up.
-#[utoipa::path(post, path = "/api/v1/reports/{id}/review", tag = "reports", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/reports/{id}/review", operation_id = "review_report", tag = "reports", params(("id" = i64, Path)),
     request_body = ReviewReport,
     responses((status = 200, body = ReportVersion), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -95,7 +95,7 @@ pub async fn review(
 }
 
 /// Attachments 4 and 5 of a version as one workbook.
-#[utoipa::path(get, path = "/api/v1/reports/{id}/tables.xlsx", tag = "reports", params(("id" = i64, Path), LayoutQuery),
+#[utoipa::path(get, path = "/api/v1/reports/{id}/tables.xlsx", operation_id = "report_tables_xlsx", tag = "reports", params(("id" = i64, Path), LayoutQuery),
     responses((status = 200, body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 404, body = ErrorBody)))]
 pub async fn tables_xlsx(
@@ -115,7 +115,7 @@ pub async fn tables_xlsx(
 }
 
 /// Attachment 4 of a version (construction status) as CSV.
-#[utoipa::path(get, path = "/api/v1/reports/{id}/attachment4.csv", tag = "reports",
+#[utoipa::path(get, path = "/api/v1/reports/{id}/attachment4.csv", operation_id = "report_attachment4_csv", tag = "reports",
     params(("id" = i64, Path), LayoutQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
 pub async fn attachment4_csv(
@@ -134,7 +134,7 @@ pub async fn attachment4_csv(
 }
 
 /// Attachment 5 of a version (operations of built centres) as CSV.
-#[utoipa::path(get, path = "/api/v1/reports/{id}/attachment5.csv", tag = "reports",
+#[utoipa::path(get, path = "/api/v1/reports/{id}/attachment5.csv", operation_id = "report_attachment5_csv", tag = "reports",
     params(("id" = i64, Path), LayoutQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
 pub async fn attachment5_csv(
