@@ -5,7 +5,7 @@ import type {
   Assignment, Attachment4Row, Attachment5Row, CentreOverview, ChartData, CityRegions, CreatePlan, EditProblem, Escalation, Feedback,
   InspectionRow, IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, StoredPhoto,
-  SpotCheck, User, FigureReport, NewOperator, ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport,
+  SpotCheck, User, FigureReport, NewOperator, ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport, Analysis,
 } from '../lib/server-types.gen';
 import type {
   AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
@@ -23,6 +23,8 @@ import { MockPublications } from './api-mock-publications';
 import { MockOperators } from './api-mock-operators';
 import { MockReports, OTHER_CITIES, SHIJIAZHUANG_POPULATION, pilotRow } from './api-mock-reports';
 import { builtBy2018, normsOf } from './api-mock-registry';
+import { checkAnalysis, mockAnalysis } from './api-mock-analysis';
+import { quarterOf, shiftQuarter } from './quarters';
 
 export const SUPERVISOR: User = {
   id: 7, username: 'sup-zhao', display_name: '赵敏', role: 'supervisor',
@@ -349,9 +351,14 @@ export class MockApi implements DashboardApi {
     return clone(mockQuarterly(q, this.entries.map((e) => e.row)));
   }
 
+  /// The inspections the charts and the analysis count: scored, not drafts.
+  private counted(): InspectionRow[] {
+    return this.entries.map((e) => e.row).filter((r) => r.total != null && r.status !== 'draft');
+  }
+
   async charts(q: StatsQuery): Promise<ChartData> {
     this.auth();
-    const rows = this.entries.map((e) => e.row).filter((r) => r.total != null && r.status !== 'draft');
+    const rows = this.counted();
     const inQ = rows.filter((r) => !q.quarter || r.quarter === q.quarter);
     const grades: Grade[] = ['excellent', 'good', 'pass', 'fail'];
     const avg = (rs: InspectionRow[]) => Math.round((rs.reduce((s, r) => s + r.total!, 0) / rs.length) * 10) / 10;
@@ -413,6 +420,17 @@ export class MockApi implements DashboardApi {
   async reviewReport(id: number, req: ReviewReport): Promise<ReportVersion> {
     this.auth();
     return this.reporting.review(this.user, id, req);
+  }
+
+  /// 分析研判 from the mock's own inspections, ledger and report chain (api-mock-analysis.ts).
+  async analysis(q: StatsQuery): Promise<Analysis> {
+    this.auth();
+    const quarter = q.quarter || quarterOf(Date.now());
+    checkAnalysis(this.user, quarter);
+    return clone(mockAnalysis(this.user, quarter, q.province, {
+      inspections: this.counted(), charts: await this.charts({ ...q, quarter }), ledger: this.rectification.ledger(),
+      timeliness: this.reporting.board(this.user, shiftQuarter(quarter, -1)).timeliness,
+    }));
   }
 
   thumbnailUrl(sha: string) { return photoUrl(sha, true); }

@@ -6,7 +6,7 @@ import type {
   IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem, ProblemState,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, Severity, StoredPhoto,
   SpotCheck, User, OperatedCentre, FigureReport, FigureCheck, CentreFigures, CoverageRow, NewOperator,
-  ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport,
+  ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport, Analysis,
 } from '../lib/server-types.gen';
 import type { Centre, I18n, Template } from '../lib/types.gen';
 
@@ -158,6 +158,11 @@ export interface DashboardApi {
   reviewReport(id: number, req: ReviewReport): Promise<ReportVersion>;
   /// A version's download: the official Chinese layout, or the Chinese+English one.
   reportDownload(id: number, file: ReportFile, bilingual?: boolean): string;
+
+  // 分析研判: where the region is weak; supervisors and administrators, their region
+  // (a national administrator names the province).
+  /// 失分率 per item and county, vetoes, county ranking, 整改销号率, 报送及时率, trend.
+  analysis(q: StatsQuery): Promise<Analysis>;
 }
 
 /// `GET /api/v1/templates`: one entry per template version the server knows.
@@ -253,6 +258,7 @@ export class HttpApi implements DashboardApi {
   submitReport(req: SubmitReport) { return this.call<ReportVersion>('POST', '/reports', req); }
   reportVersion(id: number) { return this.call<ReportVersion>('GET', `/reports/${id}`); }
   reviewReport(id: number, req: ReviewReport) { return this.call<ReportVersion>('POST', `/reports/${id}/review`, req); }
+  analysis(q: StatsQuery) { return this.call<Analysis>('GET', `/analysis${queryString(q)}`); }
 
   thumbnailUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}/thumbnail`; }
   photoUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}`; }
