@@ -158,3 +158,25 @@ test('a quarter goes up the chain: submitted, returned, resubmitted, consolidate
   assert.ok(fits, 'nothing wider than 360 px');
   await phone.screenshot({ path: join(shots, '07-county-phone.png'), fullPage: true });
 });
+
+test('the province sees where it is weak: items, counties, vetoes, ranking, closure, timeliness, trend', async () => {
+  const page = await dashboardPage(browser, server.url, 'hebei-admin');
+  await page.click(id('nav-analysis'));
+  await page.locator(id('analysis-quarter')).selectOption('2026Q4');
+  await page.locator(id('analysis-items')).waitFor();
+  // 西兆通镇's random check lost every point of the per-100-households item.
+  await page.click(id('analysis-type-township'));
+  const item = page.locator(id('analysis-item-basic.facility_per_100'));
+  await item.waitFor();
+  assert.match(await item.locator(id('analysis-rate')).textContent(), /100\.0%/);
+  for (const county of ['长安区', '桥西区']) {
+    await page.locator(id(`analysis-county-${county}`)).waitFor();
+    await page.locator(id(`analysis-rank-${county}`)).waitFor();
+    await page.locator(id(`analysis-closure-${county}`)).waitFor();
+  }
+  assert.match(await page.locator(id('analysis-closure-长安区')).textContent(), /2/);
+  await page.locator(`${id('analysis-ranking-chart')} canvas`).waitFor();
+  await page.locator(`${id('analysis-trend-chart')} canvas`).waitFor();
+  await page.locator(id('analysis-timeliness')).waitFor();
+  await page.screenshot({ path: join(shots, '08-province-analysis.png'), fullPage: true });
+});
