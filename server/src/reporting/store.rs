@@ -115,8 +115,13 @@ pub struct ReportSummary {
     /// 更正说明 of a correction, or a note on a resubmission; empty for the first.
     pub reason: String,
     pub submitted_by: String,
+    /// The submitter's name as the account gives it (read with the version).
+    #[serde(default)]
+    pub submitted_by_name: String,
     pub submitted_at: i64,
     pub reviewed_by: Option<String>,
+    #[serde(default)]
+    pub reviewed_by_name: Option<String>,
     pub reviewed_at: Option<i64>,
     /// Why it was returned (退回意见), or the reviewer's note.
     pub review_comment: String,

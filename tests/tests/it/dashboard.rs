@@ -259,6 +259,8 @@ async fn quarterly_statistics_match_the_seeded_registry_and_inspections() {
         |county: &str| board["parts"].as_array().unwrap().iter().find(|p| p["region"]["county"] == county).cloned();
     let changan = part("长安区").unwrap();
     assert_eq!((changan["accepted"].as_u64(), changan["latest"]["status"].as_str()), (Some(2), Some("approved")));
+    let by = (changan["latest"]["submitted_by_name"].as_str(), changan["latest"]["reviewed_by_name"].as_str());
+    assert_eq!(by, (Some("长安区商务局 张科长"), Some("石家庄市商务局 陈科长")), "names as the accounts give them");
     assert_eq!(part("桥西区").unwrap()["latest"]["status"], "submitted");
     server.stop().await;
 }

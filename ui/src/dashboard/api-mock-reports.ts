@@ -128,6 +128,15 @@ function seeds(): Seed[] {
   return out;
 }
 
+/** The demo accounts' names, as the server reads them with each version. */
+const NAMES: Record<string, string> = {
+  'sup-changan': '长安区商务局 张科长',
+  'sup-qiaoxi': '桥西区商务局 刘科长',
+  'sup-shijiazhuang': '石家庄市商务局 陈科长',
+  'admin-hebei': '河北省商务厅管理员',
+};
+const nameOf = (username: string): string => NAMES[username] ?? username;
+
 export class MockReports {
   versions: ReportVersion[] = [];
   private nextId = 1;
@@ -141,7 +150,7 @@ export class MockReports {
       const v = this.add(s.region, quarter, headerOf(s.region), s.reason ?? '', s.by, at, s.status === 'reported' ? 'reported' : 'submitted');
       if (s.reviewed && s.status !== 'submitted' && s.status !== 'reported') {
         const [by, day, comment] = s.reviewed;
-        Object.assign(v, { status: s.status, reviewed_by: by, reviewed_at: Math.min(after(quarter, day, 16), now()), review_comment: comment });
+        Object.assign(v, { status: s.status, reviewed_by: by, reviewed_by_name: nameOf(by), reviewed_at: Math.min(after(quarter, day, 16), now()), review_comment: comment });
       }
     }
   }
@@ -284,7 +293,8 @@ export class MockReports {
       ? otherCity(region, quarter, at) : this.snapshot(region, quarter, at).snapshot;
     const v: ReportVersion = {
       id: this.nextId++, quarter, region: clone(region), level, version: this.of(region, quarter).length + 1, status, reason,
-      submitted_by: by, submitted_at: at, reviewed_by: null, reviewed_at: null, review_comment: '', header, snapshot,
+      submitted_by: by, submitted_by_name: nameOf(by), submitted_at: at, reviewed_by: null, reviewed_by_name: null, reviewed_at: null,
+      review_comment: '', header, snapshot,
     };
     this.versions.push(v);
     return v;
@@ -335,6 +345,7 @@ export class MockReports {
       throw new ApiError(409, 'conflict', 'only the newest version awaiting review can be reviewed');
     }
     Object.assign(stored, { status: req.decision === 'approve' ? 'approved' : 'returned', reviewed_by: user.username,
+      reviewed_by_name: user.display_name || user.username,
       reviewed_at: this.now(), review_comment: comment });
     return clone(stored);
   }

@@ -839,7 +839,11 @@ export type ReportSummary = { id: number, quarter: string, region: Scope, level:
 /**
  * 更正说明 of a correction, or a note on a resubmission; empty for the first.
  */
-reason: string, submitted_by: string, submitted_at: number, reviewed_by: string | null, reviewed_at: number | null, 
+reason: string, submitted_by: string, 
+/**
+ * The submitter's name as the account gives it (read with the version).
+ */
+submitted_by_name: string, submitted_at: number, reviewed_by: string | null, reviewed_by_name: string | null, reviewed_at: number | null, 
 /**
  * Why it was returned (退回意见), or the reviewer's note.
  */
@@ -852,7 +856,11 @@ export type ReportVersion = { header: ReportHeader, snapshot: ReportSnapshot, id
 /**
  * 更正说明 of a correction, or a note on a resubmission; empty for the first.
  */
-reason: string, submitted_by: string, submitted_at: number, reviewed_by: string | null, reviewed_at: number | null, 
+reason: string, submitted_by: string, 
+/**
+ * The submitter's name as the account gives it (read with the version).
+ */
+submitted_by_name: string, submitted_at: number, reviewed_by: string | null, reviewed_by_name: string | null, reviewed_at: number | null, 
 /**
  * Why it was returned (退回意见), or the reviewer's note.
  */

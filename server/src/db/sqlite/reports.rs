@@ -7,7 +7,9 @@ use crate::reporting::store::{NewReport, ReportLevel, ReportReview, ReportStore,
 use rusqlite::{OptionalExtension, Row, params};
 
 const SUMMARY: &str = "id, quarter, province, city, county, version, status, reason, submitted_by, submitted_at, \
-                       reviewed_by, reviewed_at, review_comment";
+                       reviewed_by, reviewed_at, review_comment, \
+                       (SELECT display_name FROM users WHERE username = submitted_by), \
+                       (SELECT display_name FROM users WHERE username = reviewed_by)";
 
 fn summary(r: &Row<'_>) -> rusqlite::Result<ReportSummary> {
     let region = Scope { province: r.get(2)?, city: r.get(3)?, county: r.get(4)? };
@@ -20,8 +22,10 @@ fn summary(r: &Row<'_>) -> rusqlite::Result<ReportSummary> {
         status: parse_text(6, &r.get::<_, String>(6)?)?,
         reason: r.get(7)?,
         submitted_by: r.get(8)?,
+        submitted_by_name: r.get::<_, Option<String>>(13)?.unwrap_or_default(),
         submitted_at: r.get(9)?,
         reviewed_by: r.get(10)?,
+        reviewed_by_name: r.get(14)?,
         reviewed_at: r.get(11)?,
         review_comment: r.get(12)?,
     })
@@ -34,7 +38,7 @@ fn json<T: serde::de::DeserializeOwned>(r: &Row<'_>, col: usize) -> rusqlite::Re
 }
 
 fn version(r: &Row<'_>) -> rusqlite::Result<ReportVersion> {
-    Ok(ReportVersion { summary: summary(r)?, header: json(r, 13)?, snapshot: json(r, 14)? })
+    Ok(ReportVersion { summary: summary(r)?, header: json(r, 15)?, snapshot: json(r, 16)? })
 }
 
 impl ReportStore for SqliteStore {
