@@ -6,6 +6,7 @@ import type {
   InspectionRow, IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, StoredPhoto,
   SpotCheck, User, FigureReport, NewOperator, ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport, Analysis,
+  ExemplarAction, ExemplarView, Nomination,
 } from '../lib/server-types.gen';
 import type {
   AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
@@ -24,6 +25,7 @@ import { MockOperators } from './api-mock-operators';
 import { MockReports, OTHER_CITIES, SHIJIAZHUANG_POPULATION, pilotRow } from './api-mock-reports';
 import { builtBy2018, normsOf } from './api-mock-registry';
 import { checkAnalysis, mockAnalysis } from './api-mock-analysis';
+import { MockExemplars } from './api-mock-exemplars';
 import { quarterOf, shiftQuarter } from './quarters';
 
 export const SUPERVISOR: User = {
@@ -182,6 +184,8 @@ export class MockApi implements DashboardApi {
   operating: MockOperators;
   /// The quarterly report chain (api-mock-reports.ts).
   reporting: MockReports;
+  /// 标杆样板: nominations, their publicity and recognition (api-mock-exemplars.ts).
+  models: MockExemplars;
   /// Who is signed in (the supervisor unless told).
   user: User;
 
@@ -207,6 +211,7 @@ export class MockApi implements DashboardApi {
       () => this.rectification.problems);
     this.operating = new MockOperators(MOCK_CENTRES, () => this.rectification.problems);
     this.reporting = new MockReports(MOCK_CENTRES, () => this.operating.figures);
+    this.models = new MockExemplars(MOCK_CENTRES, () => this.entries.map((e) => e.row), () => this.rectification.problems);
   }
 
   private auth() {
@@ -433,6 +438,11 @@ export class MockApi implements DashboardApi {
     }));
   }
 
+  async exemplars(): Promise<ExemplarView[]> { this.auth(); return this.models.list(this.user); }
+  async exemplar(id: number): Promise<ExemplarView> { this.auth(); return this.models.one(this.user, id); }
+  async nominateExemplar(req: Nomination): Promise<ExemplarView> { this.auth(); return this.models.nominate(this.user, req); }
+  async exemplarAction(id: number, action: ExemplarAction): Promise<ExemplarView> { this.auth(); return this.models.act(this.user, id, action); }
+
   thumbnailUrl(sha: string) { return photoUrl(sha, true); }
   photoUrl(sha: string) { return photoUrl(sha, false); }
   inspectionsExport(format: 'csv' | 'geojson', q: InspectionQuery) { return `#mock-export-inspections.${format}?${JSON.stringify(q)}`; }
@@ -443,6 +453,8 @@ export class MockApi implements DashboardApi {
   problemsExport(format: 'csv' | 'xlsx', q: ProblemQuery) { return `#mock-export-problems.${format}?${JSON.stringify(q)}`; }
   publicUrl(planId: number) { return `/public/plans/${planId}`; }
   publicIndexUrl() { return '/public'; }
+  exemplarCaseUrl(id: number) { return `#mock-exemplar-${id}-case`; }
+  publicExemplarsUrl() { return '/public/exemplars'; }
 }
 
 /// A coloured placeholder picture; a hash ending in "0000" is "not uploaded yet" (404).

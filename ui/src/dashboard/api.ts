@@ -6,7 +6,7 @@ import type {
   IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem, ProblemState,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, Severity, StoredPhoto,
   SpotCheck, User, OperatedCentre, FigureReport, FigureCheck, CentreFigures, CoverageRow, NewOperator,
-  ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport, Analysis,
+  ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport, Analysis, ExemplarAction, ExemplarView, Nomination,
 } from '../lib/server-types.gen';
 import type { Centre, I18n, Template } from '../lib/types.gen';
 
@@ -163,6 +163,20 @@ export interface DashboardApi {
   // (a national administrator names the province).
   /// 失分率 per item and county, vetoes, county ranking, 整改销号率, 报送及时率, trend.
   analysis(q: StatsQuery): Promise<Analysis>;
+
+  // 标杆样板 (docs/analysis.md): overseers nominate a centre whose latest official result is 优秀
+  // with its case write-up; a province's supervisors and administrators publicise it (公示),
+  // record objections (异议), recognise it (认定) or reject it (不予认定).
+  /// Nominations of the caller's region, newest first; a recognised one due for 复核 says why.
+  exemplars(): Promise<ExemplarView[]>;
+  exemplar(id: number): Promise<ExemplarView>;
+  /// 推荐: 409 when the centre does not qualify or is nominated already, 422 for a bad case, 404 outside the region.
+  nominateExemplar(req: Nomination): Promise<ExemplarView>;
+  /// 公示 / 异议 / 认定 / 不予认定: a province's staff only (403); 409 when the state does not allow it.
+  exemplarAction(id: number, action: ExemplarAction): Promise<ExemplarView>;
+  /// The case write-up as a page to print (open in a new tab), and the public page of 标杆样板.
+  exemplarCaseUrl(id: number): string;
+  publicExemplarsUrl(): string;
 }
 
 /// `GET /api/v1/templates`: one entry per template version the server knows.
@@ -259,6 +273,10 @@ export class HttpApi implements DashboardApi {
   reportVersion(id: number) { return this.call<ReportVersion>('GET', `/reports/${id}`); }
   reviewReport(id: number, req: ReviewReport) { return this.call<ReportVersion>('POST', `/reports/${id}/review`, req); }
   analysis(q: StatsQuery) { return this.call<Analysis>('GET', `/analysis${queryString(q)}`); }
+  exemplars() { return this.call<ExemplarView[]>('GET', '/exemplars'); }
+  exemplar(id: number) { return this.call<ExemplarView>('GET', `/exemplars/${id}`); }
+  nominateExemplar(req: Nomination) { return this.call<ExemplarView>('POST', '/exemplars', req); }
+  exemplarAction(id: number, action: ExemplarAction) { return this.call<ExemplarView>('POST', `/exemplars/${id}/actions`, action); }
 
   thumbnailUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}/thumbnail`; }
   photoUrl(sha: string) { return `${this.base}${PREFIX}/blobs/${enc(sha)}`; }
@@ -277,6 +295,8 @@ export class HttpApi implements DashboardApi {
   }
   publicUrl(planId: number) { return `${this.base}/public/plans/${planId}`; }
   publicIndexUrl() { return `${this.base}/public`; }
+  exemplarCaseUrl(id: number) { return `${this.base}${PREFIX}/exemplars/${id}/case`; }
+  publicExemplarsUrl() { return `${this.base}/public/exemplars`; }
   problemsExport(format: 'csv' | 'xlsx', q: ProblemQuery) {
     return `${this.base}${PREFIX}/problems/export.${format}${queryString(problemFilters(q))}`;
   }

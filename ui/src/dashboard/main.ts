@@ -5,7 +5,7 @@ import Dashboard from './Dashboard.svelte';
 import { HttpApi, type DashboardApi } from './api';
 
 // `?mock` uses the in-memory demo data (UI work, screenshots); `?mock&login` starts signed out;
-// `?mock&admin` signs in the province's administrator (who publishes results); `?mock&operator`
+// `?mock&admin` signs in the province's administrator (who publishes results and decides on 标杆样板); `?mock&operator`
 // a centre operator (运营主体), whose page is built for a phone; `?mock&county` 长安区's supervisor
 // (who fills the county's quarterly report; the default supervisor is 石家庄市's, who reviews it).
 const q = new URLSearchParams(location.search);

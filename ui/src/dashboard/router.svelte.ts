@@ -15,6 +15,7 @@ export type Route =
   | { name: 'figures'; query: URLSearchParams }
   | { name: 'reports'; query: URLSearchParams }
   | { name: 'analysis'; query: URLSearchParams }
+  | { name: 'exemplars'; query: URLSearchParams }
   | { name: 'operator' };
 
 export function parse(hash: string): Route {
@@ -34,6 +35,7 @@ export function parse(hash: string): Route {
     case 'figures': return { name: 'figures', query };
     case 'reports': return { name: 'reports', query };
     case 'analysis': return { name: 'analysis', query };
+    case 'exemplars': return { name: 'exemplars', query };
     case 'operator': return { name: 'operator' };
     case 'problem': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'problem', id: Number(parts[1]) }; break;
     case 'notice': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'notice', id: Number(parts[1]) }; break;
