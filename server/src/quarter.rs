@@ -40,6 +40,18 @@ pub fn offset(q: &str, delta: i64) -> Option<String> {
     Some(format!("{}Q{}", index.div_euclid(4), index.rem_euclid(4) + 1))
 }
 
+/// `2026Q4` as official tables write it: 2026年第四季度.
+pub fn quarter_zh(q: &str) -> String {
+    let n = match q.get(5..) {
+        Some("1") => "一",
+        Some("2") => "二",
+        Some("3") => "三",
+        Some("4") => "四",
+        _ => return q.to_owned(),
+    };
+    format!("{}年第{n}季度", q.get(..4).unwrap_or_default())
+}
+
 /// Days since 1970-01-01 to (year, month), proleptic Gregorian (H. Hinnant's algorithm).
 fn civil_from_days(z: i64) -> (i64, i64) {
     let z = z + 719_468;

@@ -180,3 +180,37 @@ test('the province sees where it is weak: items, counties, vetoes, ranking, clos
   await page.locator(id('analysis-timeliness')).waitFor();
   await page.screenshot({ path: join(shots, '08-province-analysis.png'), fullPage: true });
 });
+
+test('the province records an objection to a model centre under publicity; the public page shows it', async () => {
+  const page = await dashboardPage(browser, server.url, 'hebei-admin');
+  await page.click(id('nav-exemplars'));
+  const row = page.locator(id('exemplar-row-130102-T01'));
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-state'), 'publicized');
+  await row.click();
+  await page.locator(id('exemplar-case-title')).waitFor();
+  assert.match(await page.locator(id('exemplar-case-title')).textContent(), /镇村联动的一站式生活服务/);
+  assert.equal(await page.locator(id('exemplar-recognise')).isDisabled(), true, 'not before the publicity ends');
+  await page.fill(id('exemplar-objection-text'), '群众反映周末营业时间缩短，请核实。');
+  await page.click(id('exemplar-objection'));
+  await page.locator(`${id('exemplar-events')} ${id('exemplar-event')}`).nth(2).waitFor();
+  assert.match(await page.locator(id('exemplar-events')).textContent(), /群众反映周末营业时间缩短/);
+  await page.screenshot({ path: join(shots, '09-province-exemplar.png'), fullPage: true });
+
+  // The public page: the centre and its case, no official's name, no objection.
+  const pub = await page.context().newPage();
+  await pub.goto(`${server.url}/public/exemplars`);
+  const text = await pub.locator('body').textContent();
+  assert.ok(text.includes('西兆通镇生活综合服务中心') && text.includes('公示中'));
+  assert.ok(!text.includes('hebei-admin') && !text.includes('周末营业时间'));
+  await pub.screenshot({ path: join(shots, '10-public-exemplars.png'), fullPage: true });
+
+  // A county's supervisor on a phone sees the list and cannot decide.
+  const phone = await dashboardPage(browser, server.url, 'sup-changan', { width: 360, height: 640 });
+  await phone.click(id('nav-exemplars'));
+  await phone.locator(id('exemplar-row-130102-T01')).click();
+  await phone.locator(id('exemplar-case-title')).waitFor();
+  assert.equal(await phone.locator(id('exemplar-publicize')).count() + await phone.locator(id('exemplar-recognise')).count(), 0);
+  assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing wider than 360 px');
+  await phone.screenshot({ path: join(shots, '11-county-exemplar-phone.png'), fullPage: true });
+});

@@ -43,7 +43,7 @@ fn case(e: &Exemplar) -> Markup {
             h2 { "主要做法" }
             ol { @for p in &e.case.practices { li { (p) } } }
         }
-        p.meta { "依据：" (e.basis.quarter) " 季度官方检查，" (format!("{:.1}", e.basis.total)) " 分（优秀）" }
+        p.meta { "依据：" (crate::quarter::quarter_zh(&e.basis.quarter)) "正式检查，" (format!("{:.1}", e.basis.total)) " 分（优秀）" }
     }
 }
 

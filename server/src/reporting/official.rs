@@ -54,17 +54,7 @@ pub const ATTACHMENT5_HEADER: [&str; 10] = [
     "入驻商户数（户）",
 ];
 
-/// `2026Q4` as official tables write it: 2026年第四季度.
-pub fn quarter_zh(q: &str) -> String {
-    let n = match q.get(5..) {
-        Some("1") => "一",
-        Some("2") => "二",
-        Some("3") => "三",
-        Some("4") => "四",
-        _ => return q.to_owned(),
-    };
-    format!("{}年第{n}季度", q.get(..4).unwrap_or_default())
-}
+pub use crate::quarter::quarter_zh;
 
 fn date_zh(ms: i64) -> String {
     let d = dates::date_of(ms);
