@@ -6,9 +6,7 @@
 //! civil-affairs sense) and a number of households; a registered centre may
 //! serve it. Any bad row refuses the whole file.
 
-use super::import::{MAX_ROWS, RowError};
-use super::store::CatalogStore;
-use crate::storage::StoreResult;
+use super::csv_check::{MAX_ROWS, RowError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use xuncha_core::Region;
@@ -160,21 +158,6 @@ fn community_from(header: &[String], record: &csv::StringRecord) -> Result<Commu
         }),
         _ => Err(problems),
     }
-}
-
-/// Each community naming a centre that is not registered, or registered
-/// in another county.
-pub fn centre_problems(store: &dyn CatalogStore, rows: &[Community]) -> StoreResult<Vec<String>> {
-    let mut problems = Vec::new();
-    for c in rows {
-        let Some(code) = &c.centre_code else { continue };
-        match store.centre(code)? {
-            Some(x) if x.region.county == c.region.county && x.region.city == c.region.city => {}
-            Some(_) => problems.push(format!("community `{}`: centre `{code}` is in another county", c.code)),
-            None => problems.push(format!("community `{}`: no registered centre `{code}`", c.code)),
-        }
-    }
-    Ok(problems)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! checked first; any error refuses the whole file, listing each bad row by
 //! line number, so a registry is never half imported.
 
+pub use super::csv_check::{MAX_ROWS, RowError};
 use super::store::CatalogStore;
 use crate::stats::store::CityPopulation;
 use crate::storage::StoreError;
@@ -30,15 +31,7 @@ pub const COLUMNS: [&str; 16] = [
 ];
 const REQUIRED: [&str; 11] =
     ["code", "name", "type", "province", "city", "county", "township", "lat", "lon", "geofence_m", "status"];
-pub const MAX_ROWS: usize = 100_000;
 const MAX_FIELD_CHARS: usize = 200;
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
-pub struct RowError {
-    pub line: u64,
-    pub message: String,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {

@@ -3,6 +3,7 @@
 
 pub mod centre_routes;
 pub mod communities;
+pub mod csv_check;
 pub mod import;
 pub mod service;
 pub mod store;

@@ -2,7 +2,7 @@
 //! CSV import, and the templates a user may use, with provincial variants
 //! published by a province's administrators.
 
-use super::communities::{centre_problems, parse_communities};
+use super::communities::{Community, parse_communities};
 use super::import::{ImportError, parse_centres, store_centres};
 use super::store::CatalogStore;
 use super::templates::{KnownTemplate, Templates, variant_row};
@@ -204,4 +204,19 @@ impl Catalog {
         self.templates.insert(resolved.clone());
         self.templates.get(&resolved.reference()).ok_or_else(|| CatalogError::Internal("variant vanished".into()))
     }
+}
+
+/// Each community naming a centre that is not registered, or registered
+/// in another county.
+pub fn centre_problems(store: &dyn CatalogStore, rows: &[Community]) -> crate::storage::StoreResult<Vec<String>> {
+    let mut problems = Vec::new();
+    for c in rows {
+        let Some(code) = &c.centre_code else { continue };
+        match store.centre(code)? {
+            Some(x) if x.region.county == c.region.county && x.region.city == c.region.city => {}
+            Some(_) => problems.push(format!("community `{}`: centre `{code}` is in another county", c.code)),
+            None => problems.push(format!("community `{}`: no registered centre `{code}`", c.code)),
+        }
+    }
+    Ok(problems)
 }

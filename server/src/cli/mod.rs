@@ -191,7 +191,7 @@ fn run(cli: Cli) -> Res {
             let rows = crate::catalog::communities::parse_communities(&std::fs::read(&csv)?)
                 .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
             let state = crate::open(config)?;
-            let unknown = crate::catalog::communities::centre_problems(state.store.as_ref(), &rows)?;
+            let unknown = crate::catalog::service::centre_problems(state.store.as_ref(), &rows)?;
             if !unknown.is_empty() {
                 return Err(unknown.join("\n").into());
             }

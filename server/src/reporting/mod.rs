@@ -5,6 +5,7 @@
 //! records who and when (docs/reporting.md).
 
 pub mod deadlines;
+pub mod level;
 pub mod official;
 pub mod routes;
 pub mod service;

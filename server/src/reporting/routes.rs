@@ -124,13 +124,8 @@ pub async fn attachment4_csv(
     Path(id): Path<i64>,
     Query(q): Query<LayoutQuery>,
 ) -> ApiResult<Response> {
-    let bilingual = bilingual(&q)?;
-    let v = r.version(&auth.user, id).await?;
-    let bytes = match bilingual {
-        true => exports::attachment4_csv(&v.snapshot.as_stats()),
-        false => official::csv(&official::attachment4(&v)),
-    };
-    Ok(attachment(bytes, "text/csv; charset=utf-8", &file_name(&v, "attachment4", "csv")))
+    let table = Table { name: "attachment4", bilingual: exports::attachment4_csv, official: official::attachment4 };
+    csv(&r, &auth, id, &q, table).await
 }
 
 /// Attachment 5 of a version (operations of built centres) as CSV.
@@ -143,13 +138,25 @@ pub async fn attachment5_csv(
     Path(id): Path<i64>,
     Query(q): Query<LayoutQuery>,
 ) -> ApiResult<Response> {
-    let bilingual = bilingual(&q)?;
+    let table = Table { name: "attachment5", bilingual: exports::attachment5_csv, official: official::attachment5 };
+    csv(&r, &auth, id, &q, table).await
+}
+
+/// One attachment's CSV, in either layout.
+struct Table {
+    name: &'static str,
+    bilingual: fn(&crate::stats::tables::QuarterlyStats) -> Vec<u8>,
+    official: fn(&ReportVersion) -> official::OfficialTable,
+}
+
+async fn csv(r: &Arc<Reports>, auth: &Auth, id: i64, q: &LayoutQuery, t: Table) -> ApiResult<Response> {
+    let bilingual = bilingual(q)?;
     let v = r.version(&auth.user, id).await?;
     let bytes = match bilingual {
-        true => exports::attachment5_csv(&v.snapshot.as_stats()),
-        false => official::csv(&official::attachment5(&v)),
+        true => (t.bilingual)(&v.snapshot.as_stats()),
+        false => official::csv(&(t.official)(&v)),
     };
-    Ok(attachment(bytes, "text/csv; charset=utf-8", &file_name(&v, "attachment5", "csv")))
+    Ok(attachment(bytes, "text/csv; charset=utf-8", &file_name(&v, t.name, "csv")))
 }
 
 /// ASCII only: the region is in the file, the name stays portable.

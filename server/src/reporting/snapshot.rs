@@ -1,7 +1,7 @@
 //! A report's frozen tables, and how a city or province consolidates the
 //! reports below it. Pure functions: the service reads, these compute.
 
-use super::store::ReportLevel;
+use super::level::ReportLevel;
 use crate::accounts::store::Scope;
 use crate::stats::store::CityPopulation;
 use crate::stats::tables::{Attachment4Row, Attachment5Row, PilotRow, QuarterlyStats, round2};

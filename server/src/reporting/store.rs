@@ -1,6 +1,7 @@
 //! What the report chain stores: each region's report of a quarter as
 //! numbered versions, each with its frozen snapshot.
 
+pub use super::level::{ReportLevel, parent_of};
 use super::snapshot::ReportSnapshot;
 use crate::accounts::store::Scope;
 use crate::storage::StoreResult;
@@ -18,38 +19,6 @@ pub trait ReportStore: Send + Sync {
     /// Versions (without snapshots) of the reports of `scope` and of the
     /// regions inside it, for quarters `from..=to`, oldest first, at most `limit`.
     fn report_summaries(&self, scope: &Scope, from: &str, to: &str, limit: u32) -> StoreResult<Vec<ReportSummary>>;
-}
-
-/// Who reports: a county fills its report, a city consolidates its
-/// counties', a province its cities' and sends the result to the ministry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportLevel {
-    County,
-    City,
-    Province,
-}
-
-impl ReportLevel {
-    /// The level of a region; None for the whole country (the ministry's view).
-    pub fn of(scope: &Scope) -> Option<Self> {
-        match scope {
-            s if !s.county.is_empty() => Some(Self::County),
-            s if !s.city.is_empty() => Some(Self::City),
-            s if !s.province.is_empty() => Some(Self::Province),
-            _ => None,
-        }
-    }
-}
-
-/// The region one level up, which reviews a region's report (a province's
-/// report goes to the ministry, outside Xuncha).
-pub fn parent_of(scope: &Scope) -> Option<Scope> {
-    match ReportLevel::of(scope)? {
-        ReportLevel::County => Some(Scope { county: String::new(), ..scope.clone() }),
-        ReportLevel::City => Some(Scope { province: scope.province.clone(), ..Scope::default() }),
-        ReportLevel::Province => None,
-    }
 }
 
 /// 已报送待审核, 审核通过, 退回修改, and for a province 已报送商务部.
