@@ -6,7 +6,7 @@ import type {
   CentreFigures, CoverageRow, FigureCheck, FigureReport, FigureWarning, NewOperator, OperatedCentre, Problem, User,
 } from '../lib/server-types.gen';
 import type { Centre } from '../lib/types.gen';
-import { ApiError } from './api';
+import { ApiError, type RegionFilter } from './api';
 import { chinaDate } from './api-mock-problems';
 import { previousQuarter, shiftQuarter } from './quarters';
 
@@ -164,13 +164,20 @@ export class MockOperators {
     return clone(this.history(code));
   }
 
-  coverage(user: User, period: string): CoverageRow[] {
+  /// As the server: `city` and `county` narrow the caller's region; one outside it is refused.
+  coverage(user: User, period: string, region: RegionFilter = {}): CoverageRow[] {
     if (user.role !== 'supervisor' && user.role !== 'administrator') {
       throw new ApiError(403, 'forbidden', 'this is outside your role or region');
     }
+    const city = region.city || user.scope.city;
+    const county = region.county || user.scope.county;
+    if ((region.city && user.scope.city && region.city !== user.scope.city)
+      || (region.county && user.scope.county && region.county !== user.scope.county)) {
+      throw new ApiError(403, 'forbidden', 'this is outside your role or region');
+    }
     return this.centres
-      .filter((c) => c.status === 'built' && (!user.scope.county || user.scope.county === c.region.county)
-        && (!user.scope.city || user.scope.city === c.region.city))
+      .filter((c) => c.status === 'built' && (!user.scope.province || user.scope.province === c.region.province)
+        && (!city || city === c.region.city) && (!county || county === c.region.county))
       .map((c) => ({ centre_code: c.code, centre_name: c.name, county: c.region.county, township: c.region.township,
         has_operator: this.accounts.some((a) => !a.disabled && a.centres.includes(c.code)),
         figures: clone(this.history(c.code).find((f) => f.period === period) ?? null) }));

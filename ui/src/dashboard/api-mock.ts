@@ -15,8 +15,8 @@ import type {
 import { CENTRES, TEMPLATE } from '../lib/mock-data';
 import { computeReport } from '../lib/mock-report';
 import {
-  ApiError, type DashboardApi, type FollowUpRequest, type InspectionQuery, type ProblemQuery, type RegistryQuery, type ReportFile,
-  type StatsQuery,
+  ApiError, type DashboardApi, type FollowUpRequest, type InspectionQuery, type ProblemQuery, type RegionFilter, type RegistryQuery,
+  type ReportFile, type StatsQuery,
 } from './api';
 import { MOCK_USERS, MockPlans } from './api-mock-plans';
 import { MockProblems } from './api-mock-problems';
@@ -406,7 +406,10 @@ export class MockApi implements DashboardApi {
   async centreFigures(code: string) { this.auth(); return this.operating.of(this.user, code); }
   async ledgerPhoto(code: string, photo: Blob): Promise<StoredPhoto> { this.auth(); return this.operating.photo(this.user, code, photo); }
   ledgerPhotoUrl(code: string, period: string, version: number) { return this.operating.photoUrl(code, period, version); }
-  async figuresCoverage(period: string) { this.auth(); return this.operating.coverage(this.user, period); }
+  async figuresCoverage(period: string, region: RegionFilter = {}) {
+    this.auth();
+    return this.operating.coverage(this.user, period, region);
+  }
   async operators() { this.auth(); return this.operating.list(this.user); }
   async createOperator(req: NewOperator) { this.auth(); return this.operating.create(this.user, req); }
   async escalateProblem(id: number, req: Escalation): Promise<Problem> { this.auth(); return this.rectification.escalate(id, req.reason); }

@@ -33,6 +33,8 @@ export type RegistryQuery = {
   type?: string; status?: string; q?: string; city?: string; county?: string; page?: number; per_page?: number;
 };
 export type StatsQuery = { quarter: string; province: string };
+/// A city or county within the caller's region (`&city=石家庄市&county=长安区`); none: the whole region.
+export type RegionFilter = { city?: string; county?: string };
 /// Where a problem stands against its deadline: issued and not yet due
 /// (`open`) or past it (`overdue`); closed by it (`on_time`) or after (`late`).
 export type Due = 'open' | 'overdue' | 'on_time' | 'late';
@@ -120,7 +122,8 @@ export interface DashboardApi {
   centreFigures(code: string): Promise<CentreFigures[]>;
   ledgerPhoto(code: string, photo: Blob): Promise<StoredPhoto>;
   ledgerPhotoUrl(code: string, period: string, version: number): string;
-  figuresCoverage(period: string): Promise<CoverageRow[]>;
+  /// The built centres of the caller's region, or of a city or county within it.
+  figuresCoverage(period: string, region?: RegionFilter): Promise<CoverageRow[]>;
   operators(): Promise<User[]>;
   createOperator(req: NewOperator): Promise<User>;
   /// 督办, issued problems only.
@@ -258,7 +261,9 @@ export class HttpApi implements DashboardApi {
   ledgerPhotoUrl(code: string, period: string, version: number) {
     return `${this.base}${PREFIX}/centres/${enc(code)}/figures/${enc(period)}/${version}/ledger-photo`;
   }
-  figuresCoverage(period: string) { return this.call<CoverageRow[]>('GET', `/figures/coverage?period=${enc(period)}`); }
+  figuresCoverage(period: string, region: RegionFilter = {}) {
+    return this.call<CoverageRow[]>('GET', `/figures/coverage${queryString({ period, city: region.city, county: region.county })}`);
+  }
   operators() { return this.call<User[]>('GET', '/operators'); }
   createOperator(req: NewOperator) { return this.call<User>('POST', '/operators', req); }
   escalateProblem(id: number, req: Escalation) { return this.call<Problem>('POST', `/problems/${id}/escalate`, req); }

@@ -5,13 +5,14 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLang } from '../lib/i18n';
 import { ApiError } from '../dashboard/api';
-import { MockApi } from '../dashboard/api-mock';
+import { ADMINISTRATOR, MockApi, SUPERVISOR } from '../dashboard/api-mock';
 import { OPERATOR } from '../dashboard/api-mock-operators';
+import { COUNTY_SUPERVISOR } from '../dashboard/api-mock-reports';
 import Dashboard from '../dashboard/Dashboard.svelte';
 import { periodLabel, reportablePeriods } from '../dashboard/pages/operator/figures';
 import Figures from '../dashboard/pages/operator/Figures.svelte';
 import OperatorHome from '../dashboard/pages/operator/OperatorHome.svelte';
-import { navigate } from '../dashboard/router.svelte';
+import { navigate, router } from '../dashboard/router.svelte';
 import { apiContext, session } from '../dashboard/session.svelte';
 
 // 2026-11-20 in China: the period due is 2026Q3 (the last complete quarter).
@@ -206,12 +207,14 @@ describe('operator page', () => {
 });
 
 describe('supervisor figures page', () => {
+  beforeEach(() => { session.user = { ...SUPERVISOR }; });
+
   it('counts who reported the period due and marks the rest as not reported', async () => {
     const api = new MockApi();
     const asked = vi.spyOn(api, 'figuresCoverage');
     render(Figures, { props: { query: new URLSearchParams() }, context: apiContext(api) });
     await waitFor(() => expect(screen.getAllByTestId('coverage-row')).toHaveLength(7));
-    expect(asked).toHaveBeenCalledWith('2026Q3');
+    expect(asked).toHaveBeenCalledWith('2026Q3', {});
     expect((screen.getByTestId('coverage-period') as HTMLSelectElement).value).toBe('2026Q3');
     const rows = screen.getAllByTestId('coverage-row');
     expect(rows.filter((r) => r.dataset.reported === 'yes').map((r) => r.dataset.centre)).toEqual([TOWNSHIP, '130104-001']);
@@ -302,5 +305,131 @@ describe('supervisor figures page', () => {
     await fireEvent.change(select);
     await fireEvent.submit(form);
     await waitFor(() => expect(within(form).getByTestId('operator-error').textContent).toContain('user `op-changan` exists'));
+  });
+});
+
+describe('figures coverage by region', () => {
+  // The page reads its query from the hash; re-render with router.route's query as the Dashboard does.
+  async function mount(api: MockApi, hash: string) {
+    navigate(hash);
+    const queryOf = () => (router.route.name === 'figures' ? router.route.query : new URLSearchParams());
+    const r = render(Figures, { props: { query: queryOf() }, context: apiContext(api) });
+    await waitFor(() => expect(screen.getByTestId('coverage-counts')).toBeTruthy());
+    return { rerender: () => r.rerender({ query: queryOf() }) };
+  }
+  const options = (id: string) => [...(screen.getByTestId(id) as HTMLSelectElement).options].map((o) => o.value);
+  const centres = () => screen.getAllByTestId('coverage-row').map((r) => r.dataset.centre);
+  const hashQuery = () => new URLSearchParams(location.hash.split('?')[1] ?? '');
+  const pick = async (id: string, value: string) => fireEvent.change(screen.getByTestId(id), { target: { value } });
+
+  it('a province administrator narrows to a city and a county; the rows, the counts and the query follow', async () => {
+    session.user = { ...ADMINISTRATOR };
+    const api = new MockApi({ user: ADMINISTRATOR });
+    const real = await api.regions();
+    // A second city: the county list follows the city chosen.
+    vi.spyOn(api, 'regions').mockResolvedValue([...real,
+      { province: '河北省', city: '保定市', population: null, counties: [{ county: '竞秀区', townships: ['韩村镇'] }] }]);
+    const asked = vi.spyOn(api, 'figuresCoverage');
+    const page = await mount(api, '#/figures?period=2026Q3');
+    expect(centres()).toHaveLength(7);
+    expect(screen.getByTestId('coverage-counts').textContent).toBe('应报 7 个，已报 2 个，未报 5 个');
+    await waitFor(() => expect(options('coverage-city')).toEqual(['', '石家庄市', '保定市']));
+    expect(options('coverage-county')).toEqual(['', '长安区', '桥西区', '竞秀区']);
+
+    await pick('coverage-city', '石家庄市');
+    expect(Object.fromEntries(hashQuery())).toEqual({ period: '2026Q3', city: '石家庄市' });
+    await page.rerender();
+    expect(options('coverage-county')).toEqual(['', '长安区', '桥西区']);
+    await pick('coverage-county', '桥西区');
+    expect(Object.fromEntries(hashQuery())).toEqual({ period: '2026Q3', city: '石家庄市', county: '桥西区' });
+    await page.rerender();
+    await waitFor(() => expect(centres()).toEqual(['130104-001', '130104-002', '130104-003', '130104-101']));
+    expect(asked).toHaveBeenLastCalledWith('2026Q3', { city: '石家庄市', county: '桥西区' });
+    expect(screen.getByTestId('coverage-counts').textContent).toBe('石家庄市 桥西区：应报 4 个，已报 1 个，未报 3 个');
+    expect((screen.getByTestId('coverage-county') as HTMLSelectElement).value).toBe('桥西区');
+
+    // Another county, then another period: the region stays.
+    await pick('coverage-county', '长安区');
+    await page.rerender();
+    await waitFor(() => expect(centres()).toEqual([YUCAI, TOWNSHIP, '130102-102']));
+    expect(screen.getByTestId('coverage-counts').textContent).toBe('石家庄市 长安区：应报 3 个，已报 1 个，未报 2 个');
+    await pick('coverage-period', '2026Q2');
+    expect(Object.fromEntries(hashQuery())).toEqual({ period: '2026Q2', city: '石家庄市', county: '长安区' });
+    await page.rerender();
+    await waitFor(() => expect(screen.getByTestId('coverage-counts').textContent).toBe('石家庄市 长安区：应报 3 个，已报 3 个，未报 0 个'));
+
+    // A new city clears the county.
+    await pick('coverage-city', '');
+    expect(Object.fromEntries(hashQuery())).toEqual({ period: '2026Q2' });
+    await page.rerender();
+    await waitFor(() => expect(centres()).toHaveLength(7));
+    expect(screen.getByTestId('coverage-counts').textContent).toBe('应报 7 个，已报 3 个，未报 4 个');
+  });
+
+  it('a reload keeps the region from the query', async () => {
+    session.user = { ...ADMINISTRATOR };
+    await mount(new MockApi({ user: ADMINISTRATOR }), '#/figures?period=2026Q3&city=石家庄市&county=长安区');
+    expect(centres()).toEqual([YUCAI, TOWNSHIP, '130102-102']);
+    expect((screen.getByTestId('coverage-city') as HTMLSelectElement).value).toBe('石家庄市');
+    expect((screen.getByTestId('coverage-county') as HTMLSelectElement).value).toBe('长安区');
+    expect((screen.getByTestId('coverage-period') as HTMLSelectElement).value).toBe('2026Q3');
+  });
+
+  it("a city's supervisor chooses among its counties only", async () => {
+    session.user = { ...SUPERVISOR };
+    const api = new MockApi();
+    const asked = vi.spyOn(api, 'figuresCoverage');
+    await mount(api, '#/figures?county=桥西区&city=保定市');
+    expect(screen.queryByTestId('coverage-city')).toBeNull();
+    await waitFor(() => expect(options('coverage-county')).toEqual(['', '长安区', '桥西区']));
+    expect(asked).toHaveBeenCalledWith('2026Q3', { county: '桥西区' });
+    expect(centres()).toEqual(['130104-001', '130104-002', '130104-003', '130104-101']);
+    expect(screen.getByTestId('coverage-counts').textContent).toBe('桥西区：应报 4 个，已报 1 个，未报 3 个');
+  });
+
+  it("a county's supervisor sees no region selects and the county's centres", async () => {
+    session.user = { ...COUNTY_SUPERVISOR };
+    const api = new MockApi({ user: COUNTY_SUPERVISOR });
+    const asked = vi.spyOn(api, 'figuresCoverage');
+    // A link made for someone else: the county's supervisor sees the county all the same.
+    await mount(api, '#/figures?period=2026Q3&city=石家庄市&county=桥西区');
+    expect(screen.queryByTestId('coverage-city')).toBeNull();
+    expect(screen.queryByTestId('coverage-county')).toBeNull();
+    expect(asked).toHaveBeenCalledWith('2026Q3', {});
+    expect(centres()).toEqual([YUCAI, TOWNSHIP, '130102-102']);
+    expect(screen.getByTestId('coverage-counts').textContent).toBe('应报 3 个，已报 1 个，未报 2 个');
+  });
+
+  it('labels the selects and the counts in English', async () => {
+    setLang('en');
+    session.user = { ...ADMINISTRATOR };
+    await mount(new MockApi({ user: ADMINISTRATOR }), '#/figures?period=2026Q3&county=长安区');
+    expect(screen.getByTestId('coverage-city').closest('label')!.textContent).toMatch(/^City/);
+    expect(screen.getByTestId('coverage-county').closest('label')!.textContent).toMatch(/^County \/ district/);
+    expect((screen.getByTestId('coverage-city') as HTMLSelectElement).options[0].textContent).toBe('All');
+    expect(screen.getByTestId('coverage-counts').textContent).toBe('长安区: 3 to report, 1 reported, 2 missing');
+  });
+
+  it('the mock narrows like the server and refuses a region outside the caller\'s', async () => {
+    const api = new MockApi();
+    expect((await api.figuresCoverage('2026Q3', { city: '石家庄市', county: '长安区' })).map((r) => r.county))
+      .toEqual(['长安区', '长安区', '长安区']);
+    expect(await api.figuresCoverage('2026Q3', { county: '竞秀区' })).toEqual([]);
+    await expect(api.figuresCoverage('2026Q3', { city: '保定市' })).rejects.toMatchObject({ status: 403 });
+    const county = new MockApi({ user: COUNTY_SUPERVISOR });
+    await expect(county.figuresCoverage('2026Q3', { county: '桥西区' })).rejects.toMatchObject({ status: 403 });
+    expect(await county.figuresCoverage('2026Q3', { county: '长安区' })).toHaveLength(3);
+  });
+
+  it('shows a refusal and keeps the selects to choose again', async () => {
+    session.user = { ...ADMINISTRATOR };
+    const api = new MockApi({ user: ADMINISTRATOR });
+    vi.spyOn(api, 'figuresCoverage').mockRejectedValue(new ApiError(422, 'invalid', 'more than 5000 centres: choose a city or a county'));
+    navigate('#/figures');
+    render(Figures, { props: { query: new URLSearchParams() }, context: apiContext(api) });
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('choose a city or a county'));
+    expect(screen.queryByTestId('coverage-table')).toBeNull();
+    expect(screen.getByTestId('coverage-city')).toBeTruthy();
+    expect(screen.getByTestId('coverage-county')).toBeTruthy();
   });
 });
