@@ -15,7 +15,8 @@ fn item(id: &str, points: f64, max_points: f64) -> ItemScore {
     ItemScore { id: id.into(), section: "s".into(), status, points, max_points, value: None, problem: None }
 }
 
-fn report(fire_points: f64, veto: bool) -> ScoreWrite {
+/// A scored report of three items: fire (4 points, `fire_points` earned), price (2 of 2), a note (no points).
+pub(crate) fn report(fire_points: f64, veto: bool) -> ScoreWrite {
     let report = Report {
         template: TemplateRef { id: "village".into(), version: 1 },
         centre_code: "V1".into(),

@@ -5,7 +5,7 @@
 //! returns `Err` with what went wrong rather than panicking, so the suite
 //! is ordinary library code.
 
-mod analysis;
+pub(crate) mod analysis;
 mod exemplars;
 mod registry;
 mod reports;

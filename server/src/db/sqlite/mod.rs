@@ -364,6 +364,44 @@ mod tests {
         assert_eq!(store.changed_since("wang", 0, 10).unwrap().assignments.len(), 1, "still in the change feed");
     }
 
+    /// Reports scored before the analysis table existed are read into it
+    /// when an upgraded database opens (migration 0013).
+    #[test]
+    fn a_database_of_schema_12_fills_its_item_results_from_stored_reports() {
+        use super::prelude::Scope;
+        use crate::analysis::store::AnalysisStore;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = Connection::open(&path).unwrap();
+        migrations().to_version(&mut conn, 12).unwrap();
+        let score = crate::db::conformance::analysis::report(1.0, true);
+        let report = deflate(&serde_json::to_vec(&score.report).unwrap());
+        conn.execute_batch(
+            "INSERT INTO centres (code, name, centre_type, province, city, county, township, lat, lon, geofence_m,
+                 status, updated_at)
+             VALUES ('V1', 'c', 'village', '河北省', '石家庄市', '长安区', 't', 38.0, 114.5, 150.0, 'built', 1);",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO documents (doc_id, centre_code, template_id, template_version, created_by, created_at, quarter,
+                 snapshot, heads, change_count, updated_seq, updated_at, status, report)
+             VALUES (x'00112233445566778899aabbccddeeff', 'V1', 'village', 1, 'sup', 1, '2026Q4', x'00', x'', 0, 1, 1,
+                 'approved', ?1)",
+            [report],
+        )
+        .unwrap();
+        drop(conn);
+        let store = SqliteStore::open(&path).unwrap();
+        let province = Scope { province: "河北省".into(), ..Scope::default() };
+        let rows = store.item_losses(&province, "2026Q4", 100).unwrap();
+        let fire = rows.iter().find(|r| r.item == "fire").expect("the stored report's items");
+        assert_eq!((fire.inspections, fire.lost_points, fire.vetoes), (1, 3.0, 1));
+        drop(store);
+        // Opening again reads nothing twice.
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.item_losses(&province, "2026Q4", 100).unwrap().len(), 2);
+    }
+
     #[test]
     fn a_newer_schema_is_refused_and_writes_commit() {
         let dir = tempfile::tempdir().unwrap();
