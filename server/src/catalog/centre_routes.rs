@@ -50,13 +50,11 @@ pub async fn import(
     headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Imported>, axum::response::Response> {
-    let run = async {
-        auth.require(&[Role::Administrator])?;
-        require_content_type(&headers, "text/csv")?;
-        let body = body_bytes(body, catalog.limits().upload_body_bytes)?;
-        Ok::<_, ApiError>(catalog.import(&auth.user, &body).await)
+    let outcome = match admin_csv(&auth, &headers, body, catalog.limits().upload_body_bytes) {
+        Ok(body) => Ok(catalog.import(&auth.user, &body).await),
+        Err(e) => Err(e),
     };
-    imported(run.await)
+    imported(outcome)
 }
 
 /// Imports community records (社区: new or existing, floor areas, households,
@@ -70,13 +68,23 @@ pub async fn import_communities(
     headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Imported>, axum::response::Response> {
-    let run = async {
-        auth.require(&[Role::Administrator])?;
-        require_content_type(&headers, "text/csv")?;
-        let body = body_bytes(body, catalog.limits().upload_body_bytes)?;
-        Ok::<_, ApiError>(catalog.import_communities(&auth.user, &body).await)
+    let outcome = match admin_csv(&auth, &headers, body, catalog.limits().upload_body_bytes) {
+        Ok(body) => Ok(catalog.import_communities(&auth.user, &body).await),
+        Err(e) => Err(e),
     };
-    imported(run.await)
+    imported(outcome)
+}
+
+/// An administrator's CSV upload, within the size limit.
+fn admin_csv(
+    auth: &Auth,
+    headers: &axum::http::HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
+    auth.require(&[Role::Administrator])?;
+    require_content_type(headers, "text/csv")?;
+    body_bytes(body, limit)
 }
 
 /// A whole file imported, or every problem with it (nothing imported).

@@ -6,9 +6,8 @@
 //! civil-affairs sense) and a number of households; a registered centre may
 //! serve it. Any bad row refuses the whole file.
 
-use super::csv_check::{MAX_ROWS, RowError};
+use super::csv_check::{RowError, parse_rows};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use xuncha_core::Region;
 
 pub const COLUMNS: [&str; 12] = [
@@ -54,41 +53,7 @@ pub struct Community {
 
 /// Parses and checks the whole file.
 pub fn parse_communities(csv_text: &[u8]) -> Result<Vec<Community>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(csv_text);
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_owned).collect(),
-        Err(e) => return Err(vec![RowError { line: 1, message: e.to_string() }]),
-    };
-    let mut errors: Vec<RowError> = header
-        .iter()
-        .filter(|h| !COLUMNS.contains(&h.as_str()))
-        .map(|h| RowError { line: 1, message: format!("unknown column `{h}` (columns: {})", COLUMNS.join(", ")) })
-        .collect();
-    errors.extend(
-        REQUIRED
-            .iter()
-            .filter(|r| !header.iter().any(|h| h == *r))
-            .map(|r| RowError { line: 1, message: format!("missing column `{r}`") }),
-    );
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let (mut rows, mut codes) = (Vec::new(), BTreeSet::new());
-    for (i, record) in reader.records().enumerate() {
-        let line = record.as_ref().ok().and_then(|r| r.position()).map_or(i as u64 + 2, |p| p.line());
-        if i >= MAX_ROWS {
-            errors.push(RowError { line, message: format!("more than {MAX_ROWS} rows; split the file") });
-            break;
-        }
-        match record.map_err(|e| vec![e.to_string()]).and_then(|r| community_from(&header, &r)) {
-            Ok(c) if !codes.insert(c.code.clone()) => {
-                errors.push(RowError { line, message: format!("community code `{}` appears twice", c.code) })
-            }
-            Ok(c) => rows.push(c),
-            Err(problems) => errors.extend(problems.into_iter().map(|message| RowError { line, message })),
-        }
-    }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    parse_rows(csv_text, (&COLUMNS, &REQUIRED), "community", |c| &c.code, community_from)
 }
 
 fn community_from(header: &[String], record: &csv::StringRecord) -> Result<Community, Vec<String>> {

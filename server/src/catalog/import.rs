@@ -2,12 +2,12 @@
 //! checked first; any error refuses the whole file, listing each bad row by
 //! line number, so a registry is never half imported.
 
+use super::csv_check::parse_rows;
 pub use super::csv_check::{MAX_ROWS, RowError};
 use super::store::CatalogStore;
 use crate::stats::store::CityPopulation;
 use crate::storage::StoreError;
 use crate::storage::now_ms;
-use std::collections::BTreeSet;
 use xuncha_core::location::valid_coordinate;
 use xuncha_core::{Centre, CentreStatus, CentreType, Region};
 
@@ -52,50 +52,7 @@ pub struct ImportedCentre {
 
 /// Parses and checks the whole file.
 pub fn parse_centres(csv_text: &[u8]) -> Result<Vec<ImportedCentre>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(csv_text);
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_owned).collect(),
-        Err(e) => return Err(vec![RowError { line: 1, message: e.to_string() }]),
-    };
-    let mut errors = Vec::new();
-    for h in &header {
-        if !COLUMNS.contains(&h.as_str()) {
-            errors
-                .push(RowError { line: 1, message: format!("unknown column `{h}` (columns: {})", COLUMNS.join(", ")) });
-        }
-    }
-    for r in REQUIRED {
-        if !header.iter().any(|h| h == r) {
-            errors.push(RowError { line: 1, message: format!("missing column `{r}`") });
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut centres = Vec::new();
-    let mut codes = BTreeSet::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = record.as_ref().ok().and_then(|r| r.position()).map_or(i as u64 + 2, |p| p.line());
-        if i >= MAX_ROWS {
-            errors.push(RowError { line, message: format!("more than {MAX_ROWS} rows; split the file") });
-            break;
-        }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(RowError { line, message: e.to_string() });
-                continue;
-            }
-        };
-        match centre_from(&header, &record) {
-            Ok(c) if !codes.insert(c.centre.code.clone()) => {
-                errors.push(RowError { line, message: format!("centre code `{}` appears twice", c.centre.code) })
-            }
-            Ok(c) => centres.push(c),
-            Err(problems) => errors.extend(problems.into_iter().map(|message| RowError { line, message })),
-        }
-    }
-    if errors.is_empty() { Ok(centres) } else { Err(errors) }
+    parse_rows(csv_text, (&COLUMNS, &REQUIRED), "centre", |c| &c.centre.code, centre_from)
 }
 
 fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<ImportedCentre, Vec<String>> {

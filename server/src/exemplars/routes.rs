@@ -29,8 +29,9 @@ pub async fn nominate(
     body: Result<Json<Nomination>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<ExemplarView>)> {
     let Json(n) = body?;
-    let e = s.nominate(&auth.user, n).await?;
-    Ok((StatusCode::CREATED, Json(s.exemplar(&auth.user, e.id).await?)))
+    // A nomination is not recognised yet, so nothing is due for 复核.
+    let exemplar = s.nominate(&auth.user, n).await?;
+    Ok((StatusCode::CREATED, Json(ExemplarView { exemplar, review_due: None })))
 }
 
 /// Nominations of the caller's region, newest first, each recognised one
