@@ -36,6 +36,8 @@ fn centre() -> Centre {
         households: Some(400.0),
         population_served: Some(1300.0),
         status: CentreStatus::Built,
+        zone: None,
+        datum: Default::default(),
     }
 }
 

@@ -30,6 +30,8 @@ fn centre() -> Centre {
         households: Some(2000.0),
         population_served: Some(12000.0),
         status: CentreStatus::Built,
+        zone: None,
+        datum: Default::default(),
     }
 }
 

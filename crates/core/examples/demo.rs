@@ -92,6 +92,8 @@ fn demo_report(t: &Template) -> Result<xuncha_core::scoring::Report, Box<dyn std
         households: Some(1500.0),
         population_served: Some(11000.0),
         status: CentreStatus::Built,
+        zone: None,
+        datum: Default::default(),
     };
     let new = NewInspection {
         centre_code: centre.code.clone(),

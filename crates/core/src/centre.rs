@@ -1,5 +1,6 @@
 //! Centres (便民消费服务中心) as registered by the commerce bureaus.
 
+pub use crate::datum::Datum;
 use serde::{Deserialize, Serialize};
 
 /// The four inspectable centre types of the policy, section 二(一).
@@ -106,6 +107,66 @@ pub struct Centre {
     #[serde(default)]
     pub population_served: Option<f64>,
     pub status: CentreStatus,
+    /// 东中部 or 西部 when set by the county; otherwise the province decides
+    /// (see [`Centre::zone`]). SB/T 10393-2005 sets village shops by zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub zone: Option<Zone>,
+    /// The datum the position was entered in; `lat`/`lon` are always WGS-84.
+    #[serde(default, skip_serializing_if = "Datum::is_wgs84")]
+    #[ts(optional, as = "Option<Datum>")]
+    pub datum: Datum,
+}
+
+impl Centre {
+    /// The zone the centre's standards follow: the county's setting, else its province's.
+    pub fn zone(&self) -> Zone {
+        self.zone.unwrap_or_else(|| Zone::of_province(&self.region.province))
+    }
+}
+
+/// The two zones of the national rural shop standard (SB/T 10393-2005
+/// 《农家店建设与改造规范》): 东中部 (eastern and central) and 西部 (western).
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Zone {
+    EastCentral,
+    West,
+}
+
+/// The twelve provinces of the 西部大开发 programme.
+const WESTERN_PROVINCES: [&str; 12] =
+    ["重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "内蒙古", "广西"];
+
+impl Zone {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EastCentral => "east_central",
+            Self::West => "west",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "east_central" | "东中部" => Some(Self::EastCentral),
+            "west" | "西部" => Some(Self::West),
+            _ => None,
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::EastCentral => "东中部",
+            Self::West => "西部",
+        }
+    }
+
+    /// The zone of a province by name (`四川省`, `广西壮族自治区`…).
+    /// Counties of other provinces that enjoy western treatment (湘西, 恩施…)
+    /// are set on the centre.
+    pub fn of_province(province: &str) -> Self {
+        if WESTERN_PROVINCES.iter().any(|p| province.starts_with(p)) { Self::West } else { Self::EastCentral }
+    }
 }
 
 /// A field of the centre record a computed item may read.

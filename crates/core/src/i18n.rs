@@ -30,3 +30,19 @@ impl I18n {
         self.zh.chars().count().max(self.en.chars().count())
     }
 }
+
+/// Reads a text written either as `{ zh, en }` or, in older templates, as
+/// one string, which then stands for both languages.
+pub fn text_or_i18n<'de, D: serde::Deserializer<'de>>(d: D) -> Result<I18n, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Both(I18n),
+        One(String),
+    }
+    match Either::deserialize(d) {
+        Ok(Either::Both(t)) => Ok(t),
+        Ok(Either::One(s)) => Ok(I18n { zh: s.clone(), en: s }),
+        Err(_) => Err(serde::de::Error::custom("expected a text `{ zh = \"…\", en = \"…\" }` or a string")),
+    }
+}

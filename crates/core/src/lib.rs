@@ -16,6 +16,7 @@
 //! No network, no database, no clock: everything here is a function of its inputs.
 
 pub mod centre;
+pub mod datum;
 pub mod doc_id;
 pub mod document;
 pub mod draw;
@@ -30,6 +31,7 @@ pub mod scoring;
 pub mod sync;
 pub mod template;
 
-pub use centre::{Centre, CentreStatus, CentreType, Region};
+pub use centre::{Centre, CentreStatus, CentreType, Region, Zone};
+pub use datum::Datum;
 pub use doc_id::DocumentId;
 pub use i18n::I18n;

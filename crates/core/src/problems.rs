@@ -79,6 +79,10 @@ pub fn findings(template: &Template, snap: &InspectionSnapshot, report: &Report)
             out.extend(listed(template, snap, item));
             continue;
         }
+        // An encouraged practice (加分项) that is absent is no problem to rectify.
+        if template.is_bonus_item(&item.id) {
+            continue;
+        }
         let Some(severity) = severity(item, snap, report) else { continue };
         let mut finding = answer_text(item, snap, report);
         if let Some(note) = snap.item_notes.get(&item.id).map(|n| n.trim()).filter(|n| !n.is_empty()) {

@@ -9,9 +9,9 @@ use crate::stats::store::CityPopulation;
 use crate::storage::StoreError;
 use crate::storage::now_ms;
 use xuncha_core::location::valid_coordinate;
-use xuncha_core::{Centre, CentreStatus, CentreType, Region};
+use xuncha_core::{Centre, CentreStatus, CentreType, Datum, Region, Zone};
 
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 18] = [
     "code",
     "name",
     "type",
@@ -28,6 +28,8 @@ pub const COLUMNS: [&str; 16] = [
     "population_served",
     "status",
     "status_since",
+    "datum",
+    "zone",
 ];
 const REQUIRED: [&str; 11] =
     ["code", "name", "type", "province", "city", "county", "township", "lat", "lon", "geofence_m", "status"];
@@ -48,6 +50,10 @@ pub struct ImportedCentre {
     pub centre: Centre,
     /// The first millisecond of `status_since` (China date); None: the import's time.
     pub status_since: Option<i64>,
+}
+
+fn clip(s: &str) -> String {
+    s.chars().take(20).collect()
 }
 
 /// Parses and checks the whole file.
@@ -120,6 +126,17 @@ fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<Imported
             since.chars().take(20).collect::<String>()
         ));
     }
+    let datum = Datum::parse(get("datum")).unwrap_or_else(|| {
+        problems.push(format!("unknown datum `{}` (wgs84, cgcs2000, gcj02 or bd09)", clip(get("datum"))));
+        Datum::Wgs84
+    });
+    let zone = match get("zone") {
+        "" => None,
+        z => Zone::parse(z).or_else(|| {
+            problems.push(format!("unknown zone `{}` (east_central or west)", clip(z)));
+            None
+        }),
+    };
     match (lat, lon) {
         (Some(a), Some(o)) if !valid_coordinate(a, o) => problems.push(format!("({a}, {o}) is not a position")),
         (None, _) | (_, None) => problems.push("`lat` and `lon` are required".into()),
@@ -130,6 +147,8 @@ fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<Imported
     }
     match (centre_type, status, lat, lon, geofence) {
         (Some(centre_type), Some(status), Some(lat), Some(lon), Some(geofence_m)) if problems.is_empty() => {
+            // Positions copied from 高德, 腾讯 or 百度 maps are stored in WGS-84.
+            let (lat, lon) = datum.to_wgs84(lat, lon);
             let centre = Centre {
                 code,
                 name,
@@ -143,6 +162,8 @@ fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<Imported
                 households,
                 population_served: population,
                 status,
+                zone,
+                datum,
             };
             Ok(ImportedCentre { centre, status_since })
         }

@@ -102,6 +102,8 @@ fn centre(code: &str, name: &str, t: CentreType, county: &str, township: &str, l
         households: Some(if t == CentreType::Village { 400.0 } else { 3_200.0 }),
         population_served: Some(if t == CentreType::Village { 1_300.0 } else { 10_000.0 }),
         status: CentreStatus::Built,
+        zone: None,
+        datum: Default::default(),
     }
 }
 

@@ -216,9 +216,10 @@ fn run(cli: Cli) -> Res {
                 // of an item the base lacks is an error of the resolved template.
                 Ok(TemplateFile::Variant(v)) => {
                     let bases = xuncha_core::template::builtin_templates().map_err(|e| e.to_string())?;
-                    let base = bases.iter().find(|b| b.id == v.base.id).ok_or_else(|| {
-                        format!("{name}: variant of `{}`, which is not a built-in template", v.base.id)
-                    })?;
+                    let base = bases
+                        .iter()
+                        .find(|b| b.reference() == v.base)
+                        .ok_or_else(|| format!("{name}: variant of `{}`, which is not a built-in template", v.base))?;
                     let resolved = resolve_variant(&v, base, &name).map_err(|e| e.to_string())?;
                     println!("{name}: valid variant; resolves to `{}` version {}", resolved.id, resolved.version);
                 }

@@ -63,7 +63,10 @@ fn item(p: &Problem) -> Item {
             clip(&format!("整改要求：{}。整改期限：{}。", clip(action, 300), p.deadline), 480),
             clip(&format!("Required: {}. Deadline: {}.", clip(action, 300), p.deadline), 480),
         )),
-        source: format!("问题清单第{}号（{} {}）", p.id, p.quarter, p.purpose.zh()),
+        source: I18n::new(
+            format!("问题清单第{}号（{} {}）", p.id, p.quarter, p.purpose.zh()),
+            format!("Problem list No. {} ({} {})", p.id, p.quarter, p.purpose.as_str()),
+        ),
         answer: AnswerSpec::ChoiceOne {
             options: vec![
                 option(RECTIFIED, "已整改到位", "Rectified", 1.0),
@@ -112,6 +115,8 @@ pub fn checklist(id: &str, centre: &Centre, problems: &[Problem]) -> Template {
             id: "followup".into(),
             title: I18n::new("整改复查", "Rectification re-check"),
             weight: 100.0,
+            kind: Default::default(),
+            cap: None,
             items: problems.iter().map(item).collect(),
         }],
     }

@@ -365,6 +365,8 @@ mod tests {
             households: Some(3000.0),
             population_served: None,
             status,
+            zone: None,
+            datum: Default::default(),
         }
     }
 

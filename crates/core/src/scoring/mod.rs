@@ -11,6 +11,8 @@
 //!   denominator; unanswered and invalid answers stay in it with 0 points;
 //! - a required photo that is missing zeroes the item; location and upload
 //!   problems of photos are flags for the supervisor and change no points;
+//! - a bonus section (加分项) adds its earned points on top, up to its cap,
+//!   so the total is 0–100 plus the caps, and a missing bonus costs nothing;
 //! - any veto hit makes the grade 不合格 whatever the total.
 
 mod answer;
@@ -74,13 +76,16 @@ pub fn score(
             s.points = round2(s.points);
             r.items.push(ItemScore { section: section.id.clone(), ..s });
         }
+        let bonus = section.is_bonus();
         r.sections.push(SectionScore {
             id: section.id.clone(),
             weight: section.weight,
             earned,
             possible,
-            counted: section.weight > 0.0 && possible > 0.0,
-            score: 0.0,
+            counted: !bonus && section.weight > 0.0 && possible > 0.0,
+            // A bonus section adds its earned points, up to its cap.
+            score: if bonus { round2(earned.min(section.cap.unwrap_or(0.0)).max(0.0)) } else { 0.0 },
+            bonus,
         });
     }
 
@@ -90,7 +95,9 @@ pub fn score(
         s.score = round2(100.0 * s.weight / counted_weight * (s.earned / s.possible));
         total += s.weight * (s.earned / s.possible);
     }
-    r.total = if counted_weight > 0.0 { round2((100.0 * total / counted_weight).clamp(0.0, 100.0)) } else { 0.0 };
+    r.base_total = if counted_weight > 0.0 { round2((100.0 * total / counted_weight).clamp(0.0, 100.0)) } else { 0.0 };
+    r.bonus = round2(r.sections.iter().filter(|s| s.bonus).map(|s| s.score).sum());
+    r.total = round2(r.base_total + r.bonus);
     r.grade = if r.vetoes.is_empty() { Grade::from_total(r.total, &template.grades) } else { Grade::Fail };
 
     photo_flags(template, snap, centre, facts, &mut r);
@@ -114,7 +121,8 @@ fn score_item(
 ) -> ItemScore {
     let mut s = ItemScore::new(item);
     if let Some(cond) = &item.applies_if
-        && (out_of_play.contains(&cond.item) || condition_false(template, cond, snap))
+        && (cond.item.as_ref().is_some_and(|fact| out_of_play.contains(fact))
+            || condition_false(template, cond, snap, centre))
     {
         s.status = ItemStatus::Skipped;
         return s;
@@ -193,11 +201,16 @@ fn score_item(
 
 /// A condition is false only when its fact is answered otherwise; an
 /// unanswered fact keeps the item in, so missing data never hides an item.
-fn condition_false(template: &Template, cond: &Condition, snap: &InspectionSnapshot) -> bool {
-    let Some(record) = snap.answers.get(&cond.item) else { return false };
+/// A zone condition reads the centre record, which always has a zone.
+fn condition_false(template: &Template, cond: &Condition, snap: &InspectionSnapshot, centre: &Centre) -> bool {
+    if let Some(zone) = cond.zone {
+        return centre.zone() != zone;
+    }
+    let Some(fact) = cond.item.as_deref() else { return false };
+    let Some(record) = snap.answers.get(fact) else { return false };
     let answer = &record.answer;
     // An invalid answer (including N/A where N/A is not allowed) keeps the item in.
-    if template.item(&cond.item).is_none_or(|fact| check_answer(fact, answer).is_err()) {
+    if template.item(fact).is_none_or(|fact| check_answer(fact, answer).is_err()) {
         return false;
     }
     if *answer == Answer::NotApplicable {

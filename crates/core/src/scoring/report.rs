@@ -111,8 +111,12 @@ pub struct SectionScore {
     pub possible: f64,
     /// False when every item is N/A or skipped: the section leaves the total.
     pub counted: bool,
-    /// This section's contribution to the total (0–100 scale).
+    /// This section's contribution to the total (0–100 scale; for a bonus
+    /// section the points it adds, at most its cap).
     pub score: f64,
+    /// A bonus section (加分项), outside the 100.
+    #[serde(default)]
+    pub bonus: bool,
 }
 
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -152,8 +156,15 @@ impl EvidenceProblem {
 pub struct Report {
     pub template: TemplateRef,
     pub centre_code: String,
-    /// 0–100, rounded to two decimals.
+    /// The base score (基本分, 0–100) plus the bonus, rounded to two decimals.
     pub total: f64,
+    /// 基本分: the requirements' score, 0–100 (0 in reports stored before
+    /// bonus sections existed, whose total is all base).
+    #[serde(default)]
+    pub base_total: f64,
+    /// 加分: points the bonus sections add, each at most its cap.
+    #[serde(default)]
+    pub bonus: f64,
     pub grade: Grade,
     /// Every applicable item (text excepted) is answered.
     pub complete: bool,
@@ -175,6 +186,8 @@ impl Report {
             template: template.reference(),
             centre_code: snap.centre_code.clone(),
             total: 0.0,
+            base_total: 0.0,
+            bonus: 0.0,
             grade: Grade::Fail,
             complete: false,
             sections: Vec::new(),

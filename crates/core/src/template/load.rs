@@ -36,13 +36,18 @@ pub fn parse_variant(file: &str, source: &str) -> Result<TemplateVariant, Templa
     parse_variant_table(file, parse_table(file, source)?)
 }
 
-/// The four default templates shipped with Xuncha, one per centre type.
+/// The default templates shipped with Xuncha: the current version of each
+/// centre type's first, then the earlier versions inspections may still use.
 pub fn builtin_templates() -> Result<Vec<Template>, TemplateErrors> {
     [
         ("templates/community.toml", include_str!("../../../../templates/community.toml")),
         ("templates/block.toml", include_str!("../../../../templates/block.toml")),
         ("templates/township.toml", include_str!("../../../../templates/township.toml")),
         ("templates/village.toml", include_str!("../../../../templates/village.toml")),
+        ("templates/v1/community.toml", include_str!("../../../../templates/v1/community.toml")),
+        ("templates/v1/block.toml", include_str!("../../../../templates/v1/block.toml")),
+        ("templates/v1/township.toml", include_str!("../../../../templates/v1/township.toml")),
+        ("templates/v1/village.toml", include_str!("../../../../templates/v1/village.toml")),
     ]
     .into_iter()
     .map(|(file, src)| parse_template(file, src))

@@ -102,6 +102,11 @@ impl Template {
         self.items().map(|(_, i)| i).find(|i| i.id == id)
     }
 
+    /// Whether the item belongs to a bonus section (加分项): failing it is no problem.
+    pub fn is_bonus_item(&self, id: &str) -> bool {
+        self.sections.iter().any(|s| s.is_bonus() && s.items.iter().any(|i| i.id == id))
+    }
+
     /// A template the server made for one follow-up task (复查).
     pub fn is_follow_up(&self) -> bool {
         self.purposes.contains(&crate::purpose::Purpose::FollowUp)
@@ -122,8 +127,43 @@ pub struct Section {
     pub id: String,
     pub title: I18n,
     /// Share of the total score; the weights of a template add up to 100.
+    /// A bonus section has none: it adds points outside the 100.
+    #[serde(default)]
     pub weight: f64,
+    /// 基本分 (scored within the 100) or 加分项 (added on top, capped).
+    #[serde(default, skip_serializing_if = "SectionKind::is_scored")]
+    #[ts(optional, as = "Option<SectionKind>")]
+    pub kind: SectionKind,
+    /// For a bonus section: the most points it adds to the total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cap: Option<f64>,
     pub items: Vec<Item>,
+}
+
+impl Section {
+    pub fn is_bonus(&self) -> bool {
+        self.kind == SectionKind::Bonus
+    }
+}
+
+/// How a section counts. Chinese evaluation tables separate 基本分 (the
+/// requirements, out of 100) from 加分项 (encouraged practice, added on top
+/// up to a cap), so an encouraged practice that is absent costs nothing.
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// 基本分: the section's weight is its share of the 100 points.
+    #[default]
+    Scored,
+    /// 加分项: item points are added to the total, at most `cap` for the section.
+    Bonus,
+}
+
+impl SectionKind {
+    pub fn is_scored(&self) -> bool {
+        *self == Self::Scored
+    }
 }
 
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,8 +173,11 @@ pub struct Item {
     pub title: I18n,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guidance: Option<I18n>,
-    /// Where the requirement comes from: a section of 商服贸函〔2018〕157号 or a named local standard.
-    pub source: String,
+    /// Where the requirement comes from: a section of 商服贸函〔2018〕157号 or
+    /// a named standard, in both languages. Older templates wrote one string,
+    /// which is read as the same text in both.
+    #[serde(deserialize_with = "crate::i18n::text_or_i18n")]
+    pub source: I18n,
     pub answer: AnswerSpec,
     /// Points within the section; 0 for facts that are recorded but not scored.
     #[serde(default)]
@@ -366,13 +409,20 @@ pub enum PhotoRule {
     Required,
 }
 
-/// Applicability: the item counts only when an earlier fact item says so.
-/// Exactly one of `equals` (yes_no), `includes` (choice_one/choice_many) or
-/// `gte` (number) is set.
+/// Applicability: the item counts only when an earlier fact item says so
+/// (`item` with exactly one of `equals` (yes_no), `includes`
+/// (choice_one/choice_many) or `gte` (number)), or only for centres of one
+/// zone (`zone` alone).
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
-    pub item: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub item: Option<String>,
+    /// The centre's zone (东中部/西部, [`crate::Centre::zone`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub zone: Option<crate::Zone>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -113,8 +113,12 @@ pub enum TemplateErrorKind {
     ReferenceCarriesPoints { what: &'static str, target: String },
     #[error("{what} refers to `{target}`, a {answer_type} item, which cannot be used that way")]
     ReferenceTypeMismatch { what: &'static str, target: String, answer_type: &'static str },
-    #[error("applies_if must set exactly one of equals, includes, gte")]
+    #[error("applies_if must name an earlier `item` with exactly one of equals, includes, gte, or a `zone` alone")]
     AmbiguousCondition,
+    #[error("{0}")]
+    BadBonus(&'static str),
+    #[error("the items' points add up to {sum}, below the section's cap of {cap}, which could never be reached")]
+    BonusCapUnreachable { sum: f64, cap: f64 },
     #[error("stat figures must be number items with points = 0")]
     BadStat,
     #[error("stat figure {0} is recorded by more than one item")]
@@ -197,7 +201,7 @@ pub fn validate(t: &Template, file: &str) -> Result<(), TemplateErrors> {
         c.push(None, None, TemplateErrorKind::TooMany { what: "items", count: item_count, max: MAX_ITEMS });
     }
 
-    let weight_sum: f64 = t.sections.iter().map(|s| s.weight).sum();
+    let weight_sum: f64 = t.sections.iter().filter(|s| !s.is_bonus()).map(|s| s.weight).sum();
     if (weight_sum - 100.0).abs() > WEIGHT_EPSILON {
         c.push(None, None, TemplateErrorKind::WeightsNotHundred(weight_sum));
     }
@@ -222,11 +226,18 @@ pub fn validate(t: &Template, file: &str) -> Result<(), TemplateErrors> {
             c.push(sid, None, TemplateErrorKind::EmptySection);
         }
         let points: f64 = s.items.iter().map(|i| i.points).sum();
-        if s.weight > 0.0 && points <= 0.0 {
-            c.push(sid, None, TemplateErrorKind::WeightWithoutPoints(s.weight));
-        }
-        if s.weight == 0.0 && points > 0.0 {
-            c.push(sid, None, TemplateErrorKind::PointsWithoutWeight);
+        if s.is_bonus() {
+            check_bonus(&mut c, s, points);
+        } else {
+            if s.weight > 0.0 && points <= 0.0 {
+                c.push(sid, None, TemplateErrorKind::WeightWithoutPoints(s.weight));
+            }
+            if s.weight == 0.0 && points > 0.0 {
+                c.push(sid, None, TemplateErrorKind::PointsWithoutWeight);
+            }
+            if s.cap.is_some() {
+                c.push(sid, None, TemplateErrorKind::BadBonus("only a bonus section (kind = \"bonus\") has a cap"));
+            }
         }
         for item in &s.items {
             check_item(&mut c, sid, item, &earlier);
@@ -243,6 +254,36 @@ pub fn validate(t: &Template, file: &str) -> Result<(), TemplateErrors> {
         }
     }
     c.finish()
+}
+
+/// A bonus section (加分项) adds its items' points on top of the 100, up to
+/// its cap: no weight, a reachable cap, and nothing in it can veto.
+fn check_bonus(c: &mut Collector, s: &super::Section, points: f64) {
+    let sid = Some(s.id.as_str());
+    if s.weight != 0.0 {
+        c.push(
+            sid,
+            None,
+            TemplateErrorKind::BadBonus("a bonus section has no weight: its points are added outside the 100"),
+        );
+    }
+    match s.cap {
+        Some(cap) if cap.is_finite() && cap > 0.0 && cap <= 100.0 => {
+            if points < cap {
+                c.push(sid, None, TemplateErrorKind::BonusCapUnreachable { sum: points, cap });
+            }
+        }
+        _ => c.push(sid, None, TemplateErrorKind::BadBonus("a bonus section needs a `cap` above 0 and at most 100")),
+    }
+    for item in s.items.iter().filter(|i| i.critical || i.stat.is_some() || i.lists_problems) {
+        c.push(
+            sid,
+            Some(&item.id),
+            TemplateErrorKind::BadBonus(
+                "a bonus item rewards practice: it cannot veto, record a statistic or list problems",
+            ),
+        );
+    }
 }
 
 fn text(c: &mut Collector, section: Option<&str>, item: Option<&str>, field: &str, t: &crate::I18n) {
@@ -264,13 +305,12 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
     if let Some(g) = &item.guidance {
         text(c, sid, iid, "guidance", g);
     }
+    if item.source.zh.trim().is_empty() && item.source.en.trim().is_empty() {
+        c.push(sid, iid, TemplateErrorKind::MissingSource);
+    } else {
+        text(c, sid, iid, "source", &item.source);
+    }
     let mut err = |kind| c.push(sid, iid, kind);
-    if item.source.trim().is_empty() {
-        err(TemplateErrorKind::MissingSource);
-    }
-    if item.source.chars().count() > MAX_TEXT_CHARS {
-        err(TemplateErrorKind::TextTooLong { field: "source".into() });
-    }
     if !non_negative(item.points) {
         err(TemplateErrorKind::BadNumber { field: "points".into(), value: item.points });
     }
@@ -400,9 +440,8 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
     // Applicability.
     if let Some(cond) = &item.applies_if {
         let set = [cond.equals.is_some(), cond.includes.is_some(), cond.gte.is_some()];
-        if set.iter().filter(|s| **s).count() != 1 {
-            err(TemplateErrorKind::AmbiguousCondition);
-        } else {
+        let tests = set.iter().filter(|s| **s).count();
+        if let (Some(target), None, 1) = (&cond.item, cond.zone, tests) {
             let fits = |a: &AnswerSpec| match a {
                 AnswerSpec::YesNo => cond.equals.is_some(),
                 AnswerSpec::ChoiceOne { options } | AnswerSpec::ChoiceMany { options } => {
@@ -411,7 +450,9 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
                 AnswerSpec::Number { .. } => cond.gte.is_some_and(f64::is_finite),
                 _ => false,
             };
-            check_reference(&mut err, "applies_if", &cond.item, earlier, fits);
+            check_reference(&mut err, "applies_if", target, earlier, fits);
+        } else if !(cond.item.is_none() && cond.zone.is_some() && tests == 0) {
+            err(TemplateErrorKind::AmbiguousCondition);
         }
     }
 

@@ -25,7 +25,7 @@ fn every_template_cites_sources_states_the_proposal_and_records_attachment_5() {
             "{}",
             t.id
         );
-        assert!(t.items().all(|(_, i)| !i.source.trim().is_empty()));
+        assert!(t.items().all(|(_, i)| !i.source.zh.trim().is_empty() && !i.source.en.trim().is_empty()));
         assert!(t.items().any(|(_, i)| i.critical), "{} has no veto item", t.id);
         let stats: BTreeSet<StatFigure> = t.items().filter_map(|(_, i)| i.stat).collect();
         for s in [StatFigure::Turnover10kYuan, StatFigure::ServiceVisits, StatFigure::Staff] {
@@ -43,8 +43,26 @@ fn the_shipped_variant_resolves() {
     let TemplateFile::Variant(v) = TemplateFile::parse("templates/variants/hebei-community.toml", src).unwrap() else {
         panic!("expected a variant");
     };
-    let base = builtin_templates().unwrap().into_iter().find(|t| t.id == v.base.id).unwrap();
+    let base = builtin_templates().unwrap().into_iter().find(|t| t.reference() == v.base).unwrap();
     let t = resolve_variant(&v, &base, "hebei").unwrap();
     assert_eq!(t.base.unwrap().id, "community");
     assert_ne!(t.id, "community");
+}
+
+/// Version 2 cites in Chinese for Chinese readers: no zh citation is the
+/// English text, and none cites Handan's city rules any more.
+#[test]
+fn the_current_templates_cite_in_both_languages() {
+    let current: Vec<_> = builtin_templates().unwrap().into_iter().filter(|t| t.version == 2).collect();
+    assert_eq!(current.len(), 4);
+    for t in &current {
+        for (_, i) in t.items() {
+            assert_ne!(i.source.zh, i.source.en, "{} {}", t.id, i.id);
+            assert!(!i.source.zh.contains("Handan") && !i.source.zh.contains("邯郸"), "{} {}", t.id, i.id);
+            let latin = i.source.zh.chars().filter(char::is_ascii_alphabetic).count();
+            let han = i.source.zh.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+            assert!(han > latin, "{} {}: {}", t.id, i.id, i.source.zh);
+        }
+        assert!(t.sections.iter().any(|s| s.is_bonus()), "{} has no 加分项", t.id);
+    }
 }

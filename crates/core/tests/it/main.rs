@@ -16,4 +16,5 @@ mod ingest;
 mod photo;
 mod properties;
 mod scoring_example;
+mod templates_v2;
 mod validation;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use xuncha_core::document::{Answer, AnswerRecord, InspectionSnapshot};
 use xuncha_core::scoring::{EvidenceFacts, Report, score};
 use xuncha_core::template::{AnswerSpec, Item, Template, YesNo, builtin_templates};
-use xuncha_core::{Centre, CentreType};
+use xuncha_core::{Centre, CentreType, Zone};
 
 fn templates() -> Vec<Template> {
     let mut all = builtin_templates().expect("built-in templates are valid");
@@ -126,8 +126,14 @@ fn case() -> impl Strategy<Value = (usize, BTreeMap<String, Answer>, Centre, usi
                     })
                 })
                 .collect();
-            let centre = (proptest::option::of(0.0f64..50_000.0), proptest::option::of(0.0f64..5000.0)).prop_map(
-                move |(area, households)| Centre { community_floor_area_m2: area, households, ..centre(t.centre_type) },
+            let zone = proptest::option::of(proptest::sample::select(vec![Zone::EastCentral, Zone::West]));
+            let centre = (proptest::option::of(0.0f64..50_000.0), proptest::option::of(0.0f64..5000.0), zone).prop_map(
+                move |(area, households, zone)| Centre {
+                    community_floor_area_m2: area,
+                    households,
+                    zone,
+                    ..centre(t.centre_type)
+                },
             );
             (Just(ti), per_item, centre, 0..items.len().max(1))
         })
@@ -145,12 +151,38 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     #[test]
-    fn total_stays_within_0_and_100((ti, answers, c, _) in case()) {
+    fn total_stays_within_0_and_100_plus_the_bonus_caps((ti, answers, c, _) in case()) {
         let t = &templates()[ti];
         let r = report(t, &answers, &c);
-        prop_assert!((0.0..=100.0).contains(&r.total), "total {}", r.total);
+        let caps: f64 = t.sections.iter().filter(|s| s.is_bonus()).filter_map(|s| s.cap).sum();
+        prop_assert!((0.0..=100.0).contains(&r.base_total), "base {}", r.base_total);
+        prop_assert!((0.0..=caps).contains(&r.bonus), "bonus {} over caps {caps}", r.bonus);
+        prop_assert!((0.0..=100.0 + caps).contains(&r.total), "total {}", r.total);
+        prop_assert!((r.total - r.base_total - r.bonus).abs() < 0.011);
         for s in &r.sections {
             prop_assert!(s.earned <= s.possible + 1e-9);
+        }
+    }
+
+    #[test]
+    fn a_bonus_never_lowers_the_total_and_never_touches_the_base((ti, answers, c, pick) in case()) {
+        let t = &templates()[ti];
+        let bonus: Vec<&Item> = t.sections.iter().filter(|s| s.is_bonus())
+            .flat_map(|s| s.items.iter()).filter(|i| answerable(i) && i.points > 0.0).collect();
+        prop_assume!(!bonus.is_empty());
+        let item = bonus[pick % bonus.len()];
+        let mut without = answers.clone();
+        without.remove(&item.id);
+        let before = report(t, &without, &c);
+        for a in [passing_answer(item), answers.get(&item.id).cloned()].into_iter().flatten() {
+            let mut with = without.clone();
+            with.insert(item.id.clone(), a);
+            let after = report(t, &with, &c);
+            prop_assert!(after.total >= before.total, "{}: {} → {}", item.id, before.total, after.total);
+            prop_assert_eq!(after.base_total, before.base_total);
+            if before.vetoes.is_empty() {
+                prop_assert!(after.grade >= before.grade);
+            }
         }
     }
 
@@ -182,6 +214,10 @@ proptest! {
             worse.insert(item.id.clone(), v);
             let after = report(t, &worse, &c);
             prop_assert!(after.grade <= before.grade);
+            if !after.vetoes.is_empty() {
+                // Whatever the bonus, a veto fails the grade.
+                prop_assert_eq!(after.grade, xuncha_core::scoring::Grade::Fail);
+            }
             let skipped = after.item(&item.id).is_some_and(|i| i.status == xuncha_core::scoring::ItemStatus::Skipped);
             // A critical item that does not apply to this centre cannot veto.
             prop_assert!(skipped || after.vetoes.iter().any(|h| h.item == item.id), "{:?}", after.vetoes);

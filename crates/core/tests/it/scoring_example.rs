@@ -161,6 +161,8 @@ fn report_json_shape_is_stable() {
         "template",
         "centre_code",
         "total",
+        "base_total",
+        "bonus",
         "grade",
         "complete",
         "sections",

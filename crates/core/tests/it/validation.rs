@@ -322,3 +322,88 @@ fn a_variant_add_without_its_item_is_refused() {
     let e = parse_variant("variants/hebei.toml", &src).unwrap_err();
     assert!(e.to_string().contains("no [add.item]"), "{e}");
 }
+
+const BONUS: &str = r#"
+[[sections]]
+id = "bonus"
+title = { zh = "加分项", en = "Bonus points" }
+kind = "bonus"
+cap = 3
+
+[[sections.items]]
+id = "b.chain"
+title = { zh = "品牌连锁入驻", en = "Branded chains" }
+source = { zh = "商服贸函〔2018〕157号第二部分（三）", en = "商服贸函〔2018〕157号 二(三)" }
+answer = { type = "yes_no" }
+points = 2
+
+[[sections.items]]
+id = "b.app"
+title = { zh = "线上服务", en = "Online services" }
+source = { zh = "商服贸函〔2018〕157号第二部分（四）", en = "商服贸函〔2018〕157号 二(四)" }
+answer = { type = "yes_no" }
+points = 2
+"#;
+
+fn with_bonus(from: &str, to: &str) -> Result<xuncha_core::template::Template, TemplateErrors> {
+    let bonus = BONUS.replacen(from, to, 1);
+    assert!(from.is_empty() || BONUS.contains(from), "bonus fixture lacks {from:?}");
+    parse_template(FILE, &format!("{}{bonus}", common::MINI))
+}
+
+#[test]
+fn a_bonus_section_with_bilingual_sources_is_valid_and_old_string_sources_still_read() {
+    let t = with_bonus("", "").unwrap();
+    let bonus = t.sections.iter().find(|s| s.id == "bonus").unwrap();
+    assert!(bonus.is_bonus());
+    assert_eq!(bonus.cap, Some(3.0));
+    assert_eq!(t.item("b.chain").unwrap().source.zh, "商服贸函〔2018〕157号第二部分（三）");
+    // The fixture's one-string sources read as the same text in both languages.
+    let old = &t.item("svc.basic").unwrap().source;
+    assert_eq!((old.zh.as_str(), old.en.as_str()), ("商服贸函〔2018〕157号 二(二)", "商服贸函〔2018〕157号 二(二)"));
+}
+
+#[test]
+fn bonus_sections_are_checked() {
+    let e = with_bonus("cap = 3", "cap = 3\nweight = 5").unwrap_err();
+    expect(&e, None, |k| matches!(k, K::BadBonus(m) if m.contains("no weight")));
+    let e = with_bonus("cap = 3\n", "").unwrap_err();
+    expect(&e, None, |k| matches!(k, K::BadBonus(m) if m.contains("cap")));
+    let e = with_bonus("cap = 3", "cap = 5").unwrap_err();
+    expect(&e, None, |k| matches!(k, K::BonusCapUnreachable { sum, cap } if *sum == 4.0 && *cap == 5.0));
+    let e = with_bonus(
+        "points = 2\n\n[[sections.items]]\nid = \"b.app\"",
+        "points = 2\ncritical = true\nveto = { answer = \"no\" }\n\n[[sections.items]]\nid = \"b.app\"",
+    )
+    .unwrap_err();
+    expect(&e, Some("b.chain"), |k| matches!(k, K::BadBonus(m) if m.contains("cannot veto")));
+    let e = broken("weight = 40", "weight = 40\ncap = 2");
+    expect(&e, None, |k| matches!(k, K::BadBonus(m) if m.contains("only a bonus section")));
+}
+
+#[test]
+fn a_zone_condition_stands_alone() {
+    let zoned = "applies_if = { zone = \"west\" }";
+    assert!(MINI.contains("applies_if = { item = \"svc.sells_food\", equals = true }"));
+    let src = MINI.replacen("applies_if = { item = \"svc.sells_food\", equals = true }", zoned, 1);
+    parse_template(FILE, &src).unwrap();
+    let e = broken(
+        "applies_if = { item = \"svc.sells_food\", equals = true }",
+        "applies_if = { item = \"svc.sells_food\", equals = true, zone = \"west\" }",
+    );
+    expect(&e, Some("svc.food_licence"), |k| matches!(k, K::AmbiguousCondition));
+    let e = broken("applies_if = { item = \"svc.sells_food\", equals = true }", "applies_if = { zone = \"north\" }");
+    expect(&e, Some("svc.food_licence"), |k| matches!(k, K::Parse(m) if m.contains("north")));
+}
+
+#[test]
+fn a_bilingual_source_needs_both_languages() {
+    let e = broken("source = \"Handan 2023\"", "source = { zh = \"\", en = \"Handan 2023\" }");
+    expect(
+        &e,
+        Some("svc.sells_food"),
+        |k| matches!(k, K::MissingTranslation { field, language } if field == "source" && *language == "zh"),
+    );
+    let e = broken("source = \"Handan 2023\"", "source = { zh = \"邯郸\" }");
+    expect(&e, Some("svc.sells_food"), |k| matches!(k, K::Parse(m) if m.contains("zh = ")));
+}

@@ -21,6 +21,8 @@ pub(crate) fn report(fire_points: f64, veto: bool) -> ScoreWrite {
         template: TemplateRef { id: "village".into(), version: 1 },
         centre_code: "V1".into(),
         total: 50.0,
+        base_total: 50.0,
+        bonus: 0.0,
         grade: Grade::Fail,
         complete: true,
         sections: Vec::new(),

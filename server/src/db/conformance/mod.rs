@@ -139,6 +139,8 @@ fn centre(store: &dyn Store, code: &str, county_name: &str) -> Result<(), String
         households: None,
         population_served: None,
         status: CentreStatus::Built,
+        zone: None,
+        datum: Default::default(),
     };
     store.upsert_centres(&[c], 1).map(|_| ()).map_err(err)
 }

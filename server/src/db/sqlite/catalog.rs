@@ -25,7 +25,7 @@ impl CatalogStore for SqliteStore {
         self.write(move |c| {
             let mut stmt = c.prepare_cached(&format!(
                 "INSERT OR REPLACE INTO centres ({CENTRE_COLS}, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
             ))?;
             // A new status is history from now on; an unchanged one is not repeated.
             let mut history = c.prepare_cached(
@@ -50,6 +50,8 @@ impl CatalogStore for SqliteStore {
                     x.households,
                     x.population_served,
                     status_str(x.status),
+                    x.zone.map(|z| z.as_str()),
+                    x.datum.as_str(),
                     now
                 ])?;
             }

@@ -3,7 +3,7 @@
 
 use super::prelude::*;
 use rusqlite::Row;
-use xuncha_core::{Centre, CentreStatus, DocumentId, Region};
+use xuncha_core::{Centre, CentreStatus, Datum, DocumentId, Region, Zone};
 
 pub(crate) fn conversion(col: usize, msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
@@ -14,7 +14,7 @@ pub(crate) fn doc_id_from(bytes: Vec<u8>) -> Result<DocumentId, String> {
 }
 
 pub(crate) const CENTRE_COLS: &str = "code, name, centre_type, province, city, county, township, lat, lon, geofence_m, \
-     floor_area_m2, community_floor_area_m2, households, population_served, status";
+     floor_area_m2, community_floor_area_m2, households, population_served, status, zone, datum";
 
 pub(crate) fn centre_from_row(r: &Row<'_>) -> rusqlite::Result<Centre> {
     let t: String = r.get(2)?;
@@ -32,6 +32,8 @@ pub(crate) fn centre_from_row(r: &Row<'_>) -> rusqlite::Result<Centre> {
         households: r.get(12)?,
         population_served: r.get(13)?,
         status: CentreStatus::parse(&s).ok_or_else(|| conversion(14, format!("unknown status {s}")))?,
+        zone: r.get::<_, Option<String>>(15)?.and_then(|z| Zone::parse(&z)),
+        datum: Datum::parse(&r.get::<_, String>(16)?).unwrap_or_default(),
     })
 }
 

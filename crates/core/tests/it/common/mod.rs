@@ -31,6 +31,8 @@ pub fn centre(centre_type: CentreType) -> Centre {
         households: Some(200.0),
         population_served: Some(12000.0),
         status: CentreStatus::Built,
+        zone: None,
+        datum: Default::default(),
     }
 }
 
