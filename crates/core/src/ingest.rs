@@ -159,8 +159,8 @@ pub fn check_owned(
                     _ => continue,
                 },
             };
-            if root_key == keys::REVIEW {
-                return Err(Refusal::ServerOwned(keys::REVIEW.into()));
+            if root_key == keys::REVIEW || root_key == keys::MIGRATIONS {
+                return Err(Refusal::ServerOwned(root_key));
             }
             if !is_new && IDENTITY.contains(&root_key.as_str()) {
                 return Err(Refusal::IdentityChanged(root_key));
@@ -178,7 +178,7 @@ pub fn check_owned(
         }
         // A losing concurrent write leaves no visible patch; look for it directly.
         if review_has_foreign_ops(&fork, &before) {
-            return Err(Refusal::ServerOwned(keys::REVIEW.into()));
+            return Err(Refusal::ServerOwned(format!("{} or {}", keys::REVIEW, keys::MIGRATIONS)));
         }
     }
 
@@ -321,7 +321,9 @@ fn fixes_of_others_kept(doc: &AutoCommit, list: &ObjId, before: &[ChangeHash], u
 /// Whether any value under `review` (including conflicting, hidden ones) was
 /// written by a change newer than `before`.
 fn review_has_foreign_ops(doc: &AutoCommit, before: &[ChangeHash]) -> bool {
-    same_values(doc, doc.get_all(ROOT, keys::REVIEW), doc.get_all_at(ROOT, keys::REVIEW, before), before) != Some(true)
+    [keys::REVIEW, keys::MIGRATIONS]
+        .into_iter()
+        .any(|key| same_values(doc, doc.get_all(ROOT, key), doc.get_all_at(ROOT, key, before), before) != Some(true))
 }
 
 type Values<'a> = Result<Vec<(automerge::Value<'a>, ObjId)>, automerge::AutomergeError>;

@@ -46,7 +46,9 @@ pub fn plausible_answer(item: &Item, weak: bool) -> Option<Answer> {
         }
         AnswerSpec::ChoiceOne { options } => {
             let best = options.iter().max_by(|a, b| a.fraction.unwrap_or(0.0).total_cmp(&b.fraction.unwrap_or(0.0)))?;
-            Answer::Choice(best.id.clone())
+            // A weak visit finds what must be rectified (一般隐患，需限期整改).
+            let found = options.iter().find(|o| weak && o.rectify && o.fraction.unwrap_or(0.0) > 0.0);
+            Answer::Choice(found.unwrap_or(best).id.clone())
         }
         AnswerSpec::ChoiceMany { options } => {
             let n = if weak { options.len() / 2 } else { options.len() };

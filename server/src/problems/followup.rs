@@ -111,6 +111,7 @@ pub fn checklist(id: &str, centre: &Centre, problems: &[Problem]) -> Template {
         location: Default::default(),
         purposes: vec![Purpose::FollowUp],
         deadlines: Default::default(),
+        migration: None,
         sections: vec![Section {
             id: "followup".into(),
             title: I18n::new("整改复查", "Rectification re-check"),

@@ -85,7 +85,7 @@ async fn approval_turns_findings_into_problems_that_are_edited_issued_printed_an
         (fire["severity"].as_str(), fire["deadline"].as_str()),
         (Some("general"), Some(china_date(30).as_str()))
     );
-    assert_eq!(fire["finding"], "检查结果：一般隐患，需限期整改");
+    assert_eq!(fire["finding"], "检查结果：发现一般火灾隐患，需限期整改");
     let total = found["total"].as_u64().unwrap();
 
     // Approving again records nothing twice.
@@ -286,7 +286,7 @@ async fn a_follow_up_is_worked_offline_and_its_approval_closes_what_was_rectifie
     let t = li.template(&tref).await;
     let (fire_item, line_item) = (format!("p{fire}"), format!("p{line}"));
     let title = &t.item(&fire_item).unwrap().title.zh;
-    assert!(title.contains("一般隐患，需限期整改"), "the finding travels: {title}");
+    assert!(title.contains("发现一般火灾隐患，需限期整改"), "the finding travels: {title}");
     li.answer(&follow_doc, &t, &fire_item, Answer::Choice("rectified".into()));
     let bytes = xuncha_server::cli::demo::demo_photo(7).unwrap();
     let mut photo = xuncha_tests::photo_record(&bytes, "li");

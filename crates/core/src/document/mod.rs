@@ -12,9 +12,13 @@
 //! - `sign_offs`: map user id → time
 //! - `review`: written only by the server's actor: `{status, by, at, comment,
 //!   item_comments, history: [..]}`
+//! - `migrations`: written only by the server's actor: a list of moves to a
+//!   newer template version `{from_version, to_version, by, at, moved: {old →
+//!   new}, removed: {id → answer}, added: [id], conflicting: {id → answer}}`
 //!
 //! Scores are never stored here; the server computes them.
 
+mod migrate;
 mod read;
 mod text_merge;
 mod types;
@@ -26,6 +30,31 @@ use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue};
 
 pub const DOC_SCHEMA: u64 = 1;
+
+/// Writes an answer record into the (new, empty) map `obj`.
+fn write_answer(d: &mut AutoCommit, obj: &ObjId, record: &AnswerRecord) -> Result<(), DocError> {
+    d.put(obj, "kind", record.answer.kind())?;
+    match &record.answer {
+        Answer::NotApplicable => {}
+        Answer::YesNo(b) => d.put(obj, "v", *b)?,
+        Answer::Scale(v) => d.put(obj, "v", *v)?,
+        Answer::Number(v) => d.put(obj, "v", *v)?,
+        Answer::Choice(s) => d.put(obj, "v", s.as_str())?,
+        Answer::Choices(list) => {
+            let l = d.put_object(obj, "v", ObjType::List)?;
+            for (i, s) in list.iter().enumerate() {
+                d.insert(&l, i, s.as_str())?;
+            }
+        }
+        Answer::Sample { asked, satisfied } => {
+            d.put(obj, "asked", ScalarValue::Uint(u64::from(*asked)))?;
+            d.put(obj, "satisfied", ScalarValue::Uint(u64::from(*satisfied)))?;
+        }
+    }
+    d.put(obj, "by", record.by.as_str())?;
+    d.put(obj, "at", ScalarValue::Timestamp(record.at))?;
+    Ok(())
+}
 
 /// Paths in the document, shared by the writer here and the server's change checker.
 pub mod keys {
@@ -47,6 +76,8 @@ pub mod keys {
     pub const SIGN_OFFS: &str = "sign_offs";
     /// Server-owned: only the server's actor may write below it.
     pub const REVIEW: &str = "review";
+    /// Server-owned: each move of the draft to a newer template version.
+    pub const MIGRATIONS: &str = "migrations";
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -171,27 +202,7 @@ impl InspectionDoc {
         self.template_item_check(template, item)?;
         let answers = self.root_obj(keys::ANSWERS)?;
         let obj = self.doc.put_object(&answers, item, ObjType::Map)?;
-        let d = &mut self.doc;
-        d.put(&obj, "kind", record.answer.kind())?;
-        match &record.answer {
-            Answer::NotApplicable => {}
-            Answer::YesNo(b) => d.put(&obj, "v", *b)?,
-            Answer::Scale(v) => d.put(&obj, "v", *v)?,
-            Answer::Number(v) => d.put(&obj, "v", *v)?,
-            Answer::Choice(s) => d.put(&obj, "v", s.as_str())?,
-            Answer::Choices(list) => {
-                let l = d.put_object(&obj, "v", ObjType::List)?;
-                for (i, s) in list.iter().enumerate() {
-                    d.insert(&l, i, s.as_str())?;
-                }
-            }
-            Answer::Sample { asked, satisfied } => {
-                d.put(&obj, "asked", ScalarValue::Uint(u64::from(*asked)))?;
-                d.put(&obj, "satisfied", ScalarValue::Uint(u64::from(*satisfied)))?;
-            }
-        }
-        d.put(&obj, "by", record.by.as_str())?;
-        d.put(&obj, "at", ScalarValue::Timestamp(record.at))?;
+        write_answer(&mut self.doc, &obj, record)?;
         self.commit(record.at, "answer");
         Ok(())
     }

@@ -357,6 +357,7 @@ impl InspectionDoc {
             gps_fixes,
             sign_offs,
             review,
+            migrations: super::migrate::read_migrations(d)?,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Plain Rust views of what an inspection document holds. These are what
 //! scoring reads and what the UI shows; the document itself is Automerge.
 
+pub use super::migrate::MigrationRecord;
 pub use crate::purpose::Purpose;
 use crate::template::TemplateRef;
 use serde::{Deserialize, Serialize};
@@ -198,6 +199,10 @@ pub struct InspectionSnapshot {
     /// user id → sign-off time
     pub sign_offs: BTreeMap<String, i64>,
     pub review: Option<Review>,
+    /// Each move of the draft to a newer template version (oldest first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<MigrationRecord>>")]
+    pub migrations: Vec<MigrationRecord>,
 }
 
 impl InspectionSnapshot {

@@ -3,10 +3,12 @@
 //! `docs/templates.md`; the built-in templates live in `templates/`.
 
 mod load;
+mod migration;
 mod validate;
 mod variant;
 
 pub use load::{TemplateFile, builtin_templates, parse_template, parse_variant};
+pub use migration::{ItemMapping, MigrationPlan, MigrationTable, plan as plan_migration, plan_stragglers, stragglers};
 pub use validate::{TemplateError, TemplateErrorKind, TemplateErrors, validate};
 pub use variant::{AddedItem, ItemOverride, TemplateVariant, resolve_variant};
 
@@ -62,6 +64,10 @@ pub struct Template {
     #[serde(default, skip_serializing_if = "RectifyDeadlines::is_default")]
     #[ts(as = "Option<RectifyDeadlines>", optional)]
     pub deadlines: RectifyDeadlines,
+    /// How open drafts of an earlier version move to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub migration: Option<MigrationTable>,
     pub sections: Vec<Section>,
 }
 

@@ -117,6 +117,8 @@ pub enum TemplateErrorKind {
     AmbiguousCondition,
     #[error("{0}")]
     BadBonus(&'static str),
+    #[error("migration: {0}")]
+    BadMigration(String),
     #[error("the items' points add up to {sum}, below the section's cap of {cap}, which could never be reached")]
     BonusCapUnreachable { sum: f64, cap: f64 },
     #[error("stat figures must be number items with points = 0")]

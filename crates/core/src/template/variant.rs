@@ -36,6 +36,10 @@ pub struct TemplateVariant {
     pub add: Vec<AddedItem>,
     #[serde(default)]
     pub remove: Vec<String>,
+    /// How drafts of the variant's earlier version move to this one; absent:
+    /// the base's item mapping, from the variant's previous version.
+    #[serde(default)]
+    pub migration: Option<super::MigrationTable>,
 }
 
 /// Fields of a base item a province may change. Absent fields keep the base value.
@@ -98,6 +102,11 @@ pub fn resolve_variant(v: &TemplateVariant, base: &Template, file: &str) -> Resu
     if let Some(d) = v.deadlines {
         t.deadlines = d;
     }
+    // The base's table maps the base's earlier version; a variant moves its own.
+    t.migration = v.migration.clone().or_else(|| {
+        let items = base.migration.as_ref()?.items.clone();
+        Some(super::MigrationTable { from_version: v.version.checked_sub(1).filter(|n| *n > 0)?, items })
+    });
     for (sid, weight) in &v.section_weights {
         match t.sections.iter_mut().find(|s| &s.id == sid) {
             Some(s) => s.weight = *weight,

@@ -242,9 +242,17 @@ fn the_documented_json_schema_matches_what_the_engine_writes() {
         reviewed_sign_offs: BTreeMap::from([("user1".to_string(), 10)]),
     };
     a.write_review(&returned).unwrap();
+    let old = xuncha_core::document::AnswerRecord { answer: Answer::Number(700.0), by: "user1".into(), at: 3 };
+    let plan = xuncha_core::template::MigrationPlan {
+        removed: BTreeMap::from([("fac.old".to_string(), old.clone())]),
+        added: vec!["q.remarks".into()],
+        ..Default::default()
+    };
+    a.migrate(1, &t, &plan, &BTreeMap::from([("fac.late".to_string(), old)]), "server", 30).unwrap();
 
     let snap = a.snapshot().unwrap();
     assert!(!snap.conflicts.is_empty() && snap.review.is_some() && !snap.photos.is_empty());
+    assert_eq!(snap.migrations.len(), 1);
     let value = serde_json::to_value(&snap).unwrap();
     let errors: Vec<String> =
         validator.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();

@@ -13,6 +13,7 @@ mod common;
 mod document;
 mod draw;
 mod ingest;
+mod migration;
 mod photo;
 mod properties;
 mod scoring_example;

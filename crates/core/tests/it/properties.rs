@@ -107,6 +107,7 @@ fn snapshot(t: &Template, answers: &BTreeMap<String, Answer>) -> InspectionSnaps
         gps_fixes: Vec::new(),
         sign_offs: BTreeMap::new(),
         review: None,
+        migrations: Vec::new(),
     }
 }
 

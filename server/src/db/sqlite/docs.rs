@@ -160,7 +160,7 @@ pub(crate) const ROW_COLS: &str = concat!(
 
 pub(crate) fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow> {
     let centre = centre_from_row(r)?;
-    let o = 15; // the centre's columns come first
+    let o = super::rows::CENTRE_COL_COUNT; // the centre's columns come first
     let doc: Vec<u8> = r.get(o)?;
     Ok(InspectionRow {
         doc: doc_id_from(doc)

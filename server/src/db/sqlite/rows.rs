@@ -16,6 +16,9 @@ pub(crate) fn doc_id_from(bytes: Vec<u8>) -> Result<DocumentId, String> {
 pub(crate) const CENTRE_COLS: &str = "code, name, centre_type, province, city, county, township, lat, lon, geofence_m, \
      floor_area_m2, community_floor_area_m2, households, population_served, status, zone, datum";
 
+/// How many columns [`CENTRE_COLS`] reads: a query's own columns follow it.
+pub(crate) const CENTRE_COL_COUNT: usize = 17;
+
 pub(crate) fn centre_from_row(r: &Row<'_>) -> rusqlite::Result<Centre> {
     let t: String = r.get(2)?;
     let s: String = r.get(14)?;
@@ -73,4 +76,12 @@ pub(super) fn parse_opt<T: serde::de::DeserializeOwned>(
     text: Option<String>,
 ) -> rusqlite::Result<Option<T>> {
     text.map(|t| parse_text(col, &t)).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn centre_col_count_matches_the_column_list() {
+        assert_eq!(super::CENTRE_COLS.split(", ").count(), super::CENTRE_COL_COUNT);
+    }
 }

@@ -43,7 +43,7 @@ fn prefixed(cols: &str, prefix: &str) -> String {
 
 fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<RegistryEntry> {
     let centre = centre_from_row(r)?;
-    let o = 15;
+    let o = super::rows::CENTRE_COL_COUNT;
     let doc: Option<Vec<u8>> = r.get(o)?;
     let latest = match doc {
         Some(bytes) => {
