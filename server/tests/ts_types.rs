@@ -15,6 +15,7 @@ use xuncha_server::analysis::service::Analysis;
 use xuncha_server::exemplars::service::{ExemplarAction, ExemplarView, Nomination};
 use xuncha_server::http::ErrorBody;
 use xuncha_server::inspections::assignment_routes::NewAssignments;
+use xuncha_server::inspections::migrate::DraftMigration;
 use xuncha_server::inspections::routes::{ReportView, ReviewRequest};
 use xuncha_server::inspections::store::{Assignment, InspectionRow};
 use xuncha_server::operators::routes::FigureCheck;
@@ -107,6 +108,7 @@ fn generate(app_types: &str) -> String {
     c.visit::<SpotCheck>();
     c.visit::<ReportBoard>();
     c.visit::<ReportDraft>();
+    c.visit::<DraftMigration>();
     c.visit::<ReportVersion>();
     c.visit::<SubmitReport>();
     c.visit::<ReviewReport>();

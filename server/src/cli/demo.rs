@@ -395,8 +395,9 @@ async fn fill(
     let now = crate::storage::now_ms();
     let by = dev.user.username.clone();
     let weak = n == 2 || n == 6;
+    // The random check (n = 4) finds what a weak visit finds: a general hazard ordered rectified.
     for (_, item) in template.items() {
-        if let Some(answer) = plausible_answer(item, weak) {
+        if let Some(answer) = plausible_answer(item, weak || (n == 4 && item.id == "safety.fire_check")) {
             d.set_answer(&template, &item.id, &AnswerRecord { answer, by: by.clone(), at: now })?;
         }
     }

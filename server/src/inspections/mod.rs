@@ -6,6 +6,8 @@
 pub mod assign;
 pub mod assignment_routes;
 pub mod cache;
+pub mod migrate;
+pub mod migrate_routes;
 pub mod routes;
 pub mod service;
 pub mod store;
@@ -45,5 +47,5 @@ where
     Arc<Inspections>: FromRef<S>,
     Arc<Accounts>: FromRef<S>,
 {
-    OpenApiRouter::new().merge(routes::router()).merge(assignment_routes::router())
+    OpenApiRouter::new().merge(routes::router()).merge(assignment_routes::router()).merge(migrate_routes::router())
 }

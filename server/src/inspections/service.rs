@@ -231,6 +231,19 @@ impl Inspections {
         reason: &str,
         change: impl FnOnce(&mut InspectionDoc) -> Result<(), InspectionError>,
     ) -> Result<InspectionSnapshot, InspectionError> {
+        let template = slot.as_ref().ok_or(InspectionError::NotFound)?.meta.template.clone();
+        self.apply_server_change_to(slot, &template, reason, change)
+    }
+
+    /// As [`Self::apply_server_change`], for a change that leaves the
+    /// document on template version `template` (a move to a newer one).
+    pub(super) fn apply_server_change_to(
+        &self,
+        slot: &mut Option<LoadedDoc>,
+        template: &xuncha_core::template::TemplateRef,
+        reason: &str,
+        change: impl FnOnce(&mut InspectionDoc) -> Result<(), InspectionError>,
+    ) -> Result<InspectionSnapshot, InspectionError> {
         let loaded = slot.as_mut().ok_or(InspectionError::NotFound)?;
         let before = loaded.doc.get_heads();
         let mut doc =
@@ -240,8 +253,8 @@ impl Inspections {
         let mut am = doc.into_automerge();
         let new = changes_since(&mut am, &before);
         let pending = loaded.pending;
-        let round =
-            Round { meta: loaded.meta.clone(), is_new: false, new_changes: new, pending, members: Vec::new(), reason };
+        let meta = DocMeta { template: template.clone(), ..loaded.meta.clone() };
+        let round = Round { meta: meta.clone(), is_new: false, new_changes: new, pending, members: Vec::new(), reason };
         let write = self.doc_write(&mut am, &snap, round)?;
         let compacted = write.compacted.is_some();
         let added = write.new_changes.len();
@@ -252,6 +265,7 @@ impl Inspections {
         }
         loaded.pending = if compacted { 0 } else { pending + added };
         loaded.doc = am;
+        loaded.meta = meta;
         Ok(snap)
     }
 

@@ -17,13 +17,13 @@ use automerge::{AutoCommit, ChangeHash};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use xuncha_core::DocumentId;
-use xuncha_core::document::Purpose;
+use xuncha_core::document::{InspectionSnapshot, Purpose};
 use xuncha_core::ingest::{IngestLimits, Writer, check_owned};
 use xuncha_core::payload::{PayloadLimits, check_payload};
 use xuncha_core::sync::{
     AssignmentNotice, DocPush, DocReply, DocStatus, Heads, RefusalCode, SYNC_PROTOCOL, SyncRequest, SyncResponse,
 };
-use xuncha_core::template::TemplateRef;
+use xuncha_core::template::{TemplateRef, stragglers};
 
 /// The sync service: rounds of devices against the inspections.
 pub struct SyncService {
@@ -150,6 +150,8 @@ struct Pushed {
     next: Option<LoadedDoc>,
     /// The device's heads, as sent or as read from its changes.
     client: Vec<ChangeHash>,
+    /// A moved draft holding answers written on its old template version.
+    late: Option<InspectionSnapshot>,
 }
 
 fn push_all(
@@ -184,7 +186,21 @@ fn push_all(
         if let Some(next) = out.next {
             **guard = Some(next);
         }
-        replies.push(out.reply);
+        let mut reply = out.reply;
+        // The device's push stands whatever happens here; a failed carry is tried after its next round.
+        if let Some(snap) = out.late {
+            match state.inspections.carry_stragglers(guard, &snap) {
+                // The reply brings the carry too: the cursor passes this document.
+                Ok(()) => {
+                    if let Some(loaded) = guard.as_mut() {
+                        let (heads, changes) = lacking(&mut loaded.doc, &out.client);
+                        (reply.server_heads, reply.changes) = (Heads(heads), changes);
+                    }
+                }
+                Err(e) => tracing::warn!(doc = %reply.doc, error = %e, "late answers on the old template not carried"),
+            }
+        }
+        replies.push(reply);
     }
     Ok((replies, guards))
 }
@@ -205,6 +221,7 @@ fn refused(
         write: None,
         next: None,
         client: client.to_vec(),
+        late: None,
     }
 }
 
@@ -268,7 +285,7 @@ fn push_one(
         };
         let (heads, changes) = lacking(&mut loaded.doc, &client);
         let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };
-        return Ok(Pushed { reply, write: None, next: None, client });
+        return Ok(Pushed { reply, write: None, next: None, client, late: None });
     }
     let writer = Writer::Device { actors: &auth.device.actors, user_id: &auth.user.username };
     // The check applies to the cached document itself; the slot holds it
@@ -291,7 +308,7 @@ fn push_one(
         let (heads, changes) = lacking(&mut doc, &client);
         let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };
         let next = meta_pending.map(|(meta, pending)| LoadedDoc { doc, meta, pending });
-        return Ok(Pushed { reply, write: None, next, client });
+        return Ok(Pushed { reply, write: None, next, client, late: None });
     }
     let snap = accepted.snapshot;
     let (meta, pending) = match meta_pending {
@@ -390,7 +407,11 @@ fn push_one(
         server_heads: Heads(heads),
         changes,
     };
-    Ok(Pushed { reply, write: Some(write), next: Some(LoadedDoc { doc, meta, pending: next_pending }), client })
+    let late = (!snap.migrations.is_empty()
+        && ins.templates().get(&snap.template).is_some_and(|t| !stragglers(&t.template, &snap).is_empty()))
+    .then_some(snap);
+    let next = Some(LoadedDoc { doc, meta, pending: next_pending });
+    Ok(Pushed { reply, write: Some(write), next, client, late })
 }
 
 struct Offers {

@@ -25,4 +25,5 @@ mod regions;
 mod reports;
 mod security;
 mod sync;
+mod templates;
 mod three_devices;

@@ -245,6 +245,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
         ("/api/v1/stats/reported", "/api/v1/stats/reported".into()),
         ("/api/v1/templates", "/api/v1/templates".into()),
         ("/api/v1/templates/{id}/{version}", "/api/v1/templates/township/1".into()),
+        ("/api/v1/templates/{id}/{version}/drafts", "/api/v1/templates/township/2/drafts".into()),
         ("/api/v1/users", "/api/v1/users".into()),
         ("/api/v1/devices", "/api/v1/devices".into()),
         ("/api/v1/me", "/api/v1/me".into()),

@@ -69,6 +69,17 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
              WHERE doc_id = ?1",
         )?
         .execute(params![id(&m.doc), heads, n_new, i64::try_from(seq).unwrap_or(i64::MAX), now])?;
+        // A draft moved to a newer template version (the only way it changes).
+        let moved = c
+            .prepare_cached(
+                "UPDATE documents SET template_id = ?2, template_version = ?3
+                 WHERE doc_id = ?1 AND (template_id, template_version) IS NOT (?2, ?3)",
+            )?
+            .execute(params![id(&m.doc), m.template.id, m.template.version])?;
+        if moved > 0 {
+            c.prepare_cached("UPDATE assignments SET template_id = ?2, template_version = ?3 WHERE doc_id = ?1")?
+                .execute(params![id(&m.doc), m.template.id, m.template.version])?;
+        }
     }
     write_summary(c, &m.doc, s)?;
     let mut stmt = c.prepare_cached("INSERT OR IGNORE INTO members (doc_id, username) VALUES (?1, ?2)")?;
