@@ -14,6 +14,7 @@
 use std::sync::Arc;
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
+use xuncha_client::RespondentInput;
 use xuncha_client::app::{
     App, AppError, AppResult, AppStatus, CentreCard, CentreDetail, EnrolRequest, ErrorCode, FixInput, InspectionView,
     Language, Me, SyncPanel,
@@ -104,6 +105,16 @@ commands! {
 
     write fn set_answer(app, doc: String, item: String, answer: Answer) -> InspectionView {
         app.set_answer(&doc, &item, answer)
+    }
+
+    /// Records one person asked on site (现场随访) on a respondents item.
+    write fn add_respondent(app, doc: String, item: String, respondent: RespondentInput) -> InspectionView {
+        app.add_respondent(&doc, &item, respondent)
+    }
+
+    /// Removes a respondent this device's user recorded (`index` in the item's list).
+    write fn remove_respondent(app, doc: String, item: String, index: u32) -> InspectionView {
+        app.remove_respondent(&doc, &item, index)
     }
 
     write fn mark_not_applicable(app, doc: String, item: String) -> InspectionView {

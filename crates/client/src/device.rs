@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use xuncha_core::document::{
     Answer, AnswerRecord, Conflict, DocError, GpsFix, InspectionDoc, InspectionSnapshot, NewInspection, PhotoRecord,
-    Review,
+    Respondent, Review,
 };
 use xuncha_core::photo::{PhotoError, PhotoLimits, process};
 use xuncha_core::scoring::{EvidenceFacts, Report, ScoreError, check_answer, score};
@@ -49,6 +49,24 @@ pub enum ClientError {
     Score(#[from] ScoreError),
     #[error("stored data is damaged: {0}")]
     Damaged(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// One person asked on site, as the inspector enters it.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct RespondentInput {
+    pub satisfied: bool,
+    #[serde(default)]
+    pub opinion: Option<String>,
+    /// Only with the respondent's consent, for a supervisor's 回访.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+fn valid_phone(p: &str) -> bool {
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    (5..=20).contains(&digits) && p.chars().count() <= 20 && p.chars().all(|c| c.is_ascii_digit() || "+- ".contains(c))
 }
 
 pub type ClientResult<T> = Result<T, ClientError>;
@@ -260,6 +278,31 @@ impl Device {
         })
     }
 
+    /// Records one person asked on site (现场随访) for a respondents item.
+    pub fn add_respondent(&self, id: &DocumentId, item: &str, input: RespondentInput, now: i64) -> ClientResult<()> {
+        let by = self.me()?.username.clone();
+        let phone = input.phone.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+        if phone.as_deref().is_some_and(|p| !valid_phone(p)) {
+            return Err(ClientError::Invalid("a phone number is 5–20 digits, with + - or spaces".into()));
+        }
+        let opinion = input.opinion.map(|o| o.trim().to_owned()).filter(|o| !o.is_empty());
+        let r = Respondent { at: now, satisfied: input.satisfied, opinion, phone, by };
+        self.edit(id, now, |doc, t| Ok(doc.add_respondent(t, item, &r)?))
+    }
+
+    /// Removes a respondent this device's user recorded (`index` in the item's list).
+    pub fn remove_respondent(&self, id: &DocumentId, item: &str, index: usize, now: i64) -> ClientResult<()> {
+        let me = self.me()?.username.clone();
+        self.edit(id, now, |doc, t| {
+            let snap = doc.snapshot()?;
+            match snap.respondents.get(item).and_then(|list| list.get(index)) {
+                Some(r) if r.by == me => Ok(doc.remove_respondent(t, item, index, now)?),
+                Some(_) => Err(ClientError::Invalid("only the inspector who recorded a respondent removes it".into())),
+                None => Err(ClientError::Invalid(format!("no respondent {index} on `{item}`"))),
+            }
+        })
+    }
+
     pub fn mark_not_applicable(&self, id: &DocumentId, item: &str, now: i64) -> ClientResult<()> {
         self.set_answer(id, item, Answer::NotApplicable, now)
     }
@@ -410,6 +453,14 @@ impl Device {
                     let new: Vec<Vec<u8>> = am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
                     if !new.is_empty() {
                         loaded.pending = self.store.append_changes(&reply.doc, &new, now)?;
+                    }
+                    // The server moved the draft to a newer template version: edits follow it.
+                    let template = loaded.doc.template_ref()?;
+                    if template != loaded.template {
+                        let centre_code = loaded.doc.snapshot()?.centre_code;
+                        let info = DocInfo { doc: reply.doc, centre_code, template: template.clone(), updated_at: now };
+                        self.store.put_doc(&info, &loaded.doc.save(), &loaded.ack)?;
+                        (loaded.template, loaded.pending) = (template, 0);
                     }
                 }
                 let missing_deps = reply.status.refusal() == Some(RefusalCode::MissingDeps);

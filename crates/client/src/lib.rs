@@ -19,5 +19,5 @@ pub mod store;
 pub mod sync;
 pub mod views;
 
-pub use device::{ClientError, Device, Identity};
+pub use device::{ClientError, Device, Identity, RespondentInput};
 pub use store::{Store, StoreError};

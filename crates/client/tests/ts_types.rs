@@ -52,6 +52,7 @@ fn generate() -> String {
     c.visit::<InspectionView>();
     c.visit::<Answer>();
     c.visit::<FixInput>();
+    c.visit::<xuncha_client::RespondentInput>();
     c.visit::<SyncPanel>();
     let mut out = HEADER.to_owned();
     for decl in c.decls.values() {

@@ -56,6 +56,15 @@ fn answered(t: &Template) -> InspectionDoc {
                 Answer::Choices(options.iter().take(3).map(|o| o.id.clone()).collect())
             }
             AnswerSpec::Sample { .. } => Answer::Sample { asked: 20, satisfied: 18 },
+            AnswerSpec::Respondents { .. } => {
+                for n in 0..20 {
+                    let by = "u1".to_owned();
+                    let r =
+                        xuncha_core::document::Respondent { at: 1, satisfied: n != 7, opinion: None, phone: None, by };
+                    d.add_respondent(t, &item.id, &r).unwrap();
+                }
+                continue;
+            }
             AnswerSpec::Computed { .. } | AnswerSpec::Text => {
                 d.set_notes(Some(&item.id), "现场检查记录", 1_700_000_000_000).unwrap();
                 continue;

@@ -6,7 +6,7 @@
 
 use automerge::ActorId;
 use std::path::Path;
-use xuncha_core::document::{Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, NewInspection};
+use xuncha_core::document::{Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, NewInspection, Respondent};
 use xuncha_core::scoring::{EvidenceFacts, score};
 use xuncha_core::template::{AnswerSpec, Template, TemplateFile, resolve_variant};
 use xuncha_core::{Centre, CentreStatus, Region};
@@ -115,6 +115,13 @@ fn demo_report(t: &Template) -> Result<xuncha_core::scoring::Report, Box<dyn std
                 Answer::Choices(options.iter().take(4).map(|o| o.id.clone()).collect())
             }
             AnswerSpec::Sample { .. } => Answer::Sample { asked: 20, satisfied: 18 },
+            AnswerSpec::Respondents { .. } => {
+                for i in 0..12 {
+                    let r = Respondent { at: new.at, satisfied: i != 3, opinion: None, phone: None, by: "demo".into() };
+                    doc.add_respondent(t, &item.id, &r)?;
+                }
+                continue;
+            }
             AnswerSpec::Computed { .. } | AnswerSpec::Text => continue,
         };
         doc.set_answer(t, &item.id, &AnswerRecord { answer, by: "demo".into(), at: new.at })?;

@@ -148,6 +148,7 @@ pub fn check_owned(
             }
         }
         let mut gps_changed = false;
+        let mut respondent_lists = std::collections::BTreeSet::new();
         for patch in fork.diff(&before, &after) {
             let root_key = match patch.path.first() {
                 Some((_, Prop::Map(key))) => key.clone(),
@@ -169,12 +170,21 @@ pub fn check_owned(
                 gps_changed = true;
                 continue;
             }
+            if root_key == keys::RESPONDENTS {
+                if let Some(list) = check_respondents(&fork, &patch, is_new, user_id, &before)? {
+                    respondent_lists.insert(list);
+                }
+                continue;
+            }
             check_writer_owns(&fork, &patch, &root_key, is_new, user_id, &before)?;
         }
         // Once per batch, however many fixes it removes (each check reads
         // the whole list as it stood).
         if gps_changed && let Ok(Some((_, gps))) = fork.get(ROOT, keys::GPS) {
             fixes_of_others_kept(&fork, &gps, &before, user_id)?;
+        }
+        for list in &respondent_lists {
+            records_of_others_kept(&fork, list, &before, user_id, keys::RESPONDENTS)?;
         }
         // A losing concurrent write leaves no visible patch; look for it directly.
         if review_has_foreign_ops(&fork, &before) {
@@ -298,6 +308,51 @@ fn new_record_is_own(doc: &AutoCommit, got: Got<'_>, root_key: &str, user_id: &s
     }
 }
 
+/// A change under `respondents`: the map and its lists are the server's
+/// (created with the document or by a move to a new version), so a device
+/// only adds records in its own user's name to a list, edits its own, and
+/// removes records (whose authors the caller checks on the returned list).
+fn check_respondents(
+    doc: &AutoCommit,
+    patch: &automerge::Patch,
+    is_new: bool,
+    user_id: &str,
+    before: &[ChangeHash],
+) -> Result<Option<ObjId>, Refusal> {
+    use automerge::PatchAction::{DeleteSeq, Insert, PutSeq};
+    match patch.path.len() {
+        0 | 1 if is_new => Ok(None),
+        0 | 1 => Err(Refusal::IdentityChanged(keys::RESPONDENTS.into())),
+        2 => match &patch.action {
+            Insert { index, values, .. } => {
+                for i in 0..values.len() {
+                    new_record_is_own(doc, doc.get(&patch.obj, index.saturating_add(i)), keys::RESPONDENTS, user_id)?;
+                }
+                Ok(None)
+            }
+            PutSeq { index, .. } => {
+                new_record_is_own(doc, doc.get(&patch.obj, *index), keys::RESPONDENTS, user_id)?;
+                Ok(Some(patch.obj.clone()))
+            }
+            DeleteSeq { .. } => Ok(Some(patch.obj.clone())),
+            _ => Ok(None),
+        },
+        _ => {
+            let record = patch.path.get(3).map_or(&patch.obj, |(obj, _)| obj);
+            let other =
+                |by: Option<String>| Refusal::OtherUser(format!("respondents record by {}", by.unwrap_or_default()));
+            let now = author(doc.get(record, "by"));
+            if now.as_deref() != Some(user_id) {
+                return Err(other(now));
+            }
+            match author_before(doc, record, before)? {
+                Some(then) if then != user_id => Err(other(Some(then))),
+                _ => Ok(None),
+            }
+        }
+    }
+}
+
 /// A fix removed or replaced in the list of fixes (checked once per batch).
 fn is_list_removal(patch: &automerge::Patch) -> bool {
     patch.path.len() == 1
@@ -306,13 +361,24 @@ fn is_list_removal(patch: &automerge::Patch) -> bool {
 
 /// Every fix recorded by another user before the batch is still there after it.
 fn fixes_of_others_kept(doc: &AutoCommit, list: &ObjId, before: &[ChangeHash], user_id: &str) -> Result<(), Refusal> {
+    records_of_others_kept(doc, list, before, user_id, "gps")
+}
+
+/// Every record of `list` written by another user before the batch is still there after it.
+fn records_of_others_kept(
+    doc: &AutoCommit,
+    list: &ObjId,
+    before: &[ChangeHash],
+    user_id: &str,
+    what: &str,
+) -> Result<(), Refusal> {
     let now: std::collections::HashSet<ObjId> =
         (0..doc.length(list)).filter_map(|i| doc.get(list, i).ok().flatten().map(|(_, id)| id)).collect();
     for i in 0..doc.length_at(list, before) {
         let Ok(Some((_, fix))) = doc.get_at(list, i, before) else { continue };
         let by = author(doc.get_at(&fix, "by", before));
         if !now.contains(&fix) && by.as_deref() != Some(user_id) {
-            return Err(Refusal::OtherUser(format!("removing a gps record by {}", by.unwrap_or_default())));
+            return Err(Refusal::OtherUser(format!("removing a {what} record by {}", by.unwrap_or_default())));
         }
     }
     Ok(())

@@ -15,7 +15,8 @@ use crate::stats::store::CityPopulation;
 use automerge::ActorId;
 use image::{ImageBuffer, Rgb};
 use xuncha_core::document::{
-    Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, NewInspection, PhotoRecord, Purpose, ReviewStatus,
+    Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, NewInspection, PhotoRecord, Purpose, Respondent,
+    ReviewStatus,
 };
 use xuncha_core::draw::Sampling;
 use xuncha_core::photo::{PhotoLimits, process};
@@ -58,8 +59,23 @@ pub fn plausible_answer(item: &Item, weak: bool) -> Option<Answer> {
             let asked = (*min_asked).max(30);
             Answer::Sample { asked, satisfied: if weak { asked * 7 / 10 } else { asked * 19 / 20 } }
         }
-        AnswerSpec::Computed { .. } | AnswerSpec::Text => return None,
+        AnswerSpec::Computed { .. } | AnswerSpec::Text | AnswerSpec::Respondents { .. } => return None,
     })
+}
+
+/// The people an inspector asked on site: twelve, three of them unhappy on a
+/// weak visit, with what they said; one left a phone number for 回访.
+pub fn plausible_respondents(by: &str, at: i64, weak: bool) -> Vec<Respondent> {
+    const SAID: [&str; 4] = ["早餐种类可以再多一些", "希望延长晚间营业时间", "维修点价格偏高", "家政服务预约方便"];
+    (0..12)
+        .map(|i: usize| Respondent {
+            at: at + i as i64 * 60_000,
+            satisfied: !(weak && i % 4 == 1),
+            opinion: i.is_multiple_of(3).then(|| SAID.get(i / 3 % SAID.len()).copied().unwrap_or_default().to_owned()),
+            phone: (i == 0).then(|| "13800138000".to_owned()),
+            by: by.to_owned(),
+        })
+        .collect()
 }
 
 /// A fix `north_m` metres north of the centre.
@@ -399,6 +415,11 @@ async fn fill(
     for (_, item) in template.items() {
         if let Some(answer) = plausible_answer(item, weak || (n == 4 && item.id == "safety.fire_check")) {
             d.set_answer(&template, &item.id, &AnswerRecord { answer, by: by.clone(), at: now })?;
+        }
+        if matches!(item.answer, AnswerSpec::Respondents { .. }) {
+            for r in plausible_respondents(&by, now, weak) {
+                d.add_respondent(&template, &item.id, &r)?;
+            }
         }
     }
     d.add_gps_fix(&fix_near(c, 20.0, &by, now))?;

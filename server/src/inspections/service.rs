@@ -10,7 +10,7 @@ use super::cache::{DocCache, LoadedDoc, SlotGuard};
 use super::store::{
     DocMeta, DocStore, DocSummary, DocWrite, InspectionFilter, InspectionRow, ScoreRow, ScoreWrite, StoredDoc,
 };
-use crate::accounts::store::{User, UserStore};
+use crate::accounts::store::{Role, User, UserStore};
 use crate::catalog::store::CatalogStore;
 use crate::catalog::templates::Templates;
 use crate::storage::{Page, PageReq};
@@ -376,6 +376,9 @@ impl Inspections {
                 InspectionDoc::from_automerge(loaded.doc.clone()).and_then(|d| d.snapshot()).map_err(internal)
             })
             .await?;
+        // A phone number left for 回访 is for whoever makes the call.
+        let document =
+            if user.has_role(&[Role::Supervisor, Role::Administrator]) { document } else { document.without_phones() };
         Ok((row, score, document))
     }
 

@@ -1,6 +1,6 @@
 // DO NOT EDIT. Generated from src-tauri/src/commands.rs by its test;
 // regenerate with `XUNCHA_BLESS=1 cargo test -p xuncha-app`.
-import type { Answer, AppStatus, CentreCard, CentreDetail, EnrolRequest, FixInput, InspectionView, Language, Me, SyncPanel } from './types.gen';
+import type { Answer, AppStatus, CentreCard, CentreDetail, EnrolRequest, FixInput, InspectionView, Language, Me, RespondentInput, SyncPanel } from './types.gen';
 import { call, write } from './tauri-call';
 
 /** The app's commands (src-tauri/src/commands.rs), as the UI calls them. */
@@ -16,6 +16,10 @@ export interface Backend {
   /** The checklist screen's whole state, recomputed after every edit. */
   inspection(doc: string): Promise<InspectionView>;
   setAnswer(doc: string, item: string, answer: Answer): Promise<InspectionView>;
+  /** Records one person asked on site (现场随访) on a respondents item. */
+  addRespondent(doc: string, item: string, respondent: RespondentInput): Promise<InspectionView>;
+  /** Removes a respondent this device's user recorded (`index` in the item's list). */
+  removeRespondent(doc: string, item: string, index: number): Promise<InspectionView>;
   markNotApplicable(doc: string, item: string): Promise<InspectionView>;
   clearAnswer(doc: string, item: string): Promise<InspectionView>;
   /**
@@ -58,6 +62,8 @@ export const COMMANDS = {
   centre: 'centre',
   inspection: 'inspection',
   setAnswer: 'set_answer',
+  addRespondent: 'add_respondent',
+  removeRespondent: 'remove_respondent',
   markNotApplicable: 'mark_not_applicable',
   clearAnswer: 'clear_answer',
   setNotes: 'set_notes',
@@ -84,6 +90,8 @@ export abstract class TauriCommands implements Backend {
   centre(code: string) { return call<CentreDetail>('centre', { code }); }
   inspection(doc: string) { return call<InspectionView>('inspection', { doc }); }
   setAnswer(doc: string, item: string, answer: Answer) { return write<InspectionView>('set_answer', { doc, item, answer }); }
+  addRespondent(doc: string, item: string, respondent: RespondentInput) { return write<InspectionView>('add_respondent', { doc, item, respondent }); }
+  removeRespondent(doc: string, item: string, index: number) { return write<InspectionView>('remove_respondent', { doc, item, index }); }
   markNotApplicable(doc: string, item: string) { return write<InspectionView>('mark_not_applicable', { doc, item }); }
   clearAnswer(doc: string, item: string) { return write<InspectionView>('clear_answer', { doc, item }); }
   setNotes(doc: string, item: string | null, text: string, base?: string | null) { return write<InspectionView>('set_notes', { doc, item: item ?? null, text, base: base ?? null }); }

@@ -260,6 +260,35 @@ pool: Array<PoolEntry>, };
 
 export type Decision = "approve" | "return";
 
+export type DraftCount = { version: number, count: number, };
+
+export type DraftFailure = { doc: string, reason: string, };
+
+/**
+ * Open drafts of earlier versions of a template, in the caller's region.
+ */
+export type DraftMigration = { 
+/**
+ * The version the drafts would move (or moved) to.
+ */
+to: TemplateRefView, 
+/**
+ * Whether this version says how answers of an earlier one map.
+ */
+has_table: boolean, 
+/**
+ * Open drafts (nobody signed off) on an earlier version, by version.
+ */
+drafts: Array<DraftCount>, 
+/**
+ * Drafts moved by this request (0 for a preview).
+ */
+moved: number, 
+/**
+ * Drafts that could not be moved, with why; the rest were moved.
+ */
+failed: Array<DraftFailure>, };
+
 export type Draw = { tasks: Array<Task>, strata: Array<Stratum>, };
 
 /**

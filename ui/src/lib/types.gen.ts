@@ -15,7 +15,7 @@ export type AnswerRecord = { answer: Answer, by: string, at: number, };
 /**
  * How an item is answered.
  */
-export type AnswerSpec = { "type": "yes_no" } | { "type": "scale", min: number, max: number, labels?: Array<I18n>, } | { "type": "number", unit?: string | null, min?: number | null, max?: number | null, } | { "type": "choice_one", options: Array<ChoiceOption>, } | { "type": "choice_many", options: Array<ChoiceOption>, } | { "type": "sample", min_asked: number, } | { "type": "computed", numerator: Operand, denominator?: Operand | null, scale: number, unit?: string | null, } | { "type": "text" };
+export type AnswerSpec = { "type": "yes_no" } | { "type": "scale", min: number, max: number, labels?: Array<I18n>, } | { "type": "number", unit?: string | null, min?: number | null, max?: number | null, } | { "type": "choice_one", options: Array<ChoiceOption>, } | { "type": "choice_many", options: Array<ChoiceOption>, } | { "type": "sample", min_asked: number, } | { "type": "respondents", min_asked: number, } | { "type": "computed", numerator: Operand, denominator?: Operand | null, scale: number, unit?: string | null, } | { "type": "text" };
 
 export type AppError = { code: ErrorCode, message: string, };
 
@@ -41,7 +41,16 @@ floor_area_m2: number | null,
 /**
  * Total floor area of the community the centre serves, m² (plan norm: facilities ≥ 10% of it).
  */
-community_floor_area_m2: number | null, households: number | null, population_served: number | null, status: CentreStatus, };
+community_floor_area_m2: number | null, households: number | null, population_served: number | null, status: CentreStatus, 
+/**
+ * 东中部 or 西部 when set by the county; otherwise the province decides
+ * (see [`Centre::zone`]). SB/T 10393-2005 sets village shops by zone.
+ */
+zone?: Zone, 
+/**
+ * The datum the position was entered in; `lat`/`lon` are always WGS-84.
+ */
+datum?: Datum, };
 
 /**
  * One assignment on the "my centres" screen.
@@ -111,11 +120,16 @@ fraction?: number | null,
 rectify?: boolean, };
 
 /**
- * Applicability: the item counts only when an earlier fact item says so.
- * Exactly one of `equals` (yes_no), `includes` (choice_one/choice_many) or
- * `gte` (number) is set.
+ * Applicability: the item counts only when an earlier fact item says so
+ * (`item` with exactly one of `equals` (yes_no), `includes`
+ * (choice_one/choice_many) or `gte` (number)), or only for centres of one
+ * zone (`zone` alone).
  */
-export type Condition = { item: string, equals?: boolean | null, includes?: string | null, gte?: number | null, };
+export type Condition = { item?: string, 
+/**
+ * The centre's zone (东中部/西部, [`crate::Centre::zone`]).
+ */
+zone?: Zone, equals?: boolean | null, includes?: string | null, gte?: number | null, };
 
 /**
  * Concurrent different answers to one item, all kept by Automerge until
@@ -123,6 +137,11 @@ export type Condition = { item: string, equals?: boolean | null, includes?: stri
  * the winner (the snapshot's `answers` entry) until then.
  */
 export type Conflict = { item: string, values: Array<AnswerRecord>, };
+
+/**
+ * The datum a position was taken in.
+ */
+export type Datum = "wgs84" | "gcj02" | "bd09";
 
 export type DocIssue = { doc: DocumentId, centre_code: string, centre_name: string | null, reason: string, };
 
@@ -211,7 +230,15 @@ item_notes: { [key in string]: string }, photos: { [key in string]: PhotoRecord 
 /**
  * user id → sign-off time
  */
-sign_offs: { [key in string]: number }, review: Review | null, };
+sign_offs: { [key in string]: number }, review: Review | null, 
+/**
+ * Item id → the people asked on site, in the order recorded.
+ */
+respondents?: { [key in string]: Array<Respondent> }, 
+/**
+ * Each move of the draft to a newer template version (oldest first).
+ */
+migrations?: Array<MigrationRecord>, };
 
 /**
  * The checklist screen's whole state.
@@ -236,9 +263,11 @@ position: FixCheck | null, };
 
 export type Item = { id: string, title: I18n, guidance?: I18n | null, 
 /**
- * Where the requirement comes from: a section of 商服贸函〔2018〕157号 or a named local standard.
+ * Where the requirement comes from: a section of 商服贸函〔2018〕157号 or
+ * a named standard, in both languages. Older templates wrote one string,
+ * which is read as the same text in both.
  */
-source: string, answer: AnswerSpec, 
+source: I18n, answer: AnswerSpec, 
 /**
  * Points within the section; 0 for facts that are recorded but not scored.
  */
@@ -267,6 +296,21 @@ lists_problems?: boolean,
  */
 reference_photos?: Array<string>, };
 
+/**
+ * Where one old item's answer goes.
+ */
+export type ItemMapping = { 
+/**
+ * The item's new id; absent: the same id.
+ */
+to?: string, 
+/**
+ * Old answer → new option id. Keys are `yes`/`no` for a yes/no item and
+ * option ids for a choice item (each chosen option of a choice_many
+ * item is translated on its own; options not listed keep their id).
+ */
+answers?: { [key in string]: string }, };
+
 export type ItemScore = { id: string, section: string, status: ItemStatus, points: number, max_points: number, 
 /**
  * The numeric value scored, where the item has one (computed ratios, samples…).
@@ -286,6 +330,42 @@ export type LocationRule = {
 required_accuracy_m: number, };
 
 export type Me = { username: string, display_name: string, };
+
+/**
+ * One move of the draft to a newer template version, as recorded.
+ */
+export type MigrationRecord = { from_version: number, to_version: number, by: string, at: number, 
+/**
+ * Old item id → the item its answer moved to.
+ */
+moved: { [key in string]: string }, 
+/**
+ * Answers no item of the new version takes, kept as history.
+ */
+removed: { [key in string]: AnswerRecord }, 
+/**
+ * Items new in this version, unanswered when the draft moved.
+ */
+added: Array<string>, 
+/**
+ * Answers a device wrote on the old version after the move whose new
+ * item already had a different answer: kept here for the supervisor
+ * to see and settle, not applied.
+ */
+conflicting: { [key in string]: AnswerRecord }, };
+
+/**
+ * The `[migration]` table of a template version.
+ */
+export type MigrationTable = { 
+/**
+ * The version whose drafts this table moves (the one before, usually).
+ */
+from_version: number, 
+/**
+ * Old item id → where its answer goes.
+ */
+items: { [key in string]: ItemMapping }, };
 
 /**
  * The centre's newest signed inspection as the server scored it (official),
@@ -360,9 +440,18 @@ export type Region = { province: string, city: string, county: string, township:
 
 export type Report = { template: TemplateRef, centre_code: string, 
 /**
- * 0–100, rounded to two decimals.
+ * The base score (基本分, 0–100) plus the bonus, rounded to two decimals.
  */
-total: number, grade: Grade, 
+total: number, 
+/**
+ * 基本分: the requirements' score, 0–100 (0 in reports stored before
+ * bonus sections existed, whose total is all base).
+ */
+base_total: number, 
+/**
+ * 加分: points the bonus sections add, each at most its cap.
+ */
+bonus: number, grade: Grade, 
 /**
  * Every applicable item (text excepted) is answered.
  */
@@ -375,6 +464,26 @@ conflicts: Array<string>, on_site: OnSite,
  * Operating figures of Attachment 5 recorded in this inspection.
  */
 figures: { [key in StatFigure]?: number }, };
+
+/**
+ * One person asked on site (现场随访). The phone number, given only with
+ * consent, is for a supervisor's 回访 (follow-up call): the server shows it
+ * to supervisors and administrators only.
+ */
+export type Respondent = { at: number, satisfied: boolean, 
+/**
+ * 意见建议, as the respondent put it.
+ */
+opinion?: string, phone?: string, by: string, };
+
+/**
+ * One person asked on site, as the inspector enters it.
+ */
+export type RespondentInput = { satisfied: boolean, opinion: string | null, 
+/**
+ * Only with the respondent's consent, for a supervisor's 回访.
+ */
+phone: string | null, };
 
 /**
  * The current review and every earlier decision.
@@ -397,8 +506,24 @@ export type ReviewStatus = "approved" | "returned";
 export type Section = { id: string, title: I18n, 
 /**
  * Share of the total score; the weights of a template add up to 100.
+ * A bonus section has none: it adds points outside the 100.
  */
-weight: number, items: Array<Item>, };
+weight: number, 
+/**
+ * 基本分 (scored within the 100) or 加分项 (added on top, capped).
+ */
+kind?: SectionKind, 
+/**
+ * For a bonus section: the most points it adds to the total.
+ */
+cap?: number, items: Array<Item>, };
+
+/**
+ * How a section counts. Chinese evaluation tables separate 基本分 (the
+ * requirements, out of 100) from 加分项 (encouraged practice, added on top
+ * up to a cap), so an encouraged practice that is absent costs nothing.
+ */
+export type SectionKind = "scored" | "bonus";
 
 export type SectionScore = { id: string, weight: number, earned: number, possible: number, 
 /**
@@ -406,9 +531,14 @@ export type SectionScore = { id: string, weight: number, earned: number, possibl
  */
 counted: boolean, 
 /**
- * This section's contribution to the total (0–100 scale).
+ * This section's contribution to the total (0–100 scale; for a bonus
+ * section the points it adds, at most its cap).
  */
-score: number, };
+score: number, 
+/**
+ * A bonus section (加分项), outside the 100.
+ */
+bonus: boolean, };
 
 /**
  * Where an inspection stands, in the inspector's words.
@@ -460,7 +590,11 @@ purposes?: Array<Purpose>,
 /**
  * Days a centre is given to rectify a problem, per severity (整改期限).
  */
-deadlines?: RectifyDeadlines, sections: Array<Section>, };
+deadlines?: RectifyDeadlines, 
+/**
+ * How open drafts of an earlier version move to this one.
+ */
+migration?: MigrationTable, sections: Array<Section>, };
 
 /**
  * Names one version of one template; recorded in every inspection document.
@@ -508,3 +642,9 @@ fewer_than?: number | null, };
 export type WorkflowStatus = "draft" | "submitted" | "returned" | "approved";
 
 export type YesNo = "yes" | "no";
+
+/**
+ * The two zones of the national rural shop standard (SB/T 10393-2005
+ * 《农家店建设与改造规范》): 东中部 (eastern and central) and 西部 (western).
+ */
+export type Zone = "east_central" | "west";

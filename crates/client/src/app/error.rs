@@ -64,7 +64,10 @@ impl From<ClientError> for AppError {
             ClientError::UnknownItem(_) => ErrorCode::UnknownItem,
             ClientError::Answer(_) => ErrorCode::InvalidAnswer,
             ClientError::Photo(_) => ErrorCode::Photo,
-            ClientError::Document(xuncha_core::document::DocError::TooLong { .. }) => ErrorCode::BadInput,
+            ClientError::Document(xuncha_core::document::DocError::TooLong { .. }) | ClientError::Invalid(_) => {
+                ErrorCode::BadInput
+            }
+            ClientError::Document(xuncha_core::document::DocError::UnknownItem(_)) => ErrorCode::UnknownItem,
             ClientError::Document(_) | ClientError::Score(_) => ErrorCode::Internal,
         };
         Self::new(code, e.to_string())

@@ -9,7 +9,7 @@ pub mod views;
 pub use error::{AppError, AppResult, ErrorCode};
 pub use views::*;
 
-use crate::device::Device;
+use crate::device::{Device, RespondentInput};
 use crate::sync::{Backoff, LAST_SYNC_SETTING, Server, SyncHandle, SyncState, now_ms, spawn_background};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -327,6 +327,18 @@ impl App {
     pub fn set_answer(&self, doc: &str, item: &str, answer: Answer) -> AppResult<InspectionView> {
         let id = parse_doc(doc)?;
         self.device().set_answer(&id, item, answer, now_ms())?;
+        self.inspection(doc)
+    }
+
+    pub fn add_respondent(&self, doc: &str, item: &str, input: RespondentInput) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        self.device().add_respondent(&id, item, input, now_ms())?;
+        self.inspection(doc)
+    }
+
+    pub fn remove_respondent(&self, doc: &str, item: &str, index: u32) -> AppResult<InspectionView> {
+        let id = parse_doc(doc)?;
+        self.device().remove_respondent(&id, item, index as usize, now_ms())?;
         self.inspection(doc)
     }
 

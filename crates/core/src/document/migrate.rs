@@ -73,6 +73,7 @@ impl InspectionDoc {
         for (_, item) in new.items() {
             self.note_text(&notes, &item.id)?;
         }
+        self.respondent_lists(new)?;
         self.doc.put(ROOT, keys::TEMPLATE_ID, new.id.as_str())?;
         self.doc.put(ROOT, keys::TEMPLATE_VERSION, ScalarValue::Uint(u64::from(new.version)))?;
         let record = MigrationRecord {

@@ -12,6 +12,8 @@
 //! - `sign_offs`: map user id → time
 //! - `review`: written only by the server's actor: `{status, by, at, comment,
 //!   item_comments, history: [..]}`
+//! - `respondents`: map item id → list of `{at, satisfied, opinion?, phone?, by}`,
+//!   one list per respondents item, created with the document
 //! - `migrations`: written only by the server's actor: a list of moves to a
 //!   newer template version `{from_version, to_version, by, at, moved: {old →
 //!   new}, removed: {id → answer}, added: [id], conflicting: {id → answer}}`
@@ -78,6 +80,10 @@ pub mod keys {
     pub const REVIEW: &str = "review";
     /// Server-owned: each move of the draft to a newer template version.
     pub const MIGRATIONS: &str = "migrations";
+    /// Item id → list of people asked on site; absent in documents older
+    /// than respondent items (created with the document, or by the server
+    /// when it moves a draft to a version that has them).
+    pub const RESPONDENTS: &str = "respondents";
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -124,6 +130,7 @@ impl InspectionDoc {
         doc.put_object(ROOT, keys::GPS, ObjType::List)?;
         doc.put_object(ROOT, keys::SIGN_OFFS, ObjType::Map)?;
         let mut this = Self { doc };
+        this.respondent_lists(template)?;
         this.commit(new.at, "create");
         Ok(this)
     }
@@ -300,6 +307,89 @@ impl InspectionDoc {
         write_fix(&mut self.doc, &obj, fix)?;
         self.commit(fix.at, "gps");
         Ok(())
+    }
+
+    /// The respondents map and a list per respondents item of `template`,
+    /// created where missing. Only at creation and by the server's move to a
+    /// new version: two devices creating one list would drop one's records.
+    fn respondent_lists(&mut self, template: &Template) -> Result<(), DocError> {
+        let items: Vec<&str> = template
+            .items()
+            .filter(|(_, i)| matches!(i.answer, crate::template::AnswerSpec::Respondents { .. }))
+            .map(|(_, i)| i.id.as_str())
+            .collect();
+        if items.is_empty() {
+            return Ok(());
+        }
+        let map = match self.doc.get(ROOT, keys::RESPONDENTS)? {
+            Some((automerge::Value::Object(ObjType::Map), id)) => id,
+            _ => self.doc.put_object(ROOT, keys::RESPONDENTS, ObjType::Map)?,
+        };
+        for item in items {
+            if self.doc.get(&map, item)?.is_none() {
+                self.doc.put_object(&map, item, ObjType::List)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records one person asked on site for a respondents item.
+    pub fn add_respondent(&mut self, template: &Template, item: &str, r: &Respondent) -> Result<(), DocError> {
+        let list = self.respondent_list(template, item)?;
+        let len = self.doc.length(&list);
+        if len >= read::MAX_RESPONDENTS {
+            return Err(DocError::TooLong { what: "respondents of one item", max: read::MAX_RESPONDENTS });
+        }
+        for (what, text, max) in
+            [("opinion", &r.opinion, read::MAX_OPINION_CHARS), ("phone", &r.phone, read::MAX_PHONE_CHARS)]
+        {
+            if text.as_ref().is_some_and(|t| t.chars().count() > max) {
+                return Err(DocError::TooLong { what, max });
+            }
+        }
+        let obj = self.doc.insert_object(&list, len, ObjType::Map)?;
+        let d = &mut self.doc;
+        d.put(&obj, "at", ScalarValue::Timestamp(r.at))?;
+        d.put(&obj, "satisfied", r.satisfied)?;
+        if let Some(o) = r.opinion.as_deref().filter(|o| !o.trim().is_empty()) {
+            d.put(&obj, "opinion", o)?;
+        }
+        if let Some(p) = r.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+            d.put(&obj, "phone", p)?;
+        }
+        d.put(&obj, "by", r.by.as_str())?;
+        self.commit(r.at, "respondent");
+        Ok(())
+    }
+
+    /// Removes the respondent at `index` of an item's list (a device removes
+    /// only its own user's records; the server checks).
+    pub fn remove_respondent(
+        &mut self,
+        template: &Template,
+        item: &str,
+        index: usize,
+        at: i64,
+    ) -> Result<(), DocError> {
+        let list = self.respondent_list(template, item)?;
+        if index < self.doc.length(&list) {
+            self.doc.delete(&list, index)?;
+            self.commit(at, "remove respondent");
+        }
+        Ok(())
+    }
+
+    fn respondent_list(&self, template: &Template, item: &str) -> Result<ObjId, DocError> {
+        let fits =
+            template.item(item).is_some_and(|i| matches!(i.answer, crate::template::AnswerSpec::Respondents { .. }));
+        if !fits {
+            return Err(DocError::UnknownItem(item.to_owned()));
+        }
+        let map = self.root_obj(keys::RESPONDENTS)?;
+        match self.doc.get(&map, item)? {
+            Some((automerge::Value::Object(ObjType::List), id)) => Ok(id),
+            _ => Err(DocError::UnknownItem(item.to_owned())),
+        }
     }
 
     pub fn sign_off(&mut self, user: &str, at: i64) -> Result<(), DocError> {

@@ -3,7 +3,7 @@
 //! refuse a change that would leave a document unreadable.
 
 use super::{Answer, AnswerRecord, Conflict, DocError, FixSource, GpsFix, InspectionDoc, keys};
-use super::{InspectionSnapshot, PhotoRecord, Purpose, Review, ReviewEntry, ReviewStatus};
+use super::{InspectionSnapshot, PhotoRecord, Purpose, Respondent, Review, ReviewEntry, ReviewStatus};
 use crate::template::TemplateRef;
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use std::collections::BTreeMap;
@@ -21,6 +21,10 @@ pub const MAX_PHOTOS: usize = 2_000;
 pub const MAX_FIXES: usize = 10_000;
 pub const MAX_REVIEWS: usize = 1_000;
 pub const MAX_SIGN_OFFS: usize = 100;
+/// People asked on site for one item at most.
+pub const MAX_RESPONDENTS: usize = 500;
+pub const MAX_OPINION_CHARS: usize = 500;
+pub const MAX_PHONE_CHARS: usize = 20;
 
 fn bounded(path: &str, len: usize, max: usize) -> R<()> {
     if len > max { Err(bad(path, &format!("{len} entries, at most {max}"))) } else { Ok(()) }
@@ -213,6 +217,51 @@ fn fix(d: &AutoCommit, obj: &ObjId) -> R<GpsFix> {
     })
 }
 
+fn respondent(d: &AutoCommit, obj: &ObjId) -> R<Respondent> {
+    let f = Fields::read(d, obj)?;
+    let text = |key: &str, max: usize| -> R<Option<String>> {
+        match f.scalar(key)? {
+            None => Ok(None),
+            Some(ScalarValue::Str(s)) if s.chars().count() <= max => Ok(Some(s.to_string())),
+            Some(_) => Err(bad(key, "expected a short text")),
+        }
+    };
+    Ok(Respondent {
+        at: match f.scalar("at")? {
+            Some(ScalarValue::Timestamp(t) | ScalarValue::Int(t)) => t,
+            _ => return Err(bad("at", "expected a time")),
+        },
+        satisfied: match f.scalar("satisfied")? {
+            Some(ScalarValue::Boolean(b)) => b,
+            _ => return Err(bad("satisfied", "expected yes or no")),
+        },
+        opinion: text("opinion", MAX_OPINION_CHARS)?,
+        phone: text("phone", MAX_PHONE_CHARS)?,
+        by: text("by", MAX_TEXT_CHARS)?.ok_or_else(|| bad("by", "missing"))?,
+    })
+}
+
+fn respondents(d: &AutoCommit) -> R<BTreeMap<String, Vec<Respondent>>> {
+    let mut out = BTreeMap::new();
+    let Some(map) = object(d, &ROOT, keys::RESPONDENTS, ObjType::Map)? else { return Ok(out) };
+    bounded("respondents", d.length(&map), MAX_ANSWERS)?;
+    for item in d.keys(&map) {
+        let list = object(d, &map, &item, ObjType::List)?.ok_or_else(|| bad("respondents", "expected a list"))?;
+        bounded("respondents", d.length(&list), MAX_RESPONDENTS)?;
+        let mut people = Vec::new();
+        for i in 0..d.length(&list) {
+            match d.get(&list, i)? {
+                Some((Value::Object(ObjType::Map), id)) => people.push(respondent(d, &id)?),
+                _ => return Err(bad("respondents", "expected a record")),
+            }
+        }
+        if !people.is_empty() {
+            out.insert(item, people);
+        }
+    }
+    Ok(out)
+}
+
 fn review_entry(d: &AutoCommit, obj: &ObjId) -> R<ReviewEntry> {
     let status = match string(d, obj, "status")?.as_str() {
         "approved" => ReviewStatus::Approved,
@@ -244,6 +293,14 @@ fn review_entry(d: &AutoCommit, obj: &ObjId) -> R<ReviewEntry> {
 }
 
 impl InspectionDoc {
+    /// The template version the document is on (it changes when the server
+    /// moves a draft to a newer version), without reading the rest.
+    pub fn template_ref(&self) -> R<TemplateRef> {
+        let d = &self.doc;
+        let version = u32_of(uint(d, &ROOT, keys::TEMPLATE_VERSION)?, "template_version")?;
+        Ok(TemplateRef { id: string(d, &ROOT, keys::TEMPLATE_ID)?, version })
+    }
+
     /// Reads the whole document at its current heads.
     pub fn snapshot(&self) -> R<InspectionSnapshot> {
         let d = &self.doc;
@@ -357,6 +414,7 @@ impl InspectionDoc {
             gps_fixes,
             sign_offs,
             review,
+            respondents: respondents(d)?,
             migrations: super::migrate::read_migrations(d)?,
         })
     }

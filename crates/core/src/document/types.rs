@@ -79,6 +79,23 @@ pub struct GpsFix {
     pub by: String,
 }
 
+/// One person asked on site (现场随访). The phone number, given only with
+/// consent, is for a supervisor's 回访 (follow-up call): the server shows it
+/// to supervisors and administrators only.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Respondent {
+    pub at: i64,
+    pub satisfied: bool,
+    /// 意见建议, as the respondent put it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub opinion: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub phone: Option<String>,
+    pub by: String,
+}
+
 /// A photo as the document records it; the bytes travel separately, by hash.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhotoRecord {
@@ -199,6 +216,10 @@ pub struct InspectionSnapshot {
     /// user id → sign-off time
     pub sign_offs: BTreeMap<String, i64>,
     pub review: Option<Review>,
+    /// Item id → the people asked on site, in the order recorded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[ts(optional, as = "Option<BTreeMap<String, Vec<Respondent>>>")]
+    pub respondents: BTreeMap<String, Vec<Respondent>>,
     /// Each move of the draft to a newer template version (oldest first).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(optional, as = "Option<Vec<MigrationRecord>>")]
@@ -206,6 +227,15 @@ pub struct InspectionSnapshot {
 }
 
 impl InspectionSnapshot {
+    /// Removes the respondents' phone numbers: what everyone but a
+    /// supervisor or administrator reads.
+    pub fn without_phones(mut self) -> Self {
+        for r in self.respondents.values_mut().flatten() {
+            r.phone = None;
+        }
+        self
+    }
+
     /// A review applies until the inspectors sign off again after it.
     pub fn status(&self) -> WorkflowStatus {
         match &self.review {

@@ -29,7 +29,9 @@ pub fn check_answer(item: &Item, answer: &Answer) -> Result<(), AnswerError> {
     let expected = item.answer.type_name();
     let wrong = || AnswerError::WrongKind { expected, got: answer.kind() };
     match (&item.answer, answer) {
-        (AnswerSpec::Computed { .. } | AnswerSpec::Text, _) => Err(AnswerError::NotAnswerable(expected)),
+        (AnswerSpec::Computed { .. } | AnswerSpec::Text | AnswerSpec::Respondents { .. }, _) => {
+            Err(AnswerError::NotAnswerable(expected))
+        }
         (_, Answer::NotApplicable) if item.na_allowed => Ok(()),
         (_, Answer::NotApplicable) => Err(AnswerError::NaNotAllowed),
         (AnswerSpec::YesNo, Answer::YesNo(_)) => Ok(()),

@@ -134,6 +134,24 @@ fn score_item(
                 if snap.item_notes.contains_key(&item.id) { ItemStatus::Recorded } else { ItemStatus::Unanswered };
             return s;
         }
+        (AnswerSpec::Respondents { min_asked }, _) => {
+            let people = snap.respondents.get(&item.id).map(Vec::as_slice).unwrap_or_default();
+            if people.is_empty() {
+                s.status = ItemStatus::Unanswered;
+                r.unanswered.push(item.id.clone());
+                return s;
+            }
+            let satisfied = people.iter().filter(|p| p.satisfied).count();
+            let ratio = satisfied as f64 / people.len() as f64;
+            s.value = Some(ratio);
+            if people.len() < *min_asked as usize {
+                // Too few asked to earn points, and too few to veto.
+                r.evidence_problems.push(EvidenceProblem::new(&item.id, EvidenceProblemKind::SampleTooSmall, None));
+            } else {
+                s.points = item.points * threshold_fraction(&item.thresholds, ratio);
+                veto_numeric(item, ratio, r);
+            }
+        }
         (AnswerSpec::Computed { numerator, denominator, scale, .. }, _) => {
             let operands = std::iter::once(numerator).chain(denominator);
             if operands.into_iter().any(|o| matches!(o, Operand::Item(id) if out_of_play.contains(id))) {

@@ -253,6 +253,14 @@ pub enum AnswerSpec {
         #[serde(default)]
         min_asked: u32,
     },
+    /// On-site interviews (现场随访) recorded one respondent at a time (time,
+    /// satisfied or not, an opinion, a phone number for 回访): the share
+    /// satisfied is scored by the thresholds. Inspectors add records; the
+    /// count and the rate are computed.
+    Respondents {
+        #[serde(default)]
+        min_asked: u32,
+    },
     /// Not typed but computed: `numerator / denominator * scale`, scored by the thresholds.
     Computed {
         numerator: Operand,
@@ -280,6 +288,7 @@ impl AnswerSpec {
             Self::ChoiceOne { .. } => "choice_one",
             Self::ChoiceMany { .. } => "choice_many",
             Self::Sample { .. } => "sample",
+            Self::Respondents { .. } => "respondents",
             Self::Computed { .. } => "computed",
             Self::Text => "text",
         }
@@ -287,7 +296,7 @@ impl AnswerSpec {
 
     /// Whether the item's value is a number scored through thresholds.
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Self::Number { .. } | Self::Sample { .. } | Self::Computed { .. })
+        matches!(self, Self::Number { .. } | Self::Sample { .. } | Self::Respondents { .. } | Self::Computed { .. })
     }
 
     pub fn options(&self) -> &[ChoiceOption] {

@@ -325,7 +325,7 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
     } else if !item.thresholds.is_empty() {
         err(TemplateErrorKind::ThresholdOnNonNumeric(answer_type));
     }
-    let ratio = matches!(item.answer, AnswerSpec::Sample { .. });
+    let ratio = matches!(item.answer, AnswerSpec::Sample { .. } | AnswerSpec::Respondents { .. });
     for th in &item.thresholds {
         let bounded = th.gte.is_some() || th.lte.is_some();
         let finite = th.gte.is_none_or(f64::is_finite) && th.lte.is_none_or(f64::is_finite);
@@ -344,8 +344,12 @@ fn check_item(c: &mut Collector, sid: Option<&str>, item: &Item, earlier: &HashM
             "an item that requires a photo cannot allow N/A, or N/A would score better than an unproved answer",
         ));
     }
-    if item.na_allowed && matches!(item.answer, AnswerSpec::Computed { .. } | AnswerSpec::Text) {
-        err(TemplateErrorKind::Conflicting("computed and text items are not answered, so N/A cannot apply"));
+    if item.na_allowed
+        && matches!(item.answer, AnswerSpec::Computed { .. } | AnswerSpec::Text | AnswerSpec::Respondents { .. })
+    {
+        err(TemplateErrorKind::Conflicting(
+            "computed, text and respondents items are not answered, so N/A cannot apply",
+        ));
     }
 
     if item.lists_problems && !matches!(item.answer, AnswerSpec::Text) {

@@ -33,7 +33,8 @@ fn every_template_cites_sources_states_the_proposal_and_records_attachment_5() {
         }
         answer_types.extend(t.items().map(|(_, i)| i.answer.type_name()));
     }
-    let expected = ["choice_many", "choice_one", "computed", "number", "sample", "scale", "text", "yes_no"];
+    let expected =
+        ["choice_many", "choice_one", "computed", "number", "respondents", "sample", "scale", "text", "yes_no"];
     assert_eq!(answer_types.into_iter().collect::<Vec<_>>(), expected);
 }
 

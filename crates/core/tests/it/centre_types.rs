@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use crate::common::*;
-use xuncha_core::document::{Answer, FixSource, InspectionDoc};
+use xuncha_core::document::{Answer, FixSource, InspectionDoc, Respondent};
 use xuncha_core::problems::{Finding, Severity, findings};
 use xuncha_core::scoring::{EvidenceFacts, Grade, ItemStatus, Report, score};
 use xuncha_core::template::{AnswerSpec, PhotoRule, Template, builtin_templates};
@@ -43,12 +43,34 @@ pub(crate) fn all_pass(t: &Template, c: &Centre) -> InspectionDoc {
             AnswerSpec::ChoiceOne { options } => Answer::Choice(options[0].id.clone()),
             AnswerSpec::ChoiceMany { options } => Answer::Choices(options.iter().map(|o| o.id.clone()).collect()),
             AnswerSpec::Sample { .. } => Answer::Sample { asked: 20, satisfied: 20 },
+            AnswerSpec::Respondents { .. } => {
+                respond(&mut d, t, &item.id, 20, 20);
+                continue;
+            }
             AnswerSpec::Computed { .. } | AnswerSpec::Text => continue,
         };
         answer(&mut d, t, &item.id, a, "user1");
     }
     d.add_gps_fix(&fix_near(c, 12.0, 6.0, FixSource::Gnss)).unwrap();
     d
+}
+
+/// `asked` people asked on site for a respondents item, `satisfied` of them satisfied.
+pub(crate) fn respond(d: &mut InspectionDoc, t: &Template, item: &str, asked: u32, satisfied: u32) {
+    let recorded = d.snapshot().unwrap().respondents.get(item).map_or(0, Vec::len);
+    for _ in 0..recorded {
+        d.remove_respondent(t, item, 0, 1_700_000_000_000).unwrap();
+    }
+    for n in 0..asked {
+        let r = Respondent {
+            at: 1_700_000_000_000,
+            satisfied: n < satisfied,
+            opinion: None,
+            phone: None,
+            by: "user1".into(),
+        };
+        d.add_respondent(t, item, &r).unwrap();
+    }
 }
 
 pub(crate) fn set(d: &mut InspectionDoc, t: &Template, item: &str, a: Answer) {

@@ -182,3 +182,42 @@ fn edits_after_a_review_has_synced_are_accepted() {
     assert_eq!(ok.new_changes, 2);
     assert_eq!(ok.snapshot.review.unwrap().current.status, ReviewStatus::Returned);
 }
+
+/// A device adds respondents in its own user's name and removes only its own.
+#[test]
+fn respondents_are_recorded_and_removed_only_in_ones_own_name() {
+    use xuncha_core::document::Respondent;
+    let t = xuncha_core::template::builtin_templates()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.id == "village" && t.version == 2)
+        .unwrap();
+    let person = |by: &str| Respondent { at: 5, satisfied: true, opinion: None, phone: None, by: by.into() };
+    let mut server = new_doc(&t, 1);
+    server.add_respondent(&t, "sat.villagers", &person("user1")).unwrap();
+    let actors1 = [actor(1)];
+    let actors2 = [actor(2)];
+    let push = |server: &mut xuncha_core::document::InspectionDoc,
+                dev: &mut xuncha_core::document::InspectionDoc,
+                user: &str,
+                actors: &[automerge::ActorId]| {
+        let bytes = dev.automerge_mut().save();
+        let writer = Writer::Device { actors, user_id: user };
+        check_incoming(Some(server.automerge_mut()), &bytes, &writer, IngestLimits::default())
+    };
+    // user2 adds one of their own: accepted.
+    let mut two = fork_as(&mut server, 2);
+    two.add_respondent(&t, "sat.villagers", &person("user2")).unwrap();
+    assert!(push(&mut server, &mut two, "user2", &actors2).is_ok());
+    // … but not one in user1's name, and does not remove user1's.
+    let mut forged = fork_as(&mut server, 2);
+    forged.add_respondent(&t, "sat.villagers", &person("user1")).unwrap();
+    assert!(matches!(push(&mut server, &mut forged, "user2", &actors2), Err(Refusal::OtherUser(_))));
+    let mut remover = fork_as(&mut server, 2);
+    remover.remove_respondent(&t, "sat.villagers", 0, 6).unwrap();
+    assert!(matches!(push(&mut server, &mut remover, "user2", &actors2), Err(Refusal::OtherUser(_))));
+    // user1 removes their own: accepted.
+    let mut one = fork_as(&mut server, 1);
+    one.remove_respondent(&t, "sat.villagers", 0, 6).unwrap();
+    assert!(push(&mut server, &mut one, "user1", &actors1).is_ok());
+}

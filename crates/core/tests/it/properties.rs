@@ -3,7 +3,7 @@
 use crate::common::*;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-use xuncha_core::document::{Answer, AnswerRecord, InspectionSnapshot};
+use xuncha_core::document::{Answer, AnswerRecord, InspectionSnapshot, Respondent};
 use xuncha_core::scoring::{EvidenceFacts, Report, score};
 use xuncha_core::template::{AnswerSpec, Item, Template, YesNo, builtin_templates};
 use xuncha_core::{Centre, CentreType, Zone};
@@ -38,7 +38,8 @@ fn any_answer(item: &Item) -> BoxedStrategy<Answer> {
             let ids: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
             proptest::sample::subsequence(ids.clone(), 0..=ids.len()).prop_map(Answer::Choices).boxed()
         }
-        AnswerSpec::Sample { .. } => {
+        // Respondents are records, not an answer: the count pair stands for them (see `snapshot`).
+        AnswerSpec::Sample { .. } | AnswerSpec::Respondents { .. } => {
             (0u32..60, 0u32..60).prop_map(|(a, s)| Answer::Sample { asked: a, satisfied: s }).boxed()
         }
         AnswerSpec::Computed { .. } | AnswerSpec::Text => na.clone().boxed(),
@@ -60,7 +61,7 @@ fn passing_answer(item: &Item) -> Option<Answer> {
             Answer::Choice(best.id.clone())
         }
         AnswerSpec::ChoiceMany { options } => Answer::Choices(options.iter().map(|o| o.id.clone()).collect()),
-        AnswerSpec::Sample { min_asked, .. } => {
+        AnswerSpec::Sample { min_asked, .. } | AnswerSpec::Respondents { min_asked } => {
             let n = (*min_asked).max(1);
             Answer::Sample { asked: n, satisfied: n }
         }
@@ -88,8 +89,24 @@ fn veto_answer(item: &Item) -> Option<Answer> {
     }
 }
 
+/// The respondents an `Answer::Sample` stands for on a respondents item.
+fn respondents_of(t: &Template, answers: &BTreeMap<String, Answer>) -> BTreeMap<String, Vec<Respondent>> {
+    let person = |satisfied| Respondent { at: 0, satisfied, opinion: None, phone: None, by: "u".into() };
+    answers
+        .iter()
+        .filter(|(id, _)| t.item(id).is_some_and(|i| matches!(i.answer, AnswerSpec::Respondents { .. })))
+        .filter_map(|(id, a)| match a {
+            Answer::Sample { asked, satisfied } => {
+                Some((id.clone(), (0..*asked).map(|n| person(n < *satisfied)).collect()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 fn snapshot(t: &Template, answers: &BTreeMap<String, Answer>) -> InspectionSnapshot {
     InspectionSnapshot {
+        respondents: respondents_of(t, answers),
         centre_code: "C-001".into(),
         template: t.reference(),
         purpose: Default::default(),

@@ -3,7 +3,7 @@
 //! the capped bonus section (加分项). The numbers are worked in the comments.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
-use crate::centre_types::{all_pass, choices, report, section, set};
+use crate::centre_types::{all_pass, choices, report, respond, section, set};
 use crate::common::*;
 use xuncha_core::document::Answer;
 use xuncha_core::problems::{Severity, findings};
@@ -30,7 +30,7 @@ fn community_v2_worked_example_with_a_capped_bonus() {
     set(&mut d, &t, "safety.food_permit", choice("farm_produce_only")); // needs no licence: full 3
     set(&mut d, &t, "safety.gas", Answer::NotApplicable); // 2 points leave the denominator
     set(&mut d, &t, "ops.disputes", choice("channel_only")); // 1.5 / 3
-    set(&mut d, &t, "sat.residents", Answer::Sample { asked: 10, satisfied: 8 }); // 0.8 → 0.5 × 8 = 4
+    respond(&mut d, &t, "sat.residents", 10, 8); // 0.8 → 0.5 × 8 = 4
     set(&mut d, &t, "fig.tenants", Answer::Number(12.0));
     set(&mut d, &t, "vit.chain_tenants", Answer::Number(3.0)); // 25% ≥ 15 → 0.5 × 2 = 1
     let r = report(&t, &d, &c);
@@ -173,4 +173,41 @@ fn the_village_distribution_rate_scores_by_the_40_percent_standard() {
     assert_eq!(r.item("svc.distribution_rate").unwrap().points, 1.5);
     // services: 23.5 / 25 × 32 = 30.08
     assert_eq!(section(&r, "services"), (23.5, 25.0, 30.08));
+}
+
+/// 三(五) 听取意见建议: each person asked is a record; the rate is computed,
+/// ten at least, and a phone number left for 回访 is for supervisors only.
+#[test]
+fn satisfaction_is_recorded_one_respondent_at_a_time() {
+    use xuncha_core::document::{DocError, Respondent};
+    let t = v2("village");
+    let c = village_in("河北省", None);
+    let mut d = all_pass(&t, &c);
+    respond(&mut d, &t, "sat.villagers", 9, 9);
+    let r = report(&t, &d, &c);
+    // Nine is too few to earn points, however happy.
+    assert_eq!(r.item("sat.villagers").unwrap().points, 0.0);
+    assert_eq!(r.item("sat.villagers").unwrap().value, Some(1.0));
+    let person = Respondent {
+        at: 1_700_000_100_000,
+        satisfied: false,
+        opinion: Some("希望增加快递代收点".into()),
+        phone: Some("13800138000".into()),
+        by: "user1".into(),
+    };
+    d.add_respondent(&t, "sat.villagers", &person).unwrap();
+    let r = report(&t, &d, &c);
+    // 9 of 10 satisfied = 0.9 → full 6 points.
+    assert_eq!(r.item("sat.villagers").unwrap().points, 6.0);
+    let snap = d.snapshot().unwrap();
+    assert_eq!(snap.respondents["sat.villagers"].len(), 10);
+    assert_eq!(snap.respondents["sat.villagers"][9], person);
+    let public = snap.without_phones();
+    assert!(public.respondents["sat.villagers"].iter().all(|p| p.phone.is_none()));
+    assert_eq!(public.respondents["sat.villagers"][9].opinion.as_deref(), Some("希望增加快递代收点"));
+
+    // Bounded, and only on a respondents item.
+    let long = Respondent { opinion: Some("很".repeat(501)), ..person.clone() };
+    assert!(matches!(d.add_respondent(&t, "sat.villagers", &long), Err(DocError::TooLong { .. })));
+    assert!(matches!(d.add_respondent(&t, "basic.sign", &person), Err(DocError::UnknownItem(_))));
 }
