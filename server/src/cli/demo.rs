@@ -149,6 +149,10 @@ pub fn demo_centres() -> Vec<Centre> {
     if let Some(c) = centres.iter_mut().find(|c| c.code == "130104-B01") {
         c.status = CentreStatus::Planned;
     }
+    // 东里村's position was taken from a 高德 (GCJ-02) map; stored in WGS-84.
+    if let Some(c) = centres.iter_mut().find(|c| c.code == "130104-V01") {
+        c.datum = xuncha_core::Datum::Gcj02;
+    }
     centres
 }
 
@@ -363,13 +367,27 @@ pub fn seed(state: &AppState) -> Res<String> {
         rt.block_on(super::demo_operators::seed(state, &sup, (QUARTER, PASSWORD), demo_photo(90)?))?;
     let city = rt.block_on(super::demo_reports::seed(state, [&sup, &sup_qiaoxi], (QUARTER, PASSWORD)))?;
     rt.block_on(super::demo_exemplars::seed(state, &sup, &hebei_admin))?;
+    // A thematic check (专项检查) insp-zhao keeps as a draft on version 1 of
+    // the village template, for an administrator to move to version 2
+    // (docs/templates.md).
+    let station = centres.iter().find(|c| c.code == "130104-V01").ok_or("demo centre missing")?;
+    let old = TemplateRef { id: "village".into(), version: 1 };
+    let task = crate::inspections::assign::Task {
+        centre_code: &station.code,
+        quarter: QUARTER,
+        purpose: Purpose::Thematic,
+        template: Some(old),
+    };
+    let rows = state.inspections.assign_task(&admin, &task, std::slice::from_ref(&zhao.username))?;
+    let doc = rows.first().map(|a| a.doc).ok_or("no assignment")?;
+    photos += rt.block_on(fill(state, &zhao_dev, doc, station, 3, None))?;
     Ok(format!(
         "demo data: {} centres, 10 users (password {PASSWORD}; operators {company} and {village}; city \
          supervisor {city}), {} inspections with {photos} photos, a drawn plan, {found} problems found in 长安区, \
          a follow-up of {followed} in 桥西区, the last quarter's reports half way up the chain, a model centre \
-         under publicity",
+         under publicity, a draft on version 1 of the village template to move to version 2",
         centres.len(),
-        docs.len() + 5,
+        docs.len() + 6,
     ))
 }
 
