@@ -97,3 +97,78 @@ async fn an_administrator_moves_open_drafts_and_offline_edits_on_the_old_version
     assert_eq!(serde_json::to_value(&snap).unwrap(), after["document"]);
     server.stop().await;
 }
+
+/// A centre whose position a bureau copied from a 高德 (GCJ-02) map is stored
+/// in WGS-84, so an inspector's phone fix 10 m away is on site; taken as
+/// WGS-84 it would be 600 m off and flagged.
+#[tokio::test]
+async fn a_centre_imported_in_gcj02_is_on_site_with_a_wgs84_fix_10_m_away() {
+    let server = TestServer::start().await;
+    server.seed();
+    let admin = server.api("admin").await;
+    // The published reference point (Beijing): WGS-84 39.911954, 116.377817 is GCJ-02 39.91334545536069, 116.38404722455657.
+    let header = "code,name,type,province,city,county,township,lat,lon,geofence_m,status,datum,zone\n";
+    let csv = format!(
+        "{header}G1,高德定位中心,community,河北省,石家庄市,长安区,x,39.91334545536069,116.38404722455657,150,built,gcj02,\n\
+         W1,未换算中心,community,河北省,石家庄市,长安区,x,39.91334545536069,116.38404722455657,150,built,,west\n"
+    );
+    let import = |body: String| {
+        let (http, url, token) =
+            (admin.http.clone(), format!("{}/api/v1/centres/import", server.url), admin.token.clone());
+        async move { http.post(url).bearer_auth(token).header("content-type", "text/csv").body(body).send().await.unwrap() }
+    };
+    assert_eq!(import(csv).await.status(), 200);
+    let bad = format!("{header}B1,坏坐标系,community,河北省,石家庄市,长安区,x,39.9,116.3,150,built,utm,\n");
+    let res = import(bad).await;
+    assert_eq!(res.status(), 422);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["errors"][0].as_str().unwrap().contains("unknown datum `utm`"), "{body}");
+
+    let (_, g1) = admin.get("/api/v1/centres/G1").await;
+    assert_eq!((g1["datum"].as_str(), g1["zone"].as_str()), (Some("gcj02"), None));
+    // Metres between two nearby positions (equirectangular: exact enough at this range).
+    let metres = |lat: f64, lon: f64, (a, b): (f64, f64)| {
+        let (dy, dx) = ((a - lat) * 111_195.0, (b - lon) * 111_195.0 * lat.to_radians().cos());
+        dx.hypot(dy)
+    };
+    let stored = (g1["lat"].as_f64().unwrap(), g1["lon"].as_f64().unwrap());
+    assert!(metres(39.911954, 116.377817, stored) < 5.0, "stored in WGS-84: {stored:?}");
+    let (_, w1) = admin.get("/api/v1/centres/W1").await;
+    assert_eq!((w1["datum"].as_str(), w1["zone"].as_str()), (None, Some("west")), "WGS-84 is the default");
+
+    // insp-wang stands 10 m north of the true position, on a GNSS fix, and inspects both.
+    let mut wang = Device::enrol(&server.url, "wang").await;
+    let v2 = builtin_templates().unwrap().into_iter().find(|t| t.id == "community" && t.version == 2).unwrap();
+    for code in ["G1", "W1"] {
+        let new = NewInspection {
+            centre_code: code.into(),
+            template: v2.reference(),
+            purpose: Default::default(),
+            created_by: "wang".into(),
+            created_by_name: "wang".into(),
+            at: xuncha_server::now_ms(),
+        };
+        let mut doc = InspectionDoc::create(wang.actor.clone(), &new, &v2).unwrap();
+        doc.add_gps_fix(&xuncha_core::document::GpsFix {
+            lat: 39.911954 + 10.0 / 111_195.0,
+            lon: 116.377817,
+            accuracy_m: 8.0,
+            source: xuncha_core::document::FixSource::Gnss,
+            at: xuncha_server::now_ms(),
+            mock: Some(false),
+            by: "wang".into(),
+        })
+        .unwrap();
+        wang.docs.insert(xuncha_core::DocumentId::random(), LocalDoc { doc, ack: Vec::new() });
+    }
+    wang.sync().await;
+    let sup = server.api("sup-a").await;
+    let (_, list) = sup.get("/api/v1/inspections?per_page=50").await;
+    let on_site = |code: &str| {
+        let row = list["items"].as_array().unwrap().iter().find(|r| r["centre_code"] == code).unwrap();
+        row["on_site"].as_str().unwrap_or("none").to_owned()
+    };
+    assert_eq!(on_site("G1"), "verified");
+    assert_ne!(on_site("W1"), "verified", "the unconverted position is hundreds of metres off");
+    server.stop().await;
+}
