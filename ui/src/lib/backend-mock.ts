@@ -6,7 +6,7 @@ import { CENTRES, ME, OTHER, seeds, TEMPLATE, type Seed } from './mock-data';
 import { checkFix, computeReport } from './mock-report';
 import type {
   Answer, AppStatus, CentreCard, CentreDetail, EnrolRequest, FixInput, InspectionSnapshot, InspectionView,
-  Language, Me, PhotoSync, Platform, Stage, SyncPanel, SyncState,
+  Language, Me, PhotoSync, Platform, RespondentInput, Stage, SyncPanel, SyncState,
 } from './types.gen';
 
 // A 1×1 grey PNG: seeded photos have no real bytes.
@@ -128,6 +128,22 @@ export class MockBackend implements Backend {
 
   async setAnswer(doc: string, item: string, answer: Answer) {
     return this.edit(doc, item, (snap) => this.put(snap, item, answer));
+  }
+  async addRespondent(doc: string, item: string, respondent: RespondentInput) {
+    const phone = respondent.phone?.trim() || null;
+    if (phone && !/^[0-9+\- ]{5,20}$/.test(phone)) throw fail('bad_input', 'a phone number is 5–20 digits, with + - or spaces');
+    return this.edit(doc, item, (snap) => {
+      const list = (snap.respondents ??= {})[item] ??= [];
+      list.push({ at: Date.now(), satisfied: respondent.satisfied, opinion: respondent.opinion?.trim() || undefined,
+        phone: phone ?? undefined, by: ME.username });
+    });
+  }
+  async removeRespondent(doc: string, item: string, index: number) {
+    return this.edit(doc, item, (snap) => {
+      const list = snap.respondents?.[item] ?? [];
+      if (list[index]?.by !== ME.username) throw fail('bad_input', 'only the inspector who recorded a respondent removes it');
+      list.splice(index, 1);
+    });
   }
   async markNotApplicable(doc: string, item: string) {
     const it = TEMPLATE.sections.flatMap((s) => s.items).find((i) => i.id === item);

@@ -9,6 +9,9 @@ export const SUPERVISOR = 'sup-zhao';
 
 const L = (zh: string, en: string) => ({ zh, en });
 const SRC = '商务部等13部门《县域商业三年行动计划》附件2';
+const SRC_EN = 'MOFCOM and 12 departments, three-year county commerce plan, annex 2';
+/** A citation in both languages: the checklist shows the user's. */
+const cite = (clause: string, en: string) => L(`${SRC} ${clause}`, `${SRC_EN}, ${en}`);
 
 export const TEMPLATE: Template = {
   format: 1, id: 'centre-quarterly', version: 3, centre_type: 'village',
@@ -21,16 +24,16 @@ export const TEMPLATE: Template = {
       id: 'facilities', title: L('基础设施', 'Facilities'), weight: 30, items: [
         { id: 'facilities.sign', title: L('门头标识统一、醒目', 'Unified, visible shop sign'),
           guidance: L('站在门外 10 米处看，标识是否清楚、有"便民消费服务中心"字样。', 'From 10 m outside: is the sign clear and does it name the centre?'),
-          source: `${SRC} 第一条`, answer: { type: 'yes_no' }, points: 5, na_allowed: false, critical: false,
+          source: cite('第一条', 'article 1'), answer: { type: 'yes_no' }, points: 5, na_allowed: false, critical: false,
           evidence: { photo: 'required', on_site: true } },
-        { id: 'facilities.area', title: L('实际营业面积', 'Floor area in use'), source: `${SRC} 第二条`,
+        { id: 'facilities.area', title: L('实际营业面积', 'Floor area in use'), source: cite('第二条', 'article 2'),
           answer: { type: 'number', unit: 'm²', min: 0, max: 5000 }, points: 0, na_allowed: false, critical: false,
           evidence: { photo: 'none', on_site: false } },
         { id: 'facilities.fire', title: L('消防器材齐全且在有效期内', 'Fire equipment present and in date'),
           guidance: L('查看灭火器压力表和检验日期。', 'Check extinguisher gauges and inspection dates.'),
-          source: '《消防法》第十六条', answer: { type: 'yes_no' }, points: 10, na_allowed: false, critical: true,
+          source: L('《消防法》第十六条', 'Fire Protection Law, article 16'), answer: { type: 'yes_no' }, points: 10, na_allowed: false, critical: true,
           evidence: { photo: 'optional', on_site: true } },
-        { id: 'facilities.access', title: L('有无障碍通道', 'Step-free access'), source: `${SRC} 第三条`,
+        { id: 'facilities.access', title: L('有无障碍通道', 'Step-free access'), source: cite('第三条', 'article 3'),
           answer: { type: 'yes_no' }, points: 5, na_allowed: true, critical: false, evidence: { photo: 'optional', on_site: false } },
       ],
     },
@@ -38,7 +41,7 @@ export const TEMPLATE: Template = {
       id: 'services', title: L('服务功能', 'Services'), weight: 40, items: [
         { id: 'services.formats', title: L('具备的服务业态', 'Services offered'),
           guidance: L('逐项核对，实际在营业的才算。', 'Count only services actually operating.'),
-          source: `${SRC} 第五条`, points: 10, na_allowed: false, critical: false, evidence: { photo: 'none', on_site: false },
+          source: cite('第五条', 'article 5'), points: 10, na_allowed: false, critical: false, evidence: { photo: 'none', on_site: false },
           answer: { type: 'choice_many', options: [
             { id: 'grocery', label: L('便利店', 'Grocery'), points: 3 },
             { id: 'parcel', label: L('快递收发', 'Parcels'), points: 3 },
@@ -47,20 +50,20 @@ export const TEMPLATE: Template = {
             { id: 'housekeeping', label: L('家政', 'Housekeeping'), points: 1 },
             { id: 'pharmacy', label: L('药店', 'Pharmacy'), points: 2 },
           ] } },
-        { id: 'services.hours', title: L('营业时间', 'Opening hours'), source: `${SRC} 第六条`,
+        { id: 'services.hours', title: L('营业时间', 'Opening hours'), source: cite('第六条', 'article 6'),
           points: 10, na_allowed: false, critical: false, evidence: { photo: 'none', on_site: false },
           answer: { type: 'choice_one', options: [
             { id: 'all_day', label: L('每天 12 小时以上', '12+ hours daily'), fraction: 1 },
             { id: 'daytime', label: L('白天营业', 'Daytime'), fraction: 0.6 },
             { id: 'irregular', label: L('不固定', 'Irregular'), fraction: 0 },
           ] } },
-        { id: 'services.clean', title: L('店内整洁程度', 'Cleanliness inside'), source: `${SRC} 第七条`,
+        { id: 'services.clean', title: L('店内整洁程度', 'Cleanliness inside'), source: cite('第七条', 'article 7'),
           points: 10, na_allowed: false, critical: false, evidence: { photo: 'optional', on_site: true },
           answer: { type: 'scale', min: 1, max: 5, labels: [L('很差', 'Very poor'), L('较差', 'Poor'), L('一般', 'Fair'), L('较好', 'Good'), L('很好', 'Very good')] } },
-        { id: 'services.prices', title: L('商品明码标价', 'Prices clearly marked'), source: '《价格法》第十三条',
+        { id: 'services.prices', title: L('商品明码标价', 'Prices clearly marked'), source: L('《价格法》第十三条', 'Price Law, article 13'),
           answer: { type: 'yes_no' }, points: 5, na_allowed: false, critical: false, evidence: { photo: 'required', on_site: true } },
         { id: 'services.elderly', title: L('提供助老服务（如代购、送货上门）', 'Help for elderly people (shopping, delivery)'),
-          source: `${SRC} 第八条`, answer: { type: 'yes_no' }, points: 5, na_allowed: true, critical: false,
+          source: cite('第八条', 'article 8'), answer: { type: 'yes_no' }, points: 5, na_allowed: true, critical: false,
           evidence: { photo: 'none', on_site: false } },
       ],
     },
@@ -68,16 +71,31 @@ export const TEMPLATE: Template = {
       id: 'satisfaction', title: L('群众满意度', 'Residents’ satisfaction'), weight: 30, items: [
         { id: 'satisfaction.survey', title: L('现场询问群众满意度', 'Ask residents on site'),
           guidance: L('随机询问在场群众"对这里的服务满意吗？"', 'Ask people present: "Are you satisfied with the service here?"'),
-          source: `${SRC} 第十条`, answer: { type: 'sample', min_asked: 10 }, points: 20, na_allowed: false, critical: false,
+          source: cite('第十条', 'article 10'), answer: { type: 'sample', min_asked: 10 }, points: 20, na_allowed: false, critical: false,
           evidence: { photo: 'none', on_site: true } },
-        { id: 'satisfaction.staff', title: L('在岗服务人员', 'Staff on duty'), source: `${SRC} 第十一条`,
+        { id: 'satisfaction.staff', title: L('在岗服务人员', 'Staff on duty'), source: cite('第十一条', 'article 11'),
           answer: { type: 'number', unit: '人', min: 0, max: 200 }, points: 0, stat: 'staff', na_allowed: false, critical: false,
           evidence: { photo: 'none', on_site: false } },
-        { id: 'satisfaction.area_per_staff', title: L('人均服务面积', 'Floor area per staff member'), source: '由面积与人数计算',
+        { id: 'satisfaction.area_per_staff', title: L('人均服务面积', 'Floor area per staff member'), source: L('由面积与人数计算', 'Computed from floor area and staff'),
           answer: { type: 'computed', numerator: 'facilities.area', denominator: 'satisfaction.staff', scale: 1, unit: 'm²/人' },
           points: 0, na_allowed: false, critical: false, evidence: { photo: 'none', on_site: false } },
-        { id: 'satisfaction.quotes', title: L('群众意见摘录', 'What residents said'), source: `${SRC} 第十条`,
+        { id: 'satisfaction.quotes', title: L('群众意见摘录', 'What residents said'), source: cite('第十条', 'article 10'),
           answer: { type: 'text' }, points: 0, na_allowed: true, critical: false, evidence: { photo: 'none', on_site: false } },
+        { id: 'satisfaction.interviews', title: L('居民满意度现场随访', 'Resident satisfaction: on-site interviews'),
+          guidance: L('逐人记录是否满意和意见建议；受访者同意时可留电话以便回访。', 'Record each person: satisfied or not, and any opinion; with consent, a phone number for a follow-up call.'),
+          source: L('商服贸函〔2018〕157号第三部分（五）：听取基层干部群众意见建议', '商服贸函〔2018〕157号 三(五): hear the opinions of local officials and residents'),
+          answer: { type: 'respondents', min_asked: 3 }, points: 10, thresholds: [{ gte: 0.9, fraction: 1 }, { gte: 0.8, fraction: 0.5 }],
+          na_allowed: false, critical: false, evidence: { photo: 'none', on_site: false } },
+      ],
+    },
+    {
+      id: 'bonus', title: L('加分项', 'Bonus points'), weight: 0, kind: 'bonus', cap: 3, items: [
+        { id: 'bonus.online', title: L('与电商平台合作开展线上服务', 'Online services with an e-commerce platform'),
+          source: L('商服贸函〔2018〕157号第二部分（四）：线上线下融合', '商服贸函〔2018〕157号 二(四): online–offline integration'),
+          answer: { type: 'yes_no' }, points: 2, na_allowed: false, critical: false, evidence: { photo: 'none', on_site: false } },
+        { id: 'bonus.chain', title: L('加入品牌连锁', 'Part of a branded chain'),
+          source: L('商服贸函〔2018〕157号第二部分（三）', '商服贸函〔2018〕157号 二(三): vitality'),
+          answer: { type: 'yes_no' }, points: 2, na_allowed: false, critical: false, evidence: { photo: 'none', on_site: false } },
       ],
     },
   ],

@@ -56,6 +56,15 @@ function scoreItem(item: Item, section: string, answer: Answer | undefined, snap
   if (spec.type === 'text') {
     return { ...base, status: snap.item_notes[item.id] ? 'recorded' : 'skipped', max_points: 0 };
   }
+  if (spec.type === 'respondents') {
+    const people = snap.respondents?.[item.id] ?? [];
+    if (people.length === 0) return base;
+    const rate = people.filter((p) => p.satisfied).length / people.length;
+    const fraction = people.length < spec.min_asked ? 0
+      : Math.max(0, ...(item.thresholds ?? []).filter((t) => (t.gte == null || rate >= t.gte) && (t.lte == null || rate <= t.lte)).map((t) => t.fraction));
+    const points = Math.round(item.points * fraction * 10) / 10;
+    return { ...base, status: fraction >= 1 ? 'passed' : fraction <= 0 ? 'failed' : 'partial', points, value: rate };
+  }
   if (!answer) return base;
   if (answer.kind === 'not_applicable') return { ...base, status: 'not_applicable', max_points: 0 };
   let fraction = 0;
@@ -119,14 +128,18 @@ export function computeReport(tpl: Template, centre: Centre, snap: InspectionSna
         evidence_problems.push({ item: item.id, kind: 'sample_too_small', photo: null });
       }
     }
-    const counted = possible > 0;
-    sections.push({ id: s.id, weight: s.weight, earned, possible, counted, score: counted ? (earned / possible) * 100 : 0 });
+    const bonus = s.kind === 'bonus';
+    const counted = !bonus && possible > 0;
+    const score = bonus ? Math.min(earned, s.cap ?? 0) : counted ? (earned / possible) * 100 : 0;
+    sections.push({ id: s.id, weight: s.weight, earned, possible, counted, score, bonus });
   }
   const weight = sections.filter((s) => s.counted).reduce((n, s) => n + s.weight, 0);
-  const total = weight ? Math.round((sections.reduce((n, s) => n + (s.counted ? s.score * s.weight : 0), 0) / weight) * 10) / 10 : 0;
+  const base_total = weight ? Math.round((sections.reduce((n, s) => n + (s.counted ? s.score * s.weight : 0), 0) / weight) * 10) / 10 : 0;
+  const bonus = sections.filter((s) => s.bonus).reduce((n, s) => n + s.score, 0);
+  const total = Math.round((base_total + bonus) * 10) / 10;
   const conflicts = snap.conflicts.map((c) => c.item);
   return {
-    template: snap.template, centre_code: centre.code, total, grade: grade(total, tpl, vetoes.length > 0),
+    template: snap.template, centre_code: centre.code, total, base_total, bonus, grade: grade(total, tpl, vetoes.length > 0),
     complete: unanswered.length === 0 && conflicts.length === 0, sections, items, vetoes, evidence_problems, unanswered,
     conflicts, on_site: onSite(snap, centre, tpl), figures: figures(tpl, snap),
   };
