@@ -113,6 +113,10 @@ test('an inspection survives a server outage and an app restart, and scores the 
   await shot('04-centre-detail-zh');
   await tap('start-inspection');
   await browser.$(id('score-total')).waitForDisplayed();
+  // Version 2 of the checklist cites its sources in Chinese.
+  const cited = await browser.$(id('source-basic.permit')).getText();
+  assert.ok(cited.startsWith('依据：') && cited.includes('冀商服贸函〔2022〕6号'), cited);
+  await browser.$(id('source-basic.permit')).scrollIntoView({ block: 'center' });
   await shot('05-checklist-zh');
 
   // Items of several types.
@@ -121,12 +125,23 @@ test('an inspection survives a server outage and an app restart, and scores the 
   await type('answer-fig.turnover-number', '120.5');
   await tap('answer-svc.basic-choice-convenience_store');
   await tap('answer-svc.basic-choice-fresh_food');
-  await tap('answer-svc.basic-choice-breakfast');
+  await tap('answer-svc.basic-choice-catering');
   await tap('answer-safety.food_hygiene-scale-4');
   await tap('answer-ops.disputes-choice-channel_and_log');
-  await type('answer-sat.residents-sample-asked', '20');
-  await type('answer-sat.residents-sample-satisfied', '18');
-  await settled();
+  // 现场随访: each person asked is a record; the rate is computed.
+  for (const [happy, opinion, phone] of [[true, '早餐品种可以再多一些', ''], [false, '希望延长晚间营业时间', '13800138000'], [true, '', '']]) {
+    await tap(`respondent-${happy ? 'satisfied' : 'unsatisfied'}-sat.residents`);
+    if (opinion) await type('respondent-opinion-sat.residents', opinion);
+    if (phone) await type('respondent-phone-sat.residents', phone);
+    await tap('respondent-add-sat.residents');
+    await settled();
+  }
+  await browser.waitUntil(async () => (await browser.$(id('respondents-summary-sat.residents')).getText()).includes('已随访 3 人，满意 2 人'), {
+    timeoutMsg: 'the respondents were not recorded',
+  });
+  assert.match(await browser.$(id('respondent-sat.residents-1')).getText(), /138\*\*\*\*8000/, 'the phone number is masked');
+  await browser.$(id('respondents-sat.residents')).scrollIntoView({ block: 'start' });
+  await shot('06a-respondents-zh');
 
   // A photo for the item that requires one (the desktop file picker).
   // The raw WebDriver command: a file input is styled hidden behind its
@@ -174,14 +189,13 @@ test('an inspection survives a server outage and an app restart, and scores the 
   assert.ok(await pressed('answer-basic.permit-yes'));
   assert.ok(await pressed('answer-basic.sign-yes'));
   assert.equal(await browser.$(id('answer-fig.turnover-number')).getValue(), '120.5');
-  for (const o of ['convenience_store', 'fresh_food', 'breakfast']) {
+  for (const o of ['convenience_store', 'fresh_food', 'catering']) {
     assert.ok(await pressed(`answer-svc.basic-choice-${o}`), o);
   }
   assert.ok(!(await pressed('answer-svc.basic-choice-housekeeping')));
   assert.ok(await pressed('answer-safety.food_hygiene-scale-4'));
   assert.ok(await pressed('answer-ops.disputes-choice-channel_and_log', 'aria-checked'));
-  assert.equal(await browser.$(id('answer-sat.residents-sample-asked')).getValue(), '20');
-  assert.equal(await browser.$(id('answer-sat.residents-sample-satisfied')).getValue(), '18');
+  assert.match(await browser.$(id('respondents-summary-sat.residents')).getText(), /已随访 3 人，满意 2 人/);
   assert.ok(await pressed('answer-safety.environment-scale-5'), 'the edit made while the server was down');
   assert.equal(await browser.$(id('notes-basic.permit')).getValue(), '许可证悬挂于收银台后方');
   assert.equal(await browser.$(id('general-notes')).getValue(), '站点整洁，消防通道畅通。');
@@ -302,4 +316,39 @@ test('a follow-up (复查) is worked offline and synced; its approval closes onl
   }
   const { body: last } = await supervisor(`/api/v1/problems/${notYet}`);
   assert.match(last.events.at(-1).detail, /台账仍未补齐/);
+});
+
+test('an administrator moves an open draft to version 2 of its checklist and the device shows what changed', async () => {
+  // insp-zhao's thematic check of 130104-V01 is still a draft on version 1 of the village template.
+  const STATION = '130104-V01';
+  const admin = await apiLogin(server.url, 'admin');
+  const { status: previewed, body: preview } = await admin('/api/v1/templates/village/2/drafts');
+  assert.equal(previewed, 200);
+  assert.deepEqual(preview.drafts, [{ version: 1, count: 1 }], JSON.stringify(preview));
+  const { status, body: moved } = await admin('/api/v1/templates/village/2/drafts', { method: 'POST', body: {} });
+  assert.equal(status, 200);
+  assert.equal(moved.moved, 1);
+
+  await tap('tab-sync');
+  await tap('sync-now');
+  await browser.waitUntil(
+    async () => (await browser.$(id('sync-state')).getAttribute('class')).includes('up_to_date')
+      && (await browser.$(id('sync-pending')).getText()) === '0',
+    { timeout: 60_000, interval: 250, timeoutMsg: 'the moved draft did not arrive' },
+  );
+  await browser.url('tauri://localhost/#/centres');
+  await tap(`centre-card-${STATION}`);
+  const start = await browser.$(`${id('start-inspection')}[data-purpose="thematic"]`);
+  await start.waitForClickable();
+  await start.click();
+  const notice = await browser.$(id('migration-notice'));
+  await notice.waitForDisplayed({ timeout: 20_000 });
+  const text = await notice.getText();
+  assert.match(text, /检查表已更新到第 2 版/);
+  assert.match(text, /火灾隐患检查情况/, 'the fire item carried to its new id');
+  assert.match(text, /basic\.size/, 'the village size answer kept as a record');
+  // The checklist is version 2's: the western and eastern shop items, and respondents.
+  await browser.$(id('respondents-sat.villagers')).waitForExist();
+  await notice.scrollIntoView({ block: 'start' });
+  await shot('13-migration-notice-zh');
 });

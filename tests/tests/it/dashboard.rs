@@ -336,7 +336,7 @@ async fn analysis_shows_where_the_region_loses_points() {
         items.iter().filter(|i| i["centre_type"] == "township").map(|i| i["lost_rate"].as_f64().unwrap()).collect();
     assert!(rates.windows(2).all(|w| w[0] >= w[1]), "worst first: {rates:?}");
     assert!(items.iter().all(|i| i["lost_points"].as_f64().unwrap() > 0.0), "only items that lost points");
-    assert_eq!(items[0]["title_zh"], "集贸市场经营秩序");
+    assert_eq!(items[0]["title_zh"], "火灾隐患检查情况");
     let counties: Vec<&str> =
         a["by_county"].as_array().unwrap().iter().map(|c| c["county"].as_str().unwrap()).collect();
     assert_eq!(counties, ["桥西区", "长安区"]);

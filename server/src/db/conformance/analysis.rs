@@ -15,7 +15,8 @@ fn item(id: &str, points: f64, max_points: f64) -> ItemScore {
     ItemScore { id: id.into(), section: "s".into(), status, points, max_points, value: None, problem: None }
 }
 
-/// A scored report of three items: fire (4 points, `fire_points` earned), price (2 of 2), a note (no points).
+/// A scored report of three items: fire (4 points, `fire_points` earned), price (2 of 2), a note (no points);
+/// and two that lose nothing: a skipped item (its condition false) and an absent bonus (加分项).
 pub(crate) fn report(fire_points: f64, veto: bool) -> ScoreWrite {
     let report = Report {
         template: TemplateRef { id: "village".into(), version: 1 },
@@ -25,8 +26,22 @@ pub(crate) fn report(fire_points: f64, veto: bool) -> ScoreWrite {
         bonus: 0.0,
         grade: Grade::Fail,
         complete: true,
-        sections: Vec::new(),
-        items: vec![item("fire", fire_points, 4.0), item("price", 2.0, 2.0), item("note", 0.0, 0.0)],
+        sections: vec![xuncha_core::scoring::SectionScore {
+            id: "extra".into(),
+            weight: 0.0,
+            earned: 0.0,
+            possible: 2.0,
+            counted: false,
+            score: 0.0,
+            bonus: true,
+        }],
+        items: vec![
+            item("fire", fire_points, 4.0),
+            item("price", 2.0, 2.0),
+            item("note", 0.0, 0.0),
+            ItemScore { status: ItemStatus::Skipped, ..item("skipped", 0.0, 3.0) },
+            ItemScore { section: "extra".into(), ..item("app", 0.0, 2.0) },
+        ],
         vetoes: if veto { vec![VetoHit { item: "fire".into(), rule: "x".into() }] } else { Vec::new() },
         evidence_problems: Vec::new(),
         unanswered: Vec::new(),
@@ -56,6 +71,7 @@ pub(super) fn item_losses(store: &dyn Store) -> Result<(), String> {
     check((fire.max_points, fire.lost_points, fire.vetoes) == (8.0, 5.0, 1), "4 + 1 points lost of 8, one veto")?;
     check(rows.iter().any(|r| r.item == "price" && r.lost_points == 0.0), "an item that lost nothing")?;
     check(rows.iter().all(|r| r.item != "note"), "items without points are not results")?;
+    check(rows.iter().all(|r| r.item != "skipped" && r.item != "app"), "nor those that do not apply or only add")?;
     check(store.item_losses(&province, "2026Q3", 100).map_err(err)?.is_empty(), "another quarter")?;
     check(store.item_losses(&super::county("桥西区"), "2026Q4", 100).map_err(err)?.is_empty(), "another county")?;
     check(store.item_losses(&province, "2026Q4", 1).map_err(err)?.len() == 1, "bounded")

@@ -109,16 +109,22 @@ fn insert_score(c: &Connection, doc: &DocumentId, heads: &[u8], s: &ScoreWrite, 
     write_item_results(c, id(doc), &s.report)
 }
 
-/// The report's scored items (those with points, or vetoing), replacing the last report's.
+/// The report's scored items (those with points that count, or vetoing),
+/// replacing the last report's. An item that does not apply (N/A, or its
+/// condition false) loses nothing, nor does an encouraged practice (加分项)
+/// that is absent: neither is where a region is weak.
 pub(super) fn write_item_results(c: &Connection, doc: &[u8], report: &xuncha_core::scoring::Report) -> StoreResult<()> {
     c.prepare_cached("DELETE FROM item_results WHERE doc_id = ?1")?.execute([doc])?;
     let mut insert = c.prepare_cached(
         "INSERT OR REPLACE INTO item_results (doc_id, item, section, points, max_points, veto)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
+    let bonus: std::collections::HashSet<&str> =
+        report.sections.iter().filter(|s| s.bonus).map(|s| s.id.as_str()).collect();
     for item in &report.items {
         let veto = report.vetoes.iter().any(|v| v.item == item.id);
-        if item.max_points > 0.0 || veto {
+        let counts = item.status.counts() && !bonus.contains(item.section.as_str());
+        if (item.max_points > 0.0 && counts) || veto {
             insert.execute(params![doc, item.id, item.section, item.points, item.max_points, veto])?;
         }
     }

@@ -96,8 +96,10 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
-/// The schema version that made `item_results`.
-const ITEM_RESULTS_SCHEMA: i64 = 13;
+/// Item results follow the current rule from this schema on: 13 made the
+/// table, 15 left out items that do not apply and bonus items; a database
+/// opened from before is filled in again from its stored reports.
+const ITEM_RESULTS_SCHEMA: i64 = 15;
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
@@ -115,7 +117,7 @@ impl SqliteStore {
             return Err(StoreError::NewerSchema { found, known: schema_version() });
         }
         migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
-        // Reports scored before the analysis table existed.
+        // Reports scored before the analysis table existed, or under its earlier rule.
         if (1..ITEM_RESULTS_SCHEMA).contains(&found) {
             let tx = conn.transaction()?;
             let n = docs::backfill_item_results(&tx)?;
