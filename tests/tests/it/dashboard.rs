@@ -144,6 +144,9 @@ async fn registry_norms_trend_and_exports() {
     assert_eq!(geo["features"][0]["geometry"]["type"], "Point");
     let (_, _, insp_csv) = get_text(&server, &admin.token, "/api/v1/inspections/export.csv?status=returned").await;
     assert_eq!(csv_rows(&insp_csv).len(), 1);
+    // Each inspection names the checklist version it is scored on.
+    let text = String::from_utf8(insp_csv.clone()).unwrap();
+    assert!(text.contains("检查表 Template") && text.contains("community@2"), "{text}");
 
     let insp = demo_api(&server, "insp-wang").await;
     assert_eq!(insp.get("/api/v1/registry").await.0, 403, "inspectors use the app");
