@@ -116,12 +116,12 @@ test('a supervisor filters, reviews, and downloads the quarterly statistics', as
   // not reported, its newest official inspection's 60.
   await page.selectOption(id('stats-quarter'), '2026Q3');
   await page.waitForSelector(`${id('att5-table')}`);
-  await page.waitForFunction((q) => [...document.querySelectorAll('p.hint')].some((e) => e.textContent.includes(` · ${q} · `)), '2026Q3');
+  await page.waitForFunction((q) => [...document.querySelectorAll('p.hint')].some((e) => e.textContent.includes(` · ${q} · `)), '2026年第三季度');
   const att5 = csvRows(await download(page, 'download-att5'));
   assert.equal(att5.at(-1)[4], '2', 'two centres reported themselves');
   assert.equal(att5.at(-1)[5], '452.7');
   await page.selectOption(id('stats-quarter'), '2026Q4');
-  await page.waitForFunction((q) => [...document.querySelectorAll('p.hint')].some((e) => e.textContent.includes(` · ${q} · `)), '2026Q4');
+  await page.waitForFunction((q) => [...document.querySelectorAll('p.hint')].some((e) => e.textContent.includes(` · ${q} · `)), '2026年第四季度');
   const xlsx = unzipSync(new Uint8Array(await download(page, 'download-xlsx')));
   const workbook = strFromU8(xlsx['xl/workbook.xml']);
   for (const name of ['附件4 Attachment 4', '附件5 Attachment 5', '试点目标 Pilot targets']) {

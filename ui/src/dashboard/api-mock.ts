@@ -6,7 +6,7 @@ import type {
   InspectionRow, IssueNotice, LedgerRow, LoginResponse, NewAssignments, Notice, NoticeView, Page, Plan, PlanView, Problem,
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, StoredPhoto,
   SpotCheck, User, FigureReport, NewOperator, ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport, Analysis,
-  ExemplarAction, ExemplarView, Nomination,
+  ExemplarAction, ExemplarView, Nomination, DraftMigration,
 } from '../lib/server-types.gen';
 import type {
   AnswerRecord, Centre, CentreType, GpsFix, Grade, InspectionSnapshot, PhotoRecord, Report, Review, Template,
@@ -54,7 +54,8 @@ export const MOCK_CENTRES: Centre[] = [
   centre('130104-002', '振头社区便民服务中心', 'community', '桥西区', '振头街道', 38.0402, 114.4611,
     { floor_area_m2: 600, community_floor_area_m2: 9000, households: 2400, population_served: 7000 }),
   centre('130104-003', '东里街区生活服务集聚中心', 'block', '桥西区', '东里街道', 38.0378, 114.5032,
-    { floor_area_m2: 6800, households: 15000, population_served: 40000 }),
+    // Entered from a 高德 map (GCJ-02), stored converted to WGS-84 as the server does.
+    { floor_area_m2: 6800, households: 15000, population_served: 40000, datum: 'gcj02' }),
   centre('130104-004', '汇通社区便民服务中心', 'community', '桥西区', '汇通街道', 38.0329, 114.4802,
     { status: 'planned' }),
   centre('130104-101', '汇通村级生活综合服务站', 'village', '桥西区', '汇通街道', 38.0281, 114.4700,
@@ -337,7 +338,23 @@ export class MockApi implements DashboardApi {
 
   async templates() {
     this.auth();
-    return [{ id: TEMPLATE.id, version: TEMPLATE.version, centre_type: TEMPLATE.centre_type, title: TEMPLATE.title, province: null }];
+    const older = { id: TEMPLATE.id, version: TEMPLATE.version - 1, centre_type: TEMPLATE.centre_type, title: TEMPLATE.title, province: null };
+    return [{ id: TEMPLATE.id, version: TEMPLATE.version, centre_type: TEMPLATE.centre_type, title: TEMPLATE.title, province: null }, older];
+  }
+
+  /// One open draft on the version before the mock template's, until it is moved.
+  private draftsLeft = 1;
+  async draftMigration(id: string, version: number): Promise<DraftMigration> {
+    this.auth();
+    if (this.user.role !== 'administrator') throw new ApiError(403, 'forbidden', 'this is outside your role or region');
+    const drafts = this.draftsLeft ? [{ version: version - 1, count: this.draftsLeft }] : [];
+    return { to: { id, version }, has_table: true, drafts, moved: 0, failed: [] };
+  }
+  async migrateDrafts(id: string, version: number): Promise<DraftMigration> {
+    const before = await this.draftMigration(id, version);
+    const moved = this.draftsLeft;
+    this.draftsLeft = 0;
+    return { ...before, moved };
   }
 
   async regions(): Promise<CityRegions[]> {

@@ -7,6 +7,7 @@ import type {
   ProblemView, Publication, Publish, QuarterlyStats, RegistryRow, Replacement, ReportView, ReviewRequest, ScoreRow, Severity, StoredPhoto,
   SpotCheck, User, OperatedCentre, FigureReport, FigureCheck, CentreFigures, CoverageRow, NewOperator,
   ReportBoard, ReportDraft, ReportVersion, ReviewReport, SubmitReport, Analysis, ExemplarAction, ExemplarView, Nomination,
+  DraftMigration,
 } from '../lib/server-types.gen';
 import type { Centre, I18n, Template } from '../lib/types.gen';
 
@@ -78,6 +79,10 @@ export interface DashboardApi {
   regions(): Promise<CityRegions[]>;
   /// The evaluation templates in use (for the template filter).
   templates(): Promise<TemplateSummary[]>;
+  /// Open drafts of earlier versions that moving to this version would carry (administrators).
+  draftMigration(id: string, version: number): Promise<DraftMigration>;
+  /// Moves them: each becomes a change in its document, synced to the devices.
+  migrateDrafts(id: string, version: number): Promise<DraftMigration>;
   quarterly(q: StatsQuery): Promise<QuarterlyStats>;
   charts(q: StatsQuery): Promise<ChartData>;
   /// URLs for <img src> and plain download links (cookie auth).
@@ -234,6 +239,12 @@ export class HttpApi implements DashboardApi {
   registry(q: RegistryQuery) { return this.call<Page<RegistryRow>>('GET', `/registry${queryString(q)}`); }
   regions() { return this.call<CityRegions[]>('GET', '/regions'); }
   templates() { return this.call<TemplateSummary[]>('GET', '/templates'); }
+  draftMigration(id: string, version: number) {
+    return this.call<DraftMigration>('GET', `/templates/${encodeURIComponent(id)}/${version}/drafts`);
+  }
+  migrateDrafts(id: string, version: number) {
+    return this.call<DraftMigration>('POST', `/templates/${encodeURIComponent(id)}/${version}/drafts`, {});
+  }
   quarterly(q: StatsQuery) { return this.call<QuarterlyStats>('GET', `/stats/quarterly${queryString(q)}`); }
   charts(q: StatsQuery) { return this.call<ChartData>('GET', `/stats/charts${queryString(q)}`); }
   plans() { return this.call<Plan[]>('GET', '/plans'); }

@@ -16,6 +16,7 @@ export type Route =
   | { name: 'reports'; query: URLSearchParams }
   | { name: 'analysis'; query: URLSearchParams }
   | { name: 'exemplars'; query: URLSearchParams }
+  | { name: 'templates' }
   | { name: 'operator' };
 
 export function parse(hash: string): Route {
@@ -36,6 +37,7 @@ export function parse(hash: string): Route {
     case 'reports': return { name: 'reports', query };
     case 'analysis': return { name: 'analysis', query };
     case 'exemplars': return { name: 'exemplars', query };
+    case 'templates': return { name: 'templates' };
     case 'operator': return { name: 'operator' };
     case 'problem': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'problem', id: Number(parts[1]) }; break;
     case 'notice': if (/^\d+$/.test(parts[1] ?? '')) return { name: 'notice', id: Number(parts[1]) }; break;

@@ -41,7 +41,7 @@ describe('inspector app', () => {
     await waitFor(() => screen.getByTestId('centre-card-130102-102'));
     await fireEvent.click(screen.getByTestId('lang-switch'));
     await waitFor(() => expect(b.language).toBe('en'));
-    expect(screen.getByTestId('tab-centres').textContent).toBe('My centres');
+    expect(screen.getByTestId('tab-centres').textContent).toBe('My inspections');
   });
 
   it('lists centres grouped by township and filters by search', async () => {
@@ -61,7 +61,7 @@ describe('inspector app', () => {
     await fireEvent.click(screen.getByTestId('centre-card-130102-101'));
     const official = await waitFor(() => screen.getByTestId('centre-official'));
     expect(official.textContent).toContain('86.5');
-    expect(official.textContent).toContain('2025Q1 · 已通过');
+    expect(official.textContent).toContain('2025年第一季度 · 已通过');
   });
 
   it('signs off after a confirmation that lists what is missing', async () => {

@@ -41,7 +41,7 @@ describe('ConflictChooser', () => {
   it('the supervisor comment on the item is shown', async () => {
     const { ctl } = await loadedCtl(RETURNED);
     render(ItemCard, { props: { ctl, item: item('facilities.fire') } });
-    expect(screen.getByTestId('item-facilities.fire').textContent).toContain('督导意见');
+    expect(screen.getByTestId('item-facilities.fire').textContent).toContain('审核意见');
     expect(screen.getByTestId('item-facilities.fire').textContent).toContain('灭火器检验日期看不清');
   });
 });

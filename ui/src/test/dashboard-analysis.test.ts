@@ -151,8 +151,8 @@ describe('the city supervisor’s analysis', () => {
     expect(within(timeliness).getByTestId('report-timeliness-长安区')).toBeTruthy();
 
     const line = charts.options.find((o) => o.series[0].type === 'line')!;
-    expect(line.xAxis.data).toEqual(['2026Q1', '2026Q2', '2026Q3', '2026Q4']);
-    expect(screen.getByTestId('analysis-trend-chart').getAttribute('aria-label')).toContain('2026Q4 79.0');
+    expect(line.xAxis.data).toEqual(['2026年第一季度', '2026年第二季度', '2026年第三季度', '2026年第四季度']);
+    expect(screen.getByTestId('analysis-trend-chart').getAttribute('aria-label')).toContain('2026年第四季度 79.0');
   });
 
   it('another quarter from the picker: its own data, and no vetoes in words', async () => {

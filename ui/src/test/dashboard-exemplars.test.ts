@@ -76,7 +76,7 @@ describe('the list', () => {
     const x = row(XIZHAOTONG);
     expect(within(x).getByTestId('exemplar-open').textContent).toBe('西兆通镇生活综合服务中心');
     expect(within(x).getByTestId('exemplar-until').textContent).toBe('公示截止 2026-11-26');
-    expect(x.textContent).toContain('130102-101 · 石家庄市 长安区 · 乡镇生活综合服务中心');
+    expect(x.textContent).toContain('130102-101 · 石家庄市 长安区 · 乡（镇）生活综合服务中心');
     expect(text(within(x).getByTestId('exemplar-basis'))).toBe('评定依据：2026年第四季度 · 91.5 分 · 优秀');
     expect(x.textContent).toContain('案例：镇村联动的一站式生活服务');
     expect(within(row(NANDOU)).getByTestId('exemplar-until').textContent).toBe('公示截止 2026-11-18');
@@ -431,7 +431,7 @@ describe('English', () => {
     expect(states).toEqual(['Awaiting publicity', 'Under publicity', 'Under publicity', 'Not recognised', 'Recognised']);
     expect(within(row(XIZHAOTONG)).getByTestId('exemplar-until').textContent).toBe('Publicity ends 2026-11-26');
     expect(text(within(row(XIZHAOTONG)).getByTestId('exemplar-basis'))).toBe('Basis: 2026 Q4 · 91.5 points · 优秀 Excellent');
-    expect(row(XIZHAOTONG).textContent).toContain('Township service centre');
+    expect(row(XIZHAOTONG).textContent).toContain('Township comprehensive life service centre');
     expect(text(screen.getByTestId('exemplar-review-due'))).toBe('Re-evaluate 1 problem(s) overdue for rectification');
 
     const detail = screen.getByTestId('exemplar-detail');

@@ -111,7 +111,7 @@ describe('review', () => {
     await open(CONFLICTS, api);
     await fireEvent.click(screen.getByTestId('review-return'));
     await fireEvent.click(screen.getByTestId('review-submit'));
-    expect(screen.getByTestId('review-error').textContent).toContain('退回整改需要写意见');
+    expect(screen.getByTestId('review-error').textContent).toContain('退回修改需要写意见');
     expect(spy).not.toHaveBeenCalled();
 
     await fireEvent.input(screen.getByTestId('item-comment-services.clean'), { target: { value: '两人的评分不同，请现场复核。' } });

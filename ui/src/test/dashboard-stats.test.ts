@@ -47,7 +47,7 @@ describe('quarterly statistics', () => {
     checkTotals(screen.getByTestId('att5-table'));
     const pilot = screen.getByTestId('pilot-table');
     expect([...pilot.querySelectorAll('th')].map((th) => th.textContent!.trim())).toEqual(
-      ['城市', '常住人口（万人）', '试点目标', '已建成', '正在建设', '是否达标（本季度末）', '2018年底已建成', '是否达标（2018年底）']);
+      ['城市', '常住人口（万人）', '先行先试目标', '已建成', '在建（正在建设）', '是否达标（本季度末）', '2018年底已建成', '是否达标（2018年底）']);
     const row = (city: string) => [...pilot.querySelectorAll<HTMLElement>('tbody tr')].find((tr) => tr.dataset.city === city)!;
     const cells = (city: string) => [...row(city).querySelectorAll('td')].map((td) => td.textContent!.replace(/\s+/g, ' ').trim());
     // 7 built and 1 under construction of a target of 10; 2 built by the end of 2018 (the registry's dates).
@@ -93,7 +93,7 @@ describe('charts', () => {
     const opts = charts.options as Opt[];
     const bar = opts.find((o) => o.xAxis.data.includes('优秀'))!;
     expect(bar.xAxis.data).toEqual(['优秀', '良好', '合格', '不合格']);
-    expect(opts.find((o) => o.series[0].type === 'line')!.xAxis.data).toContain('2026Q4');
+    expect(opts.find((o) => o.series[0].type === 'line')!.xAxis.data).toContain('2026年第四季度');
   });
 });
 

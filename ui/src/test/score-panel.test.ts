@@ -21,7 +21,11 @@ describe('ScorePanel', () => {
     const vetoes = screen.getByTestId('score-vetoes');
     expect(vetoes.textContent).toContain('消防器材齐全且在有效期内');
     const unanswered = screen.getByTestId('score-unanswered');
-    expect(unanswered.textContent).toContain(`未答 ${draft.report.unanswered.length} 项`);
+    // The bonus items (加分项) left open are listed apart: they cost nothing.
+    const bonus = ['bonus.online', 'bonus.chain'];
+    expect(bonus.every((id) => draft.report.unanswered.includes(id))).toBe(true);
+    expect(unanswered.textContent).toContain(`未答 ${draft.report.unanswered.length - bonus.length} 项`);
+    expect(screen.getByTestId('score-bonus-unanswered').textContent).toContain('加分项未作答 2 项（不扣分）');
     await fireEvent.click(within(unanswered).getByText('商品明码标价'));
     expect(onjump).toHaveBeenCalledWith('services.prices');
     expect(screen.getByTestId('score-evidence').textContent).toContain('商品明码标价 — 缺少必需的照片');

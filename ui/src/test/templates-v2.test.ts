@@ -62,9 +62,9 @@ describe('version 2 of the checklist', () => {
       ], items: [], vetoes: [], evidence_problems: [], unanswered: [], conflicts: [], on_site: null, figures: {},
     } as unknown as Report;
     const { unmount } = render(ScorePanel, { props: { report, template: TEMPLATE } });
-    expect(screen.getByTestId('score-breakdown').textContent!.trim()).toBe('基本分 89.7 + 加分 3');
+    expect(screen.getByTestId('score-breakdown').textContent!.trim()).toBe('基本分 89.7 + 加分 3 = 总分 94.7');
     expect(screen.getByTestId('score-bonus-bonus').textContent).toContain('加分项');
-    expect(screen.getByTestId('score-bonus-bonus').textContent).toContain('（加分上限 3 分，不扣分）');
+    expect(screen.getByTestId('score-bonus-bonus').textContent).toContain('加分项（上限 3 分）');
     expect(screen.getByTestId('score-bonus-bonus').textContent).toContain('+3');
     unmount();
     const old = { ...report, total: 88, base_total: 0, bonus: 0, sections: [report.sections[0]] } as Report;

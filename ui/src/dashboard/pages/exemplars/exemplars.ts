@@ -3,6 +3,7 @@
 // write-up's checks (the server's limits), who decides, and the server's
 // refusals in words.
 import { gradeLabel } from '../../../lib/format';
+import { quarterLabel } from '../../../lib/quarter';
 import { t, type Key } from '../../../lib/i18n';
 import type { CaseWriteUp, ExemplarEvent, ExemplarState, ExemplarView, Scope, User } from '../../../lib/server-types.gen';
 import type { Grade } from '../../../lib/types.gen';
@@ -50,7 +51,7 @@ export function reviewDueLabel(s: string): string {
   const overdue = /^有 (\d+) 个问题逾期未整改$/.exec(s);
   if (overdue) return t('d.ex.review_overdue', { n: overdue[1] });
   const failed = /^(\d{4}Q[1-4]) 季度检查结果为不合格或触发否决项$/.exec(s);
-  if (failed) return t('d.ex.review_failed', { quarter: failed[1] });
+  if (failed) return t('d.ex.review_failed', { quarter: quarterLabel(failed[1]) });
   return s;
 }
 

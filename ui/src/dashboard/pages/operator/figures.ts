@@ -1,14 +1,13 @@
 // Figures of a statistics period (统计期) as the pages show them.
 import { t } from '../../../lib/i18n';
+import { quarterLabel } from '../../../lib/quarter';
 import type { Figure, FigureWarning } from '../../../lib/server-types.gen';
 import { num } from '../../fmt';
 import { shiftQuarter } from '../../quarters';
 
 /// `2026Q3` as officials write it: 2026年第三季度 (2026 Q3 in English).
-export function periodLabel(q: string): string {
-  const n = Number(q.slice(5));
-  return t('op.period', { year: q.slice(0, 4), q: t(`op.q${n}` as 'op.q1') });
-}
+/// The one rule for every quarter shown, app and dashboard (lib/quarter.ts).
+export const periodLabel = quarterLabel;
 
 /// The periods a report may name: the one due and the seven before it, newest first.
 export function reportablePeriods(due: string): string[] {
