@@ -45,7 +45,7 @@ async function tap(testid) {
   // Clear of the sticky header and the tab bar.
   await el.scrollIntoView({ block: 'center' });
   await el.waitForClickable();
-  await el.click();
+  await el.click().catch(async (e) => { await shot(`failed-tap`); throw new Error(`tapping ${testid}: ${e.message}`); });
 }
 
 /** Types into an input and leaves it (numbers are saved as they are typed; leaving shows what is wrong). */

@@ -49,7 +49,9 @@ pub(super) async fn changan(state: &AppState, sup: &User, doc: DocumentId, photo
 /// 桥西区: insp-zhao's visit approved, its problems issued, and insp-zhao
 /// sent back to re-check them. Returns how many problems the follow-up holds.
 pub(super) async fn qiaoxi(state: &AppState, sup: &User, doc: DocumentId, inspector: &User) -> Res<usize> {
-    let found = approve_and_list(state, sup, doc).await?;
+    let mut found = approve_and_list(state, sup, doc).await?;
+    // The follow-up shows the findings' own photos (原问题照片): pictured ones first.
+    found.sort_by_key(|p| p.photos.is_empty());
     let ids: Vec<i64> = found.iter().take(3).map(|p| p.id).collect();
     if ids.is_empty() {
         return Ok(0);

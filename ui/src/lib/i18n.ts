@@ -158,7 +158,7 @@ const zh = {
   'resp.choose': '请先选择满意或不满意',
   'mig.title': '检查表已更新到第 {to} 版',
   'mig.sample': '询问 {asked} 人，满意 {satisfied} 人',
-  'mig.intro': '督导管理员已将本次检查从第 {from} 版移至第 {to} 版。已填的答案已按新版保留：',
+  'mig.intro': '管理员已将本次检查从第 {from} 版移至第 {to} 版，已填的答案处理如下：',
   'mig.moved': '按新版转入：{items}',
   'mig.removed': '新版不再有的答案（仅作记录，不计分）：{items}',
   'mig.added': '新版新增的项目（待填写）：{n} 项',
