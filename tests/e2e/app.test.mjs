@@ -39,13 +39,28 @@ async function shot(name) {
   await browser.saveScreenshot(join(shots, `${name}.png`));
 }
 
+/**
+ * Taps an element once it is in the middle of the screen, stays where it is
+ * (photos still loading and a header that grows move things) and nothing
+ * (the sticky header, the tab bar) covers its centre.
+ */
 async function tap(testid) {
   const el = await browser.$(id(testid));
   await el.waitForDisplayed();
-  // Clear of the sticky header and the tab bar.
-  await el.scrollIntoView({ block: 'center' });
+  let last = '';
+  await browser.waitUntil(async () => {
+    const at = await browser.execute((e) => {
+      e.scrollIntoView({ block: 'center' });
+      const r = e.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return JSON.stringify([Math.round(r.top), Math.round(r.left), hit !== null && e.contains(hit)]);
+    }, el);
+    const ready = at === last && at.endsWith('true]');
+    last = at;
+    return ready;
+  }, { interval: 100, timeoutMsg: `${testid} kept moving or stayed covered` });
   await el.waitForClickable();
-  await el.click().catch(async (e) => { await shot(`failed-tap`); throw new Error(`tapping ${testid}: ${e.message}`); });
+  await el.click().catch(async (e) => { await shot('failed-tap'); throw new Error(`tapping ${testid}: ${e.message}`); });
 }
 
 /** Types into an input and leaves it (numbers are saved as they are typed; leaving shows what is wrong). */
@@ -140,7 +155,11 @@ test('an inspection survives a server outage and an app restart, and scores the 
     timeoutMsg: 'the respondents were not recorded',
   });
   assert.match(await browser.$(id('respondent-sat.residents-1')).getText(), /138\*\*\*\*8000/, 'the phone number is masked');
-  await browser.$(id('respondents-sat.residents')).scrollIntoView({ block: 'start' });
+  // The records under the sticky header: the summary and the three people asked.
+  await browser.execute(() => {
+    const list = document.querySelector('[data-testid="respondents-summary-sat.residents"]');
+    window.scrollBy(0, list.getBoundingClientRect().top - 170);
+  });
   await shot('06a-respondents-zh');
 
   // A photo for the item that requires one (the desktop file picker).
