@@ -108,7 +108,7 @@ pub async fn centres_geojson(
     Ok(geojson(&exports::centres_geojson(&entries), "centres.geojson"))
 }
 
-/// The inspections matching the filter as CSV (a column per item id).
+/// The inspections matching the filter as CSV, with each one's checklist version.
 #[utoipa::path(get, path = "/api/v1/inspections/export.csv", tag = "registry", params(InspectionQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody)))]
 pub async fn inspections_csv(
@@ -118,6 +118,20 @@ pub async fn inspections_csv(
 ) -> ApiResult<Response> {
     let (rows, _) = state.export_inspections(&auth.user, inspection_filter(&auth, q)?).await?;
     Ok(attachment(exports::inspections_csv(&rows), "text/csv; charset=utf-8", "inspections.csv"))
+}
+
+/// One checklist's inspections (`template=`, every version) with a column
+/// per item id: the points each earned. Columns never shift between
+/// versions (docs/templates.md).
+#[utoipa::path(get, path = "/api/v1/inspections/items.csv", operation_id = "export_item_results", tag = "registry", params(InspectionQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn item_results_csv(
+    State(state): State<Arc<Stats>>,
+    auth: Auth,
+    Query(q): Query<InspectionQuery>,
+) -> ApiResult<Response> {
+    let rows = state.export_item_results(&auth.user, inspection_filter(&auth, q)?).await?;
+    Ok(attachment(exports::item_results_csv(&rows), "text/csv; charset=utf-8", "inspection-items.csv"))
 }
 
 /// The inspections matching the filter as GeoJSON points at their centres.
@@ -191,5 +205,6 @@ where
         .routes(routes!(centres_csv))
         .routes(routes!(centres_geojson))
         .routes(routes!(inspections_csv))
+        .routes(routes!(item_results_csv))
         .routes(routes!(inspections_geojson))
 }

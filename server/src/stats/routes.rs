@@ -128,7 +128,9 @@ impl From<StatsError> for ApiError {
     fn from(e: StatsError) -> Self {
         match e {
             StatsError::Forbidden => ApiError::forbidden(),
-            StatsError::NeedProvince | StatsError::BadQuarter(_) => ApiError::BadRequest(e.to_string()),
+            StatsError::NeedProvince | StatsError::NeedTemplate | StatsError::BadQuarter(_) => {
+                ApiError::BadRequest(e.to_string())
+            }
             StatsError::TooMany(_) => ApiError::TooLarge(e.to_string()),
             StatsError::NotFound(what) => ApiError::NotFound(what.into()),
             StatsError::AlreadyReported(_) => ApiError::Conflict(e.to_string()),

@@ -21,6 +21,8 @@ use xuncha_core::scoring::Grade;
 
 /// Rows in one export, at most.
 pub const MAX_EXPORT: u32 = 50_000;
+/// Inspections one per-item export holds at most (each reads its report).
+pub const MAX_ITEM_EXPORT: u32 = 5_000;
 
 pub struct Stats {
     store: Arc<dyn StatsStore>,
@@ -42,6 +44,8 @@ pub enum StatsError {
     Forbidden,
     #[error("name the province (`province=`)")]
     NeedProvince,
+    #[error("name the checklist (`template=`): the export has a column per item of it")]
+    NeedTemplate,
     #[error("`{0}` is not a quarter like 2026Q4")]
     BadQuarter(String),
     #[error("over {0} centres or inspections: choose a smaller region (a city) for this statistic")]
@@ -344,6 +348,34 @@ impl Stats {
         let this = self.clone();
         let entries = blocking(move || Ok(this.store.registry_all(&filter, MAX_EXPORT)?)).await?;
         self.with_norms(entries).await
+    }
+
+    /// The inspections of one checklist (any version) the filter selects,
+    /// each with its latest report, for the per-item export.
+    pub async fn export_item_results(
+        self: &Arc<Self>,
+        user: &User,
+        filter: InspectionFilter,
+    ) -> R<Vec<(InspectionRow, Option<xuncha_core::scoring::Report>)>> {
+        overseer(user)?;
+        if filter.template.is_none() {
+            return Err(StatsError::NeedTemplate);
+        }
+        let this = self.clone();
+        blocking(move || {
+            let rows = this.store.inspections_all(&filter, MAX_ITEM_EXPORT)?;
+            rows.into_iter()
+                .map(|row| {
+                    let report = this
+                        .docs
+                        .latest_score(&row.doc)?
+                        .and_then(|s| s.report)
+                        .and_then(|r| serde_json::from_value(r).ok());
+                    Ok((row, report))
+                })
+                .collect()
+        })
+        .await
     }
 
     /// Every inspection the filter selects, and the centres of the filter's

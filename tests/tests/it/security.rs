@@ -226,6 +226,7 @@ async fn every_route_shows_an_outsider_nothing_of_another_regions_inspection_or_
         ("/api/v1/inspections/{doc}/scores", format!("/api/v1/inspections/{doc}/scores")),
         ("/api/v1/inspections/{doc}/figures", format!("/api/v1/inspections/{doc}/figures")),
         ("/api/v1/inspections/export.csv", "/api/v1/inspections/export.csv".into()),
+        ("/api/v1/inspections/items.csv", "/api/v1/inspections/items.csv?template=township".into()),
         ("/api/v1/inspections/export.geojson", "/api/v1/inspections/export.geojson".into()),
         ("/api/v1/blobs/{sha256}", format!("/api/v1/blobs/{sha}")),
         ("/api/v1/blobs/{sha256}/thumbnail", format!("/api/v1/blobs/{sha}/thumbnail")),

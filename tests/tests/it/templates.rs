@@ -90,6 +90,27 @@ async fn an_administrator_moves_open_drafts_and_offline_edits_on_the_old_version
     assert_eq!(after["score"]["report"]["template"]["version"], 2);
     assert_eq!(after["score"]["report"]["vetoes"][0]["item"], "safety.food_permit");
 
+    // One export across both versions: a column per item id, never shifted.
+    let csv = |path: String| {
+        let (http, token) = (sup.http.clone(), sup.token.clone());
+        async move { http.get(path).bearer_auth(token).send().await.unwrap() }
+    };
+    let missing = csv(format!("{}/api/v1/inspections/items.csv", server.url)).await;
+    assert_eq!(missing.status(), 400, "the export is of one checklist");
+    let body =
+        csv(format!("{}/api/v1/inspections/items.csv?template=community", server.url)).await.text().await.unwrap();
+    let mut lines = body.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |id: &str| header.iter().position(|h| *h == id).unwrap_or_else(|| panic!("no column {id}: {header:?}"));
+    let (new_item, old_item, shared) = (col("safety.fire_check"), col("safety.fire_hazard"), col("basic.permit"));
+    assert!(new_item < old_item, "the newest version's items come first");
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let row_of = |version: &str| rows.iter().find(|r| r.contains(&version)).unwrap();
+    let (v2, v1) = (row_of("community@2"), row_of("community@1"));
+    assert_eq!((v2[new_item], v2[old_item], v2[shared]), ("3", "", "3"), "{v2:?}");
+    assert_eq!((v1[new_item], v1[shared]), ("", "3"), "{v1:?}");
+    assert_eq!(v1[old_item], "未答", "the signed version 1 inspection keeps its own items");
+
     // Device and server converge, on version 2, with the move recorded.
     wang.sync().await;
     let snap = wang.doc(&draft).snapshot().unwrap();
