@@ -27,6 +27,39 @@ pub async fn get_centre(
     Ok(Json(catalog.centre(&auth.user, code).await?))
 }
 
+/// Registers or changes one centre (administrators, within their region):
+/// the import's columns as fields (`lat`/`lon` in the map datum `datum`
+/// names, stored in WGS-84), checked by the same rules. A refused form
+/// answers 422 with every problem.
+#[utoipa::path(put, path = "/api/v1/centres/{code}", operation_id = "save_centre", tag = "centres", params(("code" = String, Path)),
+    request_body(content = Object, description = "field → text: code, name, type, province, city, county, township, lat, lon, datum, zone, geofence_m, floor_area_m2, community_floor_area_m2, households, population_served, status, status_since"),
+    responses((status = 200, body = Object, description = "The centre as stored"), (status = 422, body = ImportErrors), (status = 403, body = ErrorBody)))]
+pub async fn save_centre(
+    State(catalog): State<Arc<Catalog>>,
+    auth: Auth,
+    Path(code): Path<String>,
+    body: Result<Json<std::collections::BTreeMap<String, String>>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Centre>, axum::response::Response> {
+    use axum::response::IntoResponse;
+    let Json(fields) = body.map_err(|e| ApiError::from(e).into_response())?;
+    if fields.len() > 40 || fields.values().any(|v| v.chars().count() > 500) {
+        return Err(ApiError::TooLarge("a centre has at most 40 fields of 500 characters".into()).into_response());
+    }
+    match catalog.save_centre(&auth.user, &code, fields).await {
+        Ok(c) => Ok(Json(c)),
+        Err(CatalogError::BadRows(errors)) => Err((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            Json(ImportErrors {
+                code: "invalid",
+                message: format!("{} problems; nothing was saved", errors.len()),
+                errors,
+            }),
+        )
+            .into_response()),
+        Err(e) => Err(ApiError::from(e).into_response()),
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Imported {
     pub imported: usize,
@@ -119,7 +152,7 @@ where
     let import = import.layer(DefaultBodyLimit::max(upload_bytes));
     let (c_schemas, c_paths, communities) = routes!(import_communities);
     let communities = communities.layer(DefaultBodyLimit::max(upload_bytes));
-    OpenApiRouter::new().routes(routes!(get_centre)).routes((schemas, paths, import)).routes((
+    OpenApiRouter::new().routes(routes!(get_centre, save_centre)).routes((schemas, paths, import)).routes((
         c_schemas,
         c_paths,
         communities,

@@ -62,7 +62,24 @@ pub fn parse_centres(csv_text: &[u8]) -> Result<Vec<ImportedCentre>, Vec<RowErro
 }
 
 fn centre_from(header: &[String], record: &csv::StringRecord) -> Result<ImportedCentre, Vec<String>> {
-    let get = |name: &str| header.iter().position(|h| h == name).and_then(|i| record.get(i)).unwrap_or("");
+    centre_from_fields(&|name: &str| header.iter().position(|h| h == name).and_then(|i| record.get(i)).unwrap_or(""))
+}
+
+/// One centre from the registry form (登记或修改一个中心): the import's
+/// columns by name, checked by the same rules as a row of the file.
+pub fn centre_from_form(fields: &std::collections::BTreeMap<String, String>) -> Result<ImportedCentre, Vec<String>> {
+    let unknown: Vec<String> = fields
+        .keys()
+        .filter(|k| !COLUMNS.contains(&k.as_str()))
+        .map(|k| format!("unknown field `{}`", clip(k)))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    centre_from_fields(&|name: &str| fields.get(name).map(|v| v.trim()).unwrap_or(""))
+}
+
+fn centre_from_fields<'a>(get: &dyn Fn(&str) -> &'a str) -> Result<ImportedCentre, Vec<String>> {
     let mut problems = Vec::new();
     let mut text = |name: &str, required: bool| {
         let v = get(name).to_owned();

@@ -88,6 +88,32 @@ impl Catalog {
         }
         let rows =
             parse_centres(csv).map_err(|rows| CatalogError::BadRows(rows.iter().map(ToString::to_string).collect()))?;
+        self.store_checked(user, rows).await
+    }
+
+    /// Registers or changes one centre from the form: the import's fields and
+    /// rules (a position in GCJ-02 or BD-09 is stored in WGS-84). `code`
+    /// names the centre the form is for.
+    pub async fn save_centre(
+        self: &Arc<Self>,
+        user: &User,
+        code: &str,
+        fields: std::collections::BTreeMap<String, String>,
+    ) -> R<Centre> {
+        if user.role != Role::Administrator {
+            return Err(outside());
+        }
+        let row = super::import::centre_from_form(&fields).map_err(CatalogError::BadRows)?;
+        if row.centre.code != code {
+            return Err(CatalogError::BadRows(vec!["`code` must be the centre's code in the address".into()]));
+        }
+        let centre = row.centre.clone();
+        self.store_checked(user, vec![row]).await?;
+        Ok(centre)
+    }
+
+    /// Stores checked rows when every centre, as it stands and as it was, is in the user's region.
+    async fn store_checked(self: &Arc<Self>, user: &User, rows: Vec<super::import::ImportedCentre>) -> R<usize> {
         if let Some(c) = rows.iter().map(|r| &r.centre).find(|c| !user.scope.covers(&c.region)) {
             return Err(CatalogError::Forbidden(format!("centre `{}` is outside your region", c.code)));
         }

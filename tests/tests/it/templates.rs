@@ -157,6 +157,37 @@ async fn a_centre_imported_in_gcj02_is_on_site_with_a_wgs84_fix_10_m_away() {
     let (_, w1) = admin.get("/api/v1/centres/W1").await;
     assert_eq!((w1["datum"].as_str(), w1["zone"].as_str()), (None, Some("west")), "WGS-84 is the default");
 
+    // The registry form takes the same fields: a position picked on 百度 (BD-09).
+    let form = |code: &str, datum: &str, province: &str| {
+        json!({"code": code, "name": "百度定位中心", "type": "village", "province": province, "city": "石家庄市",
+            "county": "长安区", "township": "x", "lat": "39.915", "lon": "116.404", "datum": datum,
+            "geofence_m": "150", "status": "built"})
+    };
+    let put = |path: String, body: serde_json::Value, token: String| {
+        let http = admin.http.clone();
+        async move { http.put(path).bearer_auth(token).json(&body).send().await.unwrap() }
+    };
+    let url = format!("{}/api/v1/centres/B9", server.url);
+    let saved = put(url.clone(), form("B9", "bd09", "河北省"), admin.token.clone()).await;
+    assert_eq!(saved.status(), 200);
+    let b9: serde_json::Value = saved.json().await.unwrap();
+    let stored = (b9["lat"].as_f64().unwrap(), b9["lon"].as_f64().unwrap());
+    // The published example: BD-09 39.915, 116.404 is WGS-84 39.907253, 116.391384.
+    assert!(metres(39.907253214522164, 116.3913836995125, stored) < 5.0, "{stored:?}");
+    assert_eq!(b9["datum"], "bd09");
+    let bad = put(url.clone(), form("B9", "mars", "河北省"), admin.token.clone()).await;
+    assert_eq!(bad.status(), 422);
+    let body: serde_json::Value = bad.json().await.unwrap();
+    assert!(body["errors"][0].as_str().unwrap().contains("unknown datum `mars`"), "{body}");
+    let sup = server.api("sup-a").await;
+    assert_eq!(put(url.clone(), form("B9", "bd09", "河北省"), sup.token.clone()).await.status(), 403);
+    assert_eq!(put(url.clone(), form("B9", "bd09", "山西省"), admin.token.clone()).await.status(), 403);
+    assert_eq!(
+        put(url, form("B8", "bd09", "河北省"), admin.token.clone()).await.status(),
+        422,
+        "the code is the address's"
+    );
+
     // insp-wang stands 10 m north of the true position, on a GNSS fix, and inspects both.
     let mut wang = Device::enrol(&server.url, "wang").await;
     let v2 = builtin_templates().unwrap().into_iter().find(|t| t.id == "community" && t.version == 2).unwrap();
@@ -183,7 +214,6 @@ async fn a_centre_imported_in_gcj02_is_on_site_with_a_wgs84_fix_10_m_away() {
         wang.docs.insert(xuncha_core::DocumentId::random(), LocalDoc { doc, ack: Vec::new() });
     }
     wang.sync().await;
-    let sup = server.api("sup-a").await;
     let (_, list) = sup.get("/api/v1/inspections?per_page=50").await;
     let on_site = |code: &str| {
         let row = list["items"].as_array().unwrap().iter().find(|r| r["centre_code"] == code).unwrap();

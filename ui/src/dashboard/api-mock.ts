@@ -302,6 +302,22 @@ export class MockApi implements DashboardApi {
     if (id !== TEMPLATE.id || version !== TEMPLATE.version) throw new ApiError(404, 'not_found', `no template ${id}@${version}`);
     return clone(TEMPLATE);
   }
+  /// Like the server: administrators only, a known datum, the position stored as given for WGS-84.
+  async saveCentre(code: string, fields: Record<string, string>): Promise<Centre> {
+    this.auth();
+    if (this.user.role !== 'administrator') throw new ApiError(403, 'forbidden', 'this is outside your role or region');
+    const c = centreByCode(code);
+    if (!c) throw new ApiError(404, 'not_found', `no centre ${code}`);
+    if (!['wgs84', 'gcj02', 'bd09', ''].includes(fields.datum ?? '')) {
+      const e = new ApiError(422, 'invalid', '1 problems; nothing was saved');
+      e.details = [`line 1: unknown datum \`${fields.datum}\` (wgs84, cgcs2000, gcj02 or bd09)`];
+      throw e;
+    }
+    Object.assign(c, { name: fields.name ?? c.name, lat: Number(fields.lat), lon: Number(fields.lon),
+      datum: fields.datum && fields.datum !== 'wgs84' ? fields.datum : undefined, zone: fields.zone || undefined });
+    return clone(c);
+  }
+
   async centre(code: string): Promise<Centre> {
     this.auth();
     const c = centreByCode(code);

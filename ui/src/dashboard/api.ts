@@ -16,6 +16,8 @@ export const PREFIX = '/api/v1';
 /// Every failed request: the HTTP status and the server's `{code, message}`
 /// (`http_<status>` when no server answered, e.g. a proxy's error page).
 export class ApiError extends Error {
+  /// Every problem of a refused form or file (`errors` of a 422), when the server lists them.
+  details: string[] = [];
   constructor(public status: number, public code: ApiErrorCode | 'offline' | `http_${number}`, message: string) {
     super(message);
     this.name = 'ApiError';
@@ -74,6 +76,8 @@ export interface DashboardApi {
   review(doc: string, req: ReviewRequest): Promise<InspectionRow>;
   template(id: string, version: number): Promise<Template>;
   centre(code: string): Promise<Centre>;
+  /// Registers or changes one centre (administrators): the import's fields, the position in `datum`.
+  saveCentre(code: string, fields: Record<string, string>): Promise<Centre>;
   centreOverview(code: string): Promise<CentreOverview>;
   registry(q: RegistryQuery): Promise<Page<RegistryRow>>;
   regions(): Promise<CityRegions[]>;
@@ -219,8 +223,10 @@ export class HttpApi implements DashboardApi {
       try { data = JSON.parse(text); } catch { data = null; }
     }
     if (!res.ok) {
-      const err = (data ?? {}) as { code?: ApiErrorCode; message?: string };
-      throw new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? (text || res.statusText));
+      const err = (data ?? {}) as { code?: ApiErrorCode; message?: string; errors?: string[] };
+      const e = new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? (text || res.statusText));
+      e.details = Array.isArray(err.errors) ? err.errors.slice(0, 50) : [];
+      throw e;
     }
     return data as T;
   }
@@ -235,6 +241,7 @@ export class HttpApi implements DashboardApi {
   review(doc: string, req: ReviewRequest) { return this.call<InspectionRow>('POST', `/inspections/${enc(doc)}/review`, req); }
   template(id: string, version: number) { return this.call<Template>('GET', `/templates/${enc(id)}/${version}`); }
   centre(code: string) { return this.call<Centre>('GET', `/centres/${enc(code)}`); }
+  saveCentre(code: string, fields: Record<string, string>) { return this.call<Centre>('PUT', `/centres/${enc(code)}`, fields); }
   centreOverview(code: string) { return this.call<CentreOverview>('GET', `/centres/${enc(code)}/overview`); }
   registry(q: RegistryQuery) { return this.call<Page<RegistryRow>>('GET', `/registry${queryString(q)}`); }
   regions() { return this.call<CityRegions[]>('GET', '/regions'); }
