@@ -36,3 +36,10 @@ export const score = (n: number | null | undefined) => (n == null ? '—' : (Mat
 
 /// A ratio as a percentage's number, at most two decimals (0.104 → "10.4"); the caller adds "%".
 export const pct = (ratio: number) => num(Math.round(ratio * 10_000) / 100, 2);
+
+/// The top of a score axis: 100, or above it when a bonus (加分项) took a
+/// total past 100, so no point is drawn off the chart.
+export function scoreAxisMax(values: Array<number | null | undefined>): number {
+  const top = Math.max(100, ...values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)));
+  return Math.ceil(top / 5) * 5;
+}
