@@ -110,6 +110,7 @@ pub fn inspection_filter(auth: &Auth, q: InspectionQuery) -> Result<InspectionFi
         centre_code: bounded(q.centre),
         township: bounded(q.township),
         template: bounded(q.template),
+        template_below: None,
         flags,
         sort,
         ascending,

@@ -219,6 +219,8 @@ pub struct InspectionFilter {
     pub township: Option<String>,
     /// A template id (any version).
     pub template: Option<String>,
+    /// Only versions of it below this one (drafts a newer version may carry).
+    pub template_below: Option<u32>,
     /// Every flag must hold.
     pub flags: Vec<InspectionFlag>,
     pub sort: InspectionSort,

@@ -219,6 +219,10 @@ pub(crate) fn inspection_filter_sql(f: &InspectionFilter) -> (String, Vec<String
          AND (?8 = '' OR d.grade = ?8) AND (?9 = '' OR d.centre_code = ?9) AND (?10 = '' OR c.township = ?10)
          AND (?11 = '' OR d.template_id = ?11) AND (?12 = '' OR d.purpose = ?12)",
     );
+    if let Some(v) = f.template_below {
+        // A number from the code, not from a request: safe to write into the statement.
+        filter.push_str(&format!(" AND d.template_version < {v}"));
+    }
     for flag in &f.flags {
         filter.push_str(match flag {
             InspectionFlag::NotVerified => " AND d.on_site IS NOT 'verified'",
