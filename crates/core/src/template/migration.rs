@@ -91,12 +91,13 @@ pub fn plan(old: &Template, new: &Template, answers: &BTreeMap<String, AnswerRec
 }
 
 /// The answers of a moved draft still in the old version's terms: under an
-/// id the template does not know, or a value its table translates. They are
-/// what a device wrote on the old version after the draft moved.
+/// id the template does not know, not valid for the item of that id (an
+/// item whose kind changed), or a value its table translates. They are what
+/// a device wrote on the old version after the draft moved.
 pub fn stragglers(template: &Template, snap: &InspectionSnapshot) -> BTreeMap<String, AnswerRecord> {
     let table = template.migration.as_ref();
     let old_terms = |id: &str, a: &Answer| {
-        template.item(id).is_none()
+        template.item(id).is_none_or(|item| check_answer(item, a).is_err())
             || table.and_then(|m| m.items.get(id)).is_some_and(|m| m.to.is_none() && translate(a, &m.answers) != *a)
     };
     snap.answers.iter().filter(|(id, r)| old_terms(id, &r.answer)).map(|(k, v)| (k.clone(), v.clone())).collect()

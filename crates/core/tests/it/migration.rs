@@ -83,6 +83,8 @@ fn offline_edits_on_version_1_land_on_the_mapped_items_or_wait_as_conflicts() {
     answer(&mut device, &v1, "safety.food_licence", Answer::YesNo(true), "user1"); // clashes too
     answer(&mut device, &v1, "safety.gas", Answer::YesNo(true), "user1"); // same id in both versions
     answer(&mut device, &v1, "ops.records", Answer::YesNo(true), "user1");
+    // Version 2 asks residents one by one: a count pair under the same id has no item to land on.
+    answer(&mut device, &v1, "sat.residents", Answer::Sample { asked: 12, satisfied: 11 }, "user1");
 
     let plan = plan_migration(&v1, &v2, &server.snapshot().unwrap().answers);
     server.migrate(1, &v2, &plan, &BTreeMap::new(), "server", 2_000).unwrap();
@@ -108,6 +110,12 @@ fn offline_edits_on_version_1_land_on_the_mapped_items_or_wait_as_conflicts() {
     assert_eq!(clash.answer, Answer::Choice("suspected_major".into()));
     assert_eq!(s.answers["safety.gas"].answer, Answer::YesNo(true));
     assert_eq!(s.answers["ops.records"].answer, Answer::YesNo(true));
+    assert!(!s.answers.contains_key("sat.residents"), "no longer an answer of the draft");
+    assert_eq!(
+        s.migrations[1].removed["sat.residents"].answer,
+        Answer::Sample { asked: 12, satisfied: 11 },
+        "kept as history"
+    );
     assert!(plan_stragglers(&v1, &v2, &s).0.moved.is_empty(), "nothing left behind");
 }
 
