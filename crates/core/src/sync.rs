@@ -9,7 +9,11 @@ use crate::template::TemplateRef;
 use automerge::ChangeHash;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub const SYNC_PROTOCOL: u32 = 1;
+/// 2: templates carry bilingual sources, bonus sections, respondents items and
+/// migration tables, and documents server-owned `migrations`, which an app
+/// of protocol 1 cannot read: it is refused with this number instead of
+/// failing on a template it cannot parse.
+pub const SYNC_PROTOCOL: u32 = 2;
 pub const CBOR_MIME: &str = "application/cbor";
 /// Heads a document may have in one message (concurrent branches).
 pub const MAX_HEADS: usize = 256;
