@@ -3,7 +3,7 @@
 //! refuse a change that would leave a document unreadable.
 
 use super::{Answer, AnswerRecord, Conflict, DocError, FixSource, GpsFix, InspectionDoc, keys};
-use super::{InspectionSnapshot, PhotoRecord, Purpose, Respondent, Review, ReviewEntry, ReviewStatus};
+use super::{InspectionSnapshot, MigrationRecord, PhotoRecord, Purpose, Respondent, Review, ReviewEntry, ReviewStatus};
 use crate::template::TemplateRef;
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use std::collections::BTreeMap;
@@ -21,6 +21,8 @@ pub const MAX_PHOTOS: usize = 2_000;
 pub const MAX_FIXES: usize = 10_000;
 pub const MAX_REVIEWS: usize = 1_000;
 pub const MAX_SIGN_OFFS: usize = 100;
+/// Moves to a newer template version one document keeps at most.
+pub const MAX_MIGRATIONS: usize = 100;
 /// People asked on site for one item at most.
 pub const MAX_RESPONDENTS: usize = 500;
 pub const MAX_OPINION_CHARS: usize = 500;
@@ -262,6 +264,53 @@ fn respondents(d: &AutoCommit) -> R<BTreeMap<String, Vec<Respondent>>> {
     Ok(out)
 }
 
+/// The moves to newer template versions (none in a document never moved).
+fn migrations(d: &AutoCommit) -> R<Vec<MigrationRecord>> {
+    let Some(list) = object(d, &ROOT, keys::MIGRATIONS, ObjType::List)? else { return Ok(Vec::new()) };
+    bounded("migrations", d.length(&list), MAX_MIGRATIONS)?;
+    let mut out = Vec::new();
+    for i in 0..d.length(&list) {
+        let Some((Value::Object(ObjType::Map), obj)) = d.get(&list, i)? else {
+            return Err(bad("migrations", "expected a record"));
+        };
+        let map = |key: &str| object(d, &obj, key, ObjType::Map)?.ok_or_else(|| bad(key, "expected a map"));
+        let moved_obj = map("moved")?;
+        bounded("moved", d.length(&moved_obj), MAX_ANSWERS)?;
+        let mut moved = BTreeMap::new();
+        for key in d.keys(&moved_obj) {
+            let to = string(d, &moved_obj, &key)?;
+            moved.insert(key, to);
+        }
+        let answers = |key: &str| -> R<BTreeMap<String, AnswerRecord>> {
+            let m = map(key)?;
+            bounded(key, d.length(&m), MAX_ANSWERS)?;
+            let mut out = BTreeMap::new();
+            for id in d.keys(&m) {
+                let record = object(d, &m, &id, ObjType::Map)?.ok_or_else(|| bad(key, "expected an answer record"))?;
+                out.insert(id, answer_record(d, &record)?);
+            }
+            Ok(out)
+        };
+        let added_obj = object(d, &obj, "added", ObjType::List)?.ok_or_else(|| bad("added", "expected a list"))?;
+        bounded("added", d.length(&added_obj), MAX_ANSWERS)?;
+        let added = d
+            .values(&added_obj)
+            .map(|(v, _)| v.as_str().map(str::to_owned).ok_or_else(|| bad("added", "expected item ids")))
+            .collect::<R<Vec<_>>>()?;
+        out.push(MigrationRecord {
+            from_version: u32_of(uint(d, &obj, "from_version")?, "from_version")?,
+            to_version: u32_of(uint(d, &obj, "to_version")?, "to_version")?,
+            by: string(d, &obj, "by")?,
+            at: int(d, &obj, "at")?,
+            moved,
+            removed: answers("removed")?,
+            added,
+            conflicting: answers("conflicting")?,
+        });
+    }
+    Ok(out)
+}
+
 fn review_entry(d: &AutoCommit, obj: &ObjId) -> R<ReviewEntry> {
     let status = match string(d, obj, "status")?.as_str() {
         "approved" => ReviewStatus::Approved,
@@ -415,7 +464,7 @@ impl InspectionDoc {
             sign_offs,
             review,
             respondents: respondents(d)?,
-            migrations: super::migrate::read_migrations(d)?,
+            migrations: migrations(d)?,
         })
     }
 

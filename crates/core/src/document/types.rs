@@ -1,7 +1,6 @@
 //! Plain Rust views of what an inspection document holds. These are what
 //! scoring reads and what the UI shows; the document itself is Automerge.
 
-pub use super::migrate::MigrationRecord;
 pub use crate::purpose::Purpose;
 use crate::template::TemplateRef;
 use serde::{Deserialize, Serialize};
@@ -247,4 +246,23 @@ impl InspectionSnapshot {
             _ => WorkflowStatus::Submitted,
         }
     }
+}
+
+/// One move of the draft to a newer template version, as recorded.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MigrationRecord {
+    pub from_version: u32,
+    pub to_version: u32,
+    pub by: String,
+    pub at: i64,
+    /// Old item id → the item its answer moved to.
+    pub moved: BTreeMap<String, String>,
+    /// Answers no item of the new version takes, kept as history.
+    pub removed: BTreeMap<String, AnswerRecord>,
+    /// Items new in this version, unanswered when the draft moved.
+    pub added: Vec<String>,
+    /// Answers a device wrote on the old version after the move whose new
+    /// item already had a different answer: kept here for the supervisor
+    /// to see and settle, not applied.
+    pub conflicting: BTreeMap<String, AnswerRecord>,
 }
