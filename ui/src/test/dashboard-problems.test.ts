@@ -192,6 +192,19 @@ describe('the ledger (整改台账)', () => {
     expect(made.map((a) => a.inspector)).toEqual(['insp-li']);
     expect((await api.problem(3)).problem.followup_doc).toBe(made[0].doc);
   });
+
+  it('a centre typed but not applied survives another filter changing; a reset clears it', async () => {
+    await ledger();
+    await fireEvent.input(input('problems-filter-centre'), { target: { value: '130102-001' } });
+    await fireEvent.change(screen.getByTestId('problems-filter-state'), { target: { value: 'draft' } });
+    await waitFor(() => expect(location.hash).toContain('state=draft'));
+    await waitFor(() => expect(screen.queryByTestId('problem-row-1')).toBeNull());
+    expect(input('problems-filter-centre').value).toBe('130102-001');
+    await fireEvent.submit(screen.getByTestId('problems-filters'));
+    await waitFor(() => expect(location.hash).toContain('centre=130102-001'));
+    navigate('#/problems');
+    await waitFor(() => expect(input('problems-filter-centre').value).toBe(''));
+  });
 });
 
 describe('a problem (#/problem/<id>)', () => {
