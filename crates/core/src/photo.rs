@@ -1,6 +1,6 @@
 //! Photo processing, pure functions over bytes: decode with limits, apply
-//! EXIF orientation, bound the long side, re-encode as JPEG, make a
-//! thumbnail, hash the stored bytes. The device runs it on capture; the
+//! EXIF orientation, bound the long side, re-encode (lossy WebP by default,
+//! JPEG where the server asks for it), make a thumbnail, hash the stored bytes. The device runs it on capture; the
 //! server runs the same decode on every upload, so a hostile file is refused
 //! in both places.
 
@@ -23,14 +23,46 @@ pub struct PhotoLimits {
     pub max_decode_alloc: u64,
     /// Long side of the stored photo.
     pub long_side: u32,
+    /// How photos and thumbnails are stored.
+    pub format: PhotoFormat,
     pub jpeg_quality: u8,
+    /// libwebp's quality factor (0–100).
+    pub webp_quality: u8,
     pub thumb_long_side: u32,
+    /// The thumbnail's quality, in either format.
     pub thumb_quality: u8,
+}
+
+/// The format photos are stored in. WebP is about half the bytes of JPEG at
+/// the same SSIM (benches/photo_formats.rs prints the figures); JPEG stays
+/// for a deployment whose other systems cannot read WebP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoFormat {
+    #[default]
+    Webp,
+    Jpeg,
+}
+
+impl PhotoFormat {
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Webp => "image/webp",
+            Self::Jpeg => "image/jpeg",
+        }
+    }
 }
 
 /// The largest photo file accepted as captured, before processing (a phone's
 /// full-resolution JPEG is well under it).
 pub const MAX_INPUT_BYTES: usize = 25 * 1024 * 1024;
+
+/// Chosen from benches/photo_formats.rs: the highest quality whose photos
+/// stay under half of JPEG quality 80's bytes (48% over the benchmark's ten).
+/// Its SSIM is 0.01–0.15 below JPEG's (WebP smooths sensor noise and fine
+/// texture, which SSIM counts); equal SSIM needs quality 90–95 and 67–80% of
+/// the bytes. A province that wants that sets `photos.webp_quality`.
+pub const WEBP_QUALITY: u8 = 85;
 
 impl Default for PhotoLimits {
     fn default() -> Self {
@@ -40,7 +72,9 @@ impl Default for PhotoLimits {
             max_pixels: 48_000_000,
             max_decode_alloc: 512 * 1024 * 1024,
             long_side: 1600,
+            format: PhotoFormat::default(),
             jpeg_quality: 80,
+            webp_quality: WEBP_QUALITY,
             thumb_long_side: 320,
             thumb_quality: 70,
         }
@@ -171,7 +205,7 @@ fn classify(e: image::ImageError) -> PhotoError {
 }
 
 /// The image with its long side bounded (never enlarged).
-fn bounded(image: DynamicImage, long_side: u32) -> DynamicImage {
+pub fn bounded(image: DynamicImage, long_side: u32) -> DynamicImage {
     if image.width().max(image.height()) > long_side {
         image.resize(long_side, long_side, image::imageops::FilterType::Triangle)
     } else {
@@ -179,13 +213,31 @@ fn bounded(image: DynamicImage, long_side: u32) -> DynamicImage {
     }
 }
 
-fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<EncodedImage, PhotoError> {
+/// Encodes `image` as `format` at `quality` (0–100).
+pub fn encode(image: &DynamicImage, format: PhotoFormat, quality: u8) -> Result<EncodedImage, PhotoError> {
     let rgb = image.to_rgb8();
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, quality)
-        .encode_image(&rgb)
-        .map_err(|e| PhotoError::Encode(e.to_string()))?;
-    Ok(EncodedImage { sha256: sha256_hex(&bytes), width: rgb.width(), height: rgb.height(), bytes, mime: "image/jpeg" })
+    let (width, height) = rgb.dimensions();
+    let bytes = match format {
+        PhotoFormat::Jpeg => {
+            let mut bytes = Vec::new();
+            JpegEncoder::new_with_quality(&mut bytes, quality)
+                .encode_image(&rgb)
+                .map_err(|e| PhotoError::Encode(e.to_string()))?;
+            bytes
+        }
+        PhotoFormat::Webp => webp::Encoder::from_rgb(rgb.as_raw(), width, height)
+            .encode_simple(false, f32::from(quality.min(100)))
+            .map_err(|e| PhotoError::Encode(format!("WebP: {e:?}")))?
+            .to_vec(),
+    };
+    Ok(EncodedImage { sha256: sha256_hex(&bytes), width, height, bytes, mime: format.mime() })
+}
+
+fn quality(limits: &PhotoLimits) -> u8 {
+    match limits.format {
+        PhotoFormat::Webp => limits.webp_quality,
+        PhotoFormat::Jpeg => limits.jpeg_quality,
+    }
 }
 
 /// Full processing on capture: the stored photo (metadata stripped by
@@ -194,8 +246,8 @@ pub fn process(bytes: &[u8], limits: &PhotoLimits) -> Result<ProcessedPhoto, Pho
     // The full-size image is dropped as soon as it is resized; the thumbnail
     // comes from the resized one.
     let stored = bounded(decode(bytes, limits)?, limits.long_side);
-    let photo = encode_jpeg(&stored, limits.jpeg_quality)?;
-    let thumbnail = encode_jpeg(&bounded(stored, limits.thumb_long_side), limits.thumb_quality)?;
+    let photo = encode(&stored, limits.format, quality(limits))?;
+    let thumbnail = encode(&bounded(stored, limits.thumb_long_side), limits.format, limits.thumb_quality)?;
     Ok(ProcessedPhoto { photo, thumbnail })
 }
 
@@ -207,5 +259,5 @@ pub fn thumbnail(bytes: &[u8], limits: &PhotoLimits) -> Result<EncodedImage, Pho
 /// A thumbnail of an image already decoded with [`decode`]: one decode per
 /// photo, and the full-size pixels are dropped once resized.
 pub fn thumbnail_of(image: DynamicImage, limits: &PhotoLimits) -> Result<EncodedImage, PhotoError> {
-    encode_jpeg(&bounded(image, limits.thumb_long_side), limits.thumb_quality)
+    encode(&bounded(image, limits.thumb_long_side), limits.format, limits.thumb_quality)
 }

@@ -458,7 +458,7 @@ async fn fill(
         d.add_photo(&PhotoRecord {
             sha256: sha.clone(),
             bytes: bytes.len() as u64,
-            mime: "image/jpeg".into(),
+            mime: xuncha_core::photo::PhotoFormat::default().mime().into(),
             width: 640,
             height: 480,
             item_id: Some(item),

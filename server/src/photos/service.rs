@@ -15,7 +15,7 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use xuncha_core::DocumentId;
-use xuncha_core::photo::{PhotoLimits, decode, sha256_hex, thumbnail_of};
+use xuncha_core::photo::{PhotoFormat, PhotoLimits, decode, sha256_hex, thumbnail_of};
 
 /// The photos service: owns the photo rows, the bytes' folder, the uploads
 /// in flight and the per-device decode lanes.
@@ -246,8 +246,11 @@ fn complete(state: &Photos, user: &User, sha: &str, partial: &PathBuf) -> Result
 /// Decodes a whole photo within the limits, stores it with the server's
 /// thumbnail and records it granted to `grants`. Returns its size.
 fn accept(state: &Photos, user: &User, sha: &str, bytes: Vec<u8>, grants: &[DocumentId]) -> Result<u64, PhotoError> {
+    // The server's own thumbnails are JPEG whatever the photo's format:
+    // `thumbs/<sha>.jpg`, served as image/jpeg to every browser and export.
     let limits = PhotoLimits {
         max_input_bytes: usize::try_from(state.limits.photo_bytes).unwrap_or(usize::MAX),
+        format: PhotoFormat::Jpeg,
         ..PhotoLimits::default()
     };
     let image = decode(&bytes, &limits).map_err(|e| PhotoError::Invalid(format!("not an acceptable photo: {e}")))?;

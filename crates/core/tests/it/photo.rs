@@ -1,7 +1,7 @@
 //! Photo processing over bytes: orientation, bounds, hostile files.
 
 use image::{ImageEncoder, RgbImage};
-use xuncha_core::photo::{PhotoError, PhotoLimits, process, sha256_hex, thumbnail};
+use xuncha_core::photo::{PhotoError, PhotoFormat, PhotoLimits, decode, process, sha256_hex, thumbnail};
 
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let img = RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
@@ -65,14 +65,38 @@ fn png_claiming(width: u32, height: u32) -> Vec<u8> {
 fn resizes_to_the_long_side_and_hashes_the_stored_bytes() {
     let p = process(&jpeg(3200, 2400), &PhotoLimits::default()).unwrap();
     assert_eq!((p.photo.width, p.photo.height), (1600, 1200));
-    assert_eq!(p.photo.mime, "image/jpeg");
+    assert_eq!(p.photo.mime, "image/webp");
     assert_eq!(p.photo.sha256, sha256_hex(&p.photo.bytes));
     assert_eq!(p.thumbnail.width.max(p.thumbnail.height), 320);
+    assert_eq!(p.thumbnail.mime, "image/webp");
     assert!(p.thumbnail.bytes.len() < p.photo.bytes.len());
-    // Small images are not enlarged; PNG input becomes JPEG.
+    // Small images are not enlarged; PNG input becomes lossy WebP (RIFF…WEBPVP8 , not VP8L).
     let small = process(&png(640, 480), &PhotoLimits::default()).unwrap();
     assert_eq!((small.photo.width, small.photo.height), (640, 480));
-    assert_eq!(&small.photo.bytes[..2], &[0xFF, 0xD8]);
+    assert_eq!((&small.photo.bytes[..4], &small.photo.bytes[8..16]), (&b"RIFF"[..], &b"WEBPVP8 "[..]));
+}
+
+#[test]
+fn a_server_may_ask_for_jpeg() {
+    let limits = PhotoLimits { format: PhotoFormat::Jpeg, ..PhotoLimits::default() };
+    let p = process(&png(640, 480), &limits).unwrap();
+    assert_eq!(p.photo.mime, "image/jpeg");
+    assert_eq!(&p.photo.bytes[..2], &[0xFF, 0xD8]);
+    assert_eq!(&p.thumbnail.bytes[..2], &[0xFF, 0xD8]);
+}
+
+#[test]
+fn a_webp_photo_decodes_within_the_limits_the_server_applies() {
+    let p = process(&jpeg(2000, 1500), &PhotoLimits::default()).unwrap();
+    // What the server does with an upload: decode within limits, then its own (JPEG) thumbnail.
+    let server = PhotoLimits { format: PhotoFormat::Jpeg, ..PhotoLimits::default() };
+    let image = decode(&p.photo.bytes, &server).unwrap();
+    assert_eq!((image.width(), image.height()), (1600, 1200));
+    let thumb = thumbnail(&p.photo.bytes, &server).unwrap();
+    assert_eq!((thumb.mime, thumb.width), ("image/jpeg", 320));
+    // A damaged WebP is refused, not decoded into grey.
+    let cut = &p.photo.bytes[..p.photo.bytes.len() / 2];
+    assert!(decode(cut, &server).is_err());
 }
 
 #[test]
