@@ -87,7 +87,7 @@ impl AppState {
             accounts,
             catalog: Arc::new(Catalog::new(store.clone(), templates.clone(), limits.clone())),
             photos,
-            sync: Arc::new(SyncService::new(inspections.clone(), limits.clone(), cpu)),
+            sync: Arc::new(SyncService::new(inspections.clone(), store.clone(), limits.clone(), cpu)),
             stats: stats.clone(),
             exemplars: Arc::new(Exemplars::new(store.clone(), store.clone(), store.clone(), store.clone())),
             analyses: Arc::new(Analyses::new(

@@ -82,8 +82,14 @@ async fn run(plan: Plan) {
             .unwrap();
         let (token, token_hash) = xuncha_server::accounts::passwords::new_token(true);
         let actor = automerge::ActorId::random();
-        let dev =
-            server.state.store.create_device(user.id, "bench", &token_hash, std::slice::from_ref(&actor), 1).unwrap();
+        let new = xuncha_server::accounts::store::NewDevice {
+            user_id: user.id,
+            name: "bench",
+            token_hash: &token_hash,
+            actors: std::slice::from_ref(&actor),
+            public_key: None,
+        };
+        let dev = server.state.store.create_device(new, 1).unwrap();
         let new = NewInspection {
             centre_code: "130102-V02".into(),
             template: template.reference(),

@@ -33,6 +33,7 @@ pub fn photo_record(bytes: &[u8], by: &str) -> xuncha_core::document::PhotoRecor
         taken_at: 1,
         gps: None,
         by: by.into(),
+        signature: None,
     }
 }
 

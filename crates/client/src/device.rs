@@ -2,15 +2,17 @@
 //! edit is applied to the loaded document and its new changes are committed
 //! to the store before the call returns.
 
+use crate::secrets::{Secrets, SecretsError};
 use crate::store::{DocInfo, Store, StoreError, StoredPhoto};
 use automerge::{ActorId, ChangeHash};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use xuncha_core::document::{
     Answer, AnswerRecord, Conflict, DocError, GpsFix, InspectionDoc, InspectionSnapshot, NewInspection, PhotoRecord,
     Respondent, Review,
 };
+use xuncha_core::evidence::{SigningKey, sign_fix, sign_photo};
 use xuncha_core::photo::{PhotoError, PhotoLimits, process};
 use xuncha_core::scoring::{EvidenceFacts, Report, ScoreError, check_answer, score};
 use xuncha_core::sync::{DocPush, DocReply, DocStatus, Heads, RefusalCode};
@@ -51,6 +53,8 @@ pub enum ClientError {
     Damaged(String),
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
 }
 
 /// One person asked on site, as the inspector enters it.
@@ -88,10 +92,25 @@ struct Loaded {
     ack: Vec<ChangeHash>,
 }
 
+/// The key this device signs its evidence with, and its id on the server.
+struct EvidenceKey {
+    device: i64,
+    key: SigningKey,
+}
+
+impl std::fmt::Debug for EvidenceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvidenceKey").field("device", &self.device).finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug)]
 pub struct Device {
+    dir: PathBuf,
     store: Store,
     identity: Option<Identity>,
+    /// None before enrolment, and for a device enrolled by an app before signing.
+    signer: Option<EvidenceKey>,
     docs: Mutex<HashMap<DocumentId, Loaded>>,
 }
 
@@ -105,7 +124,35 @@ impl Device {
             }
             _ => None,
         };
-        Ok(Self { store, identity, docs: Mutex::new(HashMap::new()) })
+        let mut secrets = Secrets::load(dir)?;
+        // Stores of earlier versions kept the token among the settings.
+        if let Some(token) = store.setting("token")? {
+            secrets.token.get_or_insert(token);
+            secrets.save(dir)?;
+            store.delete_setting("token")?;
+        }
+        let device = store.setting("device_id")?.and_then(|d| d.parse().ok());
+        let signer = device.zip(secrets.signing_key()).map(|(device, key)| EvidenceKey { device, key });
+        Ok(Self { dir: dir.to_owned(), store, identity, signer, docs: Mutex::new(HashMap::new()) })
+    }
+
+    /// The token and key kept outside the store (see `secrets`).
+    pub fn secrets(&self) -> ClientResult<Secrets> {
+        Ok(Secrets::load(&self.dir)?)
+    }
+
+    /// Records what enrolment gave: the token, the signing key and the device id.
+    pub fn set_enrolment(&mut self, device: i64, token: &str, key: SigningKey) -> ClientResult<()> {
+        let secrets = Secrets { token: Some(token.to_owned()), signing_key: Some(hex::encode(key.to_bytes())) };
+        secrets.save(&self.dir)?;
+        self.store.set_setting("device_id", &device.to_string())?;
+        self.signer = Some(EvidenceKey { device, key });
+        Ok(())
+    }
+
+    /// The id this device signs its evidence as, once enrolled with a key.
+    pub fn signing_device(&self) -> Option<i64> {
+        self.signer.as_ref().map(|s| s.device)
     }
 
     pub fn store(&self) -> &Store {
@@ -327,8 +374,11 @@ impl Device {
         })
     }
 
+    /// Records a position, signed by this device when it has a key.
     pub fn add_gps_fix(&self, id: &DocumentId, fix: &GpsFix, now: i64) -> ClientResult<()> {
-        self.edit(id, now, |doc, _| Ok(doc.add_gps_fix(fix)?))
+        let mut fix = fix.clone();
+        fix.signature = self.signer.as_ref().map(|s| sign_fix(&s.key, s.device, id, &fix));
+        self.edit(id, now, |doc, _| Ok(doc.add_gps_fix(&fix)?))
     }
 
     pub fn sign_off(&self, id: &DocumentId, now: i64) -> ClientResult<()> {
@@ -376,6 +426,11 @@ impl Device {
             taken_at: now,
             gps,
             by: self.me()?.username.clone(),
+            signature: None,
+        };
+        let record = PhotoRecord {
+            signature: self.signer.as_ref().map(|s| sign_photo(&s.key, s.device, id, &record)),
+            ..record
         };
         self.edit(id, now, |doc, t| {
             if let Some(item) = item

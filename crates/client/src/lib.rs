@@ -6,6 +6,7 @@
 //!   photos and their upload progress, cached templates, centres, assignments);
 //! - [`device`]: what the inspector does, offline: start an inspection,
 //!   answer, notes, photos, positions, sign-off, provisional score, conflicts.
+//! - [`secrets`]: the token and the evidence-signing key, outside the store;
 //! - [`sync`]: enrolment, catalog refresh, sync rounds and photo uploads,
 //!   the overall sync state and the background loop;
 //! - [`views`]: assignments with their inspection's state, sync status;
@@ -15,6 +16,7 @@
 pub mod app;
 pub mod device;
 pub mod log;
+pub mod secrets;
 pub mod store;
 pub mod sync;
 pub mod views;

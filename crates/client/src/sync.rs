@@ -127,9 +127,14 @@ impl Server {
     ) -> Result<Self, SyncError> {
         let http = client();
         let url = url.trim_end_matches('/').to_owned();
+        // The key is made here, before the request: the server registers
+        // its public half with the device, and only this device holds the rest.
+        let key = crate::secrets::Secrets::new_signing_key();
+        let public_key = hex::encode(key.verifying_key().to_bytes());
         let res = http
             .post(format!("{url}/api/v1/devices"))
-            .json(&serde_json::json!({"username": username, "password": password, "device_name": name}))
+            .json(&serde_json::json!({"username": username, "password": password, "device_name": name,
+                "public_key": public_key}))
             .send()
             .await
             .map_err(offline)?;
@@ -139,10 +144,8 @@ impl Server {
             .first()
             .and_then(|a| hex::decode(a).ok())
             .ok_or_else(|| SyncError::Protocol("no actor id".into()))?;
-        let store = device.store();
-        store.set_setting("server_url", &url)?;
-        store.set_setting("token", &e.token)?;
-        store.set_setting("device_id", &e.device_id.to_string())?;
+        device.store().set_setting("server_url", &url)?;
+        device.set_enrolment(e.device_id, &e.token, key)?;
         device.set_identity(Identity {
             actor: ActorId::from(actor),
             username: e.user.username,
@@ -153,8 +156,8 @@ impl Server {
 
     /// The server this device enrolled with.
     pub fn of(device: &Device) -> Result<Self, SyncError> {
-        let store = device.store();
-        match (store.setting("server_url")?, store.setting("token")?) {
+        let token = device.secrets()?.token;
+        match (device.store().setting("server_url")?, token) {
             (Some(url), Some(token)) => Ok(Self {
                 http: client(),
                 url,

@@ -78,6 +78,7 @@ fn an_inspection_is_edited_offline_and_every_edit_survives_a_restart() {
             at: 5,
             mock: Some(false),
             by: "wang".into(),
+            signature: None,
         };
         d.add_gps_fix(&id, &fix, 5).unwrap();
         let photo = d.add_photo(&id, Some(&yes_no[0]), &png(), Some(fix), 6).unwrap();

@@ -179,7 +179,11 @@ fn bricks(w: u32, h: u32) -> RgbImage {
         let offset = if course % 2 == 0 { 0 } else { 45 };
         let mortar = y % 40 < 5 || (x + offset) % 90 < 5;
         let v = n[(y * w + x) as usize] * 50.0 + rng.gauss() * 5.0;
-        if mortar { Rgb([clamp(170.0 + v), clamp(165.0 + v), clamp(155.0 + v)]) } else { Rgb([clamp(140.0 + v), clamp(60.0 + v * 0.5), clamp(45.0 + v * 0.4)]) }
+        if mortar {
+            Rgb([clamp(170.0 + v), clamp(165.0 + v), clamp(155.0 + v)])
+        } else {
+            Rgb([clamp(140.0 + v), clamp(60.0 + v * 0.5), clamp(45.0 + v * 0.4)])
+        }
     })
 }
 
@@ -194,7 +198,11 @@ fn building(w: u32, h: u32) -> RgbImage {
         match (inside, window) {
             (_, true) => Rgb([clamp(60.0 + noise), clamp(80.0 + noise), clamp(110.0 + noise)]),
             (true, false) => Rgb([clamp(190.0 + noise), clamp(185.0 + noise), clamp(175.0 + noise)]),
-            _ => Rgb([clamp(90.0 + 80.0 * sky + noise), clamp(140.0 + 60.0 * sky + noise), clamp(230.0 - 20.0 * sky + noise)]),
+            _ => Rgb([
+                clamp(90.0 + 80.0 * sky + noise),
+                clamp(140.0 + 60.0 * sky + noise),
+                clamp(230.0 - 20.0 * sky + noise),
+            ]),
         }
     })
 }
@@ -208,10 +216,18 @@ fn sign(w: u32, h: u32) -> RgbImage {
     let mut grain = Rng(59);
     RgbImage::from_fn(w, h, |x, y| {
         let on = strokes.iter().any(|&(sx, sy, len, horizontal)| {
-            if horizontal { x >= sx && x < sx + len && y >= sy && y < sy + 18 } else { x >= sx && x < sx + 18 && y >= sy && y < sy + len }
+            if horizontal {
+                x >= sx && x < sx + len && y >= sy && y < sy + 18
+            } else {
+                x >= sx && x < sx + 18 && y >= sy && y < sy + len
+            }
         });
         let g = grain.gauss() * 4.0;
-        if on { Rgb([clamp(245.0 + g), clamp(210.0 + g), clamp(40.0 + g)]) } else { Rgb([clamp(185.0 + g), clamp(25.0 + g), clamp(30.0 + g)]) }
+        if on {
+            Rgb([clamp(245.0 + g), clamp(210.0 + g), clamp(40.0 + g)])
+        } else {
+            Rgb([clamp(185.0 + g), clamp(25.0 + g), clamp(30.0 + g)])
+        }
     })
 }
 
@@ -258,6 +274,9 @@ fn measure(original: &DynamicImage, format: PhotoFormat, quality: u8) -> Measure
     Measured { bytes: encoded.bytes.len(), ssim, ms }
 }
 
+/// A generated scene: its name and how it is drawn at a size.
+type Scene = (&'static str, fn(u32, u32) -> RgbImage);
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let (w, h) = if full { (2400, 1800) } else { (320, 240) };
@@ -272,7 +291,7 @@ fn main() {
             None => println!("lake.jpg not found in cargo's registry: generated scenes only"),
         }
     }
-    let scenes: [(&str, fn(u32, u32) -> RgbImage); 7] = [
+    let scenes: [Scene; 7] = [
         ("foliage (texture)", foliage),
         ("printed notice (text)", notice),
         ("low-light room (noise)", low_light),

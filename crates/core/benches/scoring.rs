@@ -81,6 +81,7 @@ fn answered(t: &Template) -> InspectionDoc {
         at: 1,
         mock: None,
         by: "u1".into(),
+        signature: None,
     })
     .unwrap();
     d

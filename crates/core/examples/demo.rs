@@ -134,6 +134,7 @@ fn demo_report(t: &Template) -> Result<xuncha_core::scoring::Report, Box<dyn std
         at: new.at,
         mock: Some(false),
         by: "demo".into(),
+        signature: None,
     })?;
     Ok(score(t, &doc.snapshot()?, &centre, &EvidenceFacts::default())?)
 }

@@ -5,13 +5,15 @@
 //! still reads strictly. A refused batch changes nothing.
 
 use crate::document::{DocError, InspectionDoc, InspectionSnapshot, keys};
+use crate::evidence::{EvidenceCheck, EvidenceError, check_new_evidence};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, Prop, ROOT, ReadDoc};
 
 /// Who is writing.
 #[derive(Debug, Clone)]
 pub enum Writer<'a> {
-    /// An inspector's device: only its registered actors, never server-owned paths.
-    Device { actors: &'a [ActorId], user_id: &'a str },
+    /// An inspector's device: only its registered actors, never server-owned
+    /// paths, and its new evidence signed (`evidence`).
+    Device { actors: &'a [ActorId], user_id: &'a str, evidence: EvidenceCheck<'a> },
     /// The server's own actor (reviews). May write anything.
     Server,
 }
@@ -52,6 +54,8 @@ pub enum Refusal {
     Malformed(String),
     #[error("`{0}` names another user: a device writes only its own user's sign-off and records")]
     OtherUser(String),
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
 }
 
 impl Refusal {
@@ -69,6 +73,8 @@ impl Refusal {
             Self::TooManyOps(..) => C::TooManyOps,
             Self::Malformed(_) => C::Malformed,
             Self::OtherUser(_) => C::OtherUser,
+            Self::Evidence(EvidenceError::Unsigned { .. }) => C::Unsigned,
+            Self::Evidence(EvidenceError::BadSignature { .. }) => C::BadSignature,
         }
     }
 }
@@ -137,6 +143,7 @@ pub fn check_owned(
     let new_changes = new.len();
     let after = fork.get_heads();
 
+    let mut evidence_touched = false;
     if let Writer::Device { user_id, .. } = writer {
         if is_new {
             let created_by = match fork.get(ROOT, keys::CREATED_BY) {
@@ -166,6 +173,7 @@ pub fn check_owned(
             if !is_new && IDENTITY.contains(&root_key.as_str()) {
                 return Err(Refusal::IdentityChanged(root_key));
             }
+            evidence_touched |= root_key == keys::PHOTOS || root_key == keys::GPS;
             if root_key == keys::GPS && is_list_removal(&patch) {
                 gps_changed = true;
                 continue;
@@ -194,7 +202,26 @@ pub fn check_owned(
 
     let doc = InspectionDoc::from_automerge(fork).map_err(|e| Refusal::Malformed(e.to_string()))?;
     let snapshot = doc.snapshot().map_err(|e: DocError| Refusal::Malformed(e.to_string()))?;
+    if let Writer::Device { evidence, .. } = writer
+        && evidence_touched
+    {
+        let mut doc = doc.into_automerge();
+        // The records as they stood: only what the batch adds or alters is checked.
+        let old = match is_new {
+            true => None,
+            false => Some(snapshot_at(&mut doc, &before)?),
+        };
+        check_new_evidence(old.as_ref(), &snapshot, evidence)?;
+        return Ok(Accepted { doc, new_changes, heads: after, snapshot });
+    }
     Ok(Accepted { doc: doc.into_automerge(), new_changes, heads: after, snapshot })
+}
+
+fn snapshot_at(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Result<InspectionSnapshot, Refusal> {
+    let malformed = |e: String| Refusal::Malformed(format!("the document as it stood: {e}"));
+    let then = doc.fork_at(heads).map_err(|e| malformed(e.to_string()))?;
+    let then = InspectionDoc::from_automerge(then).map_err(|e| malformed(e.to_string()))?;
+    then.snapshot().map_err(|e| malformed(e.to_string()))
 }
 
 /// Root keys holding what inspectors record. Each is created with the

@@ -11,7 +11,8 @@
 //! - [`problems`]: what an approved inspection orders rectified (问题清单);
 //!   [`purpose`]: why an inspection is made (检查类型);
 //! - [`sync`]: the sync wire types, and [`payload`]: the check of Automerge
-//!   bytes from devices; [`ingest`]: the check of their changes.
+//!   bytes from devices; [`ingest`]: the check of their changes;
+//!   [`evidence`]: devices' signatures over photo records and positions.
 //!
 //! No network, no database, no clock: everything here is a function of its inputs.
 
@@ -20,6 +21,7 @@ pub mod datum;
 pub mod doc_id;
 pub mod document;
 pub mod draw;
+pub mod evidence;
 pub mod i18n;
 pub mod ingest;
 pub mod location;

@@ -60,10 +60,16 @@ pub enum RefusalCode {
     BadTime,
     /// The inspection's quarter has been reported for its region.
     QuarterReported,
+    /// A photo record or position whose signature does not verify: altered
+    /// after it was signed, or signed by a device that is not its author's.
+    BadSignature,
+    /// A new photo record or position without a signature from a device
+    /// that signs its evidence.
+    Unsigned,
 }
 
 impl RefusalCode {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 19] = [
         Self::NotMember,
         Self::Forbidden,
         Self::BadPayload,
@@ -81,6 +87,8 @@ impl RefusalCode {
         Self::UnknownTemplate,
         Self::BadTime,
         Self::QuarterReported,
+        Self::BadSignature,
+        Self::Unsigned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -102,6 +110,8 @@ impl RefusalCode {
             Self::UnknownTemplate => "unknown_template",
             Self::BadTime => "bad_time",
             Self::QuarterReported => "quarter_reported",
+            Self::BadSignature => "bad_signature",
+            Self::Unsigned => "unsigned",
         }
     }
 

@@ -7,13 +7,14 @@ use super::passwords::{
     DEVICE_PREFIX, check_new_password, check_username, hash_password, new_token, token_hash, verify_password,
 };
 use super::signin::{AccountThrottle, AddressLimiter, PasswordPool};
-use super::store::{Device, NewUser, Role, Scope, User, UserStore};
+use super::store::{Device, EvidenceSigner, NewDevice, NewUser, Role, Scope, User, UserStore};
 use crate::config::Config;
 use automerge::ActorId;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use xuncha_core::document::InspectionSnapshot;
 
 pub struct Accounts {
     store: Arc<dyn UserStore>,
@@ -202,7 +203,12 @@ impl Accounts {
     /// id. A bounded number of devices per user; past it the enrolment is
     /// refused rather than an old device revoked: a phone long offline is
     /// the one most likely to hold work not yet synced.
-    pub async fn enrol(&self, user: &User, device_name: &str) -> Result<(Device, String), AccountError> {
+    pub async fn enrol(
+        &self,
+        user: &User,
+        device_name: &str,
+        public_key: Option<[u8; 32]>,
+    ) -> Result<(Device, String), AccountError> {
         let name = Self::device_name(device_name)?;
         if user.role != Role::Inspector {
             return Err(AccountError::Forbidden("devices are enrolled for inspectors".into()));
@@ -217,12 +223,47 @@ impl Accounts {
                      revoke one you no longer use (an administrator can) before enrolling another"
                 )));
             }
-            Ok(store.create_device(uid, &name, &hash, &[ActorId::random()], crate::storage::now_ms())?)
+            let new = NewDevice {
+                user_id: uid,
+                name: &name,
+                token_hash: &hash,
+                actors: &[ActorId::random()],
+                public_key: public_key.as_ref(),
+            };
+            Ok(store.create_device(new, crate::storage::now_ms())?)
         })
         .await
         .inspect_err(|e| tracing::warn!(user = %user.username, error = %e, "enrolment refused"))?;
         tracing::info!(user = %user.username, device = device.id, "device enrolled");
         Ok((device, token))
+    }
+
+    /// The devices that signed the photo records and positions of `doc`.
+    pub async fn evidence_signers(&self, doc: &InspectionSnapshot) -> Result<Vec<EvidenceSigner>, AccountError> {
+        let photos =
+            doc.photos.values().flat_map(|p| [p.signature.as_ref(), p.gps.as_ref().and_then(|g| g.signature.as_ref())]);
+        let fixes = doc.gps_fixes.iter().map(|f| f.signature.as_ref());
+        let ids: std::collections::BTreeSet<i64> = photos.chain(fixes).flatten().map(|s| s.device).collect();
+        let store = self.store.clone();
+        blocking(move || {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some((d, username)) = store.device_with_owner(id)? {
+                    out.push(EvidenceSigner { device: d.id, name: d.name, username, revoked: d.revoked });
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// A device's evidence key as enrolment sends it: 32 bytes of hex that
+    /// are a valid Ed25519 public key.
+    pub fn device_key(hex_key: &str) -> Result<[u8; 32], AccountError> {
+        let bad = || AccountError::Invalid("public_key must be an Ed25519 public key: 64 hex digits".into());
+        let bytes: [u8; 32] = hex::decode(hex_key).ok().and_then(|b| b.try_into().ok()).ok_or_else(bad)?;
+        xuncha_core::evidence::VerifyingKey::from_bytes(&bytes).map_err(|_| bad())?;
+        Ok(bytes)
     }
 
     /// A device's name as it is kept: trimmed, 1 to 100 characters.

@@ -38,6 +38,11 @@ pub struct EnrolRequest {
     pub username: String,
     pub password: String,
     pub device_name: String,
+    /// The device's Ed25519 public key (64 hex digits), made on the device:
+    /// its photo records and positions are signed with the private half.
+    /// Omitted by apps before signing.
+    #[serde(default)]
+    pub public_key: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -57,6 +62,8 @@ pub struct DeviceView {
     pub created_at: i64,
     pub revoked: bool,
     pub actors: Vec<String>,
+    /// Whether it signs its evidence (enrolled with a key).
+    pub signs_evidence: bool,
 }
 
 /// The cookie that marks a browser its user signed in from before.
@@ -122,11 +129,12 @@ pub async fn enrol(
 ) -> ApiResult<(StatusCode, Json<Enrolment>)> {
     let Json(req) = body?;
     Accounts::device_name(&req.device_name)?;
+    let public_key = req.public_key.as_deref().map(Accounts::device_key).transpose()?;
     // A phone enrolling again may show its current device token as proof.
     let proof = bearer_header(&headers).filter(|t| t.len() <= 128).map(|t| token_hash(&t));
     let client = accounts.client_address(addr.ip(), &headers);
     let user = accounts.sign_in(client, &req.username, &req.password, proof).await?;
-    let (device, token) = accounts.enrol(&user, &req.device_name).await?;
+    let (device, token) = accounts.enrol(&user, &req.device_name, public_key).await?;
     let actors = device.actors.iter().map(ActorId::to_hex_string).collect();
     Ok((StatusCode::CREATED, Json(Enrolment { device_id: device.id, token, actors, user })))
 }
@@ -143,6 +151,7 @@ pub async fn list_devices(State(accounts): Service, auth: Auth) -> ApiResult<Jso
                 created_at: d.created_at,
                 revoked: d.revoked,
                 actors: d.actors.iter().map(ActorId::to_hex_string).collect(),
+                signs_evidence: d.public_key.is_some(),
             })
             .collect(),
     ))

@@ -14,17 +14,12 @@ pub trait UserStore: Send + Sync {
     /// Also ends the user's sessions and, with `revoke_devices`, revokes their devices.
     fn set_password(&self, username: &str, password_hash: &str, revoke_devices: bool) -> StoreResult<bool>;
     fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>>;
-    fn create_device(
-        &self,
-        user_id: i64,
-        name: &str,
-        token_hash: &[u8; 32],
-        actors: &[ActorId],
-        now: i64,
-    ) -> StoreResult<Device>;
+    fn create_device(&self, device: NewDevice<'_>, now: i64) -> StoreResult<Device>;
     /// A device that is not revoked, and its user.
     fn device_by_token(&self, token_hash: &[u8; 32]) -> StoreResult<Option<(Device, User)>>;
     fn device(&self, id: i64) -> StoreResult<Option<Device>>;
+    /// A device (revoked or not) and its user's username.
+    fn device_with_owner(&self, id: i64) -> StoreResult<Option<(Device, String)>>;
     fn devices_of(&self, user_id: i64) -> StoreResult<Vec<Device>>;
     fn revoke_device(&self, id: i64, now: i64) -> StoreResult<bool>;
     fn create_session(&self, user_id: i64, token_hash: &[u8; 32], expires_at: i64) -> StoreResult<()>;
@@ -171,4 +166,28 @@ pub struct Device {
     pub created_at: i64,
     pub revoked: bool,
     pub actors: Vec<ActorId>,
+    /// The Ed25519 key its evidence is signed with; None for a device
+    /// enrolled by an app before signing.
+    pub public_key: Option<[u8; 32]>,
+}
+
+/// A device whose signature a report's evidence carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, ts_rs::TS)]
+pub struct EvidenceSigner {
+    pub device: i64,
+    /// The name the inspector gave the device at enrolment.
+    pub name: String,
+    pub username: String,
+    /// Revoked since (its earlier signatures were verified when they arrived).
+    pub revoked: bool,
+}
+
+/// A device as enrolment creates it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewDevice<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub token_hash: &'a [u8; 32],
+    pub actors: &'a [ActorId],
+    pub public_key: Option<&'a [u8; 32]>,
 }

@@ -5,7 +5,7 @@
 
 use crate::accounts::DeviceAuth;
 use crate::accounts::passwords::{hash_password, new_token};
-use crate::accounts::store::{NewUser, Role, Scope, User};
+use crate::accounts::store::{NewDevice, NewUser, Role, Scope, User};
 use crate::catalog::communities::Community;
 use crate::photos::service::{append, rescore_referencing};
 use crate::plans::service::PlanRequest;
@@ -14,11 +14,13 @@ use crate::state::AppState;
 use crate::stats::store::CityPopulation;
 use automerge::ActorId;
 use image::{ImageBuffer, Rgb};
+use sha2::{Digest, Sha256};
 use xuncha_core::document::{
     Answer, AnswerRecord, FixSource, GpsFix, InspectionDoc, NewInspection, PhotoRecord, Purpose, Respondent,
     ReviewStatus,
 };
 use xuncha_core::draw::Sampling;
+use xuncha_core::evidence::{SigningKey, sign_fix, sign_photo};
 use xuncha_core::photo::{PhotoLimits, process};
 use xuncha_core::sync::{DocPush, Heads, SYNC_PROTOCOL, SyncRequest};
 use xuncha_core::template::{AnswerSpec, Item, PhotoRule, Template, TemplateRef, YesNo};
@@ -88,6 +90,7 @@ pub fn fix_near(c: &Centre, north_m: f64, by: &str, at: i64) -> GpsFix {
         at,
         mock: Some(false),
         by: by.to_owned(),
+        signature: None,
     }
 }
 
@@ -397,8 +400,23 @@ fn one_round(state: &AppState, dev: &DeviceAuth) -> Res<crate::inflight::InFligh
 
 fn enrol(state: &AppState, u: &User, name: &str) -> Res<DeviceAuth> {
     let (_, hash) = new_token(true);
-    let device = state.store.create_device(u.id, name, &hash, &[ActorId::random()], crate::storage::now_ms())?;
+    let public_key = demo_key(&u.username, name).verifying_key().to_bytes();
+    let new = NewDevice {
+        user_id: u.id,
+        name,
+        token_hash: &hash,
+        actors: &[ActorId::random()],
+        public_key: Some(&public_key),
+    };
+    let device = state.store.create_device(new, crate::storage::now_ms())?;
     Ok(DeviceAuth { user: u.clone(), device })
+}
+
+/// A demo device's evidence key: derived from its user and name, so the
+/// seed signs as the device it enrolled (a real device makes its own).
+fn demo_key(username: &str, device_name: &str) -> SigningKey {
+    let seed = Sha256::digest(format!("xuncha demo device key\0{username}\0{device_name}"));
+    SigningKey::from_bytes(&seed.into())
 }
 
 /// An inspector answers every item, adds a position and photos, signs off;
@@ -440,7 +458,12 @@ async fn fill(
             }
         }
     }
-    d.add_gps_fix(&fix_near(c, 20.0, &by, now))?;
+    let key = demo_key(&by, &dev.device.name);
+    let signed_fix = |north_m: f64| {
+        let fix = fix_near(c, north_m, &by, now);
+        GpsFix { signature: Some(sign_fix(&key, dev.device.id, &doc, &fix)), ..fix }
+    };
+    d.add_gps_fix(&signed_fix(20.0))?;
     let mut uploads = Vec::new();
     let mut pictured: Vec<String> = template
         .items()
@@ -455,7 +478,7 @@ async fn fill(
     for (k, item) in pictured.into_iter().enumerate() {
         let bytes = demo_photo(u8::try_from(n * 16 + k).unwrap_or(0))?;
         let sha = xuncha_core::photo::sha256_hex(&bytes);
-        d.add_photo(&PhotoRecord {
+        let record = PhotoRecord {
             sha256: sha.clone(),
             bytes: bytes.len() as u64,
             mime: xuncha_core::photo::PhotoFormat::default().mime().into(),
@@ -464,9 +487,12 @@ async fn fill(
             item_id: Some(item),
             thumbnail: None,
             taken_at: now,
-            gps: Some(fix_near(c, 15.0, &by, now)),
+            gps: Some(signed_fix(15.0)),
             by: by.clone(),
-        })?;
+            signature: None,
+        };
+        let signature = Some(sign_photo(&key, dev.device.id, &doc, &record));
+        d.add_photo(&PhotoRecord { signature, ..record })?;
         uploads.push((sha, bytes));
     }
     d.set_notes(None, "现场检查：服务设施齐全，经营正常。", now)?;

@@ -5,7 +5,7 @@
 use super::InspectionError;
 use super::Inspections;
 use super::store::{InspectionFilter, InspectionFlag, InspectionRow, InspectionSort, ScoreRow};
-use crate::accounts::store::{Role, Scope};
+use crate::accounts::store::{EvidenceSigner, Role, Scope};
 use crate::accounts::{Accounts, Auth};
 use crate::http::{ApiError, ApiResult, ErrorBody, Paging, doc_id};
 use crate::storage::Page;
@@ -149,17 +149,22 @@ pub struct ReportView {
     pub score: Option<ScoreRow>,
     #[schema(value_type = Object)]
     pub document: InspectionSnapshot,
+    /// The devices whose signatures the document's photos and positions
+    /// carry (each verified when it arrived).
+    pub signers: Vec<EvidenceSigner>,
 }
 
 #[utoipa::path(get, path = "/api/v1/inspections/{doc}/report", tag = "inspections", params(("doc" = String, Path)),
     responses((status = 200, body = ReportView), (status = 403, body = ErrorBody)))]
 pub async fn report(
     State(inspections): State<Arc<Inspections>>,
+    State(accounts): State<Arc<Accounts>>,
     auth: Auth,
     Path(doc): Path<String>,
 ) -> ApiResult<Json<ReportView>> {
     let (inspection, score, document) = inspections.report(&auth.user, doc_id(&doc)?).await?;
-    Ok(Json(ReportView { inspection, score, document }))
+    let signers = accounts.evidence_signers(&document).await?;
+    Ok(Json(ReportView { inspection, score, document, signers }))
 }
 
 #[utoipa::path(get, path = "/api/v1/inspections/{doc}/scores", tag = "inspections", params(("doc" = String, Path)),

@@ -5,6 +5,7 @@
 use super::SyncError;
 use crate::accounts::DeviceAuth;
 use crate::accounts::store::Role;
+use crate::accounts::store::UserStore;
 use crate::catalog::templates::Templates;
 use crate::config::Limits;
 use crate::inflight::{InFlight, InFlightGuard};
@@ -18,6 +19,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use xuncha_core::DocumentId;
 use xuncha_core::document::{InspectionSnapshot, Purpose};
+use xuncha_core::evidence::{EvidenceCheck, Signer, SignerKeys, VerifyingKey};
 use xuncha_core::ingest::{IngestLimits, Writer, check_owned};
 use xuncha_core::payload::{PayloadLimits, check_payload};
 use xuncha_core::sync::{
@@ -28,6 +30,8 @@ use xuncha_core::template::{TemplateRef, stragglers};
 /// The sync service: rounds of devices against the inspections.
 pub struct SyncService {
     inspections: Arc<Inspections>,
+    /// Devices' evidence keys.
+    users: Arc<dyn UserStore>,
     limits: Limits,
     /// Permits for processor-bound work (checking and scoring rounds): one per core.
     cpu: Arc<tokio::sync::Semaphore>,
@@ -43,8 +47,13 @@ impl std::fmt::Debug for SyncService {
 }
 
 impl SyncService {
-    pub fn new(inspections: Arc<Inspections>, limits: Limits, cpu: Arc<tokio::sync::Semaphore>) -> Self {
-        Self { inspections, limits, cpu, rounds: Arc::default() }
+    pub fn new(
+        inspections: Arc<Inspections>,
+        users: Arc<dyn UserStore>,
+        limits: Limits,
+        cpu: Arc<tokio::sync::Semaphore>,
+    ) -> Self {
+        Self { inspections, users, limits, cpu, rounds: Arc::default() }
     }
 
     pub fn limits(&self) -> &Limits {
@@ -241,6 +250,24 @@ fn lacking(doc: &mut AutoCommit, client: &[ChangeHash]) -> (Vec<ChangeHash>, Vec
     }
 }
 
+/// The evidence keys of the server's devices: a revoked device's key
+/// verifies nothing new.
+struct DeviceKeys<'a>(&'a dyn UserStore);
+
+impl SignerKeys for DeviceKeys<'_> {
+    fn signer(&self, device: i64) -> Option<Signer> {
+        let (d, username) = match self.0.device_with_owner(device) {
+            Ok(found) => found?,
+            Err(e) => {
+                tracing::error!(device, error = %e, "reading a device's evidence key failed");
+                return None;
+            }
+        };
+        let key = VerifyingKey::from_bytes(&d.public_key?).ok()?;
+        (!d.revoked).then_some(Signer { key, username })
+    }
+}
+
 fn push_one(
     state: &SyncService,
     auth: &DeviceAuth,
@@ -287,7 +314,11 @@ fn push_one(
         let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };
         return Ok(Pushed { reply, write: None, next: None, client, late: None });
     }
-    let writer = Writer::Device { actors: &auth.device.actors, user_id: &auth.user.username };
+    let keys = DeviceKeys(state.users.as_ref());
+    // A device enrolled before signing may add unsigned evidence (shown as
+    // such); one with a key signs everything it records.
+    let evidence = EvidenceCheck { doc: id, keys: &keys, unsigned_allowed: auth.device.public_key.is_none() };
+    let writer = Writer::Device { actors: &auth.device.actors, user_id: &auth.user.username, evidence };
     // The check applies to the cached document itself; the slot holds it
     // again only once the round is committed (a refusal or a failed commit
     // leaves the slot empty, and the next round reloads from the store).

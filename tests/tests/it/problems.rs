@@ -223,6 +223,7 @@ fn on_site_fix(by: &str) -> GpsFix {
         at: xuncha_server::now_ms(),
         mock: None,
         by: by.into(),
+        signature: None,
     }
 }
 

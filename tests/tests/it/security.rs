@@ -523,6 +523,7 @@ async fn a_co_inspector_cannot_rewrite_or_remove_the_others_records() {
         at: xuncha_server::now_ms(),
         mock: None,
         by: "wang".into(),
+        signature: None,
     };
     wang.doc(&doc).add_gps_fix(&fix).unwrap();
     wang.sync().await;

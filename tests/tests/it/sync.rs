@@ -185,6 +185,7 @@ async fn a_device_may_not_sign_off_or_answer_in_another_inspectors_name() {
         at: xuncha_server::now_ms(),
         mock: None,
         by: "li".into(),
+        signature: None,
     };
     b.doc(&doc).add_gps_fix(&fix).unwrap();
     b.sync().await;

@@ -209,6 +209,7 @@ async fn a_centre_imported_in_gcj02_is_on_site_with_a_wgs84_fix_10_m_away() {
             at: xuncha_server::now_ms(),
             mock: Some(false),
             by: "wang".into(),
+            signature: None,
         })
         .unwrap();
         wang.docs.insert(xuncha_core::DocumentId::random(), LocalDoc { doc, ack: Vec::new() });

@@ -320,6 +320,19 @@ message: string, };
 export type Escalation = { reason: string, };
 
 /**
+ * A device whose signature a report's evidence carries.
+ */
+export type EvidenceSigner = { device: number, 
+/**
+ * The name the inspector gave the device at enrolment.
+ */
+name: string, username: string, 
+/**
+ * Revoked since (its earlier signatures were verified when they arrived).
+ */
+revoked: boolean, };
+
+/**
  * A province's decision on a nomination.
  */
 export type ExemplarAction = { "action": "publicize", until: string, } | { "action": "objection", text: string, } | { "action": "recognise" } | { "action": "reject", reason: string, };
@@ -899,7 +912,12 @@ review_comment: string, };
  * The official report: the latest score with its full breakdown, and the
  * document as the server has it (answers, conflicts, photos, review).
  */
-export type ReportView = { inspection: InspectionRow, score: ScoreRow | null, document: InspectionSnapshot, };
+export type ReportView = { inspection: InspectionRow, score: ScoreRow | null, document: InspectionSnapshot, 
+/**
+ * The devices whose signatures the document's photos and positions
+ * carry (each verified when it arrived).
+ */
+signers: Array<EvidenceSigner>, };
 
 /**
  * A quarter a region has reported (上报): devices change nothing in it.

@@ -162,6 +162,19 @@ export type EvidenceProblem = { item: string, kind: EvidenceProblemKind, photo: 
 export type EvidenceProblemKind = "photo_missing" | "photo_not_on_site" | "photo_without_location" | "photo_not_received" | "sample_too_small";
 
 /**
+ * A device's Ed25519 signature over a piece of evidence (see `evidence`).
+ */
+export type EvidenceSignature = { 
+/**
+ * The signing device's id on the server.
+ */
+device: number, 
+/**
+ * 64 bytes, hex.
+ */
+signature: string, };
+
+/**
  * One fix measured against the centre.
  */
 export type FixCheck = { distance_m: number, 
@@ -190,7 +203,11 @@ export type GpsFix = { lat: number, lon: number, accuracy_m: number, source: Fix
 /**
  * The platform's mock-location flag, where the OS gives one.
  */
-mock: boolean | null, by: string, };
+mock: boolean | null, by: string, 
+/**
+ * The recording device's signature (absent from apps before signing).
+ */
+signature?: EvidenceSignature, };
 
 /**
  * Grade bands of the evaluation; ordered worst to best.
@@ -406,7 +423,11 @@ export type PhotoRecord = { sha256: string, bytes: number, mime: string, width: 
  * The hash of the device's thumbnail, uploaded before the photo so a
  * supervisor can triage over a slow link.
  */
-thumbnail: string | null, taken_at: number, gps: GpsFix | null, by: string, };
+thumbnail: string | null, taken_at: number, gps: GpsFix | null, by: string, 
+/**
+ * The recording device's signature (absent from apps before signing).
+ */
+signature?: EvidenceSignature, };
 
 export type PhotoRule = "none" | "optional" | "required";
 

@@ -57,7 +57,7 @@ impl AppError {
 impl From<ClientError> for AppError {
     fn from(e: ClientError) -> Self {
         let code = match &e {
-            ClientError::Store(_) | ClientError::Damaged(_) => ErrorCode::Storage,
+            ClientError::Store(_) | ClientError::Damaged(_) | ClientError::Secrets(_) => ErrorCode::Storage,
             ClientError::NotEnrolled => ErrorCode::NotEnrolled,
             ClientError::UnknownInspection(_) => ErrorCode::UnknownInspection,
             ClientError::MissingTemplate(_) => ErrorCode::MissingTemplate,

@@ -425,6 +425,7 @@ impl App {
             at,
             mock: fix.mock,
             by,
+            signature: None, // the device signs it as it records it
         };
         device.add_gps_fix(&id, &gps, gps.at)?;
         let json = serde_json::to_string(&gps).map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;

@@ -113,6 +113,11 @@ impl Store {
         Ok(())
     }
 
+    pub fn delete_setting(&self, key: &str) -> StoreResult<()> {
+        self.conn().execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     /// Stores a new document (or replaces its snapshot and changes).
     pub fn put_doc(&self, info: &DocInfo, snapshot: &[u8], ack: &[ChangeHash]) -> StoreResult<()> {
         let mut conn = self.conn();

@@ -287,6 +287,7 @@ impl InspectionDoc {
             let g = d.put_object(&obj, "gps", ObjType::Map)?;
             write_fix(d, &g, fix)?;
         }
+        write_signature(d, &obj, photo.signature.as_ref())?;
         self.commit(photo.taken_at, "photo");
         Ok(())
     }
@@ -433,6 +434,18 @@ fn write_fix(d: &mut AutoCommit, obj: &ObjId, fix: &GpsFix) -> Result<(), autome
         d.put(obj, "mock", mock)?;
     }
     d.put(obj, "by", fix.by.as_str())?;
+    write_signature(d, obj, fix.signature.as_ref())
+}
+
+fn write_signature(
+    d: &mut AutoCommit,
+    obj: &ObjId,
+    sig: Option<&EvidenceSignature>,
+) -> Result<(), automerge::AutomergeError> {
+    if let Some(sig) = sig {
+        d.put(obj, "signed_by", sig.device)?;
+        d.put(obj, "signature", sig.signature.as_str())?;
+    }
     Ok(())
 }
 

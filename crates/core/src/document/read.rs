@@ -2,7 +2,7 @@
 //! malformed record is an error naming its path, which is what lets the server
 //! refuse a change that would leave a document unreadable.
 
-use super::{Answer, AnswerRecord, Conflict, DocError, FixSource, GpsFix, InspectionDoc, keys};
+use super::{Answer, AnswerRecord, Conflict, DocError, EvidenceSignature, FixSource, GpsFix, InspectionDoc, keys};
 use super::{InspectionSnapshot, MigrationRecord, PhotoRecord, Purpose, Respondent, Review, ReviewEntry, ReviewStatus};
 use crate::template::TemplateRef;
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
@@ -216,7 +216,25 @@ fn fix(d: &AutoCommit, obj: &ObjId) -> R<GpsFix> {
         at: int(d, obj, "at")?,
         mock,
         by: opt_string(d, obj, "by")?.unwrap_or_default(),
+        signature: signature(d, obj)?,
     })
+}
+
+/// A record's signature: both fields or neither; the hex is bounded so a
+/// device cannot park a large string in a record.
+fn signature(d: &AutoCommit, obj: &ObjId) -> R<Option<EvidenceSignature>> {
+    let device = match scalar(d, obj, "signed_by")? {
+        None => None,
+        Some(ScalarValue::Int(n)) => Some(n),
+        Some(ScalarValue::Uint(n)) => Some(i64::try_from(n).map_err(|_| bad("signed_by", "out of range"))?),
+        Some(_) => return Err(bad("signed_by", "expected a device id")),
+    };
+    match (device, opt_string(d, obj, "signature")?) {
+        (None, None) => Ok(None),
+        (Some(device), Some(signature)) if signature.len() == 128 => Ok(Some(EvidenceSignature { device, signature })),
+        (Some(_), Some(_)) => Err(bad("signature", "expected 64 bytes of hex")),
+        _ => Err(bad("signature", "a signature names its device and carries its bytes")),
+    }
 }
 
 fn respondent(d: &AutoCommit, obj: &ObjId) -> R<Respondent> {
@@ -404,6 +422,7 @@ impl InspectionDoc {
                 taken_at: int(d, &p, "taken_at")?,
                 gps,
                 by: string(d, &p, "by")?,
+                signature: signature(d, &p)?,
             };
             if record.sha256 != key {
                 return Err(bad("photos", "record hash does not match its key"));

@@ -76,6 +76,19 @@ pub struct GpsFix {
     pub mock: Option<bool>,
     #[serde(default)]
     pub by: String,
+    /// The recording device's signature (absent from apps before signing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub signature: Option<EvidenceSignature>,
+}
+
+/// A device's Ed25519 signature over a piece of evidence (see `evidence`).
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceSignature {
+    /// The signing device's id on the server.
+    pub device: i64,
+    /// 64 bytes, hex.
+    pub signature: String,
 }
 
 /// One person asked on site (现场随访). The phone number, given only with
@@ -111,6 +124,10 @@ pub struct PhotoRecord {
     pub taken_at: i64,
     pub gps: Option<GpsFix>,
     pub by: String,
+    /// The recording device's signature (absent from apps before signing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub signature: Option<EvidenceSignature>,
 }
 
 #[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

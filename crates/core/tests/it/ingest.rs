@@ -15,7 +15,7 @@ fn device(n: u8) -> Vec<automerge::ActorId> {
 /// The server's copy after accepting a device's first upload.
 fn server_copy(doc: &mut InspectionDoc) -> AutoCommit {
     let actors = device(1);
-    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
     check_incoming(None, &doc.save(), &w, IngestLimits::default()).unwrap().doc
 }
 
@@ -36,7 +36,7 @@ fn a_new_document_from_its_creator_is_accepted_and_replays_are_no_ops() {
     let mut d = new_doc(&t, 1);
     answer(&mut d, &t, "q.credit", Answer::YesNo(true), "user1");
     let actors = device(1);
-    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
     let bytes = d.save();
     let mut accepted = check_incoming(None, &bytes, &w, IngestLimits::default()).unwrap();
     assert_eq!(accepted.new_changes, 2);
@@ -45,7 +45,7 @@ fn a_new_document_from_its_creator_is_accepted_and_replays_are_no_ops() {
     assert_eq!(again.new_changes, 0);
     assert_eq!(again.heads, accepted.heads);
 
-    let other = Writer::Device { actors: &actors, user_id: "someone-else" };
+    let other = Writer::Device { actors: &actors, user_id: "someone-else", evidence: unsigned_allowed() };
     assert!(matches!(check_incoming(None, &bytes, &other, IngestLimits::default()), Err(Refusal::WrongCreator { .. })));
 }
 
@@ -58,7 +58,7 @@ fn incremental_changes_apply_and_missing_dependencies_are_reported() {
     answer(&mut d, &t, "q.goods", Answer::Number(650.0), "user1");
     let increment = d.automerge_mut().save_after(&acked);
     let actors = device(1);
-    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
     let ok = check_incoming(Some(&mut server), &increment, &w, IngestLimits::default()).unwrap();
     assert_eq!(ok.new_changes, 1);
     // The same increment against a server that lacks the base.
@@ -76,7 +76,7 @@ fn changes_by_actors_not_registered_to_the_device_are_refused() {
     let mut stranger = fork_as(&mut d, 7);
     answer(&mut stranger, &t, "q.credit", Answer::YesNo(false), "user1");
     let actors = device(1);
-    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
     let before = server.get_heads();
     let err = check_incoming(Some(&mut server), &stranger.save(), &w, IngestLimits::default()).unwrap_err();
     assert!(matches!(err, Refusal::ForeignActor(_)), "{err}");
@@ -89,7 +89,7 @@ fn inspectors_cannot_write_the_review_even_concurrently() {
     let mut d = new_doc(&t, 1);
     let mut server = server_copy(&mut d);
     let actors = device(1);
-    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
 
     // Directly.
     let mut forged = fork_as(&mut d, 1);
@@ -124,7 +124,7 @@ fn identity_fields_and_malformed_records_are_refused() {
     let mut d = new_doc(&t, 1);
     let mut server = server_copy(&mut d);
     let actors = device(1);
-    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
 
     let mut moved = fork_as(&mut d, 1);
     moved.automerge_mut().put(ROOT, "centre", "C-999").unwrap();
@@ -155,7 +155,7 @@ fn batches_over_the_change_limit_are_refused() {
         answer(&mut d, &t, "q.goods", Answer::Number(f64::from(v)), "user1");
     }
     let actors = device(1);
-    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
     let err =
         check_incoming(None, &d.save(), &w, IngestLimits { max_changes: 3, ..IngestLimits::default() }).unwrap_err();
     assert!(matches!(err, Refusal::TooManyChanges(6, 3)), "{err}");
@@ -176,7 +176,7 @@ fn edits_after_a_review_has_synced_are_accepted() {
     answer(&mut d, &t, "q.goods", Answer::Number(700.0), "user1");
     d.set_notes(Some("q.goods"), "已补充货架照片", 9).unwrap();
     let actors = device(1);
-    let w = Writer::Device { actors: &actors, user_id: "user1" };
+    let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
     let ok =
         check_incoming(Some(&mut server), &d.automerge_mut().save_after(&acked), &w, IngestLimits::default()).unwrap();
     assert_eq!(ok.new_changes, 2);
@@ -202,7 +202,7 @@ fn respondents_are_recorded_and_removed_only_in_ones_own_name() {
                 user: &str,
                 actors: &[automerge::ActorId]| {
         let bytes = dev.automerge_mut().save();
-        let writer = Writer::Device { actors, user_id: user };
+        let writer = Writer::Device { actors, user_id: user, evidence: unsigned_allowed() };
         check_incoming(Some(server.automerge_mut()), &bytes, &writer, IngestLimits::default())
     };
     // user2 adds one of their own: accepted.

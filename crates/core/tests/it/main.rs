@@ -12,6 +12,7 @@ mod centre_types;
 mod common;
 mod document;
 mod draw;
+mod evidence;
 mod ingest;
 mod migration;
 mod photo;

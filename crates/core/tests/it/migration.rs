@@ -132,7 +132,7 @@ fn a_device_cannot_write_the_migration_record() {
     am.commit();
     let bytes = am.save_after(&before);
     let actors = [actor(7)];
-    let writer = Writer::Device { actors: &actors, user_id: "user1" };
+    let writer = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
     let refused = check_incoming(Some(server.automerge_mut()), &bytes, &writer, IngestLimits::default());
     assert!(matches!(&refused, Err(Refusal::ServerOwned(k)) if k == "migrations"), "{refused:?}");
 }

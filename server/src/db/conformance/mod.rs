@@ -11,7 +11,7 @@ mod registry;
 mod reports;
 
 use super::Store;
-use crate::accounts::store::{NewUser, Role, Scope, User};
+use crate::accounts::store::{NewDevice, NewUser, Role, Scope, User};
 use crate::inspections::store::{DocMeta, DocSummary, DocWrite};
 use crate::operators::store::{FigureValues, FigureWarning, NewFigures};
 use crate::photos::store::BlobRow;
@@ -91,16 +91,20 @@ fn users(store: &dyn Store) -> Result<(), String> {
 
 fn devices_and_sessions(store: &dyn Store) -> Result<(), String> {
     let wang = user(store, "wang")?;
-    let device = store.create_device(wang.id, "phone", &[1; 32], &[ActorId::random()], 1).map_err(err)?;
+    let device = store.create_device(phone(wang.id, &[1; 32], None, &[ActorId::random()]), 1).map_err(err)?;
     let (found, owner) = store.device_by_token(&[1; 32]).map_err(err)?.ok_or("the device by its token")?;
     check(found.id == device.id && owner.id == wang.id && found.actors == device.actors, "device, owner, actors")?;
     check(store.revoke_device(device.id, 2).map_err(err)?, "revoked")?;
     check(store.device_by_token(&[1; 32]).map_err(err)?.is_none(), "a revoked device's token opens nothing")?;
     for (i, token) in [[2u8; 32], [3; 32], [4; 32]].iter().enumerate() {
-        store.create_device(wang.id, "phone", token, &[ActorId::random()], 10 + i as i64).map_err(err)?;
+        store.create_device(phone(wang.id, token, Some(&[7; 32]), &[ActorId::random()]), 10 + i as i64).map_err(err)?;
     }
     let devices = store.devices_of(wang.id).map_err(err)?;
     check(devices.len() == 4 && devices.iter().filter(|d| d.revoked).count() == 1, "four devices, one revoked")?;
+    check(
+        devices.iter().map(|d| d.public_key).collect::<Vec<_>>() == [None, Some([7; 32]), Some([7; 32]), Some([7; 32])],
+        "each device keeps the evidence key it enrolled with, or none",
+    )?;
     store.create_session(wang.id, &[9; 32], 100).map_err(err)?;
     check(store.session_user(&[9; 32], 99).map_err(err)?.is_some(), "a session before it expires")?;
     check(store.session_user(&[9; 32], 100).map_err(err)?.is_none(), "none once it expires")?;
@@ -108,9 +112,19 @@ fn devices_and_sessions(store: &dyn Store) -> Result<(), String> {
     check(store.session_user(&[9; 32], 0).map_err(err)?.is_none(), "none once deleted")
 }
 
+/// A phone of `user_id` with `token`, its actors and, when given, an evidence key.
+fn phone<'a>(
+    user_id: i64,
+    token: &'a [u8; 32],
+    public_key: Option<&'a [u8; 32]>,
+    actors: &'a [ActorId],
+) -> NewDevice<'a> {
+    NewDevice { user_id, name: "phone", token_hash: token, actors, public_key }
+}
+
 fn password_reset(store: &dyn Store) -> Result<(), String> {
     let wang = user(store, "wang")?;
-    store.create_device(wang.id, "phone", &[1; 32], &[ActorId::random()], 1).map_err(err)?;
+    store.create_device(phone(wang.id, &[1; 32], None, &[ActorId::random()]), 1).map_err(err)?;
     store.create_session(wang.id, &[9; 32], i64::MAX).map_err(err)?;
     check(store.set_password("wang", "$argon2id$new", false).map_err(err)?, "reset, devices kept")?;
     check(store.session_user(&[9; 32], 0).map_err(err)?.is_none(), "the session ended")?;

@@ -38,10 +38,11 @@ fn device_from_row(conn: &Connection, r: &Row<'_>) -> StoreResult<Device> {
         created_at: r.get(3)?,
         revoked: r.get::<_, Option<i64>>(4)?.is_some(),
         actors: device_actors(conn, id)?,
+        public_key: r.get::<_, Option<Vec<u8>>>(5)?.and_then(|k| k.try_into().ok()),
     })
 }
 
-const DEVICE_COLS: &str = "id, user_id, name, created_at, revoked_at";
+const DEVICE_COLS: &str = "id, user_id, name, created_at, revoked_at, public_key";
 
 impl UserStore for SqliteStore {
     fn create_user(&self, u: NewUser, now: i64) -> StoreResult<User> {
@@ -135,25 +136,19 @@ impl UserStore for SqliteStore {
         })
     }
 
-    fn create_device(
-        &self,
-        user_id: i64,
-        name: &str,
-        token_hash: &[u8; 32],
-        actors: &[ActorId],
-        now: i64,
-    ) -> StoreResult<Device> {
-        let (name, token_hash, actors) = (name.to_owned(), *token_hash, actors.to_vec());
+    fn create_device(&self, d: NewDevice<'_>, now: i64) -> StoreResult<Device> {
+        let (user_id, name, token_hash, actors) = (d.user_id, d.name.to_owned(), *d.token_hash, d.actors.to_vec());
+        let public_key = d.public_key.copied();
         self.write(move |c| {
             c.execute(
-                "INSERT INTO devices (user_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![user_id, name, token_hash.as_slice(), now],
+                "INSERT INTO devices (user_id, name, token_hash, created_at, public_key) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![user_id, name, token_hash.as_slice(), now, public_key.as_ref().map(<[u8; 32]>::as_slice)],
             )?;
             let id = c.last_insert_rowid();
             for a in &actors {
                 c.execute("INSERT INTO device_actors (actor, device_id) VALUES (?1, ?2)", params![a.to_bytes(), id])?;
             }
-            Ok(Device { id, user_id, name, created_at: now, revoked: false, actors })
+            Ok(Device { id, user_id, name, created_at: now, revoked: false, actors, public_key })
         })
     }
 
@@ -177,6 +172,19 @@ impl UserStore for SqliteStore {
             let mut rows = stmt.query([id])?;
             match rows.next()? {
                 Some(row) => Ok(Some(device_from_row(c, row)?)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    fn device_with_owner(&self, id: i64) -> StoreResult<Option<(Device, String)>> {
+        self.read(|c| {
+            let sql = "SELECT d.id, d.user_id, d.name, d.created_at, d.revoked_at, d.public_key, u.username
+                       FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?1";
+            let mut stmt = c.prepare_cached(sql)?;
+            let mut rows = stmt.query([id])?;
+            match rows.next()? {
+                Some(row) => Ok(Some((device_from_row(c, row)?, row.get(6)?))),
                 None => Ok(None),
             }
         })

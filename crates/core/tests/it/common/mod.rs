@@ -67,6 +67,7 @@ pub fn fix_near(c: &Centre, north_m: f64, accuracy_m: f64, source: FixSource) ->
         at: 1_700_000_000_000,
         mock: Some(false),
         by: "user1".into(),
+        signature: None,
     }
 }
 
@@ -82,6 +83,7 @@ pub fn photo_for(item: &str, hash: &str, gps: Option<GpsFix>) -> PhotoRecord {
         taken_at: 1_700_000_000_000,
         gps,
         by: "user1".into(),
+        signature: None,
     }
 }
 
@@ -89,4 +91,22 @@ pub fn photo_for(item: &str, hash: &str, gps: Option<GpsFix>) -> PhotoRecord {
 pub fn fork_as(doc: &mut InspectionDoc, n: u8) -> InspectionDoc {
     let bytes = doc.save();
     InspectionDoc::load(&bytes, actor(n)).unwrap()
+}
+
+/// No device has a key: unsigned evidence passes, as from apps before signing.
+pub struct NoKeys;
+
+impl xuncha_core::evidence::SignerKeys for NoKeys {
+    fn signer(&self, _device: i64) -> Option<xuncha_core::evidence::Signer> {
+        None
+    }
+}
+
+/// The evidence check of a device enrolled before signing.
+pub fn unsigned_allowed() -> xuncha_core::evidence::EvidenceCheck<'static> {
+    xuncha_core::evidence::EvidenceCheck {
+        doc: xuncha_core::DocumentId::from_bytes([0; 16]),
+        keys: &NoKeys,
+        unsigned_allowed: true,
+    }
 }
