@@ -39,10 +39,27 @@ impl Device {
     }
 
     pub async fn enrol_with(url: &str, username: &str, password: &str) -> Self {
+        Self::enrol_keyed(url, username, password, None).await
+    }
+
+    /// Enrols with an evidence key, as the app does: its records must be signed.
+    pub async fn enrol_signing(url: &str, username: &str) -> (Self, xuncha_core::evidence::SigningKey) {
+        let key = xuncha_core::evidence::SigningKey::from_bytes(&rand::random::<[u8; 32]>());
+        (Self::enrol_keyed(url, username, crate::PASSWORD, Some(&key)).await, key)
+    }
+
+    async fn enrol_keyed(
+        url: &str,
+        username: &str,
+        password: &str,
+        key: Option<&xuncha_core::evidence::SigningKey>,
+    ) -> Self {
         let http = reqwest::Client::new();
+        let public_key = key.map(|k| hex::encode(k.verifying_key().to_bytes()));
         let res = http
             .post(format!("{url}/api/v1/devices"))
-            .json(&serde_json::json!({"username": username, "password": password, "device_name": "test phone"}))
+            .json(&serde_json::json!({"username": username, "password": password, "device_name": "test phone",
+                "public_key": public_key}))
             .send()
             .await
             .expect("enrol");

@@ -14,6 +14,7 @@ mod client_sync;
 mod dashboard;
 mod device_abort;
 mod durability;
+mod evidence;
 mod faults;
 mod limits;
 mod operators;
