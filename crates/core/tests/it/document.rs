@@ -227,7 +227,16 @@ fn the_documented_json_schema_matches_what_the_engine_writes() {
     a.set_notes(Some("fac.area"), "实测", 5).unwrap();
     let fix = fix_near(&c, 20.0, 8.0, xuncha_core::document::FixSource::Gnss);
     a.add_gps_fix(&fix).unwrap();
-    a.add_photo(&photo_for("fac.area", &"ab".repeat(32), Some(fix))).unwrap();
+    // A signed position and photo record, as apps that sign write them.
+    let key = xuncha_core::evidence::SigningKey::from_bytes(&[5; 32]);
+    let doc_id = xuncha_core::DocumentId::from_bytes([1; 16]);
+    let signature = Some(xuncha_core::evidence::sign_fix(&key, 3, &doc_id, &fix));
+    let signed = xuncha_core::document::GpsFix { signature, at: fix.at + 1, ..fix.clone() };
+    a.add_gps_fix(&signed).unwrap();
+    let photo = photo_for("fac.area", &"ab".repeat(32), Some(signed));
+    let signature = Some(xuncha_core::evidence::sign_photo(&key, 3, &doc_id, &photo));
+    a.add_photo(&xuncha_core::document::PhotoRecord { signature, ..photo }).unwrap();
+    a.add_photo(&photo_for("fac.area", &"cd".repeat(32), Some(fix))).unwrap();
     let mut b = fork_as(&mut a, 2);
     answer(&mut a, &t, "fac.condition", Answer::Scale(5), "user1");
     answer(&mut b, &t, "fac.condition", Answer::Scale(2), "user2");
