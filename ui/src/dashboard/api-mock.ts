@@ -280,7 +280,7 @@ export class MockApi implements DashboardApi {
   async report(doc: string): Promise<ReportView> {
     const e = this.entry(doc);
     const last = e.scores.at(-1)!;
-    return clone({ inspection: e.row, score: { ...last, report: e.report }, document: e.doc });
+    return clone({ inspection: e.row, score: { ...last, report: e.report }, document: e.doc, signers: [] });
   }
   async scores(doc: string): Promise<ScoreRow[]> { return clone(this.entry(doc).scores); }
 

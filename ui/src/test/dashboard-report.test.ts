@@ -19,6 +19,26 @@ async function open(doc: string, api = new MockApi()) {
 beforeEach(() => setLang('zh-CN'));
 
 describe('report view', () => {
+  it('names the device that signed each photo and counts the signed evidence', async () => {
+    const api = new MockApi();
+    const real = await api.report(MISSING_PHOTO);
+    const [first, ...rest] = Object.values(real.document.photos);
+    const sig = { device: 12, signature: 'ab'.repeat(64) };
+    const photos = Object.fromEntries([[first.sha256, { ...first, signature: sig }], ...rest.map((p) => [p.sha256, p])]);
+    const fixes = real.document.gps_fixes.map((f, i) => (i === 0 ? { ...f, signature: sig } : f));
+    const signers = [{ device: 12, name: '王检查员的手机', username: 'wang', revoked: false }];
+    vi.spyOn(api, 'report').mockResolvedValue({ ...real, document: { ...real.document, photos, gps_fixes: fixes }, signers });
+    await open(MISSING_PHOTO, api);
+    const thumbs = screen.getAllByTestId('photo-thumb').filter((el) => el.tagName === 'BUTTON');
+    const signed = thumbs.find((el) => el.dataset.sha === first.sha256)!;
+    expect(signed.getAttribute('title')).toContain('设备签名：王检查员的手机（wang）');
+    for (const el of thumbs.filter((el) => el !== signed)) expect(el.getAttribute('title')).toContain('未签名');
+    const counts = screen.getByTestId('evidence-counts').textContent!;
+    expect(counts).toContain(`照片 1/${Object.keys(photos).length} 张`);
+    expect(counts).toContain(`定位 ${fixes.length ? 1 : 0}/${fixes.length} 条`);
+    expect(screen.getByTestId('evidence-devices').textContent).toContain('王检查员的手机（wang）');
+  });
+
   it('shows an inspection nobody has worked on as not started, without the registry-only score', async () => {
     const api = new MockApi();
     const real = await api.report(RETURNED);
