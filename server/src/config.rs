@@ -37,6 +37,8 @@ pub struct Config {
     /// The days after a quarter by which counties, cities and the province
     /// report it (`[report_deadlines] county = 5`, …).
     pub report_deadlines: crate::reporting::deadlines::ReportDeadlines,
+    /// How devices store photos (`[photos] format = "webp"`, `webp_quality = 85`).
+    pub photos: crate::accounts::device_config::PhotoSettings,
     pub limits: Limits,
 }
 
@@ -130,6 +132,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             spot_check_deviation: crate::operators::spot_check::DEFAULT_THRESHOLD,
             report_deadlines: crate::reporting::deadlines::ReportDeadlines::default(),
+            photos: Default::default(),
             limits: Limits::default(),
         }
     }
@@ -165,7 +168,7 @@ impl Config {
         let env = env
             .filter(|k| {
                 ENV_KEYS.contains(&k.as_str().to_lowercase().as_str())
-                    || k.as_str().to_lowercase().starts_with("limits__")
+                    || ["limits__", "photos__"].iter().any(|p| k.as_str().to_lowercase().starts_with(p))
             })
             .split("__");
         // Lossy: `XUNCHA_SECURE_COOKIES=1`, `yes` or `on` read as true, as they always did.

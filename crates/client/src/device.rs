@@ -3,6 +3,7 @@
 //! to the store before the call returns.
 
 use crate::secrets::{Secrets, SecretsError};
+use crate::server_config::DeviceConfig;
 use crate::store::{DocInfo, Store, StoreError, StoredPhoto};
 use automerge::{ActorId, ChangeHash};
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ use xuncha_core::document::{
     Respondent, Review,
 };
 use xuncha_core::evidence::{SigningKey, sign_fix, sign_photo};
-use xuncha_core::photo::{PhotoError, PhotoLimits, process};
+use xuncha_core::photo::{PhotoError, process};
 use xuncha_core::scoring::{EvidenceFacts, Report, ScoreError, check_answer, score};
 use xuncha_core::sync::{DocPush, DocReply, DocStatus, Heads, RefusalCode};
 use xuncha_core::template::{Template, TemplateRef};
@@ -402,7 +403,8 @@ impl Device {
                 return Err(ClientError::UnknownItem(item.to_owned()));
             }
         }
-        let processed = process(bytes, &PhotoLimits::default())?;
+        let limits = DeviceConfig::photo_limits(self.store.device_config()?.as_ref());
+        let processed = process(bytes, &limits)?;
         let p = &processed.photo;
         let stored = StoredPhoto {
             sha256: p.sha256.clone(),

@@ -7,6 +7,7 @@
 //! - [`device`]: what the inspector does, offline: start an inspection,
 //!   answer, notes, photos, positions, sign-off, provisional score, conflicts.
 //! - [`secrets`]: the token and the evidence-signing key, outside the store;
+//! - [`server_config`]: the photo format, server key and certificate from the server;
 //! - [`sync`]: enrolment, catalog refresh, sync rounds and photo uploads,
 //!   the overall sync state and the background loop;
 //! - [`views`]: assignments with their inspection's state, sync status;
@@ -17,6 +18,7 @@ pub mod app;
 pub mod device;
 pub mod log;
 pub mod secrets;
+pub mod server_config;
 pub mod store;
 pub mod sync;
 pub mod views;

@@ -3,6 +3,7 @@
 //! it moves the cursor, so an interruption at any point resumes.
 
 use crate::device::{ClientError, Device, Identity};
+use crate::server_config::DeviceConfig;
 use automerge::ActorId;
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -170,8 +171,10 @@ impl Server {
         }
     }
 
-    /// Fetches templates (revalidated by ETag) and the centres of the user's region.
+    /// Fetches this device's settings and certificate, templates
+    /// (revalidated by ETag) and the centres of the user's region.
     pub async fn refresh_catalog(&self, device: &Device) -> Result<(), SyncError> {
+        self.fetch_device_config(device).await?;
         #[derive(Deserialize)]
         struct Summary {
             id: String,
@@ -212,6 +215,19 @@ impl Server {
             }
             page += 1;
         }
+    }
+
+    /// The photo format, the server's key and a renewed certificate. A
+    /// server before device settings answers 404: the defaults stay.
+    async fn fetch_device_config(&self, device: &Device) -> Result<(), SyncError> {
+        let url = format!("{}/api/v1/devices/current", self.url);
+        let res = self.http.get(url).bearer_auth(&self.token).send().await.map_err(offline)?;
+        if res.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(());
+        }
+        let config: DeviceConfig = check(res).await?.json().await.map_err(|e| SyncError::Protocol(e.to_string()))?;
+        device.store().set_device_config(&config)?;
+        Ok(())
     }
 
     /// Updates the progress of a running sync, if anyone is watching.

@@ -12,11 +12,13 @@
 //!   [`purpose`]: why an inspection is made (检查类型);
 //! - [`sync`]: the sync wire types, and [`payload`]: the check of Automerge
 //!   bytes from devices; [`ingest`]: the check of their changes;
-//!   [`evidence`]: devices' signatures over photo records and positions.
+//!   [`evidence`]: devices' signatures over photo records and positions;
+//!   [`certificate`]: the server's signed statement of who a device is.
 //!
 //! No network, no database, no clock: everything here is a function of its inputs.
 
 pub mod centre;
+pub mod certificate;
 pub mod datum;
 pub mod doc_id;
 pub mod document;

@@ -1,6 +1,7 @@
 //! Accounts: users and their regions, browser sessions, enrolled devices,
 //! sign-in under its limits, and who a request comes from.
 
+pub mod device_config;
 pub mod extract;
 pub mod passwords;
 pub mod service;

@@ -17,8 +17,10 @@ use std::time::{Duration, Instant};
 use xuncha_core::document::InspectionSnapshot;
 
 pub struct Accounts {
-    store: Arc<dyn UserStore>,
+    pub(super) store: Arc<dyn UserStore>,
     config: Arc<Config>,
+    /// Signs enrolment certificates (device_config.rs); loaded on first use.
+    pub(super) server_key: std::sync::OnceLock<xuncha_core::evidence::SigningKey>,
     cache: AuthCache,
     /// Sign-in attempts per address.
     addresses: AddressLimiter,
@@ -72,6 +74,7 @@ impl Accounts {
             addresses: AddressLimiter::new(limits.login_attempts_per_address, window),
             throttle: Arc::new(AccountThrottle::new(limits.login_failures, window)),
             passwords: PasswordPool::new(2, 32),
+            server_key: std::sync::OnceLock::new(),
             cache: AuthCache::new(Duration::from_secs(10)),
             store,
             config,

@@ -1,9 +1,10 @@
 //! Sign-in (browser sessions), device enrolment and revocation.
 
 use super::AccountError;
+use super::device_config::DeviceConfig;
 use super::passwords::token_hash;
 use super::store::User;
-use super::{Accounts, Auth, Caller};
+use super::{Accounts, Auth, Caller, DeviceAuth};
 use crate::http::headers::{SESSION_COOKIE, bearer_header, cookie, presented_token};
 use crate::http::{ApiError, ApiResult, ErrorBody};
 use automerge::ActorId;
@@ -157,6 +158,14 @@ pub async fn list_devices(State(accounts): Service, auth: Auth) -> ApiResult<Jso
     ))
 }
 
+/// The calling device's settings from its server: the photo format, the
+/// server's public key and a fresh enrolment certificate.
+#[utoipa::path(get, path = "/api/v1/devices/current", tag = "devices",
+    responses((status = 200, body = DeviceConfig), (status = 403, body = ErrorBody)))]
+pub async fn device_config(State(accounts): Service, auth: DeviceAuth) -> ApiResult<Json<DeviceConfig>> {
+    Ok(Json(accounts.device_config(&auth).await?))
+}
+
 /// Revokes a device: its owner, or an administrator whose region covers the owner.
 #[utoipa::path(delete, path = "/api/v1/devices/{id}", tag = "devices", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -176,6 +185,7 @@ where
         .routes(routes!(me))
         .routes(routes!(enrol, list_devices))
         .routes(routes!(revoke))
+        .routes(routes!(device_config))
 }
 
 /// How the service's refusals answer over HTTP.

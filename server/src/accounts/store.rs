@@ -29,6 +29,9 @@ pub trait UserStore: Send + Sync {
     fn remember_client(&self, user_id: i64, token_hash: &[u8; 32], now: i64) -> StoreResult<()>;
     /// The user a remembered browser belongs to.
     fn known_client(&self, token_hash: &[u8; 32]) -> StoreResult<Option<i64>>;
+    /// The server's certificate-signing key: `fresh` is stored if there is
+    /// none yet; whatever is stored is returned (one key for every instance).
+    fn server_signing_key(&self, fresh: &[u8; 32], now: i64) -> StoreResult<[u8; 32]>;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]

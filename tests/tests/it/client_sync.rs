@@ -206,3 +206,46 @@ async fn a_follow_up_brings_the_original_findings_photos_to_the_device() {
     let path = format!("/api/v1/blobs/{}/thumbnail", photo.sha256);
     assert_eq!(other.get(&path).await.0, reqwest::StatusCode::NOT_FOUND);
 }
+
+/// A photo goes the whole way as lossy WebP: processed on the device, signed,
+/// uploaded, accepted and thumbnailed (JPEG) by the server, served to a
+/// supervisor as image/webp; a server configured for JPEG gets JPEG from the
+/// same app, which learns the format at its catalog refresh.
+#[tokio::test]
+async fn photos_travel_as_webp_and_a_server_may_ask_for_jpeg() {
+    for (format, mime, magic) in [
+        (xuncha_core::photo::PhotoFormat::Webp, "image/webp", &b"RIFF"[..]),
+        (xuncha_core::photo::PhotoFormat::Jpeg, "image/jpeg", &[0xFF, 0xD8][..]),
+    ] {
+        let server = TestServer::start_with(|c| c.photos.format = format).await;
+        server.seed();
+        let sup = server.api("sup-a").await;
+        let doc = sup.assign("130102-C01", &["wang"]).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = Device::open(dir.path()).unwrap();
+        let conn = Server::enrol(&mut a, &server.url, "wang", PASSWORD, "王的手机").await.unwrap();
+        conn.refresh_catalog(&a).await.unwrap();
+        conn.sync(&a).await.unwrap();
+        let id = a.store().docs().unwrap()[0].doc;
+        let photo = xuncha_server::cli::demo::demo_photo(3).unwrap();
+        let record = a.add_photo(&id, None, &photo, None, xuncha_server::now_ms()).unwrap();
+        assert_eq!(record.mime, mime);
+        assert!(record.signature.is_some(), "signed by the device");
+        conn.sync(&a).await.unwrap();
+        assert!(a.store().pending_photos().unwrap().is_empty(), "uploaded");
+        let get = |path: String| {
+            let (http, token) = (sup.http.clone(), sup.token.clone());
+            async move { http.get(path).bearer_auth(token).send().await.unwrap() }
+        };
+        let res = get(format!("{}/api/v1/blobs/{}", server.url, record.sha256)).await;
+        assert_eq!(res.headers()["content-type"].to_str().unwrap(), mime);
+        assert!(res.bytes().await.unwrap().starts_with(magic));
+        let thumb = get(format!("{}/api/v1/blobs/{}/thumbnail", server.url, record.sha256)).await;
+        assert_eq!(thumb.headers()["content-type"].to_str().unwrap(), "image/jpeg", "the server's own thumbnail");
+        assert!(thumb.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
+        let (_, report) = sup.get(&format!("/api/v1/inspections/{doc}/report")).await;
+        assert_eq!(report["document"]["photos"][&record.sha256]["mime"], mime);
+        assert_eq!(report["signers"][0]["name"], "王的手机");
+        server.stop().await;
+    }
+}

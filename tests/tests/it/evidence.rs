@@ -61,7 +61,10 @@ async fn the_server_verifies_signed_evidence_and_refuses_what_was_altered_or_uns
     let (_, report) = sup.get(&format!("/api/v1/inspections/{doc}/report")).await;
     let signers = report["signers"].as_array().unwrap();
     assert_eq!(signers.len(), 1, "{report}");
-    assert_eq!((signers[0]["device"].as_i64(), signers[0]["name"].as_str()), (Some(wang.device_id), Some("test phone")));
+    assert_eq!(
+        (signers[0]["device"].as_i64(), signers[0]["name"].as_str()),
+        (Some(wang.device_id), Some("test phone"))
+    );
     assert_eq!(signers[0]["username"], "wang");
     let fixes = report["document"]["gps_fixes"].as_array().unwrap();
     assert_eq!(fixes[0]["signature"]["device"].as_i64(), Some(wang.device_id));
@@ -95,10 +98,8 @@ async fn the_server_verifies_signed_evidence_and_refuses_what_was_altered_or_uns
 
     // A position signed with this key but claimed for another device (li's, enrolled below).
     let (li, _) = Device::enrol_signing(&server.url, "li").await;
-    let claimed = GpsFix {
-        signature: Some(sign_fix(&key, li.device_id, &id, &fix("wang", 38.0892))),
-        ..fix("wang", 38.0892)
-    };
+    let claimed =
+        GpsFix { signature: Some(sign_fix(&key, li.device_id, &id, &fix("wang", 38.0892))), ..fix("wang", 38.0892) };
     wang.docs.insert(id, retry(&|d| d.add_gps_fix(&claimed).unwrap()));
     assert_eq!(push(&mut wang, &id).await, "bad_signature");
     assert_eq!(server.count("SELECT count(*) FROM changes"), changes, "nothing of the refused batches stored");
@@ -113,5 +114,48 @@ async fn the_server_verifies_signed_evidence_and_refuses_what_was_altered_or_uns
         report["document"]["gps_fixes"].as_array().unwrap().iter().filter(|f| f["signature"].is_null()).collect();
     assert_eq!(unsigned.len(), 1);
     assert_eq!(unsigned[0]["by"], "li");
+    server.stop().await;
+}
+
+/// A device's settings from its server: the photo format the deployment
+/// chose, the server's key and a certificate that verifies with it, naming
+/// the device, its user, actors and region; none for a device without a
+/// key; refused to a browser session, with a JSON error.
+#[tokio::test]
+async fn a_device_gets_the_photo_format_and_a_certificate_its_server_signed() {
+    use xuncha_core::certificate::{DeviceCertificate, server_key};
+    let server = TestServer::start_with(|c| c.photos.format = xuncha_core::photo::PhotoFormat::Jpeg).await;
+    server.seed();
+    let (wang, key) = Device::enrol_signing(&server.url, "wang").await;
+    let get = |token: String| {
+        let url = format!("{}/api/v1/devices/current", server.url);
+        async move {
+            let res = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap();
+            (res.status(), res.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, config) = get(wang.token.clone()).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{config}");
+    assert_eq!((config["photo_format"].as_str(), config["device"].as_i64()), (Some("jpeg"), Some(wang.device_id)));
+    let cert: DeviceCertificate = serde_json::from_value(config["certificate"].clone()).unwrap();
+    let server_key = server_key(config["server_key"].as_str().unwrap()).unwrap();
+    let now = xuncha_server::now_ms();
+    let body = cert.verify(&server_key, now).expect("the certificate verifies with the server's key");
+    assert_eq!((body.device, body.username.as_str()), (wang.device_id, "wang"));
+    assert_eq!(body.device_key().unwrap(), key.verifying_key());
+    assert_eq!(body.actor_ids().unwrap(), vec![wang.actor.clone()]);
+    assert_eq!(body.region, ["河北省", "石家庄市", "长安区"]);
+    assert!((29 * 86_400_000..=30 * 86_400_000).contains(&(body.expires_at - now)), "valid for 30 days");
+    // The same key signs every certificate of this server.
+    let (_, again) = get(wang.token.clone()).await;
+    assert_eq!(again["server_key"], config["server_key"]);
+
+    let old = Device::enrol(&server.url, "li").await;
+    let (status, config) = get(old.token.clone()).await;
+    assert_eq!((status, config["certificate"].is_null()), (reqwest::StatusCode::OK, true));
+    let sup = server.api("sup-a").await;
+    let (status, body) = get(sup.token.clone()).await;
+    assert_eq!(status, reqwest::StatusCode::FORBIDDEN);
+    assert!(body["code"].is_string() && body["message"].is_string(), "{body}");
     server.stop().await;
 }

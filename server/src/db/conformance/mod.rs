@@ -105,6 +105,10 @@ fn devices_and_sessions(store: &dyn Store) -> Result<(), String> {
         devices.iter().map(|d| d.public_key).collect::<Vec<_>>() == [None, Some([7; 32]), Some([7; 32]), Some([7; 32])],
         "each device keeps the evidence key it enrolled with, or none",
     )?;
+    let (owned, owner) = store.device_with_owner(device.id).map_err(err)?.ok_or("the device with its owner")?;
+    check(owned.revoked && owner == "wang", "a revoked device is still found, with its owner")?;
+    let key = store.server_signing_key(&[5; 32], 1).map_err(err)?;
+    check(key == [5; 32] && store.server_signing_key(&[6; 32], 2).map_err(err)? == key, "the server key is made once")?;
     store.create_session(wang.id, &[9; 32], 100).map_err(err)?;
     check(store.session_user(&[9; 32], 99).map_err(err)?.is_some(), "a session before it expires")?;
     check(store.session_user(&[9; 32], 100).map_err(err)?.is_none(), "none once it expires")?;

@@ -74,7 +74,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 16] = [
+const MIGRATIONS: [&str; 17] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
@@ -91,6 +91,7 @@ const MIGRATIONS: [&str; 16] = [
     include_str!("../../../migrations/0014_exemplars.sql"),
     include_str!("../../../migrations/0015_centre_zone_datum.sql"),
     include_str!("../../../migrations/0016_device_keys.sql"),
+    include_str!("../../../migrations/0017_server_identity.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

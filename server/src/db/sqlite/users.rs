@@ -190,6 +190,18 @@ impl UserStore for SqliteStore {
         })
     }
 
+    fn server_signing_key(&self, fresh: &[u8; 32], now: i64) -> StoreResult<[u8; 32]> {
+        let fresh = *fresh;
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO server_identity (id, signing_key, created_at) VALUES (1, ?1, ?2) ON CONFLICT (id) DO NOTHING",
+                params![fresh.as_slice(), now],
+            )?;
+            let key: Vec<u8> = c.query_row("SELECT signing_key FROM server_identity WHERE id = 1", [], |r| r.get(0))?;
+            key.try_into().map_err(|_| StoreError::Backend("the server's signing key is not 32 bytes".into()))
+        })
+    }
+
     fn devices_of(&self, user_id: i64) -> StoreResult<Vec<Device>> {
         self.read(|c| {
             let sql = format!("SELECT {DEVICE_COLS} FROM devices WHERE user_id = ?1 ORDER BY id");
