@@ -253,6 +253,11 @@ pub struct AssignmentNotice {
     /// Why: 日常巡查, 双随机抽查, 复查…; absent from older servers (routine).
     #[serde(default)]
     pub purpose: crate::document::Purpose,
+    /// Everyone who works on the inspection (usernames), this inspector
+    /// included: a hand-off on site shares it only with them. Sent again to
+    /// every member when someone joins; empty from older servers.
+    #[serde(default)]
+    pub team: Vec<String>,
 }
 
 /// Change hashes, sent as one byte string of 32-byte hashes.

@@ -480,6 +480,16 @@ async fn offer(
     events.retain(|(s, _)| *s <= limit);
     events.sort_by_key(|(s, _)| *s);
 
+    let teams = {
+        let docs: Vec<DocumentId> = events
+            .iter()
+            .filter_map(|(_, e)| match e {
+                Event::Assignment(a) => Some(a.doc),
+                Event::Doc(_) => None,
+            })
+            .collect();
+        if docs.is_empty() { Default::default() } else { state.inspections.store().members_of(&docs)? }
+    };
     let mut budget = limits.sync_response_bytes.saturating_sub(replies.iter().map(|r| r.changes.len()).sum());
     let mut notices = Vec::new();
     let mut new_cursor = cursor;
@@ -494,6 +504,7 @@ async fn offer(
                 template: TemplateRef::from(&a.template),
                 cancelled: a.cancelled,
                 purpose: a.purpose,
+                team: teams.get(&a.doc).cloned().unwrap_or_default(),
             }),
             Event::Doc(doc) if asked.contains(&doc) => {}
             Event::Doc(doc) => {

@@ -572,6 +572,12 @@ impl DocStore for SqliteStore {
                 let sql = format!("SELECT {ASSIGNMENT_COLS} FROM assignments WHERE doc_id = ?1 AND inspector = ?2");
                 out.push(c.query_row(&sql, params![doc.as_bytes().as_slice(), inspector], assignment_from_row)?);
             }
+            // Every member hears of the new team (their notices carry it).
+            let seq = next_seq(c)?;
+            c.execute(
+                "UPDATE assignments SET updated_seq = ?2 WHERE doc_id = ?1 AND cancelled = 0",
+                params![doc.as_bytes().as_slice(), seq],
+            )?;
             Ok(out)
         })
     }
