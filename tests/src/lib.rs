@@ -70,6 +70,34 @@ impl TestServer {
         Self { url, state, dir, shutdown: Some(tx), task: Some(task) }
     }
 
+    /// Stops answering (devices see it offline) and keeps the data.
+    pub async fn pause(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+
+    /// Answers again at the same address, on the same data (a fresh open:
+    /// nothing is carried over in memory).
+    pub async fn resume(&mut self) {
+        let addr = self.url.trim_start_matches("http://").to_owned();
+        let state = xuncha_server::open(self.state.config.as_ref().clone()).expect("reopen server");
+        let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind the same address");
+        let (tx, rx) = oneshot::channel::<()>();
+        let st = state.clone();
+        self.task = Some(tokio::spawn(async move {
+            let _ = xuncha_server::serve(listener, st, async {
+                let _ = rx.await;
+            })
+            .await;
+        }));
+        self.state = state;
+        self.shutdown = Some(tx);
+    }
+
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());

@@ -6,6 +6,7 @@
 //!   photos and their upload progress, cached templates, centres, assignments);
 //! - [`device`]: what the inspector does, offline: start an inspection,
 //!   answer, notes, photos, positions, sign-off, provisional score, conflicts.
+//! - [`handoff`]: two devices exchange their shared inspections on site, offline;
 //! - [`secrets`]: the token and the evidence-signing key, outside the store;
 //! - [`server_config`]: the photo format, server key and certificate from the server;
 //! - [`sync`]: enrolment, catalog refresh, sync rounds and photo uploads,
@@ -16,6 +17,7 @@
 
 pub mod app;
 pub mod device;
+pub mod handoff;
 pub mod log;
 pub mod secrets;
 pub mod server_config;

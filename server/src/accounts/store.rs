@@ -20,6 +20,8 @@ pub trait UserStore: Send + Sync {
     fn device(&self, id: i64) -> StoreResult<Option<Device>>;
     /// A device (revoked or not) and its user's username.
     fn device_with_owner(&self, id: i64) -> StoreResult<Option<(Device, String)>>;
+    /// The device that writes with `actor`, and its user's username.
+    fn device_of_actor(&self, actor: &ActorId) -> StoreResult<Option<(Device, String)>>;
     fn devices_of(&self, user_id: i64) -> StoreResult<Vec<Device>>;
     fn revoke_device(&self, id: i64, now: i64) -> StoreResult<bool>;
     fn create_session(&self, user_id: i64, token_hash: &[u8; 32], expires_at: i64) -> StoreResult<()>;

@@ -14,13 +14,13 @@ use crate::inspections::cache::{LoadedDoc, SlotGuard};
 use crate::inspections::service::{Round, changes_since};
 use crate::inspections::store::{Assignment, Changed, DocMeta, DocWrite};
 use crate::quarter::quarter_of;
-use automerge::{AutoCommit, ChangeHash};
+use automerge::{ActorId, AutoCommit, ChangeHash};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use xuncha_core::DocumentId;
 use xuncha_core::document::{InspectionSnapshot, Purpose};
 use xuncha_core::evidence::{EvidenceCheck, Signer, SignerKeys, VerifyingKey};
-use xuncha_core::ingest::{IngestLimits, Writer, check_owned};
+use xuncha_core::ingest::{Accepted, Author, IngestLimits, Refusal, Writer, check_owned, check_relayed};
 use xuncha_core::payload::{PayloadLimits, check_payload};
 use xuncha_core::sync::{
     AssignmentNotice, DocPush, DocReply, DocStatus, Heads, RefusalCode, SYNC_PROTOCOL, SyncRequest, SyncResponse,
@@ -268,6 +268,39 @@ impl SignerKeys for DeviceKeys<'_> {
     }
 }
 
+/// Checks a batch holding changes of other devices (a hand-off on site):
+/// every author must be a device of a user on this inspection, not revoked.
+fn relayed(
+    state: &SyncService,
+    auth: &DeviceAuth,
+    id: DocumentId,
+    changes: &[u8],
+    stored: Option<AutoCommit>,
+    keys: &DeviceKeys<'_>,
+) -> Result<Accepted, Refusal> {
+    let store = state.inspections.store();
+    let mut author_of = |actor: &ActorId| -> Option<Author> {
+        if auth.device.actors.contains(actor) {
+            let unsigned_allowed = auth.device.public_key.is_none();
+            return Some(Author {
+                actors: auth.device.actors.clone(),
+                username: auth.user.username.clone(),
+                unsigned_allowed,
+            });
+        }
+        let (device, username) = state.users.device_of_actor(actor).ok().flatten()?;
+        let member = store.is_member(&id, &username).unwrap_or(false);
+        (member && !device.revoked).then(|| Author {
+            unsigned_allowed: device.public_key.is_none(),
+            actors: device.actors,
+            username,
+        })
+    };
+    let accepted = check_relayed(stored, changes, id, keys, &mut author_of, IngestLimits::default())?;
+    tracing::info!(doc = %id, device = auth.device.id, "relayed changes of a co-inspector's device accepted");
+    Ok(accepted)
+}
+
 fn push_one(
     state: &SyncService,
     auth: &DeviceAuth,
@@ -329,6 +362,17 @@ fn push_one(
     };
     let accepted = match check_owned(taken.map(|l| l.doc), &push.changes, &writer, IngestLimits::default()) {
         Ok(a) => a,
+        // A co-inspector's changes merged on site: each author's run is checked as theirs.
+        Err(Refusal::ForeignActor(_)) => {
+            ins.ensure_loaded(&id, slot)?;
+            match relayed(state, auth, id, &push.changes, slot.take().map(|l| l.doc), &keys) {
+                Ok(a) => a,
+                Err(r) => {
+                    ins.ensure_loaded(&id, slot)?;
+                    return Ok(refused(id, r.code(), r.to_string(), slot.as_mut().map(|l| &mut l.doc), &client));
+                }
+            }
+        }
         Err(r) => {
             ins.ensure_loaded(&id, slot)?;
             return Ok(refused(id, r.code(), r.to_string(), slot.as_mut().map(|l| &mut l.doc), &client));

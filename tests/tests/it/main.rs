@@ -16,6 +16,7 @@ mod device_abort;
 mod durability;
 mod evidence;
 mod faults;
+mod handoff;
 mod limits;
 mod operators;
 mod photos;

@@ -190,6 +190,17 @@ impl UserStore for SqliteStore {
         })
     }
 
+    fn device_of_actor(&self, actor: &ActorId) -> StoreResult<Option<(Device, String)>> {
+        let id: Option<i64> = self.read(|c| {
+            Ok(c.query_row("SELECT device_id FROM device_actors WHERE actor = ?1", [actor.to_bytes()], |r| r.get(0))
+                .optional()?)
+        })?;
+        match id {
+            Some(id) => self.device_with_owner(id),
+            None => Ok(None),
+        }
+    }
+
     fn server_signing_key(&self, fresh: &[u8; 32], now: i64) -> StoreResult<[u8; 32]> {
         let fresh = *fresh;
         self.write(move |c| {

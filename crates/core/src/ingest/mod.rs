@@ -4,6 +4,10 @@
 //! device, touch only paths the writer may write, and leave a document that
 //! still reads strictly. A refused batch changes nothing.
 
+mod relay;
+
+pub use relay::{Author, check_relayed};
+
 use crate::document::{DocError, InspectionDoc, InspectionSnapshot, keys};
 use crate::evidence::{EvidenceCheck, EvidenceError, check_new_evidence};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, Prop, ROOT, ReadDoc};

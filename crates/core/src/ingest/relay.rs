@@ -1,0 +1,77 @@
+//! Changes relayed from a hand-off on site: a device pushes a batch that
+//! holds a co-inspector's changes too (merged from their phone before either
+//! synced). The batch is split, in causal order, into runs of one author's
+//! changes, and each run is checked as its author's own push
+//! ([`check_owned`]): their device's actors, their user's records, their
+//! device's signatures. One refused run refuses the whole batch.
+
+use super::{Accepted, IngestLimits, Refusal, Writer, check_owned};
+use crate::DocumentId;
+use crate::evidence::{EvidenceCheck, SignerKeys};
+use automerge::{ActorId, AutoCommit};
+
+/// Who wrote changes with an actor, as the server's devices say.
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub actors: Vec<ActorId>,
+    pub username: String,
+    /// Their device has no evidence key (an app before signing).
+    pub unsigned_allowed: bool,
+}
+
+/// Checks `incoming` over `stored` as runs by author. `author_of` names the
+/// author of an actor's changes, or `None` for an actor the caller will not
+/// accept (unknown, revoked, or a user not on the inspection): refused as
+/// `foreign_actor`. On a refusal `stored` is consumed, as with `check_owned`.
+pub fn check_relayed(
+    stored: Option<AutoCommit>,
+    incoming: &[u8],
+    doc: DocumentId,
+    keys: &dyn SignerKeys,
+    author_of: &mut dyn FnMut(&ActorId) -> Option<Author>,
+    limits: IngestLimits,
+) -> Result<Accepted, Refusal> {
+    // The new changes in causal order, without touching `stored`.
+    let mut probe = stored.clone().unwrap_or_default();
+    let before = probe.get_heads();
+    probe.load_incremental(incoming).map_err(|e| Refusal::Undecodable(e.to_string()))?;
+    let missing = probe.get_missing_deps(&[]);
+    if !missing.is_empty() {
+        return Err(Refusal::MissingDeps(missing));
+    }
+    let new = probe.get_changes(&before);
+    if new.len() > limits.max_changes {
+        return Err(Refusal::TooManyChanges(new.len(), limits.max_changes));
+    }
+    let ops: usize = new.iter().map(|c| c.len()).sum();
+    if ops > limits.max_ops {
+        return Err(Refusal::TooManyOps(ops, limits.max_ops));
+    }
+    let mut runs: Vec<(Author, Vec<u8>)> = Vec::new();
+    for change in &new {
+        let actor = change.actor_id();
+        match runs.last_mut() {
+            Some((author, bytes)) if author.actors.contains(actor) => bytes.extend_from_slice(change.raw_bytes()),
+            _ => {
+                let author = author_of(actor).ok_or_else(|| Refusal::ForeignActor(actor.to_hex_string()))?;
+                runs.push((author, change.raw_bytes().to_vec()));
+            }
+        }
+    }
+    drop(probe);
+    let mut current = stored;
+    let mut last = None;
+    let mut total = 0;
+    for (author, bytes) in &runs {
+        let evidence = EvidenceCheck { doc, keys, unsigned_allowed: author.unsigned_allowed };
+        let writer = Writer::Device { actors: &author.actors, user_id: &author.username, evidence };
+        let a = check_owned(current.take(), bytes, &writer, limits)?;
+        total += a.new_changes;
+        last = Some((a.heads, a.snapshot));
+        current = Some(a.doc);
+    }
+    match (current, last) {
+        (Some(doc), Some((heads, snapshot))) => Ok(Accepted { doc, new_changes: total, heads, snapshot }),
+        _ => Err(Refusal::Malformed("a relayed batch without new changes".into())),
+    }
+}
