@@ -16,9 +16,10 @@ use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
 use xuncha_client::RespondentInput;
 use xuncha_client::app::{
-    App, AppError, AppResult, AppStatus, CentreCard, CentreDetail, EnrolRequest, ErrorCode, FixInput, InspectionView,
-    Language, Me, SyncPanel,
+    App, AppError, AppResult, AppStatus, CentreCard, CentreDetail, EnrolRequest, ErrorCode, FixInput, HandoffState,
+    InspectionView, Language, Me, SyncPanel,
 };
+use xuncha_client::handoff::HandoffReport;
 use xuncha_core::document::Answer;
 
 type Shared<'a> = State<'a, Arc<App>>;
@@ -162,6 +163,23 @@ commands! {
 
     /// Queued like an edit: "sync now" right after a sign-off must see the signature.
     write fn sync_now(app) -> () { app.sync_now() }
+
+    /// Hand-off on site: waits for a co-inspector's phone; shows a link (QR
+    /// code), this phone's address and an 8-digit code.
+    write fn handoff_offer(app) -> HandoffState { app.handoff_offer().await }
+
+    /// The offer's state: waiting, done (what was exchanged) or failed.
+    read fn handoff_status(app) -> HandoffState { Ok(app.handoff_status()) }
+
+    /// Joins the phone at `address` (ip:port, or its whole link) with its code.
+    write fn handoff_join(app, address: String, code: String) -> HandoffReport {
+        app.handoff_join(&address, &code).await
+    }
+
+    write fn handoff_cancel(app) -> () {
+        app.handoff_cancel();
+        Ok(())
+    }
 
     /// Saves the device's log for support, in Downloads where there is one;
     /// resolves to the file's path.

@@ -45,6 +45,8 @@ fn generate() -> String {
     let mut c = Collect { cfg: &cfg, seen: HashSet::new(), decls: BTreeMap::new() };
     c.visit::<AppError>();
     c.visit::<AppStatus>();
+    c.visit::<xuncha_client::app::HandoffState>();
+    c.visit::<xuncha_client::handoff::HandoffReport>();
     c.visit::<Language>();
     c.visit::<EnrolRequest>();
     c.visit::<CentreCard>();

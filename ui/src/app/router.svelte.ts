@@ -4,13 +4,15 @@ export type Route =
   | { name: 'centres' }
   | { name: 'centre'; code: string }
   | { name: 'inspection'; doc: string }
-  | { name: 'sync' };
+  | { name: 'sync' }
+  | { name: 'handoff' };
 
 export function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   switch (parts[0]) {
     case 'setup': return { name: 'setup' };
     case 'sync': return { name: 'sync' };
+    case 'handoff': return { name: 'handoff' };
     case 'centre': if (parts[1]) return { name: 'centre', code: parts[1] }; break;
     case 'inspection': if (parts[1]) return { name: 'inspection', doc: parts[1] }; break;
   }

@@ -5,8 +5,8 @@ import type { AppError, Backend } from './backend';
 import { CENTRES, ME, OTHER, seeds, TEMPLATE, type Seed } from './mock-data';
 import { checkFix, computeReport } from './mock-report';
 import type {
-  Answer, AppStatus, CentreCard, CentreDetail, EnrolRequest, FixInput, InspectionSnapshot, InspectionView,
-  Language, Me, PhotoSync, Platform, RespondentInput, Stage, SyncPanel, SyncState,
+  Answer, AppStatus, CentreCard, CentreDetail, EnrolRequest, FixInput, HandoffReport, HandoffState, InspectionSnapshot,
+  InspectionView, Language, Me, PhotoSync, Platform, RespondentInput, Stage, SyncPanel, SyncState,
 } from './types.gen';
 
 // A 1×1 grey PNG: seeded photos have no real bytes.
@@ -204,6 +204,39 @@ export class MockBackend implements Backend {
   /// synced and the not-yet-downloaded inspection arrives.
   async exportLog() {
     return '/home/demo/Downloads/xuncha-log-1796000000000.txt';
+  }
+
+  /// A pretend hand-off: the offer waits until joined (by handoffJoin on
+  /// this mock, or a test setting `handoff`); joining with 1234-5678 at any
+  /// address exchanges the first assigned inspection with 李强.
+  handoff: HandoffState = { state: 'idle' };
+
+  private handoffReport(): HandoffReport {
+    const d = this.docs.find((x) => x.snapshot) ?? this.docs[0];
+    return { peer: { username: OTHER.username, display_name: OTHER.display_name, device: 7 },
+      docs: [{ doc: d.doc, centre_code: d.code, sent: 3, received: 2, refused: null }] };
+  }
+
+  async handoffOffer() {
+    this.handoff = { state: 'waiting', link: 'xuncha-handoff://192.168.43.1:47000/1234-5678', address: '192.168.43.1:47000',
+      code: '1234-5678', until: Date.now() + 300_000 };
+    return clone(this.handoff);
+  }
+
+  async handoffStatus() { return clone(this.handoff); }
+
+  async handoffJoin(address: string, code: string) {
+    if (!address.trim()) throw fail('bad_input', 'the address is the other phone\'s, as it shows it (ip:port)');
+    if (code.trim() !== '1234-5678' && !address.includes('1234-5678')) {
+      throw fail('handoff', 'the pairing code does not match the other device\'s');
+    }
+    const report = this.handoffReport();
+    this.handoff = { state: 'done', report };
+    return clone(report);
+  }
+
+  async handoffCancel() {
+    if (this.handoff.state === 'waiting') this.handoff = { state: 'idle' };
   }
 
   async syncNow() {

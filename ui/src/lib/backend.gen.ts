@@ -1,6 +1,6 @@
 // DO NOT EDIT. Generated from src-tauri/src/commands.rs by its test;
 // regenerate with `XUNCHA_BLESS=1 cargo test -p xuncha-app`.
-import type { Answer, AppStatus, CentreCard, CentreDetail, EnrolRequest, FixInput, InspectionView, Language, Me, RespondentInput, SyncPanel } from './types.gen';
+import type { Answer, AppStatus, CentreCard, CentreDetail, EnrolRequest, FixInput, HandoffReport, HandoffState, InspectionView, Language, Me, RespondentInput, SyncPanel } from './types.gen';
 import { call, write } from './tauri-call';
 
 /** The app's commands (src-tauri/src/commands.rs), as the UI calls them. */
@@ -47,6 +47,16 @@ export interface Backend {
   /** Queued like an edit: "sync now" right after a sign-off must see the signature. */
   syncNow(): Promise<void>;
   /**
+   * Hand-off on site: waits for a co-inspector's phone; shows a link (QR
+   * code), this phone's address and an 8-digit code.
+   */
+  handoffOffer(): Promise<HandoffState>;
+  /** The offer's state: waiting, done (what was exchanged) or failed. */
+  handoffStatus(): Promise<HandoffState>;
+  /** Joins the phone at `address` (ip:port, or its whole link) with its code. */
+  handoffJoin(address: string, code: string): Promise<HandoffReport>;
+  handoffCancel(): Promise<void>;
+  /**
    * Saves the device's log for support, in Downloads where there is one;
    * resolves to the file's path.
    */
@@ -74,6 +84,10 @@ export const COMMANDS = {
   signOff: 'sign_off',
   syncStatus: 'sync_status',
   syncNow: 'sync_now',
+  handoffOffer: 'handoff_offer',
+  handoffStatus: 'handoff_status',
+  handoffJoin: 'handoff_join',
+  handoffCancel: 'handoff_cancel',
   exportLog: 'export_log',
 } as const;
 
@@ -102,5 +116,9 @@ export abstract class TauriCommands implements Backend {
   signOff(doc: string) { return write<InspectionView>('sign_off', { doc }); }
   syncStatus() { return call<SyncPanel>('sync_status'); }
   syncNow() { return write<void>('sync_now'); }
+  handoffOffer() { return write<HandoffState>('handoff_offer'); }
+  handoffStatus() { return call<HandoffState>('handoff_status'); }
+  handoffJoin(address: string, code: string) { return write<HandoffReport>('handoff_join', { address, code }); }
+  handoffCancel() { return write<void>('handoff_cancel'); }
   exportLog() { return call<string>('export_log'); }
 }

@@ -149,7 +149,7 @@ export type DocumentId = string;
 
 export type EnrolRequest = { server_url: string, username: string, password: string, device_name: string, };
 
-export type ErrorCode = "not_enrolled" | "offline" | "unauthorized" | "server" | "bad_input" | "invalid_answer" | "unknown_item" | "unknown_inspection" | "unknown_centre" | "missing_template" | "photo" | "storage" | "internal";
+export type ErrorCode = "not_enrolled" | "offline" | "unauthorized" | "server" | "bad_input" | "invalid_answer" | "unknown_item" | "unknown_inspection" | "unknown_centre" | "missing_template" | "photo" | "storage" | "handoff" | "internal";
 
 export type Evidence = { photo: PhotoRule, 
 /**
@@ -173,6 +173,23 @@ device: number,
  * 64 bytes, hex.
  */
 signature: string, };
+
+/**
+ * One inspection exchanged.
+ */
+export type Exchanged = { doc: DocumentId, centre_code: string, 
+/**
+ * Changes of this device sent.
+ */
+sent: number, 
+/**
+ * Changes of the peer new here.
+ */
+received: number, 
+/**
+ * Why the peer's changes were not taken (nothing of them stored).
+ */
+refused: string | null, };
 
 /**
  * One fix measured against the centre.
@@ -218,6 +235,10 @@ export type Grade = "fail" | "pass" | "good" | "excellent";
  * Grade bands (优秀 / 良好 / 合格 / 不合格). The defaults are Xuncha's proposal.
  */
 export type GradeBands = { excellent: number, good: number, pass: number, };
+
+export type HandoffReport = { peer: Peer, docs: Array<Exchanged>, };
+
+export type HandoffState = { "state": "idle" } | { "state": "waiting", link: string, address: string, code: string, until: number, } | { "state": "done", report: HandoffReport, } | { "state": "failed", reason: string, };
 
 /**
  * A label in simplified Chinese (the product's default) and English.
@@ -414,6 +435,11 @@ export type OnSiteStatus = "verified" | "no_fix" | "only_manual" | "inaccurate" 
  * An input of a computed item: `item:<id>` (a number answer) or `centre:<field>`.
  */
 export type Operand = string;
+
+/**
+ * Who the other device is, as its certificate says.
+ */
+export type Peer = { username: string, display_name: string, device: number, };
 
 /**
  * A photo as the document records it; the bytes travel separately, by hash.

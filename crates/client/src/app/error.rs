@@ -32,6 +32,9 @@ pub enum ErrorCode {
     Photo,
     /// The device's own database failed or is from a newer app.
     Storage,
+    /// A hand-off on site failed: wrong code, a device of another server,
+    /// an expired certificate, the connection.
+    Handoff,
     Internal,
 }
 
@@ -87,6 +90,15 @@ impl From<SyncError> for AppError {
             SyncError::Server { status: 401 | 403, .. } => Self::new(ErrorCode::Unauthorized, e.to_string()),
             SyncError::Server { .. } | SyncError::Protocol(_) => Self::new(ErrorCode::Server, e.to_string()),
             SyncError::Client(c) => c.into(),
+        }
+    }
+}
+
+impl From<crate::handoff::HandoffError> for AppError {
+    fn from(e: crate::handoff::HandoffError) -> Self {
+        match e {
+            crate::handoff::HandoffError::Client(c) => c.into(),
+            other => Self::new(ErrorCode::Handoff, other.to_string()),
         }
     }
 }

@@ -4,9 +4,11 @@
 //! checklist state so the UI shows the new provisional score at once.
 
 mod error;
+pub mod handoff;
 pub mod views;
 
 pub use error::{AppError, AppResult, ErrorCode};
+pub use handoff::HandoffState;
 pub use views::*;
 
 use crate::device::{Device, RespondentInput};
@@ -41,6 +43,8 @@ pub struct App {
     pub sync_every: Duration,
     /// The server address offered on first run (an office may preconfigure it).
     pub default_server: Option<String>,
+    /// The hand-off on site being offered, or its outcome.
+    handoff: Arc<Mutex<handoff::HandoffSlot>>,
 }
 
 impl App {
@@ -56,6 +60,7 @@ impl App {
             version: version.to_owned(),
             sync_every: Duration::from_secs(60),
             default_server: None,
+            handoff: Arc::default(),
         })
     }
 
