@@ -214,7 +214,7 @@ export class MockBackend implements Backend {
   private handoffReport(): HandoffReport {
     const d = this.docs.find((x) => x.snapshot) ?? this.docs[0];
     return { peer: { username: OTHER.username, display_name: OTHER.display_name, device: 7 },
-      docs: [{ doc: d.doc, centre_code: d.code, sent: 3, received: 2, refused: null }] };
+      docs: [{ doc: d.doc, centre_code: d.code, centre_name: this.centreOf(d.code).name, sent: 3, received: 2, refused: null }] };
   }
 
   async handoffOffer() {

@@ -179,6 +179,10 @@ signature: string, };
  */
 export type Exchanged = { doc: DocumentId, centre_code: string, 
 /**
+ * From this device's catalog.
+ */
+centre_name: string | null, 
+/**
  * Changes of this device sent.
  */
 sent: number, 

@@ -108,6 +108,8 @@ pub struct Peer {
 pub struct Exchanged {
     pub doc: DocumentId,
     pub centre_code: String,
+    /// From this device's catalog.
+    pub centre_name: Option<String>,
     /// Changes of this device sent.
     pub sent: u32,
     /// Changes of the peer new here.
@@ -277,9 +279,15 @@ async fn exchange(device: &Device, stream: TcpStream, code: &str, role: Role) ->
     let mut report: Vec<Exchanged> = Vec::new();
     for (a, their_heads) in &shared {
         let (changes, count) = device.own_changes_since(&a.doc, their_heads)?;
+        let centre_name = device
+            .store()
+            .centre(&a.centre_code)?
+            .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
+            .and_then(|c| c.get("name").and_then(|n| n.as_str()).map(str::to_owned));
         report.push(Exchanged {
             doc: a.doc,
             centre_code: a.centre_code.clone(),
+            centre_name,
             sent: u32::try_from(count).unwrap_or(u32::MAX),
             received: 0,
             refused: None,
