@@ -89,6 +89,9 @@ pub fn generate() -> String {
         out.push_str(&format!("  {}: '{}',\n", camel(c.name), c.name));
     }
     out.push_str("} as const;\n\n");
+    out.push_str("/** Events the app pushes to the page (src-tauri/src/lib.rs). */\nexport const EVENTS = {\n");
+    out.push_str(&format!("  syncPanel: '{}',\n", crate::SYNC_PANEL_EVENT));
+    out.push_str("} as const;\n\n");
     out.push_str("/**\n * Reads go straight through; writes wait for the write before them to\n");
     out.push_str(" * settle (Tauri runs commands concurrently). `custom` commands are\n");
     out.push_str(" * implemented by `TauriBackend` (backend-tauri.ts).\n */\n");

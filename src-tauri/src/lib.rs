@@ -17,6 +17,11 @@ const DATA_DIR_ENV: &str = "XUNCHA_APP_DATA_DIR";
 /// The server address the first-run screen offers.
 const SERVER_URL_ENV: &str = "XUNCHA_SERVER_URL";
 
+/// The event that carries the sync panel (`SyncPanel`) to the page whenever
+/// the sync state or the unsynced work changes: the page listens instead of
+/// polling.
+pub const SYNC_PANEL_EVENT: &str = "sync-panel";
+
 /// Keeps the log writer alive while the app runs.
 struct LogGuard(#[allow(dead_code)] xuncha_client::log::WorkerGuard);
 
@@ -46,6 +51,17 @@ pub fn run() {
             state.default_server = std::env::var(SERVER_URL_ENV).ok().filter(|u| !u.trim().is_empty());
             let state = Arc::new(state);
             app.manage(state.clone());
+            // The sync panel follows every change of the sync state and every edit.
+            let (events, handle) = (state.clone(), app.handle().clone());
+            tauri::async_runtime::spawn(async move {
+                use tauri::Emitter;
+                let mut changes = events.changes();
+                while changes.changed().await.is_ok() {
+                    if let Ok(panel) = events.sync_panel() {
+                        let _ = handle.emit(SYNC_PANEL_EVENT, panel);
+                    }
+                }
+            });
             // Syncs whenever the server can be reached, from the first moment.
             tauri::async_runtime::spawn(async move { state.start_background() });
             Ok(())

@@ -18,7 +18,7 @@ use xuncha_core::ingest::{IngestLimits, Writer, check_incoming};
 use xuncha_core::payload::{PayloadLimits, check_payload};
 use xuncha_core::photo::{PhotoError, process};
 use xuncha_core::scoring::{EvidenceFacts, Report, ScoreError, check_answer, score};
-use xuncha_core::sync::{DocPush, DocReply, DocStatus, Heads, RefusalCode};
+use xuncha_core::sync::{AssignmentNotice, DocPush, DocReply, DocStatus, Heads, RefusalCode};
 use xuncha_core::template::{Template, TemplateRef};
 use xuncha_core::{Centre, DocumentId};
 
@@ -129,6 +129,17 @@ pub struct Device {
     /// None before enrolment, and for a device enrolled by an app before signing.
     signer: Option<EvidenceKey>,
     docs: Mutex<HashMap<DocumentId, Loaded>>,
+    /// The read model of what screens ask on every edit, kept up to date on
+    /// write so an edit's cost does not grow with the documents on the device.
+    read: Mutex<ReadModel>,
+}
+
+#[derive(Debug, Default)]
+struct ReadModel {
+    /// This device's assignments by document, read from the store once.
+    assignments: Option<HashMap<DocumentId, AssignmentNotice>>,
+    /// Templates as parsed, by reference.
+    templates: HashMap<TemplateRef, Template>,
 }
 
 impl Device {
@@ -150,7 +161,14 @@ impl Device {
         }
         let device = store.setting("device_id")?.and_then(|d| d.parse().ok());
         let signer = device.zip(secrets.signing_key()).map(|(device, key)| EvidenceKey { device, key });
-        Ok(Self { dir: dir.to_owned(), store, identity, signer, docs: Mutex::new(HashMap::new()) })
+        Ok(Self {
+            dir: dir.to_owned(),
+            store,
+            identity,
+            signer,
+            docs: Mutex::new(HashMap::new()),
+            read: Mutex::default(),
+        })
     }
 
     /// The token and key kept outside the store (see `secrets`).
@@ -216,12 +234,68 @@ impl Device {
 
     pub fn put_template(&self, t: &Template, etag: &str) -> ClientResult<()> {
         let json = serde_json::to_string(t).map_err(|e| ClientError::Damaged(e.to_string()))?;
-        Ok(self.store.put_template(&t.reference(), &json, etag)?)
+        self.store.put_template(&t.reference(), &json, etag)?;
+        self.read_model().templates.remove(&t.reference());
+        Ok(())
     }
 
+    /// A template by reference, parsed once per app run.
     pub fn template(&self, t: &TemplateRef) -> ClientResult<Template> {
+        if let Some(cached) = self.read_model().templates.get(t) {
+            return Ok(cached.clone());
+        }
         let (json, _) = self.store.template(t)?.ok_or_else(|| ClientError::MissingTemplate(t.clone()))?;
-        serde_json::from_str(&json).map_err(|e| ClientError::Damaged(format!("template {t}: {e}")))
+        let parsed: Template =
+            serde_json::from_str(&json).map_err(|e| ClientError::Damaged(format!("template {t}: {e}")))?;
+        self.read_model().templates.insert(t.clone(), parsed.clone());
+        Ok(parsed)
+    }
+
+    fn read_model(&self) -> MutexGuard<'_, ReadModel> {
+        self.read.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The assignment of `doc` on this device (read from the store once).
+    pub fn assignment_for(&self, doc: &DocumentId) -> ClientResult<Option<AssignmentNotice>> {
+        let mut read = self.read_model();
+        if read.assignments.is_none() {
+            let mut all = HashMap::new();
+            for json in self.store.assignments()? {
+                if let Ok(a) = serde_json::from_str::<AssignmentNotice>(&json) {
+                    all.insert(a.doc, a);
+                }
+            }
+            read.assignments = Some(all);
+        }
+        Ok(read.assignments.as_ref().and_then(|all| all.get(doc)).cloned())
+    }
+
+    /// Stores an assignment the server sent, and keeps the read model in step.
+    pub fn put_assignment(&self, a: &AssignmentNotice) -> ClientResult<()> {
+        let json = serde_json::to_string(a).map_err(|e| ClientError::Damaged(e.to_string()))?;
+        self.store.put_assignment(a.id, &json)?;
+        if let Some(all) = self.read_model().assignments.as_mut() {
+            all.insert(a.doc, a.clone());
+        }
+        Ok(())
+    }
+
+    /// How many documents have changes the server has not acknowledged.
+    pub fn unsynced_count(&self) -> ClientResult<usize> {
+        let mut n = 0;
+        for info in self.store.docs()? {
+            n += usize::from(self.unsynced(&info.doc)?);
+        }
+        Ok(n)
+    }
+
+    /// Whether the document has changes the server has not acknowledged:
+    /// its heads against the acknowledged ones, nothing serialised.
+    pub fn unsynced(&self, id: &DocumentId) -> ClientResult<bool> {
+        let mut docs = self.lock();
+        let loaded = self.loaded(&mut docs, id)?;
+        let heads = loaded.doc.automerge_mut().get_heads();
+        Ok(heads != loaded.ack)
     }
 
     /// The template a new inspection of `centre` uses: the newest cached

@@ -357,7 +357,7 @@ impl Server {
                 device.apply_reply(reply, sent.get(&reply.doc).map(Vec::as_slice), now)?;
             }
             for a in &res.assignments {
-                device.store().put_assignment(a.id, &serde_json::to_string(a).unwrap_or_default())?;
+                device.put_assignment(a)?;
             }
             // Only now, with everything stored, does the cursor move.
             device.store().set_setting("cursor", &res.cursor.to_string())?;
@@ -595,10 +595,22 @@ pub fn spawn_background(
     device: std::sync::Arc<Device>,
     server: Server,
     every: Duration,
-    mut backoff: Backoff,
+    backoff: Backoff,
 ) -> SyncHandle {
-    let (tx, rx) = tokio::sync::watch::channel(SyncState::Idle);
-    let tx = std::sync::Arc::new(tx);
+    let (tx, _) = tokio::sync::watch::channel(SyncState::Idle);
+    spawn_background_into(device, server, every, backoff, std::sync::Arc::new(tx))
+}
+
+/// As [`spawn_background`], reporting into `tx` (the app's own channel, so
+/// its listeners are there before the loop starts).
+pub fn spawn_background_into(
+    device: std::sync::Arc<Device>,
+    server: Server,
+    every: Duration,
+    mut backoff: Backoff,
+    tx: std::sync::Arc<tokio::sync::watch::Sender<SyncState>>,
+) -> SyncHandle {
+    let rx = tx.subscribe();
     let mut server = server;
     server.progress = Some(tx.clone());
     let now = std::sync::Arc::new(tokio::sync::Notify::new());

@@ -39,8 +39,7 @@ pub struct PhotoSync {
 
 impl Device {
     pub fn doc_sync(&self, doc: &DocumentId) -> ClientResult<DocSync> {
-        let unsynced = self.outgoing()?.iter().any(|o| o.push.doc == *doc);
-        Ok(DocSync { doc: *doc, unsynced, refused: self.store().error(doc)? })
+        Ok(DocSync { doc: *doc, unsynced: self.unsynced(doc)?, refused: self.store().error(doc)? })
     }
 
     /// Photos still to upload, with their progress.

@@ -27,7 +27,22 @@ export class MockBackend implements Backend {
   photoSync = new Map<string, PhotoSync>([
     ['a1b2c3', { sha256: 'a1b2c3', uploaded: 0, size: 812_000, failed: '服务器暂时不可用 (503)' }],
   ]);
-  syncState: SyncState = { state: 'offline', reason: 'no network', retry_in_ms: 30_000 };
+  private sync: SyncState = { state: 'offline', reason: 'no network', retry_in_ms: 30_000 };
+  private listeners = new Set<(panel: SyncPanel) => void>();
+
+  get syncState(): SyncState { return this.sync; }
+  /// Setting the state tells the listeners, as the app's event does.
+  set syncState(s: SyncState) { this.sync = s; this.changed(); }
+
+  onSyncPanel(listener: (panel: SyncPanel) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  /// After the change has landed: listeners read the new panel.
+  private changed() {
+    queueMicrotask(() => { void this.syncStatus().then((p) => { for (const l of this.listeners) l(p); }); });
+  }
   lastSuccess: number | null = Date.now() - 26 * 3600_000;
   private counter = 0;
   private tickMs: number;
@@ -118,6 +133,7 @@ export class MockBackend implements Backend {
     s.snapshot.inspectors[ME.username] ??= ME.display_name;
     if (s.stage === 'not_started') s.stage = 'draft';
     s.unsynced = true;
+    this.changed();
     return this.view(s);
   }
 
@@ -232,6 +248,7 @@ export class MockBackend implements Backend {
     }
     const report = this.handoffReport();
     this.handoff = { state: 'done', report };
+    this.changed();
     return clone(report);
   }
 

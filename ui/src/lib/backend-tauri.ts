@@ -2,11 +2,18 @@
 // (backend.gen.ts, from src-tauri/src/commands.rs) plus the commands whose
 // transport is not JSON.
 import { invoke } from '@tauri-apps/api/core';
-import { COMMANDS, TauriCommands } from './backend.gen';
+import { listen } from '@tauri-apps/api/event';
+import type { AppEvents } from './backend';
+import { COMMANDS, EVENTS, TauriCommands } from './backend.gen';
 import { call, toAppError, writes } from './tauri-call';
-import type { InspectionView } from './types.gen';
+import type { InspectionView, SyncPanel } from './types.gen';
 
-export class TauriBackend extends TauriCommands {
+export class TauriBackend extends TauriCommands implements AppEvents {
+  onSyncPanel(listener: (panel: SyncPanel) => void): () => void {
+    const stop = listen<SyncPanel>(EVENTS.syncPanel, (e) => listener(e.payload));
+    return () => { stop.then((f) => f(), () => {}); };
+  }
+
   addPhoto(doc: string, item: string | null, bytes: Uint8Array): Promise<InspectionView> {
     // Raw body instead of a JSON number array: a 4 MB photo would otherwise
     // become ~15 MB of JSON on a low-end phone.

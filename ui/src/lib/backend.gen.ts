@@ -91,6 +91,11 @@ export const COMMANDS = {
   exportLog: 'export_log',
 } as const;
 
+/** Events the app pushes to the page (src-tauri/src/lib.rs). */
+export const EVENTS = {
+  syncPanel: 'sync-panel',
+} as const;
+
 /**
  * Reads go straight through; writes wait for the write before them to
  * settle (Tauri runs commands concurrently). `custom` commands are

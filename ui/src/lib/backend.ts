@@ -10,7 +10,17 @@
 // `ErrorCode` in crates/client/src/app.rs.
 import type { ErrorCode } from './types.gen';
 
-export type { Backend } from './backend.gen';
+import type { Backend as Commands } from './backend.gen';
+import type { SyncPanel } from './types.gen';
+
+/** What the app pushes to the page instead of being polled. */
+export interface AppEvents {
+  /** Calls `listener` with the sync panel whenever the sync state or the
+   * unsynced work changes; returns how to stop listening. */
+  onSyncPanel(listener: (panel: SyncPanel) => void): () => void;
+}
+
+export type Backend = Commands & AppEvents;
 
 export interface AppError {
   code: ErrorCode;

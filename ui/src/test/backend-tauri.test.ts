@@ -9,6 +9,15 @@ vi.mock('@tauri-apps/api/core', () => ({
   invoke: (cmd: string, args: unknown) => new Promise((resolve, reject) => pending.push({ cmd, args, resolve, reject })),
 }));
 
+const listeners = new Map<string, (e: { payload: unknown }) => void>();
+let unlistened = 0;
+vi.mock('@tauri-apps/api/event', () => ({
+  listen: async (name: string, cb: (e: { payload: unknown }) => void) => {
+    listeners.set(name, cb);
+    return () => { unlistened++; listeners.delete(name); };
+  },
+}));
+
 const { TauriBackend } = await import('../lib/backend-tauri');
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const sent = () => pending.map((p) => p.cmd);
@@ -16,6 +25,19 @@ const sent = () => pending.map((p) => p.cmd);
 beforeEach(() => { pending.length = 0; });
 
 describe('TauriBackend', () => {
+  it('hears the sync panel the app pushes, until told to stop', async () => {
+    const b = new TauriBackend();
+    const seen: unknown[] = [];
+    const stop = b.onSyncPanel((p) => seen.push(p));
+    await tick();
+    listeners.get('sync-panel')!({ payload: { pending_documents: 2 } });
+    expect(seen).toEqual([{ pending_documents: 2 }]);
+    stop();
+    await tick();
+    expect(unlistened).toBe(1);
+    expect(listeners.has('sync-panel')).toBe(false);
+  });
+
   it('sends each edit after the one before has settled, in order, even after a failure', async () => {
     const b = new TauriBackend();
     const results: string[] = [];

@@ -63,13 +63,14 @@ impl App {
         let link = format!("{}{address}/{}", handoff::LINK_SCHEME, offer.code);
         let until = crate::sync::now_ms() + i64::try_from(OFFER_WAIT.as_millis()).unwrap_or(i64::MAX);
         let waiting = HandoffState::Waiting { link, address, code: offer.code.clone(), until };
-        let slot = self.handoff.clone();
+        let (slot, changed) = (self.handoff.clone(), self.changed.clone());
         let task = tokio::spawn(async move {
             let state = match offer.accept(&device, OFFER_WAIT).await {
                 Ok(report) => HandoffState::Done { report },
                 Err(e) => HandoffState::Failed { reason: e.to_string() },
             };
             slot.lock().unwrap_or_else(|p| p.into_inner()).state = Some(state);
+            changed.send_modify(|n| *n = n.wrapping_add(1));
         });
         let mut s = self.handoff_slot();
         s.state = Some(waiting.clone());
@@ -96,6 +97,7 @@ impl App {
         let device = self.device();
         let report = handoff::join(&device, addr, &code).await?;
         self.handoff_slot().state = Some(HandoffState::Done { report: report.clone() });
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
         Ok(report)
     }
 

@@ -12,7 +12,7 @@ pub use handoff::HandoffState;
 pub use views::*;
 
 use crate::device::{Device, RespondentInput};
-use crate::sync::{Backoff, LAST_SYNC_SETTING, Server, SyncHandle, SyncState, now_ms, spawn_background};
+use crate::sync::{Backoff, LAST_SYNC_SETTING, Server, SyncHandle, SyncState, now_ms, spawn_background_into};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -45,6 +45,11 @@ pub struct App {
     pub default_server: Option<String>,
     /// The hand-off on site being offered, or its outcome.
     handoff: Arc<Mutex<handoff::HandoffSlot>>,
+    /// The background sync's state, for the sync panel.
+    sync_state: Arc<tokio::sync::watch::Sender<SyncState>>,
+    /// Bumped on every edit and every change of the sync state: what the
+    /// page's sync panel and badge follow (`changes`).
+    changed: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl App {
@@ -61,6 +66,8 @@ impl App {
             sync_every: Duration::from_secs(60),
             default_server: None,
             handoff: Arc::default(),
+            sync_state: Arc::new(tokio::sync::watch::channel(SyncState::Idle).0),
+            changed: Arc::new(tokio::sync::watch::channel(0).0),
         })
     }
 
@@ -128,7 +135,26 @@ impl App {
         let device = self.device();
         let Ok(server) = Server::of(&device) else { return };
         self.refresh_catalog();
-        *slot = Some(spawn_background(device, server, self.sync_every, Backoff::default()));
+        let (mut state, changed) = (self.sync_state.subscribe(), self.changed.clone());
+        tokio::spawn(async move {
+            while state.changed().await.is_ok() {
+                changed.send_modify(|n| *n = n.wrapping_add(1));
+            }
+        });
+        *slot =
+            Some(spawn_background_into(device, server, self.sync_every, Backoff::default(), self.sync_state.clone()));
+    }
+
+    /// Changes as they happen (an edit, the sync state): each bump means the
+    /// sync panel may read differently now.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    /// The checklist after an edit, telling the sync panel's listeners.
+    fn edited(&self, doc: &str) -> AppResult<InspectionView> {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+        self.inspection(doc)
     }
 
     /// Templates and centres (with their latest official results) change
@@ -191,7 +217,7 @@ impl App {
         }
         Ok(SyncPanel {
             state,
-            pending_documents: u32::try_from(device.outgoing()?.len()).unwrap_or(u32::MAX),
+            pending_documents: u32::try_from(device.unsynced_count()?).unwrap_or(u32::MAX),
             photos: device.photo_sync()?,
             last_success: device.store().setting(LAST_SYNC_SETTING)?.and_then(|s| s.parse().ok()),
             refused,
@@ -302,17 +328,14 @@ impl App {
             )
         })?;
         let template = device.template(&snapshot.template)?;
-        let report = device.provisional_score(&id, &centre)?;
+        // The same engine and inputs as Device::provisional_score, on the snapshot already read.
+        let report = xuncha_core::scoring::score(&template, &snapshot, &centre, &Default::default())
+            .map_err(crate::device::ClientError::from)?;
         let sync = device.doc_sync(&id)?;
         let me = device.identity().map(|i| i.username.clone()).unwrap_or_default();
         let position =
             snapshot.gps_fixes.iter().max_by_key(|f| f.at).and_then(|f| check_fix(&centre, f, &template.location));
-        let quarter = device
-            .assignments_view()?
-            .into_iter()
-            .find(|a| a.assignment.doc == id)
-            .map(|a| a.assignment.quarter)
-            .unwrap_or_default();
+        let quarter = device.assignment_for(&id)?.map(|a| a.quarter).unwrap_or_default();
         Ok(InspectionView {
             doc: id,
             quarter,
@@ -332,31 +355,31 @@ impl App {
     pub fn set_answer(&self, doc: &str, item: &str, answer: Answer) -> AppResult<InspectionView> {
         let id = parse_doc(doc)?;
         self.device().set_answer(&id, item, answer, now_ms())?;
-        self.inspection(doc)
+        self.edited(doc)
     }
 
     pub fn add_respondent(&self, doc: &str, item: &str, input: RespondentInput) -> AppResult<InspectionView> {
         let id = parse_doc(doc)?;
         self.device().add_respondent(&id, item, input, now_ms())?;
-        self.inspection(doc)
+        self.edited(doc)
     }
 
     pub fn remove_respondent(&self, doc: &str, item: &str, index: u32) -> AppResult<InspectionView> {
         let id = parse_doc(doc)?;
         self.device().remove_respondent(&id, item, index as usize, now_ms())?;
-        self.inspection(doc)
+        self.edited(doc)
     }
 
     pub fn mark_not_applicable(&self, doc: &str, item: &str) -> AppResult<InspectionView> {
         let id = parse_doc(doc)?;
         self.device().mark_not_applicable(&id, item, now_ms())?;
-        self.inspection(doc)
+        self.edited(doc)
     }
 
     pub fn clear_answer(&self, doc: &str, item: &str) -> AppResult<InspectionView> {
         let id = parse_doc(doc)?;
         self.device().clear_answer(&id, item, now_ms())?;
-        self.inspection(doc)
+        self.edited(doc)
     }
 
     /// `base` is the note as the screen had it before this edit (see
@@ -373,7 +396,7 @@ impl App {
             return Err(AppError::bad_input(format!("notes are limited to {MAX_TEXT_CHARS} characters")));
         }
         self.device().set_notes(&id, item.filter(|i| !i.is_empty()), base, text, now_ms())?;
-        self.inspection(doc)
+        self.edited(doc)
     }
 
     /// A photo carries the inspection's newest fix when that fix is recent:
@@ -395,7 +418,7 @@ impl App {
             .filter(|f| f.by == me && now - f.at <= FIX_FRESH_MS)
             .max_by_key(|f| f.at);
         device.add_photo(&id, item.filter(|i| !i.is_empty()), bytes, gps, now)?;
-        self.inspection(doc)
+        self.edited(doc)
     }
 
     pub fn thumbnail(&self, sha256: &str) -> AppResult<Vec<u8>> {
@@ -435,13 +458,13 @@ impl App {
         device.add_gps_fix(&id, &gps, gps.at)?;
         let json = serde_json::to_string(&gps).map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
         device.store().set_setting("last_fix", &json)?;
-        self.inspection(doc)
+        self.edited(doc)
     }
 
     pub fn resolve_conflict(&self, doc: &str, item: &str, choice: u32) -> AppResult<InspectionView> {
         let id = parse_doc(doc)?;
         self.device().resolve_conflict(&id, item, choice as usize, now_ms())?;
-        self.inspection(doc)
+        self.edited(doc)
     }
 
     pub fn sign_off(&self, doc: &str) -> AppResult<InspectionView> {
@@ -451,7 +474,7 @@ impl App {
         if let Some(h) = self.background.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             h.sync_now();
         }
-        self.inspection(doc)
+        self.edited(doc)
     }
 
     fn centre_record(&self, code: &str) -> AppResult<Option<Centre>> {
