@@ -2,29 +2,32 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 
-// Multi-page: the supervisor dashboard becomes a second input (dashboard.html)
-// sharing src/lib; Tauri loads ui/dist/index.html, hence relative asset paths.
+// Two pages sharing src/lib: the inspector app (index.html, loaded by Tauri,
+// hence relative asset paths) and the supervisor dashboard (dashboard.html).
 const page = (name: string) => decodeURIComponent(new URL(name, import.meta.url).pathname);
 
-export default defineConfig({
-  base: './',
-  plugins: [svelte({ compilerOptions: { runes: true } }), svelteTesting()],
-  // Tauri's dev window points at this port (devUrl); strictPort so it fails loudly.
-  server: { port: 5173, strictPort: true },
-  build: {
-    outDir: 'dist',
-    emptyOutDir: true,
-    target: 'es2021',
-    rolldownOptions: {
-      input: {
-        index: page('index.html'),
-        dashboard: page('dashboard.html'),
+// Two builds: `vite build` makes the supervisors' dashboard (dist/, served
+// by the server); `vite build --mode app` the inspector app alone (dist-app/,
+// Tauri's frontendDist), which scripts/check-app-bundle.mjs then checks.
+export default defineConfig(({ mode }) => {
+  const app = mode === 'app';
+  return {
+    base: './',
+    plugins: [svelte({ compilerOptions: { runes: true } }), svelteTesting()],
+    // Tauri's dev window points at this port (devUrl); strictPort so it fails loudly.
+    server: { port: 5173, strictPort: true },
+    build: {
+      outDir: app ? 'dist-app' : 'dist',
+      emptyOutDir: true,
+      target: 'es2021',
+      rolldownOptions: {
+        input: app ? { index: page('index.html') } : { dashboard: page('dashboard.html') },
       },
     },
-  },
-  test: {
-    environment: 'jsdom',
-    include: ['src/**/*.test.ts'],
-    setupFiles: ['src/test-setup.ts'],
-  },
+    test: {
+      environment: 'jsdom',
+      include: ['src/**/*.test.ts'],
+      setupFiles: ['src/test-setup.ts'],
+    },
+  };
 });

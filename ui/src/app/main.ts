@@ -2,16 +2,28 @@ import { mount } from 'svelte';
 import '../lib/theme.css';
 import App from './App.svelte';
 import type { Backend } from '../lib/backend';
-import { MockBackend } from '../lib/backend-mock';
 import { TauriBackend } from '../lib/backend-tauri';
 
-// Outside the Tauri WebView (npm run dev, vite preview) there is no Rust side:
-// use the in-memory demo data so every screen can be seen and tried.
-// ?setup starts unenrolled; ?mobile pretends to be a phone.
+// In the Tauri WebView the Rust side is the backend. Under `npm run dev`
+// outside it, the in-memory demo data stands in so every screen can be
+// seen and tried (?setup starts unenrolled; ?mobile pretends to be a
+// phone). A production build has no demo data at all: `import.meta.env.DEV`
+// is false there and the mock's import is dropped (scripts/check-app-bundle.mjs).
 const inTauri = '__TAURI_INTERNALS__' in window;
-const q = new URLSearchParams(location.search);
-const backend: Backend = inTauri
-  ? new TauriBackend()
-  : new MockBackend({ enrolled: !q.has('setup'), platform: q.has('mobile') ? 'mobile' : 'desktop' });
+const target = document.getElementById('app')!;
 
-mount(App, { target: document.getElementById('app')!, props: { backend, demo: !inTauri } });
+async function start() {
+  let backend: Backend;
+  if (inTauri) {
+    backend = new TauriBackend();
+  } else if (import.meta.env.DEV) {
+    const { MockBackend } = await import('../lib/backend-mock');
+    const q = new URLSearchParams(location.search);
+    backend = new MockBackend({ enrolled: !q.has('setup'), platform: q.has('mobile') ? 'mobile' : 'desktop' });
+  } else {
+    target.textContent = '请在巡查应用中打开。Open this page in the Xuncha app.';
+    return;
+  }
+  mount(App, { target, props: { backend, demo: !inTauri } });
+}
+start();

@@ -2,6 +2,8 @@ import { mount } from 'svelte';
 import '../lib/theme.css';
 import './dashboard.css';
 import Dashboard from './Dashboard.svelte';
+import { addStrings } from '../lib/i18n';
+import { dashboardStrings } from './strings';
 import { HttpApi, type DashboardApi } from './api';
 
 // `?mock` uses the in-memory demo data (UI work, screenshots); `?mock&login` starts signed out;
@@ -10,6 +12,7 @@ import { HttpApi, type DashboardApi } from './api';
 // (who fills the county's quarterly report; the default supervisor is 石家庄市's, who reviews it).
 const q = new URLSearchParams(location.search);
 const mock = q.has('mock');
+addStrings(dashboardStrings);
 
 async function start() {
   let api: DashboardApi;
