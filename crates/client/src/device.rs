@@ -4,6 +4,7 @@
 
 use crate::secrets::{Secrets, SecretsError};
 use crate::server_config::DeviceConfig;
+use crate::store::settings;
 use crate::store::{DocInfo, Store, StoreError, StoredPhoto};
 use automerge::{ActorId, ChangeHash};
 use std::collections::HashMap;
@@ -145,7 +146,11 @@ struct ReadModel {
 impl Device {
     pub fn open(dir: &Path) -> ClientResult<Self> {
         let store = Store::open(dir)?;
-        let identity = match (store.setting("actor")?, store.setting("username")?, store.setting("display_name")?) {
+        let identity = match (
+            store.get(&settings::ACTOR)?,
+            store.get(&settings::USERNAME)?,
+            store.get(&settings::DISPLAY_NAME)?,
+        ) {
             (Some(actor), Some(username), Some(display_name)) => {
                 let bytes = hex::decode(&actor).map_err(|_| ClientError::Damaged("the stored actor id".into()))?;
                 Some(Identity { actor: ActorId::from(bytes), username, display_name })
@@ -154,12 +159,12 @@ impl Device {
         };
         let mut secrets = Secrets::load(dir)?;
         // Stores of earlier versions kept the token among the settings.
-        if let Some(token) = store.setting("token")? {
+        if let Some(token) = store.get(&settings::LEGACY_TOKEN)? {
             secrets.token.get_or_insert(token);
             secrets.save(dir)?;
-            store.delete_setting("token")?;
+            store.remove(&settings::LEGACY_TOKEN)?;
         }
-        let device = store.setting("device_id")?.and_then(|d| d.parse().ok());
+        let device = store.get(&settings::DEVICE_ID)?;
         let signer = device.zip(secrets.signing_key()).map(|(device, key)| EvidenceKey { device, key });
         Ok(Self {
             dir: dir.to_owned(),
@@ -180,7 +185,7 @@ impl Device {
     pub fn set_enrolment(&mut self, device: i64, token: &str, key: SigningKey) -> ClientResult<()> {
         let secrets = Secrets { token: Some(token.to_owned()), signing_key: Some(hex::encode(key.to_bytes())) };
         secrets.save(&self.dir)?;
-        self.store.set_setting("device_id", &device.to_string())?;
+        self.store.put(&settings::DEVICE_ID, &device)?;
         self.signer = Some(EvidenceKey { device, key });
         Ok(())
     }
@@ -199,9 +204,9 @@ impl Device {
     }
 
     pub fn set_identity(&mut self, id: Identity) -> ClientResult<()> {
-        self.store.set_setting("actor", &id.actor.to_hex_string())?;
-        self.store.set_setting("username", &id.username)?;
-        self.store.set_setting("display_name", &id.display_name)?;
+        self.store.put(&settings::ACTOR, &id.actor.to_hex_string())?;
+        self.store.put(&settings::USERNAME, &id.username)?;
+        self.store.put(&settings::DISPLAY_NAME, &id.display_name)?;
         self.identity = Some(id);
         Ok(())
     }

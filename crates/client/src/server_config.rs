@@ -3,12 +3,11 @@
 //! the server's public key and this device's enrolment certificate, kept
 //! typed in the store and renewed at every catalog refresh.
 
-use crate::store::{Store, StoreError, StoreResult};
+use crate::store::settings::{self, Json};
+use crate::store::{Store, StoreResult};
 use serde::{Deserialize, Serialize};
 use xuncha_core::certificate::DeviceCertificate;
 use xuncha_core::photo::{PhotoFormat, PhotoLimits};
-
-const KEY: &str = "device_config";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceConfig {
@@ -34,14 +33,10 @@ impl DeviceConfig {
 
 impl Store {
     pub fn device_config(&self) -> StoreResult<Option<DeviceConfig>> {
-        match self.setting(KEY)? {
-            None => Ok(None),
-            Some(json) => serde_json::from_str(&json).map(Some).map_err(|e| StoreError::Damaged(format!("{KEY}: {e}"))),
-        }
+        Ok(self.get(&settings::DEVICE_CONFIG)?.map(|Json(c)| c))
     }
 
     pub fn set_device_config(&self, config: &DeviceConfig) -> StoreResult<()> {
-        let json = serde_json::to_string(config).map_err(|e| StoreError::Damaged(format!("{KEY}: {e}")))?;
-        self.set_setting(KEY, &json)
+        self.put(&settings::DEVICE_CONFIG, &Json(config.clone()))
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::device::{ClientError, Device, Identity};
 use crate::server_config::DeviceConfig;
+use crate::store::settings;
 use automerge::ActorId;
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -145,7 +146,7 @@ impl Server {
             .first()
             .and_then(|a| hex::decode(a).ok())
             .ok_or_else(|| SyncError::Protocol("no actor id".into()))?;
-        device.store().set_setting("server_url", &url)?;
+        device.store().put(&settings::SERVER_URL, &url)?;
         device.set_enrolment(e.device_id, &e.token, key)?;
         device.set_identity(Identity {
             actor: ActorId::from(actor),
@@ -158,7 +159,7 @@ impl Server {
     /// The server this device enrolled with.
     pub fn of(device: &Device) -> Result<Self, SyncError> {
         let token = device.secrets()?.token;
-        match (device.store().setting("server_url")?, token) {
+        match (device.store().get(&settings::SERVER_URL)?, token) {
             (Some(url), Some(token)) => Ok(Self {
                 http: client(),
                 url,
@@ -333,7 +334,7 @@ impl Server {
             let sent: std::collections::HashMap<_, _> =
                 outgoing.iter().map(|o| (o.push.doc, o.heads.clone())).collect();
             let pushes = outgoing.into_iter().map(|o| o.push).collect();
-            let cursor = device.store().setting("cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
+            let cursor = device.store().get(&settings::CURSOR)?.unwrap_or(0);
             let req = SyncRequest { protocol: SYNC_PROTOCOL, cursor, docs: pushes };
             let (pushed, started) = (req.docs.len(), std::time::Instant::now());
             let res =
@@ -360,7 +361,7 @@ impl Server {
                 device.put_assignment(a)?;
             }
             // Only now, with everything stored, does the cursor move.
-            device.store().set_setting("cursor", &res.cursor.to_string())?;
+            device.store().put(&settings::CURSOR, &res.cursor)?;
             let left = device.outgoing().map(|o| o.len()).unwrap_or(0);
             self.report(|documents, _| *documents = left);
             if !res.more && !rest {
@@ -626,7 +627,7 @@ pub fn spawn_background_into(
                     let at = now_ms();
                     // Kept across restarts for the sync panel; failing to note
                     // the time is not worth failing a sync that succeeded.
-                    let _ = device.store().set_setting(LAST_SYNC_SETTING, &at.to_string());
+                    let _ = device.store().put(&settings::LAST_SYNC, &at);
                     let _ = tx.send(SyncState::UpToDate { at });
                     every
                 }
@@ -654,9 +655,6 @@ pub fn spawn_background_into(
     });
     SyncHandle { state: rx, now }
 }
-
-/// The setting that keeps the time of the last successful sync.
-pub const LAST_SYNC_SETTING: &str = "last_sync_at";
 
 /// Waits between attempts while the server is unreachable: exponential,
 /// capped, with jitter so a township office's devices do not retry together.

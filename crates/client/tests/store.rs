@@ -9,6 +9,7 @@
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT};
+use xuncha_client::store::settings;
 use xuncha_client::store::{DocInfo, FILE_NAME, StoredPhoto};
 use xuncha_client::{Store, StoreError};
 use xuncha_core::DocumentId;
@@ -45,7 +46,8 @@ fn documents_changes_and_photos_survive_reopening() {
         };
         store.put_photo(&photo, b"jpg", b"thumb", 1).unwrap();
         store.set_uploaded(&photo.sha256, 2, false).unwrap();
-        store.set_setting("server", "http://example").unwrap();
+        store.put(&settings::SERVER_URL, &"http://example".to_owned()).unwrap();
+        store.put(&settings::CURSOR, &42).unwrap();
     }
     let store = Store::open(dir.path()).unwrap();
     let stored = store.load_doc(&id).unwrap().unwrap();
@@ -59,7 +61,9 @@ fn documents_changes_and_photos_survive_reopening() {
     let pending = store.pending_photos().unwrap();
     assert_eq!((pending[0].uploaded, pending[0].size), (2, 3));
     assert_eq!(store.photo_bytes(&pending[0].sha256, true).unwrap().unwrap(), b"thumb");
-    assert_eq!(store.setting("server").unwrap().as_deref(), Some("http://example"));
+    assert_eq!(store.get(&settings::SERVER_URL).unwrap().as_deref(), Some("http://example"));
+    assert_eq!(store.get(&settings::CURSOR).unwrap(), Some(42));
+    assert_eq!(store.get(&settings::DEVICE_ID).unwrap(), None);
     // Compaction: a fresh snapshot replaces the changes.
     store.put_doc(&info(id), &doc.save(), &heads).unwrap();
     assert!(store.load_doc(&id).unwrap().unwrap().changes.is_empty());
@@ -107,4 +111,14 @@ fn a_damaged_store_gives_a_clear_error_and_is_left_alone() {
         Err(StoreError::Corrupt { .. }) => {}
         other => panic!("expected a corrupt-store error, got {other:?}"),
     }
+}
+
+/// A setting that no longer reads as its type is damaged, not absent.
+#[test]
+fn a_setting_of_the_wrong_type_is_reported_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.put(&settings::SERVER_URL, &"not a number".to_owned()).unwrap();
+    const WRONG: settings::Setting<u64> = settings::Setting::new("server_url");
+    assert!(matches!(store.get(&WRONG), Err(xuncha_client::StoreError::Damaged(_))));
 }

@@ -12,7 +12,8 @@ pub use handoff::HandoffState;
 pub use views::*;
 
 use crate::device::{Device, RespondentInput};
-use crate::sync::{Backoff, LAST_SYNC_SETTING, Server, SyncHandle, SyncState, now_ms, spawn_background_into};
+use crate::store::settings::{self, Json};
+use crate::sync::{Backoff, Server, SyncHandle, SyncState, now_ms, spawn_background_into};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -78,10 +79,10 @@ impl App {
     pub fn status(&self) -> AppResult<AppStatus> {
         let device = self.device();
         let store = device.store();
-        let language = store.setting("language")?.and_then(|l| Language::parse(&l)).unwrap_or_default();
+        let language = store.get(&settings::LANGUAGE)?.and_then(|l| Language::parse(&l)).unwrap_or_default();
         Ok(AppStatus {
             me: device.identity().map(|i| Me { username: i.username.clone(), display_name: i.display_name.clone() }),
-            server_url: store.setting("server_url")?.or_else(|| self.default_server.clone()),
+            server_url: store.get(&settings::SERVER_URL)?.or_else(|| self.default_server.clone()),
             language,
             platform: self.platform,
             version: self.version.clone(),
@@ -89,7 +90,7 @@ impl App {
     }
 
     pub fn set_language(&self, language: Language) -> AppResult<()> {
-        Ok(self.device().store().set_setting("language", language.as_str())?)
+        Ok(self.device().store().put(&settings::LANGUAGE, &language.as_str().to_owned())?)
     }
 
     /// Enrols this device, fetches the catalog and syncs once, then keeps
@@ -219,9 +220,9 @@ impl App {
             state,
             pending_documents: u32::try_from(device.unsynced_count()?).unwrap_or(u32::MAX),
             photos: device.photo_sync()?,
-            last_success: device.store().setting(LAST_SYNC_SETTING)?.and_then(|s| s.parse().ok()),
+            last_success: device.store().get(&settings::LAST_SYNC)?,
             refused,
-            server_url: device.store().setting("server_url")?,
+            server_url: device.store().get(&settings::SERVER_URL)?,
         })
     }
 
@@ -456,8 +457,7 @@ impl App {
             signature: None, // the device signs it as it records it
         };
         device.add_gps_fix(&id, &gps, gps.at)?;
-        let json = serde_json::to_string(&gps).map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
-        device.store().set_setting("last_fix", &json)?;
+        device.store().put(&settings::LAST_FIX, &Json(gps))?;
         self.edited(doc)
     }
 
@@ -483,7 +483,7 @@ impl App {
     }
 
     fn last_fix(&self) -> AppResult<Option<GpsFix>> {
-        Ok(self.device().store().setting("last_fix")?.and_then(|j| serde_json::from_str(&j).ok()))
+        Ok(self.device().store().get(&settings::LAST_FIX)?.map(|Json(f)| f))
     }
 }
 

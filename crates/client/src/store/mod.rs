@@ -2,6 +2,8 @@
 //! Every write returns only after it is committed (WAL, `synchronous =
 //! FULL`), so an edit the app shows as saved survives the app being killed.
 
+pub mod settings;
+
 use automerge::ChangeHash;
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
@@ -101,11 +103,11 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+    fn setting(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
-    pub fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+    fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
         self.conn().execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![key, value],
@@ -113,7 +115,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn delete_setting(&self, key: &str) -> StoreResult<()> {
+    fn delete_setting(&self, key: &str) -> StoreResult<()> {
         self.conn().execute("DELETE FROM settings WHERE key = ?1", [key])?;
         Ok(())
     }
