@@ -11,6 +11,7 @@ const page = (name: string) => decodeURIComponent(new URL(name, import.meta.url)
 // Tauri's frontendDist), which scripts/check-app-bundle.mjs then checks.
 export default defineConfig(({ mode }) => {
   const app = mode === 'app';
+  const input: Record<string, string> = app ? { index: page('index.html') } : { dashboard: page('dashboard.html') };
   return {
     base: './',
     plugins: [svelte({ compilerOptions: { runes: true } }), svelteTesting()],
@@ -20,9 +21,7 @@ export default defineConfig(({ mode }) => {
       outDir: app ? 'dist-app' : 'dist',
       emptyOutDir: true,
       target: 'es2021',
-      rolldownOptions: {
-        input: app ? { index: page('index.html') } : { dashboard: page('dashboard.html') },
-      },
+      rolldownOptions: { input },
     },
     test: {
       environment: 'jsdom',

@@ -37,6 +37,9 @@ describe('report view', () => {
     expect(counts).toContain(`照片 1/${Object.keys(photos).length} 张`);
     expect(counts).toContain(`定位 ${fixes.length ? 1 : 0}/${fixes.length} 条`);
     expect(screen.getByTestId('evidence-devices').textContent).toContain('王检查员的手机（wang）');
+    const rows = screen.getAllByTestId('gps-fix-row');
+    expect(rows.filter((r) => r.dataset.signed === 'yes').map((r) => r.textContent)).toEqual(
+      fixes.filter((f) => f.signature).map(() => expect.stringContaining('设备签名：王检查员的手机（wang）')));
   });
 
   it('shows an inspection nobody has worked on as not started, without the registry-only score', async () => {
