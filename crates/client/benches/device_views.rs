@@ -2,7 +2,8 @@
 //! inspections on it: one answer saved and the checklist's view returned
 //! (`App::set_answer`), opening an inspection from the store
 //! (`App::inspection` on a freshly opened app), and the sync panel
-//! (`App::sync_panel`). Prints p50/p99 in milliseconds; the targets are
+//! (`App::sync_panel`), and the list of centres after an edit
+//! (`App::centres`). Prints p50/p99 in milliseconds; the targets are
 //! ≤ 5 ms p99 for an edit, flat from 1 to 200 inspections, and ≤ 20 ms to
 //! open one. `cargo bench -p xuncha-client --bench device_views`; under
 //! `cargo test` one small round runs so the benchmark keeps working.
@@ -102,6 +103,18 @@ fn main() {
             app.sync_panel().unwrap();
             panels.push(started.elapsed());
         }
+        // The list after each edit: what "my centres" costs when the inspector
+        // goes back. The first showing reads every inspection once.
+        let started = Instant::now();
+        app.centres().unwrap();
+        let first_list = started.elapsed().as_secs_f64() * 1000.0;
+        let mut lists = Vec::new();
+        for r in 0..rounds.min(50) {
+            app.set_answer(doc, &items[r % items.len()], Answer::YesNo(r % 2 == 1)).unwrap();
+            let started = Instant::now();
+            assert_eq!(app.centres().unwrap().len(), n);
+            lists.push(started.elapsed());
+        }
         drop(app);
         let mut opens = Vec::new();
         for r in 0..rounds.min(50) {
@@ -113,8 +126,9 @@ fn main() {
         let (e50, e99) = p50_p99(&mut edits);
         let (o50, o99) = p50_p99(&mut opens);
         let (s50, s99) = p50_p99(&mut panels);
+        let (l50, l99) = p50_p99(&mut lists);
         println!(
-            "{n:>4} inspections: answer + view {e50:.2} / {e99:.2} | open an inspection {o50:.2} / {o99:.2} | sync panel {s50:.2} / {s99:.2}"
+            "{n:>4} inspections: answer + view {e50:.2} / {e99:.2} | open an inspection {o50:.2} / {o99:.2} | sync panel {s50:.2} / {s99:.2} | my centres after an edit {l50:.2} / {l99:.2} (first showing {first_list:.1})"
         );
     }
 }

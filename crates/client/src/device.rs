@@ -141,6 +141,11 @@ struct ReadModel {
     assignments: Option<HashMap<DocumentId, AssignmentNotice>>,
     /// Templates as parsed, by reference.
     templates: HashMap<TemplateRef, Template>,
+    /// The list's summary per document; dropped when the document changes,
+    /// all of them when a template or a centre does.
+    summaries: HashMap<DocumentId, crate::views::DocSummary>,
+    /// Centre records as parsed, by code (None: not in the catalog).
+    centres: HashMap<String, Option<Centre>>,
 }
 
 impl Device {
@@ -240,7 +245,9 @@ impl Device {
     pub fn put_template(&self, t: &Template, etag: &str) -> ClientResult<()> {
         let json = serde_json::to_string(t).map_err(|e| ClientError::Damaged(e.to_string()))?;
         self.store.put_template(&t.reference(), &json, etag)?;
-        self.read_model().templates.remove(&t.reference());
+        let mut read = self.read_model();
+        read.templates.remove(&t.reference());
+        read.summaries.clear();
         Ok(())
     }
 
@@ -256,6 +263,45 @@ impl Device {
         Ok(parsed)
     }
 
+    pub(crate) fn cached_summary(&self, id: &DocumentId) -> Option<crate::views::DocSummary> {
+        self.read_model().summaries.get(id).cloned()
+    }
+
+    pub(crate) fn keep_summary(&self, id: &DocumentId, summary: &crate::views::DocSummary) {
+        self.read_model().summaries.insert(*id, summary.clone());
+    }
+
+    /// The document changed: its summary is computed again when next asked.
+    fn changed(&self, id: &DocumentId) {
+        self.read_model().summaries.remove(id);
+    }
+
+    /// Stores a centre's record from the server; scores may change with it.
+    pub fn put_centre(&self, code: &str, json: &str) -> ClientResult<()> {
+        self.store.put_centre(code, json)?;
+        let mut read = self.read_model();
+        read.summaries.clear();
+        read.centres.remove(code);
+        Ok(())
+    }
+
+    /// A centre's record from the catalog, parsed once (None: not here yet,
+    /// or a record this version cannot read).
+    pub fn centre(&self, code: &str) -> ClientResult<Option<Centre>> {
+        if let Some(c) = self.read_model().centres.get(code) {
+            return Ok(c.clone());
+        }
+        let parsed = self.store.centre(code)?.and_then(|json| serde_json::from_str::<Centre>(&json).ok());
+        self.read_model().centres.insert(code.to_owned(), parsed.clone());
+        Ok(parsed)
+    }
+
+    /// This device's assignments that are not cancelled (from the read model).
+    pub fn assignments(&self) -> ClientResult<Vec<AssignmentNotice>> {
+        let mut read = self.read_model();
+        Ok(self.all_assignments(&mut read)?.values().filter(|a| !a.cancelled).cloned().collect())
+    }
+
     fn read_model(&self) -> MutexGuard<'_, ReadModel> {
         self.read.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -263,6 +309,11 @@ impl Device {
     /// The assignment of `doc` on this device (read from the store once).
     pub fn assignment_for(&self, doc: &DocumentId) -> ClientResult<Option<AssignmentNotice>> {
         let mut read = self.read_model();
+        Ok(self.all_assignments(&mut read)?.get(doc).cloned())
+    }
+
+    /// The read model's assignments, read from the store on first use.
+    fn all_assignments<'a>(&self, read: &'a mut ReadModel) -> ClientResult<&'a HashMap<DocumentId, AssignmentNotice>> {
         if read.assignments.is_none() {
             let mut all = HashMap::new();
             for json in self.store.assignments()? {
@@ -272,7 +323,7 @@ impl Device {
             }
             read.assignments = Some(all);
         }
-        Ok(read.assignments.as_ref().and_then(|all| all.get(doc)).cloned())
+        Ok(read.assignments.get_or_insert_default())
     }
 
     /// Stores an assignment the server sent, and keeps the read model in step.
@@ -377,6 +428,7 @@ impl Device {
         let new: Vec<Vec<u8>> =
             loaded.doc.automerge_mut().get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
         if !new.is_empty() {
+            self.changed(id);
             loaded.pending = self.store.append_changes(id, &new, now)?;
             if loaded.pending > COMPACT_AFTER {
                 let snap = loaded.doc.snapshot()?;
@@ -605,6 +657,7 @@ impl Device {
                     let new: Vec<Vec<u8>> = am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
                     if !new.is_empty() {
                         loaded.pending = self.store.append_changes(&reply.doc, &new, now)?;
+                        self.changed(&reply.doc);
                     }
                     // The server moved the draft to a newer template version: edits follow it.
                     let template = loaded.doc.template_ref()?;
@@ -681,6 +734,7 @@ impl Device {
         let new: Vec<Vec<u8>> = am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
         if !new.is_empty() {
             loaded.pending = self.store.append_changes(id, &new, now)?;
+            self.changed(id);
         }
         Ok(Ok(new.len()))
     }

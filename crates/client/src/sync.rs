@@ -207,7 +207,7 @@ impl Server {
             let items = body.get("items").and_then(|i| i.as_array()).cloned().unwrap_or_default();
             for c in &items {
                 if let Some(code) = c.get("code").and_then(|v| v.as_str()) {
-                    device.store().put_centre(code, &c.to_string())?;
+                    device.put_centre(code, &c.to_string())?;
                 }
             }
             let total = body.get("total").and_then(serde_json::Value::as_u64).unwrap_or(0);

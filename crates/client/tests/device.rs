@@ -138,3 +138,50 @@ fn nothing_works_before_enrolment() {
     let d = Device::open(dir.path()).unwrap();
     assert!(matches!(d.start_inspection(&centre(), &village(), 1), Err(ClientError::NotEnrolled)));
 }
+
+/// The list's summary is kept between views and follows every change: an
+/// edit, a co-inspector's change merged in, a centre record replaced.
+#[test]
+fn the_read_model_follows_edits_merges_and_centre_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(dir.path());
+    let t = village();
+    let c = centre();
+    d.put_centre(&c.code, &serde_json::to_string(&c).unwrap()).unwrap();
+    let id = d.start_inspection(&c, &t, 1).unwrap();
+    let yes_no: Vec<String> =
+        t.items().filter(|(_, i)| matches!(i.answer, AnswerSpec::YesNo)).map(|(_, i)| i.id.clone()).collect();
+    let first = d.summary(&id, &c).unwrap().unwrap();
+    assert_eq!((first.answered, first.started), (0, false));
+    assert_eq!(d.summary(&id, &c).unwrap().unwrap(), first, "kept while nothing changes");
+
+    d.set_answer(&id, &yes_no[0], Answer::YesNo(true), 2).unwrap();
+    let edited = d.summary(&id, &c).unwrap().unwrap();
+    assert_eq!((edited.answered, edited.started), (1, true));
+
+    // A co-inspector's change arrives the way a sync or a hand-off brings it.
+    let dir_b = tempfile::tempdir().unwrap();
+    let b = device(dir_b.path());
+    let stored = d.store().load_doc(&id).unwrap().unwrap();
+    let mut whole = automerge::AutoCommit::load(&stored.snapshot).unwrap();
+    for ch in &stored.changes {
+        whole.load_incremental(ch).unwrap();
+    }
+    let reply = xuncha_core::sync::DocReply {
+        doc: id,
+        status: xuncha_core::sync::DocStatus::Offered,
+        server_heads: xuncha_core::sync::Heads(whole.get_heads()),
+        changes: whole.save(),
+    };
+    b.apply_reply(&reply, None, 3).unwrap();
+    b.set_answer(&id, &yes_no[1], Answer::YesNo(false), 4).unwrap();
+    let theirs = b.own_changes_since(&id, &d.heads(&id).unwrap()).unwrap().0;
+    let back = xuncha_core::sync::DocReply { changes: theirs, ..reply };
+    d.apply_reply(&back, None, 5).unwrap();
+    assert_eq!(d.summary(&id, &c).unwrap().unwrap().answered, 2, "the merged answer counts");
+
+    // The centre's record replaced: scores are computed again.
+    let moved = Centre { households: Some(10.0), ..c.clone() };
+    d.put_centre(&c.code, &serde_json::to_string(&moved).unwrap()).unwrap();
+    assert_eq!(d.centre(&c.code).unwrap(), Some(moved));
+}

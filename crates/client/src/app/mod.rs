@@ -19,8 +19,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use xuncha_core::document::{Answer, GpsFix};
 use xuncha_core::location::{check_fix, valid_coordinate};
-use xuncha_core::scoring::{ItemStatus, Report};
-use xuncha_core::template::{AnswerSpec, Template};
 use xuncha_core::{Centre, DocumentId};
 
 /// A photo takes the inspector's newest fix when it is at most this old.
@@ -231,36 +229,25 @@ impl App {
         let here = self.last_fix()?;
         let mut cards = Vec::new();
         for a in device.assignments_view()? {
-            let centre = self.centre_record(&a.assignment.centre_code)?;
+            let centre = a.centre.clone();
             let distance_m = match (&centre, &here) {
                 (Some(c), Some(fix)) => check_fix(c, fix, &Default::default()).map(|f| f.distance_m),
                 _ => None,
             };
-            let (mut answered, mut items) = (a.answered, a.items);
+            let unsynced = a.sync.as_ref().is_some_and(|s| s.unsynced);
             // A task whose checklist has not reached the device yet waits for
-            // the next sync like one whose document has not.
-            let ready = match (&centre, a.status) {
-                (Some(c), Some(_)) => {
-                    let snap = device.snapshot(&a.assignment.doc)?;
-                    device.store().template(&snap.template)?.is_some().then_some((c, snap))
-                }
-                _ => None,
-            };
-            let (stage, total, grade) = match ready {
-                Some((c, snap)) => {
-                    let unsynced = a.sync.as_ref().is_some_and(|s| s.unsynced);
-                    let stage = Stage::of(&snap, unsynced);
-                    let template = device.template(&snap.template)?;
-                    let report = device.provisional_score(&a.assignment.doc, c)?;
-                    (answered, items) = progress(&template, &report);
+            // the next sync like one whose document has not (no summary).
+            let (stage, total, grade, answered, items) = match &a.summary {
+                Some(s) => {
+                    let stage = Stage::from_parts(s.status, s.started, unsynced);
                     // Computed items score from the registry alone; a score
                     // before any work would only mislead.
                     match stage {
-                        Stage::NotStarted => (Some(stage), None, None),
-                        _ => (Some(stage), Some(report.total), Some(report.grade)),
+                        Stage::NotStarted => (Some(stage), None, None, s.answered, s.items),
+                        _ => (Some(stage), Some(s.total), Some(s.grade), s.answered, s.items),
                     }
                 }
-                None => (None, None, None),
+                None => (None, None, None, 0, 0),
             };
             cards.push(CentreCard {
                 assignment: a.assignment.id,
@@ -478,33 +465,12 @@ impl App {
     }
 
     fn centre_record(&self, code: &str) -> AppResult<Option<Centre>> {
-        let Some(json) = self.device().store().centre(code)? else { return Ok(None) };
-        Ok(serde_json::from_str(&json).ok())
+        Ok(self.device().centre(code)?)
     }
 
     fn last_fix(&self) -> AppResult<Option<GpsFix>> {
         Ok(self.device().store().get(&settings::LAST_FIX)?.map(|Json(f)| f))
     }
-}
-
-/// (answered, applicable) items the inspector answers: computed and text
-/// items, N/A answers and items a condition switched off are not counted,
-/// as on the checklist screen.
-fn progress(template: &Template, report: &Report) -> (usize, usize) {
-    let mut counts = (0, 0);
-    for score in &report.items {
-        let answerable = template
-            .item(&score.id)
-            .is_some_and(|i| !matches!(i.answer, AnswerSpec::Computed { .. } | AnswerSpec::Text));
-        if !answerable || matches!(score.status, ItemStatus::NotApplicable | ItemStatus::Skipped) {
-            continue;
-        }
-        counts.1 += 1;
-        if score.status != ItemStatus::Unanswered {
-            counts.0 += 1;
-        }
-    }
-    counts
 }
 
 fn parse_doc(doc: &str) -> AppResult<DocumentId> {

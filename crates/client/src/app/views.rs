@@ -87,19 +87,20 @@ pub enum Stage {
 
 impl Stage {
     pub fn of(snap: &InspectionSnapshot, unsynced: bool) -> Self {
-        match snap.status() {
+        let started =
+            !(snap.answers.is_empty() && snap.photos.is_empty() && snap.item_notes.is_empty() && snap.notes.is_empty());
+        Self::from_parts(snap.status(), started, unsynced)
+    }
+
+    /// From the workflow status, whether anything is recorded, and whether
+    /// the server has everything.
+    pub fn from_parts(status: WorkflowStatus, started: bool, unsynced: bool) -> Self {
+        match status {
             WorkflowStatus::Approved => Self::Approved,
             WorkflowStatus::Returned => Self::Returned,
             WorkflowStatus::Submitted if unsynced => Self::Signed,
             WorkflowStatus::Submitted => Self::Synced,
-            WorkflowStatus::Draft
-                if snap.answers.is_empty()
-                    && snap.photos.is_empty()
-                    && snap.item_notes.is_empty()
-                    && snap.notes.is_empty() =>
-            {
-                Self::NotStarted
-            }
+            WorkflowStatus::Draft if !started => Self::NotStarted,
             WorkflowStatus::Draft => Self::Draft,
         }
     }

@@ -182,6 +182,14 @@ impl Store {
         Ok(())
     }
 
+    pub fn has_doc(&self, doc: &DocumentId) -> StoreResult<bool> {
+        let found: Option<i64> = self
+            .conn()
+            .query_row("SELECT 1 FROM documents WHERE doc_id = ?1", [doc.as_bytes().as_slice()], |r| r.get(0))
+            .optional()?;
+        Ok(found.is_some())
+    }
+
     pub fn load_doc(&self, doc: &DocumentId) -> StoreResult<Option<StoredDoc>> {
         let conn = self.conn();
         let row = conn
