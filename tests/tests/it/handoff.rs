@@ -1,8 +1,9 @@
 //! The hand-off on site between two real client devices on loopback with
 //! the server stopped: wang offers, li joins with the code; they exchange
 //! their shared inspection and converge. A wrong code, an expired
-//! certificate, a device of another server and a forged change are refused
-//! and store nothing. Then both sync with the server: nothing duplicated,
+//! certificate, a device of another server and a forged change (checked
+//! directly, and sent over the wire by a hostile peer with a real
+//! certificate) are refused and store nothing. Then both sync with the server: nothing duplicated,
 //! each one's relayed changes accepted, the official score equal to the
 //! provisional one on both devices.
 
@@ -10,7 +11,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use xuncha_client::Device;
 use xuncha_client::device::PeerWriter;
-use xuncha_client::handoff::{HandoffError, Offer, join, parse_link};
+use xuncha_client::handoff::{HandoffError, HandoffReport, Offer, join, parse_link};
 use xuncha_client::sync::Server;
 use xuncha_core::DocumentId;
 use xuncha_core::certificate::{CertificateBody, DeviceCertificate};
@@ -138,6 +139,13 @@ async fn two_devices_hand_off_offline_then_sync_without_duplicates() {
     assert!(refused.starts_with("other_user"), "{refused}");
     assert_eq!(a.heads(&id).unwrap(), before, "nothing of it stored");
 
+    // The same forged change sent over the wire by a hostile peer holding
+    // li's real certificate and key: wang's phone refuses it and stores nothing.
+    let report = hostile_join(&a, &b, &id, forged.clone()).await;
+    assert_eq!(report.docs.len(), 1, "{report:?}");
+    assert!(report.docs[0].refused.as_deref().is_some_and(|r| r.starts_with("other_user")), "{report:?}");
+    assert_eq!(a.heads(&id).unwrap(), before, "nothing of it stored");
+
     // An expired certificate (li's phone has not synced for too long).
     let server_key = server.state.store.server_signing_key(&[0; 32], 0).unwrap();
     let expired = CertificateBody { issued_at: 1, expires_at: now - 1, ..cert.clone() };
@@ -186,6 +194,36 @@ async fn two_devices_hand_off_offline_then_sync_without_duplicates() {
     assert_eq!(official, a.provisional_score(&id, &centre).unwrap().total);
     assert_eq!(official, b.provisional_score(&id, &centre).unwrap().total);
     server.stop().await;
+}
+
+/// Offers on `a` and plays a hostile joiner with `b`'s certificate and key
+/// that sends `changes` for `doc`; returns what `a` made of it.
+async fn hostile_join(a: &Device, b: &Device, doc: &DocumentId, changes: Vec<u8>) -> HandoffReport {
+    use ed25519_dalek::Signer as _;
+    use xuncha_client::handoff::channel::{Channel, Role};
+    use xuncha_client::handoff::{Changes, DocChanges, Held, Hello, cbor, proof_message, uncbor};
+    let offer = Offer::open(LOOPBACK.parse().unwrap()).await.unwrap();
+    let (addr, code) = (offer.addr, offer.code.clone());
+    let hostile = async move {
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut channel = Channel::open(stream, &code, Role::Joiner).await.unwrap();
+        let key = b.secrets().unwrap().signing_key().unwrap();
+        let hello = Hello {
+            certificate: b.store().device_config().unwrap().unwrap().certificate.unwrap(),
+            proof: hex::encode(key.sign(&proof_message(&channel.binding, Role::Joiner)).to_bytes()),
+            held: vec![Held {
+                doc: doc.to_string(),
+                heads: b.heads(doc).unwrap().iter().map(ToString::to_string).collect(),
+            }],
+        };
+        channel.send(&cbor(&hello).unwrap()).await.unwrap();
+        let _theirs: Hello = uncbor(&channel.receive().await.unwrap()).unwrap();
+        let forged = Changes { docs: vec![DocChanges { doc: doc.to_string(), changes }] };
+        channel.send(&cbor(&forged).unwrap()).await.unwrap();
+        let _: Changes = uncbor(&channel.receive().await.unwrap()).unwrap();
+    };
+    let (report, ()) = tokio::join!(offer.accept(a, Duration::from_secs(10)), hostile);
+    report.unwrap()
 }
 
 fn li_actor(b: &Device) -> automerge::ActorId {

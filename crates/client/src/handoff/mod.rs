@@ -66,33 +66,34 @@ impl From<crate::store::StoreError> for HandoffError {
     }
 }
 
-/// The first message inside the channel.
+/// The first message inside the channel (CBOR). The wire types are public
+/// so a test can play a hostile peer.
 #[derive(Debug, Serialize, Deserialize)]
-struct Hello {
-    certificate: DeviceCertificate,
-    /// The device key's signature over the channel binding and the role.
-    proof: String,
+pub struct Hello {
+    pub certificate: DeviceCertificate,
+    /// The device key's signature over the channel binding and the role ([`proof_message`]).
+    pub proof: String,
     /// The inspections this device holds, with their heads (hex).
-    held: Vec<Held>,
+    pub held: Vec<Held>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Held {
-    doc: String,
-    heads: Vec<String>,
+pub struct Held {
+    pub doc: String,
+    pub heads: Vec<String>,
 }
 
 /// The second: this device's own changes to the shared inspections.
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct Changes {
-    docs: Vec<DocChanges>,
+pub struct Changes {
+    pub docs: Vec<DocChanges>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct DocChanges {
-    doc: String,
+pub struct DocChanges {
+    pub doc: String,
     #[serde(with = "serde_bytes")]
-    changes: Vec<u8>,
+    pub changes: Vec<u8>,
 }
 
 /// Who the other device is, as its certificate says.
@@ -189,7 +190,8 @@ impl SignerKeys for PeerKeys {
     }
 }
 
-fn proof_message(binding: &[u8], role: Role) -> Vec<u8> {
+/// What a device signs to prove it holds its certificate's key on this channel.
+pub fn proof_message(binding: &[u8], role: Role) -> Vec<u8> {
     let tag: &[u8] = match role {
         Role::Offerer => b"offerer",
         Role::Joiner => b"joiner",
@@ -197,13 +199,13 @@ fn proof_message(binding: &[u8], role: Role) -> Vec<u8> {
     [PROOF_DOMAIN, tag, b"\0", binding].concat()
 }
 
-fn cbor<T: Serialize>(value: &T) -> Result<Vec<u8>, HandoffError> {
+pub fn cbor<T: Serialize>(value: &T) -> Result<Vec<u8>, HandoffError> {
     let mut out = Vec::new();
     ciborium::into_writer(value, &mut out).map_err(|e| HandoffError::Protocol(e.to_string()))?;
     Ok(out)
 }
 
-fn uncbor<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, HandoffError> {
+pub fn uncbor<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, HandoffError> {
     ciborium::from_reader(bytes).map_err(|e| HandoffError::Protocol(format!("a malformed message: {e}")))
 }
 
