@@ -126,19 +126,7 @@ pub fn check_owned(
     let is_new = stored.is_none();
     let mut fork = stored.unwrap_or_default();
     let before = fork.get_heads();
-    fork.load_incremental(incoming).map_err(|e| Refusal::Undecodable(e.to_string()))?;
-    let missing = fork.get_missing_deps(&[]);
-    if !missing.is_empty() {
-        return Err(Refusal::MissingDeps(missing));
-    }
-    let new = fork.get_changes(&before);
-    if new.len() > limits.max_changes {
-        return Err(Refusal::TooManyChanges(new.len(), limits.max_changes));
-    }
-    let ops: usize = new.iter().map(|c| c.len()).sum();
-    if ops > limits.max_ops {
-        return Err(Refusal::TooManyOps(ops, limits.max_ops));
-    }
+    let new = load_new(&mut fork, &before, incoming, limits)?;
     if let Writer::Device { actors, .. } = writer
         && let Some(c) = new.iter().find(|c| !actors.contains(c.actor_id()))
     {
@@ -219,6 +207,30 @@ pub fn check_owned(
         return Ok(Accepted { doc, new_changes, heads: after, snapshot });
     }
     Ok(Accepted { doc: doc.into_automerge(), new_changes, heads: after, snapshot })
+}
+
+/// Loads `incoming` into `doc` and returns the changes new over `before`,
+/// in causal order, within the limits: none may build on a change missing.
+fn load_new(
+    doc: &mut AutoCommit,
+    before: &[ChangeHash],
+    incoming: &[u8],
+    limits: IngestLimits,
+) -> Result<Vec<automerge::Change>, Refusal> {
+    doc.load_incremental(incoming).map_err(|e| Refusal::Undecodable(e.to_string()))?;
+    let missing = doc.get_missing_deps(&[]);
+    if !missing.is_empty() {
+        return Err(Refusal::MissingDeps(missing));
+    }
+    let new = doc.get_changes(before);
+    if new.len() > limits.max_changes {
+        return Err(Refusal::TooManyChanges(new.len(), limits.max_changes));
+    }
+    let ops: usize = new.iter().map(automerge::Change::len).sum();
+    if ops > limits.max_ops {
+        return Err(Refusal::TooManyOps(ops, limits.max_ops));
+    }
+    Ok(new)
 }
 
 fn snapshot_at(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Result<InspectionSnapshot, Refusal> {

@@ -5,7 +5,7 @@
 //! ([`check_owned`]): their device's actors, their user's records, their
 //! device's signatures. One refused run refuses the whole batch.
 
-use super::{Accepted, IngestLimits, Refusal, Writer, check_owned};
+use super::{Accepted, IngestLimits, Refusal, Writer, check_owned, load_new};
 use crate::DocumentId;
 use crate::evidence::{EvidenceCheck, SignerKeys};
 use automerge::{ActorId, AutoCommit};
@@ -34,19 +34,7 @@ pub fn check_relayed(
     // The new changes in causal order, without touching `stored`.
     let mut probe = stored.clone().unwrap_or_default();
     let before = probe.get_heads();
-    probe.load_incremental(incoming).map_err(|e| Refusal::Undecodable(e.to_string()))?;
-    let missing = probe.get_missing_deps(&[]);
-    if !missing.is_empty() {
-        return Err(Refusal::MissingDeps(missing));
-    }
-    let new = probe.get_changes(&before);
-    if new.len() > limits.max_changes {
-        return Err(Refusal::TooManyChanges(new.len(), limits.max_changes));
-    }
-    let ops: usize = new.iter().map(|c| c.len()).sum();
-    if ops > limits.max_ops {
-        return Err(Refusal::TooManyOps(ops, limits.max_ops));
-    }
+    let new = load_new(&mut probe, &before, incoming, limits)?;
     let mut runs: Vec<(Author, Vec<u8>)> = Vec::new();
     for change in &new {
         let actor = change.actor_id();
