@@ -18,7 +18,7 @@ use xuncha_core::evidence::{EvidenceCheck, SignerKeys, SigningKey, sign_fix, sig
 use xuncha_core::ingest::{IngestLimits, Writer, check_incoming};
 use xuncha_core::payload::{PayloadLimits, check_payload};
 use xuncha_core::photo::{PhotoError, process};
-use xuncha_core::scoring::{EvidenceFacts, Report, ScoreError, check_answer, score};
+use xuncha_core::scoring::{EvidenceFacts, Grade, Report, ScoreError, check_answer, score};
 use xuncha_core::sync::{AssignmentNotice, DocPush, DocReply, DocStatus, Heads, RefusalCode};
 use xuncha_core::template::{Template, TemplateRef};
 use xuncha_core::{Centre, DocumentId};
@@ -110,6 +110,21 @@ struct Loaded {
     ack: Vec<ChangeHash>,
 }
 
+/// What the list of centres shows of one inspection: computed once and kept
+/// until the document, its template or its centre changes (the device's
+/// read model), so an edit costs the same with 1 or 200 inspections.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DocSummary {
+    pub status: xuncha_core::document::WorkflowStatus,
+    /// Anything recorded (answers, photos, notes).
+    pub started: bool,
+    pub answered: usize,
+    pub items: usize,
+    /// The provisional score.
+    pub total: f64,
+    pub grade: Grade,
+}
+
 /// The key this device signs its evidence with, and its id on the server.
 struct EvidenceKey {
     device: i64,
@@ -143,7 +158,7 @@ struct ReadModel {
     templates: HashMap<TemplateRef, Template>,
     /// The list's summary per document; dropped when the document changes,
     /// all of them when a template or a centre does.
-    summaries: HashMap<DocumentId, crate::views::DocSummary>,
+    summaries: HashMap<DocumentId, DocSummary>,
     /// Centre records as parsed, by code (None: not in the catalog).
     centres: HashMap<String, Option<Centre>>,
 }
@@ -263,11 +278,11 @@ impl Device {
         Ok(parsed)
     }
 
-    pub(crate) fn cached_summary(&self, id: &DocumentId) -> Option<crate::views::DocSummary> {
+    pub(crate) fn cached_summary(&self, id: &DocumentId) -> Option<DocSummary> {
         self.read_model().summaries.get(id).cloned()
     }
 
-    pub(crate) fn keep_summary(&self, id: &DocumentId, summary: &crate::views::DocSummary) {
+    pub(crate) fn keep_summary(&self, id: &DocumentId, summary: &DocSummary) {
         self.read_model().summaries.insert(*id, summary.clone());
     }
 

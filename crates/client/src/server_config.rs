@@ -3,11 +3,14 @@
 //! the server's public key and this device's enrolment certificate, kept
 //! typed in the store and renewed at every catalog refresh.
 
-use crate::store::settings::{self, Json};
+use crate::store::settings::{Json, Setting};
 use crate::store::{Store, StoreResult};
 use serde::{Deserialize, Serialize};
 use xuncha_core::certificate::DeviceCertificate;
 use xuncha_core::photo::{PhotoFormat, PhotoLimits};
+
+/// The setting that keeps it (the other settings are in `store::settings`).
+pub const DEVICE_CONFIG: Setting<Json<DeviceConfig>> = Setting::new("device_config");
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceConfig {
@@ -33,10 +36,10 @@ impl DeviceConfig {
 
 impl Store {
     pub fn device_config(&self) -> StoreResult<Option<DeviceConfig>> {
-        Ok(self.get(&settings::DEVICE_CONFIG)?.map(|Json(c)| c))
+        Ok(self.get(&DEVICE_CONFIG)?.map(|Json(c)| c))
     }
 
     pub fn set_device_config(&self, config: &DeviceConfig) -> StoreResult<()> {
-        self.put(&settings::DEVICE_CONFIG, &Json(config.clone()))
+        self.put(&DEVICE_CONFIG, &Json(config.clone()))
     }
 }

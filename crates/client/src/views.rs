@@ -1,12 +1,12 @@
 //! What the app's screens show: assignments with the state of their
 //! inspection, and per-document and per-photo sync status.
 
-use crate::device::{ClientError, ClientResult, Device};
+use crate::device::{ClientError, ClientResult, Device, DocSummary};
 use serde::Serialize;
 use xuncha_core::Centre;
 use xuncha_core::DocumentId;
 use xuncha_core::document::WorkflowStatus;
-use xuncha_core::scoring::{EvidenceFacts, Grade, ItemStatus, Report, score};
+use xuncha_core::scoring::{EvidenceFacts, ItemStatus, Report, score};
 use xuncha_core::sync::AssignmentNotice;
 use xuncha_core::template::{AnswerSpec, Template};
 
@@ -23,21 +23,6 @@ pub struct AssignmentView {
     #[serde(skip)]
     pub summary: Option<DocSummary>,
     pub sync: Option<DocSync>,
-}
-
-/// What the list of centres shows of one inspection: computed once and kept
-/// until the document, its template or its centre changes (the device's
-/// read model), so an edit costs the same with 1 or 200 inspections.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DocSummary {
-    pub status: WorkflowStatus,
-    /// Anything recorded (answers, photos, notes).
-    pub started: bool,
-    pub answered: usize,
-    pub items: usize,
-    /// The provisional score.
-    pub total: f64,
-    pub grade: Grade,
 }
 
 /// (answered, applicable) items the inspector answers: computed and text

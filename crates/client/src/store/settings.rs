@@ -84,8 +84,6 @@ pub const CURSOR: Setting<u64> = Setting::new("cursor");
 pub const LAST_SYNC: Setting<i64> = Setting::new("last_sync_at");
 /// The newest position this device recorded, for distances on the list.
 pub const LAST_FIX: Setting<Json<xuncha_core::document::GpsFix>> = Setting::new("last_fix");
-/// Photo format, server key and certificate from the server (`server_config`).
-pub const DEVICE_CONFIG: Setting<Json<crate::server_config::DeviceConfig>> = Setting::new("device_config");
 /// Where stores before version 0.1's secrets file kept the token.
 pub const LEGACY_TOKEN: Setting<String> = Setting::new("token");
 
