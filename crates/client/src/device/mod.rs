@@ -2,6 +2,13 @@
 //! edit is applied to the loaded document and its new changes are committed
 //! to the store before the call returns.
 
+mod peer;
+mod read_model;
+
+pub use peer::PeerWriter;
+pub use read_model::DocSummary;
+use read_model::ReadModel;
+
 use crate::secrets::{Secrets, SecretsError};
 use crate::server_config::DeviceConfig;
 use crate::store::settings;
@@ -14,12 +21,10 @@ use xuncha_core::document::{
     Answer, AnswerRecord, Conflict, DocError, GpsFix, InspectionDoc, InspectionSnapshot, NewInspection, PhotoRecord,
     Respondent, Review,
 };
-use xuncha_core::evidence::{EvidenceCheck, SignerKeys, SigningKey, sign_fix, sign_photo};
-use xuncha_core::ingest::{IngestLimits, Writer, check_incoming};
-use xuncha_core::payload::{PayloadLimits, check_payload};
+use xuncha_core::evidence::{SigningKey, sign_fix, sign_photo};
 use xuncha_core::photo::{PhotoError, process};
-use xuncha_core::scoring::{EvidenceFacts, Grade, Report, ScoreError, check_answer, score};
-use xuncha_core::sync::{AssignmentNotice, DocPush, DocReply, DocStatus, Heads, RefusalCode};
+use xuncha_core::scoring::{EvidenceFacts, Report, ScoreError, check_answer, score};
+use xuncha_core::sync::{DocPush, DocReply, DocStatus, Heads, RefusalCode};
 use xuncha_core::template::{Template, TemplateRef};
 use xuncha_core::{Centre, DocumentId};
 
@@ -61,20 +66,6 @@ pub enum ClientError {
     Secrets(#[from] SecretsError),
 }
 
-/// Who wrote changes a hand-off brings, as the peer's certificate says.
-#[derive(Clone, Copy)]
-pub struct PeerWriter<'a> {
-    pub username: &'a str,
-    pub actors: &'a [ActorId],
-    pub keys: &'a dyn SignerKeys,
-}
-
-impl std::fmt::Debug for PeerWriter<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PeerWriter").field("username", &self.username).finish_non_exhaustive()
-    }
-}
-
 /// One person asked on site, as the inspector enters it.
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
 pub struct RespondentInput {
@@ -110,21 +101,6 @@ struct Loaded {
     ack: Vec<ChangeHash>,
 }
 
-/// What the list of centres shows of one inspection: computed once and kept
-/// until the document, its template or its centre changes (the device's
-/// read model), so an edit costs the same with 1 or 200 inspections.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct DocSummary {
-    pub status: xuncha_core::document::WorkflowStatus,
-    /// Anything recorded (answers, photos, notes).
-    pub started: bool,
-    pub answered: usize,
-    pub items: usize,
-    /// The provisional score.
-    pub total: f64,
-    pub grade: Grade,
-}
-
 /// The key this device signs its evidence with, and its id on the server.
 struct EvidenceKey {
     device: i64,
@@ -148,19 +124,6 @@ pub struct Device {
     /// The read model of what screens ask on every edit, kept up to date on
     /// write so an edit's cost does not grow with the documents on the device.
     read: Mutex<ReadModel>,
-}
-
-#[derive(Debug, Default)]
-struct ReadModel {
-    /// This device's assignments by document, read from the store once.
-    assignments: Option<HashMap<DocumentId, AssignmentNotice>>,
-    /// Templates as parsed, by reference.
-    templates: HashMap<TemplateRef, Template>,
-    /// The list's summary per document; dropped when the document changes,
-    /// all of them when a template or a centre does.
-    summaries: HashMap<DocumentId, DocSummary>,
-    /// Centre records as parsed, by code (None: not in the catalog).
-    centres: HashMap<String, Option<Centre>>,
 }
 
 impl Device {
@@ -255,118 +218,6 @@ impl Device {
             }
         }
         Ok(missing.into_iter().collect())
-    }
-
-    pub fn put_template(&self, t: &Template, etag: &str) -> ClientResult<()> {
-        let json = serde_json::to_string(t).map_err(|e| ClientError::Damaged(e.to_string()))?;
-        self.store.put_template(&t.reference(), &json, etag)?;
-        let mut read = self.read_model();
-        read.templates.remove(&t.reference());
-        read.summaries.clear();
-        Ok(())
-    }
-
-    /// A template by reference, parsed once per app run.
-    pub fn template(&self, t: &TemplateRef) -> ClientResult<Template> {
-        if let Some(cached) = self.read_model().templates.get(t) {
-            return Ok(cached.clone());
-        }
-        let (json, _) = self.store.template(t)?.ok_or_else(|| ClientError::MissingTemplate(t.clone()))?;
-        let parsed: Template =
-            serde_json::from_str(&json).map_err(|e| ClientError::Damaged(format!("template {t}: {e}")))?;
-        self.read_model().templates.insert(t.clone(), parsed.clone());
-        Ok(parsed)
-    }
-
-    pub(crate) fn cached_summary(&self, id: &DocumentId) -> Option<DocSummary> {
-        self.read_model().summaries.get(id).cloned()
-    }
-
-    pub(crate) fn keep_summary(&self, id: &DocumentId, summary: &DocSummary) {
-        self.read_model().summaries.insert(*id, summary.clone());
-    }
-
-    /// The document changed: its summary is computed again when next asked.
-    fn changed(&self, id: &DocumentId) {
-        self.read_model().summaries.remove(id);
-    }
-
-    /// Stores a centre's record from the server; scores may change with it.
-    pub fn put_centre(&self, code: &str, json: &str) -> ClientResult<()> {
-        self.store.put_centre(code, json)?;
-        let mut read = self.read_model();
-        read.summaries.clear();
-        read.centres.remove(code);
-        Ok(())
-    }
-
-    /// A centre's record from the catalog, parsed once (None: not here yet,
-    /// or a record this version cannot read).
-    pub fn centre(&self, code: &str) -> ClientResult<Option<Centre>> {
-        if let Some(c) = self.read_model().centres.get(code) {
-            return Ok(c.clone());
-        }
-        let parsed = self.store.centre(code)?.and_then(|json| serde_json::from_str::<Centre>(&json).ok());
-        self.read_model().centres.insert(code.to_owned(), parsed.clone());
-        Ok(parsed)
-    }
-
-    /// This device's assignments that are not cancelled (from the read model).
-    pub fn assignments(&self) -> ClientResult<Vec<AssignmentNotice>> {
-        let mut read = self.read_model();
-        Ok(self.all_assignments(&mut read)?.values().filter(|a| !a.cancelled).cloned().collect())
-    }
-
-    fn read_model(&self) -> MutexGuard<'_, ReadModel> {
-        self.read.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The assignment of `doc` on this device (read from the store once).
-    pub fn assignment_for(&self, doc: &DocumentId) -> ClientResult<Option<AssignmentNotice>> {
-        let mut read = self.read_model();
-        Ok(self.all_assignments(&mut read)?.get(doc).cloned())
-    }
-
-    /// The read model's assignments, read from the store on first use.
-    fn all_assignments<'a>(&self, read: &'a mut ReadModel) -> ClientResult<&'a HashMap<DocumentId, AssignmentNotice>> {
-        if read.assignments.is_none() {
-            let mut all = HashMap::new();
-            for json in self.store.assignments()? {
-                if let Ok(a) = serde_json::from_str::<AssignmentNotice>(&json) {
-                    all.insert(a.doc, a);
-                }
-            }
-            read.assignments = Some(all);
-        }
-        Ok(read.assignments.get_or_insert_default())
-    }
-
-    /// Stores an assignment the server sent, and keeps the read model in step.
-    pub fn put_assignment(&self, a: &AssignmentNotice) -> ClientResult<()> {
-        let json = serde_json::to_string(a).map_err(|e| ClientError::Damaged(e.to_string()))?;
-        self.store.put_assignment(a.id, &json)?;
-        if let Some(all) = self.read_model().assignments.as_mut() {
-            all.insert(a.doc, a.clone());
-        }
-        Ok(())
-    }
-
-    /// How many documents have changes the server has not acknowledged.
-    pub fn unsynced_count(&self) -> ClientResult<usize> {
-        let mut n = 0;
-        for info in self.store.docs()? {
-            n += usize::from(self.unsynced(&info.doc)?);
-        }
-        Ok(n)
-    }
-
-    /// Whether the document has changes the server has not acknowledged:
-    /// its heads against the acknowledged ones, nothing serialised.
-    pub fn unsynced(&self, id: &DocumentId) -> ClientResult<bool> {
-        let mut docs = self.lock();
-        let loaded = self.loaded(&mut docs, id)?;
-        let heads = loaded.doc.automerge_mut().get_heads();
-        Ok(heads != loaded.ack)
     }
 
     /// The template a new inspection of `centre` uses: the newest cached
@@ -718,66 +569,6 @@ impl Device {
             None => {}
         }
         Ok(())
-    }
-
-    /// Merges changes a co-inspector's device sent in a hand-off on site,
-    /// after the checks the server applies to a device's push: bounded
-    /// Automerge bytes, only the peer's own actors, no review or
-    /// server-owned writes, no records in another user's name, its new
-    /// evidence signed by its device. Returns the changes new here, or why
-    /// they were refused (nothing of a refused batch is stored).
-    pub fn merge_from_peer(
-        &self,
-        id: &DocumentId,
-        bytes: &[u8],
-        peer: &PeerWriter<'_>,
-        now: i64,
-    ) -> ClientResult<Result<usize, String>> {
-        if let Err(e) = check_payload(bytes, &PayloadLimits::default()) {
-            return Ok(Err(format!("{}: {e}", RefusalCode::BadPayload.as_str())));
-        }
-        let mut docs = self.lock();
-        let loaded = self.loaded(&mut docs, id)?;
-        let evidence = EvidenceCheck { doc: *id, keys: peer.keys, unsigned_allowed: false };
-        let writer = Writer::Device { actors: peer.actors, user_id: peer.username, evidence };
-        let am = loaded.doc.automerge_mut();
-        if let Err(r) = check_incoming(Some(am), bytes, &writer, IngestLimits::default()) {
-            return Ok(Err(format!("{}: {r}", r.code().as_str())));
-        }
-        let before = am.get_heads();
-        am.load_incremental(bytes).map_err(DocError::from)?;
-        let new: Vec<Vec<u8>> = am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
-        if !new.is_empty() {
-            loaded.pending = self.store.append_changes(id, &new, now)?;
-            self.changed(id);
-        }
-        Ok(Ok(new.len()))
-    }
-
-    /// This device's own changes to `id` that a holder of `their_heads`
-    /// lacks, as concatenated change bytes (a hand-off sends only its own:
-    /// the peer checks them as written by this device).
-    pub fn own_changes_since(&self, id: &DocumentId, their_heads: &[ChangeHash]) -> ClientResult<(Vec<u8>, usize)> {
-        let actor = self.me()?.actor.clone();
-        let mut docs = self.lock();
-        let am = self.loaded(&mut docs, id)?.doc.automerge_mut();
-        let known: Vec<ChangeHash> =
-            their_heads.iter().copied().filter(|h| am.get_change_by_hash(h).is_some()).collect();
-        let mut bytes = Vec::new();
-        let mut count = 0;
-        for c in am.get_changes(&known) {
-            if *c.actor_id() == actor {
-                bytes.extend_from_slice(c.raw_bytes());
-                count += 1;
-            }
-        }
-        Ok((bytes, count))
-    }
-
-    /// The document's heads on this device.
-    pub fn heads(&self, id: &DocumentId) -> ClientResult<Vec<ChangeHash>> {
-        let mut docs = self.lock();
-        Ok(self.loaded(&mut docs, id)?.doc.automerge_mut().get_heads())
     }
 
     /// The supervisor's review and comments, as last synced.
