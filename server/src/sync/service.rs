@@ -279,6 +279,7 @@ fn relayed(
     keys: &DeviceKeys<'_>,
 ) -> Result<Accepted, Refusal> {
     let store = state.inspections.store();
+    let mut seen: std::collections::HashMap<ActorId, Option<Author>> = std::collections::HashMap::new();
     let mut author_of = |actor: &ActorId| -> Option<Author> {
         if auth.device.actors.contains(actor) {
             let unsigned_allowed = auth.device.public_key.is_none();
@@ -288,13 +289,18 @@ fn relayed(
                 unsigned_allowed,
             });
         }
-        let (device, username) = state.users.device_of_actor(actor).ok().flatten()?;
-        let member = store.is_member(&id, &username).unwrap_or(false);
-        (member && !device.revoked).then(|| Author {
-            unsigned_allowed: device.public_key.is_none(),
-            actors: device.actors,
-            username,
-        })
+        // One lookup per actor however many runs it writes.
+        seen.entry(actor.clone())
+            .or_insert_with(|| {
+                let (device, username) = state.users.device_of_actor(actor).ok().flatten()?;
+                let member = store.is_member(&id, &username).unwrap_or(false);
+                (member && !device.revoked).then(|| Author {
+                    unsigned_allowed: device.public_key.is_none(),
+                    actors: device.actors,
+                    username,
+                })
+            })
+            .clone()
     };
     let accepted = check_relayed(stored, changes, id, keys, &mut author_of, IngestLimits::default())?;
     tracing::info!(doc = %id, device = auth.device.id, "relayed changes of a co-inspector's device accepted");

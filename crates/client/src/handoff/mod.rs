@@ -35,6 +35,9 @@ const PROOF_DOMAIN: &[u8] = b"xuncha hand-off proof v1\0";
 /// Inspections listed in one hello: a device holds far fewer.
 const MAX_HELD: usize = 2_000;
 pub const LINK_SCHEME: &str = "xuncha-handoff://";
+/// The whole exchange after connecting: a peer that stalls or trickles
+/// frames cannot hold a phone's hand-off open.
+const EXCHANGE_WITHIN: Duration = Duration::from_secs(120);
 
 #[derive(Debug, thiserror::Error)]
 pub enum HandoffError {
@@ -50,7 +53,7 @@ pub enum HandoffError {
     BadCertificate(String),
     #[error("the other device could not prove it holds the key its certificate names")]
     BadProof,
-    #[error("no device joined within {0} s")]
+    #[error("the other device did not answer within {0} s")]
     Timeout(u64),
     #[error("the connection failed: {0}")]
     Io(#[from] std::io::Error),
@@ -155,7 +158,7 @@ impl Offer {
             .await
             .map_err(|_| HandoffError::Timeout(within.as_secs()))??;
         tracing::info!(peer = %from, "a device joined the hand-off");
-        exchange(device, stream, &self.code, Role::Offerer).await
+        bounded(exchange(device, stream, &self.code, Role::Offerer)).await
     }
 }
 
@@ -164,7 +167,15 @@ pub async fn join(device: &Device, addr: SocketAddr, code: &str) -> Result<Hando
     let stream = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(addr))
         .await
         .map_err(|_| HandoffError::Timeout(10))??;
-    exchange(device, stream, code.trim(), Role::Joiner).await
+    bounded(exchange(device, stream, code.trim(), Role::Joiner)).await
+}
+
+async fn bounded(
+    exchange: impl std::future::Future<Output = Result<HandoffReport, HandoffError>>,
+) -> Result<HandoffReport, HandoffError> {
+    tokio::time::timeout(EXCHANGE_WITHIN, exchange)
+        .await
+        .map_err(|_| HandoffError::Timeout(EXCHANGE_WITHIN.as_secs()))?
 }
 
 /// The address and code of a link (`xuncha-handoff://192.168.43.1:47000/1234-5678`).
