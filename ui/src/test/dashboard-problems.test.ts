@@ -193,6 +193,15 @@ describe('the ledger (整改台账)', () => {
     expect((await api.problem(3)).problem.followup_doc).toBe(made[0].doc);
   });
 
+  it('a filter chosen right after 重置 starts from no filters, not the old ones', async () => {
+    await ledger(new MockApi(), '#/problems?county=长安区&severity=general');
+    await fireEvent.click(screen.getByTestId('problems-filter-reset'));
+    await fireEvent.change(screen.getByTestId('problems-filter-state'), { target: { value: 'draft' } });
+    await waitFor(() => expect(location.hash).toContain('state=draft'));
+    expect(location.hash).not.toContain('severity=');
+    expect(location.hash).not.toContain('county=');
+  });
+
   it('a centre typed but not applied survives another filter changing; a reset clears it', async () => {
     await ledger();
     await fireEvent.input(input('problems-filter-centre'), { target: { value: '130102-001' } });
