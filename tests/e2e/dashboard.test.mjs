@@ -68,6 +68,22 @@ test('a supervisor filters, reviews, and downloads the quarterly statistics', as
   const total = await page.textContent(id('report-total'));
   assert.match(total ?? '', /\d/);
   await page.screenshot({ path: join(shots, '03-report-zh.png'), fullPage: true });
+  // The evidence names the device that signed it, and a photo (stored as
+  // lossy WebP by the app) opens whole: the browser decodes it.
+  assert.match(await page.textContent(id('evidence-devices')), /签名设备：.+的手机/);
+  const thumb = page.locator(`button${id('photo-thumb')}`).first();
+  assert.match(await thumb.getAttribute('title'), /设备签名：/);
+  await thumb.click();
+  const whole = page.locator('[role="dialog"] img');
+  await whole.waitFor();
+  await page.waitForFunction((sel) => document.querySelector(sel)?.naturalWidth > 0, '[role="dialog"] img');
+  const type = await page.evaluate(async () => {
+    const res = await fetch(document.querySelector('[role="dialog"] img').src);
+    return res.headers.get('content-type');
+  });
+  assert.equal(type, 'image/webp', 'the photo is served as the WebP the device stored');
+  await page.screenshot({ path: join(shots, '03b-report-photo-webp.png') });
+  await page.click(id('photo-close'));
   await page.emulateMedia({ media: 'print' });
   await page.pdf({ path: join(shots, '04-report-print-a4.pdf'), format: 'A4', printBackground: false });
   await page.screenshot({ path: join(shots, '04-report-print-preview.png'), fullPage: true });
