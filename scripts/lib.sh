@@ -35,6 +35,10 @@ TAURI_APT=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev
 # and the zh-CN UI show boxes.
 E2E_APT=(webkit2gtk-driver xvfb xauth fonts-wqy-zenhei chromium firefox-esr)
 
+# Services the tests start on temporary directories: PostgreSQL (its
+# binaries; scripts/postgres.sh makes and runs a throwaway cluster).
+SERVICES_APT=(postgresql)
+
 # tauri-driver, pinned; installed once into ~/.cargo/bin.
 ensure_tauri_driver() {
     if ! cargo install --list | grep -q '^tauri-driver v2.1.0:'; then

@@ -22,7 +22,7 @@ echo "disk before: $(df -h --output=avail . | tail -n 1 | tr -d ' ') free"
 
 stage "set-up (apt, rust, tauri-driver)"
 
-ensure_apt "${TAURI_APT[@]}" "${E2E_APT[@]}"
+ensure_apt "${TAURI_APT[@]}" "${E2E_APT[@]}" "${SERVICES_APT[@]}"
 ensure_rust
 ensure_tauri_driver
 
@@ -36,6 +36,14 @@ cargo fmt --all -- --check
 stage "cargo clippy"
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# A throwaway PostgreSQL server for the storage tests on that backend.
+PGDIR="$(mktemp -d /tmp/xuncha-pg.XXXXXX)"
+trap '"$ROOT/scripts/postgres.sh" stop "$PGDIR"; rm -rf "$PGDIR"' EXIT
+export XUNCHA_TEST_POSTGRES
+XUNCHA_TEST_POSTGRES="$("$ROOT/scripts/postgres.sh" start "$PGDIR")"
+export XUNCHA_REQUIRE_POSTGRES=1
+echo "==> PostgreSQL for the tests: $XUNCHA_TEST_POSTGRES"
+
 stage "cargo test"
 echo "==> cargo test (unit, integration, property tests; benches run once as tests)"
 log="$(mktemp)"
@@ -47,6 +55,16 @@ read -r passed failed < <(awk '/^test result:/ {
 } END { print p + 0, f + 0 }' "$log")
 rm -f "$log"
 echo "cargo: ${passed} passed, ${failed} failed"
+
+stage "integration tests on PostgreSQL"
+echo "==> the integration tests again, each server on a database of its own in PostgreSQL"
+log="$(mktemp)"
+XUNCHA_TEST_BACKEND=postgres cargo test -p xuncha-tests --test it --locked 2>&1 | tee "$log"
+read -r pg_passed pg_failed < <(awk '/^test result:/ {
+    for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i }
+} END { print p + 0, f + 0 }' "$log")
+rm -f "$log"
+echo "cargo on PostgreSQL: ${pg_passed} passed, ${pg_failed} failed"
 
 stage "end to end"
 echo "==> end to end: the app binary through tauri-driver, the dashboard in Chromium, both against a real server"
@@ -67,4 +85,4 @@ echo "disk after: $(df -h --output=avail . | tail -n 1 | tr -d ' ') free, target
 echo "stage times:"
 printf '%s\n' "${TIMES[@]}"
 echo "total: $((SECONDS - RUN_START)) s"
-echo "all: cargo ${passed} passed, ${failed} failed; ui unit tests, end-to-end tests and bundles passed (above)"
+echo "all: cargo ${passed} passed, ${failed} failed; on PostgreSQL ${pg_passed} passed; ui unit tests, end-to-end tests and bundles passed (above)"

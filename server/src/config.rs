@@ -39,7 +39,28 @@ pub struct Config {
     pub report_deadlines: crate::reporting::deadlines::ReportDeadlines,
     /// How devices store photos (`[photos] format = "webp"`, `webp_quality = 85`).
     pub photos: crate::accounts::device_config::PhotoSettings,
+    /// Where the data lives (`[database] url = "postgres://…"`); unset:
+    /// SQLite in `data_dir`.
+    pub database: DatabaseSettings,
     pub limits: Limits,
+}
+
+/// The storage backend. SQLite in the data directory is the default; a
+/// `postgres://` URL moves the data to a PostgreSQL server that several
+/// server instances may share (docs/deploy.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    /// `postgres://user:password@host:port/db`, or unset for SQLite.
+    pub url: Option<String>,
+    /// Connections one instance keeps to PostgreSQL.
+    pub connections: usize,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { url: None, connections: crate::db::postgres::DEFAULT_CONNECTIONS }
+    }
 }
 
 /// Every size the server accepts is bounded here.
@@ -133,6 +154,7 @@ impl Default for Config {
             spot_check_deviation: crate::operators::spot_check::DEFAULT_THRESHOLD,
             report_deadlines: crate::reporting::deadlines::ReportDeadlines::default(),
             photos: Default::default(),
+            database: DatabaseSettings::default(),
             limits: Limits::default(),
         }
     }
@@ -168,7 +190,7 @@ impl Config {
         let env = env
             .filter(|k| {
                 ENV_KEYS.contains(&k.as_str().to_lowercase().as_str())
-                    || ["limits__", "photos__"].iter().any(|p| k.as_str().to_lowercase().starts_with(p))
+                    || ["limits__", "photos__", "database__"].iter().any(|p| k.as_str().to_lowercase().starts_with(p))
             })
             .split("__");
         // Lossy: `XUNCHA_SECURE_COOKIES=1`, `yes` or `on` read as true, as they always did.

@@ -48,9 +48,22 @@ pub fn open(config: Config) -> Result<AppState, Box<dyn std::error::Error + Send
     std::fs::create_dir_all(&config.data_dir)?;
     std::fs::create_dir_all(config.blob_dir())?;
     photos::service::remove_stale_partials(&config.blob_dir());
-    let store = db::sqlite::SqliteStore::open(&config.db_path())?;
+    let store = open_store(&config)?;
     let photo_bytes = photos::bytes::PhotoBytes::local(&config.blob_dir())?;
-    Ok(AppState::new(Arc::new(store), photo_bytes, config)?)
+    Ok(AppState::new(store, photo_bytes, config)?)
+}
+
+/// The configured backend: PostgreSQL when `[database] url` names one,
+/// else SQLite in the data directory.
+pub fn open_store(config: &Config) -> Result<Arc<dyn db::Store>, storage::StoreError> {
+    Ok(match config.database.url.as_deref().filter(|u| !u.is_empty()) {
+        Some(url) => {
+            // Until every storage trait has its PostgreSQL module (next commits).
+            let _ = db::postgres::PgStore::open(url, config.database.connections)?;
+            return Err(storage::StoreError::Migration("the PostgreSQL backend is not complete yet".into()));
+        }
+        None => Arc::new(db::sqlite::SqliteStore::open(&config.db_path())?),
+    })
 }
 
 /// Connections served at once; past it, new ones wait in the listen queue.

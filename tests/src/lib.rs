@@ -20,6 +20,34 @@ use xuncha_server::{AppState, Config};
 
 pub const PASSWORD: &str = "correct-horse-42";
 
+pub use xuncha_server::db::postgres::testing::TestDatabase;
+
+/// Whether this run's servers keep their data in PostgreSQL
+/// (`XUNCHA_TEST_BACKEND=postgres`, with `XUNCHA_TEST_POSTGRES` naming the
+/// server) rather than SQLite.
+pub fn on_postgres() -> bool {
+    std::env::var("XUNCHA_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+/// Runs `sql` on PostgreSQL from a thread of its own (the synchronous
+/// client must not run inside the test's runtime); the first column of
+/// the first row when `read`.
+fn on_pg(url: &str, sql: &str, read: bool) -> i64 {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+        if read {
+            let row = c.query_one(sql.as_str(), &[]).expect("query");
+            row.try_get::<_, i64>(0).expect("an integer")
+        } else {
+            c.batch_execute(&sql).expect("execute");
+            0
+        }
+    })
+    .join()
+    .expect("the database thread")
+}
+
 /// The record of a 640×480 JPEG with these bytes, taken by `by`.
 pub fn photo_record(bytes: &[u8], by: &str) -> xuncha_core::document::PhotoRecord {
     xuncha_core::document::PhotoRecord {
@@ -43,6 +71,9 @@ pub struct TestServer {
     pub url: String,
     pub state: AppState,
     pub dir: Arc<TempDir>,
+    /// The PostgreSQL database of this server, when the tests run on that
+    /// backend (`XUNCHA_TEST_BACKEND=postgres`); dropped with the server.
+    pub pg: Option<Arc<TestDatabase>>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -55,6 +86,8 @@ impl TestServer {
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
         let mut config = Config { data_dir: dir.path().to_owned(), ..Config::default() };
+        let pg = on_postgres().then(|| Arc::new(TestDatabase::create().expect("XUNCHA_TEST_POSTGRES names a server")));
+        config.database.url = pg.as_ref().map(|db| db.url.clone());
         adjust(&mut config);
         let state = xuncha_server::open(config).expect("open server");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -67,7 +100,7 @@ impl TestServer {
             })
             .await;
         });
-        Self { url, state, dir, shutdown: Some(tx), task: Some(task) }
+        Self { url, state, dir, pg, shutdown: Some(tx), task: Some(task) }
     }
 
     /// Stops answering (devices see it offline) and keeps the data.
@@ -107,10 +140,30 @@ impl TestServer {
         }
     }
 
-    /// A direct read-only look at the database, for counting rows.
+    /// A direct look at the database, for counting rows (on either backend:
+    /// the statement must read the same in both dialects).
     pub fn count(&self, sql: &str) -> i64 {
-        let db = rusqlite::Connection::open(self.dir.path().join("xuncha.db")).expect("db");
-        db.query_row(sql, [], |r| r.get(0)).expect("count")
+        match &self.pg {
+            Some(db) => on_pg(&db.url, sql, true),
+            None => {
+                let db = rusqlite::Connection::open(self.dir.path().join("xuncha.db")).expect("db");
+                db.query_row(sql, [], |r| r.get(0)).expect("count")
+            }
+        }
+    }
+
+    /// Changes the database behind the server's back (a test's clock moved
+    /// on), on either backend.
+    pub fn execute(&self, sql: &str) {
+        match &self.pg {
+            Some(db) => {
+                on_pg(&db.url, sql, false);
+            }
+            None => {
+                let db = rusqlite::Connection::open(self.dir.path().join("xuncha.db")).expect("db");
+                db.execute_batch(sql).expect("execute");
+            }
+        }
     }
 
     pub fn add_user(&self, username: &str, role: Role, county: &str) -> User {

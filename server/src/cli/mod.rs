@@ -24,6 +24,10 @@ struct Cli {
     /// Data directory (database and photos).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// A PostgreSQL database (`postgres://user@host:port/db`) instead of
+    /// SQLite in the data directory (or `[database] url`, XUNCHA_DATABASE__URL).
+    #[arg(long, global = true)]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -150,6 +154,9 @@ fn run(cli: Cli) -> Res {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
+    }
+    if let Some(url) = cli.database {
+        config.database.url = Some(url);
     }
     match cli.command {
         Command::Serve { bind } => {

@@ -4,8 +4,10 @@
 //! blocking pool); a write returns only after its transaction is committed.
 //! [`conformance`] is what every backend must pass.
 
+pub(crate) mod codec;
 pub mod conformance;
 pub mod health;
+pub mod postgres;
 pub mod sqlite;
 
 use crate::accounts::store::UserStore;

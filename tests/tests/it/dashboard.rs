@@ -428,8 +428,7 @@ async fn a_model_centre_is_nominated_publicised_objected_to_and_decided_by_the_p
     let too_short = json!({"action": "publicize", "until": xuncha_server::dates::today()});
     assert_eq!(province.post(&path2, &too_short).await.0, 422, "a publicity of five days at least");
     assert_eq!(province.post(&path2, &json!({"action": "publicize", "until": until})).await.0, 200);
-    let db = rusqlite::Connection::open(server.dir.path().join("xuncha.db")).unwrap();
-    db.execute("UPDATE exemplars SET comment_until = '2020-01-01' WHERE id = ?1", [id2]).unwrap();
+    server.execute(&format!("UPDATE exemplars SET comment_until = '2020-01-01' WHERE id = {id2}"));
     let (status, rec) = province.post(&path2, &json!({"action": "recognise"})).await;
     assert_eq!(
         (status.as_u16(), rec["state"].as_str(), rec["review_due"].clone()),

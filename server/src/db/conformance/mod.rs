@@ -138,7 +138,7 @@ fn password_reset(store: &dyn Store) -> Result<(), String> {
     check(!store.set_password("nobody", "x", true).map_err(err)?, "no such user")
 }
 
-fn centre(store: &dyn Store, code: &str, county_name: &str) -> Result<(), String> {
+pub(crate) fn centre(store: &dyn Store, code: &str, county_name: &str) -> Result<(), String> {
     let c = xuncha_core::Centre {
         code: code.into(),
         name: code.into(),
@@ -164,7 +164,7 @@ fn centre(store: &dyn Store, code: &str, county_name: &str) -> Result<(), String
 }
 
 /// A new document's write: one change, made by a fresh actor.
-fn new_doc(code: &str, members: &[&str], photos: &[&str]) -> (DocumentId, DocWrite) {
+pub(crate) fn new_doc(code: &str, members: &[&str], photos: &[&str]) -> (DocumentId, DocWrite) {
     let mut am = AutoCommit::new().with_actor(ActorId::random());
     let _ = am.put(ROOT, "centre", code);
     am.commit();

@@ -105,7 +105,7 @@ fn insert_score(c: &Connection, doc: &DocumentId, heads: &[u8], s: &ScoreWrite, 
     // fivefold and is written on every round).
     let json = serde_json::to_vec(&s.report).map_err(|e| StoreError::Backend(e.to_string()))?;
     c.prepare_cached("UPDATE documents SET report = ?2 WHERE doc_id = ?1")?
-        .execute(params![id(doc), super::deflate(&json)])?;
+        .execute(params![id(doc), crate::db::codec::deflate(&json)])?;
     write_item_results(c, id(doc), &s.report)
 }
 
@@ -139,7 +139,7 @@ pub(super) fn backfill_item_results(c: &Connection) -> StoreResult<usize> {
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut n = 0;
     for (doc, report) in rows {
-        let Some(report) = super::inflate(&report).and_then(|j| serde_json::from_slice(&j).ok()) else { continue };
+        let Some(report) = crate::db::codec::inflate(&report).and_then(|j| serde_json::from_slice(&j).ok()) else { continue };
         write_item_results(c, &doc, &report)?;
         n += 1;
     }
@@ -273,7 +273,7 @@ fn score_from_row(r: &Row<'_>, with_report: bool) -> rusqlite::Result<ScoreRow> 
         grade: parse_text(3, &r.get::<_, String>(3)?)?,
         reason: r.get(4)?,
         computed_at: r.get(5)?,
-        report: report.and_then(|b| super::inflate(&b)).and_then(|j| serde_json::from_slice(&j).ok()),
+        report: report.and_then(|b| crate::db::codec::inflate(&b)).and_then(|j| serde_json::from_slice(&j).ok()),
     })
 }
 

@@ -302,22 +302,6 @@ pub(crate) fn next_seq(conn: &Connection) -> StoreResult<u64> {
     u64::try_from(v).map_err(|_| StoreError::Corrupt("negative sequence".into()))
 }
 
-/// Compresses a stored report (JSON compresses about fivefold).
-fn deflate(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-    // Writing into a Vec cannot fail.
-    let _ = e.write_all(bytes);
-    e.finish().unwrap_or_default()
-}
-/// Inflates a stored report; the server wrote it, but it is bounded anyway.
-fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::DeflateDecoder::new(bytes).take(64 * 1024 * 1024).read_to_end(&mut out).ok()?;
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,7 +364,7 @@ mod tests {
         let mut conn = Connection::open(&path).unwrap();
         migrations().to_version(&mut conn, 12).unwrap();
         let score = crate::db::conformance::analysis::report(1.0, true);
-        let report = deflate(&serde_json::to_vec(&score.report).unwrap());
+        let report = crate::db::codec::deflate(&serde_json::to_vec(&score.report).unwrap());
         conn.execute_batch(
             "INSERT INTO centres (code, name, centre_type, province, city, county, township, lat, lon, geofence_m,
                  status, updated_at)

@@ -1,0 +1,1 @@
+//! Being ported from `db/sqlite/stats.rs`.
