@@ -39,6 +39,14 @@ E2E_APT=(webkit2gtk-driver xvfb xauth fonts-wqy-zenhei chromium firefox-esr)
 # binaries; scripts/postgres.sh makes and runs a throwaway cluster).
 SERVICES_APT=(postgresql)
 
+# s3s-fs, pinned (the last release this toolchain builds), for photos in
+# object storage; installed once into ~/.cargo/bin.
+ensure_s3s_fs() {
+    if ! cargo install --list | grep -q '^s3s-fs v0.14.1:'; then
+        cargo install s3s-fs --version 0.14.1 --features binary --locked
+    fi
+}
+
 # tauri-driver, pinned; installed once into ~/.cargo/bin.
 ensure_tauri_driver() {
     if ! cargo install --list | grep -q '^tauri-driver v2.1.0:'; then

@@ -25,6 +25,7 @@ stage "set-up (apt, rust, tauri-driver)"
 ensure_apt "${TAURI_APT[@]}" "${E2E_APT[@]}" "${SERVICES_APT[@]}"
 ensure_rust
 ensure_tauri_driver
+ensure_s3s_fs
 
 # The app embeds ui/dist at compile time, so the UI is built first.
 stage "ui: npm ci, svelte-check, vitest, build"
@@ -38,11 +39,17 @@ echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # A throwaway PostgreSQL server for the storage tests on that backend.
 PGDIR="$(mktemp -d /tmp/xuncha-pg.XXXXXX)"
-trap '"$ROOT/scripts/postgres.sh" stop "$PGDIR"; rm -rf "$PGDIR"' EXIT
+S3_PID=""
+trap '"$ROOT/scripts/postgres.sh" stop "$PGDIR"; [ -n "$S3_PID" ] && kill "$S3_PID"; rm -rf "$PGDIR" "$PGDIR-s3" "$PGDIR-s3.log"' EXIT
 export XUNCHA_TEST_POSTGRES
 XUNCHA_TEST_POSTGRES="$("$ROOT/scripts/postgres.sh" start "$PGDIR")"
 export XUNCHA_REQUIRE_POSTGRES=1
 echo "==> PostgreSQL for the tests: $XUNCHA_TEST_POSTGRES"
+# A throwaway S3-protocol server for photos in object storage.
+export XUNCHA_TEST_S3_ROOT="$PGDIR-s3" XUNCHA_TEST_S3_KEY=xuncha-test XUNCHA_TEST_S3_SECRET=xuncha-test-secret
+export XUNCHA_TEST_S3
+read -r XUNCHA_TEST_S3 S3_PID < <("$ROOT/scripts/s3.sh" start "$XUNCHA_TEST_S3_ROOT" "$XUNCHA_TEST_S3_KEY" "$XUNCHA_TEST_S3_SECRET")
+echo "==> S3 (s3s-fs) for the tests: $XUNCHA_TEST_S3"
 
 stage "cargo test"
 echo "==> cargo test (unit, integration, property tests; benches run once as tests)"
@@ -56,15 +63,15 @@ read -r passed failed < <(awk '/^test result:/ {
 rm -f "$log"
 echo "cargo: ${passed} passed, ${failed} failed"
 
-stage "integration tests on PostgreSQL"
-echo "==> the integration tests again, each server on a database of its own in PostgreSQL"
+stage "integration tests on PostgreSQL and S3"
+echo "==> the integration tests again, each server on a database of its own in PostgreSQL and a bucket of its own in S3"
 log="$(mktemp)"
-XUNCHA_TEST_BACKEND=postgres cargo test -p xuncha-tests --test it --locked 2>&1 | tee "$log"
+XUNCHA_TEST_BACKEND=postgres XUNCHA_TEST_PHOTOS=s3 cargo test -p xuncha-tests --test it --locked 2>&1 | tee "$log"
 read -r pg_passed pg_failed < <(awk '/^test result:/ {
     for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i }
 } END { print p + 0, f + 0 }' "$log")
 rm -f "$log"
-echo "cargo on PostgreSQL: ${pg_passed} passed, ${pg_failed} failed"
+echo "cargo on PostgreSQL and S3: ${pg_passed} passed, ${pg_failed} failed"
 
 stage "end to end"
 echo "==> end to end: the app binary through tauri-driver, the dashboard in Chromium, both against a real server"
@@ -85,4 +92,4 @@ echo "disk after: $(df -h --output=avail . | tail -n 1 | tr -d ' ') free, target
 echo "stage times:"
 printf '%s\n' "${TIMES[@]}"
 echo "total: $((SECONDS - RUN_START)) s"
-echo "all: cargo ${passed} passed, ${failed} failed; on PostgreSQL ${pg_passed} passed; ui unit tests, end-to-end tests and bundles passed (above)"
+echo "all: cargo ${passed} passed, ${failed} failed; on PostgreSQL and S3 ${pg_passed} passed; ui unit tests, end-to-end tests and bundles passed (above)"

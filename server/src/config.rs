@@ -42,6 +42,9 @@ pub struct Config {
     /// Where the data lives (`[database] url = "postgres://…"`); unset:
     /// SQLite in `data_dir`.
     pub database: DatabaseSettings,
+    /// Where photo bytes live (`[photo_store] url = "s3://bucket/prefix"`
+    /// and its `options`); unset: `data_dir/blobs`.
+    pub photo_store: crate::photos::bytes::PhotoStoreSettings,
     pub limits: Limits,
 }
 
@@ -155,6 +158,7 @@ impl Default for Config {
             report_deadlines: crate::reporting::deadlines::ReportDeadlines::default(),
             photos: Default::default(),
             database: DatabaseSettings::default(),
+            photo_store: Default::default(),
             limits: Limits::default(),
         }
     }
@@ -190,7 +194,7 @@ impl Config {
         let env = env
             .filter(|k| {
                 ENV_KEYS.contains(&k.as_str().to_lowercase().as_str())
-                    || ["limits__", "photos__", "database__"].iter().any(|p| k.as_str().to_lowercase().starts_with(p))
+                    || ["limits__", "photos__", "database__", "photo_store__"].iter().any(|p| k.as_str().to_lowercase().starts_with(p))
             })
             .split("__");
         // Lossy: `XUNCHA_SECURE_COOKIES=1`, `yes` or `on` read as true, as they always did.

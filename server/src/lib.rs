@@ -47,9 +47,8 @@ pub fn app(state: AppState) -> Router {
 pub fn open(config: Config) -> Result<AppState, Box<dyn std::error::Error + Send + Sync>> {
     std::fs::create_dir_all(&config.data_dir)?;
     std::fs::create_dir_all(config.blob_dir())?;
-    photos::service::remove_stale_partials(&config.blob_dir());
     let store = open_store(&config)?;
-    let photo_bytes = photos::bytes::PhotoBytes::local(&config.blob_dir())?;
+    let photo_bytes = photos::bytes::PhotoBytes::open(&config.photo_store, &config.blob_dir())?;
     Ok(AppState::new(store, photo_bytes, config)?)
 }
 
@@ -82,6 +81,7 @@ pub async fn serve(
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use tower::ServiceExt;
     let header_timeout = std::time::Duration::from_secs(state.config.limits.header_read_secs.max(1));
+    let sweeper = tokio::spawn(state.photos.clone().sweep_stale_uploads());
     let router = app(state);
     // HTTP/1 only: browsers speak HTTP/2 only over TLS, which a reverse
     // proxy ends, and guessing the version would wait for bytes untimed.
@@ -128,6 +128,7 @@ pub async fn serve(
         });
     }
     drop(listener);
+    sweeper.abort();
     graceful.shutdown().await;
     Ok(())
 }

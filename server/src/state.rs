@@ -67,7 +67,6 @@ impl AppState {
             store.clone(),
             inspections.clone(),
             photo_bytes,
-            config.blob_dir(),
             limits.clone(),
             cpu.clone(),
         ));

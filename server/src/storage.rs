@@ -27,6 +27,11 @@ pub enum StoreError {
     Commit(String),
     #[error("the database writer has stopped")]
     WriterGone,
+    /// Another server instance changed this record between our read and
+    /// our write (PostgreSQL with several instances); nothing was written
+    /// and the caller may try again.
+    #[error("{0} changed on another server at the same moment; try again")]
+    Conflict(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

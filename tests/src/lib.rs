@@ -29,6 +29,37 @@ pub fn on_postgres() -> bool {
     std::env::var("XUNCHA_TEST_BACKEND").as_deref() == Ok("postgres")
 }
 
+/// Whether this run's servers keep photos in the S3-protocol server that
+/// `XUNCHA_TEST_S3` names (`scripts/test.sh` starts `s3s-fs`, which keeps
+/// each bucket as a folder of `XUNCHA_TEST_S3_ROOT`; its keys are
+/// `XUNCHA_TEST_S3_KEY` and `XUNCHA_TEST_S3_SECRET`).
+pub fn on_s3() -> bool {
+    std::env::var("XUNCHA_TEST_PHOTOS").as_deref() == Ok("s3")
+}
+
+/// A fresh bucket for one server, set as its photo store; returns the
+/// bucket's folder.
+fn s3_bucket(config: &mut Config) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let var = |n: &str| std::env::var(n).unwrap_or_else(|_| panic!("XUNCHA_TEST_PHOTOS=s3 needs {n}"));
+    let bucket = format!("t{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let folder = std::path::Path::new(&var("XUNCHA_TEST_S3_ROOT")).join(&bucket);
+    std::fs::create_dir_all(&folder).expect("the bucket's folder");
+    config.photo_store.url = Some(format!("s3://{bucket}/photos"));
+    config.photo_store.options = [
+        ("aws_endpoint", var("XUNCHA_TEST_S3")),
+        ("aws_access_key_id", var("XUNCHA_TEST_S3_KEY")),
+        ("aws_secret_access_key", var("XUNCHA_TEST_S3_SECRET")),
+        ("aws_region", "us-east-1".to_owned()),
+        ("aws_allow_http", "true".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    folder.join("photos")
+}
+
 /// Runs `sql` on PostgreSQL from a thread of its own (the synchronous
 /// client must not run inside the test's runtime); the first column of
 /// the first row when `read`.
@@ -74,6 +105,10 @@ pub struct TestServer {
     /// The PostgreSQL database of this server, when the tests run on that
     /// backend (`XUNCHA_TEST_BACKEND=postgres`); dropped with the server.
     pub pg: Option<Arc<TestDatabase>>,
+    /// Where the server's photo objects are on disk: `blobs/` in the data
+    /// directory, or the bucket's folder of the S3 server when the tests
+    /// run on object storage (`XUNCHA_TEST_PHOTOS=s3`).
+    pub photo_dir: std::path::PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -88,6 +123,10 @@ impl TestServer {
         let mut config = Config { data_dir: dir.path().to_owned(), ..Config::default() };
         let pg = on_postgres().then(|| Arc::new(TestDatabase::create().expect("XUNCHA_TEST_POSTGRES names a server")));
         config.database.url = pg.as_ref().map(|db| db.url.clone());
+        let photo_dir = match on_s3() {
+            true => s3_bucket(&mut config),
+            false => dir.path().join("blobs"),
+        };
         adjust(&mut config);
         let state = xuncha_server::open(config).expect("open server");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -100,7 +139,7 @@ impl TestServer {
             })
             .await;
         });
-        Self { url, state, dir, pg, shutdown: Some(tx), task: Some(task) }
+        Self { url, state, dir, pg, photo_dir, shutdown: Some(tx), task: Some(task) }
     }
 
     /// Stops answering (devices see it offline) and keeps the data.

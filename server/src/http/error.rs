@@ -181,6 +181,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Exists(what) => Self::Conflict(format!("{what} already exists")),
+            e @ StoreError::Conflict(_) => Self::Busy(e.to_string()),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -52,6 +52,8 @@ impl std::fmt::Debug for Inspections {
 pub struct Round<'a> {
     pub meta: DocMeta,
     pub is_new: bool,
+    /// The heads as committed before this round.
+    pub base: Vec<ChangeHash>,
     pub new_changes: Vec<(ChangeHash, Vec<u8>)>,
     /// Changes stored since the last snapshot, before this round.
     pub pending: usize,
@@ -149,8 +151,18 @@ impl Inspections {
 
     /// Fills the slot from the store when empty. `Ok(false)`: no such document.
     pub fn ensure_loaded(&self, id: &DocumentId, slot: &mut Option<LoadedDoc>) -> Result<bool, InspectionError> {
-        if slot.is_some() {
-            return Ok(true);
+        if let Some(loaded) = slot.as_mut() {
+            // Another instance may have written it since: the copy in memory
+            // is used only while it is what is stored.
+            if !self.docs.shared() {
+                return Ok(true);
+            }
+            let mut heads = loaded.doc.get_heads();
+            heads.sort();
+            if self.docs.stored_heads(id)?.as_ref() == Some(&heads) {
+                return Ok(true);
+            }
+            *slot = None;
         }
         let Some(stored) = self.docs.load_doc(id)? else { return Ok(false) };
         *slot = Some(load_stored(stored)?);
@@ -201,12 +213,13 @@ impl Inspections {
         snap: &InspectionSnapshot,
         r: Round<'_>,
     ) -> Result<DocWrite, InspectionError> {
-        let Round { meta, is_new, new_changes, pending, members, reason } = r;
+        let Round { meta, is_new, base, new_changes, pending, members, reason } = r;
         let (summary, score) = self.score_snapshot(&meta.doc, snap, reason)?;
         let compact = is_new || pending + new_changes.len() > self.compact_after;
         Ok(DocWrite {
             meta,
             is_new,
+            base_heads: base,
             heads: doc.get_heads(),
             compacted: compact.then(|| doc.save()),
             new_changes,
@@ -254,7 +267,8 @@ impl Inspections {
         let new = changes_since(&mut am, &before);
         let pending = loaded.pending;
         let meta = DocMeta { template: template.clone(), ..loaded.meta.clone() };
-        let round = Round { meta: meta.clone(), is_new: false, new_changes: new, pending, members: Vec::new(), reason };
+        let round =
+            Round { meta: meta.clone(), is_new: false, base: before, new_changes: new, pending, members: Vec::new(), reason };
         let write = self.doc_write(&mut am, &snap, round)?;
         let compacted = write.compacted.is_some();
         let added = write.new_changes.len();

@@ -35,9 +35,20 @@ pub trait DocStore: Send + Sync {
     /// Who works on each of these inspections, in one read.
     fn members_of(&self, docs: &[DocumentId]) -> StoreResult<std::collections::HashMap<DocumentId, Vec<String>>>;
     /// Commits every write of one sync round, and the heads the device
-    /// declared, in one transaction.
+    /// declared, in one transaction. A write on an existing document
+    /// commits only if the stored heads are still its `base_heads`; else
+    /// nothing is written and the answer is `StoreError::Conflict` (only a
+    /// store shared by several instances can see that).
     fn commit_round(&self, writes: Vec<DocWrite>, device_heads: Option<DeviceHeads>, now: i64) -> StoreResult<()>;
     fn device_heads(&self, device_id: i64, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>>;
+    /// Whether other server instances write to this store too: a document
+    /// held in memory must then be checked against [`Self::stored_heads`]
+    /// before use. (SQLite has one instance; PostgreSQL may have several.)
+    fn shared(&self) -> bool {
+        false
+    }
+    /// The heads of a document as stored, sorted; `None`: no such document.
+    fn stored_heads(&self, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>>;
     /// What changed for this inspector after `cursor`, read in one
     /// transaction: documents (at most `limit`), assignments, and the
     /// sequence the reading saw.
@@ -152,6 +163,8 @@ pub struct ScoreWrite {
 pub struct DocWrite {
     pub meta: DocMeta,
     pub is_new: bool,
+    /// The document's heads the write was built on (as committed before).
+    pub base_heads: Vec<ChangeHash>,
     pub new_changes: Vec<(ChangeHash, Vec<u8>)>,
     pub heads: Vec<ChangeHash>,
     /// A fresh full save replacing the snapshot and the stored changes.

@@ -1,8 +1,10 @@
 //! Photo uploads: resumable (tus-like: HEAD tells the committed offset,
 //! PATCH appends at it), content-addressed (the name is the SHA-256 of the
 //! bytes, verified at the end), re-decoded with limits, with the server's own
-//! thumbnail. Parts are staged on local disk and acknowledged only after
-//! they are fsynced; a complete photo goes to the blob store (`bytes`).
+//! thumbnail. Parts are staged in the photo store (`bytes`), one object
+//! each, and acknowledged once stored (fsynced on the local filesystem), so
+//! any server instance can take the next part; a complete photo is
+//! verified, then stored under its hash.
 
 use super::PhotoError;
 use super::bytes::PhotoBytes;
@@ -11,8 +13,6 @@ use crate::accounts::store::User;
 use crate::config::Limits;
 use crate::inflight::{DeviceLanes, InFlight, InFlightGuard};
 use crate::inspections::Inspections;
-use std::io::{Seek, SeekFrom, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
 use xuncha_core::DocumentId;
 use xuncha_core::photo::{PhotoFormat, PhotoLimits, decode, sha256_hex, thumbnail_of};
@@ -23,8 +23,6 @@ pub struct Photos {
     store: Arc<dyn PhotoStore>,
     pub(super) inspections: Arc<Inspections>,
     pub(super) bytes: PhotoBytes,
-    /// Unfinished uploads, on this machine's disk (`partial/`).
-    staging: PathBuf,
     pub(super) limits: Limits,
     uploads: Arc<InFlight<(i64, String)>>,
     /// Photo decodes of one device run one at a time.
@@ -35,7 +33,7 @@ pub struct Photos {
 
 impl std::fmt::Debug for Photos {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Photos").field("staging", &self.staging).finish_non_exhaustive()
+        f.debug_struct("Photos").finish_non_exhaustive()
     }
 }
 
@@ -44,12 +42,24 @@ impl Photos {
         store: Arc<dyn PhotoStore>,
         inspections: Arc<Inspections>,
         bytes: PhotoBytes,
-        staging: PathBuf,
         limits: Limits,
         cpu: Arc<tokio::sync::Semaphore>,
     ) -> Self {
         let (uploads, decodes) = (Arc::default(), DeviceLanes::new(64));
-        Self { store, inspections, bytes, staging, limits, uploads, decodes, cpu }
+        Self { store, inspections, bytes, limits, uploads, decodes, cpu }
+    }
+
+    /// Removes unfinished uploads nobody resumed for [`PARTIAL_MAX_AGE`],
+    /// now and every six hours while the server runs.
+    pub async fn sweep_stale_uploads(self: Arc<Self>) {
+        loop {
+            match self.bytes.remove_stale_parts(PARTIAL_MAX_AGE).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(parts = n, "stale upload parts removed"),
+                Err(e) => tracing::warn!(%e, "stale upload parts could not be removed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(6 * 3600)).await;
+        }
     }
 
     pub fn store(&self) -> &dyn PhotoStore {
@@ -69,8 +79,10 @@ pub fn check_sha(sha: &str) -> Result<(), PhotoError> {
     }
 }
 
-fn partial_path(state: &Photos, device: i64, sha: &str) -> PathBuf {
-    state.staging.join("partial").join(format!("{device}-{sha}"))
+/// Runs the photo store's async call from the blocking thread the
+/// photo routes work on.
+fn on_store<T>(f: impl std::future::Future<Output = Result<T, PhotoError>>) -> Result<T, PhotoError> {
+    tokio::runtime::Handle::current().block_on(f)
 }
 
 pub fn begin_upload(state: &Photos, device: i64, sha: &str) -> Result<InFlightGuard<(i64, String)>, PhotoError> {
@@ -108,7 +120,7 @@ pub fn upload_state(state: &Photos, device: i64, user: &User, sha: &str) -> Resu
             return Ok(UploadState { offset: b.bytes, complete: true });
         }
     }
-    let offset = std::fs::metadata(partial_path(state, device, sha)).map(|m| m.len()).unwrap_or(0);
+    let offset = on_store(state.bytes.staged_offset(device, sha))?;
     Ok(UploadState { offset, complete: false })
 }
 
@@ -143,40 +155,6 @@ fn grant_to_members(state: &Photos, user: &User, sha: &str, granted: &[DocumentI
 /// Unfinished uploads older than this are removed at start-up.
 pub const PARTIAL_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(14 * 86_400);
 
-fn partial_bytes(dir: &std::path::Path, device: i64) -> u64 {
-    let prefix = format!("{device}-");
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-                .filter_map(|e| e.metadata().ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
-/// Removes unfinished uploads nobody has resumed for [`PARTIAL_MAX_AGE`].
-pub fn remove_stale_partials(blob_dir: &std::path::Path) {
-    let Ok(entries) = std::fs::read_dir(blob_dir.join("partial")) else { return };
-    for e in entries.filter_map(Result::ok) {
-        let stale = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > PARTIAL_MAX_AGE);
-        if stale {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
-fn io(e: std::io::Error) -> PhotoError {
-    PhotoError::Storage(e.to_string())
-}
-
 /// Appends `body` at `offset` of an upload of `total` bytes; completes it
 /// when the last byte arrives.
 pub fn append(
@@ -203,43 +181,36 @@ pub fn append(
     if end > total {
         return Err(PhotoError::BadRequest(format!("{end} bytes would pass the Upload-Length of {total}")));
     }
-    let path = partial_path(state, device, sha);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-        // Checked on every part: an upload may grow past its declared
-        // length only by being refused, and all of a device's unfinished
-        // uploads together stay under the cap.
-        let cap = state.limits.partial_bytes_per_device;
-        if partial_bytes(dir, device).saturating_add(body.len() as u64) > cap {
-            return Err(PhotoError::TooLarge(format!(
-                "this device has over {cap} bytes of unfinished uploads; finish them first"
-            )));
-        }
+    // Checked on every part: all of a device's unfinished uploads together
+    // stay under the cap.
+    let cap = state.limits.partial_bytes_per_device;
+    if on_store(state.bytes.staged_bytes_of_device(device))?.saturating_add(body.len() as u64) > cap {
+        return Err(PhotoError::TooLarge(format!(
+            "this device has over {cap} bytes of unfinished uploads; finish them first"
+        )));
     }
-    let mut file =
-        std::fs::OpenOptions::new().create(true).append(false).write(true).truncate(false).open(&path).map_err(io)?;
-    file.seek(SeekFrom::Start(offset)).map_err(io)?;
-    file.write_all(body).map_err(io)?;
-    file.sync_data().map_err(io)?;
-    drop(file);
+    on_store(state.bytes.put_part(device, sha, offset, body.to_vec()))?;
     if end < total {
         return Ok(UploadState { offset: end, complete: false });
     }
-    complete(state, user, sha, &path)
+    complete(state, device, user, sha, total)
 }
 
-fn complete(state: &Photos, user: &User, sha: &str, partial: &PathBuf) -> Result<UploadState, PhotoError> {
-    let bytes = std::fs::read(partial).map_err(io)?;
+fn complete(state: &Photos, device: i64, user: &User, sha: &str, total: u64) -> Result<UploadState, PhotoError> {
+    let Some(bytes) = on_store(state.bytes.assemble(device, sha, total))? else {
+        let offset = on_store(state.bytes.staged_offset(device, sha))?;
+        return Ok(UploadState { offset, complete: false });
+    };
     if sha256_hex(&bytes) != sha {
         // A failed upload starts over; nothing of it is kept.
-        let _ = std::fs::remove_file(partial);
+        on_store(state.bytes.discard(device, sha))?;
         return Err(PhotoError::Invalid("the bytes do not match their SHA-256; upload again".into()));
     }
     // The bytes came from this user: the photo is granted to the inspections
     // they work on that record it (check_may_upload saw at least one).
     let grants = members_docs(state, user, sha, &[])?;
     let accepted = accept(state, user, sha, bytes, &grants);
-    let _ = std::fs::remove_file(partial);
+    on_store(state.bytes.discard(device, sha))?;
     accepted.map(|size| UploadState { offset: size, complete: true })
 }
 
@@ -264,7 +235,7 @@ fn accept(state: &Photos, user: &User, sha: &str, bytes: Vec<u8>, grants: &[Docu
     };
     let size = bytes.len() as u64;
     // Runs on a blocking thread of the runtime (the caller's spawn_blocking).
-    tokio::runtime::Handle::current().block_on(state.bytes.put(sha, bytes, thumb.bytes))?;
+    on_store(state.bytes.put(sha, bytes, thumb.bytes))?;
     let row = BlobRow {
         sha256: sha.to_owned(),
         bytes: size,

@@ -478,7 +478,7 @@ fn push_one(
     // Only a new inspection gains a member here (its creator); pushing to an
     // existing one requires membership already.
     let members = if is_new { vec![auth.user.username.clone()] } else { Vec::new() };
-    let round = Round { meta: meta.clone(), is_new, new_changes: new, pending, members, reason: "sync" };
+    let round = Round { meta: meta.clone(), is_new, base: before, new_changes: new, pending, members, reason: "sync" };
     let write = ins.doc_write(&mut doc, &snap, round)?;
     let next_pending = if write.compacted.is_some() { 0 } else { pending + write.new_changes.len() };
     let (heads, changes) = lacking(&mut doc, &client);

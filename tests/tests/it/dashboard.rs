@@ -438,7 +438,7 @@ async fn a_model_centre_is_nominated_publicised_objected_to_and_decided_by_the_p
     let (_, probs) = county.get("/api/v1/problems?centre=130102-T01").await;
     let problem = probs["items"][0]["id"].as_i64().unwrap();
     assert_eq!(county.post("/api/v1/notices", &json!({"problems": [problem]})).await.0, 201);
-    db.execute("UPDATE problems SET deadline = '2020-01-01' WHERE id = ?1", [problem]).unwrap();
+    server.execute(&format!("UPDATE problems SET deadline = '2020-01-01' WHERE id = {problem}"));
     let (_, flagged) = province.get(&format!("/api/v1/exemplars/{id2}")).await;
     assert!(flagged["review_due"].as_str().unwrap_or_default().contains("逾期"), "{flagged}");
     assert_eq!(demo_api(&server, "insp-wang").await.get("/api/v1/exemplars").await.0, 403);

@@ -193,6 +193,7 @@ pub(crate) fn new_doc(code: &str, members: &[&str], photos: &[&str]) -> (Documen
     let write = DocWrite {
         meta,
         is_new: true,
+        base_heads: Vec::new(),
         new_changes: changes,
         heads: am.get_heads(),
         compacted: Some(am.save()),

@@ -21,6 +21,11 @@ fn heads_from(bytes: &[u8]) -> StoreResult<Vec<ChangeHash>> {
     heads_from_bytes(bytes).map_err(StoreError::Corrupt)
 }
 
+fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
+    heads.sort();
+    heads
+}
+
 /// Writes one document's round: the row, its changes or a compacted
 /// snapshot, members, photo references and the new score. Its place in the
 /// change feed is set by [`stamp_docs`], last in the transaction.
@@ -32,10 +37,11 @@ pub(crate) fn insert_doc_write(c: &mut Db<'_, '_>, w: &DocWrite, now: i64) -> St
     if w.is_new {
         let snapshot =
             w.compacted.as_deref().ok_or_else(|| StoreError::Corrupt("a new document needs a snapshot".into()))?;
-        c.execute(
+        let inserted = c.execute(
             "INSERT INTO documents (doc_id, centre_code, template_id, template_version, created_by, created_at, quarter,
                  snapshot, heads, change_count, updated_seq, updated_at, status, purpose)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13)
+             ON CONFLICT (doc_id) DO NOTHING",
             &[
                 &id(&m.doc),
                 &m.centre_code,
@@ -52,7 +58,19 @@ pub(crate) fn insert_doc_write(c: &mut Db<'_, '_>, w: &DocWrite, now: i64) -> St
                 &m.purpose.as_str(),
             ],
         )?;
+        // Another instance created it first: this write was built on nothing.
+        if inserted == 0 {
+            return Err(StoreError::Conflict(format!("inspection {}", m.doc)));
+        }
     } else {
+        // Serialises writers of one document across instances: the row stays
+        // locked until this transaction ends, and a write built on heads that
+        // are no longer stored writes nothing.
+        let row = c.query_opt("SELECT heads FROM documents WHERE doc_id = $1 FOR UPDATE", &[&id(&m.doc)])?;
+        let stored = row.map(|r| get::<Vec<u8>>(&r, 0).and_then(|b| heads_from(&b))).transpose()?;
+        if stored.map(sorted) != Some(sorted(w.base_heads.clone())) {
+            return Err(StoreError::Conflict(format!("inspection {}", m.doc)));
+        }
         if let Some(snapshot) = &w.compacted {
             c.execute("UPDATE documents SET snapshot = $2 WHERE doc_id = $1", &[&id(&m.doc), snapshot])?;
             c.execute("DELETE FROM changes WHERE doc_id = $1", &[&id(&m.doc)])?;
@@ -391,6 +409,18 @@ impl DocStore for PgStore {
             let row =
                 c.query_opt("SELECT heads FROM device_docs WHERE device_id = $1 AND doc_id = $2", &[&device_id, &id(&doc)])?;
             row.map(|r| get::<Vec<u8>>(&r, 0).and_then(|b| heads_from(&b))).transpose()
+        })
+    }
+
+    fn shared(&self) -> bool {
+        true
+    }
+
+    fn stored_heads(&self, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>> {
+        let doc = *doc;
+        self.read(move |c| {
+            let row = c.query_opt("SELECT heads FROM documents WHERE doc_id = $1", &[&id(&doc)])?;
+            row.map(|r| get::<Vec<u8>>(&r, 0).and_then(|b| heads_from(&b)).map(sorted)).transpose()
         })
     }
 

@@ -17,6 +17,11 @@ fn heads_from(bytes: &[u8]) -> StoreResult<Vec<ChangeHash>> {
     heads_from_bytes(bytes).map_err(StoreError::Corrupt)
 }
 
+fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
+    heads.sort();
+    heads
+}
+
 fn id(doc: &DocumentId) -> &[u8] {
     doc.as_bytes().as_slice()
 }
@@ -384,6 +389,16 @@ impl DocStore for SqliteStore {
                 .query_row(params![device_id, id(doc)], |r| r.get(0))
                 .optional()?;
             bytes.map(|b| heads_from(&b)).transpose()
+        })
+    }
+
+    fn stored_heads(&self, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>> {
+        self.read(|c| {
+            let bytes: Option<Vec<u8>> = c
+                .prepare_cached("SELECT heads FROM documents WHERE doc_id = ?1")?
+                .query_row([id(doc)], |r| r.get(0))
+                .optional()?;
+            bytes.map(|b| heads_from(&b).map(sorted)).transpose()
         })
     }
 
