@@ -62,7 +62,8 @@ impl AppState {
         let problems = Arc::new(Problems::new(store.clone(), store.clone(), inspections.clone()));
         let listener: Arc<dyn crate::inspections::ApprovalListener> = problems.clone();
         inspections.on_approval(Arc::downgrade(&listener));
-        let accounts = Arc::new(Accounts::new(store.clone(), config.clone()));
+        let accounts = Arc::new(Accounts::new(store.clone(), store.clone(), config.clone()));
+        accounts.listen_for_auth_changes().map_err(|e| StoreError::Backend(e.to_string()))?;
         let photos = Arc::new(Photos::new(
             store.clone(),
             inspections.clone(),

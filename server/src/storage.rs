@@ -36,6 +36,19 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// What one server instance tells the others that share its store, so
+/// their caches do not outlive what they cache. A store only one instance
+/// uses (SQLite) needs none of it: its methods then do nothing.
+pub trait SharedEvents: Send + Sync {
+    /// Tells the other instances that sign-in state changed (a device
+    /// revoked, a session ended, a user disabled or given a new password).
+    fn publish_auth_change(&self) -> StoreResult<()>;
+    /// Calls `on_change` whenever another instance publishes a change, and
+    /// whenever one may have been missed (the connection it listens on was
+    /// lost), until the process ends.
+    fn on_auth_change(&self, on_change: std::sync::Arc<dyn Fn() + Send + Sync>) -> StoreResult<()>;
+}
+
 /// Milliseconds since the Unix epoch: the server's one clock.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

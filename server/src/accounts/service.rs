@@ -7,6 +7,7 @@ use super::passwords::{
     DEVICE_PREFIX, check_new_password, check_username, hash_password, new_token, token_hash, verify_password,
 };
 use super::signin::{AccountThrottle, AddressLimiter, PasswordPool};
+use crate::storage::SharedEvents;
 use super::store::{Device, EvidenceSigner, NewDevice, NewUser, Role, Scope, User, UserStore};
 use crate::config::Config;
 use automerge::ActorId;
@@ -21,7 +22,9 @@ pub struct Accounts {
     config: Arc<Config>,
     /// Signs enrolment certificates (device_config.rs); loaded on first use.
     pub(super) server_key: std::sync::OnceLock<xuncha_core::evidence::SigningKey>,
-    cache: AuthCache,
+    cache: Arc<AuthCache>,
+    /// Tells the other server instances when sign-in state changed.
+    events: Arc<dyn SharedEvents>,
     /// Sign-in attempts per address.
     addresses: AddressLimiter,
     /// Delays per account after failed passwords.
@@ -67,7 +70,10 @@ async fn blocking<T: Send + 'static>(
 }
 
 impl Accounts {
-    pub fn new(store: Arc<dyn UserStore>, config: Arc<Config>) -> Self {
+    /// `events` carries cache invalidations between the instances sharing
+    /// the store; this instance's cache is cleared whenever another changes
+    /// sign-in state.
+    pub fn new(store: Arc<dyn UserStore>, events: Arc<dyn SharedEvents>, config: Arc<Config>) -> Self {
         let limits = &config.limits;
         let window = Duration::from_secs(limits.login_window_secs);
         Self {
@@ -75,7 +81,8 @@ impl Accounts {
             throttle: Arc::new(AccountThrottle::new(limits.login_failures, window)),
             passwords: PasswordPool::new(2, 32),
             server_key: std::sync::OnceLock::new(),
-            cache: AuthCache::new(Duration::from_secs(10)),
+            cache: Arc::new(AuthCache::new(Duration::from_secs(10))),
+            events,
             store,
             config,
         }
@@ -198,8 +205,8 @@ impl Accounts {
 
     pub async fn end_session(&self, token: &str) -> Result<(), AccountError> {
         let (hash, store) = (token_hash(token), self.store.clone());
-        self.cache.clear();
-        blocking(move || Ok(store.delete_session(&hash)?)).await
+        blocking(move || Ok(store.delete_session(&hash)?)).await?;
+        self.forget_tokens_everywhere().await
     }
 
     /// Enrols a device for an inspector: a revocable token and its own actor
@@ -302,8 +309,7 @@ impl Accounts {
             Ok(())
         })
         .await?;
-        self.cache.clear();
-        Ok(())
+        self.forget_tokens_everywhere().await
     }
 
     pub async fn users(&self, scope: &Scope) -> Result<Vec<User>, AccountError> {
@@ -372,12 +378,27 @@ impl Accounts {
     pub fn forget_cached_tokens(&self) {
         self.cache.clear();
     }
+
+    /// Forgets every cached token here and on the other instances.
+    async fn forget_tokens_everywhere(&self) -> Result<(), AccountError> {
+        self.cache.clear();
+        let events = self.events.clone();
+        blocking(move || Ok(events.publish_auth_change()?)).await
+    }
+
+    /// Clears this instance's cache whenever another instance changed
+    /// sign-in state (or may have, while the events were not heard).
+    pub fn listen_for_auth_changes(&self) -> Result<(), AccountError> {
+        let cache = self.cache.clone();
+        Ok(self.events.on_auth_change(Arc::new(move || cache.clear()))?)
+    }
 }
 
 /// Recently checked tokens, so a busy device is not looked up on every
 /// round. Entries live `ttl`; revoking a device, signing out or changing a
-/// user through the API clears the cache at once, and changes made with the
-/// command line (another process) take effect within `ttl`.
+/// user through the API clears the cache at once, on this instance and
+/// (through `SharedEvents`) on the others sharing the store; changes made
+/// with the command line (another process) take effect within `ttl`.
 #[derive(Debug)]
 struct AuthCache {
     entries: Mutex<HashMap<[u8; 32], (Auth, Instant)>>,

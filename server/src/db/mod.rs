@@ -22,6 +22,7 @@ use crate::problems::store::ProblemStore;
 use crate::publication::store::PublicationStore;
 use crate::reporting::store::ReportStore;
 use crate::stats::store::StatsStore;
+use crate::storage::SharedEvents;
 
 /// Everything the server stores apart from photo bytes.
 pub trait Store:
@@ -37,6 +38,7 @@ pub trait Store:
     + ReportStore
     + AnalysisStore
     + ExemplarStore
+    + SharedEvents
     + Send
     + Sync
     + 'static
@@ -56,6 +58,7 @@ impl<T> Store for T where
         + ReportStore
         + AnalysisStore
         + ExemplarStore
+        + SharedEvents
         + Send
         + Sync
         + 'static

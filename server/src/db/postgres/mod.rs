@@ -33,6 +33,7 @@ mod blobs;
 mod catalog;
 mod db;
 mod docs;
+mod events;
 mod exemplars;
 mod feed;
 mod figures;
@@ -58,6 +59,10 @@ pub const DEFAULT_CONNECTIONS: usize = 8;
 
 pub struct PgStore {
     pool: Pool,
+    /// For connections of their own (events).
+    config: postgres::Config,
+    /// Threads of the store's own (the event listener) end once it is dropped.
+    alive: std::sync::Arc<()>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -86,7 +91,7 @@ impl PgStore {
         let config: postgres::Config = url.parse().map_err(|e: postgres::Error| StoreError::Migration(e.to_string()))?;
         let mut first = pool::connect(&config)?;
         migrations::migrate(&mut first)?;
-        let store = Self { pool: Pool::start(config, first, connections.max(1))? };
+        let store = Self { pool: Pool::start(config.clone(), first, connections.max(1))?, config, alive: Default::default() };
         store.write(|c| {
             c.execute("INSERT INTO meta (key, value) VALUES ('backend', 'postgres') ON CONFLICT DO NOTHING", &[])?;
             Ok(())

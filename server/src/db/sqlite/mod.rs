@@ -295,6 +295,17 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
 
 pub use crate::storage::now_ms;
 
+/// One instance works on a SQLite database: there is nobody to tell.
+impl crate::storage::SharedEvents for SqliteStore {
+    fn publish_auth_change(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    fn on_auth_change(&self, _: std::sync::Arc<dyn Fn() + Send + Sync>) -> StoreResult<()> {
+        Ok(())
+    }
+}
+
 /// Takes the next value of the global change sequence (the device cursors' clock).
 pub(crate) fn next_seq(conn: &Connection) -> StoreResult<u64> {
     let v: i64 =
