@@ -65,6 +65,25 @@ enum Command {
     /// Evaluation templates.
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Moves a deployment: the SQLite database into PostgreSQL, and (with
+    /// --photos-to) the photos into object storage. Verifies counts, heads
+    /// and photo hashes; re-run with --resume after an interruption.
+    Migrate {
+        /// The SQLite database, `sqlite:PATH` (e.g. sqlite:data/xuncha.db).
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database, `postgres://user@host:port/db`.
+        #[arg(long)]
+        to: String,
+        /// An object store URL for the photos (`s3://bucket/prefix`); its
+        /// options are `[photo_store] options` of the configuration. The
+        /// photos are read from the data directory's `blobs/`.
+        #[arg(long)]
+        photos_to: Option<String>,
+        /// Go on with a migration that was interrupted (the target holds data).
+        #[arg(long)]
+        resume: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,6 +206,7 @@ fn run(cli: Cli) -> Res {
             Ok(())
         }
         Command::User(cmd) => user(config, cmd),
+        Command::Migrate { from, to, photos_to, resume } => migrate(&config, &from, &to, photos_to, resume),
         Command::Centres(CentresCommand::Import { csv }) => {
             let state = crate::open(config)?;
             let bytes = std::fs::read(&csv)?;
@@ -280,6 +300,28 @@ fn user(config: Config, cmd: UserCommand) -> Res {
             }
         }
     }
+    Ok(())
+}
+
+fn migrate(config: &Config, from: &str, to: &str, photos_to: Option<String>, resume: bool) -> Res {
+    let path = from.strip_prefix("sqlite:").ok_or("--from is sqlite:PATH")?;
+    if !to.starts_with("postgres://") && !to.starts_with("postgresql://") {
+        return Err("--to is a postgres:// URL".into());
+    }
+    let done = crate::db::transfer::sqlite_to_postgres(std::path::Path::new(path), to, resume)?;
+    println!("{done}");
+    if let Some(url) = photos_to {
+        use crate::photos::bytes::{PhotoBytes, PhotoStoreSettings};
+        let source = PhotoBytes::local(&config.blob_dir())?;
+        let target = PhotoBytes::open(
+            &PhotoStoreSettings { url: Some(url), options: config.photo_store.options.clone() },
+            &config.blob_dir(),
+        )?;
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let (copied, kept) = rt.block_on(source.copy_to(&target))?;
+        println!("photos: {copied} objects copied, {kept} already there");
+    }
+    println!("done: set [database] url (and [photo_store] url) to the targets and start the server");
     Ok(())
 }
 

@@ -9,6 +9,7 @@ pub mod conformance;
 pub mod health;
 pub mod postgres;
 pub mod sqlite;
+pub mod transfer;
 
 use crate::accounts::store::UserStore;
 use crate::analysis::store::AnalysisStore;

@@ -205,3 +205,29 @@ impl PhotoBytes {
 fn chrono_cutoff(max_age: std::time::Duration) -> i64 {
     crate::storage::now_ms().saturating_sub(i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX))
 }
+
+impl PhotoBytes {
+    /// Copies every photo and thumbnail into `to` (moving a deployment to
+    /// object storage): what `to` holds already at the same size is kept,
+    /// each photo's bytes are checked against the hash it is named by, and
+    /// the two stores are compared at the end. Unfinished uploads stay
+    /// behind (devices resume them from the start). Returns the objects copied.
+    pub async fn copy_to(&self, to: &PhotoBytes) -> Result<(usize, usize), PhotoError> {
+        let listed: Vec<object_store::ObjectMeta> = self.store.list(None).try_collect().await.map_err(storage)?;
+        let (mut copied, mut kept) = (0, 0);
+        for m in listed.iter().filter(|m| !m.location.as_ref().starts_with("partial/")) {
+            if to.store.head(&m.location).await.is_ok_and(|there| there.size == m.size) {
+                kept += 1;
+                continue;
+            }
+            let bytes = self.store.get(&m.location).await.map_err(storage)?.bytes().await.map_err(storage)?;
+            let is_photo = !m.location.as_ref().starts_with("thumbs/");
+            if is_photo && m.location.filename() != Some(xuncha_core::photo::sha256_hex(&bytes).as_str()) {
+                return Err(PhotoError::Invalid(format!("{} does not hold the bytes its name says", m.location)));
+            }
+            to.store.put(&m.location, PutPayload::from(bytes)).await.map_err(storage)?;
+            copied += 1;
+        }
+        Ok((copied, kept))
+    }
+}

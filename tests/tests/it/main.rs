@@ -17,6 +17,7 @@ mod durability;
 mod evidence;
 mod faults;
 mod handoff;
+mod instances;
 mod limits;
 mod operators;
 mod photos;

@@ -78,7 +78,11 @@ impl From<postgres::Error> for StoreError {
             let what = e.as_db_error().and_then(|d| d.constraint()).unwrap_or("a row").to_owned();
             return StoreError::Exists(what);
         }
-        StoreError::Backend(e.to_string())
+        // The client's own text is only "db error": the server's message says what.
+        match e.as_db_error() {
+            Some(d) => StoreError::Backend(format!("{} ({})", d.message(), d.code().code())),
+            None => StoreError::Backend(e.to_string()),
+        }
     }
 }
 

@@ -1,0 +1,204 @@
+//! Two server instances as processes on one PostgreSQL database and one S3
+//! bucket: devices sync through both in turn, a photo upload resumes
+//! through the other instance, a supervisor reviews through one while the
+//! other ingests; documents, scores and photos converge with nothing lost
+//! or duplicated. Then one instance is killed with SIGKILL mid-stream and
+//! the other carries on.
+
+use automerge::{ChangeHash, ReadDoc};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use xuncha_core::document::Answer;
+use xuncha_core::photo::sha256_hex;
+use xuncha_core::template::AnswerSpec;
+use xuncha_server::cli::demo::{PASSWORD, demo_photo};
+use xuncha_tests::{Api, Device, TestDatabase};
+
+const BIN: &str = env!("CARGO_BIN_EXE_server-under-test");
+
+/// The settings both instances share: the database and the bucket.
+struct Shared {
+    db: TestDatabase,
+    env: Vec<(String, String)>,
+}
+
+/// `None` when no PostgreSQL or S3 server is configured (see `TestDatabase`).
+fn shared() -> Option<Shared> {
+    let db = TestDatabase::create()?;
+    let var = |n: &str| std::env::var(n).unwrap_or_else(|_| panic!("this test needs {n} (scripts/test.sh sets it)"));
+    let bucket = format!("inst{}", std::process::id());
+    std::fs::create_dir_all(std::path::Path::new(&var("XUNCHA_TEST_S3_ROOT")).join(&bucket)).unwrap();
+    let env = vec![
+        ("XUNCHA_DATABASE__URL".to_owned(), db.url.clone()),
+        ("XUNCHA_PHOTO_STORE__URL".to_owned(), format!("s3://{bucket}/photos")),
+        ("XUNCHA_PHOTO_STORE__OPTIONS__AWS_ENDPOINT".to_owned(), var("XUNCHA_TEST_S3")),
+        ("XUNCHA_PHOTO_STORE__OPTIONS__AWS_ACCESS_KEY_ID".to_owned(), var("XUNCHA_TEST_S3_KEY")),
+        ("XUNCHA_PHOTO_STORE__OPTIONS__AWS_SECRET_ACCESS_KEY".to_owned(), var("XUNCHA_TEST_S3_SECRET")),
+        ("XUNCHA_PHOTO_STORE__OPTIONS__AWS_REGION".to_owned(), "us-east-1".to_owned()),
+        ("XUNCHA_PHOTO_STORE__OPTIONS__AWS_ALLOW_HTTP".to_owned(), "true".to_owned()),
+        ("RUST_LOG".to_owned(), "warn".to_owned()),
+    ];
+    Some(Shared { db, env })
+}
+
+fn command(shared: &Shared, dir: &std::path::Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--data-dir").arg(dir).envs(shared.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    c
+}
+
+fn start(shared: &Shared, dir: &std::path::Path) -> (Child, String) {
+    let mut child = command(shared, dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().strip_prefix("listening on ").expect("the server prints its address").to_owned();
+    (child, format!("http://{addr}"))
+}
+
+/// The scale items of a template, to answer one after another.
+fn scale_items(template: &xuncha_core::template::Template) -> Vec<String> {
+    template
+        .items()
+        .filter(|(_, i)| matches!(i.answer, AnswerSpec::Scale { .. }))
+        .map(|(_, i)| i.id.clone())
+        .collect()
+}
+
+async fn patch(dev: &Device, url: &str, sha: &str, offset: usize, total: usize, part: &[u8]) -> reqwest::StatusCode {
+    dev.http
+        .patch(format!("{url}/api/v1/blobs/{sha}"))
+        .bearer_auth(&dev.token)
+        .header("content-type", "application/offset+octet-stream")
+        .header("upload-offset", offset.to_string())
+        .header("upload-length", total.to_string())
+        .body(part.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn two_instances_share_one_database_and_bucket_and_one_survives_the_others_sigkill() {
+    if xuncha_tests::on_postgres() {
+        return; // the first pass of scripts/test.sh ran it already
+    }
+    let Some(shared) = shared() else { return };
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    assert!(command(&shared, dir_a.path()).arg("demo").stdout(Stdio::null()).status().unwrap().success());
+    let (mut a, url_a) = start(&shared, dir_a.path());
+    let (mut b, url_b) = start(&shared, dir_b.path());
+    let urls = [url_a.clone(), url_b.clone()];
+
+    // Two inspectors of one inspection (130102-C01 in the demo) and their phones.
+    let mut wang = Device::enrol_with(&url_a, "insp-wang", PASSWORD).await;
+    let mut li = Device::enrol_with(&url_b, "insp-li", PASSWORD).await;
+    wang.sync().await;
+    li.sync().await;
+    let shared_doc = *wang.docs.keys().find(|d| li.docs.contains_key(d)).expect("an inspection both work on");
+    let id = shared_doc.to_string();
+    let tref = wang.doc(&id).snapshot().unwrap().template;
+    let template = wang.template(&tref).await;
+    let items = scale_items(&template);
+
+    // A photo of wang's: half through A, the rest through B.
+    let photo = demo_photo(31).unwrap();
+    let sha = sha256_hex(&photo);
+    wang.doc(&id).add_photo(&xuncha_tests::photo_record(&photo, "insp-wang")).unwrap();
+    wang.sync().await;
+    let half = photo.len() / 2;
+    assert_eq!(patch(&wang, &url_a, &sha, 0, photo.len(), &photo[..half]).await, 204);
+    assert_eq!(patch(&wang, &url_b, &sha, half, photo.len(), &photo[half..]).await, 204, "resumed through B");
+
+    // Both phones answer and sync through A and B in turn; the supervisor
+    // reads the inspection through A while B ingests.
+    let sup = Api::login_with(&url_a, "sup-changan", PASSWORD).await;
+    for n in 0..24usize {
+        let (dev, who) = if n % 2 == 0 { (&mut wang, "wang") } else { (&mut li, "li") };
+        dev.url = urls[(n / 2) % 2].clone();
+        let item = &items[(n * 7 + usize::from(who == "li")) % items.len()];
+        dev.answer(&id, &template, item, Answer::Scale(i64::try_from(n % 3).unwrap() + 1));
+        dev.sync().await;
+        if n % 6 == 5 {
+            let (status, _) = sup.get(&format!("/api/v1/inspections/{id}")).await;
+            assert_eq!(status, 200);
+        }
+    }
+    // Each phone takes in the other's last round.
+    for dev in [&mut wang, &mut li, &mut wang] {
+        dev.url = url_b.clone();
+        dev.sync().await;
+    }
+    let heads_w: BTreeSet<ChangeHash> = wang.doc(&id).automerge_mut().get_heads().into_iter().collect();
+    let heads_l: BTreeSet<ChangeHash> = li.doc(&id).automerge_mut().get_heads().into_iter().collect();
+    assert_eq!(heads_w, heads_l, "both phones hold the same inspection");
+
+    // Both instances hold that inspection, scored at those heads, with the photo.
+    for url in &urls {
+        let sup = Api::login_with(url, "sup-changan", PASSWORD).await;
+        let (_, view) = sup.get(&format!("/api/v1/inspections/{id}/report")).await;
+        let scored: BTreeSet<String> =
+            view["score"]["heads"].as_array().unwrap().iter().map(|h| h.as_str().unwrap().to_owned()).collect();
+        let heads: BTreeSet<String> = heads_w.iter().map(|h| h.to_string()).collect();
+        assert_eq!(scored, heads, "{url} scored the last state: {view}");
+        let photo_url = format!("{url}/api/v1/blobs/{sha}");
+        let got = sup.http.get(&photo_url).bearer_auth(&sup.token).send().await.unwrap();
+        assert_eq!(got.status(), 200);
+        assert_eq!(sha256_hex(&got.bytes().await.unwrap()), sha, "{url} serves the photo");
+    }
+    let stored: i64 = {
+        let url = shared.db.url.clone();
+        let doc = shared_doc.as_bytes().to_vec();
+        std::thread::spawn(move || {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            c.query_one("SELECT change_count FROM documents WHERE doc_id = $1", &[&doc]).unwrap().get(0)
+        })
+        .join()
+        .unwrap()
+    };
+    let distinct = wang.doc(&id).automerge_mut().get_changes(&[]).len();
+    assert_eq!(usize::try_from(stored).unwrap(), distinct, "every change stored once");
+
+    // A is killed mid-stream; wang carries on through B.
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        a.kill().unwrap(); // SIGKILL
+        a.wait().unwrap();
+    });
+    let mut acknowledged = Vec::new();
+    let mut through_b = 0;
+    for n in 0..400usize {
+        let item = &items[n % items.len()];
+        wang.answer(&id, &template, item, Answer::Scale(i64::try_from(n % 3).unwrap() + 1));
+        let heads = wang.doc(&id).automerge_mut().get_heads();
+        if wang.url == url_a {
+            match wang.try_sync().await {
+                Ok(_) => acknowledged.extend(heads),
+                Err(_) => wang.url = url_b.clone(),
+            }
+        } else {
+            wang.sync().await;
+            acknowledged.extend(heads);
+            through_b += 1;
+            if through_b == 10 {
+                break;
+            }
+        }
+    }
+    killer.join().unwrap();
+    assert_eq!(through_b, 10, "B carried on after A was killed");
+    li.url = url_b.clone();
+    li.sync().await;
+    let on_li = li.doc(&id).automerge_mut();
+    for h in &acknowledged {
+        assert!(on_li.get_change_by_hash(h).is_some(), "acknowledged change {h} lost");
+    }
+    b.kill().unwrap();
+    b.wait().unwrap();
+}
