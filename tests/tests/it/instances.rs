@@ -131,10 +131,11 @@ async fn two_instances_share_one_database_and_bucket_and_one_survives_the_others
         }
     }
     // Each phone takes in the other's last round.
-    for dev in [&mut wang, &mut li, &mut wang] {
-        dev.url = url_b.clone();
-        dev.sync().await;
-    }
+    wang.url = url_b.clone();
+    li.url = url_b.clone();
+    wang.sync().await;
+    li.sync().await;
+    wang.sync().await;
     let heads_w: BTreeSet<ChangeHash> = wang.doc(&id).automerge_mut().get_heads().into_iter().collect();
     let heads_l: BTreeSet<ChangeHash> = li.doc(&id).automerge_mut().get_heads().into_iter().collect();
     assert_eq!(heads_w, heads_l, "both phones hold the same inspection");
