@@ -194,7 +194,9 @@ impl Config {
         let env = env
             .filter(|k| {
                 ENV_KEYS.contains(&k.as_str().to_lowercase().as_str())
-                    || ["limits__", "photos__", "database__", "photo_store__"].iter().any(|p| k.as_str().to_lowercase().starts_with(p))
+                    || ["limits__", "photos__", "database__", "photo_store__"]
+                        .iter()
+                        .any(|p| k.as_str().to_lowercase().starts_with(p))
             })
             .split("__");
         // Lossy: `XUNCHA_SECURE_COOKIES=1`, `yes` or `on` read as true, as they always did.

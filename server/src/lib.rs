@@ -56,11 +56,7 @@ pub fn open(config: Config) -> Result<AppState, Box<dyn std::error::Error + Send
 /// else SQLite in the data directory.
 pub fn open_store(config: &Config) -> Result<Arc<dyn db::Store>, storage::StoreError> {
     Ok(match config.database.url.as_deref().filter(|u| !u.is_empty()) {
-        Some(url) => {
-            // Until every storage trait has its PostgreSQL module (next commits).
-            let _ = db::postgres::PgStore::open(url, config.database.connections)?;
-            return Err(storage::StoreError::Migration("the PostgreSQL backend is not complete yet".into()));
-        }
+        Some(url) => Arc::new(db::postgres::PgStore::open(url, config.database.connections)?),
         None => Arc::new(db::sqlite::SqliteStore::open(&config.db_path())?),
     })
 }

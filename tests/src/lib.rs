@@ -191,6 +191,14 @@ impl TestServer {
         }
     }
 
+    /// `bytes` written into a statement, in the backend's dialect.
+    pub fn bytes_literal(&self, bytes: &[u8]) -> String {
+        match self.pg {
+            Some(_) => format!("decode('{}', 'hex')", hex::encode(bytes)),
+            None => format!("x'{}'", hex::encode(bytes)),
+        }
+    }
+
     /// Changes the database behind the server's back (a test's clock moved
     /// on), on either backend.
     pub fn execute(&self, sql: &str) {

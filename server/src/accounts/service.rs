@@ -7,9 +7,9 @@ use super::passwords::{
     DEVICE_PREFIX, check_new_password, check_username, hash_password, new_token, token_hash, verify_password,
 };
 use super::signin::{AccountThrottle, AddressLimiter, PasswordPool};
-use crate::storage::SharedEvents;
 use super::store::{Device, EvidenceSigner, NewDevice, NewUser, Role, Scope, User, UserStore};
 use crate::config::Config;
+use crate::storage::SharedEvents;
 use automerge::ActorId;
 use std::collections::HashMap;
 use std::net::IpAddr;

@@ -75,7 +75,8 @@ pub fn sqlite_to_postgres(from: &std::path::Path, to: &str, resume: bool) -> Sto
     // Opening migrates both to this build's schema (and refuses newer ones).
     crate::db::sqlite::SqliteStore::open(from)?.close();
     drop(crate::db::postgres::PgStore::open(to, 1)?);
-    let src = rusqlite::Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sqlite)?;
+    let src =
+        rusqlite::Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sqlite)?;
     let mut dst = postgres::Client::connect(to, postgres::NoTls)?;
     let users: i64 = dst.query_one("SELECT count(*) FROM users", &[])?.try_get(0)?;
     if users > 0 && !resume {
@@ -100,7 +101,8 @@ pub fn sqlite_to_postgres(from: &std::path::Path, to: &str, resume: bool) -> Sto
 
 /// The PostgreSQL types of a table's columns, in the SQLite table's order.
 fn columns(src: &rusqlite::Connection, dst: &mut postgres::Client, table: &str) -> StoreResult<Vec<(String, Type)>> {
-    let mut stmt = src.prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid")).map_err(sqlite)?;
+    let mut stmt =
+        src.prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid")).map_err(sqlite)?;
     let names: Vec<String> =
         stmt.query_map([], |r| r.get(0)).map_err(sqlite)?.collect::<Result<_, _>>().map_err(sqlite)?;
     let probe = dst.prepare(&format!("SELECT {} FROM {table} LIMIT 0", names.join(", ")))?;
@@ -110,16 +112,16 @@ fn columns(src: &rusqlite::Connection, dst: &mut postgres::Client, table: &str) 
 fn copy_table(src: &rusqlite::Connection, dst: &mut postgres::Client, table: &str, order: &str) -> StoreResult<u64> {
     let cols = columns(src, dst, table)?;
     let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
-    let mut stmt = src
-        .prepare(&format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", ")))
-        .map_err(sqlite)?;
+    let mut stmt =
+        src.prepare(&format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", "))).map_err(sqlite)?;
     let mut rows = stmt.query([]).map_err(sqlite)?;
     let mut batch: Vec<Vec<Value>> = Vec::with_capacity(BATCH);
     loop {
         let next = rows.next().map_err(sqlite)?;
         let done = next.is_none();
         if let Some(r) = next {
-            let values = (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>().map_err(sqlite)?;
+            let values =
+                (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>().map_err(sqlite)?;
             batch.push(values);
         }
         if batch.len() == BATCH || (done && !batch.is_empty()) {

@@ -84,16 +84,15 @@ impl Inspections {
                     quarter: quarter.to_owned(),
                 };
                 let new_changes = changes_since(&mut am, &[]);
-                let round =
-                    Round {
-                        meta,
-                        is_new: true,
-                        base: Vec::new(),
-                        new_changes,
-                        pending: 0,
-                        members: Vec::new(),
-                        reason: "created",
-                    };
+                let round = Round {
+                    meta,
+                    is_new: true,
+                    base: Vec::new(),
+                    new_changes,
+                    pending: 0,
+                    members: Vec::new(),
+                    reason: "created",
+                };
                 let write = self.doc_write(&mut am, &snap, round)?;
                 (id, Some(write))
             }

@@ -267,8 +267,15 @@ impl Inspections {
         let new = changes_since(&mut am, &before);
         let pending = loaded.pending;
         let meta = DocMeta { template: template.clone(), ..loaded.meta.clone() };
-        let round =
-            Round { meta: meta.clone(), is_new: false, base: before, new_changes: new, pending, members: Vec::new(), reason };
+        let round = Round {
+            meta: meta.clone(),
+            is_new: false,
+            base: before,
+            new_changes: new,
+            pending,
+            members: Vec::new(),
+            reason,
+        };
         let write = self.doc_write(&mut am, &snap, round)?;
         let compacted = write.compacted.is_some();
         let added = write.new_changes.len();

@@ -13,10 +13,10 @@
 
 use super::PhotoError;
 use axum::body::{Body, Bytes};
+use futures_util::TryStreamExt;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as Key;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload};
-use futures_util::TryStreamExt;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -65,7 +65,26 @@ struct Part {
 #[serde(deny_unknown_fields, default)]
 pub struct PhotoStoreSettings {
     pub url: Option<String>,
+    /// Each option as text (`aws_allow_http = true` and `"true"` alike: an
+    /// environment variable cannot tell them apart).
+    #[serde(deserialize_with = "options_as_text")]
     pub options: std::collections::BTreeMap<String, String>,
+}
+
+fn options_as_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, String>, D::Error> {
+    let raw: std::collections::BTreeMap<String, serde_json::Value> = serde::Deserialize::deserialize(d)?;
+    Ok(raw
+        .into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect())
 }
 
 impl PhotoBytes {

@@ -116,8 +116,7 @@ async fn a_photo_upload_cut_at_half_resumes_and_resends_at_most_one_chunk() {
     let overhead = 600 * requests;
     let sent = up1 - up0;
     assert!(sent <= size + chunk + overhead, "sent {sent} bytes for a {size}-byte photo ({chunk}-byte chunks)");
-    let on_server =
-        std::fs::read(server.photo_dir.join(&photo.sha256[..2]).join(&photo.sha256)).unwrap();
+    let on_server = std::fs::read(server.photo_dir.join(&photo.sha256[..2]).join(&photo.sha256)).unwrap();
     assert_eq!(xuncha_core::photo::sha256_hex(&on_server), photo.sha256);
     server.stop().await;
 }

@@ -187,7 +187,7 @@ async fn two_devices_hand_off_offline_then_sync_without_duplicates() {
         whole.load_incremental(c).unwrap();
     }
     let on_phone = i64::try_from(whole.get_changes(&[]).len()).unwrap();
-    let sql = format!("SELECT change_count FROM documents WHERE doc_id = x'{}'", hex::encode(id.as_bytes()));
+    let sql = format!("SELECT change_count FROM documents WHERE doc_id = {}", server.bytes_literal(id.as_bytes()));
     assert_eq!(server.count(&sql), on_phone, "no change stored twice");
     let centre: xuncha_core::Centre = serde_json::from_str(&a.store().centre("130102-C01").unwrap().unwrap()).unwrap();
     let official = report["score"]["total"].as_f64().unwrap();

@@ -5,7 +5,7 @@
 //! or duplicated. Then one instance is killed with SIGKILL mid-stream and
 //! the other carries on.
 
-use automerge::{ChangeHash, ReadDoc};
+use automerge::ChangeHash;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -63,11 +63,7 @@ fn start(shared: &Shared, dir: &std::path::Path) -> (Child, String) {
 
 /// The scale items of a template, to answer one after another.
 fn scale_items(template: &xuncha_core::template::Template) -> Vec<String> {
-    template
-        .items()
-        .filter(|(_, i)| matches!(i.answer, AnswerSpec::Scale { .. }))
-        .map(|(_, i)| i.id.clone())
-        .collect()
+    template.items().filter(|(_, i)| matches!(i.answer, AnswerSpec::Scale { .. })).map(|(_, i)| i.id.clone()).collect()
 }
 
 async fn patch(dev: &Device, url: &str, sha: &str, offset: usize, total: usize, part: &[u8]) -> reqwest::StatusCode {

@@ -38,8 +38,7 @@ async fn oversize_too_many_documents_malformed_and_bombs_are_refused() {
     sup.assign("130102-C01", &["wang"]).await;
     let mut dev = Device::enrol(&server.url, "wang").await;
     dev.sync().await;
-    let before =
-        (server.state.store.current_seq().unwrap() as i64, server.count("SELECT count(*) FROM changes"));
+    let before = (server.state.store.current_seq().unwrap() as i64, server.count("SELECT count(*) FROM changes"));
 
     let (status, body) = post(&dev, vec![7; 100 * 1024], false, CBOR_MIME).await;
     assert_eq!(
@@ -96,8 +95,7 @@ async fn oversize_too_many_documents_malformed_and_bombs_are_refused() {
     let res =
         reqwest::Client::new().post(format!("{}/api/v1/sync", server.url)).body(encode(&many)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let after =
-        (server.state.store.current_seq().unwrap() as i64, server.count("SELECT count(*) FROM changes"));
+    let after = (server.state.store.current_seq().unwrap() as i64, server.count("SELECT count(*) FROM changes"));
     assert_eq!(before, after, "nothing changed");
     server.stop().await;
 }

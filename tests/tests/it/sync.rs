@@ -40,7 +40,7 @@ fn counts(server: &TestServer) -> [i64; 4] {
         server.state.store.current_seq().unwrap() as i64,
         server.count("SELECT count(*) FROM changes"),
         server.count("SELECT count(*) FROM scores"),
-        server.count("SELECT sum(change_count) FROM documents"),
+        server.count("SELECT CAST(sum(change_count) AS BIGINT) FROM documents"),
     ]
 }
 

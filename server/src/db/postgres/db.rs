@@ -29,7 +29,7 @@ impl<'a, 't> Db<'a, 't> {
         if let Some(s) = self.stmts.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.tx.prepare(sql)?;
+        let s = self.tx.prepare(sql).map_err(|e| in_statement(e, sql))?;
         if self.stmts.len() >= MAX_STATEMENTS {
             self.stmts.clear();
         }
@@ -39,44 +39,40 @@ impl<'a, 't> Db<'a, 't> {
 
     pub(crate) fn query(&mut self, sql: &str, params: &[P<'_>]) -> StoreResult<Vec<Row>> {
         let s = self.prepared(sql)?;
-        Ok(self.tx.query(&s, params)?)
+        self.tx.query(&s, params).map_err(|e| in_statement(e, sql))
     }
 
     pub(crate) fn query_opt(&mut self, sql: &str, params: &[P<'_>]) -> StoreResult<Option<Row>> {
         let s = self.prepared(sql)?;
-        Ok(self.tx.query_opt(&s, params)?)
+        self.tx.query_opt(&s, params).map_err(|e| in_statement(e, sql))
     }
 
     pub(crate) fn query_one(&mut self, sql: &str, params: &[P<'_>]) -> StoreResult<Row> {
         let s = self.prepared(sql)?;
-        Ok(self.tx.query_one(&s, params)?)
+        self.tx.query_one(&s, params).map_err(|e| in_statement(e, sql))
     }
 
     /// The rows a statement changed.
     pub(crate) fn execute(&mut self, sql: &str, params: &[P<'_>]) -> StoreResult<u64> {
         let s = self.prepared(sql)?;
-        Ok(self.tx.execute(&s, params)?)
+        self.tx.execute(&s, params).map_err(|e| in_statement(e, sql))
     }
 
     /// Statements without parameters, run as they are (no preparing).
     pub(crate) fn batch(&mut self, sql: &str) -> StoreResult<()> {
         Ok(self.tx.batch_execute(sql)?)
     }
+}
 
-    /// Rows one at a time, for answers too large to hold (exports).
-    pub(crate) fn for_each(
-        &mut self,
-        sql: &str,
-        params: &[P<'_>],
-        mut f: impl FnMut(&Row) -> StoreResult<()>,
-    ) -> StoreResult<()> {
-        use postgres::fallible_iterator::FallibleIterator;
-        let s = self.prepared(sql)?;
-        let mut rows = self.tx.query_raw(&s, params.iter().copied())?;
-        while let Some(row) = rows.next()? {
-            f(&row)?;
-        }
-        Ok(())
+/// The error with the statement it came from (its text, never its values)
+/// and its cause, so a log says which query failed and why.
+fn in_statement(e: postgres::Error, sql: &str) -> StoreError {
+    use std::error::Error;
+    let cause = e.source().map(|c| format!(" ({c})")).unwrap_or_default();
+    let statement: String = sql.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(160).collect();
+    match StoreError::from(e) {
+        StoreError::Backend(text) => StoreError::Backend(format!("{text}{cause} in `{statement}`")),
+        other => other,
     }
 }
 

@@ -367,10 +367,9 @@ impl DocStore for PgStore {
         let ids: Vec<Vec<u8>> = docs.iter().map(|d| d.as_bytes().to_vec()).collect();
         self.read(move |c| {
             let mut out: std::collections::HashMap<DocumentId, Vec<String>> = std::collections::HashMap::new();
-            for r in c.query(
-                "SELECT doc_id, username FROM members WHERE doc_id = ANY($1) ORDER BY username",
-                &[&ids],
-            )? {
+            for r in
+                c.query("SELECT doc_id, username FROM members WHERE doc_id = ANY($1) ORDER BY username", &[&ids])?
+            {
                 out.entry(doc_id_from(get(&r, 0)?)?).or_default().push(get(&r, 1)?);
             }
             Ok(out)
@@ -393,8 +392,8 @@ impl DocStore for PgStore {
                 }
                 // Minute resolution is enough, and spares a row write per round.
                 c.execute(
-                    "UPDATE devices SET last_seen_at = $2
-                     WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2 - 60000)",
+                    "UPDATE devices SET last_seen_at = $2::bigint
+                     WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2::bigint - 60000)",
                     &[device, &now],
                 )?;
             }
@@ -406,8 +405,10 @@ impl DocStore for PgStore {
     fn device_heads(&self, device_id: i64, doc: &DocumentId) -> StoreResult<Option<Vec<ChangeHash>>> {
         let doc = *doc;
         self.read(move |c| {
-            let row =
-                c.query_opt("SELECT heads FROM device_docs WHERE device_id = $1 AND doc_id = $2", &[&device_id, &id(&doc)])?;
+            let row = c.query_opt(
+                "SELECT heads FROM device_docs WHERE device_id = $1 AND doc_id = $2",
+                &[&device_id, &id(&doc)],
+            )?;
             row.map(|r| get::<Vec<u8>>(&r, 0).and_then(|b| heads_from(&b))).transpose()
         })
     }
@@ -580,10 +581,8 @@ impl DocStore for PgStore {
             }
             // Every member hears of the new team (their notices carry it), and
             // the document reaches the new inspectors through their cursors.
-            let live = c.query(
-                "SELECT id FROM assignments WHERE doc_id = $1 AND NOT cancelled ORDER BY id",
-                &[&id(&doc)],
-            )?;
+            let live =
+                c.query("SELECT id FROM assignments WHERE doc_id = $1 AND NOT cancelled ORDER BY id", &[&id(&doc)])?;
             let first = feed::take(c, u64::try_from(live.len() + 1).unwrap_or(u64::MAX))?;
             for (n, r) in live.iter().enumerate() {
                 let aid: i64 = get(r, 0)?;

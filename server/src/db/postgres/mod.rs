@@ -15,7 +15,7 @@
 
 /// The storage traits and records every file here implements or reads.
 mod prelude {
-    pub(crate) use super::db::{Db, get, get_u32, get_u64};
+    pub(crate) use super::db::Db;
     pub use crate::accounts::store::*;
     pub use crate::catalog::store::*;
     pub use crate::inspections::store::*;
@@ -92,10 +92,22 @@ impl PgStore {
     /// Several instances may open one database at once: migrations run
     /// under an advisory lock.
     pub fn open(url: &str, connections: usize) -> StoreResult<Self> {
-        let config: postgres::Config = url.parse().map_err(|e: postgres::Error| StoreError::Migration(e.to_string()))?;
-        let mut first = pool::connect(&config)?;
-        migrations::migrate(&mut first)?;
-        let store = Self { pool: Pool::start(config.clone(), first, connections.max(1))?, config, alive: Default::default() };
+        let config: postgres::Config =
+            url.parse().map_err(|e: postgres::Error| StoreError::Migration(e.to_string()))?;
+        // On a thread of its own: the client must not block a thread that
+        // drives async tasks, and `open` may be called from one.
+        let first = {
+            let config = config.clone();
+            std::thread::spawn(move || -> StoreResult<postgres::Client> {
+                let mut first = pool::connect(&config)?;
+                migrations::migrate(&mut first)?;
+                Ok(first)
+            })
+            .join()
+            .map_err(|_| StoreError::Migration("connecting to PostgreSQL panicked".into()))??
+        };
+        let store =
+            Self { pool: Pool::start(config.clone(), first, connections.max(1))?, config, alive: Default::default() };
         store.write(|c| {
             c.execute("INSERT INTO meta (key, value) VALUES ('backend', 'postgres') ON CONFLICT DO NOTHING", &[])?;
             Ok(())
@@ -128,6 +140,5 @@ impl PgStore {
 
 pub use crate::storage::now_ms;
 
-// Enabled once every module is ported (every trait implemented).
-// #[cfg(test)]
-// mod tests;
+#[cfg(test)]
+mod tests;

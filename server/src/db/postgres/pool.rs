@@ -36,7 +36,10 @@ impl Conn {
         let Some(c) = client.as_mut() else { return Err(StoreError::WriterGone) };
         let result = (|| {
             let mut tx = if read_only {
-                c.build_transaction().read_only(true).isolation_level(postgres::IsolationLevel::RepeatableRead).start()?
+                c.build_transaction()
+                    .read_only(true)
+                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                    .start()?
             } else {
                 c.transaction()?
             };

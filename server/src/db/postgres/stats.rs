@@ -1,1 +1,249 @@
-//! Being ported from `db/sqlite/stats.rs`.
+//! The dashboard's reads: the registry with each centre's latest signed
+//! inspection, inspections for statistics and exports, region names and
+//! city populations.
+
+use super::PgStore;
+use super::db::get;
+use super::docs::{ROW_COLS, inspection_filter_sql, inspection_from_row, order_by, params_of};
+use super::prelude::*;
+use super::rows::{centre_cols_of_c, centre_from_row, doc_id_from, parse_opt, parse_text};
+use postgres::Row;
+use std::collections::HashMap;
+use xuncha_core::{CentreStatus, Region};
+
+/// The latest official inspection of each centre (see `docs::official!`),
+/// the newest quarter first. Drafts, returned work and ad-hoc work nobody
+/// approved are not a centre's grade.
+const LATEST_JOIN: &str = concat!(
+    "LEFT JOIN documents d ON d.doc_id = (SELECT l.doc_id FROM documents l ",
+    "WHERE l.centre_code = c.code AND l.total IS NOT NULL AND ",
+    super::docs::official!("l"),
+    " ORDER BY l.quarter DESC, l.updated_at DESC LIMIT 1)"
+);
+
+/// Official inspections `d` (see `docs::official!`).
+const OFFICIAL_D: &str = super::docs::official!("d");
+
+/// The WHERE conditions of a centre filter (over `centres c`) and their arguments.
+fn centre_conditions(f: &CentreFilter) -> (&'static str, Vec<String>) {
+    let sql = "($1 = '' OR c.province = $1) AND ($2 = '' OR c.city = $2) AND ($3 = '' OR c.county = $3)
+         AND ($4 = '' OR c.centre_type = $4) AND ($5 = '' OR strpos(c.name, $5) > 0 OR strpos(c.code, $5) > 0)
+         AND ($6 = '' OR c.status = $6)";
+    let status = f.status.map(|s| s.as_str().to_owned()).unwrap_or_default();
+    let args = vec![
+        f.scope.province.clone(),
+        f.scope.city.clone(),
+        f.scope.county.clone(),
+        f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        f.query.clone().unwrap_or_default(),
+        status,
+    ];
+    (sql, args)
+}
+
+fn entry_from_row(r: &Row) -> StoreResult<RegistryEntry> {
+    let centre = centre_from_row(r)?;
+    let o = super::rows::CENTRE_COL_COUNT;
+    let latest = match get::<Option<Vec<u8>>>(r, o)? {
+        Some(bytes) => Some(LatestScore {
+            doc: doc_id_from(bytes)?,
+            quarter: get(r, o + 1)?,
+            total: get(r, o + 2)?,
+            grade: parse_text(&get::<String>(r, o + 3)?)?,
+            status: parse_text(&get::<String>(r, o + 4)?)?,
+        }),
+        None => None,
+    };
+    Ok(RegistryEntry { centre, latest })
+}
+
+impl PgStore {
+    fn registry_query(&self, f: &CentreFilter, limit: u32, offset: i64) -> StoreResult<Vec<RegistryEntry>> {
+        let (conditions, args) = centre_conditions(f);
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {}, d.doc_id, d.quarter, d.total, d.grade, d.status FROM centres c {LATEST_JOIN}
+                 WHERE {conditions} ORDER BY c.code LIMIT {limit} OFFSET {offset}",
+                centre_cols_of_c(),
+            );
+            c.query(&sql, &params_of(&args))?.iter().map(entry_from_row).collect()
+        })
+    }
+}
+
+impl StatsStore for PgStore {
+    fn registry(&self, f: &CentreFilter, p: PageReq) -> StoreResult<Page<RegistryEntry>> {
+        let (conditions, args) = centre_conditions(f);
+        let total: i64 = self.read(move |c| {
+            let sql = format!("SELECT count(*) FROM centres c WHERE {conditions}");
+            get(&c.query_one(&sql, &params_of(&args))?, 0)
+        })?;
+        let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
+        Ok(Page {
+            items: self.registry_query(f, p.per_page, offset)?,
+            total: u64::try_from(total).unwrap_or(0),
+            page: p.page,
+            per_page: p.per_page,
+        })
+    }
+
+    fn registry_all(&self, f: &CentreFilter, limit: u32) -> StoreResult<Vec<RegistryEntry>> {
+        self.registry_query(f, limit, 0)
+    }
+
+    fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>> {
+        let args = [scope.province.clone(), scope.city.clone(), scope.county.clone(), quarter.unwrap_or("").to_owned()];
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT d.centre_code, c.city, c.county, d.quarter, d.status, d.total, d.grade, d.figures, d.updated_at
+                 FROM documents d JOIN centres c ON c.code = d.centre_code
+                 WHERE ($1 = '' OR c.province = $1) AND ($2 = '' OR c.city = $2) AND ($3 = '' OR c.county = $3)
+                 AND ($4 = '' OR d.quarter = $4) AND {OFFICIAL_D}
+                 ORDER BY d.quarter, d.updated_at LIMIT {limit}"
+            );
+            c.query(&sql, &params_of(&args))?
+                .iter()
+                .map(|r| {
+                    Ok(StatDoc {
+                        centre_code: get(r, 0)?,
+                        city: get(r, 1)?,
+                        county: get(r, 2)?,
+                        quarter: get(r, 3)?,
+                        status: parse_text(&get::<String>(r, 4)?)?,
+                        total: get(r, 5)?,
+                        grade: parse_opt(get(r, 6)?)?,
+                        figures: get::<Option<String>>(r, 7)?
+                            .map(|j| serde_json::from_str(&j))
+                            .transpose()
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                            .unwrap_or_default(),
+                        updated_at: get(r, 8)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn inspections_all(&self, f: &InspectionFilter, limit: u32) -> StoreResult<Vec<InspectionRow>> {
+        let f = f.clone();
+        self.read(move |c| {
+            let (filter, args) = inspection_filter_sql(&f);
+            let sql = format!(
+                "SELECT {}, {ROW_COLS} {filter} ORDER BY {} LIMIT {limit}",
+                centre_cols_of_c(),
+                order_by(f.sort, f.ascending)
+            );
+            c.query(&sql, &params_of(&args))?.iter().map(inspection_from_row).collect()
+        })
+    }
+
+    fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>> {
+        let scope = scope.clone();
+        self.read(move |c| {
+            c.query(
+                "SELECT DISTINCT province, city, county, township FROM centres c
+                 WHERE ($1 = '' OR c.province = $1) AND ($2 = '' OR c.city = $2) AND ($3 = '' OR c.county = $3)
+                 ORDER BY province, city, county, township LIMIT 20000",
+                &[&scope.province, &scope.city, &scope.county],
+            )?
+            .iter()
+            .map(|r| Ok(Region { province: get(r, 0)?, city: get(r, 1)?, county: get(r, 2)?, township: get(r, 3)? }))
+            .collect()
+        })
+    }
+
+    fn statuses_at(&self, scope: &Scope, at: i64, or_first: bool) -> StoreResult<HashMap<String, CentreStatus>> {
+        let scope = scope.clone();
+        self.read(move |c| {
+            let rows = c.query(
+                "SELECT s.code, s.status FROM centres c JOIN centre_status s ON s.code = c.code
+                 WHERE ($1 = '' OR c.province = $1) AND ($2 = '' OR c.city = $2) AND ($3 = '' OR c.county = $3)
+                 AND s.since = coalesce(
+                     (SELECT max(since) FROM centre_status WHERE code = c.code AND since <= $4),
+                     CASE WHEN $5 THEN (SELECT min(since) FROM centre_status WHERE code = c.code) END)",
+                &[&scope.province, &scope.city, &scope.county, &at, &or_first],
+            )?;
+            let mut out = HashMap::new();
+            for r in &rows {
+                let (code, status): (String, String) = (get(r, 0)?, get(r, 1)?);
+                if let Some(s) = CentreStatus::parse(&status) {
+                    out.insert(code, s);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn populations(&self, scope: &Scope) -> StoreResult<Vec<CityPopulation>> {
+        let scope = scope.clone();
+        self.read(move |c| {
+            c.query(
+                "SELECT province, city, population FROM regions
+                 WHERE ($1 = '' OR province = $1) AND ($2 = '' OR city = $2) ORDER BY province, city LIMIT 5000",
+                &[&scope.province, &scope.city],
+            )?
+            .iter()
+            .map(|r| {
+                let population: i64 = get(r, 2)?;
+                Ok(CityPopulation {
+                    province: get(r, 0)?,
+                    city: get(r, 1)?,
+                    population: u64::try_from(population).unwrap_or(0),
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn set_populations(&self, rows: &[CityPopulation], now: i64) -> StoreResult<usize> {
+        let rows = rows.to_vec();
+        self.write(move |c| {
+            for r in &rows {
+                c.execute(
+                    "INSERT INTO regions (province, city, population, updated_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (province, city) DO UPDATE SET population = excluded.population,
+                         updated_at = excluded.updated_at",
+                    &[&r.province, &r.city, &i64::try_from(r.population).unwrap_or(i64::MAX), &now],
+                )?;
+            }
+            Ok(rows.len())
+        })
+    }
+
+    fn mark_reported(&self, r: &ReportedQuarter) -> StoreResult<bool> {
+        let r = r.clone();
+        self.write(move |c| {
+            let n = c.execute(
+                "INSERT INTO reported_quarters (quarter, province, city, county, reported_by, reported_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                &[&r.quarter, &r.scope.province, &r.scope.city, &r.scope.county, &r.reported_by, &r.reported_at],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn reported_quarters(&self, scope: &Scope) -> StoreResult<Vec<ReportedQuarter>> {
+        let scope = scope.clone();
+        self.read(move |c| {
+            // Either side may be the wider region: a level matches when it is
+            // empty on either side or the same on both.
+            c.query(
+                "SELECT quarter, province, city, county, reported_by, reported_at FROM reported_quarters
+                 WHERE ($1 = '' OR province = '' OR province = $1) AND ($2 = '' OR city = '' OR city = $2)
+                 AND ($3 = '' OR county = '' OR county = $3)
+                 ORDER BY quarter DESC, province, city, county LIMIT 10000",
+                &[&scope.province, &scope.city, &scope.county],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(ReportedQuarter {
+                    quarter: get(r, 0)?,
+                    scope: Scope { province: get(r, 1)?, city: get(r, 2)?, county: get(r, 3)? },
+                    reported_by: get(r, 4)?,
+                    reported_at: get(r, 5)?,
+                })
+            })
+            .collect()
+        })
+    }
+}

@@ -68,6 +68,7 @@ fn update_of(write: &DocWrite) -> DocWrite {
     let changes: Vec<_> = am.get_changes(&[]).into_iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect();
     DocWrite {
         is_new: false,
+        base_heads: write.heads.clone(),
         heads: changes.iter().map(|(h, _)| *h).collect(),
         new_changes: changes,
         compacted: None,

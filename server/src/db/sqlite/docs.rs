@@ -144,7 +144,9 @@ pub(super) fn backfill_item_results(c: &Connection) -> StoreResult<usize> {
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut n = 0;
     for (doc, report) in rows {
-        let Some(report) = crate::db::codec::inflate(&report).and_then(|j| serde_json::from_slice(&j).ok()) else { continue };
+        let Some(report) = crate::db::codec::inflate(&report).and_then(|j| serde_json::from_slice(&j).ok()) else {
+            continue;
+        };
         write_item_results(c, &doc, &report)?;
         n += 1;
     }
