@@ -51,6 +51,7 @@ fn seed(server: &TestServer, n: usize) {
                         quarter: quarters[i % quarters.len()].into(),
                     },
                     is_new: true,
+                    base_heads: Vec::new(),
                     new_changes: Vec::new(),
                     heads: Vec::new(),
                     compacted: Some(vec![0]),
