@@ -36,8 +36,9 @@ TAURI_APT=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev
 E2E_APT=(webkit2gtk-driver xvfb xauth fonts-wqy-zenhei chromium firefox-esr)
 
 # Services the tests start on temporary directories: PostgreSQL (its
-# binaries; scripts/postgres.sh makes and runs a throwaway cluster).
-SERVICES_APT=(postgresql)
+# binaries; scripts/postgres.sh makes and runs a throwaway cluster) and
+# nginx (the reverse proxy of deploy/nginx.conf, in front of two instances).
+SERVICES_APT=(postgresql nginx)
 
 # s3s-fs, pinned (the last release this toolchain builds), for photos in
 # object storage; installed once into ~/.cargo/bin.

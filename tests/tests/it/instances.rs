@@ -2,8 +2,9 @@
 //! bucket: devices sync through both in turn, a photo upload resumes
 //! through the other instance, a supervisor reviews through one while the
 //! other ingests; documents, scores and photos converge with nothing lost
-//! or duplicated. Then one instance is killed with SIGKILL mid-stream and
-//! the other carries on.
+//! or duplicated. Then, behind nginx with the proxy configuration of
+//! `deploy/nginx.conf`, one instance is killed with SIGKILL mid-stream and
+//! the phone carries on through the proxy without a failed round.
 
 use automerge::ChangeHash;
 use std::collections::BTreeSet;
@@ -48,6 +49,57 @@ fn command(shared: &Shared, dir: &std::path::Path) -> Command {
     c
 }
 
+/// nginx in front of `upstreams`, configured by `deploy/nginx.conf` (TLS
+/// taken out, the ports replaced). Returns the process, its URL and its folder.
+fn proxy(upstreams: [&str; 2]) -> (Child, String, tempfile::TempDir) {
+    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/nginx.conf");
+    let site = std::fs::read_to_string(deploy).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut next = upstreams.iter();
+    let site: String = site
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("ssl_certificate"))
+        .map(|l| match l.trim_start() {
+            t if t.starts_with("listen 443") => format!("    listen 127.0.0.1:{port};"),
+            t if t.starts_with("server 127.0.0.1:808") => {
+                let addr = next.next().expect("two upstream servers in deploy/nginx.conf");
+                let rest = t.split_once(' ').and_then(|(_, r)| r.split_once(' ')).map_or("", |(_, r)| r);
+                format!("    server {addr} {rest}")
+            }
+            _ => l.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(next.next().is_none(), "both instances are upstreams");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    std::fs::write(dir.path().join("xuncha.conf"), site).unwrap();
+    let main = format!(
+        "daemon off; master_process off; pid {d}/nginx.pid; error_log {d}/error.log warn; events {{}}
+         http {{ access_log off; client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;
+                 fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+                 include {d}/xuncha.conf; }}"
+    );
+    std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
+    let child = Command::new("nginx")
+        .arg("-c")
+        .arg(dir.path().join("nginx.conf"))
+        .arg("-p")
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nginx (scripts/test.sh installs it)");
+    // Ready once it accepts connections (at most 10 s).
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return (child, format!("http://127.0.0.1:{port}"), dir);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("nginx did not start: {}", std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default());
+}
+
 fn start(shared: &Shared, dir: &std::path::Path) -> (Child, String) {
     let mut child = command(shared, dir)
         .args(["serve", "--bind", "127.0.0.1:0"])
@@ -88,7 +140,7 @@ async fn two_instances_share_one_database_and_bucket_and_one_survives_the_others
     let Some(shared) = shared() else { return };
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     assert!(command(&shared, dir_a.path()).arg("demo").stdout(Stdio::null()).status().unwrap().success());
-    let (mut a, url_a) = start(&shared, dir_a.path());
+    let (a, url_a) = start(&shared, dir_a.path());
     let (mut b, url_b) = start(&shared, dir_b.path());
     let urls = [url_a.clone(), url_b.clone()];
 
@@ -162,40 +214,40 @@ async fn two_instances_share_one_database_and_bucket_and_one_survives_the_others
     let distinct = wang.doc(&id).automerge_mut().get_changes(&[]).len();
     assert_eq!(usize::try_from(stored).unwrap(), distinct, "every change stored once");
 
-    // A is killed mid-stream; wang carries on through B.
-    let killer = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        a.kill().unwrap(); // SIGKILL
-        a.wait().unwrap();
-    });
+    // Behind the proxy, A is killed mid-stream: every round still succeeds
+    // (nginx tries B when A fails) and nothing acknowledged is lost.
+    let (mut nginx, via_proxy, _nginx_dir) =
+        proxy([url_a.trim_start_matches("http://"), url_b.trim_start_matches("http://")]);
+    wang.url = via_proxy.clone();
     let mut acknowledged = Vec::new();
-    let mut through_b = 0;
-    for n in 0..400usize {
+    let mut a = Some(a);
+    let mut killed = None;
+    for n in 0..60usize {
+        if n == 20
+            && let Some(mut a) = a.take()
+        {
+            // The next rounds are in flight while it dies.
+            killed = Some(std::thread::spawn(move || {
+                a.kill().unwrap(); // SIGKILL
+                a.wait().unwrap();
+            }));
+        }
         let item = &items[n % items.len()];
         wang.answer(&id, &template, item, Answer::Scale(i64::try_from(n % 3).unwrap() + 1));
         let heads = wang.doc(&id).automerge_mut().get_heads();
-        if wang.url == url_a {
-            match wang.try_sync().await {
-                Ok(_) => acknowledged.extend(heads),
-                Err(_) => wang.url = url_b.clone(),
-            }
-        } else {
-            wang.sync().await;
-            acknowledged.extend(heads);
-            through_b += 1;
-            if through_b == 10 {
-                break;
-            }
-        }
+        wang.try_sync().await.unwrap_or_else(|e| panic!("round {n} through the proxy failed: {e}"));
+        acknowledged.extend(heads);
     }
-    killer.join().unwrap();
-    assert_eq!(through_b, 10, "B carried on after A was killed");
-    li.url = url_b.clone();
+    killed.expect("A was killed").join().unwrap();
+    assert!(std::net::TcpStream::connect(url_a.trim_start_matches("http://")).is_err(), "A is gone");
+    li.url = via_proxy.clone();
     li.sync().await;
     let on_li = li.doc(&id).automerge_mut();
     for h in &acknowledged {
         assert!(on_li.get_change_by_hash(h).is_some(), "acknowledged change {h} lost");
     }
+    nginx.kill().unwrap();
+    nginx.wait().unwrap();
     b.kill().unwrap();
     b.wait().unwrap();
 }
