@@ -81,7 +81,7 @@ fn proxy(upstreams: [&str; 2]) -> (Child, String, tempfile::TempDir) {
                  include {d}/xuncha.conf; }}"
     );
     std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
-    let child = Command::new("nginx")
+    let mut child = Command::new("nginx")
         .arg("-c")
         .arg(dir.path().join("nginx.conf"))
         .arg("-p")
@@ -97,6 +97,8 @@ fn proxy(upstreams: [&str; 2]) -> (Child, String, tempfile::TempDir) {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("nginx did not start: {}", std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default());
 }
 
