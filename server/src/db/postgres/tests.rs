@@ -150,3 +150,33 @@ fn the_change_feed_skips_nothing_when_two_instances_commit_concurrently() {
         assert_eq!(last_seen.get(&doc), Some(&seq), "the device missed the last write of a document");
     }
 }
+
+/// Two instances building on the same heads: the first commits, the second
+/// is refused and writes nothing (the caller retries on the new heads).
+#[test]
+fn a_write_built_on_heads_no_longer_stored_is_refused_and_writes_nothing() {
+    let Some(db) = TestDatabase::create() else { return };
+    let (a, b) = (open(&db), open(&db));
+    centre(&a as &dyn Store, "V1", "长安区").unwrap();
+    let (doc, created) = new_doc("V1", &["wang"], &[]);
+    a.commit_round(vec![created.clone()], None, 1).unwrap();
+    let first = update_of(&created);
+    let second = update_of(&created);
+    a.commit_round(vec![first.clone()], None, 2).unwrap();
+    let seq = b.current_seq().unwrap();
+    match b.commit_round(vec![second.clone()], None, 3) {
+        Err(StoreError::Conflict(_)) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(b.stored_heads(&doc).unwrap(), Some(first.heads.clone()), "the first write stands");
+    assert_eq!(b.current_seq().unwrap(), seq, "the refused write took no number");
+    // The same document created twice (two instances, one new id): the second is refused too.
+    match b.commit_round(vec![created], None, 4) {
+        Err(StoreError::Conflict(_)) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // Built on the stored heads, it commits.
+    let retried = DocWrite { base_heads: first.heads.clone(), ..second };
+    b.commit_round(vec![retried.clone()], None, 5).unwrap();
+    assert_eq!(a.stored_heads(&doc).unwrap(), Some(retried.heads));
+}
