@@ -1,7 +1,8 @@
 //! Load: 200 concurrent simulated devices, each sending one-change sync
-//! rounds to a real server over loopback (SQLite, synchronous = FULL).
-//! Prints throughput and latency percentiles. Run:
-//! `cargo bench -p xuncha-tests --bench sync_load`.
+//! rounds to a real server over loopback (SQLite, synchronous = FULL; or
+//! PostgreSQL with `XUNCHA_TEST_BACKEND=postgres` and
+//! `XUNCHA_TEST_POSTGRES` naming a server). Prints throughput and latency
+//! percentiles. Run: `cargo bench -p xuncha-tests --bench sync_load`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -187,14 +188,17 @@ async fn run(plan: Plan) {
     }
     all.sort();
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
-    let total_changes = server.count("SELECT sum(change_count) FROM documents");
+    let total_changes = server.count("SELECT CAST(sum(change_count) AS BIGINT) FROM documents");
     println!(
         "sync_load: {n_devices} devices, one-change rounds every {:.0} ms each ({rate:.0} rounds/s offered), {:.1} s measured after {:.1} s warm-up",
         interval.as_secs_f64() * 1000.0,
         measure.as_secs_f64(),
         warmup.as_secs_f64()
     );
-    println!("  durability: SQLite WAL, synchronous=FULL, group commit; every response after its commit");
+    match xuncha_tests::on_postgres() {
+        true => println!("  durability: PostgreSQL, synchronous_commit=on; every response after its commit"),
+        false => println!("  durability: SQLite WAL, synchronous=FULL, group commit; every response after its commit"),
+    }
     println!("  requests:   {} due in the window, {answered_in_window} answered in it", all.len());
     println!("  throughput: {:.0} requests/s answered", answered_in_window as f64 / measure.as_secs_f64());
     println!("  latency is counted from each round's due time (no coordinated omission)");

@@ -123,11 +123,12 @@ impl TestServer {
         let mut config = Config { data_dir: dir.path().to_owned(), ..Config::default() };
         let pg = on_postgres().then(|| Arc::new(TestDatabase::create().expect("XUNCHA_TEST_POSTGRES names a server")));
         config.database.url = pg.as_ref().map(|db| db.url.clone());
-        let photo_dir = match on_s3() {
-            true => s3_bucket(&mut config),
-            false => dir.path().join("blobs"),
-        };
+        let bucket = on_s3().then(|| s3_bucket(&mut config));
         adjust(&mut config);
+        let photo_dir = match (bucket, &config.photo_store.url) {
+            (Some(folder), Some(_)) => folder,
+            _ => config.data_dir.join("blobs"),
+        };
         let state = xuncha_server::open(config).expect("open server");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
@@ -182,10 +183,10 @@ impl TestServer {
     /// A direct look at the database, for counting rows (on either backend:
     /// the statement must read the same in both dialects).
     pub fn count(&self, sql: &str) -> i64 {
-        match &self.pg {
-            Some(db) => on_pg(&db.url, sql, true),
+        match &self.state.config.database.url {
+            Some(url) => on_pg(url, sql, true),
             None => {
-                let db = rusqlite::Connection::open(self.dir.path().join("xuncha.db")).expect("db");
+                let db = rusqlite::Connection::open(self.state.config.db_path()).expect("db");
                 db.query_row(sql, [], |r| r.get(0)).expect("count")
             }
         }
@@ -193,7 +194,7 @@ impl TestServer {
 
     /// `bytes` written into a statement, in the backend's dialect.
     pub fn bytes_literal(&self, bytes: &[u8]) -> String {
-        match self.pg {
+        match self.state.config.database.url {
             Some(_) => format!("decode('{}', 'hex')", hex::encode(bytes)),
             None => format!("x'{}'", hex::encode(bytes)),
         }
@@ -202,12 +203,12 @@ impl TestServer {
     /// Changes the database behind the server's back (a test's clock moved
     /// on), on either backend.
     pub fn execute(&self, sql: &str) {
-        match &self.pg {
-            Some(db) => {
-                on_pg(&db.url, sql, false);
+        match &self.state.config.database.url {
+            Some(url) => {
+                on_pg(url, sql, false);
             }
             None => {
-                let db = rusqlite::Connection::open(self.dir.path().join("xuncha.db")).expect("db");
+                let db = rusqlite::Connection::open(self.state.config.db_path()).expect("db");
                 db.execute_batch(sql).expect("execute");
             }
         }

@@ -10,6 +10,7 @@
 
 mod api;
 mod app_api;
+mod backup;
 mod client_sync;
 mod dashboard;
 mod device_abort;

@@ -101,16 +101,17 @@ pub(crate) fn insert_doc_write(c: &mut Db<'_, '_>, w: &DocWrite, now: i64) -> St
         }
     }
     write_summary(c, &m.doc, s)?;
-    for user in &w.members {
+    if !w.members.is_empty() {
         c.execute(
-            "INSERT INTO members (doc_id, username) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[&id(&m.doc), user],
+            "INSERT INTO members (doc_id, username) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+            &[&id(&m.doc), &w.members],
         )?;
     }
-    for sha in &w.photos {
+    // Every photo the document records, each round: one statement for all.
+    if !w.photos.is_empty() {
         c.execute(
-            "INSERT INTO photo_refs (sha256, doc_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[sha, &id(&m.doc)],
+            "INSERT INTO photo_refs (sha256, doc_id) SELECT unnest($2::text[]), $1 ON CONFLICT DO NOTHING",
+            &[&id(&m.doc), &w.photos],
         )?;
     }
     if let Some(score) = &w.score {
@@ -155,19 +156,28 @@ pub(super) fn write_item_results(
     c.execute("DELETE FROM item_results WHERE doc_id = $1", &[&doc])?;
     let bonus: std::collections::HashSet<&str> =
         report.sections.iter().filter(|s| s.bonus).map(|s| s.id.as_str()).collect();
+    let (mut items, mut sections, mut points, mut max_points, mut vetoes) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for item in &report.items {
         let veto = report.vetoes.iter().any(|v| v.item == item.id);
         let counts = item.status.counts() && !bonus.contains(item.section.as_str());
         if (item.max_points > 0.0 && counts) || veto {
-            c.execute(
-                "INSERT INTO item_results (doc_id, item, section, points, max_points, veto)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (doc_id, item) DO UPDATE SET section = excluded.section, points = excluded.points,
-                     max_points = excluded.max_points, veto = excluded.veto",
-                &[&doc, &item.id, &item.section, &item.points, &item.max_points, &veto],
-            )?;
+            items.push(item.id.as_str());
+            sections.push(item.section.as_str());
+            points.push(item.points);
+            max_points.push(item.max_points);
+            vetoes.push(veto);
         }
     }
+    // One statement for all of them: a round trip per item would cost more
+    // than the rest of the round.
+    c.execute(
+        "INSERT INTO item_results (doc_id, item, section, points, max_points, veto)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::float8[], $5::float8[], $6::bool[])
+         ON CONFLICT (doc_id, item) DO UPDATE SET section = excluded.section, points = excluded.points,
+             max_points = excluded.max_points, veto = excluded.veto",
+        &[&doc, &items, &sections, &points, &max_points, &vetoes],
+    )?;
     Ok(())
 }
 

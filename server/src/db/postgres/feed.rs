@@ -13,7 +13,10 @@
 //!
 //! The price is that writes of the feed take their numbers one after
 //! another: each write takes them as its last statement, so the lock is
-//! held only for the commit itself (measured in `benches/feed.rs`).
+//! held only for the commit itself. Measured with `sync_load` on PostgreSQL
+//! (docs/server.md, "Load"): 454 rounds/s at saturation with the counter,
+//! 443 with an unordered sequence in its place, so on a 2-core machine the
+//! processor, not the counter, is the limit.
 
 use super::db::{Db, get_u64};
 use crate::storage::StoreResult;
