@@ -26,7 +26,7 @@ pub struct Accounts {
     /// Tells the other server instances when sign-in state changed.
     events: Arc<dyn SharedEvents>,
     /// Sign-in attempts per address.
-    addresses: AddressLimiter,
+    addresses: Arc<AddressLimiter>,
     /// Delays per account after failed passwords.
     throttle: Arc<AccountThrottle>,
     /// Threads of their own for argon2 (19 MiB and tens of milliseconds each).
@@ -77,8 +77,8 @@ impl Accounts {
         let limits = &config.limits;
         let window = Duration::from_secs(limits.login_window_secs);
         Self {
-            addresses: AddressLimiter::new(limits.login_attempts_per_address, window),
-            throttle: Arc::new(AccountThrottle::new(limits.login_failures, window)),
+            addresses: Arc::new(AddressLimiter::new(limits.login_attempts_per_address, window, &store)),
+            throttle: Arc::new(AccountThrottle::new(limits.login_failures, window, &store)),
             passwords: PasswordPool::new(2, 32),
             server_key: std::sync::OnceLock::new(),
             cache: Arc::new(AuthCache::new(Duration::from_secs(10))),
@@ -132,7 +132,15 @@ impl Accounts {
         password: &str,
         proof: Option<[u8; 32]>,
     ) -> Result<User, AccountError> {
-        if let Err(wait) = self.addresses.attempt(client) {
+        let counted = match self.addresses.is_shared() {
+            // The shared count reads the database: off the async threads.
+            true => {
+                let addresses = self.addresses.clone();
+                blocking(move || Ok(addresses.attempt(client))).await?
+            }
+            false => self.addresses.attempt(client),
+        };
+        if let Err(wait) = counted {
             tracing::warn!(code = "too_many_requests", "sign-in refused: address over its limit");
             return Err(AccountError::TooManyAttempts(wait));
         }

@@ -14,6 +14,7 @@
 //!   takes 19 MiB per check, and each blocking-pool thread would keep its
 //!   own allocator arena of it).
 
+use super::store::UserStore;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
@@ -73,6 +74,16 @@ fn address_key(ip: IpAddr) -> IpAddr {
 pub struct AddressLimiter {
     limiter: DefaultKeyedRateLimiter<IpAddr>,
     checks: AtomicU64,
+    /// With several instances: the counts every one sees (fixed windows of
+    /// the same length, so an address makes at most twice its attempts
+    /// across a window's edge, as the local limiter's burst allows too).
+    shared: Option<SharedAddresses>,
+}
+
+struct SharedAddresses {
+    store: Arc<dyn UserStore>,
+    attempts: u64,
+    window_ms: i64,
 }
 
 impl std::fmt::Debug for AddressLimiter {
@@ -82,16 +93,41 @@ impl std::fmt::Debug for AddressLimiter {
 }
 
 impl AddressLimiter {
-    /// `attempts` per `window`, all of them at once at most.
-    pub fn new(attempts: u32, window: Duration) -> Self {
+    /// `attempts` per `window`, all of them at once at most; counted on the
+    /// store's ledger when it has one (several instances).
+    pub fn new(attempts: u32, window: Duration, store: &Arc<dyn UserStore>) -> Self {
+        let shared = store.signin_ledger().is_some().then(|| SharedAddresses {
+            store: store.clone(),
+            attempts: u64::from(attempts.max(1)),
+            window_ms: i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1),
+        });
         let attempts = NonZeroU32::new(attempts).unwrap_or(NonZeroU32::MIN);
         let period = window.checked_div(attempts.get()).unwrap_or(window).max(Duration::from_millis(1));
         let quota = Quota::with_period(period).map_or(Quota::per_second(attempts), |q| q.allow_burst(attempts));
-        Self { limiter: RateLimiter::keyed(quota), checks: AtomicU64::new(0) }
+        Self { limiter: RateLimiter::keyed(quota), checks: AtomicU64::new(0), shared }
+    }
+
+    /// Whether counting reads the store (call it off the async threads then).
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
     }
 
     /// Counts an attempt; `Err(seconds)` to wait when the address is over its limit.
     pub fn attempt(&self, ip: IpAddr) -> Result<(), u64> {
+        if let Some(s) = &self.shared
+            && let Some(ledger) = s.store.signin_ledger()
+        {
+            let now = crate::storage::now_ms();
+            return match ledger.count_attempt(&format!("address {}", address_key(ip)), s.window_ms, now) {
+                Ok((n, _)) if n <= s.attempts => Ok(()),
+                Ok((_, ends)) => Err(u64::try_from((ends - now).div_euclid(1000)).unwrap_or(0).max(1)),
+                Err(e) => {
+                    // Refused rather than let through uncounted.
+                    tracing::error!(error = %e, "the shared sign-in count failed");
+                    Err(1)
+                }
+            };
+        }
         // Addresses that have been quiet for a whole window hold nothing
         // worth keeping; dropping them bounds the table's memory.
         if self.checks.fetch_add(1, Ordering::Relaxed) % 4_096 == 4_095 {
@@ -112,11 +148,46 @@ struct Failures {
 }
 
 /// Per-account delays after failed passwords.
-#[derive(Debug)]
 pub struct AccountThrottle {
     accounts: Mutex<HashMap<i64, Failures>>,
     free: u32,
     window: Duration,
+    /// With several instances: the failures every one sees.
+    shared: Option<Arc<dyn UserStore>>,
+}
+
+impl std::fmt::Debug for AccountThrottle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountThrottle").field("free", &self.free).finish_non_exhaustive()
+    }
+}
+
+/// The per-account rule, for a ledger that keeps the failures elsewhere.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountPolicy {
+    /// Failures in a window that cost nothing.
+    pub free: u32,
+    pub window_ms: i64,
+}
+
+impl AccountPolicy {
+    /// Seconds to wait after `failures`, the last at `last_at`; 0: none.
+    /// Each failure past the free ones doubles the delay, up to
+    /// [`MAX_ACCOUNT_DELAY`], counted from the last failure.
+    pub fn wait_secs(&self, failures: u32, last_at: i64, now: i64) -> u64 {
+        let over = failures.saturating_sub(self.free);
+        let since = now.saturating_sub(last_at).max(0);
+        if over == 0 || since >= self.window_ms {
+            return 0;
+        }
+        let max = i64::try_from(MAX_ACCOUNT_DELAY.as_millis()).unwrap_or(i64::MAX);
+        let delay = (1000_i64 << over.min(6)).min(max);
+        match delay - since {
+            // Rounded up: a client told to wait must not come back too early.
+            left if left > 0 => u64::try_from(left).unwrap_or(0).div_ceil(1000),
+            _ => 0,
+        }
+    }
 }
 
 /// Held while one password check of an account runs.
@@ -128,9 +199,15 @@ pub struct AccountCheck {
 }
 
 impl AccountThrottle {
-    /// `free` failures in `window` cost nothing; each one after doubles the delay.
-    pub fn new(free: u32, window: Duration) -> Self {
-        Self { accounts: Mutex::new(HashMap::new()), free, window }
+    /// `free` failures in `window` cost nothing; each one after doubles the
+    /// delay. Counted on the store's ledger when it has one.
+    pub fn new(free: u32, window: Duration, store: &Arc<dyn UserStore>) -> Self {
+        let shared = store.signin_ledger().is_some().then(|| store.clone());
+        Self { accounts: Mutex::new(HashMap::new()), free, window, shared }
+    }
+
+    fn policy(&self) -> AccountPolicy {
+        AccountPolicy { free: self.free, window_ms: i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX) }
     }
 
     fn delay(&self, f: &Failures) -> Duration {
@@ -145,6 +222,16 @@ impl AccountThrottle {
     /// Starts a check of `user`'s password, or says how long to wait.
     /// The error is how many seconds to wait.
     pub fn begin(self: &Arc<Self>, user: i64) -> Result<AccountCheck, u64> {
+        if let Some(ledger) = self.shared.as_ref().and_then(|s| s.signin_ledger()) {
+            return match ledger.begin_check(user, self.policy(), crate::storage::now_ms()) {
+                Ok(Ok(())) => Ok(AccountCheck { throttle: self.clone(), user, outcome: None }),
+                Ok(Err(wait)) => Err(wait),
+                Err(e) => {
+                    tracing::error!(error = %e, "the shared account check could not start");
+                    Err(1)
+                }
+            };
+        }
         let mut map = self.accounts.lock().unwrap_or_else(PoisonError::into_inner);
         let entry = map.entry(user).or_insert(Failures { count: 0, last: Instant::now(), checking: false });
         if entry.last.elapsed() >= self.window && !entry.checking {
@@ -170,6 +257,12 @@ impl AccountCheck {
 
 impl Drop for AccountCheck {
     fn drop(&mut self) {
+        if let Some(ledger) = self.throttle.shared.as_ref().and_then(|s| s.signin_ledger()) {
+            if let Err(e) = ledger.end_check(self.user, self.outcome, crate::storage::now_ms()) {
+                tracing::error!(error = %e, "the shared account check could not end (its lease will)");
+            }
+            return;
+        }
         let mut map = self.throttle.accounts.lock().unwrap_or_else(PoisonError::into_inner);
         match self.outcome {
             Some(true) => {
@@ -251,9 +344,27 @@ fn worker(rx: &Mutex<Receiver<Job>>) {
 mod tests {
     use super::*;
 
+    /// A store one instance uses alone: the counts stay in memory.
+    fn alone() -> Arc<dyn UserStore> {
+        let dir = tempfile::tempdir().map(tempfile::TempDir::keep).unwrap_or_else(|e| panic!("{e}"));
+        Arc::new(crate::db::sqlite::SqliteStore::open(&dir.join("x.db")).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[test]
+    fn the_account_policy_doubles_the_delay_from_the_last_failure_within_the_window() {
+        let p = AccountPolicy { free: 5, window_ms: 900_000 };
+        assert_eq!(p.wait_secs(5, 0, 1), 0, "the free failures cost nothing");
+        assert_eq!(p.wait_secs(6, 0, 0), 2);
+        assert_eq!(p.wait_secs(7, 0, 0), 4);
+        assert_eq!(p.wait_secs(7, 0, 3_500), 1, "counted from the last failure");
+        assert_eq!(p.wait_secs(7, 0, 4_000), 0);
+        assert_eq!(p.wait_secs(30, 0, 0), 60, "at most a minute");
+        assert_eq!(p.wait_secs(30, 0, 900_000), 0, "a window later, nothing");
+    }
+
     #[test]
     fn addresses_are_limited_by_attempts_and_ipv6_by_its_64() {
-        let l = AddressLimiter::new(3, Duration::from_secs(900));
+        let l = AddressLimiter::new(3, Duration::from_secs(900), &alone());
         let a: IpAddr = "10.0.0.1".parse().unwrap_or(IpAddr::V4([0; 4].into()));
         for _ in 0..3 {
             assert!(l.attempt(a).is_ok());
@@ -283,7 +394,7 @@ mod tests {
 
     #[test]
     fn an_account_waits_a_growing_delay_and_a_success_clears_it() {
-        let t = Arc::new(AccountThrottle::new(2, Duration::from_secs(900)));
+        let t = Arc::new(AccountThrottle::new(2, Duration::from_secs(900), &alone()));
         for _ in 0..2 {
             let mut c = t.begin(7).map_err(|e| e.to_string()).unwrap_or_else(|e| panic!("{e}"));
             c.record(false);

@@ -6,7 +6,38 @@ use automerge::ActorId;
 use serde::{Deserialize, Serialize};
 use xuncha_core::Region;
 
+/// Sign-in counts kept where every server instance sees them (PostgreSQL
+/// with several instances). A store one instance uses alone has none, and
+/// the service keeps the counts in memory (`signin`).
+pub trait SigninLedger: Send + Sync {
+    /// Counts an attempt of `key` in the fixed window of `window_ms` that
+    /// `now` falls in; the attempts counted in it (this one included) and
+    /// when it ends.
+    fn count_attempt(&self, key: &str, window_ms: i64, now: i64) -> StoreResult<(u64, i64)>;
+    /// Starts a password check of `user`: `Err(seconds)` when the policy
+    /// makes the account wait, or a check of it is running on any instance
+    /// (a check counts as running for `CHECK_LEASE_MS` at most, should its
+    /// instance die).
+    fn begin_check(
+        &self,
+        user: i64,
+        policy: crate::accounts::signin::AccountPolicy,
+        now: i64,
+    ) -> StoreResult<Result<(), u64>>;
+    /// Ends the check: a success forgets the failures, a failure counts,
+    /// `None` (the check did not finish) only lets the next one start.
+    fn end_check(&self, user: i64, outcome: Option<bool>, now: i64) -> StoreResult<()>;
+}
+
+/// How long a password check holds its account on the ledger at most.
+pub const CHECK_LEASE_MS: i64 = 30_000;
+
 pub trait UserStore: Send + Sync {
+    /// The sign-in counts shared by every instance, when there are several.
+    fn signin_ledger(&self) -> Option<&dyn SigninLedger> {
+        None
+    }
+
     fn create_user(&self, user: NewUser, now: i64) -> StoreResult<User>;
     /// The user and their password hash.
     fn user_by_name(&self, username: &str) -> StoreResult<Option<(User, String)>>;

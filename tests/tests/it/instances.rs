@@ -253,3 +253,37 @@ async fn two_instances_share_one_database_and_bucket_and_one_survives_the_others
     b.kill().unwrap();
     b.wait().unwrap();
 }
+
+/// The sign-in limit of an address holds across instances: its attempts
+/// through either count against one limit, as do an account's failures.
+#[tokio::test]
+async fn sign_in_limits_count_across_instances() {
+    if xuncha_tests::on_postgres() {
+        return; // the first pass ran it
+    }
+    let Some(db) = TestDatabase::create() else { return };
+    let limited = |url: String| {
+        move |c: &mut xuncha_server::Config| {
+            c.database.url = Some(url);
+            c.limits.login_attempts_per_address = 4;
+        }
+    };
+    let a = xuncha_tests::TestServer::start_with(limited(db.url.clone())).await;
+    let b = xuncha_tests::TestServer::start_with(limited(db.url.clone())).await;
+    let http = reqwest::Client::new();
+    let attempt = |url: String| {
+        let http = http.clone();
+        async move {
+            let body = serde_json::json!({"username": "nobody", "password": "wrong-password-1"});
+            http.post(format!("{url}/api/v1/login")).json(&body).send().await.unwrap().status().as_u16()
+        }
+    };
+    let mut answers = Vec::new();
+    for n in 0..5 {
+        answers.push(attempt(if n % 2 == 0 { a.url.clone() } else { b.url.clone() }).await);
+    }
+    assert_eq!(answers, [401, 401, 401, 401, 429], "the fifth attempt of the address, on either instance, waits");
+    assert_eq!(attempt(a.url.clone()).await, 429);
+    a.stop().await;
+    b.stop().await;
+}

@@ -3,7 +3,10 @@
 
 use crate::storage::{StoreError, StoreResult};
 
-const MIGRATIONS: [&str; 1] = [include_str!("../../../migrations/postgres/0001_initial.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../../../migrations/postgres/0001_initial.sql"),
+    include_str!("../../../migrations/postgres/0002_signin.sql"),
+];
 
 /// Any constant shared by every instance: migrations run one instance at a time.
 const MIGRATION_LOCK: i64 = 0x7875_6e63_6861_0001;

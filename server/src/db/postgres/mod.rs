@@ -44,6 +44,7 @@ mod problems;
 mod publications;
 mod reports;
 mod rows;
+mod signin;
 mod stats;
 pub mod testing;
 mod users;

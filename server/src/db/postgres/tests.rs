@@ -180,3 +180,54 @@ fn a_write_built_on_heads_no_longer_stored_is_refused_and_writes_nothing() {
     b.commit_round(vec![retried.clone()], None, 5).unwrap();
     assert_eq!(a.stored_heads(&doc).unwrap(), Some(retried.heads));
 }
+
+/// Sign-in counts are the same whichever instance counts: attempts of an
+/// address add up, an account's check runs on one instance at a time, and
+/// failures make the account wait everywhere.
+#[test]
+fn sign_in_counts_are_shared_by_the_instances() {
+    use crate::accounts::signin::AccountPolicy;
+    use crate::accounts::store::{NewUser, Role, Scope, SigninLedger, UserStore};
+    let Some(db) = TestDatabase::create() else { return };
+    let (a, b) = (open(&db), open(&db));
+    let now = 1_000_000;
+    let counted: Vec<u64> = (0..5)
+        .map(|n| {
+            let store: &dyn SigninLedger = if n % 2 == 0 { &a } else { &b };
+            store.count_attempt("address 10.0.0.1", 900_000, now + n).unwrap().0
+        })
+        .collect();
+    assert_eq!(counted, [1, 2, 3, 4, 5], "one count across both");
+    assert_eq!(b.count_attempt("address 10.0.0.1", 900_000, now + 900_000).unwrap().0, 1, "a new window");
+    assert_eq!(a.count_attempt("address 10.0.0.2", 900_000, now).unwrap().0, 1, "per address");
+
+    let user = a
+        .create_user(
+            NewUser {
+                username: "wang".into(),
+                display_name: "王".into(),
+                role: Role::Inspector,
+                scope: Scope::default(),
+                centres: Vec::new(),
+                password_hash: "x".into(),
+            },
+            1,
+        )
+        .unwrap();
+    let policy = AccountPolicy { free: 2, window_ms: 900_000 };
+    for n in 0..2 {
+        assert_eq!(a.begin_check(user.id, policy, now + n).unwrap(), Ok(()));
+        assert_eq!(b.begin_check(user.id, policy, now + n).unwrap(), Err(1), "one check at a time, across instances");
+        a.end_check(user.id, Some(false), now + n).unwrap();
+    }
+    assert_eq!(b.begin_check(user.id, policy, now + 2).unwrap(), Ok(()));
+    b.end_check(user.id, Some(false), now + 2).unwrap();
+    assert_eq!(a.begin_check(user.id, policy, now + 3).unwrap(), Err(2), "the third failure makes it wait");
+    assert_eq!(a.begin_check(user.id, policy, now + 2_003).unwrap(), Ok(()), "and then it may try");
+    a.end_check(user.id, Some(true), now + 2_003).unwrap();
+    assert_eq!(b.begin_check(user.id, policy, now + 2_004).unwrap(), Ok(()), "a success forgets the failures");
+    // A check whose instance died holds the account for the lease only.
+    assert_eq!(a.begin_check(user.id, policy, now + 2_005).unwrap(), Err(1));
+    let later = now + 2_004 + crate::accounts::store::CHECK_LEASE_MS + 1;
+    assert_eq!(a.begin_check(user.id, policy, later).unwrap(), Ok(()));
+}

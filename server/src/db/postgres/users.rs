@@ -42,6 +42,10 @@ fn device_from_row(c: &mut Db<'_, '_>, r: &Row) -> StoreResult<Device> {
 const DEVICE_COLS: &str = "id, user_id, name, created_at, revoked_at, public_key";
 
 impl UserStore for PgStore {
+    fn signin_ledger(&self) -> Option<&dyn crate::accounts::store::SigninLedger> {
+        Some(self)
+    }
+
     fn create_user(&self, u: NewUser, now: i64) -> StoreResult<User> {
         self.write(move |c| {
             let exists: bool =
