@@ -13,6 +13,7 @@ mod app_api;
 mod backup;
 mod client_sync;
 mod dashboard;
+mod deploy;
 mod device_abort;
 mod durability;
 mod evidence;
