@@ -51,13 +51,26 @@ pub struct Config {
 /// The storage backend. SQLite in the data directory is the default; a
 /// `postgres://` URL moves the data to a PostgreSQL server that several
 /// server instances may share (docs/deploy.md).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DatabaseSettings {
     /// `postgres://user:password@host:port/db`, or unset for SQLite.
     pub url: Option<String>,
     /// Connections one instance keeps to PostgreSQL.
     pub connections: usize,
+}
+
+/// The URL holds a password: printed without it.
+impl std::fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = self.url.as_deref().map(|u| match (u.find("://"), u.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                format!("{}://…{}", u.get(..scheme).unwrap_or_default(), u.get(at..).unwrap_or_default())
+            }
+            _ => u.to_owned(),
+        });
+        f.debug_struct("DatabaseSettings").field("url", &url).field("connections", &self.connections).finish()
+    }
 }
 
 impl Default for DatabaseSettings {
@@ -251,5 +264,15 @@ mod tests {
             assert!(Config::load(None).map_err(|e| e.to_string())?.secure_cookies(), "yes is true, as it always was");
             Ok(())
         });
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let mut c = Config::default();
+        c.database.url = Some("postgres://xuncha:hunter2@db.internal:5432/xuncha".into());
+        c.photo_store.options.insert("aws_secret_access_key".into(), "s3cr3t".into());
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("hunter2") && !printed.contains("s3cr3t"), "{printed}");
+        assert!(printed.contains("@db.internal:5432/xuncha") && printed.contains("aws_secret_access_key"));
     }
 }

@@ -61,7 +61,7 @@ struct Part {
 /// directory's `blobs/`; else an `object_store` URL (`s3://bucket/prefix`)
 /// with its options (`aws_endpoint`, `aws_access_key_id`,
 /// `aws_secret_access_key`, `aws_region`, `aws_allow_http`, …).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PhotoStoreSettings {
     pub url: Option<String>,
@@ -69,6 +69,14 @@ pub struct PhotoStoreSettings {
     /// environment variable cannot tell them apart).
     #[serde(deserialize_with = "options_as_text")]
     pub options: std::collections::BTreeMap<String, String>,
+}
+
+/// The options hold keys: printed by name only.
+impl std::fmt::Debug for PhotoStoreSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&String> = self.options.keys().collect();
+        f.debug_struct("PhotoStoreSettings").field("url", &self.url).field("options", &names).finish()
+    }
 }
 
 fn options_as_text<'de, D: serde::Deserializer<'de>>(

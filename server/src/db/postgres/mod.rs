@@ -93,8 +93,12 @@ impl PgStore {
     /// Several instances may open one database at once: migrations run
     /// under an advisory lock.
     pub fn open(url: &str, connections: usize) -> StoreResult<Self> {
-        let config: postgres::Config =
+        let mut config: postgres::Config =
             url.parse().map_err(|e: postgres::Error| StoreError::Migration(e.to_string()))?;
+        // An unreachable server is an error in seconds, not a hung request.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(10));
+        }
         // On a thread of its own: the client must not block a thread that
         // drives async tasks, and `open` may be called from one.
         let first = {
