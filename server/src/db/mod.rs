@@ -8,6 +8,7 @@ pub(crate) mod codec;
 pub mod conformance;
 pub mod health;
 pub mod postgres;
+pub(crate) mod sql;
 pub mod sqlite;
 pub mod transfer;
 

@@ -144,30 +144,21 @@ fn insert_score(c: &mut Db<'_, '_>, doc: &DocumentId, heads: &[u8], s: &ScoreWri
     write_item_results(c, id(doc), &s.report)
 }
 
-/// The report's scored items (those with points that count, or vetoing),
-/// replacing the last report's. An item that does not apply (N/A, or its
-/// condition false) loses nothing, nor does an encouraged practice (加分项)
-/// that is absent: neither is where a region is weak.
+/// The report's scored items (`db::sql::scored_items`), replacing the last report's.
 pub(super) fn write_item_results(
     c: &mut Db<'_, '_>,
     doc: &[u8],
     report: &xuncha_core::scoring::Report,
 ) -> StoreResult<()> {
     c.execute("DELETE FROM item_results WHERE doc_id = $1", &[&doc])?;
-    let bonus: std::collections::HashSet<&str> =
-        report.sections.iter().filter(|s| s.bonus).map(|s| s.id.as_str()).collect();
     let (mut items, mut sections, mut points, mut max_points, mut vetoes) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for item in &report.items {
-        let veto = report.vetoes.iter().any(|v| v.item == item.id);
-        let counts = item.status.counts() && !bonus.contains(item.section.as_str());
-        if (item.max_points > 0.0 && counts) || veto {
-            items.push(item.id.as_str());
-            sections.push(item.section.as_str());
-            points.push(item.points);
-            max_points.push(item.max_points);
-            vetoes.push(veto);
-        }
+    for (item, veto) in crate::db::sql::scored_items(report) {
+        items.push(item.id.as_str());
+        sections.push(item.section.as_str());
+        points.push(item.points);
+        max_points.push(item.max_points);
+        vetoes.push(veto);
     }
     // One statement for all of them: a round trip per item would cost more
     // than the rest of the round.
@@ -240,43 +231,8 @@ pub(crate) fn inspection_from_row(r: &Row) -> StoreResult<InspectionRow> {
 }
 
 /// The `FROM … WHERE …` of an inspection list and its arguments (`$1`–`$12`).
-/// Flags and sort keys come from closed enums, never from the request's text.
 pub(crate) fn inspection_filter_sql(f: &InspectionFilter) -> (String, Vec<String>) {
-    let mut filter = String::from(
-        "FROM documents d JOIN centres c ON c.code = d.centre_code
-         WHERE ($1 = '' OR c.province = $1) AND ($2 = '' OR c.city = $2) AND ($3 = '' OR c.county = $3)
-         AND ($4 = '' OR d.doc_id IN (SELECT doc_id FROM members WHERE username = $4))
-         AND ($5 = '' OR d.quarter = $5) AND ($6 = '' OR c.centre_type = $6) AND ($7 = '' OR d.status = $7)
-         AND ($8 = '' OR d.grade = $8) AND ($9 = '' OR d.centre_code = $9) AND ($10 = '' OR c.township = $10)
-         AND ($11 = '' OR d.template_id = $11) AND ($12 = '' OR d.purpose = $12)",
-    );
-    if let Some(v) = f.template_below {
-        // A number from the code, not from a request: safe to write into the statement.
-        filter.push_str(&format!(" AND d.template_version < {v}"));
-    }
-    for flag in &f.flags {
-        filter.push_str(match flag {
-            InspectionFlag::NotVerified => " AND d.on_site IS DISTINCT FROM 'verified'",
-            InspectionFlag::Conflicts => " AND d.conflicts > 0",
-            InspectionFlag::MissingEvidence => " AND d.evidence_problems > 0",
-            InspectionFlag::Veto => " AND d.vetoes > 0",
-        });
-    }
-    let args = vec![
-        f.scope.province.clone(),
-        f.scope.city.clone(),
-        f.scope.county.clone(),
-        f.member.clone().unwrap_or_default(),
-        f.quarter.clone().unwrap_or_default(),
-        f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
-        f.status.as_ref().map(text_of).unwrap_or_default(),
-        f.grade.as_ref().map(text_of).unwrap_or_default(),
-        f.centre_code.clone().unwrap_or_default(),
-        f.township.clone().unwrap_or_default(),
-        f.template.clone().unwrap_or_default(),
-        f.purpose.as_ref().map(text_of).unwrap_or_default(),
-    ];
-    (filter, args)
+    crate::db::sql::inspection_filter(f, |n| format!("${n}"))
 }
 
 /// The arguments of a statement as parameters.
@@ -284,16 +240,7 @@ pub(crate) fn params_of(args: &[String]) -> Vec<P<'_>> {
     args.iter().map(|a| a as P<'_>).collect()
 }
 
-/// Unscored inspections sort last either way; ties keep a stable order.
-pub(crate) fn order_by(sort: InspectionSort, ascending: bool) -> String {
-    let dir = if ascending { "ASC" } else { "DESC" };
-    match sort {
-        InspectionSort::Updated => format!("d.updated_at {dir}, d.doc_id"),
-        InspectionSort::Total => format!("d.total IS NULL, d.total {dir}, d.updated_at DESC, d.doc_id"),
-        InspectionSort::Centre => format!("c.name {dir}, d.quarter DESC, d.doc_id"),
-        InspectionSort::Quarter => format!("d.quarter {dir}, d.updated_at DESC, d.doc_id"),
-    }
-}
+pub(crate) use crate::db::sql::order_by;
 
 fn score_from_row(r: &Row, with_report: bool) -> StoreResult<ScoreRow> {
     let heads: Vec<u8> = get(r, 1)?;
@@ -675,11 +622,6 @@ impl DocStore for PgStore {
     }
 }
 
-/// Attachment 5 figures kept as JSON `{figure: value}`; none is NULL.
-fn figures_json(figures: &std::collections::BTreeMap<xuncha_core::template::StatFigure, f64>) -> Option<String> {
-    (!figures.is_empty()).then(|| serde_json::to_string(figures).ok()).flatten()
-}
-
 /// The latest score's summary, copied to the document's row for lists and
 /// statistics (after a round and after a re-score alike).
 fn write_summary(c: &mut Db<'_, '_>, doc: &DocumentId, s: &DocSummary) -> StoreResult<()> {
@@ -696,7 +638,7 @@ fn write_summary(c: &mut Db<'_, '_>, doc: &DocumentId, s: &DocSummary) -> StoreR
             &i64::from(s.vetoes),
             &i64::from(s.conflicts),
             &i64::from(s.evidence_problems),
-            &figures_json(&s.figures),
+            &crate::db::sql::figures_json(&s.figures),
         ],
     )?;
     Ok(())

@@ -75,11 +75,7 @@ pub(crate) fn assignment_from_row(r: &Row) -> StoreResult<Assignment> {
     })
 }
 
-/// How an enumeration of the core is kept in a text column: its serde name
-/// (`"excellent"`, `"submitted"`, …), the name the API and the document use.
-pub(crate) fn text_of<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
+pub(crate) use crate::db::sql::text_of;
 
 /// Reads a text column back into its enumeration; an unknown name is damage.
 pub(crate) fn parse_text<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {

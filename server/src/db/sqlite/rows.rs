@@ -58,11 +58,7 @@ pub(crate) fn assignment_from_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
     })
 }
 
-/// How an enumeration of the core is kept in a text column: its serde name
-/// (`"excellent"`, `"submitted"`, …), the name the API and the document use.
-pub(super) fn text_of<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
+pub(super) use crate::db::sql::text_of;
 
 /// Reads a text column back into its enumeration; an unknown name is damage.
 pub(super) fn parse_text<T: serde::de::DeserializeOwned>(col: usize, text: &str) -> rusqlite::Result<T> {
