@@ -14,7 +14,7 @@
 //!   takes 19 MiB per check, and each blocking-pool thread would keep its
 //!   own allocator arena of it).
 
-use super::store::UserStore;
+use super::store::{AccountPolicy, UserStore};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The longest an account's owner waits because someone guessed at it.
-pub const MAX_ACCOUNT_DELAY: Duration = Duration::from_secs(60);
+pub const MAX_ACCOUNT_DELAY: Duration = Duration::from_millis(super::store::MAX_ACCOUNT_DELAY_MS.unsigned_abs());
 
 /// The client's address: the TCP peer, or, when the peer is a trusted
 /// reverse proxy (one of `trusted`, or this machine itself), the nearest
@@ -159,34 +159,6 @@ pub struct AccountThrottle {
 impl std::fmt::Debug for AccountThrottle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccountThrottle").field("free", &self.free).finish_non_exhaustive()
-    }
-}
-
-/// The per-account rule, for a ledger that keeps the failures elsewhere.
-#[derive(Debug, Clone, Copy)]
-pub struct AccountPolicy {
-    /// Failures in a window that cost nothing.
-    pub free: u32,
-    pub window_ms: i64,
-}
-
-impl AccountPolicy {
-    /// Seconds to wait after `failures`, the last at `last_at`; 0: none.
-    /// Each failure past the free ones doubles the delay, up to
-    /// [`MAX_ACCOUNT_DELAY`], counted from the last failure.
-    pub fn wait_secs(&self, failures: u32, last_at: i64, now: i64) -> u64 {
-        let over = failures.saturating_sub(self.free);
-        let since = now.saturating_sub(last_at).max(0);
-        if over == 0 || since >= self.window_ms {
-            return 0;
-        }
-        let max = i64::try_from(MAX_ACCOUNT_DELAY.as_millis()).unwrap_or(i64::MAX);
-        let delay = (1000_i64 << over.min(6)).min(max);
-        match delay - since {
-            // Rounded up: a client told to wait must not come back too early.
-            left if left > 0 => u64::try_from(left).unwrap_or(0).div_ceil(1000),
-            _ => 0,
-        }
     }
 }
 

@@ -18,16 +18,41 @@ pub trait SigninLedger: Send + Sync {
     /// makes the account wait, or a check of it is running on any instance
     /// (a check counts as running for `CHECK_LEASE_MS` at most, should its
     /// instance die).
-    fn begin_check(
-        &self,
-        user: i64,
-        policy: crate::accounts::signin::AccountPolicy,
-        now: i64,
-    ) -> StoreResult<Result<(), u64>>;
+    fn begin_check(&self, user: i64, policy: AccountPolicy, now: i64) -> StoreResult<Result<(), u64>>;
     /// Ends the check: a success forgets the failures, a failure counts,
     /// `None` (the check did not finish) only lets the next one start.
     fn end_check(&self, user: i64, outcome: Option<bool>, now: i64) -> StoreResult<()>;
 }
+
+/// The per-account rule, for a ledger that keeps the failures elsewhere.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountPolicy {
+    /// Failures in a window that cost nothing.
+    pub free: u32,
+    pub window_ms: i64,
+}
+
+impl AccountPolicy {
+    /// Seconds to wait after `failures`, the last at `last_at`; 0: none.
+    /// Each failure past the free ones doubles the delay, up to
+    /// [`MAX_ACCOUNT_DELAY_MS`], counted from the last failure.
+    pub fn wait_secs(&self, failures: u32, last_at: i64, now: i64) -> u64 {
+        let over = failures.saturating_sub(self.free);
+        let since = now.saturating_sub(last_at).max(0);
+        if over == 0 || since >= self.window_ms {
+            return 0;
+        }
+        let delay = (1000_i64 << over.min(6)).min(MAX_ACCOUNT_DELAY_MS);
+        match delay - since {
+            // Rounded up: a client told to wait must not come back too early.
+            left if left > 0 => u64::try_from(left).unwrap_or(0).div_ceil(1000),
+            _ => 0,
+        }
+    }
+}
+
+/// The longest an account's owner waits because someone guessed at it.
+pub const MAX_ACCOUNT_DELAY_MS: i64 = 60_000;
 
 /// How long a password check holds its account on the ledger at most.
 pub const CHECK_LEASE_MS: i64 = 30_000;

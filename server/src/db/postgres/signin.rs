@@ -2,7 +2,7 @@
 
 use super::PgStore;
 use super::db::{get, get_u32};
-use crate::accounts::signin::AccountPolicy;
+use crate::accounts::store::AccountPolicy;
 use crate::accounts::store::{CHECK_LEASE_MS, SigninLedger};
 use crate::storage::StoreResult;
 

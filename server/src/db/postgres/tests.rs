@@ -186,7 +186,7 @@ fn a_write_built_on_heads_no_longer_stored_is_refused_and_writes_nothing() {
 /// failures make the account wait everywhere.
 #[test]
 fn sign_in_counts_are_shared_by_the_instances() {
-    use crate::accounts::signin::AccountPolicy;
+    use crate::accounts::store::AccountPolicy;
     use crate::accounts::store::{NewUser, Role, Scope, SigninLedger, UserStore};
     let Some(db) = TestDatabase::create() else { return };
     let (a, b) = (open(&db), open(&db));
