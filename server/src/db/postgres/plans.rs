@@ -104,7 +104,7 @@ impl PlanStore for PgStore {
                 return Ok(false);
             }
             c.execute(
-                "INSERT INTO plan_events (plan_id, at, by, kind, detail) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO plan_events (plan_id, at, \"by\", kind, detail) VALUES ($1, $2, $3, $4, $5)",
                 &[&id, &event.at, &event.by, &event.kind, &event.detail],
             )?;
             Ok(true)
@@ -113,7 +113,7 @@ impl PlanStore for PgStore {
 
     fn plan_events(&self, id: i64) -> StoreResult<Vec<PlanEvent>> {
         self.read(move |c| {
-            c.query("SELECT at, by, kind, detail FROM plan_events WHERE plan_id = $1 ORDER BY id", &[&id])?
+            c.query("SELECT at, \"by\", kind, detail FROM plan_events WHERE plan_id = $1 ORDER BY id", &[&id])?
                 .iter()
                 .map(|r| Ok(PlanEvent { at: get(r, 0)?, by: get(r, 1)?, kind: get(r, 2)?, detail: get(r, 3)? }))
                 .collect()

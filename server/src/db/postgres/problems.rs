@@ -119,7 +119,7 @@ fn filter_sql(f: &ProblemFilter) -> (String, Vec<Arg>) {
 fn append_event(c: &mut Db<'_, '_>, id: i64, e: &ProblemEvent) -> StoreResult<()> {
     let photos = serde_json::to_string(&e.photos).map_err(|e| StoreError::Backend(e.to_string()))?;
     c.execute(
-        "INSERT INTO problem_events (problem_id, at, by, kind, detail, photos) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO problem_events (problem_id, at, \"by\", kind, detail, photos) VALUES ($1, $2, $3, $4, $5, $6)",
         &[&id, &e.at, &e.by, &e.kind, &e.detail, &photos],
     )?;
     Ok(())
@@ -199,7 +199,7 @@ impl ProblemStore for PgStore {
     fn problem_events(&self, id: i64) -> StoreResult<Vec<ProblemEvent>> {
         self.read(move |c| {
             c.query(
-                "SELECT at, by, kind, detail, photos FROM problem_events WHERE problem_id = $1 ORDER BY id LIMIT 1000",
+                "SELECT at, \"by\", kind, detail, photos FROM problem_events WHERE problem_id = $1 ORDER BY id LIMIT 1000",
                 &[&id],
             )?
             .iter()
@@ -266,9 +266,12 @@ impl ProblemStore for PgStore {
             let key =
                 format!("notice\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{year}", n.scope.province, n.scope.city, n.scope.county);
             c.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&key])?;
+            // In id order, so that two notices over some of the same problems
+            // wait for each other rather than deadlock.
+            c.execute("SELECT 1 FROM problems WHERE id = ANY($1) ORDER BY id FOR UPDATE", &[&problems])?;
             for p in &problems {
                 let ok = c.query_opt(
-                    "SELECT 1 FROM problems WHERE id = $1 AND state = 'draft' AND centre_code = $2 FOR UPDATE",
+                    "SELECT 1 FROM problems WHERE id = $1 AND state = 'draft' AND centre_code = $2",
                     &[p, &n.centre_code],
                 )?;
                 if ok.is_none() {

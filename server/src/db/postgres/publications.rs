@@ -32,10 +32,8 @@ impl PublicationStore for PgStore {
         let plan_id = p.plan_id;
         let version: u32 = self.write(move |c| {
             // Versions of one plan are numbered one at a time across instances.
-            c.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended('publication ' || $1::text, 0))",
-                &[&p.plan_id.to_string()],
-            )?;
+            let key = format!("publication\u{1f}{}", p.plan_id);
+            c.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&key])?;
             let version = get_u32(
                 &c.query_one(
                     "SELECT coalesce(max(version), 0) + 1 FROM publications WHERE plan_id = $1",
