@@ -15,16 +15,27 @@ pub fn cell(s: &str) -> String {
 }
 
 pub fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut out = csv_head(header);
+    out.extend(csv_rows(rows));
+    out
+}
+
+/// The start of a CSV download: a UTF-8 byte order mark, so Excel opens
+/// the Chinese text correctly, and the header.
+pub fn csv_head(header: &[&str]) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    out.extend(csv_rows(std::iter::once(header.iter().map(|h| (*h).to_owned()).collect())));
+    out
+}
+
+/// CSV lines of `rows`, each cell safe from spreadsheet evaluation.
+pub fn csv_rows(rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing into memory cannot fail short of allocation failure.
-    let _ = w.write_record(header);
     for r in rows {
+        // Writing into memory cannot fail short of allocation failure.
         let _ = w.write_record(r.iter().map(|c| cell(c)));
     }
-    // A UTF-8 byte order mark, so Excel opens the Chinese text correctly.
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    out.extend(w.into_inner().unwrap_or_default());
-    out
+    w.into_inner().unwrap_or_default()
 }
 
 /// A worksheet: its name, header and rows; a cell of a column `numeric`

@@ -123,8 +123,10 @@ fn generate(app_types: &str) -> String {
         .filter(|name| body.split(|ch: char| !ch.is_alphanumeric() && ch != '_').any(|w| w == *name))
         .collect();
     let import = format!("import type {{ {} }} from './types.gen';\n", used.join(", "));
-    let page = "\n/** A page of a list: `items` of `total`, `per_page` per page. */\n\
-                export type Page<T> = { items: Array<T>, total: number, page: number, per_page: number, };\n";
+    let page = "\n/** A page of a list: `items` of `total` (counted up to 10,000: `total_exact` says whether\n\
+                 * all were), `per_page` per page; `next` and `prev` reach its neighbours (`after=`, `before=`). */\n\
+                export type Page<T> = { items: Array<T>, total: number, total_exact: boolean, page: number, per_page: number, \
+                next: string | null, prev: string | null, };\n";
     format!("{HEADER}{import}{page}{body}")
 }
 

@@ -20,7 +20,7 @@ type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 async fn approve_and_list(state: &AppState, by: &User, doc: DocumentId) -> Res<Vec<Problem>> {
     state.inspections.review(by, doc, ReviewStatus::Approved, "同意。".into(), Default::default()).await?;
     let filter = ProblemFilter { doc: Some(doc), ..ProblemFilter::default() };
-    let mut found = state.problems.list(by, filter, PageReq { page: 1, per_page: 200 }).await?.items;
+    let mut found = state.problems.list(by, filter, PageReq::new(1, 200)).await?.items;
     found.sort_by_key(|p| p.id);
     Ok(found)
 }

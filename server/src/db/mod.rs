@@ -7,6 +7,7 @@
 pub(crate) mod codec;
 pub mod conformance;
 pub mod health;
+pub(crate) mod keyset;
 pub mod postgres;
 pub(crate) mod sql;
 pub mod sqlite;

@@ -2,7 +2,12 @@
 //! filter and order, the report's scored items, the figures' JSON. Only
 //! parameter marks differ (`?1` in SQLite, `$1` in PostgreSQL).
 
-use crate::inspections::store::{InspectionFilter, InspectionFlag, InspectionSort};
+use super::keyset::{Key, Kind};
+use crate::accounts::store::Scope;
+use crate::inspections::store::{InspectionFilter, InspectionFlag, InspectionRow, InspectionSort};
+use crate::problems::store::Problem;
+use crate::stats::store::CentreFilter;
+use crate::storage::{Cursor, CursorKey};
 use std::collections::BTreeMap;
 use xuncha_core::scoring::{ItemScore, Report};
 use xuncha_core::template::StatFigure;
@@ -10,30 +15,38 @@ use xuncha_core::template::StatFigure;
 /// How a backend writes parameter `n` (from 1).
 pub(crate) type Mark = fn(usize) -> String;
 
-/// The `FROM … WHERE …` of an inspection list and its twelve arguments.
-/// Flags and sort keys come from closed enums, never from the request's text.
+/// The `FROM … WHERE …` of an inspection list and its arguments. Only the
+/// conditions set are written, so each backend can choose the index that
+/// fits them. Flags and sort keys come from closed enums, never from the
+/// request's text.
 pub(crate) fn inspection_filter(f: &InspectionFilter, mark: Mark) -> (String, Vec<String>) {
-    let p = |n: usize| mark(n);
-    let eq = |n: usize, col: &str| format!("({} = '' OR {col} = {})", p(n), p(n));
-    let mut filter = format!(
-        "FROM documents d JOIN centres c ON c.code = d.centre_code
-         WHERE {} AND {} AND {}
-         AND ({} = '' OR d.doc_id IN (SELECT doc_id FROM members WHERE username = {}))
-         AND {} AND {} AND {} AND {} AND {} AND {} AND {} AND {}",
-        eq(1, "c.province"),
-        eq(2, "c.city"),
-        eq(3, "c.county"),
-        p(4),
-        p(4),
-        eq(5, "d.quarter"),
-        eq(6, "c.centre_type"),
-        eq(7, "d.status"),
-        eq(8, "d.grade"),
-        eq(9, "d.centre_code"),
-        eq(10, "c.township"),
-        eq(11, "d.template_id"),
-        eq(12, "d.purpose"),
-    );
+    let mut filter = String::from("FROM documents d JOIN centres c ON c.code = d.centre_code WHERE 1 = 1");
+    let mut args: Vec<String> = Vec::new();
+    let text = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    let conditions = [
+        ("c.province", Some(f.scope.province.clone()).filter(|v| !v.is_empty())),
+        ("c.city", Some(f.scope.city.clone()).filter(|v| !v.is_empty())),
+        ("c.county", Some(f.scope.county.clone()).filter(|v| !v.is_empty())),
+        ("d.quarter", text(&f.quarter)),
+        ("c.centre_type", f.centre_type.map(|t| t.as_str().to_owned())),
+        ("d.status", f.status.as_ref().map(text_of)),
+        ("d.grade", f.grade.as_ref().map(text_of)),
+        ("d.centre_code", text(&f.centre_code)),
+        ("c.township", text(&f.township)),
+        ("d.template_id", text(&f.template)),
+        ("d.purpose", f.purpose.as_ref().map(text_of)),
+    ];
+    for (column, value) in conditions {
+        if let Some(value) = value {
+            args.push(value);
+            filter.push_str(&format!(" AND {column} = {}", mark(args.len())));
+        }
+    }
+    if let Some(member) = text(&f.member) {
+        args.push(member);
+        filter
+            .push_str(&format!(" AND d.doc_id IN (SELECT doc_id FROM members WHERE username = {})", mark(args.len())));
+    }
     if let Some(v) = f.template_below {
         // A number from the code, not from a request: safe to write into the statement.
         filter.push_str(&format!(" AND d.template_version < {v}"));
@@ -46,21 +59,63 @@ pub(crate) fn inspection_filter(f: &InspectionFilter, mark: Mark) -> (String, Ve
             InspectionFlag::Veto => " AND d.vetoes > 0",
         });
     }
-    let args = vec![
-        f.scope.province.clone(),
-        f.scope.city.clone(),
-        f.scope.county.clone(),
-        f.member.clone().unwrap_or_default(),
-        f.quarter.clone().unwrap_or_default(),
-        f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
-        f.status.as_ref().map(text_of).unwrap_or_default(),
-        f.grade.as_ref().map(text_of).unwrap_or_default(),
-        f.centre_code.clone().unwrap_or_default(),
-        f.township.clone().unwrap_or_default(),
-        f.template.clone().unwrap_or_default(),
-        f.purpose.as_ref().map(text_of).unwrap_or_default(),
-    ];
     (filter, args)
+}
+
+/// The conditions of a registry filter over `centres c` and their
+/// arguments, only those set. `contains(column, parameter)` is how the
+/// backend tests that a text holds another.
+pub(crate) fn centre_filter(f: &CentreFilter, mark: Mark, contains: fn(&str, &str) -> String) -> (String, Vec<String>) {
+    let mut sql = String::from("1 = 1");
+    let mut args: Vec<String> = Vec::new();
+    let conditions = [
+        ("c.province", Some(f.scope.province.clone())),
+        ("c.city", Some(f.scope.city.clone())),
+        ("c.county", Some(f.scope.county.clone())),
+        ("c.centre_type", f.centre_type.map(|t| t.as_str().to_owned())),
+        ("c.status", f.status.map(|s| s.as_str().to_owned())),
+    ];
+    for (column, value) in conditions {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            args.push(value);
+            sql.push_str(&format!(" AND {column} = {}", mark(args.len())));
+        }
+    }
+    if let Some(q) = f.query.clone().filter(|q| !q.is_empty()) {
+        args.push(q);
+        let m = mark(args.len());
+        sql.push_str(&format!(" AND ({} OR {})", contains("c.name", &m), contains("c.code", &m)));
+    }
+    (sql, args)
+}
+
+/// The registry's one order: by code, which is unique.
+pub(crate) const CENTRE_KEYS: [Key; 1] = [Key { expr: "c.code", kind: Kind::Text, desc: false }];
+
+pub(crate) fn centre_cursor(code: &str) -> Cursor {
+    Cursor(vec![CursorKey::Text(code.to_owned())])
+}
+
+/// The ledger's one order: newest problem first.
+pub(crate) const PROBLEM_KEYS: [Key; 1] = [Key { expr: "id", kind: Kind::Int, desc: true }];
+
+pub(crate) fn problem_cursor(p: &Problem) -> Cursor {
+    Cursor(vec![CursorKey::Int(p.id)])
+}
+
+/// ` AND {prefix}province = …` for each level of `scope` that is set, and
+/// their arguments, numbered from `first`: only what is set is written,
+/// so the region's index serves the statement.
+pub(crate) fn scope_filter(scope: &Scope, prefix: &str, mark: Mark, first: usize) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut args = Vec::new();
+    for (column, value) in [("province", &scope.province), ("city", &scope.city), ("county", &scope.county)] {
+        if !value.is_empty() {
+            args.push(value.clone());
+            sql.push_str(&format!(" AND {prefix}{column} = {}", mark(first + args.len() - 1)));
+        }
+    }
+    (sql, args)
 }
 
 /// How an enumeration of the core is kept in a text column: its serde name
@@ -69,15 +124,45 @@ pub(crate) fn text_of<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-/// Unscored inspections sort last either way; ties keep a stable order.
-pub(crate) fn order_by(sort: InspectionSort, ascending: bool) -> String {
-    let dir = if ascending { "ASC" } else { "DESC" };
+/// The keys of each order of the inspection list. Unscored inspections
+/// sort last either way; the document id breaks ties, so every row has
+/// one place and a page link can name it.
+pub(crate) fn inspection_keys(sort: InspectionSort, ascending: bool) -> Vec<Key> {
+    let desc = !ascending;
+    let key = |expr, kind, desc| Key { expr, kind, desc };
+    let doc = |desc| key("d.doc_id", Kind::Doc, desc);
     match sort {
-        InspectionSort::Updated => format!("d.updated_at {dir}, d.doc_id"),
-        InspectionSort::Total => format!("d.total IS NULL, d.total {dir}, d.updated_at DESC, d.doc_id"),
-        InspectionSort::Centre => format!("c.name {dir}, d.quarter DESC, d.doc_id"),
-        InspectionSort::Quarter => format!("d.quarter {dir}, d.updated_at DESC, d.doc_id"),
+        InspectionSort::Updated => vec![key("d.updated_at", Kind::Int, desc), doc(desc)],
+        InspectionSort::Total => vec![
+            key("CASE WHEN d.total IS NULL THEN 1 ELSE 0 END", Kind::Int, false),
+            key("COALESCE(d.total, 0)", Kind::Real, desc),
+            key("d.updated_at", Kind::Int, true),
+            doc(false),
+        ],
+        InspectionSort::Centre => vec![key("c.name", Kind::Text, desc), key("d.quarter", Kind::Text, true), doc(false)],
+        InspectionSort::Quarter => {
+            vec![key("d.quarter", Kind::Text, desc), key("d.updated_at", Kind::Int, true), doc(false)]
+        }
     }
+}
+
+/// A listed inspection's place in `sort` order (its keys as `inspection_keys` reads them).
+pub(crate) fn inspection_cursor(row: &InspectionRow, sort: InspectionSort) -> Cursor {
+    let doc = CursorKey::Text(hex::encode(row.doc.as_bytes()));
+    let updated = CursorKey::Int(row.updated_at);
+    Cursor(match sort {
+        InspectionSort::Updated => vec![updated, doc],
+        InspectionSort::Total => vec![
+            CursorKey::Int(i64::from(row.summary.total.is_none())),
+            CursorKey::Real(row.summary.total.unwrap_or(0.0)),
+            updated,
+            doc,
+        ],
+        InspectionSort::Centre => {
+            vec![CursorKey::Text(row.centre_name.clone()), CursorKey::Text(row.quarter.clone()), doc]
+        }
+        InspectionSort::Quarter => vec![CursorKey::Text(row.quarter.clone()), updated, doc],
+    })
 }
 
 /// The report's items the analysis keeps, with whether each vetoed: those

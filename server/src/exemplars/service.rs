@@ -135,7 +135,7 @@ impl Exemplars {
     /// The centre's official inspections, newest first.
     fn official(&self, scope: &Scope, code: &str) -> R<Vec<InspectionRow>> {
         let filter = InspectionFilter { scope: scope.clone(), centre_code: Some(code.into()), ..Default::default() };
-        let rows = self.docs.list_inspections(&filter, PageReq { page: 1, per_page: 100 })?.items;
+        let rows = self.docs.list_inspections(&filter, PageReq::new(1, 100))?.items;
         let mut rows: Vec<InspectionRow> = rows.into_iter().filter(signed).collect();
         rows.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
         Ok(rows)
@@ -148,7 +148,7 @@ impl Exemplars {
             due: Some((Due::Overdue, dates::today())),
             ..Default::default()
         };
-        Ok(self.problems.problems(&filter, PageReq { page: 1, per_page: 1 })?.total)
+        Ok(self.problems.problems(&filter, PageReq::new(1, 1))?.total)
     }
 
     /// Nominates a centre of the user's region (推荐).
@@ -192,7 +192,7 @@ impl Exemplars {
                 state: Some(ProblemState::Issued),
                 ..Default::default()
             };
-            let open = this.problems.problems(&filter, PageReq { page: 1, per_page: 1 })?.total;
+            let open = this.problems.problems(&filter, PageReq::new(1, 1))?.total;
             if open > 0 {
                 return Err(ExemplarError::State(format!("the centre has {open} problems in rectification (整改中)")));
             }

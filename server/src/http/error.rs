@@ -182,6 +182,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Exists(what) => Self::Conflict(format!("{what} already exists")),
             e @ StoreError::Conflict(_) => Self::Busy(e.to_string()),
+            e @ StoreError::BadCursor => Self::BadRequest(e.to_string()),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -12,14 +12,20 @@ pub mod ui;
 
 pub use error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 
-use crate::storage::PageReq;
+use crate::storage::{Cursor, PageReq, Seek, StoreError};
 use serde::Deserialize;
 
-/// `?page=&per_page=` with bounds.
-#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+/// `?page=&per_page=` with bounds, and the page links a list gives:
+/// `after=` its `next`, `before=` its `prev` (then `page` is only the
+/// number shown).
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
 pub struct Paging {
     pub page: Option<u32>,
     pub per_page: Option<u32>,
+    /// A page's `next` token: the rows after its last.
+    pub after: Option<String>,
+    /// A page's `prev` token: the rows before its first.
+    pub before: Option<String>,
 }
 
 pub const MAX_PER_PAGE: u32 = 200;
@@ -31,7 +37,14 @@ impl Paging {
         if page == 0 || page > 1_000_000 || per_page == 0 || per_page > MAX_PER_PAGE {
             return Err(ApiError::BadRequest(format!("page starts at 1; per_page is 1 to {MAX_PER_PAGE}")));
         }
-        Ok(PageReq { page, per_page })
+        let cursor = |token: &str| Cursor::decode(token).ok_or(ApiError::from(StoreError::BadCursor));
+        let seek = match (self.after.as_deref(), self.before.as_deref()) {
+            (None | Some(""), None | Some("")) => Seek::Number,
+            (Some(a), None | Some("")) => Seek::After(cursor(a)?),
+            (None | Some(""), Some(b)) => Seek::Before(cursor(b)?),
+            (Some(_), Some(_)) => return Err(ApiError::BadRequest("give `after` or `before`, not both".into())),
+        };
+        Ok(PageReq { page, per_page, seek })
     }
 }
 
@@ -78,4 +91,34 @@ pub fn attachment(bytes: Vec<u8>, mime: &str, name: &str) -> axum::response::Res
     use axum::response::IntoResponse;
     let disposition = format!("attachment; filename=\"{name}\"");
     ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// A CSV download written as its rows are read: the header, then each
+/// chunk's lines as it arrives. An error after the first byte can no
+/// longer be a JSON answer: the download is cut short instead (the error
+/// is logged where it happened), so a client never takes a partial file
+/// for a whole one.
+pub fn csv_stream<T: Send + 'static, E: std::fmt::Display + Send + 'static>(
+    chunks: tokio::sync::mpsc::Receiver<Result<Vec<T>, E>>,
+    header: &'static [&'static str],
+    cells: fn(&T) -> Vec<String>,
+    name: &str,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use futures_util::stream::{self, StreamExt};
+    let head = stream::once(async move { Ok::<_, std::io::Error>(crate::export::csv_head(header)) });
+    let body = stream::unfold(chunks, move |mut chunks| async move {
+        let lines = match chunks.recv().await? {
+            Ok(rows) => Ok(crate::export::csv_rows(rows.iter().map(cells))),
+            Err(e) => Err(std::io::Error::other(e.to_string())),
+        };
+        Some((lines, chunks))
+    });
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        axum::body::Body::from_stream(head.chain(body)),
+    )
+        .into_response()
 }

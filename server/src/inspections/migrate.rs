@@ -59,7 +59,7 @@ impl Inspections {
             template: Some(to.id.clone()),
             ..InspectionFilter::default()
         };
-        let page = self.docs.list_inspections(&filter, PageReq { page: 1, per_page: MAX_DRAFTS_PER_MOVE })?;
+        let page = self.docs.list_inspections(&filter, PageReq::new(1, MAX_DRAFTS_PER_MOVE))?;
         Ok(page
             .items
             .into_iter()

@@ -147,7 +147,7 @@ impl Problems {
                 state: Some(ProblemState::Issued),
                 ..ProblemFilter::default()
             };
-            let mut problems = this.store().problems(&filter, PageReq { page: 1, per_page: MAX_PROBLEMS })?.items;
+            let mut problems = this.store().problems(&filter, PageReq::new(1, MAX_PROBLEMS))?.items;
             if problems.is_empty() {
                 return Err(ProblemError::State("this centre has no issued, open problem to re-check".into()));
             }

@@ -141,7 +141,7 @@ impl Problems {
             let mut out = Vec::new();
             for code in centres {
                 let filter = ProblemFilter { centre: Some(code), ..ProblemFilter::default() };
-                let page = this.store.problems(&filter, PageReq { page: 1, per_page: OPERATOR_PROBLEMS })?;
+                let page = this.store.problems(&filter, PageReq::new(1, OPERATOR_PROBLEMS))?;
                 let shown = page.items.into_iter().filter(|p| p.state != ProblemState::Draft);
                 out.extend(shown.map(|p| with_overdue(p, &today)));
             }
@@ -330,7 +330,7 @@ impl Problems {
             }
             let filter = ProblemFilter { notice: Some(id), ..ProblemFilter::default() };
             let today = dates::today();
-            let page = this.store.problems(&filter, PageReq { page: 1, per_page: MAX_PER_NOTICE as u32 })?;
+            let page = this.store.problems(&filter, PageReq::new(1, MAX_PER_NOTICE as u32))?;
             let mut problems: Vec<Problem> = page.items.into_iter().map(|p| with_overdue(p, &today)).collect();
             problems.sort_by_key(|p| p.id);
             Ok((notice, problems))
@@ -418,8 +418,9 @@ pub const MAX_EXPORT: u32 = 50_000;
 impl Problems {
     /// Every problem the filter selects, for a download.
     pub async fn export(self: &Arc<Self>, user: &User, filter: ProblemFilter) -> R<Vec<Problem>> {
-        let page = self.list(user, filter, PageReq { page: 1, per_page: MAX_EXPORT }).await?;
-        if page.total > u64::from(MAX_EXPORT) {
+        let page = self.list(user, filter, PageReq::new(1, MAX_EXPORT)).await?;
+        // A next page means more rows than one export holds.
+        if page.next.is_some() {
             return Err(ProblemError::Invalid(format!("over {MAX_EXPORT} problems: narrow the filter")));
         }
         Ok(page.items)

@@ -165,12 +165,12 @@ impl Publications {
                 centre_code: Some(task.centre_code.clone()),
                 ..InspectionFilter::default()
             };
-            let found = self.docs.list_inspections(&filter, PageReq { page: 1, per_page: 1 })?;
+            let found = self.docs.list_inspections(&filter, PageReq::new(1, 1))?;
             let Some(row) = found.items.into_iter().next() else { continue };
             let approved = row.summary.status == WorkflowStatus::Approved;
             let count = |state: Option<ProblemState>| -> R<u32> {
                 let f = ProblemFilter { doc: Some(row.doc), state, ..ProblemFilter::default() };
-                let total = self.problems.problems(&f, PageReq { page: 1, per_page: 1 })?.total;
+                let total = self.problems.problems(&f, PageReq::new(1, 1))?.total;
                 Ok(u32::try_from(total).unwrap_or(u32::MAX))
             };
             let (all, closed) = (count(None)?, count(Some(ProblemState::Closed))?);

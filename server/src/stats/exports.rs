@@ -175,58 +175,60 @@ fn status_zh(s: CentreStatus) -> &'static str {
     }
 }
 
-pub fn centres_csv(entries: &[RegistryRow]) -> Vec<u8> {
-    let header = [
-        "编号 Code",
-        "名称 Name",
-        "类型 Type",
-        "状态 Status",
-        "省 Province",
-        "市 City",
-        "区县 County",
-        "乡镇街道 Township",
-        "纬度 Lat",
-        "经度 Lon",
-        "围栏(米) Geofence m",
-        "面积(m²) Floor area",
-        "社区总建筑面积(m²) Community floor area",
-        "户数 Households",
-        "服务人口 Population served",
-        "最近季度 Latest quarter",
-        "最近得分 Latest total",
-        "最近等级 Latest grade",
-        "服务社区 Communities served",
-        "设施面积占比（新建社区） Facility ratio (new communities)",
-        "占比达标 Ratio ok",
-        "每百户综合服务设施(m²) Service facilities per 100 households",
-        "每百户达标 Per 100 ok",
+pub const CENTRES_HEADER: [&str; 23] = [
+    "编号 Code",
+    "名称 Name",
+    "类型 Type",
+    "状态 Status",
+    "省 Province",
+    "市 City",
+    "区县 County",
+    "乡镇街道 Township",
+    "纬度 Lat",
+    "经度 Lon",
+    "围栏(米) Geofence m",
+    "面积(m²) Floor area",
+    "社区总建筑面积(m²) Community floor area",
+    "户数 Households",
+    "服务人口 Population served",
+    "最近季度 Latest quarter",
+    "最近得分 Latest total",
+    "最近等级 Latest grade",
+    "服务社区 Communities served",
+    "设施面积占比（新建社区） Facility ratio (new communities)",
+    "占比达标 Ratio ok",
+    "每百户综合服务设施(m²) Service facilities per 100 households",
+    "每百户达标 Per 100 ok",
+];
+
+pub fn centre_cells(e: &RegistryRow) -> Vec<String> {
+    let c = &e.centre;
+    let mut r = vec![
+        c.code.clone(),
+        c.name.clone(),
+        c.centre_type.zh().into(),
+        status_zh(c.status).into(),
+        c.region.province.clone(),
+        c.region.city.clone(),
+        c.region.county.clone(),
+        c.region.township.clone(),
+        num(c.lat),
+        num(c.lon),
+        num(c.geofence_m),
+        opt(c.floor_area_m2),
+        opt(c.community_floor_area_m2),
+        opt(c.households),
+        opt(c.population_served),
+        e.latest.as_ref().map(|l| l.quarter.clone()).unwrap_or_default(),
+        e.latest.as_ref().map(|l| num(l.total)).unwrap_or_default(),
+        e.latest.as_ref().map(|l| name_of(&l.grade)).unwrap_or_default(),
     ];
-    let rows = entries.iter().map(|e| {
-        let c = &e.centre;
-        let mut r = vec![
-            c.code.clone(),
-            c.name.clone(),
-            c.centre_type.zh().into(),
-            status_zh(c.status).into(),
-            c.region.province.clone(),
-            c.region.city.clone(),
-            c.region.county.clone(),
-            c.region.township.clone(),
-            num(c.lat),
-            num(c.lon),
-            num(c.geofence_m),
-            opt(c.floor_area_m2),
-            opt(c.community_floor_area_m2),
-            opt(c.households),
-            opt(c.population_served),
-            e.latest.as_ref().map(|l| l.quarter.clone()).unwrap_or_default(),
-            e.latest.as_ref().map(|l| num(l.total)).unwrap_or_default(),
-            e.latest.as_ref().map(|l| name_of(&l.grade)).unwrap_or_default(),
-        ];
-        r.extend(norms_cells(&e.norms));
-        r
-    });
-    csv_of(&header, rows)
+    r.extend(norms_cells(&e.norms));
+    r
+}
+
+pub fn centres_csv(entries: &[RegistryRow]) -> Vec<u8> {
+    csv_of(&CENTRES_HEADER, entries.iter().map(centre_cells))
 }
 
 fn feature(c: &Centre, properties: Value) -> Value {
@@ -256,53 +258,55 @@ pub fn centres_geojson(entries: &[RegistryRow]) -> Value {
     json!({ "type": "FeatureCollection", "features": features })
 }
 
+pub const INSPECTIONS_HEADER: [&str; 19] = [
+    "文档 Doc",
+    "编号 Code",
+    "中心 Centre",
+    "类型 Type",
+    "市 City",
+    "区县 County",
+    "乡镇街道 Township",
+    "季度 Quarter",
+    "检查表 Template",
+    "状态 Status",
+    "得分 Total",
+    "等级 Grade",
+    "完整 Complete",
+    "现场核验 On site",
+    "一票否决 Vetoes",
+    "冲突 Conflicts",
+    "证据问题 Evidence problems",
+    "发起人 Created by",
+    "更新 Updated (ms)",
+];
+
+pub fn inspection_cells(r: &InspectionRow) -> Vec<String> {
+    let s = &r.summary;
+    vec![
+        r.doc.to_string(),
+        r.centre_code.clone(),
+        r.centre_name.clone(),
+        r.centre_type.zh().into(),
+        r.region.city.clone(),
+        r.region.county.clone(),
+        r.region.township.clone(),
+        r.quarter.clone(),
+        format!("{}@{}", r.template.id, r.template.version),
+        name_of(&s.status),
+        opt(s.total),
+        s.grade.as_ref().map(name_of).unwrap_or_default(),
+        yes_no(Some(s.complete)).into(),
+        s.on_site.as_ref().map(name_of).unwrap_or_default(),
+        s.vetoes.to_string(),
+        s.conflicts.to_string(),
+        s.evidence_problems.to_string(),
+        r.created_by.clone(),
+        r.updated_at.to_string(),
+    ]
+}
+
 pub fn inspections_csv(rows: &[InspectionRow]) -> Vec<u8> {
-    let header = [
-        "文档 Doc",
-        "编号 Code",
-        "中心 Centre",
-        "类型 Type",
-        "市 City",
-        "区县 County",
-        "乡镇街道 Township",
-        "季度 Quarter",
-        "检查表 Template",
-        "状态 Status",
-        "得分 Total",
-        "等级 Grade",
-        "完整 Complete",
-        "现场核验 On site",
-        "一票否决 Vetoes",
-        "冲突 Conflicts",
-        "证据问题 Evidence problems",
-        "发起人 Created by",
-        "更新 Updated (ms)",
-    ];
-    let rows = rows.iter().map(|r| {
-        let s = &r.summary;
-        vec![
-            r.doc.to_string(),
-            r.centre_code.clone(),
-            r.centre_name.clone(),
-            r.centre_type.zh().into(),
-            r.region.city.clone(),
-            r.region.county.clone(),
-            r.region.township.clone(),
-            r.quarter.clone(),
-            format!("{}@{}", r.template.id, r.template.version),
-            name_of(&s.status),
-            opt(s.total),
-            s.grade.as_ref().map(name_of).unwrap_or_default(),
-            yes_no(Some(s.complete)).into(),
-            s.on_site.as_ref().map(name_of).unwrap_or_default(),
-            s.vetoes.to_string(),
-            s.conflicts.to_string(),
-            s.evidence_problems.to_string(),
-            r.created_by.clone(),
-            r.updated_at.to_string(),
-        ]
-    });
-    csv_of(&header, rows)
+    csv_of(&INSPECTIONS_HEADER, rows.iter().map(inspection_cells))
 }
 
 /// Inspections at their centre's registered position.

@@ -7,7 +7,7 @@ use super::exports;
 use super::service::{CentreItem, CentreOverview, CityRegions, LatestResult, RegistryRow};
 use super::store::CentreFilter;
 use crate::accounts::{Accounts, Auth};
-use crate::http::{ApiError, ApiResult, ErrorBody, Paging, attachment};
+use crate::http::{ApiError, ApiResult, ErrorBody, Paging, attachment, csv_stream};
 use crate::inspections::routes::{InspectionQuery, inspection_filter, narrow_scope};
 use crate::storage::Page;
 use axum::Json;
@@ -92,8 +92,8 @@ pub async fn centres_csv(
     auth: Auth,
     Query(q): Query<RegistryQuery>,
 ) -> ApiResult<Response> {
-    let entries = state.export_centres(&auth.user, centre_filter(&auth, q)?).await?;
-    Ok(attachment(exports::centres_csv(&entries), "text/csv; charset=utf-8", "centres.csv"))
+    let chunks = state.stream_centres(&auth.user, centre_filter(&auth, q)?)?;
+    Ok(csv_stream(chunks, &exports::CENTRES_HEADER, exports::centre_cells, "centres.csv"))
 }
 
 /// The registry in the region as GeoJSON points.
@@ -116,8 +116,8 @@ pub async fn inspections_csv(
     auth: Auth,
     Query(q): Query<InspectionQuery>,
 ) -> ApiResult<Response> {
-    let (rows, _) = state.export_inspections(&auth.user, inspection_filter(&auth, q)?).await?;
-    Ok(attachment(exports::inspections_csv(&rows), "text/csv; charset=utf-8", "inspections.csv"))
+    let chunks = state.stream_inspections(&auth.user, inspection_filter(&auth, q)?)?;
+    Ok(csv_stream(chunks, &exports::INSPECTIONS_HEADER, exports::inspection_cells, "inspections.csv"))
 }
 
 /// One checklist's inspections (`template=`, every version) with a column
@@ -171,24 +171,10 @@ pub async fn list_centres(
     let query = q.q.filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect());
     let filter = CentreFilter { scope: auth.user.scope.clone(), centre_type, query, status: None };
     let page = state.centres(filter, page).await?;
-    Ok(Json(Page {
-        items: page
-            .items
-            .into_iter()
-            .map(|e| CentreItem {
-                centre: e.centre,
-                latest: e.latest.map(|l| LatestResult {
-                    quarter: l.quarter,
-                    total: l.total,
-                    grade: l.grade,
-                    status: l.status,
-                }),
-            })
-            .collect(),
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(Json(page.map(|e| CentreItem {
+        centre: e.centre,
+        latest: e.latest.map(|l| LatestResult { quarter: l.quarter, total: l.total, grade: l.grade, status: l.status }),
+    })))
 }
 
 pub fn router<S>() -> OpenApiRouter<S>

@@ -11,7 +11,7 @@ use crate::config::Limits;
 use crate::inspections::store::{DocStore, InspectionFilter, InspectionRow};
 use crate::operators::store::FigureStore;
 use crate::quarter::{is_quarter, quarter_end, quarter_of};
-use crate::storage::{Page, PageReq, StoreError, now_ms};
+use crate::storage::{Cursor, Page, PageReq, StoreError, now_ms};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -90,6 +90,44 @@ fn scope_of(user: &User, province: Option<String>) -> R<Scope> {
     Ok(scope)
 }
 
+/// Rows one read of a streamed export takes.
+const EXPORT_CHUNK: u32 = 1_000;
+
+/// A download's rows as they are read, chunk by chunk; an error ends it.
+pub type Chunks<T> = tokio::sync::mpsc::Receiver<R<Vec<T>>>;
+
+/// Reads chunks with `read` (from the start, then from where the last
+/// ended), each on a blocking thread, handing each on as the download
+/// takes it: two chunks wait at most, so memory stays the same for any
+/// region, and a slow download holds no thread. The reads stop when the
+/// download is dropped.
+fn stream_chunks<T: Send + 'static>(
+    read: impl Fn(Option<Cursor>) -> R<(Vec<T>, Option<Cursor>)> + Send + Sync + 'static,
+) -> Chunks<T> {
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    let read = Arc::new(read);
+    tokio::spawn(async move {
+        let mut after = None;
+        loop {
+            let (read, from) = (read.clone(), after.take());
+            match blocking(move || read(from)).await {
+                Ok((rows, next)) => {
+                    if tx.send(Ok(rows)).await.is_err() || next.is_none() {
+                        return;
+                    }
+                    after = next;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "export stopped");
+                    let _ = tx.send(Err(e)).await;
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
 impl Stats {
     pub fn new(
         store: Arc<dyn StatsStore>,
@@ -131,12 +169,10 @@ impl Stats {
         checked_quarter(&quarter)?;
         let this = self.clone();
         blocking(move || {
-            let filter = CentreFilter { scope: scope.clone(), ..CentreFilter::default() };
             // One row past the limit tells a full region from a cut-off read,
             // and a statistic over a cut-off read would be wrong without saying so.
             let max = this.limits.stats_rows;
-            let centres: Vec<_> =
-                this.store.registry_all(&filter, max.saturating_add(1))?.into_iter().map(|e| e.centre).collect();
+            let centres = this.store.centres_in(&scope, max.saturating_add(1))?;
             // The period's figures: the centres' own reports, and what the
             // next quarter's inspections observed of it (they ask for the
             // last complete quarter).
@@ -247,31 +283,32 @@ impl Stats {
     /// A page of the registry with each centre's latest result and plan norms.
     pub async fn registry(self: &Arc<Self>, user: &User, filter: CentreFilter, page: PageReq) -> R<Page<RegistryRow>> {
         overseer(user)?;
-        let p = self.centres(filter, page).await?;
-        let items = self.with_norms(p.items).await?;
-        Ok(Page { items, total: p.total, page: p.page, per_page: p.per_page })
+        let mut p = self.centres(filter, page).await?;
+        let items = self.with_norms(std::mem::take(&mut p.items)).await?;
+        Ok(p.with_items(items))
     }
 
     /// Each centre with the norms of the communities it serves.
     async fn with_norms(self: &Arc<Self>, entries: Vec<RegistryEntry>) -> R<Vec<RegistryRow>> {
         let this = self.clone();
-        blocking(move || {
-            let codes: Vec<String> = entries.iter().map(|e| e.centre.code.clone()).collect();
-            let mut served: HashMap<String, Vec<CommunityNorms>> = HashMap::new();
-            for c in this.catalog.communities_served(&codes)? {
-                let centre = c.centre_code.clone().unwrap_or_default();
-                served.entry(centre).or_default().push(community_norms(&c));
-            }
-            Ok(entries
-                .into_iter()
-                .map(|e| RegistryRow {
-                    norms: served.remove(&e.centre.code).unwrap_or_default(),
-                    centre: e.centre,
-                    latest: e.latest,
-                })
-                .collect())
-        })
-        .await
+        blocking(move || this.norms_of(entries)).await
+    }
+
+    fn norms_of(&self, entries: Vec<RegistryEntry>) -> R<Vec<RegistryRow>> {
+        let codes: Vec<String> = entries.iter().map(|e| e.centre.code.clone()).collect();
+        let mut served: HashMap<String, Vec<CommunityNorms>> = HashMap::new();
+        for c in self.catalog.communities_served(&codes)? {
+            let centre = c.centre_code.clone().unwrap_or_default();
+            served.entry(centre).or_default().push(community_norms(&c));
+        }
+        Ok(entries
+            .into_iter()
+            .map(|e| RegistryRow {
+                norms: served.remove(&e.centre.code).unwrap_or_default(),
+                centre: e.centre,
+                latest: e.latest,
+            })
+            .collect())
     }
 
     /// A page of centres with their latest result (any role: the filter is
@@ -291,7 +328,7 @@ impl Stats {
                 return Err(StatsError::Forbidden);
             }
             let filter = InspectionFilter { scope, centre_code: Some(code), ..InspectionFilter::default() };
-            let inspections = this.docs.list_inspections(&filter, PageReq { page: 1, per_page: 200 })?.items;
+            let inspections = this.docs.list_inspections(&filter, PageReq::new(1, 200))?.items;
             let mut by_quarter: BTreeMap<&str, &InspectionRow> = BTreeMap::new();
             for row in inspections.iter().filter(|r| r.official) {
                 let newer = by_quarter.get(row.quarter.as_str()).is_none_or(|b| b.updated_at < row.updated_at);
@@ -342,12 +379,34 @@ impl Stats {
             .collect())
     }
 
-    /// Every centre the filter selects, for an export.
+    /// Every centre the filter selects, for an export held whole (GeoJSON).
     pub async fn export_centres(self: &Arc<Self>, user: &User, filter: CentreFilter) -> R<Vec<RegistryRow>> {
         overseer(user)?;
         let this = self.clone();
         let entries = blocking(move || Ok(this.store.registry_all(&filter, MAX_EXPORT)?)).await?;
         self.with_norms(entries).await
+    }
+
+    /// Every centre the filter selects with its plan norms, a chunk at a
+    /// time, for a streamed download: any number of rows in constant memory.
+    pub fn stream_centres(self: &Arc<Self>, user: &User, filter: CentreFilter) -> R<Chunks<RegistryRow>> {
+        overseer(user)?;
+        let this = self.clone();
+        Ok(stream_chunks(move |after| {
+            let chunk = this.store.registry_chunk(&filter, after.as_ref(), EXPORT_CHUNK)?;
+            Ok((this.norms_of(chunk.items)?, chunk.next))
+        }))
+    }
+
+    /// Every inspection the filter selects, a chunk at a time, for a
+    /// streamed download.
+    pub fn stream_inspections(self: &Arc<Self>, user: &User, filter: InspectionFilter) -> R<Chunks<InspectionRow>> {
+        overseer(user)?;
+        let this = self.clone();
+        Ok(stream_chunks(move |after| {
+            let chunk = this.store.inspections_chunk(&filter, after.as_ref(), EXPORT_CHUNK)?;
+            Ok((chunk.items, chunk.next))
+        }))
     }
 
     /// The inspections of one checklist (any version) the filter selects,

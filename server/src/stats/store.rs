@@ -3,7 +3,7 @@
 
 use crate::accounts::store::Scope;
 use crate::inspections::store::{InspectionFilter, InspectionRow};
-use crate::storage::{Page, PageReq, StoreResult};
+use crate::storage::{Chunk, Cursor, Page, PageReq, StoreResult};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use xuncha_core::document::WorkflowStatus;
@@ -14,12 +14,35 @@ use xuncha_core::{Centre, CentreStatus, CentreType, DocumentId, Region};
 pub trait StatsStore: Send + Sync {
     /// A page of centres with their latest signed inspection.
     fn registry(&self, filter: &CentreFilter, page: PageReq) -> StoreResult<Page<RegistryEntry>>;
-    /// Every centre matching the filter, at most `limit` (exports, statistics).
-    fn registry_all(&self, filter: &CentreFilter, limit: u32) -> StoreResult<Vec<RegistryEntry>>;
+    /// Every centre matching the filter, at most `limit` (statistics).
+    fn registry_all(&self, filter: &CentreFilter, limit: u32) -> StoreResult<Vec<RegistryEntry>> {
+        Ok(self.registry_chunk(filter, None, limit)?.items)
+    }
+    /// At most `limit` centres matching the filter, in code order, from
+    /// just after `after` (exports read a region this way, a chunk at a time).
+    fn registry_chunk(
+        &self,
+        filter: &CentreFilter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> StoreResult<Chunk<RegistryEntry>>;
+    /// The registered centres of the scope, at most `limit`, without their
+    /// results (the statistics count them).
+    fn centres_in(&self, scope: &Scope, limit: u32) -> StoreResult<Vec<Centre>>;
     /// Inspections in the scope (one quarter, or all), at most `limit`.
     fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>>;
-    /// Every inspection matching the filter, at most `limit` (exports).
-    fn inspections_all(&self, filter: &InspectionFilter, limit: u32) -> StoreResult<Vec<InspectionRow>>;
+    /// Every inspection matching the filter, at most `limit`.
+    fn inspections_all(&self, filter: &InspectionFilter, limit: u32) -> StoreResult<Vec<InspectionRow>> {
+        Ok(self.inspections_chunk(filter, None, limit)?.items)
+    }
+    /// At most `limit` inspections matching the filter, in its order, from
+    /// just after `after` (exports stream a region this way).
+    fn inspections_chunk(
+        &self,
+        filter: &InspectionFilter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> StoreResult<Chunk<InspectionRow>>;
     /// Provinces, cities, counties and townships of the registered centres in the scope.
     fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>>;
     fn populations(&self, scope: &Scope) -> StoreResult<Vec<CityPopulation>>;

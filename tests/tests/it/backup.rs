@@ -14,7 +14,7 @@ use xuncha_tests::{TestDatabase, TestServer};
 async fn contents(server: &TestServer) -> (Vec<(String, Option<f64>, String)>, Vec<i64>) {
     let store = server.state.store.clone();
     let rows = tokio::task::spawn_blocking(move || {
-        store.list_inspections(&InspectionFilter::default(), PageReq { page: 1, per_page: 500 }).unwrap().items
+        store.list_inspections(&InspectionFilter::default(), PageReq::new(1, 500)).unwrap().items
     })
     .await
     .unwrap();

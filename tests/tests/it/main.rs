@@ -22,6 +22,7 @@ mod handoff;
 mod instances;
 mod limits;
 mod operators;
+mod paging;
 mod photos;
 mod plans;
 mod problems;

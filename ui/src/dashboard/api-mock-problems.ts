@@ -3,6 +3,7 @@
 // issued in a recent notice (one overdue, one with feedback, one escalated),
 // one draft; 友谊 (桥西区): three drafts — the ledger, edits, notices (长安商整
 // 〔year〕n号), feedback, escalation and follow-up visits (复查) as assignments.
+import { mockPage } from './api-mock-page';
 import type {
   Assignment, EditProblem, LedgerRow, NewAssignments, Notice, NoticeView, Page, Problem, ProblemEvent, ProblemView, Severity,
   StoredPhoto,
@@ -141,7 +142,7 @@ export class MockProblems {
       (!q.due || dueOf(p) === q.due)).sort((a, b) => b.id - a.id);
     const per_page = Math.min(200, q.per_page ?? 50);
     const page = Math.max(1, q.page ?? 1);
-    return { items: rows.slice((page - 1) * per_page, page * per_page), total: rows.length, page, per_page };
+    return mockPage(rows, page, per_page);
   }
 
   ledger(): LedgerRow[] {

@@ -19,6 +19,7 @@ import {
   type ReportFile, type StatsQuery,
 } from './api';
 import { MOCK_USERS, MockPlans } from './api-mock-plans';
+import { mockPage } from './api-mock-page';
 import { MockProblems } from './api-mock-problems';
 import { MockPublications } from './api-mock-publications';
 import { MockOperators } from './api-mock-operators';
@@ -260,7 +261,7 @@ export class MockApi implements DashboardApi {
     rows = [...rows].sort((x, y) => { const a = key(x), b = key(y); return (a < b ? -1 : a > b ? 1 : 0) * dir; });
     const per_page = Math.min(PAGE_MAX, q.per_page ?? 50);
     const page = Math.max(1, q.page ?? 1);
-    return { items: clone(rows.slice((page - 1) * per_page, page * per_page)), total: rows.length, page, per_page };
+    return mockPage(clone(rows), page, per_page);
   }
 
   async spotCheck(doc: string): Promise<SpotCheck> {
@@ -349,7 +350,7 @@ export class MockApi implements DashboardApi {
       });
     const per_page = Math.min(PAGE_MAX, q.per_page ?? 50);
     const page = Math.max(1, q.page ?? 1);
-    return { items: clone(rows.slice((page - 1) * per_page, page * per_page)), total: rows.length, page, per_page };
+    return mockPage(clone(rows), page, per_page);
   }
 
   async templates() {
@@ -535,3 +536,4 @@ function mockQuarterly(q: StatsQuery, rows: InspectionRow[]): QuarterlyStats {
   ].map(({ city, population, built_2018q4 }) => pilotRow(city, population, a4.filter((r) => r.city === city), built_2018q4));
   return { quarter: q.quarter, province: q.province, generated_at: Date.now(), attachment4: a4, attachment5: a5, pilot };
 }
+

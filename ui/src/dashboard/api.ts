@@ -30,10 +30,10 @@ export type SortKey = 'updated' | 'total' | 'centre' | 'quarter';
 
 export type InspectionQuery = {
   quarter?: string; city?: string; county?: string; township?: string; type?: string; template?: string;
-  purpose?: string; status?: string; grade?: string; flag?: Flag[]; sort?: SortKey; order?: 'asc' | 'desc'; page?: number; per_page?: number;
+  purpose?: string; status?: string; grade?: string; flag?: Flag[]; sort?: SortKey; order?: 'asc' | 'desc'; page?: number; per_page?: number; after?: string; before?: string;
 };
 export type RegistryQuery = {
-  type?: string; status?: string; q?: string; city?: string; county?: string; page?: number; per_page?: number;
+  type?: string; status?: string; q?: string; city?: string; county?: string; page?: number; per_page?: number; after?: string; before?: string;
 };
 export type StatsQuery = { quarter: string; province: string };
 /// A city or county within the caller's region (`&city=石家庄市&county=长安区`); none: the whole region.
@@ -45,7 +45,7 @@ export const DUES: Due[] = ['open', 'overdue', 'on_time', 'late'];
 /// `GET /api/v1/problems`: every filter optional.
 export type ProblemQuery = {
   city?: string; county?: string; township?: string; centre?: string; doc?: string; notice?: number;
-  state?: ProblemState; severity?: Severity; due?: Due; page?: number; per_page?: number;
+  state?: ProblemState; severity?: Severity; due?: Due; page?: number; per_page?: number; after?: string; before?: string;
 };
 /// `POST /api/v1/problems/followup`: a 复查 task holding the centre's open (issued) problems.
 export type FollowUpRequest = NewFollowUp;
@@ -195,9 +195,9 @@ export interface DashboardApi {
 export type TemplateSummary = { id: string; version: number; centre_type: string; title: I18n; province: string | null };
 
 const enc = encodeURIComponent;
-const listQuery = ({ page: _p, per_page: _pp, ...rest }: InspectionQuery | RegistryQuery) => rest;
+const listQuery = ({ page: _p, per_page: _pp, after: _a, before: _b, ...rest }: InspectionQuery | RegistryQuery) => rest;
 /// The problem filters of a download: no paging.
-const problemFilters = ({ page: _p, per_page: _pp, ...rest }: ProblemQuery) => rest;
+const problemFilters = ({ page: _p, per_page: _pp, after: _a, before: _b, ...rest }: ProblemQuery) => rest;
 
 export class HttpApi implements DashboardApi {
   constructor(private base = '') {}

@@ -1,5 +1,6 @@
 // Inspection-list filters <-> the hash query, so a reload keeps them.
 import { FLAGS, type Flag, type InspectionQuery, type SortKey } from './api';
+import { readPage, writePage } from './paging';
 
 export const PAGE_SIZE = 50;
 const SORTS: SortKey[] = ['updated', 'total', 'centre', 'quarter'];
@@ -14,8 +15,7 @@ export function readFilters(p: URLSearchParams): InspectionQuery {
   if (sort && (SORTS as string[]).includes(sort)) q.sort = sort as SortKey;
   const order = p.get('order');
   if (order === 'asc' || order === 'desc') q.order = order;
-  const page = Number(p.get('page'));
-  q.page = Number.isInteger(page) && page > 0 ? page : 1;
+  Object.assign(q, readPage(p));
   q.per_page = PAGE_SIZE;
   return q;
 }
@@ -27,6 +27,5 @@ export function writeFilters(q: InspectionQuery): Record<string, string | undefi
   if (q.flag?.length) out.flag = q.flag.join(',');
   if (q.sort) out.sort = q.sort;
   if (q.order) out.order = q.order;
-  if (q.page && q.page > 1) out.page = String(q.page);
-  return out;
+  return { ...out, ...writePage(q) };
 }

@@ -2,8 +2,9 @@
 // regenerate with `XUNCHA_BLESS=1 cargo test -p xuncha-server --test ts_types`.
 import type { Centre, CentreStatus, CentreType, DocumentId, Grade, InspectionSnapshot, OnSiteStatus, Purpose, Region, Report, ReviewStatus, TemplateRef, WorkflowStatus } from './types.gen';
 
-/** A page of a list: `items` of `total`, `per_page` per page. */
-export type Page<T> = { items: Array<T>, total: number, page: number, per_page: number, };
+/** A page of a list: `items` of `total` (counted up to 10,000: `total_exact` says whether
+* all were), `per_page` per page; `next` and `prev` reach its neighbours (`after=`, `before=`). */
+export type Page<T> = { items: Array<T>, total: number, total_exact: boolean, page: number, per_page: number, next: string | null, prev: string | null, };
 
 /**
  * A region's weaknesses in one quarter.

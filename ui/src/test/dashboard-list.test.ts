@@ -97,7 +97,8 @@ describe('inspection list', () => {
     expect(screen.getAllByTestId('inspection-row')).toHaveLength(5);
     await fireEvent.click(screen.getByTestId('page-next'));
     rerender();
-    await waitFor(() => expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ page: 2 })));
+    // The next page is asked for by the token of the last row shown.
+    await waitFor(() => expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ page: 2, after: 'p2' })));
     await waitFor(() => expect(screen.getByTestId('page-info').textContent).toBe('第 2 / 3 页'));
     await fireEvent.click(screen.getByTestId('page-next'));
     rerender();
@@ -106,7 +107,23 @@ describe('inspection list', () => {
     expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(true);
     await fireEvent.click(screen.getByTestId('page-prev'));
     rerender();
-    await waitFor(() => expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ page: 2 })));
+    await waitFor(() => expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ page: 2, before: 'p2' })));
+    // A filter chosen on a deep page starts again from the first, with no token.
+    await fireEvent.click(screen.getByTestId('sort-total'));
+    rerender();
+    await waitFor(() => expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ page: 1, sort: 'total' })));
+    expect(spy.mock.lastCall?.[0]).not.toHaveProperty('after');
+    expect(spy.mock.lastCall?.[0]).not.toHaveProperty('before');
+  });
+
+  it('a count the server stopped short of says so, and pages on by its links alone', async () => {
+    const api = new MockApi();
+    const real = api.inspections.bind(api);
+    api.inspections = async (q) => ({ ...(await real({ ...q, per_page: 5 })), total: 10000, total_exact: false });
+    await mountList(api);
+    await waitFor(() => expect(screen.getByTestId('page-info').textContent).toBe('第 1 页'));
+    expect(document.body.textContent).toContain('共 10,000+ 条');
+    expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(false);
   });
 
   it('export links carry the current filters', async () => {

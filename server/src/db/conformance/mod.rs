@@ -344,8 +344,9 @@ fn problems(store: &dyn Store) -> Result<(), String> {
     let list = [found("a", "2026-12-01"), found("b", "2027-01-31"), found("c", "2027-01-31")];
     check(store.record_problems(&source, &list, 1).map_err(err)? == 3, "three problems recorded")?;
     check(store.record_problems(&source, &list, 2).map_err(err)? == 0, "recording again adds none")?;
-    let page = PageReq { page: 1, per_page: 10 };
-    let all = store.problems(&ProblemFilter { doc: Some(doc), ..ProblemFilter::default() }, page).map_err(err)?;
+    let page = PageReq::new(1, 10);
+    let all =
+        store.problems(&ProblemFilter { doc: Some(doc), ..ProblemFilter::default() }, page.clone()).map_err(err)?;
     check(all.total == 3 && all.items.iter().all(|p| p.state == ProblemState::Draft), "three drafts")?;
     let id = |key: &str| all.items.iter().find(|p| p.key == key).map(|p| p.id).ok_or("a problem by key");
     let (a, b) = (id("a")?, id("b")?);
@@ -378,7 +379,7 @@ fn problems(store: &dyn Store) -> Result<(), String> {
     let kinds: Vec<String> = store.problem_events(a).map_err(err)?.into_iter().map(|e| e.kind).collect();
     check(kinds == ["found", "issued", "closed"], "the record of what happened, in order")?;
     let due = |d: Due| ProblemFilter { due: Some((d, "2027-02-01".into())), ..ProblemFilter::default() };
-    let count = |d: Due| store.problems(&due(d), page).map(|p| p.total).map_err(err);
+    let count = |d: Due| store.problems(&due(d), page.clone()).map(|p| p.total).map_err(err);
     check(count(Due::Overdue)? == 1, "b is overdue in February")?;
     check(count(Due::Open)? == 0 && count(Due::Late)? == 1 && count(Due::OnTime)? == 0, "a was closed late")?;
     let numbered = store.problem(b).map_err(err)?.and_then(|p| p.notice_number);

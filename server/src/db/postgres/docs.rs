@@ -240,7 +240,8 @@ pub(crate) fn params_of(args: &[String]) -> Vec<P<'_>> {
     args.iter().map(|a| a as P<'_>).collect()
 }
 
-pub(crate) use crate::db::sql::order_by;
+use crate::db::keyset;
+use crate::db::sql::{inspection_cursor, inspection_keys};
 
 fn score_from_row(r: &Row, with_report: bool) -> StoreResult<ScoreRow> {
     let heads: Vec<u8> = get(r, 1)?;
@@ -404,17 +405,12 @@ impl DocStore for PgStore {
         let f = f.clone();
         self.read(move |c| {
             let (filter, args) = inspection_filter_sql(&f);
-            let params = params_of(&args);
-            let total: i64 = get(&c.query_one(&format!("SELECT count(*) {filter}"), &params)?, 0)?;
-            let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
-            let sql = format!(
-                "SELECT {}, {ROW_COLS} {filter} ORDER BY {} LIMIT {} OFFSET {offset}",
-                centre_cols_of_c(),
-                order_by(f.sort, f.ascending),
-                p.per_page
-            );
-            let items = c.query(&sql, &params)?.iter().map(inspection_from_row).collect::<StoreResult<_>>()?;
-            Ok(Page { items, total: u64::try_from(total).unwrap_or(0), page: p.page, per_page: p.per_page })
+            let total: i64 = get(&c.query_one(&keyset::count_sql(&filter), &params_of(&args))?, 0)?;
+            let keys = inspection_keys(f.sort, f.ascending);
+            let select = format!("{}, {ROW_COLS}", centre_cols_of_c());
+            let (sql, args) = keyset::page_sql(&select, &filter, args, String::from, &keys, &p, keyset::POSTGRES)?;
+            let rows = c.query(&sql, &params_of(&args))?.iter().map(inspection_from_row).collect::<StoreResult<_>>()?;
+            Ok(keyset::page_of(rows, total, &p, |r| inspection_cursor(r, f.sort)))
         })
     }
 

@@ -5,6 +5,8 @@ use super::PgStore;
 use super::db::{P, get, get_u64};
 use super::prelude::*;
 use super::rows::{doc_id_from, json_col, parse_text, text_of};
+use crate::db::keyset;
+use crate::db::sql::{PROBLEM_KEYS, problem_cursor};
 use postgres::Row;
 use postgres::types::ToSql;
 use xuncha_core::problems::Severity;
@@ -187,12 +189,15 @@ impl ProblemStore for PgStore {
         let f = f.clone();
         self.read(move |c| {
             let (filter, args) = filter_sql(&f);
+            let total: i64 = {
+                let params: Vec<P<'_>> = args.iter().map(|a| a.as_ref() as P<'_>).collect();
+                get(&c.query_one(&keyset::count_sql(&filter), &params)?, 0)?
+            };
+            let text = |s: String| -> Arg { Box::new(s) };
+            let (sql, args) = keyset::page_sql(PROBLEM_COLS, &filter, args, text, &PROBLEM_KEYS, &p, keyset::POSTGRES)?;
             let params: Vec<P<'_>> = args.iter().map(|a| a.as_ref() as P<'_>).collect();
-            let total: i64 = get(&c.query_one(&format!("SELECT count(*) {filter}"), &params)?, 0)?;
-            let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
-            let sql = format!("SELECT {PROBLEM_COLS} {filter} ORDER BY id DESC LIMIT {} OFFSET {offset}", p.per_page);
-            let items = c.query(&sql, &params)?.iter().map(problem_from_row).collect::<StoreResult<_>>()?;
-            Ok(Page { items, total: u64::try_from(total).unwrap_or(0), page: p.page, per_page: p.per_page })
+            let rows = c.query(&sql, &params)?.iter().map(problem_from_row).collect::<StoreResult<_>>()?;
+            Ok(keyset::page_of(rows, total, &p, problem_cursor))
         })
     }
 

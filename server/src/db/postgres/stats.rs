@@ -4,12 +4,14 @@
 
 use super::PgStore;
 use super::db::get;
-use super::docs::{ROW_COLS, inspection_filter_sql, inspection_from_row, order_by, params_of};
+use super::docs::{ROW_COLS, inspection_filter_sql, inspection_from_row, params_of};
 use super::prelude::*;
 use super::rows::{centre_cols_of_c, centre_from_row, doc_id_from, parse_opt, parse_text};
+use crate::db::keyset::{self, chunk};
+use crate::db::sql::{CENTRE_KEYS, centre_cursor, inspection_cursor, inspection_keys, scope_filter};
 use postgres::Row;
 use std::collections::HashMap;
-use xuncha_core::{CentreStatus, Region};
+use xuncha_core::{Centre, CentreStatus, Region};
 
 /// The latest official inspection of each centre (see `docs::official!`),
 /// the newest quarter first. Drafts, returned work and ad-hoc work nobody
@@ -25,20 +27,8 @@ const LATEST_JOIN: &str = concat!(
 const OFFICIAL_D: &str = super::docs::official!("d");
 
 /// The WHERE conditions of a centre filter (over `centres c`) and their arguments.
-fn centre_conditions(f: &CentreFilter) -> (&'static str, Vec<String>) {
-    let sql = "($1 = '' OR c.province = $1) AND ($2 = '' OR c.city = $2) AND ($3 = '' OR c.county = $3)
-         AND ($4 = '' OR c.centre_type = $4) AND ($5 = '' OR strpos(c.name, $5) > 0 OR strpos(c.code, $5) > 0)
-         AND ($6 = '' OR c.status = $6)";
-    let status = f.status.map(|s| s.as_str().to_owned()).unwrap_or_default();
-    let args = vec![
-        f.scope.province.clone(),
-        f.scope.city.clone(),
-        f.scope.county.clone(),
-        f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
-        f.query.clone().unwrap_or_default(),
-        status,
-    ];
-    (sql, args)
+fn centre_conditions(f: &CentreFilter) -> (String, Vec<String>) {
+    crate::db::sql::centre_filter(f, |n| format!("${n}"), |col, m| format!("strpos({col}, {m}) > 0"))
 }
 
 fn entry_from_row(r: &Row) -> StoreResult<RegistryEntry> {
@@ -57,38 +47,51 @@ fn entry_from_row(r: &Row) -> StoreResult<RegistryEntry> {
     Ok(RegistryEntry { centre, latest })
 }
 
-impl PgStore {
-    fn registry_query(&self, f: &CentreFilter, limit: u32, offset: i64) -> StoreResult<Vec<RegistryEntry>> {
-        let (conditions, args) = centre_conditions(f);
-        self.read(move |c| {
-            let sql = format!(
-                "SELECT {}, d.doc_id, d.quarter, d.total, d.grade, d.status FROM centres c {LATEST_JOIN}
-                 WHERE {conditions} ORDER BY c.code LIMIT {limit} OFFSET {offset}",
-                centre_cols_of_c(),
-            );
-            c.query(&sql, &params_of(&args))?.iter().map(entry_from_row).collect()
-        })
-    }
+/// The registry's columns: each centre and its latest official result.
+fn registry_select() -> String {
+    format!("{}, d.doc_id, d.quarter, d.total, d.grade, d.status", centre_cols_of_c())
 }
 
 impl StatsStore for PgStore {
     fn registry(&self, f: &CentreFilter, p: PageReq) -> StoreResult<Page<RegistryEntry>> {
         let (conditions, args) = centre_conditions(f);
-        let total: i64 = self.read(move |c| {
-            let sql = format!("SELECT count(*) FROM centres c WHERE {conditions}");
-            get(&c.query_one(&sql, &params_of(&args))?, 0)
-        })?;
-        let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
-        Ok(Page {
-            items: self.registry_query(f, p.per_page, offset)?,
-            total: u64::try_from(total).unwrap_or(0),
-            page: p.page,
-            per_page: p.per_page,
+        self.read(move |c| {
+            let counted = format!("FROM centres c WHERE {conditions}");
+            let total: i64 = get(&c.query_one(&keyset::count_sql(&counted), &params_of(&args))?, 0)?;
+            let filter = format!("FROM centres c {LATEST_JOIN} WHERE {conditions}");
+            let (sql, args) =
+                keyset::page_sql(&registry_select(), &filter, args, String::from, &CENTRE_KEYS, &p, keyset::POSTGRES)?;
+            let rows = c.query(&sql, &params_of(&args))?.iter().map(entry_from_row).collect::<StoreResult<_>>()?;
+            Ok(keyset::page_of(rows, total, &p, |e| centre_cursor(&e.centre.code)))
         })
     }
 
-    fn registry_all(&self, f: &CentreFilter, limit: u32) -> StoreResult<Vec<RegistryEntry>> {
-        self.registry_query(f, limit, 0)
+    fn registry_chunk(
+        &self,
+        f: &CentreFilter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> StoreResult<Chunk<RegistryEntry>> {
+        let (conditions, args) = centre_conditions(f);
+        let p = chunk(after, limit);
+        self.read(move |c| {
+            let filter = format!("FROM centres c {LATEST_JOIN} WHERE {conditions}");
+            let (sql, args) =
+                keyset::page_sql(&registry_select(), &filter, args, String::from, &CENTRE_KEYS, &p, keyset::POSTGRES)?;
+            let rows = c.query(&sql, &params_of(&args))?.iter().map(entry_from_row).collect::<StoreResult<_>>()?;
+            Ok(keyset::chunk_of(rows, limit, |e| centre_cursor(&e.centre.code)))
+        })
+    }
+
+    fn centres_in(&self, scope: &Scope, limit: u32) -> StoreResult<Vec<Centre>> {
+        let (conditions, args) = scope_filter(scope, "c.", |n| format!("${n}"), 1);
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {} FROM centres c WHERE 1 = 1{conditions} ORDER BY c.code LIMIT {limit}",
+                centre_cols_of_c()
+            );
+            c.query(&sql, &params_of(&args))?.iter().map(centre_from_row).collect()
+        })
     }
 
     fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>> {
@@ -124,16 +127,21 @@ impl StatsStore for PgStore {
         })
     }
 
-    fn inspections_all(&self, f: &InspectionFilter, limit: u32) -> StoreResult<Vec<InspectionRow>> {
+    fn inspections_chunk(
+        &self,
+        f: &InspectionFilter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> StoreResult<Chunk<InspectionRow>> {
         let f = f.clone();
+        let p = chunk(after, limit);
         self.read(move |c| {
             let (filter, args) = inspection_filter_sql(&f);
-            let sql = format!(
-                "SELECT {}, {ROW_COLS} {filter} ORDER BY {} LIMIT {limit}",
-                centre_cols_of_c(),
-                order_by(f.sort, f.ascending)
-            );
-            c.query(&sql, &params_of(&args))?.iter().map(inspection_from_row).collect()
+            let select = format!("{}, {ROW_COLS}", centre_cols_of_c());
+            let keys = inspection_keys(f.sort, f.ascending);
+            let (sql, args) = keyset::page_sql(&select, &filter, args, String::from, &keys, &p, keyset::POSTGRES)?;
+            let rows = c.query(&sql, &params_of(&args))?.iter().map(inspection_from_row).collect::<StoreResult<_>>()?;
+            Ok(keyset::chunk_of(rows, limit, |r| inspection_cursor(r, f.sort)))
         })
     }
 

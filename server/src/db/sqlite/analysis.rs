@@ -5,7 +5,6 @@ use super::docs::OFFICIAL_D;
 use super::prelude::*;
 use super::rows::conversion;
 use crate::analysis::store::{AnalysisStore, ItemLossRow};
-use rusqlite::params;
 use std::collections::HashMap;
 
 fn sql(e: rusqlite::types::FromSqlError) -> StoreError {
@@ -19,11 +18,11 @@ impl AnalysisStore for SqliteStore {
             // The quarter's official documents in the scope (an index walk),
             // then each one's items by primary key, summed here: SQLite's
             // GROUP BY would sort every item row of the region.
+            let (conditions, scope_args) = crate::db::sql::scope_filter(&scope, "c.", |n| format!("?{n}"), 2);
             let docs_sql = format!(
                 "SELECT d.doc_id, d.template_id, d.template_version, c.county, c.centre_type
                  FROM documents d JOIN centres c ON c.code = d.centre_code
-                 WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
-                   AND d.quarter = ?4 AND {OFFICIAL_D}"
+                 WHERE d.quarter = ?1 AND {OFFICIAL_D}{conditions}"
             );
             let mut docs = c.prepare_cached(&docs_sql)?;
             let mut items =
@@ -31,7 +30,8 @@ impl AnalysisStore for SqliteStore {
             // Per group (county, centre type, template), per item: no
             // allocation for an item already seen.
             let mut groups: HashMap<(String, String, String), HashMap<String, ItemLossRow>> = HashMap::new();
-            let mut rows = docs.query(params![scope.province, scope.city, scope.county, quarter])?;
+            let args: Vec<&String> = std::iter::once(&quarter).chain(&scope_args).collect();
+            let mut rows = docs.query(rusqlite::params_from_iter(args))?;
             while let Some(d) = rows.next()? {
                 let (template_id, version, county, kind): (String, u32, String, String) =
                     (d.get(1)?, d.get(2)?, d.get(3)?, d.get(4)?);

@@ -211,7 +211,8 @@ pub(crate) fn inspection_filter_sql(f: &InspectionFilter) -> (String, Vec<String
     crate::db::sql::inspection_filter(f, |n| format!("?{n}"))
 }
 
-pub(crate) use crate::db::sql::order_by;
+use crate::db::keyset;
+use crate::db::sql::{inspection_cursor, inspection_keys};
 
 fn centre_cols() -> String {
     CENTRE_COLS.split(", ").map(|s| format!("c.{s}")).collect::<Vec<_>>().join(", ")
@@ -381,22 +382,14 @@ impl DocStore for SqliteStore {
         self.read(move |c| {
             let (filter, args) = inspection_filter_sql(&f);
             let total: i64 =
-                c.query_row(&format!("SELECT count(*) {filter}"), rusqlite::params_from_iter(&args), |r| r.get(0))?;
-            let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
-            let sql = format!(
-                "SELECT {}, {ROW_COLS} {filter} ORDER BY {} LIMIT {} OFFSET {offset}",
-                centre_cols(),
-                order_by(f.sort, f.ascending),
-                p.per_page
-            );
+                c.query_row(&keyset::count_sql(&filter), rusqlite::params_from_iter(&args), |r| r.get(0))?;
+            let keys = inspection_keys(f.sort, f.ascending);
+            let select = format!("{}, {ROW_COLS}", centre_cols());
+            let (sql, args) = keyset::page_sql(&select, &filter, args, String::from, &keys, &p, keyset::SQLITE)?;
             let mut stmt = c.prepare(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(&args), inspection_from_row)?;
-            Ok(Page {
-                items: rows.collect::<Result<_, _>>()?,
-                total: u64::try_from(total).unwrap_or(0),
-                page: p.page,
-                per_page: p.per_page,
-            })
+            let rows = rows.collect::<Result<Vec<_>, _>>()?;
+            Ok(keyset::page_of(rows, total, &p, |r| inspection_cursor(r, f.sort)))
         })
     }
 

@@ -84,6 +84,9 @@ impl FigureStore for SqliteStore {
     }
 
     fn period_coverage(&self, scope: &Scope, period: &str, limit: u32) -> StoreResult<Vec<CoverageRow>> {
+        let mut args = vec![period.to_owned()];
+        let (conditions, scope_args) = crate::db::sql::scope_filter(scope, "ce.", |n| format!("?{n}"), 2);
+        args.extend(scope_args);
         self.read(|c| {
             // The newest version per centre: the row no later version of the same period outranks.
             let sql = format!(
@@ -91,15 +94,14 @@ impl FigureStore for SqliteStore {
                      EXISTS(SELECT 1 FROM users u, json_each(u.centres) j
                             WHERE u.role = 'operator' AND u.disabled = 0 AND j.value = ce.code)
                  FROM centres ce
-                 LEFT JOIN centre_figures f ON f.centre_code = ce.code AND f.period = ?4
+                 LEFT JOIN centre_figures f ON f.centre_code = ce.code AND f.period = ?1
                      AND f.version = (SELECT max(version) FROM centre_figures
-                                      WHERE centre_code = ce.code AND period = ?4)
-                 WHERE ce.status = 'built' AND (?1 = '' OR ce.province = ?1) AND (?2 = '' OR ce.city = ?2)
-                     AND (?3 = '' OR ce.county = ?3)
-                 ORDER BY ce.county, ce.code LIMIT ?5"
+                                      WHERE centre_code = ce.code AND period = ?1)
+                 WHERE ce.status = 'built'{conditions}
+                 ORDER BY ce.county, ce.code LIMIT {limit}"
             );
             let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params![scope.province, scope.city, scope.county, period, limit], |r| {
+            let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| {
                 let reported: Option<String> = r.get(4)?;
                 Ok(CoverageRow {
                     centre_code: r.get(0)?,

@@ -39,7 +39,8 @@ use crate::storage::{StoreError, StoreResult};
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, mpsc};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
 /// Jobs one group commit takes at most.
 const MAX_GROUP: usize = 256;
@@ -53,7 +54,8 @@ type Job = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
 
 #[derive(Debug, Default)]
 struct ReaderPool {
-    idle: Vec<Connection>,
+    /// Idle readers, each with the planner statistics' generation it loaded.
+    idle: Vec<(Connection, u64)>,
     open: usize,
 }
 
@@ -63,6 +65,10 @@ pub struct SqliteStore {
     readers: Mutex<ReaderPool>,
     reader_free: std::sync::Condvar,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
+    /// Counts refreshes of the query planner's statistics: a connection
+    /// loads them when it opens, so a reader older than the last refresh
+    /// is closed rather than reused.
+    planner_stats: Arc<AtomicU64>,
     /// Dropping it stops the checkpoint thread.
     _checkpoints: mpsc::Sender<()>,
 }
@@ -74,7 +80,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 17] = [
+const MIGRATIONS: [&str; 18] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
@@ -92,6 +98,7 @@ const MIGRATIONS: [&str; 17] = [
     include_str!("../../../migrations/0015_centre_zone_datum.sql"),
     include_str!("../../../migrations/0016_device_keys.sql"),
     include_str!("../../../migrations/0017_server_identity.sql"),
+    include_str!("../../../migrations/0018_list_order.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -127,11 +134,15 @@ impl SqliteStore {
             tracing::info!(reports = n, "item results filled in from stored reports");
         }
         configure(&conn)?;
+        // Table statistics for the query planner: without them SQLite cannot
+        // tell a province's rows from a county's when it picks an index.
+        conn.execute_batch("PRAGMA optimize=0x10002")?;
         conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('seq', 0)", [])?;
         // Checkpoints copy the log into the database file and fsync it; run
         // them beside the writer, not inside its commits.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        let checkpoints = spawn_checkpointer(path)?;
+        let planner_stats = Arc::new(AtomicU64::new(0));
+        let checkpoints = spawn_checkpointer(path, planner_stats.clone())?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("xuncha-db-writer".into())
@@ -142,25 +153,33 @@ impl SqliteStore {
             readers: Mutex::new(ReaderPool::default()),
             reader_free: std::sync::Condvar::new(),
             writer: Mutex::new(Some(tx)),
+            planner_stats,
             _checkpoints: checkpoints,
         })
     }
 
     /// Runs `f` on a read-only connection.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
-        let conn = self.take_reader()?;
+        let (conn, stats) = self.take_reader()?;
         let out = f(&conn);
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        pool.idle.push(conn);
+        pool.idle.push((conn, stats));
         self.reader_free.notify_one();
         out
     }
 
-    fn take_reader(&self) -> StoreResult<Connection> {
+    fn take_reader(&self) -> StoreResult<(Connection, u64)> {
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        let current = self.planner_stats.load(Ordering::Relaxed);
         loop {
-            if let Some(c) = pool.idle.pop() {
-                return Ok(c);
+            match pool.idle.pop() {
+                Some((c, stats)) if stats == current => return Ok((c, stats)),
+                Some(stale) => {
+                    drop(stale);
+                    pool.open -= 1;
+                    continue;
+                }
+                None => {}
             }
             if pool.open < READERS {
                 pool.open += 1;
@@ -173,7 +192,7 @@ impl SqliteStore {
                 if opened.is_err() {
                     self.readers.lock().unwrap_or_else(|p| p.into_inner()).open -= 1;
                 }
-                return Ok(opened?);
+                return Ok((opened?, current));
             }
             pool = self.reader_free.wait(pool).unwrap_or_else(|p| p.into_inner());
         }
@@ -220,17 +239,29 @@ impl SqliteStore {
 }
 
 /// Checkpoints the write-ahead log once a second (PASSIVE: never blocks the
-/// writer or readers), until the returned sender is dropped.
-fn spawn_checkpointer(path: &Path) -> StoreResult<mpsc::Sender<()>> {
+/// writer or readers), and refreshes the planner's statistics hourly,
+/// until the returned sender is dropped.
+fn spawn_checkpointer(path: &Path, planner_stats: Arc<AtomicU64>) -> StoreResult<mpsc::Sender<()>> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let (tx, rx) = mpsc::channel::<()>();
     std::thread::Builder::new()
         .name("xuncha-db-checkpoint".into())
         .spawn(move || {
+            let mut ticks: u32 = 0;
             while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(std::time::Duration::from_secs(1)) {
                 if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
                     tracing::warn!(%e, "checkpoint failed");
+                }
+                // The planner's statistics follow the data as it grows.
+                ticks = ticks.wrapping_add(1);
+                if ticks.is_multiple_of(3_600) {
+                    match conn.execute_batch("PRAGMA optimize") {
+                        Ok(()) => {
+                            planner_stats.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Err(e) => tracing::warn!(%e, "optimize failed"),
+                    }
                 }
             }
         })

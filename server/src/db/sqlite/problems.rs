@@ -4,6 +4,8 @@
 use super::SqliteStore;
 use super::prelude::*;
 use super::rows::{doc_id_from, parse_text, text_of};
+use crate::db::keyset;
+use crate::db::sql::{PROBLEM_KEYS, problem_cursor};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use xuncha_core::problems::Severity;
@@ -199,17 +201,13 @@ impl ProblemStore for SqliteStore {
         self.read(move |c| {
             let (filter, args) = filter_sql(&f);
             let total: i64 =
-                c.query_row(&format!("SELECT count(*) {filter}"), rusqlite::params_from_iter(&args), |r| r.get(0))?;
-            let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
-            let sql = format!("SELECT {PROBLEM_COLS} {filter} ORDER BY id DESC LIMIT {} OFFSET {offset}", p.per_page);
+                c.query_row(&keyset::count_sql(&filter), rusqlite::params_from_iter(&args), |r| r.get(0))?;
+            let (sql, args) =
+                keyset::page_sql(PROBLEM_COLS, &filter, args, Value::from, &PROBLEM_KEYS, &p, keyset::SQLITE)?;
             let mut stmt = c.prepare(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(&args), problem_from_row)?;
-            Ok(Page {
-                items: rows.collect::<Result<_, _>>()?,
-                total: u64::try_from(total).unwrap_or(0),
-                page: p.page,
-                per_page: p.per_page,
-            })
+            let rows = rows.collect::<Result<Vec<_>, _>>()?;
+            Ok(keyset::page_of(rows, total, &p, problem_cursor))
         })
     }
 

@@ -3,12 +3,16 @@
 //! city populations.
 
 use super::SqliteStore;
-use super::docs::{OFFICIAL_D, inspection_filter_sql, order_by};
+use super::docs::{OFFICIAL_D, inspection_filter_sql};
+use crate::db::keyset::{self, chunk};
+const MARK: crate::db::sql::Mark = |n| format!("?{n}");
+
 use super::prelude::*;
 use super::rows::{CENTRE_COLS, centre_from_row, parse_opt, parse_text};
+use crate::db::sql::{CENTRE_KEYS, centre_cursor, inspection_cursor, inspection_keys, scope_filter};
 use rusqlite::{Row, params};
 use std::collections::HashMap;
-use xuncha_core::{CentreStatus, Region};
+use xuncha_core::{Centre, CentreStatus, Region};
 
 /// The latest official inspection of each centre (see `OFFICIAL_D`), the
 /// newest quarter first. Drafts, returned work and ad-hoc work nobody
@@ -21,20 +25,8 @@ const LATEST_JOIN: &str = concat!(
 );
 
 /// The WHERE conditions of a centre filter (over `centres c`) and their arguments.
-fn centre_conditions(f: &CentreFilter) -> (&'static str, Vec<String>) {
-    let sql = "(?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
-         AND (?4 = '' OR c.centre_type = ?4) AND (?5 = '' OR instr(c.name, ?5) > 0 OR instr(c.code, ?5) > 0)
-         AND (?6 = '' OR c.status = ?6)";
-    let status = f.status.map(|s| s.as_str().to_owned()).unwrap_or_default();
-    let args = vec![
-        f.scope.province.clone(),
-        f.scope.city.clone(),
-        f.scope.county.clone(),
-        f.centre_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
-        f.query.clone().unwrap_or_default(),
-        status,
-    ];
-    (sql, args)
+fn centre_conditions(f: &CentreFilter) -> (String, Vec<String>) {
+    crate::db::sql::centre_filter(f, |n| format!("?{n}"), |col, m| format!("instr({col}, {m}) > 0"))
 }
 
 fn prefixed(cols: &str, prefix: &str) -> String {
@@ -62,50 +54,66 @@ fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<RegistryEntry> {
     Ok(RegistryEntry { centre, latest })
 }
 
-impl SqliteStore {
-    fn registry_query(&self, f: &CentreFilter, limit: u32, offset: i64) -> StoreResult<Vec<RegistryEntry>> {
-        let (conditions, args) = centre_conditions(f);
-        self.read(move |c| {
-            let sql = format!(
-                "SELECT {}, d.doc_id, d.quarter, d.total, d.grade, d.status FROM centres c {LATEST_JOIN}
-                 WHERE {conditions} ORDER BY c.code LIMIT {limit} OFFSET {offset}",
-                prefixed(CENTRE_COLS, "c"),
-            );
-            let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(&args), entry_from_row)?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-    }
-}
-
 impl StatsStore for SqliteStore {
     fn registry(&self, f: &CentreFilter, p: PageReq) -> StoreResult<Page<RegistryEntry>> {
         let (conditions, args) = centre_conditions(f);
-        let total: i64 = self.read(move |c| {
-            let sql = format!("SELECT count(*) FROM centres c WHERE {conditions}");
-            Ok(c.query_row(&sql, rusqlite::params_from_iter(&args), |r| r.get(0))?)
-        })?;
-        let offset = i64::from(p.page.saturating_sub(1)) * i64::from(p.per_page);
-        Ok(Page {
-            items: self.registry_query(f, p.per_page, offset)?,
-            total: u64::try_from(total).unwrap_or(0),
-            page: p.page,
-            per_page: p.per_page,
+        self.read(move |c| {
+            let filter = format!("FROM centres c WHERE {conditions}");
+            let total: i64 =
+                c.query_row(&keyset::count_sql(&filter), rusqlite::params_from_iter(&args), |r| r.get(0))?;
+            let select = format!("{}, d.doc_id, d.quarter, d.total, d.grade, d.status", prefixed(CENTRE_COLS, "c"));
+            let filter = format!("FROM centres c {LATEST_JOIN} WHERE {conditions}");
+            let (sql, args) = keyset::page_sql(&select, &filter, args, String::from, &CENTRE_KEYS, &p, keyset::SQLITE)?;
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&args), entry_from_row)?;
+            let rows = rows.collect::<Result<Vec<_>, _>>()?;
+            Ok(keyset::page_of(rows, total, &p, |e| centre_cursor(&e.centre.code)))
         })
     }
 
-    fn registry_all(&self, f: &CentreFilter, limit: u32) -> StoreResult<Vec<RegistryEntry>> {
-        self.registry_query(f, limit, 0)
+    fn registry_chunk(
+        &self,
+        f: &CentreFilter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> StoreResult<Chunk<RegistryEntry>> {
+        let (conditions, args) = centre_conditions(f);
+        let p = chunk(after, limit);
+        self.read(move |c| {
+            let select = format!("{}, d.doc_id, d.quarter, d.total, d.grade, d.status", prefixed(CENTRE_COLS, "c"));
+            let filter = format!("FROM centres c {LATEST_JOIN} WHERE {conditions}");
+            let (sql, args) = keyset::page_sql(&select, &filter, args, String::from, &CENTRE_KEYS, &p, keyset::SQLITE)?;
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&args), entry_from_row)?;
+            let rows = rows.collect::<Result<Vec<_>, _>>()?;
+            Ok(keyset::chunk_of(rows, limit, |e| centre_cursor(&e.centre.code)))
+        })
+    }
+
+    fn centres_in(&self, scope: &Scope, limit: u32) -> StoreResult<Vec<Centre>> {
+        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {} FROM centres c WHERE 1 = 1{conditions} ORDER BY c.code LIMIT {limit}",
+                prefixed(CENTRE_COLS, "c")
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&args), centre_from_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>> {
-        let args = [scope.province.clone(), scope.city.clone(), scope.county.clone(), quarter.unwrap_or("").to_owned()];
+        let (mut conditions, mut args) = scope_filter(scope, "c.", MARK, 1);
+        if let Some(q) = quarter.filter(|q| !q.is_empty()) {
+            args.push(q.to_owned());
+            conditions.push_str(&format!(" AND d.quarter = ?{}", args.len()));
+        }
         self.read(move |c| {
             let sql = format!(
                 "SELECT d.centre_code, c.city, c.county, d.quarter, d.status, d.total, d.grade, d.figures, d.updated_at
                  FROM documents d JOIN centres c ON c.code = d.centre_code
-                 WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
-                 AND (?4 = '' OR d.quarter = ?4) AND {OFFICIAL_D}
+                 WHERE {OFFICIAL_D}{conditions}
                  ORDER BY d.quarter, d.updated_at LIMIT {limit}"
             );
             let mut stmt = c.prepare(&sql)?;
@@ -133,30 +141,33 @@ impl StatsStore for SqliteStore {
         })
     }
 
-    fn inspections_all(&self, f: &InspectionFilter, limit: u32) -> StoreResult<Vec<InspectionRow>> {
+    fn inspections_chunk(
+        &self,
+        f: &InspectionFilter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> StoreResult<Chunk<InspectionRow>> {
         let f = f.clone();
+        let p = chunk(after, limit);
         self.read(move |c| {
             let (filter, args) = inspection_filter_sql(&f);
-            let sql = format!(
-                "SELECT {}, {} {filter} ORDER BY {} LIMIT {limit}",
-                prefixed(CENTRE_COLS, "c"),
-                super::docs::ROW_COLS,
-                order_by(f.sort, f.ascending)
-            );
+            let select = format!("{}, {}", prefixed(CENTRE_COLS, "c"), super::docs::ROW_COLS);
+            let keys = inspection_keys(f.sort, f.ascending);
+            let (sql, args) = keyset::page_sql(&select, &filter, args, String::from, &keys, &p, keyset::SQLITE)?;
             let mut stmt = c.prepare(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(&args), super::docs::inspection_from_row)?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let rows = rows.collect::<Result<Vec<_>, _>>()?;
+            Ok(keyset::chunk_of(rows, limit, |r| inspection_cursor(r, f.sort)))
         })
     }
 
     fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>> {
-        let args = [scope.province.clone(), scope.city.clone(), scope.county.clone()];
+        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
         self.read(move |c| {
-            let mut stmt = c.prepare(
-                "SELECT DISTINCT province, city, county, township FROM centres c
-                 WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
-                 ORDER BY province, city, county, township LIMIT 20000",
-            )?;
+            let mut stmt = c.prepare(&format!(
+                "SELECT DISTINCT province, city, county, township FROM centres c WHERE 1 = 1{conditions}
+                 ORDER BY province, city, county, township LIMIT 20000"
+            ))?;
             let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| {
                 Ok(Region { province: r.get(0)?, city: r.get(1)?, county: r.get(2)?, township: r.get(3)? })
             })?;
@@ -165,16 +176,17 @@ impl StatsStore for SqliteStore {
     }
 
     fn statuses_at(&self, scope: &Scope, at: i64, or_first: bool) -> StoreResult<HashMap<String, CentreStatus>> {
-        let scope = scope.clone();
+        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
         self.read(move |c| {
-            let mut stmt = c.prepare_cached(
+            // `at` and `or_first` come from the code: safe to write in.
+            let mut stmt = c.prepare_cached(&format!(
                 "SELECT s.code, s.status FROM centres c JOIN centre_status s ON s.code = c.code
-                 WHERE (?1 = '' OR c.province = ?1) AND (?2 = '' OR c.city = ?2) AND (?3 = '' OR c.county = ?3)
-                 AND s.since = coalesce(
-                     (SELECT max(since) FROM centre_status WHERE code = c.code AND since <= ?4),
-                     CASE WHEN ?5 THEN (SELECT min(since) FROM centre_status WHERE code = c.code) END)",
-            )?;
-            let rows = stmt.query_map(params![scope.province, scope.city, scope.county, at, or_first], |r| {
+                 WHERE s.since = coalesce(
+                     (SELECT max(since) FROM centre_status WHERE code = c.code AND since <= {at}),
+                     CASE WHEN {} THEN (SELECT min(since) FROM centre_status WHERE code = c.code) END){conditions}",
+                i32::from(or_first)
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?;
             let mut out = HashMap::new();

@@ -4,6 +4,7 @@ import { t, type Key } from '../../../lib/i18n';
 import { lang } from '../../../lib/lang.svelte';
 import type { Problem, ProblemState, Severity } from '../../../lib/server-types.gen';
 import { ApiError, DUES, type Due, type ProblemQuery } from '../../api';
+import { readPage, writePage } from '../../paging';
 import { errorMessage, session } from '../../session.svelte';
 
 export const SEVERITIES: Severity[] = ['veto', 'serious', 'general'];
@@ -38,8 +39,7 @@ export function readProblemFilters(p: URLSearchParams): ProblemQuery {
   if (due && (DUES as string[]).includes(due)) q.due = due as Due;
   // Links from before `due`: `overdue=1` is `due=overdue`.
   else if (p.get('overdue') === '1' || p.get('overdue') === 'true') q.due = 'overdue';
-  const page = Number(p.get('page'));
-  q.page = Number.isInteger(page) && page > 0 ? page : 1;
+  Object.assign(q, readPage(p));
   q.per_page = PAGE_SIZE;
   return q;
 }
@@ -51,8 +51,7 @@ export function writeProblemFilters(q: ProblemQuery): Record<string, string | un
   out.state = q.state;
   out.severity = q.severity;
   out.due = q.due;
-  if (q.page && q.page > 1) out.page = String(q.page);
-  return out;
+  return { ...out, ...writePage(q) };
 }
 
 /// Refusals of the rectification endpoints in words: 409 is a state that
