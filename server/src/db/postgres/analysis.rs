@@ -11,18 +11,19 @@ const OFFICIAL_D: &str = super::docs::official!("d");
 
 impl AnalysisStore for PgStore {
     fn item_losses(&self, scope: &Scope, quarter: &str, limit: u32) -> StoreResult<Vec<ItemLossRow>> {
-        let (scope, quarter) = (scope.clone(), quarter.to_owned());
+        let mut args = vec![quarter.to_owned()];
+        let (conditions, scope_args) = crate::db::sql::scope_filter(scope, "c.", |n| format!("${n}"), 2);
+        args.extend(scope_args);
         self.read(move |c| {
             let sql = format!(
                 "SELECT c.county, c.centre_type, d.template_id, i.item, min(i.section), max(d.template_version),
                      count(*), sum(i.max_points), sum(i.max_points - i.points), count(*) FILTER (WHERE i.veto)
                  FROM documents d JOIN centres c ON c.code = d.centre_code
                      JOIN item_results i ON i.doc_id = d.doc_id
-                 WHERE ($1 = '' OR c.province = $1) AND ($2 = '' OR c.city = $2) AND ($3 = '' OR c.county = $3)
-                   AND d.quarter = $4 AND {OFFICIAL_D}
+                 WHERE d.quarter = $1 AND {OFFICIAL_D}{conditions}
                  GROUP BY c.county, c.centre_type, d.template_id, i.item"
             );
-            let rows = c.query(&sql, &[&scope.province, &scope.city, &scope.county, &quarter])?;
+            let rows = c.query(&sql, &crate::db::postgres::docs::params_of(&args))?;
             let mut out = rows
                 .iter()
                 .map(|r| {

@@ -88,7 +88,9 @@ impl FigureStore for PgStore {
     }
 
     fn period_coverage(&self, scope: &Scope, period: &str, limit: u32) -> StoreResult<Vec<CoverageRow>> {
-        let (scope, period) = (scope.clone(), period.to_owned());
+        let mut args = vec![period.to_owned()];
+        let (conditions, scope_args) = crate::db::sql::scope_filter(scope, "ce.", |n| format!("${n}"), 2);
+        args.extend(scope_args);
         self.read(move |c| {
             // The newest version per centre: the row no later version of the same period outranks.
             let sql = format!(
@@ -97,14 +99,13 @@ impl FigureStore for PgStore {
                             WHERE u.role = 'operator' AND NOT u.disabled
                               AND u.centres::jsonb ? ce.code)
                  FROM centres ce
-                 LEFT JOIN centre_figures f ON f.centre_code = ce.code AND f.period = $4
+                 LEFT JOIN centre_figures f ON f.centre_code = ce.code AND f.period = $1
                      AND f.version = (SELECT max(version) FROM centre_figures
-                                      WHERE centre_code = ce.code AND period = $4)
-                 WHERE ce.status = 'built' AND ($1 = '' OR ce.province = $1) AND ($2 = '' OR ce.city = $2)
-                     AND ($3 = '' OR ce.county = $3)
-                 ORDER BY ce.county, ce.code LIMIT $5"
+                                      WHERE centre_code = ce.code AND period = $1)
+                 WHERE ce.status = 'built'{conditions}
+                 ORDER BY ce.county, ce.code LIMIT {limit}"
             );
-            let rows = c.query(&sql, &[&scope.province, &scope.city, &scope.county, &period, &i64::from(limit)])?;
+            let rows = c.query(&sql, &crate::db::postgres::docs::params_of(&args))?;
             rows.iter()
                 .map(|r| {
                     let reported: Option<String> = get(r, 4)?;

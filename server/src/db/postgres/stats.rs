@@ -13,6 +13,9 @@ use postgres::Row;
 use std::collections::HashMap;
 use xuncha_core::{Centre, CentreStatus, Region};
 
+/// How this backend writes parameter `n`.
+const MARK: crate::db::sql::Mark = |n| format!("${n}");
+
 /// The latest official inspection of each centre (see `docs::official!`),
 /// the newest quarter first. Drafts, returned work and ad-hoc work nobody
 /// approved are not a centre's grade.
@@ -84,7 +87,7 @@ impl StatsStore for PgStore {
     }
 
     fn centres_in(&self, scope: &Scope, limit: u32) -> StoreResult<Vec<Centre>> {
-        let (conditions, args) = scope_filter(scope, "c.", |n| format!("${n}"), 1);
+        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
         self.read(move |c| {
             let sql = format!(
                 "SELECT {} FROM centres c WHERE 1 = 1{conditions} ORDER BY c.code LIMIT {limit}",
@@ -95,13 +98,16 @@ impl StatsStore for PgStore {
     }
 
     fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>> {
-        let args = [scope.province.clone(), scope.city.clone(), scope.county.clone(), quarter.unwrap_or("").to_owned()];
+        let (mut conditions, mut args) = scope_filter(scope, "c.", MARK, 1);
+        if let Some(q) = quarter.filter(|q| !q.is_empty()) {
+            args.push(q.to_owned());
+            conditions.push_str(&format!(" AND d.quarter = ${}", args.len()));
+        }
         self.read(move |c| {
             let sql = format!(
                 "SELECT d.centre_code, c.city, c.county, d.quarter, d.status, d.total, d.grade, d.figures, d.updated_at
                  FROM documents d JOIN centres c ON c.code = d.centre_code
-                 WHERE ($1 = '' OR c.province = $1) AND ($2 = '' OR c.city = $2) AND ($3 = '' OR c.county = $3)
-                 AND ($4 = '' OR d.quarter = $4) AND {OFFICIAL_D}
+                 WHERE {OFFICIAL_D}{conditions}
                  ORDER BY d.quarter, d.updated_at LIMIT {limit}"
             );
             c.query(&sql, &params_of(&args))?
@@ -146,31 +152,32 @@ impl StatsStore for PgStore {
     }
 
     fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>> {
-        let scope = scope.clone();
+        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
         self.read(move |c| {
-            c.query(
-                "SELECT DISTINCT province, city, county, township FROM centres c
-                 WHERE ($1 = '' OR c.province = $1) AND ($2 = '' OR c.city = $2) AND ($3 = '' OR c.county = $3)
-                 ORDER BY province, city, county, township LIMIT 20000",
-                &[&scope.province, &scope.city, &scope.county],
-            )?
-            .iter()
-            .map(|r| Ok(Region { province: get(r, 0)?, city: get(r, 1)?, county: get(r, 2)?, township: get(r, 3)? }))
-            .collect()
+            let sql = format!(
+                "SELECT DISTINCT province, city, county, township FROM centres c WHERE 1 = 1{conditions}
+                 ORDER BY province, city, county, township LIMIT 20000"
+            );
+            c.query(&sql, &params_of(&args))?
+                .iter()
+                .map(|r| {
+                    Ok(Region { province: get(r, 0)?, city: get(r, 1)?, county: get(r, 2)?, township: get(r, 3)? })
+                })
+                .collect()
         })
     }
 
     fn statuses_at(&self, scope: &Scope, at: i64, or_first: bool) -> StoreResult<HashMap<String, CentreStatus>> {
-        let scope = scope.clone();
+        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
         self.read(move |c| {
-            let rows = c.query(
+            // `at` and `or_first` come from the code: safe to write in.
+            let sql = format!(
                 "SELECT s.code, s.status FROM centres c JOIN centre_status s ON s.code = c.code
-                 WHERE ($1 = '' OR c.province = $1) AND ($2 = '' OR c.city = $2) AND ($3 = '' OR c.county = $3)
-                 AND s.since = coalesce(
-                     (SELECT max(since) FROM centre_status WHERE code = c.code AND since <= $4),
-                     CASE WHEN $5 THEN (SELECT min(since) FROM centre_status WHERE code = c.code) END)",
-                &[&scope.province, &scope.city, &scope.county, &at, &or_first],
-            )?;
+                 WHERE s.since = coalesce(
+                     (SELECT max(since) FROM centre_status WHERE code = c.code AND since <= {at}),
+                     CASE WHEN {or_first} THEN (SELECT min(since) FROM centre_status WHERE code = c.code) END){conditions}"
+            );
+            let rows = c.query(&sql, &params_of(&args))?;
             let mut out = HashMap::new();
             for r in &rows {
                 let (code, status): (String, String) = (get(r, 0)?, get(r, 1)?);

@@ -4,15 +4,16 @@
 
 use super::SqliteStore;
 use super::docs::{OFFICIAL_D, inspection_filter_sql};
-use crate::db::keyset::{self, chunk};
-const MARK: crate::db::sql::Mark = |n| format!("?{n}");
-
 use super::prelude::*;
 use super::rows::{CENTRE_COLS, centre_from_row, parse_opt, parse_text};
+use crate::db::keyset::{self, chunk};
 use crate::db::sql::{CENTRE_KEYS, centre_cursor, inspection_cursor, inspection_keys, scope_filter};
 use rusqlite::{Row, params};
 use std::collections::HashMap;
 use xuncha_core::{Centre, CentreStatus, Region};
+
+/// How this backend writes parameter `n`.
+const MARK: crate::db::sql::Mark = |n| format!("?{n}");
 
 /// The latest official inspection of each centre (see `OFFICIAL_D`), the
 /// newest quarter first. Drafts, returned work and ad-hoc work nobody
