@@ -145,6 +145,13 @@ async fn run(plan: Plan) {
         prepared.push((device, bodies));
     }
     let start = Instant::now();
+    // The process's CPU time over the measured window alone.
+    let cpu_window = tokio::spawn(async move {
+        tokio::time::sleep(warmup).await;
+        let from = cpu_ms();
+        tokio::time::sleep(measure).await;
+        cpu_ms() - from
+    });
     let mut tasks = Vec::new();
     let n_prepared = prepared.len();
     for (index, (device, bodies)) in prepared.into_iter().enumerate() {
@@ -186,6 +193,7 @@ async fn run(plan: Plan) {
             answered_in_window += usize::from(done <= warmup + measure);
         }
     }
+    let cpu = cpu_window.await.unwrap();
     all.sort();
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
     let total_changes = server.count("SELECT CAST(sum(change_count) AS BIGINT) FROM documents");
@@ -208,6 +216,11 @@ async fn run(plan: Plan) {
         ms(pct(0.99)),
         ms(all[all.len() - 1])
     );
+    println!(
+        "  cpu:        {:.2} ms per answered round (server and load generator together, one process; {:.0}% of 2 cores)",
+        cpu / (answered_in_window.max(1) as f64),
+        cpu / 10.0 / measure.as_secs_f64() / 2.0
+    );
     println!("  changes stored: {total_changes}");
     server.stop().await;
 }
@@ -217,6 +230,18 @@ fn answer_for(template: &xuncha_core::template::Template, item: &str, n: usize) 
         AnswerSpec::Scale { max, .. } => Answer::Scale(*max - i64::try_from(n % 2).unwrap()),
         _ => Answer::YesNo(n.is_multiple_of(2)),
     }
+}
+
+/// CPU time this process has used (user and system), in ms.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = field(11) + field(12);
+    // Linux reports in clock ticks of 1/100 s.
+    ticks * 10.0
 }
 
 fn ms(d: Duration) -> f64 {

@@ -74,5 +74,15 @@ pub(super) fn item_losses(store: &dyn Store) -> Result<(), String> {
     check(rows.iter().all(|r| r.item != "skipped" && r.item != "app"), "nor those that do not apply or only add")?;
     check(store.item_losses(&province, "2026Q3", 100).map_err(err)?.is_empty(), "another quarter")?;
     check(store.item_losses(&super::county("桥西区"), "2026Q4", 100).map_err(err)?.is_empty(), "another county")?;
-    check(store.item_losses(&province, "2026Q4", 1).map_err(err)?.len() == 1, "bounded")
+    check(store.item_losses(&province, "2026Q4", 1).map_err(err)?.len() == 1, "bounded")?;
+    // A new score replaces the document's items: a changed one, one gone.
+    let mut rescored = report(4.0, false);
+    rescored.report.items.retain(|i| i.id != "price");
+    let (doc, summary) = (official[1].meta.doc, official[1].summary.clone());
+    store.add_score(&doc, &[], &summary, &rescored, 3).map_err(err)?;
+    let rows = store.item_losses(&province, "2026Q4", 100).map_err(err)?;
+    let fire = rows.iter().find(|r| r.item == "fire").ok_or("the fire item is read")?;
+    check((fire.max_points, fire.lost_points, fire.vetoes) == (8.0, 4.0, 1), "the rescored item lost nothing")?;
+    let price = rows.iter().find(|r| r.item == "price").ok_or("the price item is read")?;
+    check(price.inspections == 1, "an item the new report lacks is gone from it")
 }

@@ -138,7 +138,7 @@ impl CatalogStore for SqliteStore {
     fn centre(&self, code: &str) -> StoreResult<Option<Centre>> {
         self.read(|c| {
             let sql = format!("SELECT {CENTRE_COLS} FROM centres WHERE code = ?1");
-            Ok(c.query_row(&sql, [code], centre_from_row).optional()?)
+            Ok(c.prepare_cached(&sql)?.query_row([code], centre_from_row).optional()?)
         })
     }
 

@@ -59,9 +59,8 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
             ],
         )?;
     } else {
-        if let Some(snapshot) = &w.compacted {
-            c.execute("UPDATE documents SET snapshot = ?2 WHERE doc_id = ?1", params![id(&m.doc), snapshot])?;
-            c.execute("DELETE FROM changes WHERE doc_id = ?1", [id(&m.doc)])?;
+        if w.compacted.is_some() {
+            c.prepare_cached("DELETE FROM changes WHERE doc_id = ?1")?.execute([id(&m.doc)])?;
         } else {
             let mut stmt =
                 c.prepare_cached("INSERT OR IGNORE INTO changes (doc_id, hash, bytes) VALUES (?1, ?2, ?3)")?;
@@ -69,11 +68,33 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
                 stmt.execute(params![id(&m.doc), hash.0.as_slice(), bytes])?;
             }
         }
+        // One write of the document's row per round: SQLite rewrites a whole
+        // row, snapshot and report included, on every UPDATE of it.
+        let report = w.score.as_ref().map(|score| report_bytes(&score.report)).transpose()?;
         c.prepare_cached(
-            "UPDATE documents SET heads = ?2, change_count = change_count + ?3, updated_seq = ?4, updated_at = ?5
+            "UPDATE documents SET heads = ?2, change_count = change_count + ?3, updated_seq = ?4, updated_at = ?5,
+                 status = ?6, total = ?7, grade = ?8, complete = ?9, on_site = ?10, vetoes = ?11, conflicts = ?12,
+                 evidence_problems = ?13, figures = ?14, report = coalesce(?15, report), snapshot = coalesce(?16, snapshot)
              WHERE doc_id = ?1",
         )?
-        .execute(params![id(&m.doc), heads, n_new, i64::try_from(seq).unwrap_or(i64::MAX), now])?;
+        .execute(params![
+            id(&m.doc),
+            heads,
+            n_new,
+            i64::try_from(seq).unwrap_or(i64::MAX),
+            now,
+            text_of(&s.status),
+            s.total,
+            s.grade.as_ref().map(text_of),
+            s.complete,
+            s.on_site.as_ref().map(text_of),
+            s.vetoes,
+            s.conflicts,
+            s.evidence_problems,
+            crate::db::sql::figures_json(&s.figures),
+            report,
+            w.compacted,
+        ])?;
         // A draft moved to a newer template version (the only way it changes).
         let moved = c
             .prepare_cached(
@@ -86,7 +107,9 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
                 .execute(params![id(&m.doc), m.template.id, m.template.version])?;
         }
     }
-    write_summary(c, &m.doc, s)?;
+    if w.is_new {
+        write_summary(c, &m.doc, s)?;
+    }
     let mut stmt = c.prepare_cached("INSERT OR IGNORE INTO members (doc_id, username) VALUES (?1, ?2)")?;
     for user in &w.members {
         stmt.execute(params![id(&m.doc), user])?;
@@ -96,33 +119,62 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
         stmt.execute(params![sha, id(&m.doc)])?;
     }
     if let Some(score) = &w.score {
-        insert_score(c, &m.doc, &heads, score, now)?;
+        insert_score(c, &m.doc, &heads, score, now, w.is_new)?;
     }
     Ok(seq)
 }
 
-fn insert_score(c: &Connection, doc: &DocumentId, heads: &[u8], s: &ScoreWrite, now: i64) -> StoreResult<()> {
+/// The report as kept: DEFLATE-compressed JSON (it compresses about
+/// fivefold and is written on every round).
+fn report_bytes(report: &xuncha_core::scoring::Report) -> StoreResult<Vec<u8>> {
+    let json = serde_json::to_vec(report).map_err(|e| StoreError::Backend(e.to_string()))?;
+    Ok(crate::db::codec::deflate(&json))
+}
+
+/// A score and its items; the report too unless the round's own update of
+/// the document's row (`insert_doc_write`) carried it.
+fn insert_score(
+    c: &Connection,
+    doc: &DocumentId,
+    heads: &[u8],
+    s: &ScoreWrite,
+    now: i64,
+    with_report: bool,
+) -> StoreResult<()> {
     c.prepare_cached(
         "INSERT INTO scores (doc_id, heads, total, grade, reason, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![id(doc), heads, s.total, text_of(&s.grade), s.reason, now])?;
-    // The report is kept as DEFLATE-compressed JSON (it compresses about
-    // fivefold and is written on every round).
-    let json = serde_json::to_vec(&s.report).map_err(|e| StoreError::Backend(e.to_string()))?;
-    c.prepare_cached("UPDATE documents SET report = ?2 WHERE doc_id = ?1")?
-        .execute(params![id(doc), crate::db::codec::deflate(&json)])?;
+    if with_report {
+        c.prepare_cached("UPDATE documents SET report = ?2 WHERE doc_id = ?1")?
+            .execute(params![id(doc), report_bytes(&s.report)?])?;
+    }
     write_item_results(c, id(doc), &s.report)
 }
 
-/// The report's scored items (`db::sql::scored_items`), replacing the last report's.
+/// The report's scored items (`db::sql::scored_items`), replacing the last
+/// report's. Only rows that differ are written: a round usually changes
+/// one answer, and rewriting every item's row would cost each round the
+/// whole checklist's index updates.
 pub(super) fn write_item_results(c: &Connection, doc: &[u8], report: &xuncha_core::scoring::Report) -> StoreResult<()> {
-    c.prepare_cached("DELETE FROM item_results WHERE doc_id = ?1")?.execute([doc])?;
+    type Stored = (String, f64, f64, bool);
+    let mut stored: std::collections::HashMap<String, Stored> = c
+        .prepare_cached("SELECT item, section, points, max_points, veto FROM item_results WHERE doc_id = ?1")?
+        .query_map([doc], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))))?
+        .collect::<Result<_, _>>()?;
     let mut insert = c.prepare_cached(
         "INSERT OR REPLACE INTO item_results (doc_id, item, section, points, max_points, veto)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (item, veto) in crate::db::sql::scored_items(report) {
-        insert.execute(params![doc, item.id, item.section, item.points, item.max_points, veto])?;
+        let now: Stored = (item.section.clone(), item.points, item.max_points, veto);
+        if stored.remove(&item.id).as_ref() != Some(&now) {
+            insert.execute(params![doc, item.id, item.section, item.points, item.max_points, veto])?;
+        }
+    }
+    let mut delete = c.prepare_cached("DELETE FROM item_results WHERE doc_id = ?1 AND item = ?2")?;
+    for gone in stored.keys() {
+        delete.execute(params![doc, gone])?;
     }
     Ok(())
 }
@@ -356,23 +408,24 @@ impl DocStore for SqliteStore {
         self.read(|c| {
             // One snapshot for all three reads, so a commit in between cannot
             // slip past the cursor.
-            c.execute_batch("BEGIN")?;
+            super::run(c, "BEGIN")?;
             let out = (|| {
-                let seq: i64 = c.query_row("SELECT value FROM meta WHERE key = 'seq'", [], |r| r.get(0))?;
+                let seq: i64 =
+                    c.prepare_cached("SELECT value FROM meta WHERE key = 'seq'")?.query_row([], |r| r.get(0))?;
                 Ok(Changed {
                     docs: docs_since_on(c, username, cursor, limit)?,
                     assignments: assignments_since_on(c, username, cursor)?,
                     seq: u64::try_from(seq).unwrap_or(0),
                 })
             })();
-            c.execute_batch("COMMIT")?;
+            super::run(c, "COMMIT")?;
             out
         })
     }
 
     fn current_seq(&self) -> StoreResult<u64> {
         self.read(|c| {
-            let v: i64 = c.query_row("SELECT value FROM meta WHERE key = 'seq'", [], |r| r.get(0))?;
+            let v: i64 = c.prepare_cached("SELECT value FROM meta WHERE key = 'seq'")?.query_row([], |r| r.get(0))?;
             Ok(u64::try_from(v).unwrap_or(0))
         })
     }
@@ -426,7 +479,7 @@ impl DocStore for SqliteStore {
     ) -> StoreResult<()> {
         let (doc, heads, s, score) = (*doc, heads_to_bytes(heads), s.clone(), score.clone());
         self.write(move |c| {
-            insert_score(c, &doc, &heads, &score, now)?;
+            insert_score(c, &doc, &heads, &score, now, true)?;
             write_summary(c, &doc, &s)
         })
     }

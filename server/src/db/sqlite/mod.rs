@@ -286,7 +286,7 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
             }
         }
         let mut finishers = Vec::with_capacity(jobs.len());
-        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(e) = run(&conn, "BEGIN IMMEDIATE") {
             let msg = e.to_string();
             for job in jobs {
                 let (_, finish) = job(None);
@@ -302,19 +302,19 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
                 finish(Err("the transaction was rolled back".into()));
                 continue;
             }
-            if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+            if let Err(e) = run(&conn, "SAVEPOINT job") {
                 let (_, finish) = job(None);
                 finish(Err(e.to_string()));
                 continue;
             }
             let (ok, finish) = job(Some(&conn));
-            let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-            if conn.execute_batch(end).is_err() {
+            let end = if ok { run(&conn, "RELEASE job") } else { conn.execute_batch("ROLLBACK TO job; RELEASE job") };
+            if end.is_err() {
                 tracing::error!("a savepoint could not be closed");
             }
             finishers.push(finish);
         }
-        let commit = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+        let commit = run(&conn, "COMMIT").map_err(|e| e.to_string());
         if commit.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
         }
@@ -338,9 +338,16 @@ impl crate::storage::SharedEvents for SqliteStore {
 }
 
 /// Takes the next value of the global change sequence (the device cursors' clock).
+/// Runs one statement that returns no rows, prepared once per connection
+/// (the writer runs its transaction statements on every group).
+pub(crate) fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
 pub(crate) fn next_seq(conn: &Connection) -> StoreResult<u64> {
-    let v: i64 =
-        conn.query_row("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value", [], |r| r.get(0))?;
+    let v: i64 = conn
+        .prepare_cached("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value")?
+        .query_row([], |r| r.get(0))?;
     u64::try_from(v).map_err(|_| StoreError::Corrupt("negative sequence".into()))
 }
 
