@@ -49,6 +49,19 @@ async fn run(plan: Plan) {
     let interval = Duration::from_secs_f64(n_devices as f64 / rate);
     let server = TestServer::start().await;
     server.state.store.upsert_centres(&xuncha_server::cli::demo::demo_centres(), 1).unwrap();
+    // `XUNCHA_LOAD_INSTANCES=2` on PostgreSQL: a second server instance on
+    // the same database, and the devices split between the two.
+    let instances = std::env::var("XUNCHA_LOAD_INSTANCES").ok().and_then(|n| n.parse::<usize>().ok()).unwrap_or(1);
+    let mut others = Vec::new();
+    if instances > 1 {
+        assert!(xuncha_tests::on_postgres(), "several instances share a PostgreSQL database");
+        let url = server.state.config.database.url.clone();
+        for _ in 1..instances {
+            let url = url.clone();
+            others.push(TestServer::start_with(move |c| c.database.url = url).await);
+        }
+    }
+    let urls: Vec<String> = std::iter::once(server.url.clone()).chain(others.iter().map(|s| s.url.clone())).collect();
     let template = builtin_templates().unwrap().into_iter().find(|t| t.id == "village").unwrap();
     let items: Vec<String> = template
         .items()
@@ -101,7 +114,7 @@ async fn run(plan: Plan) {
         };
         let doc = InspectionDoc::create(actor.clone(), &new, &template).unwrap();
         let mut device = Device {
-            url: server.url.clone(),
+            url: urls[n % urls.len()].clone(),
             token,
             username: name,
             actor,
@@ -207,6 +220,7 @@ async fn run(plan: Plan) {
         true => println!("  durability: PostgreSQL, synchronous_commit=on; every response after its commit"),
         false => println!("  durability: SQLite WAL, synchronous=FULL, group commit; every response after its commit"),
     }
+    println!("  instances:  {instances} (devices split evenly between them)");
     println!("  requests:   {} due in the window, {answered_in_window} answered in it", all.len());
     println!("  throughput: {:.0} requests/s answered", answered_in_window as f64 / measure.as_secs_f64());
     println!("  latency is counted from each round's due time (no coordinated omission)");
@@ -222,6 +236,9 @@ async fn run(plan: Plan) {
         cpu / 10.0 / measure.as_secs_f64() / 2.0
     );
     println!("  changes stored: {total_changes}");
+    for other in others {
+        other.stop().await;
+    }
     server.stop().await;
 }
 
