@@ -33,13 +33,18 @@ export function loadUsers(api: DashboardApi): Promise<User[]> {
   return p;
 }
 
-/// Every item of a paged list, 200 a page (the server's maximum), at most `maxPages` pages.
-export async function allPages<T>(get: (page: number, per_page: number) => Promise<Page<T>>, maxPages = 50): Promise<T[]> {
+/// Every item of a paged list, 200 a page (the server's maximum), at most
+/// `maxPages` pages, each reached by the link of the one before.
+export async function allPages<T>(
+  get: (at: { page: number; per_page: number; after?: string }) => Promise<Page<T>>, maxPages = 50,
+): Promise<T[]> {
   const out: T[] = [];
+  let after: string | undefined;
   for (let page = 1; page <= maxPages; page++) {
-    const p = await get(page, 200);
+    const p = await get({ page, per_page: 200, after });
     out.push(...p.items);
-    if (out.length >= p.total || p.items.length === 0) break;
+    if (!p.next || p.items.length === 0) break;
+    after = p.next;
   }
   return out;
 }
