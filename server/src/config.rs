@@ -129,6 +129,9 @@ pub struct Limits {
     pub doc_cache: usize,
     /// Stored changes after which a document is re-saved as one snapshot.
     pub compact_after: usize,
+    /// Rows a streamed export reads at a time: each read is one keyset
+    /// query, and two chunks are held at most.
+    pub export_chunk: u32,
 }
 
 impl Default for Limits {
@@ -154,6 +157,7 @@ impl Default for Limits {
             body_idle_secs: 60,
             doc_cache: 512,
             compact_after: 64,
+            export_chunk: 5_000,
         }
     }
 }

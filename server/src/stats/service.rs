@@ -90,9 +90,6 @@ fn scope_of(user: &User, province: Option<String>) -> R<Scope> {
     Ok(scope)
 }
 
-/// Rows one read of a streamed export takes.
-const EXPORT_CHUNK: u32 = 1_000;
-
 /// A download's rows as they are read, chunk by chunk; an error ends it.
 pub type Chunks<T> = tokio::sync::mpsc::Receiver<R<Vec<T>>>;
 
@@ -393,7 +390,7 @@ impl Stats {
         overseer(user)?;
         let this = self.clone();
         Ok(stream_chunks(move |after| {
-            let chunk = this.store.registry_chunk(&filter, after.as_ref(), EXPORT_CHUNK)?;
+            let chunk = this.store.registry_chunk(&filter, after.as_ref(), this.limits.export_chunk.max(1))?;
             Ok((this.norms_of(chunk.items)?, chunk.next))
         }))
     }
@@ -404,7 +401,7 @@ impl Stats {
         overseer(user)?;
         let this = self.clone();
         Ok(stream_chunks(move |after| {
-            let chunk = this.store.inspections_chunk(&filter, after.as_ref(), EXPORT_CHUNK)?;
+            let chunk = this.store.inspections_chunk(&filter, after.as_ref(), this.limits.export_chunk.max(1))?;
             Ok((chunk.items, chunk.next))
         }))
     }

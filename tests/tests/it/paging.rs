@@ -13,7 +13,7 @@ use xuncha_server::accounts::store::Role;
 use xuncha_server::inspections::store::{DocMeta, DocSummary, DocWrite};
 use xuncha_tests::{Api, TestServer};
 
-/// More than two export chunks (1,000 rows each).
+/// More than two export chunks (of 1,000 rows in the export's test).
 const DOCS: usize = 2_150;
 
 /// Inspections over the demo centres with ties everywhere: three share each
@@ -171,7 +171,7 @@ fn b64(s: &str) -> String {
 
 #[tokio::test]
 async fn a_streamed_export_holds_every_row_across_its_chunks() {
-    let server = TestServer::start().await;
+    let server = TestServer::start_with(|c| c.limits.export_chunk = 1_000).await;
     seed(&server);
     server.add_user("sup-city", Role::Supervisor, "");
     let api = server.api("sup-city").await;
