@@ -20,7 +20,7 @@ start)
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     # Sockets in the data directory, not /var/run/postgresql (which may not exist).
     as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on" start >/dev/null
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on -c random_page_cost=1.1" start >/dev/null
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
 stop)
