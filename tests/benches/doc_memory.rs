@@ -13,10 +13,10 @@
 )]
 
 use xuncha_core::DocumentId;
-use xuncha_core::document::{Answer, AnswerRecord, InspectionDoc, NewInspection};
+use xuncha_core::document::{Answer, AnswerRecord, InspectionDoc, NewInspection, WorkflowStatus};
 use xuncha_core::template::{AnswerSpec, TemplateRef, builtin_templates};
-use xuncha_server::inspections::store::{DocMeta, DocSummary, DocWrite};
-use xuncha_tests::TestServer;
+use xuncha_server::inspections::store::DocMeta;
+use xuncha_tests::{TestServer, stored_doc, summary};
 
 const CENTRE: &str = "130102-V02";
 
@@ -83,8 +83,8 @@ async fn held(n: usize, cache: usize) -> (f64, f64) {
     for chunk in ids.chunks(500) {
         let writes = chunk
             .iter()
-            .map(|&doc| DocWrite {
-                meta: DocMeta {
+            .map(|&doc| {
+                let meta = DocMeta {
                     doc,
                     centre_code: CENTRE.into(),
                     template: template.clone(),
@@ -92,26 +92,8 @@ async fn held(n: usize, cache: usize) -> (f64, f64) {
                     created_by: "insp".into(),
                     created_at: 1,
                     quarter: "2026Q4".into(),
-                },
-                is_new: true,
-                base_heads: Vec::new(),
-                new_changes: Vec::new(),
-                heads: heads.clone(),
-                compacted: Some(bytes.clone()),
-                summary: DocSummary {
-                    status: xuncha_core::document::WorkflowStatus::Draft,
-                    total: None,
-                    grade: None,
-                    complete: true,
-                    on_site: None,
-                    vetoes: 0,
-                    conflicts: 0,
-                    evidence_problems: 0,
-                    figures: Default::default(),
-                },
-                score: None,
-                members: vec!["insp".into()],
-                photos: Vec::new(),
+                };
+                stored_doc(meta, summary(WorkflowStatus::Draft, None, None), "insp", bytes.clone(), heads.clone())
             })
             .collect();
         server.state.store.commit_round(writes, None, 1).unwrap();

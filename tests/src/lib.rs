@@ -96,6 +96,49 @@ pub fn photo_record(bytes: &[u8], by: &str) -> xuncha_core::document::PhotoRecor
     }
 }
 
+/// A new document written straight into the store, as benches and tests
+/// that need thousands do: `meta` and `summary` as given, `member` its one
+/// member, stored as one snapshot (`bytes`, with `heads`).
+pub fn stored_doc(
+    meta: xuncha_server::inspections::store::DocMeta,
+    summary: xuncha_server::inspections::store::DocSummary,
+    member: &str,
+    bytes: Vec<u8>,
+    heads: Vec<automerge::ChangeHash>,
+) -> xuncha_server::inspections::store::DocWrite {
+    xuncha_server::inspections::store::DocWrite {
+        meta,
+        is_new: true,
+        base_heads: Vec::new(),
+        new_changes: Vec::new(),
+        heads,
+        compacted: Some(bytes),
+        summary,
+        score: None,
+        members: vec![member.into()],
+        photos: Vec::new(),
+    }
+}
+
+/// A listed document's summary: `status`, `total` and `grade`, nothing flagged.
+pub fn summary(
+    status: xuncha_core::document::WorkflowStatus,
+    total: Option<f64>,
+    grade: Option<xuncha_core::scoring::Grade>,
+) -> xuncha_server::inspections::store::DocSummary {
+    xuncha_server::inspections::store::DocSummary {
+        status,
+        total,
+        grade,
+        complete: true,
+        on_site: None,
+        vetoes: 0,
+        conflicts: 0,
+        evidence_problems: 0,
+        figures: Default::default(),
+    }
+}
+
 /// A server running in this process on a real loopback port.
 #[derive(Debug)]
 pub struct TestServer {

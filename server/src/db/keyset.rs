@@ -4,8 +4,10 @@
 //! `MAX_COUNT`. A cursor's numbers are checked and written into the
 //! statement; its texts are bound as parameters; ids are written as hex.
 
-use super::sql::Mark;
 use crate::storage::{Chunk, Cursor, CursorKey, MAX_COUNT, Page, PageReq, Seek, StoreError, StoreResult};
+
+/// How a backend writes parameter `n` (from 1): `?1` in SQLite, `$1` in PostgreSQL.
+pub(crate) type Mark = fn(usize) -> String;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Kind {

@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 use xuncha_core::scoring::{ItemScore, Report};
 use xuncha_core::template::StatFigure;
 
-/// How a backend writes parameter `n` (from 1).
-pub(crate) type Mark = fn(usize) -> String;
+pub(crate) use super::keyset::Mark;
 
 /// The `FROM … WHERE …` of an inspection list and its arguments. Only the
 /// conditions set are written, so each backend can choose the index that

@@ -10,8 +10,8 @@ use xuncha_core::document::WorkflowStatus as W;
 use xuncha_core::scoring::Grade as G;
 use xuncha_core::template::TemplateRef;
 use xuncha_server::accounts::store::Role;
-use xuncha_server::inspections::store::{DocMeta, DocSummary, DocWrite};
-use xuncha_tests::{Api, TestServer};
+use xuncha_server::inspections::store::DocMeta;
+use xuncha_tests::{Api, TestServer, stored_doc, summary};
 
 /// More than two export chunks (of 1,000 rows in the export's test).
 const DOCS: usize = 2_150;
@@ -28,36 +28,23 @@ fn seed(server: &TestServer) {
             .map(|&i| {
                 let c = &centres[i % centres.len()];
                 let total = (i % 7 != 0).then(|| (i * 37 % 40) as f64 + 60.0);
-                DocWrite {
-                    meta: DocMeta {
-                        doc: DocumentId::random(),
-                        centre_code: c.code.clone(),
-                        template: TemplateRef { id: c.centre_type.as_str().into(), version: 1 },
-                        purpose: Default::default(),
-                        created_by: "insp-wang".into(),
-                        created_at: 1_700_000_000_000,
-                        quarter: quarters[i % quarters.len()].into(),
-                    },
-                    is_new: true,
-                    base_heads: Vec::new(),
-                    new_changes: Vec::new(),
-                    heads: Vec::new(),
-                    compacted: Some(vec![0]),
-                    summary: DocSummary {
-                        status: [W::Draft, W::Submitted, W::Approved][i % 3],
-                        total,
-                        grade: total.map(|t| if t >= 90.0 { G::Excellent } else { G::Pass }),
-                        complete: true,
-                        on_site: None,
-                        vetoes: 0,
-                        conflicts: 0,
-                        evidence_problems: 0,
-                        figures: Default::default(),
-                    },
-                    score: None,
-                    members: vec!["insp-wang".into()],
-                    photos: Vec::new(),
-                }
+                let meta = DocMeta {
+                    doc: DocumentId::random(),
+                    centre_code: c.code.clone(),
+                    template: TemplateRef { id: c.centre_type.as_str().into(), version: 1 },
+                    purpose: Default::default(),
+                    created_by: "insp-wang".into(),
+                    created_at: 1_700_000_000_000,
+                    quarter: quarters[i % quarters.len()].into(),
+                };
+                let grade = total.map(|t| if t >= 90.0 { G::Excellent } else { G::Pass });
+                stored_doc(
+                    meta,
+                    summary([W::Draft, W::Submitted, W::Approved][i % 3], total, grade),
+                    "insp-wang",
+                    vec![0],
+                    Vec::new(),
+                )
             })
             .collect();
         // Three to an update time.
