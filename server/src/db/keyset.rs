@@ -27,15 +27,25 @@ pub(crate) struct Key {
     pub desc: bool,
 }
 
-/// How a backend writes a parameter and a byte string.
+/// How a backend writes a parameter, a byte string (from hex) and the
+/// test that a text column holds a parameter's text.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Dialect {
     pub mark: Mark,
     pub bytes: fn(&str) -> String,
+    pub contains: fn(&str, &str) -> String,
 }
 
-pub(crate) const SQLITE: Dialect = Dialect { mark: |n| format!("?{n}"), bytes: |hex| format!("x'{hex}'") };
-pub(crate) const POSTGRES: Dialect = Dialect { mark: |n| format!("${n}"), bytes: |hex| format!("'\\x{hex}'::bytea") };
+pub(crate) const SQLITE: Dialect = Dialect {
+    mark: |n| format!("?{n}"),
+    bytes: |hex| format!("x'{hex}'"),
+    contains: |column, mark| format!("instr({column}, {mark}) > 0"),
+};
+pub(crate) const POSTGRES: Dialect = Dialect {
+    mark: |n| format!("${n}"),
+    bytes: |hex| format!("'\\x{hex}'::bytea"),
+    contains: |column, mark| format!("strpos({column}, {mark}) > 0"),
+};
 
 /// `ORDER BY …` of the keys; `reverse` walks the list backwards.
 pub(crate) fn order_by(keys: &[Key], reverse: bool) -> String {

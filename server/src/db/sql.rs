@@ -1,8 +1,8 @@
-//! What both SQL backends write the same way: the inspection list's
-//! filter and order, the report's scored items, the figures' JSON. Only
-//! parameter marks differ (`?1` in SQLite, `$1` in PostgreSQL).
+//! What both SQL backends write the same way: the list filters and
+//! orders, the scope conditions, the report's scored items, the figures'
+//! JSON. What differs between them is their `keyset::Dialect`.
 
-use super::keyset::{Key, Kind};
+use super::keyset::{Dialect, Key, Kind};
 use crate::accounts::store::Scope;
 use crate::inspections::store::{InspectionFilter, InspectionFlag, InspectionRow, InspectionSort};
 use crate::problems::store::Problem;
@@ -12,39 +12,33 @@ use std::collections::BTreeMap;
 use xuncha_core::scoring::{ItemScore, Report};
 use xuncha_core::template::StatFigure;
 
-pub(crate) use super::keyset::Mark;
-
 /// The `FROM … WHERE …` of an inspection list and its arguments. Only the
 /// conditions set are written, so each backend can choose the index that
 /// fits them. Flags and sort keys come from closed enums, never from the
 /// request's text.
-pub(crate) fn inspection_filter(f: &InspectionFilter, mark: Mark) -> (String, Vec<String>) {
-    let mut filter = String::from("FROM documents d JOIN centres c ON c.code = d.centre_code WHERE 1 = 1");
-    let mut args: Vec<String> = Vec::new();
-    let text = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+pub(crate) fn inspection_filter(f: &InspectionFilter, d: Dialect) -> (String, Vec<String>) {
+    let (scope, mut args) = scope_filter(&f.scope, "c.", d, 1);
+    let mut filter = format!("FROM documents d JOIN centres c ON c.code = d.centre_code WHERE 1 = 1{scope}");
     let conditions = [
-        ("c.province", Some(f.scope.province.clone()).filter(|v| !v.is_empty())),
-        ("c.city", Some(f.scope.city.clone()).filter(|v| !v.is_empty())),
-        ("c.county", Some(f.scope.county.clone()).filter(|v| !v.is_empty())),
-        ("d.quarter", text(&f.quarter)),
+        ("d.quarter", f.quarter.clone()),
         ("c.centre_type", f.centre_type.map(|t| t.as_str().to_owned())),
         ("d.status", f.status.as_ref().map(text_of)),
         ("d.grade", f.grade.as_ref().map(text_of)),
-        ("d.centre_code", text(&f.centre_code)),
-        ("c.township", text(&f.township)),
-        ("d.template_id", text(&f.template)),
+        ("d.centre_code", f.centre_code.clone()),
+        ("c.township", f.township.clone()),
+        ("d.template_id", f.template.clone()),
         ("d.purpose", f.purpose.as_ref().map(text_of)),
     ];
     for (column, value) in conditions {
-        if let Some(value) = value {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
             args.push(value);
-            filter.push_str(&format!(" AND {column} = {}", mark(args.len())));
+            filter.push_str(&format!(" AND {column} = {}", (d.mark)(args.len())));
         }
     }
-    if let Some(member) = text(&f.member) {
+    if let Some(member) = f.member.clone().filter(|m| !m.is_empty()) {
         args.push(member);
-        filter
-            .push_str(&format!(" AND d.doc_id IN (SELECT doc_id FROM members WHERE username = {})", mark(args.len())));
+        let m = (d.mark)(args.len());
+        filter.push_str(&format!(" AND d.doc_id IN (SELECT doc_id FROM members WHERE username = {m})"));
     }
     if let Some(v) = f.template_below {
         // A number from the code, not from a request: safe to write into the statement.
@@ -62,28 +56,24 @@ pub(crate) fn inspection_filter(f: &InspectionFilter, mark: Mark) -> (String, Ve
 }
 
 /// The conditions of a registry filter over `centres c` and their
-/// arguments, only those set. `contains(column, parameter)` is how the
-/// backend tests that a text holds another.
-pub(crate) fn centre_filter(f: &CentreFilter, mark: Mark, contains: fn(&str, &str) -> String) -> (String, Vec<String>) {
-    let mut sql = String::from("1 = 1");
-    let mut args: Vec<String> = Vec::new();
+/// arguments, only those set.
+pub(crate) fn centre_filter(f: &CentreFilter, d: Dialect) -> (String, Vec<String>) {
+    let (scope, mut args) = scope_filter(&f.scope, "c.", d, 1);
+    let mut sql = format!("1 = 1{scope}");
     let conditions = [
-        ("c.province", Some(f.scope.province.clone())),
-        ("c.city", Some(f.scope.city.clone())),
-        ("c.county", Some(f.scope.county.clone())),
         ("c.centre_type", f.centre_type.map(|t| t.as_str().to_owned())),
         ("c.status", f.status.map(|s| s.as_str().to_owned())),
     ];
     for (column, value) in conditions {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
+        if let Some(value) = value {
             args.push(value);
-            sql.push_str(&format!(" AND {column} = {}", mark(args.len())));
+            sql.push_str(&format!(" AND {column} = {}", (d.mark)(args.len())));
         }
     }
     if let Some(q) = f.query.clone().filter(|q| !q.is_empty()) {
         args.push(q);
-        let m = mark(args.len());
-        sql.push_str(&format!(" AND ({} OR {})", contains("c.name", &m), contains("c.code", &m)));
+        let m = (d.mark)(args.len());
+        sql.push_str(&format!(" AND ({} OR {})", (d.contains)("c.name", &m), (d.contains)("c.code", &m)));
     }
     (sql, args)
 }
@@ -105,13 +95,13 @@ pub(crate) fn problem_cursor(p: &Problem) -> Cursor {
 /// ` AND {prefix}province = …` for each level of `scope` that is set, and
 /// their arguments, numbered from `first`: only what is set is written,
 /// so the region's index serves the statement.
-pub(crate) fn scope_filter(scope: &Scope, prefix: &str, mark: Mark, first: usize) -> (String, Vec<String>) {
+pub(crate) fn scope_filter(scope: &Scope, prefix: &str, d: Dialect, first: usize) -> (String, Vec<String>) {
     let mut sql = String::new();
     let mut args = Vec::new();
     for (column, value) in [("province", &scope.province), ("city", &scope.city), ("county", &scope.county)] {
         if !value.is_empty() {
             args.push(value.clone());
-            sql.push_str(&format!(" AND {prefix}{column} = {}", mark(first + args.len() - 1)));
+            sql.push_str(&format!(" AND {prefix}{column} = {}", (d.mark)(first + args.len() - 1)));
         }
     }
     (sql, args)

@@ -227,10 +227,6 @@ pub fn centre_cells(e: &RegistryRow) -> Vec<String> {
     r
 }
 
-pub fn centres_csv(entries: &[RegistryRow]) -> Vec<u8> {
-    csv_of(&CENTRES_HEADER, entries.iter().map(centre_cells))
-}
-
 fn feature(c: &Centre, properties: Value) -> Value {
     json!({
         "type": "Feature",
@@ -303,10 +299,6 @@ pub fn inspection_cells(r: &InspectionRow) -> Vec<String> {
         r.created_by.clone(),
         r.updated_at.to_string(),
     ]
-}
-
-pub fn inspections_csv(rows: &[InspectionRow]) -> Vec<u8> {
-    csv_of(&INSPECTIONS_HEADER, rows.iter().map(inspection_cells))
 }
 
 /// Inspections at their centre's registered position.

@@ -12,7 +12,7 @@ const OFFICIAL_D: &str = super::docs::official!("d");
 impl AnalysisStore for PgStore {
     fn item_losses(&self, scope: &Scope, quarter: &str, limit: u32) -> StoreResult<Vec<ItemLossRow>> {
         let mut args = vec![quarter.to_owned()];
-        let (conditions, scope_args) = crate::db::sql::scope_filter(scope, "c.", |n| format!("${n}"), 2);
+        let (conditions, scope_args) = crate::db::sql::scope_filter(scope, "c.", crate::db::keyset::POSTGRES, 2);
         args.extend(scope_args);
         self.read(move |c| {
             let sql = format!(

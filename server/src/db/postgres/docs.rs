@@ -9,6 +9,8 @@ use super::rows::{
     parse_text, scope_params, text_of,
 };
 use crate::db::codec::{deflate, inflate};
+use crate::db::keyset;
+use crate::db::sql::{inspection_cursor, inspection_keys};
 use automerge::ChangeHash;
 use postgres::Row;
 use std::collections::BTreeSet;
@@ -230,18 +232,15 @@ pub(crate) fn inspection_from_row(r: &Row) -> StoreResult<InspectionRow> {
     })
 }
 
-/// The `FROM … WHERE …` of an inspection list and its arguments (`$1`–`$12`).
+/// The `FROM … WHERE …` of an inspection list and its arguments, in PostgreSQL.
 pub(crate) fn inspection_filter_sql(f: &InspectionFilter) -> (String, Vec<String>) {
-    crate::db::sql::inspection_filter(f, |n| format!("${n}"))
+    crate::db::sql::inspection_filter(f, keyset::POSTGRES)
 }
 
 /// The arguments of a statement as parameters.
 pub(crate) fn params_of(args: &[String]) -> Vec<P<'_>> {
     args.iter().map(|a| a as P<'_>).collect()
 }
-
-use crate::db::keyset;
-use crate::db::sql::{inspection_cursor, inspection_keys};
 
 fn score_from_row(r: &Row, with_report: bool) -> StoreResult<ScoreRow> {
     let heads: Vec<u8> = get(r, 1)?;

@@ -89,7 +89,7 @@ impl FigureStore for PgStore {
 
     fn period_coverage(&self, scope: &Scope, period: &str, limit: u32) -> StoreResult<Vec<CoverageRow>> {
         let mut args = vec![period.to_owned()];
-        let (conditions, scope_args) = crate::db::sql::scope_filter(scope, "ce.", |n| format!("${n}"), 2);
+        let (conditions, scope_args) = crate::db::sql::scope_filter(scope, "ce.", crate::db::keyset::POSTGRES, 2);
         args.extend(scope_args);
         self.read(move |c| {
             // The newest version per centre: the row no later version of the same period outranks.

@@ -3,7 +3,7 @@
 //! city populations.
 
 use super::PgStore;
-use super::db::get;
+use super::db::{Db, get};
 use super::docs::{ROW_COLS, inspection_filter_sql, inspection_from_row, params_of};
 use super::prelude::*;
 use super::rows::{centre_cols_of_c, centre_from_row, doc_id_from, parse_opt, parse_text};
@@ -12,9 +12,6 @@ use crate::db::sql::{CENTRE_KEYS, centre_cursor, inspection_cursor, inspection_k
 use postgres::Row;
 use std::collections::HashMap;
 use xuncha_core::{Centre, CentreStatus, Region};
-
-/// How this backend writes parameter `n`.
-const MARK: crate::db::sql::Mark = |n| format!("${n}");
 
 /// The latest official inspection of each centre (see `docs::official!`),
 /// the newest quarter first. Drafts, returned work and ad-hoc work nobody
@@ -31,7 +28,7 @@ const OFFICIAL_D: &str = super::docs::official!("d");
 
 /// The WHERE conditions of a centre filter (over `centres c`) and their arguments.
 fn centre_conditions(f: &CentreFilter) -> (String, Vec<String>) {
-    crate::db::sql::centre_filter(f, |n| format!("${n}"), |col, m| format!("strpos({col}, {m}) > 0"))
+    crate::db::sql::centre_filter(f, keyset::POSTGRES)
 }
 
 fn entry_from_row(r: &Row) -> StoreResult<RegistryEntry> {
@@ -50,9 +47,18 @@ fn entry_from_row(r: &Row) -> StoreResult<RegistryEntry> {
     Ok(RegistryEntry { centre, latest })
 }
 
-/// The registry's columns: each centre and its latest official result.
-fn registry_select() -> String {
-    format!("{}, d.doc_id, d.quarter, d.total, d.grade, d.status", centre_cols_of_c())
+/// The centres a registry filter selects, each with its latest official
+/// result, for the page (or chunk) `p` asks for: `p.per_page + 1` at most.
+fn registry_rows(
+    c: &mut Db<'_, '_>,
+    conditions: &str,
+    args: Vec<String>,
+    p: &PageReq,
+) -> StoreResult<Vec<RegistryEntry>> {
+    let select = format!("{}, d.doc_id, d.quarter, d.total, d.grade, d.status", centre_cols_of_c());
+    let filter = format!("FROM centres c {LATEST_JOIN} WHERE {conditions}");
+    let (sql, args) = keyset::page_sql(&select, &filter, args, String::from, &CENTRE_KEYS, p, keyset::POSTGRES)?;
+    c.query(&sql, &params_of(&args))?.iter().map(entry_from_row).collect()
 }
 
 impl StatsStore for PgStore {
@@ -61,10 +67,7 @@ impl StatsStore for PgStore {
         self.read(move |c| {
             let counted = format!("FROM centres c WHERE {conditions}");
             let total: i64 = get(&c.query_one(&keyset::count_sql(&counted), &params_of(&args))?, 0)?;
-            let filter = format!("FROM centres c {LATEST_JOIN} WHERE {conditions}");
-            let (sql, args) =
-                keyset::page_sql(&registry_select(), &filter, args, String::from, &CENTRE_KEYS, &p, keyset::POSTGRES)?;
-            let rows = c.query(&sql, &params_of(&args))?.iter().map(entry_from_row).collect::<StoreResult<_>>()?;
+            let rows = registry_rows(c, &conditions, args, &p)?;
             Ok(keyset::page_of(rows, total, &p, |e| centre_cursor(&e.centre.code)))
         })
     }
@@ -77,17 +80,12 @@ impl StatsStore for PgStore {
     ) -> StoreResult<Chunk<RegistryEntry>> {
         let (conditions, args) = centre_conditions(f);
         let p = chunk(after, limit);
-        self.read(move |c| {
-            let filter = format!("FROM centres c {LATEST_JOIN} WHERE {conditions}");
-            let (sql, args) =
-                keyset::page_sql(&registry_select(), &filter, args, String::from, &CENTRE_KEYS, &p, keyset::POSTGRES)?;
-            let rows = c.query(&sql, &params_of(&args))?.iter().map(entry_from_row).collect::<StoreResult<_>>()?;
-            Ok(keyset::chunk_of(rows, limit, |e| centre_cursor(&e.centre.code)))
-        })
+        let rows = self.read(move |c| registry_rows(c, &conditions, args, &p))?;
+        Ok(keyset::chunk_of(rows, limit, |e| centre_cursor(&e.centre.code)))
     }
 
     fn centres_in(&self, scope: &Scope, limit: u32) -> StoreResult<Vec<Centre>> {
-        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
+        let (conditions, args) = scope_filter(scope, "c.", keyset::POSTGRES, 1);
         self.read(move |c| {
             let sql = format!(
                 "SELECT {} FROM centres c WHERE 1 = 1{conditions} ORDER BY c.code LIMIT {limit}",
@@ -98,10 +96,10 @@ impl StatsStore for PgStore {
     }
 
     fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>> {
-        let (mut conditions, mut args) = scope_filter(scope, "c.", MARK, 1);
+        let (mut conditions, mut args) = scope_filter(scope, "c.", keyset::POSTGRES, 1);
         if let Some(q) = quarter.filter(|q| !q.is_empty()) {
             args.push(q.to_owned());
-            conditions.push_str(&format!(" AND d.quarter = ${}", args.len()));
+            conditions.push_str(&format!(" AND d.quarter = {}", (keyset::POSTGRES.mark)(args.len())));
         }
         self.read(move |c| {
             let sql = format!(
@@ -152,7 +150,7 @@ impl StatsStore for PgStore {
     }
 
     fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>> {
-        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
+        let (conditions, args) = scope_filter(scope, "c.", keyset::POSTGRES, 1);
         self.read(move |c| {
             let sql = format!(
                 "SELECT DISTINCT province, city, county, township FROM centres c WHERE 1 = 1{conditions}
@@ -168,7 +166,7 @@ impl StatsStore for PgStore {
     }
 
     fn statuses_at(&self, scope: &Scope, at: i64, or_first: bool) -> StoreResult<HashMap<String, CentreStatus>> {
-        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
+        let (conditions, args) = scope_filter(scope, "c.", keyset::POSTGRES, 1);
         self.read(move |c| {
             // `at` and `or_first` come from the code: safe to write in.
             let sql = format!(

@@ -18,7 +18,7 @@ impl AnalysisStore for SqliteStore {
             // The quarter's official documents in the scope (an index walk),
             // then each one's items by primary key, summed here: SQLite's
             // GROUP BY would sort every item row of the region.
-            let (conditions, scope_args) = crate::db::sql::scope_filter(&scope, "c.", |n| format!("?{n}"), 2);
+            let (conditions, scope_args) = crate::db::sql::scope_filter(&scope, "c.", crate::db::keyset::SQLITE, 2);
             let docs_sql = format!(
                 "SELECT d.doc_id, d.template_id, d.template_version, c.county, c.centre_type
                  FROM documents d JOIN centres c ON c.code = d.centre_code

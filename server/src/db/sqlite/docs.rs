@@ -5,7 +5,10 @@ use super::prelude::*;
 pub(crate) use super::rows::doc_id_from;
 use super::rows::{ASSIGNMENT_COLS, CENTRE_COLS, assignment_from_row, centre_from_row, parse_opt, parse_text, text_of};
 use super::{SqliteStore, next_seq};
+use crate::db::keyset;
+use crate::db::sql::{inspection_cursor, inspection_keys};
 use automerge::ChangeHash;
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::BTreeSet;
 use xuncha_core::DocumentId;
@@ -71,30 +74,21 @@ pub(crate) fn insert_doc_write(c: &Connection, w: &DocWrite, now: i64) -> StoreR
         // One write of the document's row per round: SQLite rewrites a whole
         // row, snapshot and report included, on every UPDATE of it.
         let report = w.score.as_ref().map(|score| report_bytes(&score.report)).transpose()?;
-        c.prepare_cached(
-            "UPDATE documents SET heads = ?2, change_count = change_count + ?3, updated_seq = ?4, updated_at = ?5,
-                 status = ?6, total = ?7, grade = ?8, complete = ?9, on_site = ?10, vetoes = ?11, conflicts = ?12,
-                 evidence_problems = ?13, figures = ?14, report = coalesce(?15, report), snapshot = coalesce(?16, snapshot)
-             WHERE doc_id = ?1",
-        )?
-        .execute(params![
-            id(&m.doc),
-            heads,
-            n_new,
-            i64::try_from(seq).unwrap_or(i64::MAX),
-            now,
-            text_of(&s.status),
-            s.total,
-            s.grade.as_ref().map(text_of),
-            s.complete,
-            s.on_site.as_ref().map(text_of),
-            s.vetoes,
-            s.conflicts,
-            s.evidence_problems,
-            crate::db::sql::figures_json(&s.figures),
-            report,
-            w.compacted,
-        ])?;
+        let round = [
+            Value::Blob(heads.clone()),
+            Value::Integer(n_new),
+            Value::Integer(i64::try_from(seq).unwrap_or(i64::MAX)),
+            Value::Integer(now),
+            report.map_or(Value::Null, Value::Blob),
+            w.compacted.clone().map_or(Value::Null, Value::Blob),
+        ];
+        let args = std::iter::once(Value::Blob(id(&m.doc).to_vec())).chain(summary_values(s)).chain(round);
+        c.prepare_cached(&format!(
+            "UPDATE documents SET {SUMMARY_SET}, heads = ?11, change_count = change_count + ?12, updated_seq = ?13,
+                 updated_at = ?14, report = coalesce(?15, report), snapshot = coalesce(?16, snapshot)
+             WHERE doc_id = ?1"
+        ))?
+        .execute(rusqlite::params_from_iter(args))?;
         // A draft moved to a newer template version (the only way it changes).
         let moved = c
             .prepare_cached(
@@ -258,13 +252,10 @@ pub(crate) fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow
     })
 }
 
-/// The `FROM … WHERE …` of an inspection list and its arguments (`?1`–`?12`).
+/// The `FROM … WHERE …` of an inspection list and its arguments, in SQLite.
 pub(crate) fn inspection_filter_sql(f: &InspectionFilter) -> (String, Vec<String>) {
-    crate::db::sql::inspection_filter(f, |n| format!("?{n}"))
+    crate::db::sql::inspection_filter(f, keyset::SQLITE)
 }
-
-use crate::db::keyset;
-use crate::db::sql::{inspection_cursor, inspection_keys};
 
 fn centre_cols() -> String {
     CENTRE_COLS.split(", ").map(|s| format!("c.{s}")).collect::<Vec<_>>().join(", ")
@@ -662,23 +653,30 @@ impl DocStore for SqliteStore {
 /// The latest score's summary, copied to the document's row for lists and
 /// statistics (after a round and after a re-score alike).
 fn write_summary(c: &Connection, doc: &DocumentId, s: &DocSummary) -> StoreResult<()> {
-    c.prepare_cached(
-        "UPDATE documents SET status = ?2, total = ?3, grade = ?4, complete = ?5, on_site = ?6, vetoes = ?7,
-             conflicts = ?8, evidence_problems = ?9, figures = ?10 WHERE doc_id = ?1",
-    )?
-    .execute(params![
-        id(doc),
-        text_of(&s.status),
-        s.total,
-        s.grade.as_ref().map(text_of),
-        s.complete,
-        s.on_site.as_ref().map(text_of),
-        s.vetoes,
-        s.conflicts,
-        s.evidence_problems,
-        crate::db::sql::figures_json(&s.figures)
-    ])?;
+    let args = std::iter::once(Value::Blob(id(doc).to_vec())).chain(summary_values(s));
+    c.prepare_cached(&format!("UPDATE documents SET {SUMMARY_SET} WHERE doc_id = ?1"))?
+        .execute(rusqlite::params_from_iter(args))?;
     Ok(())
+}
+
+/// The summary's columns, set from `?2` to `?10` (`?1` is the document).
+const SUMMARY_SET: &str = "status = ?2, total = ?3, grade = ?4, complete = ?5, on_site = ?6, vetoes = ?7, \
+     conflicts = ?8, evidence_problems = ?9, figures = ?10";
+
+/// The values of `SUMMARY_SET`, in its order.
+fn summary_values(s: &DocSummary) -> [Value; 9] {
+    let text = |t: Option<String>| t.map_or(Value::Null, Value::Text);
+    [
+        Value::Text(text_of(&s.status)),
+        s.total.map_or(Value::Null, Value::Real),
+        text(s.grade.as_ref().map(text_of)),
+        Value::Integer(i64::from(s.complete)),
+        text(s.on_site.as_ref().map(text_of)),
+        Value::Integer(i64::from(s.vetoes)),
+        Value::Integer(i64::from(s.conflicts)),
+        Value::Integer(i64::from(s.evidence_problems)),
+        text(crate::db::sql::figures_json(&s.figures)),
+    ]
 }
 
 fn docs_since_on(c: &Connection, username: &str, cursor: u64, limit: u32) -> StoreResult<Vec<(DocumentId, u64)>> {

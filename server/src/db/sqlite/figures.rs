@@ -85,7 +85,7 @@ impl FigureStore for SqliteStore {
 
     fn period_coverage(&self, scope: &Scope, period: &str, limit: u32) -> StoreResult<Vec<CoverageRow>> {
         let mut args = vec![period.to_owned()];
-        let (conditions, scope_args) = crate::db::sql::scope_filter(scope, "ce.", |n| format!("?{n}"), 2);
+        let (conditions, scope_args) = crate::db::sql::scope_filter(scope, "ce.", crate::db::keyset::SQLITE, 2);
         args.extend(scope_args);
         self.read(|c| {
             // The newest version per centre: the row no later version of the same period outranks.

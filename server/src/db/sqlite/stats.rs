@@ -8,12 +8,9 @@ use super::prelude::*;
 use super::rows::{CENTRE_COLS, centre_from_row, parse_opt, parse_text};
 use crate::db::keyset::{self, chunk};
 use crate::db::sql::{CENTRE_KEYS, centre_cursor, inspection_cursor, inspection_keys, scope_filter};
-use rusqlite::{Row, params};
+use rusqlite::{Connection, Row, params};
 use std::collections::HashMap;
 use xuncha_core::{Centre, CentreStatus, Region};
-
-/// How this backend writes parameter `n`.
-const MARK: crate::db::sql::Mark = |n| format!("?{n}");
 
 /// The latest official inspection of each centre (see `OFFICIAL_D`), the
 /// newest quarter first. Drafts, returned work and ad-hoc work nobody
@@ -27,7 +24,7 @@ const LATEST_JOIN: &str = concat!(
 
 /// The WHERE conditions of a centre filter (over `centres c`) and their arguments.
 fn centre_conditions(f: &CentreFilter) -> (String, Vec<String>) {
-    crate::db::sql::centre_filter(f, |n| format!("?{n}"), |col, m| format!("instr({col}, {m}) > 0"))
+    crate::db::sql::centre_filter(f, keyset::SQLITE)
 }
 
 fn prefixed(cols: &str, prefix: &str) -> String {
@@ -55,19 +52,25 @@ fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<RegistryEntry> {
     Ok(RegistryEntry { centre, latest })
 }
 
+/// The centres a registry filter selects, each with its latest official
+/// result, for the page (or chunk) `p` asks for: `p.per_page + 1` at most.
+fn registry_rows(c: &Connection, conditions: &str, args: Vec<String>, p: &PageReq) -> StoreResult<Vec<RegistryEntry>> {
+    let select = format!("{}, d.doc_id, d.quarter, d.total, d.grade, d.status", prefixed(CENTRE_COLS, "c"));
+    let filter = format!("FROM centres c {LATEST_JOIN} WHERE {conditions}");
+    let (sql, args) = keyset::page_sql(&select, &filter, args, String::from, &CENTRE_KEYS, p, keyset::SQLITE)?;
+    let mut stmt = c.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(&args), entry_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 impl StatsStore for SqliteStore {
     fn registry(&self, f: &CentreFilter, p: PageReq) -> StoreResult<Page<RegistryEntry>> {
         let (conditions, args) = centre_conditions(f);
         self.read(move |c| {
-            let filter = format!("FROM centres c WHERE {conditions}");
+            let counted = format!("FROM centres c WHERE {conditions}");
             let total: i64 =
-                c.query_row(&keyset::count_sql(&filter), rusqlite::params_from_iter(&args), |r| r.get(0))?;
-            let select = format!("{}, d.doc_id, d.quarter, d.total, d.grade, d.status", prefixed(CENTRE_COLS, "c"));
-            let filter = format!("FROM centres c {LATEST_JOIN} WHERE {conditions}");
-            let (sql, args) = keyset::page_sql(&select, &filter, args, String::from, &CENTRE_KEYS, &p, keyset::SQLITE)?;
-            let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(&args), entry_from_row)?;
-            let rows = rows.collect::<Result<Vec<_>, _>>()?;
+                c.query_row(&keyset::count_sql(&counted), rusqlite::params_from_iter(&args), |r| r.get(0))?;
+            let rows = registry_rows(c, &conditions, args, &p)?;
             Ok(keyset::page_of(rows, total, &p, |e| centre_cursor(&e.centre.code)))
         })
     }
@@ -80,19 +83,12 @@ impl StatsStore for SqliteStore {
     ) -> StoreResult<Chunk<RegistryEntry>> {
         let (conditions, args) = centre_conditions(f);
         let p = chunk(after, limit);
-        self.read(move |c| {
-            let select = format!("{}, d.doc_id, d.quarter, d.total, d.grade, d.status", prefixed(CENTRE_COLS, "c"));
-            let filter = format!("FROM centres c {LATEST_JOIN} WHERE {conditions}");
-            let (sql, args) = keyset::page_sql(&select, &filter, args, String::from, &CENTRE_KEYS, &p, keyset::SQLITE)?;
-            let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(&args), entry_from_row)?;
-            let rows = rows.collect::<Result<Vec<_>, _>>()?;
-            Ok(keyset::chunk_of(rows, limit, |e| centre_cursor(&e.centre.code)))
-        })
+        let rows = self.read(move |c| registry_rows(c, &conditions, args, &p))?;
+        Ok(keyset::chunk_of(rows, limit, |e| centre_cursor(&e.centre.code)))
     }
 
     fn centres_in(&self, scope: &Scope, limit: u32) -> StoreResult<Vec<Centre>> {
-        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
+        let (conditions, args) = scope_filter(scope, "c.", keyset::SQLITE, 1);
         self.read(move |c| {
             let sql = format!(
                 "SELECT {} FROM centres c WHERE 1 = 1{conditions} ORDER BY c.code LIMIT {limit}",
@@ -105,10 +101,10 @@ impl StatsStore for SqliteStore {
     }
 
     fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>> {
-        let (mut conditions, mut args) = scope_filter(scope, "c.", MARK, 1);
+        let (mut conditions, mut args) = scope_filter(scope, "c.", keyset::SQLITE, 1);
         if let Some(q) = quarter.filter(|q| !q.is_empty()) {
             args.push(q.to_owned());
-            conditions.push_str(&format!(" AND d.quarter = ?{}", args.len()));
+            conditions.push_str(&format!(" AND d.quarter = {}", (keyset::SQLITE.mark)(args.len())));
         }
         self.read(move |c| {
             let sql = format!(
@@ -163,7 +159,7 @@ impl StatsStore for SqliteStore {
     }
 
     fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>> {
-        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
+        let (conditions, args) = scope_filter(scope, "c.", keyset::SQLITE, 1);
         self.read(move |c| {
             let mut stmt = c.prepare(&format!(
                 "SELECT DISTINCT province, city, county, township FROM centres c WHERE 1 = 1{conditions}
@@ -177,7 +173,7 @@ impl StatsStore for SqliteStore {
     }
 
     fn statuses_at(&self, scope: &Scope, at: i64, or_first: bool) -> StoreResult<HashMap<String, CentreStatus>> {
-        let (conditions, args) = scope_filter(scope, "c.", MARK, 1);
+        let (conditions, args) = scope_filter(scope, "c.", keyset::SQLITE, 1);
         self.read(move |c| {
             // `at` and `or_first` come from the code: safe to write in.
             let mut stmt = c.prepare_cached(&format!(
