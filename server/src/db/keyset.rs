@@ -27,24 +27,28 @@ pub(crate) struct Key {
     pub desc: bool,
 }
 
-/// How a backend writes a parameter, a byte string (from hex) and the
-/// test that a text column holds a parameter's text.
+/// How a backend writes a parameter, a byte string (from hex), the test
+/// that a text column holds a parameter's text, and the number under a key
+/// of a JSON text column (NULL when absent).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Dialect {
     pub mark: Mark,
     pub bytes: fn(&str) -> String,
     pub contains: fn(&str, &str) -> String,
+    pub json_number: fn(&str, &str) -> String,
 }
 
 pub(crate) const SQLITE: Dialect = Dialect {
     mark: |n| format!("?{n}"),
     bytes: |hex| format!("x'{hex}'"),
     contains: |column, mark| format!("instr({column}, {mark}) > 0"),
+    json_number: |column, key| format!("CAST(json_extract({column}, '$.{key}') AS DOUBLE PRECISION)"),
 };
 pub(crate) const POSTGRES: Dialect = Dialect {
     mark: |n| format!("${n}"),
     bytes: |hex| format!("'\\x{hex}'::bytea"),
     contains: |column, mark| format!("strpos({column}, {mark}) > 0"),
+    json_number: |column, key| format!("CAST({column}::jsonb ->> '{key}' AS DOUBLE PRECISION)"),
 };
 
 /// `ORDER BY …` of the keys; `reverse` walks the list backwards.

@@ -11,6 +11,7 @@ pub(crate) mod keyset;
 pub mod postgres;
 pub(crate) mod sql;
 pub mod sqlite;
+pub(crate) mod stats_sql;
 pub mod transfer;
 
 use crate::accounts::store::UserStore;

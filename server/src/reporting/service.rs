@@ -23,7 +23,7 @@ use std::sync::Arc;
 /// four quarters are a few thousand).
 const MAX_VERSIONS: u32 = 20_000;
 /// A county's list of centres without figures, at most.
-const MAX_UNREPORTED: usize = 5_000;
+const MAX_UNREPORTED: u32 = 5_000;
 /// Quarters the timeliness rate covers, ending at the board's quarter.
 const TIMELINESS_QUARTERS: i64 = 4;
 
@@ -346,12 +346,9 @@ impl Reports {
     async fn snapshot(self: &Arc<Self>, chain: &Chain, scope: &Scope, quarter: &str) -> R<ReportDraft> {
         let Some(level) = chain.level else { return Err(ReportError::Forbidden) };
         if level == ReportLevel::County {
-            let (stats, missing) = self.stats.quarterly_in(scope.clone(), quarter.to_owned()).await?;
-            let unreported = missing
-                .into_iter()
-                .take(MAX_UNREPORTED)
-                .map(|c| UnreportedCentre { code: c.code, name: c.name })
-                .collect();
+            let stats = self.stats.quarterly_in(scope.clone(), quarter.to_owned()).await?;
+            let missing = self.stats.unreported_in(scope.clone(), quarter.to_owned(), MAX_UNREPORTED).await?;
+            let unreported = missing.into_iter().map(|c| UnreportedCentre { code: c.code, name: c.name }).collect();
             return Ok(ReportDraft {
                 snapshot: ReportSnapshot::of_county(scope.clone(), stats, unreported),
                 pending: vec![],

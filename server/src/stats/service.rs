@@ -3,13 +3,14 @@
 //! and computing live here; the route files only parse and answer.
 
 use super::norms::{CommunityNorms, community_norms};
-use super::store::{CentreFilter, CityPopulation, LatestScore, RegistryEntry, ReportedQuarter, StatsStore};
-use super::tables::{ChartData, PeriodFigures, QuarterlyStats, charts, quarterly, unreported};
+use super::store::{
+    CentreFilter, CityPopulation, LatestScore, MAX_GROUPS, RegistryEntry, ReportedQuarter, StatPeriod, StatsStore,
+};
+use super::tables::{ChartData, QuarterlyStats, charts, quarterly};
 use crate::accounts::store::{Role, Scope, User};
 use crate::catalog::store::CatalogStore;
 use crate::config::Limits;
 use crate::inspections::store::{DocStore, InspectionFilter, InspectionRow};
-use crate::operators::store::FigureStore;
 use crate::quarter::{is_quarter, quarter_end, quarter_of};
 use crate::storage::{Cursor, Page, PageReq, StoreError, now_ms};
 use serde::Serialize;
@@ -28,7 +29,6 @@ pub struct Stats {
     store: Arc<dyn StatsStore>,
     docs: Arc<dyn DocStore>,
     catalog: Arc<dyn CatalogStore>,
-    figures: Arc<dyn FigureStore>,
     limits: Limits,
 }
 
@@ -48,7 +48,7 @@ pub enum StatsError {
     NeedTemplate,
     #[error("`{0}` is not a quarter like 2026Q4")]
     BadQuarter(String),
-    #[error("over {0} centres or inspections: choose a smaller region (a city) for this statistic")]
+    #[error("over {0} rows: choose a smaller region (a city) for this statistic")]
     TooMany(u32),
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -75,6 +75,19 @@ fn overseer(user: &User) -> R<()> {
 
 fn checked_quarter(q: &str) -> R<()> {
     if is_quarter(q) { Ok(()) } else { Err(StatsError::BadQuarter(q.chars().take(32).collect())) }
+}
+
+/// The statistics period of a quarter: its figures are observed by the next
+/// quarter's inspections, which ask for the last complete quarter;
+/// Attachment 4 counts each centre as it stood when the quarter ended.
+fn stat_period(quarter: String) -> R<StatPeriod> {
+    checked_quarter(&quarter)?;
+    Ok(StatPeriod {
+        observed_in: crate::quarter::offset(&quarter, 1).unwrap_or_default(),
+        end: quarter_end(&quarter).unwrap_or(i64::MAX),
+        baseline_end: quarter_end(super::tables::PILOT_QUARTER).unwrap_or(0),
+        quarter,
+    })
 }
 
 /// The user's region within the province asked for.
@@ -130,10 +143,9 @@ impl Stats {
         store: Arc<dyn StatsStore>,
         docs: Arc<dyn DocStore>,
         catalog: Arc<dyn CatalogStore>,
-        figures: Arc<dyn FigureStore>,
         limits: Limits,
     ) -> Self {
-        Self { store, docs, catalog, figures, limits }
+        Self { store, docs, catalog, limits }
     }
 
     /// Attachments 4 and 5 and the pilot targets of a quarter (this one by
@@ -148,7 +160,7 @@ impl Stats {
         checked_quarter(&quarter)?;
         let scope = scope_of(user, province)?;
         let county = !scope.county.is_empty();
-        let mut stats = self.quarterly_in(scope, quarter).await?.0;
+        let mut stats = self.quarterly_in(scope, quarter).await?;
         // Pilot targets are a city's (policy 三(四)): a county's own count
         // against its city's target would read as failing, so a
         // county-level view has none.
@@ -159,43 +171,30 @@ impl Stats {
     }
 
     /// The quarterly tables of a region as they stand now (a county's pilot
-    /// rows count its own centres only), and its built centres without
-    /// figures for the period. The caller checks access
-    /// (the report chain's own rules decide who fills a region's report).
-    pub async fn quarterly_in(self: &Arc<Self>, scope: Scope, quarter: String) -> R<(QuarterlyStats, Vec<Centre>)> {
-        checked_quarter(&quarter)?;
+    /// rows count its own centres only). The caller checks access (the
+    /// report chain's own rules decide who fills a region's report).
+    pub async fn quarterly_in(self: &Arc<Self>, scope: Scope, quarter: String) -> R<QuarterlyStats> {
+        let period = stat_period(quarter)?;
         let this = self.clone();
         blocking(move || {
-            // One row past the limit tells a full region from a cut-off read,
-            // and a statistic over a cut-off read would be wrong without saying so.
-            let max = this.limits.stats_rows;
-            let centres = this.store.centres_in(&scope, max.saturating_add(1))?;
-            // The period's figures: the centres' own reports, and what the
-            // next quarter's inspections observed of it (they ask for the
-            // last complete quarter).
-            let next = crate::quarter::offset(&quarter, 1).unwrap_or_default();
-            let docs = this.store.stat_docs(&scope, Some(&next), max.saturating_add(1))?;
-            let reported = this.figures.period_coverage(&scope, &quarter, max.saturating_add(1))?;
-            if centres.len() > max as usize || docs.len() > max as usize || reported.len() > max as usize {
-                return Err(StatsError::TooMany(max));
+            let groups = this.store.attachment_groups(&scope, &period)?;
+            // A cut-off read would give a table that is wrong without saying so.
+            if groups.len() > MAX_GROUPS as usize {
+                return Err(StatsError::TooMany(MAX_GROUPS));
             }
-            // Attachment 4 counts each centre as it stood when the quarter ended.
-            let end = quarter_end(&quarter).unwrap_or(i64::MAX);
-            let statuses = this.store.statuses_at(&scope, end, true)?;
-            let pilot_end = quarter_end(super::tables::PILOT_QUARTER).unwrap_or(0);
-            let baseline = this.store.statuses_at(&scope, pilot_end, false)?;
-            let centres: Vec<_> = centres
-                .into_iter()
-                .map(|c| Centre { status: statuses.get(&c.code).copied().unwrap_or(c.status), ..c })
-                .collect();
             let pops = this.store.populations(&Scope { county: String::new(), ..scope.clone() })?;
-            let reported = reported.into_iter().filter_map(|r| r.figures.map(|f| (r.centre_code, f.values))).collect();
-            let period = PeriodFigures { reported, observed: &docs };
-            let stats = quarterly(&quarter, &scope.province, &centres, &period, &pops, &baseline, now_ms());
-            let missing = unreported(&centres, &period).into_iter().cloned().collect();
-            Ok((stats, missing))
+            Ok(quarterly(&period.quarter, &scope.province, &groups, &pops, now_ms()))
         })
         .await
+    }
+
+    /// A region's centres built as the quarter ended with no figures for it
+    /// (未报), by county and code, at most `limit`: whom the county still
+    /// has to chase. The caller checks access.
+    pub async fn unreported_in(self: &Arc<Self>, scope: Scope, quarter: String, limit: u32) -> R<Vec<Centre>> {
+        let period = stat_period(quarter)?;
+        let this = self.clone();
+        blocking(move || Ok(this.store.unreported(&scope, &period, limit)?)).await
     }
 
     /// The regions one level below `scope` that have registered centres
@@ -238,14 +237,11 @@ impl Stats {
         let scope = scope_of(user, province)?;
         let this = self.clone();
         blocking(move || {
-            // One row past the limit tells a full region from a cut-off read:
-            // a chart that silently lost its newest quarters would mislead.
-            let max = this.limits.stats_rows;
-            let docs = this.store.stat_docs(&scope, None, max.saturating_add(1))?;
-            if docs.len() > max as usize {
-                return Err(StatsError::TooMany(max));
+            let groups = this.store.chart_groups(&scope)?;
+            if groups.len() > MAX_GROUPS as usize {
+                return Err(StatsError::TooMany(MAX_GROUPS));
             }
-            Ok(charts(&docs, quarter.as_deref()))
+            Ok(charts(&groups, quarter.as_deref()))
         })
         .await
     }

@@ -5,11 +5,9 @@ use crate::accounts::store::Scope;
 use crate::inspections::store::{InspectionFilter, InspectionRow};
 use crate::storage::{Chunk, Cursor, Page, PageReq, StoreResult};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use xuncha_core::document::WorkflowStatus;
 use xuncha_core::scoring::Grade;
-use xuncha_core::template::StatFigure;
-use xuncha_core::{Centre, CentreStatus, CentreType, DocumentId, Region};
+use xuncha_core::{Centre, CentreType, DocumentId, Region};
 
 pub trait StatsStore: Send + Sync {
     /// A page of centres with their latest signed inspection.
@@ -26,11 +24,17 @@ pub trait StatsStore: Send + Sync {
         after: Option<&Cursor>,
         limit: u32,
     ) -> StoreResult<Chunk<RegistryEntry>>;
-    /// The registered centres of the scope, at most `limit`, without their
-    /// results (the statistics count them).
-    fn centres_in(&self, scope: &Scope, limit: u32) -> StoreResult<Vec<Centre>>;
-    /// Inspections in the scope (one quarter, or all), at most `limit`.
-    fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>>;
+    /// Attachments 4 and 5 and the pilot counts of a period in the scope,
+    /// grouped per city and centre type by the database, at most
+    /// [`MAX_GROUPS`] + 1 groups.
+    fn attachment_groups(&self, scope: &Scope, period: &StatPeriod) -> StoreResult<Vec<CityTypeGroup>>;
+    /// The centres built as the period ended with no figures for it,
+    /// neither their own nor an inspector's (未报), by county and code.
+    fn unreported(&self, scope: &Scope, period: &StatPeriod, limit: u32) -> StoreResult<Vec<Centre>>;
+    /// The newest official inspection of each centre per quarter, scored
+    /// ones, grouped per quarter, county and grade by the database, at most
+    /// [`MAX_GROUPS`] + 1 groups.
+    fn chart_groups(&self, scope: &Scope) -> StoreResult<Vec<ChartGroup>>;
     /// Every inspection matching the filter, at most `limit`.
     fn inspections_all(&self, filter: &InspectionFilter, limit: u32) -> StoreResult<Vec<InspectionRow>> {
         Ok(self.inspections_chunk(filter, None, limit)?.items)
@@ -46,16 +50,6 @@ pub trait StatsStore: Send + Sync {
     /// Provinces, cities, counties and townships of the registered centres in the scope.
     fn region_names(&self, scope: &Scope) -> StoreResult<Vec<Region>>;
     fn populations(&self, scope: &Scope) -> StoreResult<Vec<CityPopulation>>;
-    /// Each centre's construction status at `at` (ms): the newest recorded
-    /// at or before it, else (when `or_first`) the first recorded, as the
-    /// registry knows nothing older; without `or_first` a centre with no
-    /// record by then is left out (the pilot's 2018 baseline).
-    fn statuses_at(
-        &self,
-        scope: &Scope,
-        at: i64,
-        or_first: bool,
-    ) -> StoreResult<std::collections::HashMap<String, CentreStatus>>;
     fn set_populations(&self, rows: &[CityPopulation], now: i64) -> StoreResult<usize>;
     /// Records that a region reported a quarter; false when it had already.
     fn mark_reported(&self, row: &ReportedQuarter) -> StoreResult<bool>;
@@ -91,19 +85,53 @@ pub struct RegistryEntry {
     pub latest: Option<LatestScore>,
 }
 
-/// One inspection as the statistics see it.
+/// Groups a statistic may have at most: more means a region too wide to
+/// read as one table.
+pub const MAX_GROUPS: u32 = 100_000;
+
+/// A statistics period (统计期): the quarter whose figures Attachment 5
+/// sums, the quarter whose inspections observe it (they ask for the last
+/// complete quarter), and the instants (ms) the registry's statuses are
+/// read at: the period's end, and the end of the 2018 pilot year.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StatDoc {
-    pub centre_code: String,
-    pub city: String,
-    pub county: String,
+pub struct StatPeriod {
     pub quarter: String,
-    pub status: WorkflowStatus,
-    pub total: Option<f64>,
+    pub observed_in: String,
+    pub end: i64,
+    pub baseline_end: i64,
+}
+
+/// The centres of one city and type in a period, as the database counts
+/// and sums them (see `StatsStore::attachment_groups`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CityTypeGroup {
+    pub city: String,
+    pub centre_type: CentreType,
+    /// As the period ended.
+    pub built: u32,
+    pub under_construction: u32,
+    pub planned: u32,
+    /// Built by the end of the pilot year, as the registry's dated statuses know it.
+    pub built_baseline: u32,
+    /// Built centres with figures for the period, and of those the ones
+    /// whose figures are their own.
+    pub reporting: u32,
+    pub self_reported: u32,
+    pub turnover_10k_yuan: f64,
+    pub service_visits: f64,
+    pub staff: f64,
+    pub tenants: f64,
+}
+
+/// The newest scored official inspection of each centre of a county in a
+/// quarter with one grade: how many, and their totals summed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartGroup {
+    pub quarter: String,
+    pub county: String,
     pub grade: Option<Grade>,
-    /// Attachment 5 figures of the latest report.
-    pub figures: BTreeMap<StatFigure, f64>,
-    pub updated_at: i64,
+    pub count: u32,
+    pub total_sum: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]

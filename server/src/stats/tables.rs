@@ -1,15 +1,12 @@
 //! The policy's quarterly statistics (商服贸函〔2018〕157号 三(六)), the 2018
-//! pilot targets and the dashboard's chart figures. Pure functions over what
-//! the store returns.
+//! pilot targets and the dashboard's chart figures. Pure functions over the
+//! groups the database counted and summed.
 
-use super::store::{CityPopulation, StatDoc};
-use crate::operators::store::FigureValues;
+use super::store::{ChartGroup, CityPopulation, CityTypeGroup};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use xuncha_core::document::WorkflowStatus;
+use std::collections::BTreeMap;
+use xuncha_core::CentreType;
 use xuncha_core::scoring::Grade;
-use xuncha_core::template::StatFigure;
-use xuncha_core::{Centre, CentreStatus, CentreType};
 
 /// Attachment 4: centres built, under construction and planned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
@@ -106,165 +103,67 @@ pub fn pilot_target(population: u64) -> Option<u32> {
     }
 }
 
-/// Signed work counts: submitted or approved, not drafts or returned work.
-fn signed(d: &StatDoc) -> bool {
-    matches!(d.status, WorkflowStatus::Submitted | WorkflowStatus::Approved)
-}
-
-/// The newest signed inspection per centre (per quarter when `by_quarter`).
-fn latest_signed(docs: &[StatDoc], by_quarter: bool) -> BTreeMap<(String, String), &StatDoc> {
-    let mut latest: BTreeMap<(String, String), &StatDoc> = BTreeMap::new();
-    for d in docs.iter().filter(|d| signed(d)) {
-        let key = (if by_quarter { d.quarter.clone() } else { String::new() }, d.centre_code.clone());
-        let newer =
-            latest.get(&key).is_none_or(|l| (l.quarter.as_str(), l.updated_at) < (d.quarter.as_str(), d.updated_at));
-        if newer {
-            latest.insert(key, d);
-        }
-    }
-    latest
-}
-
-/// What Attachment 5 sums for a period: each centre's own report of it,
-/// and inspectors' observations of it (an inspection asks for the last
-/// complete quarter, so the next quarter's inspections observe this one).
-#[derive(Debug, Default)]
-pub struct PeriodFigures<'a> {
-    /// Centre code → the newest version the centre (or its county) reported.
-    pub reported: BTreeMap<String, FigureValues>,
-    /// The next quarter's inspections.
-    pub observed: &'a [StatDoc],
-}
-
-fn add_reported(row: &mut Attachment5Row, v: &FigureValues) {
-    row.turnover_10k_yuan += v.turnover_wan;
-    row.service_visits += v.visits as f64;
-    row.staff += v.staff as f64;
-    row.tenants += v.merchants as f64;
-}
-
-fn add_observed(row: &mut Attachment5Row, figures: &BTreeMap<StatFigure, f64>) {
-    for (&figure, &value) in figures {
-        let value = if value.is_finite() { value } else { 0.0 };
-        match figure {
-            StatFigure::Turnover10kYuan => row.turnover_10k_yuan += value,
-            StatFigure::ServiceVisits => row.service_visits += value,
-            StatFigure::Staff => row.staff += value,
-            StatFigure::Tenants => row.tenants += value,
-        }
-    }
-}
-
-/// Where a centre's figures for the period come from.
-enum Figures<'a> {
-    Own(&'a FigureValues),
-    Observed(&'a BTreeMap<StatFigure, f64>),
-}
-
-fn figures_of<'a>(
-    c: &Centre,
-    period: &'a PeriodFigures<'_>,
-    latest: &BTreeMap<(String, String), &'a StatDoc>,
-) -> Option<Figures<'a>> {
-    if let Some(own) = period.reported.get(&c.code) {
-        return Some(Figures::Own(own));
-    }
-    let observed = latest.get(&(String::new(), c.code.clone())).map(|d| &d.figures).filter(|f| !f.is_empty())?;
-    Some(Figures::Observed(observed))
-}
-
-/// Built centres with no figures for the period, neither their own nor
-/// an inspector's (未报): who the county still has to chase.
-pub fn unreported<'c>(centres: &'c [Centre], period: &PeriodFigures<'_>) -> Vec<&'c Centre> {
-    let latest = latest_signed(period.observed, false);
-    centres.iter().filter(|c| c.status == CentreStatus::Built && figures_of(c, period, &latest).is_none()).collect()
-}
-
-/// Attachments 4 and 5 and the pilot targets of one province and quarter.
-/// `centres` are the province's registry as the quarter ended; `baseline`
-/// their statuses as known at the end of [`PILOT_QUARTER`]. A centre's
-/// own report of the period comes first; a centre that has not reported
-/// counts with what an inspector observed, so the table says how many of
-/// its figures are the centres' own.
+/// Attachments 4 and 5 and the pilot targets of one province and quarter,
+/// from the groups the database counted (see `StatsStore::attachment_groups`):
+/// every city and type with a centre has an Attachment 4 row, those with a
+/// built centre an Attachment 5 row; every city with a centre or a known
+/// population has a pilot row.
 pub fn quarterly(
     quarter: &str,
     province: &str,
-    centres: &[Centre],
-    period: &PeriodFigures<'_>,
+    groups: &[CityTypeGroup],
     populations: &[CityPopulation],
-    baseline: &HashMap<String, CentreStatus>,
     now: i64,
 ) -> QuarterlyStats {
-    let mut a4: BTreeMap<(String, CentreType), Attachment4Row> = BTreeMap::new();
-    let mut a5: BTreeMap<(String, CentreType), Attachment5Row> = BTreeMap::new();
-    let latest = latest_signed(period.observed, false);
-    for c in centres {
-        let key = (c.region.city.clone(), c.centre_type);
-        let row = a4.entry(key.clone()).or_insert_with(|| Attachment4Row {
-            city: c.region.city.clone(),
-            centre_type: c.centre_type,
-            built: 0,
-            under_construction: 0,
-            planned: 0,
-        });
-        match c.status {
-            CentreStatus::Built => row.built += 1,
-            CentreStatus::UnderConstruction => row.under_construction += 1,
-            CentreStatus::Planned => row.planned += 1,
-        }
-        if c.status != CentreStatus::Built {
-            continue;
-        }
-        let row = a5.entry(key).or_insert_with(|| Attachment5Row {
-            city: c.region.city.clone(),
-            centre_type: c.centre_type,
-            built: 0,
-            reporting: 0,
-            self_reported: 0,
-            turnover_10k_yuan: 0.0,
-            service_visits: 0.0,
-            staff: 0.0,
-            tenants: 0.0,
-        });
-        row.built += 1;
-        match figures_of(c, period, &latest) {
-            Some(Figures::Own(own)) => {
-                (row.reporting, row.self_reported) = (row.reporting + 1, row.self_reported + 1);
-                add_reported(row, own);
-            }
-            Some(Figures::Observed(figures)) => {
-                row.reporting += 1;
-                add_observed(row, figures);
-            }
-            None => {}
-        }
+    let mut groups: Vec<&CityTypeGroup> = groups.iter().collect();
+    groups.sort_by(|a, b| (&a.city, a.centre_type).cmp(&(&b.city, b.centre_type)));
+    let attachment4 = groups
+        .iter()
+        .map(|g| Attachment4Row {
+            city: g.city.clone(),
+            centre_type: g.centre_type,
+            built: g.built,
+            under_construction: g.under_construction,
+            planned: g.planned,
+        })
+        .collect();
+    let attachment5 = groups
+        .iter()
+        .filter(|g| g.built > 0)
+        .map(|g| Attachment5Row {
+            city: g.city.clone(),
+            centre_type: g.centre_type,
+            built: g.built,
+            reporting: g.reporting,
+            self_reported: g.self_reported,
+            turnover_10k_yuan: round2(g.turnover_10k_yuan),
+            service_visits: g.service_visits,
+            staff: g.staff,
+            tenants: g.tenants,
+        })
+        .collect();
+    let mut cities: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
+    for g in &groups {
+        let c = cities.entry(&g.city).or_default();
+        *c = (c.0 + g.built, c.1 + g.under_construction, c.2 + g.built_baseline);
     }
-    let mut cities: BTreeSet<String> = centres.iter().map(|c| c.region.city.clone()).collect();
-    cities.extend(populations.iter().filter(|p| p.province == province).map(|p| p.city.clone()));
+    for p in populations.iter().filter(|p| p.province == province) {
+        cities.entry(&p.city).or_default();
+    }
     let pilot = cities
         .into_iter()
-        .map(|city| {
+        .map(|(city, (built, building, by_2018))| {
             let population =
                 populations.iter().find(|p| p.province == province && p.city == city).map(|p| p.population);
-            let of_city = || centres.iter().filter(|c| c.region.city == city);
-            let built = count(of_city().filter(|c| c.status == CentreStatus::Built));
-            let building = count(of_city().filter(|c| c.status == CentreStatus::UnderConstruction));
-            let by_2018 = count(of_city().filter(|c| baseline.get(&c.code) == Some(&CentreStatus::Built)));
-            PilotRow::new(city, population, built, building, by_2018)
+            PilotRow::new(city.to_owned(), population, built, building, by_2018)
         })
         .collect();
     QuarterlyStats {
         quarter: quarter.to_owned(),
         province: province.to_owned(),
         generated_at: now,
-        attachment4: a4.into_values().collect(),
-        attachment5: a5
-            .into_values()
-            .map(|mut r| {
-                r.turnover_10k_yuan = round2(r.turnover_10k_yuan);
-                r
-            })
-            .collect(),
+        attachment4,
+        attachment5,
         pilot,
     }
 }
@@ -299,42 +198,39 @@ pub struct ChartData {
     pub by_quarter: Vec<QuarterAverage>,
 }
 
-/// Chart figures from the newest signed inspection of each centre per
-/// quarter; `quarter` limits the grade and county charts (None: all quarters).
-pub fn charts(docs: &[StatDoc], quarter: Option<&str>) -> ChartData {
-    let latest = latest_signed(docs, true);
-    let scored: Vec<&StatDoc> = latest.values().copied().filter(|d| d.total.is_some()).collect();
-    let in_quarter: Vec<&StatDoc> = scored.iter().copied().filter(|d| quarter.is_none_or(|q| d.quarter == q)).collect();
+/// Chart figures from the newest official inspection of each centre per
+/// quarter, as the database grouped them; `quarter` limits the grade and
+/// county charts (None: all quarters).
+pub fn charts(groups: &[ChartGroup], quarter: Option<&str>) -> ChartData {
+    let in_quarter = || groups.iter().filter(|g| quarter.is_none_or(|q| g.quarter == q));
     let grades = [Grade::Excellent, Grade::Good, Grade::Pass, Grade::Fail]
         .into_iter()
-        .map(|g| GradeCount { grade: g, count: count(in_quarter.iter().filter(|d| d.grade == Some(g))) })
+        .map(|grade| GradeCount {
+            grade,
+            count: in_quarter().filter(|g| g.grade == Some(grade)).map(|g| g.count).sum(),
+        })
         .collect();
     ChartData {
         grades,
-        by_county: averages(in_quarter.iter().map(|d| (d.county.clone(), d.total)))
+        by_county: averages(in_quarter().map(|g| (&g.county, g)))
             .map(|(county, average, count)| CountyAverage { county, average, count })
             .collect(),
-        by_quarter: averages(scored.iter().map(|d| (d.quarter.clone(), d.total)))
+        by_quarter: averages(groups.iter().map(|g| (&g.quarter, g)))
             .map(|(quarter, average, count)| QuarterAverage { quarter, average, count })
             .collect(),
     }
 }
 
-/// (key, average rounded to 0.01, count) per key, in key order.
-fn averages(values: impl Iterator<Item = (String, Option<f64>)>) -> impl Iterator<Item = (String, f64, u32)> {
-    let mut sums: BTreeMap<String, (f64, u32)> = BTreeMap::new();
-    for (key, total) in values {
-        if let Some(t) = total {
-            let e = sums.entry(key).or_default();
-            e.0 += t;
-            e.1 += 1;
-        }
+/// (key, average total rounded to 0.01, count) per key, in key order.
+fn averages<'a>(
+    groups: impl Iterator<Item = (&'a String, &'a ChartGroup)>,
+) -> impl Iterator<Item = (String, f64, u32)> {
+    let mut sums: BTreeMap<&String, (f64, u32)> = BTreeMap::new();
+    for (key, g) in groups {
+        let e = sums.entry(key).or_default();
+        (e.0, e.1) = (e.0 + g.total_sum, e.1 + g.count);
     }
-    sums.into_iter().map(|(key, (sum, n))| (key, round2(sum / f64::from(n.max(1))), n))
-}
-
-fn count<T>(it: impl Iterator<Item = T>) -> u32 {
-    u32::try_from(it.count()).unwrap_or(u32::MAX)
+    sums.into_iter().map(|(key, (sum, n))| (key.clone(), round2(sum / f64::from(n.max(1))), n))
 }
 
 pub fn round2(v: f64) -> f64 {
@@ -344,87 +240,74 @@ pub fn round2(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xuncha_core::Region;
 
-    fn centre(code: &str, city: &str, t: CentreType, status: CentreStatus) -> Centre {
-        Centre {
-            code: code.into(),
-            name: code.into(),
+    fn group(city: &str, t: CentreType, built: u32, building: u32, by_2018: u32) -> CityTypeGroup {
+        CityTypeGroup {
+            city: city.into(),
             centre_type: t,
-            region: Region {
-                province: "河北省".into(),
-                city: city.into(),
-                county: "长安区".into(),
-                township: String::new(),
-            },
-            lat: 38.0,
-            lon: 114.5,
-            geofence_m: 150.0,
-            floor_area_m2: Some(1200.0),
-            community_floor_area_m2: Some(10_000.0),
-            households: Some(3000.0),
-            population_served: None,
-            status,
-            zone: None,
-            datum: Default::default(),
-        }
-    }
-
-    fn doc(code: &str, status: &str, quarter: &str, at: i64, figures: &str, total: f64) -> StatDoc {
-        StatDoc {
-            centre_code: code.into(),
-            city: "石家庄市".into(),
-            county: "长安区".into(),
-            quarter: quarter.into(),
-            status: serde_json::from_value(serde_json::Value::String(status.into())).unwrap(),
-            total: Some(total),
-            grade: Some(if total >= 90.0 { Grade::Excellent } else { Grade::Pass }),
-            figures: serde_json::from_str(figures).unwrap(),
-            updated_at: at,
+            built,
+            under_construction: building,
+            planned: 1,
+            built_baseline: by_2018,
+            reporting: built,
+            self_reported: 0,
+            turnover_10k_yuan: 10.006,
+            service_visits: 3.0,
+            staff: 2.0,
+            tenants: 1.0,
         }
     }
 
     #[test]
-    fn attachments_count_the_registry_and_sum_the_latest_signed_figures() {
-        let centres = [
-            centre("C1", "石家庄市", CentreType::Community, CentreStatus::Built),
-            centre("C2", "石家庄市", CentreType::Community, CentreStatus::Built),
-            centre("C3", "石家庄市", CentreType::Community, CentreStatus::Planned),
-            centre("V1", "邯郸市", CentreType::Village, CentreStatus::UnderConstruction),
-        ];
-        // 2027Q1's inspections observe 2026Q4, the period of the table.
-        let docs = [
-            doc("C1", "submitted", "2027Q1", 1, r#"{"turnover10k_yuan": 10.0, "staff": 4}"#, 80.0),
-            // A newer signed inspection of the same centre replaces the older one.
-            doc("C1", "approved", "2027Q1", 2, r#"{"turnover10k_yuan": 12.5, "staff": 5}"#, 92.0),
-            // Drafts do not count.
-            doc("C2", "draft", "2027Q1", 3, r#"{"turnover10k_yuan": 99.0}"#, 50.0),
+    fn the_tables_follow_the_groups_and_pilot_rows_sum_a_city_over_its_types() {
+        let groups = [
+            group("邯郸市", CentreType::Village, 0, 1, 0),
+            group("石家庄市", CentreType::Village, 4, 0, 2),
+            group("石家庄市", CentreType::Community, 3, 2, 1),
         ];
         let pops = [
             CityPopulation { province: "河北省".into(), city: "石家庄市".into(), population: 11_235_086 },
-            CityPopulation { province: "河北省".into(), city: "邯郸市".into(), population: 9_413_990 },
+            CityPopulation { province: "河北省".into(), city: "保定市".into(), population: 9_241_000 },
+            CityPopulation { province: "山西省".into(), city: "太原市".into(), population: 5_430_000 },
         ];
-        let period = PeriodFigures { reported: BTreeMap::new(), observed: &docs };
-        let baseline = [("C1".to_owned(), CentreStatus::Built), ("C2".to_owned(), CentreStatus::Planned)].into();
-        let s = quarterly("2026Q4", "河北省", &centres, &period, &pops, &baseline, 0);
-        let sjz = s.attachment4.iter().find(|r| r.city == "石家庄市").unwrap();
-        assert_eq!((sjz.built, sjz.under_construction, sjz.planned), (2, 0, 1));
-        let a5 = &s.attachment5[0];
-        assert_eq!((a5.built, a5.reporting, a5.self_reported), (2, 1, 0));
-        assert_eq!((a5.turnover_10k_yuan, a5.staff), (12.5, 5.0));
-        // The centres' own reports come first; the inspector's observation fills the gap.
-        let own = FigureValues { turnover_wan: 30.25, visits: 900, staff: 3, merchants: 2 };
-        let reported = [("C1".to_owned(), own), ("C2".to_owned(), own)].into_iter().collect();
-        let period = PeriodFigures { reported, observed: &docs };
-        let s = quarterly("2026Q4", "河北省", &centres, &period, &pops, &baseline, 0);
-        let a5 = &s.attachment5[0];
-        assert_eq!((a5.reporting, a5.self_reported, a5.turnover_10k_yuan, a5.staff), (2, 2, 60.5, 6.0));
+        let s = quarterly("2026Q4", "河北省", &groups, &pops, 0);
+        let a4: Vec<_> = s.attachment4.iter().map(|r| (r.city.as_str(), r.centre_type)).collect();
+        assert_eq!(
+            a4,
+            [("石家庄市", CentreType::Community), ("石家庄市", CentreType::Village), ("邯郸市", CentreType::Village)],
+            "by city, then type"
+        );
         assert!(s.attachment5.iter().all(|r| r.city != "邯郸市"), "only built centres report operations");
-        let pilot: Vec<_> = s.pilot.iter().map(|p| (p.city.as_str(), p.target, p.built, p.met)).collect();
-        assert_eq!(pilot, [("石家庄市", Some(10), 2, Some(false)), ("邯郸市", Some(5), 0, Some(false))]);
-        let handan = &s.pilot[1];
-        assert_eq!(handan.under_construction, 1, "under construction is shown beside built");
-        assert_eq!((s.pilot[0].built_2018q4, s.pilot[0].met_2018q4), (1, Some(false)), "built by 2018Q4: C1 only");
+        assert_eq!(s.attachment5[0].turnover_10k_yuan, 10.01, "rounded to 0.01 (10,000 yuan)");
+        let pilot: Vec<_> =
+            s.pilot.iter().map(|p| (p.city.as_str(), p.target, p.built, p.under_construction)).collect();
+        assert_eq!(pilot, [("保定市", Some(5), 0, 0), ("石家庄市", Some(10), 7, 2), ("邯郸市", None, 0, 1)]);
+        assert_eq!((s.pilot[1].built_2018q4, s.pilot[1].met_2018q4), (3, Some(false)));
+    }
+
+    #[test]
+    fn chart_averages_weigh_each_group_by_its_count() {
+        let g = |quarter: &str, county: &str, grade, count, total_sum| ChartGroup {
+            quarter: quarter.into(),
+            county: county.into(),
+            grade,
+            count,
+            total_sum,
+        };
+        let groups = [
+            g("2026Q3", "长安区", Some(Grade::Pass), 1, 70.0),
+            g("2026Q4", "长安区", Some(Grade::Excellent), 3, 285.0),
+            g("2026Q4", "长安区", Some(Grade::Pass), 1, 65.0),
+            g("2026Q4", "桥西区", None, 2, 100.0),
+        ];
+        let c = charts(&groups, Some("2026Q4"));
+        let grades: Vec<u32> = c.grades.iter().map(|g| g.count).collect();
+        assert_eq!(grades, [3, 0, 1, 0], "an ungraded total counts in averages, not in grades");
+        assert_eq!(c.by_county[0], CountyAverage { county: "桥西区".into(), average: 50.0, count: 2 });
+        assert_eq!(c.by_county[1], CountyAverage { county: "长安区".into(), average: 87.5, count: 4 });
+        let q: Vec<_> = c.by_quarter.iter().map(|a| (a.quarter.as_str(), a.average, a.count)).collect();
+        assert_eq!(q, [("2026Q3", 70.0, 1), ("2026Q4", 75.0, 6)]);
+        assert_eq!(charts(&groups, None).grades[2].count, 2, "every quarter");
     }
 
     #[test]
@@ -433,20 +316,5 @@ mod tests {
         assert_eq!(pilot_target(9_999_999), Some(5));
         assert_eq!(pilot_target(5_000_000), Some(5));
         assert_eq!(pilot_target(4_999_999), None);
-    }
-
-    #[test]
-    fn charts_use_the_latest_signed_inspection_per_centre_and_quarter() {
-        let docs = [
-            doc("C1", "submitted", "2026Q3", 1, "{}", 70.0),
-            doc("C1", "submitted", "2026Q4", 2, "{}", 80.0),
-            doc("C1", "approved", "2026Q4", 3, "{}", 90.0),
-            doc("C2", "returned", "2026Q4", 4, "{}", 10.0),
-        ];
-        let c = charts(&docs, Some("2026Q4"));
-        assert_eq!(c.grades.iter().map(|g| g.count).sum::<u32>(), 1);
-        assert_eq!(c.by_county, [CountyAverage { county: "长安区".into(), average: 90.0, count: 1 }]);
-        let q: Vec<_> = c.by_quarter.iter().map(|a| (a.quarter.as_str(), a.average)).collect();
-        assert_eq!(q, [("2026Q3", 70.0), ("2026Q4", 90.0)]);
     }
 }

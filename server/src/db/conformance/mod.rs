@@ -9,6 +9,7 @@ pub(crate) mod analysis;
 mod exemplars;
 mod registry;
 mod reports;
+mod stats;
 
 use super::Store;
 use crate::accounts::store::{NewDevice, NewUser, Role, Scope, User};
@@ -31,7 +32,7 @@ use xuncha_core::{CentreStatus, DocumentId};
 type Case = fn(&dyn Store) -> Result<(), String>;
 
 /// Every case, by name.
-pub const CASES: [(&str, Case); 16] = [
+pub const CASES: [(&str, Case); 18] = [
     ("users are unique and found by name", users),
     ("tokens of revoked devices and ended sessions open nothing", devices_and_sessions),
     ("a password reset ends sessions and, when asked, revokes devices", password_reset),
@@ -45,10 +46,9 @@ pub const CASES: [(&str, Case); 16] = [
     ("an operator account keeps its centres", operator_accounts),
     ("figures are versions per centre and period; coverage shows each built centre's newest", figures),
     ("reports are numbered versions, reviewed once while newest, read by region", reports::report_versions),
-    (
-        "communities are read by the centre serving them; statuses may be dated",
-        registry::communities_and_dated_statuses,
-    ),
+    ("communities are read by the centre serving them", registry::communities),
+    ("quarterly tables count each centre as the period ended, its own figures first", stats::attachments),
+    ("charts group the newest official, scored inspection per centre and quarter", stats::charts),
     ("each scored item of official work is summed per county and centre type", analysis::item_losses),
     ("a model centre moves once per state and keeps its record", exemplars::exemplars),
 ];

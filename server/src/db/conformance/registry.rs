@@ -1,9 +1,9 @@
-//! Conformance of the registry's communities and dated statuses.
+//! Conformance of the registry's communities.
 
 use super::{check, county, err};
 use crate::catalog::communities::Community;
 use crate::db::Store;
-use xuncha_core::{CentreStatus, Region};
+use xuncha_core::Region;
 
 fn community(code: &str, centre: Option<&str>) -> Community {
     let s = county("长安区");
@@ -20,7 +20,7 @@ fn community(code: &str, centre: Option<&str>) -> Community {
     }
 }
 
-pub(super) fn communities_and_dated_statuses(store: &dyn Store) -> Result<(), String> {
+pub(super) fn communities(store: &dyn Store) -> Result<(), String> {
     super::centre(store, "C1", "长安区")?;
     let rows = [community("S1", Some("C1")), community("S2", Some("C1")), community("S3", None)];
     check(store.upsert_communities(&rows, 5).map_err(err)? == 3, "three stored")?;
@@ -30,16 +30,5 @@ pub(super) fn communities_and_dated_statuses(store: &dyn Store) -> Result<(), St
     changed.households = Some(3_000.0);
     store.upsert_communities(&[changed], 6).map_err(err)?;
     check(store.communities_served(&["C1".into()]).map_err(err)?.len() == 1, "a re-import replaces by code")?;
-
-    // C1 was imported (at 1) as built; the registry dates it built since 100.
-    let scope = county("长安区");
-    check(store.statuses_at(&scope, 50, false).map_err(err)?.get("C1") == Some(&CentreStatus::Built), "import time")?;
-    store.date_statuses(&[("C1".into(), CentreStatus::UnderConstruction, 0)]).map_err(err)?;
-    store.date_statuses(&[("C1".into(), CentreStatus::Built, 100)]).map_err(err)?;
-    let at = |t: i64, or_first: bool| store.statuses_at(&scope, t, or_first).map_err(err);
-    check(at(50, false)?.get("C1") == Some(&CentreStatus::Built), "the import's own record at 1 still stands")?;
-    super::centre(store, "C2", "长安区")?;
-    store.date_statuses(&[("C2".into(), CentreStatus::Built, 1_000)]).map_err(err)?;
-    check(at(500, true)?.get("C2") == Some(&CentreStatus::Built), "with or_first, the first record stands in")?;
-    check(!at(0, false)?.contains_key("C2"), "without it, nothing is known of C2 that early")
+    check(store.communities_served(&["C9".into()]).map_err(err)?.is_empty(), "a centre serving none")
 }

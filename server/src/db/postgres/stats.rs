@@ -3,14 +3,14 @@
 //! city populations.
 
 use super::PgStore;
-use super::db::{Db, get};
+use super::db::{Db, get, get_u32};
 use super::docs::{ROW_COLS, inspection_filter_sql, inspection_from_row, params_of};
 use super::prelude::*;
 use super::rows::{centre_cols_of_c, centre_from_row, doc_id_from, parse_opt, parse_text};
 use crate::db::keyset::{self, chunk};
 use crate::db::sql::{CENTRE_KEYS, centre_cursor, inspection_cursor, inspection_keys, scope_filter};
+use crate::db::stats_sql;
 use postgres::Row;
-use std::collections::HashMap;
 use xuncha_core::{Centre, CentreStatus, Region};
 
 /// The latest official inspection of each centre (see `docs::official!`),
@@ -84,47 +84,55 @@ impl StatsStore for PgStore {
         Ok(keyset::chunk_of(rows, limit, |e| centre_cursor(&e.centre.code)))
     }
 
-    fn centres_in(&self, scope: &Scope, limit: u32) -> StoreResult<Vec<Centre>> {
-        let (conditions, args) = scope_filter(scope, "c.", keyset::POSTGRES, 1);
+    fn attachment_groups(&self, scope: &Scope, period: &StatPeriod) -> StoreResult<Vec<CityTypeGroup>> {
+        let (sql, args) = stats_sql::attachment_groups(scope, period, keyset::POSTGRES, OFFICIAL_D);
         self.read(move |c| {
-            let sql = format!(
-                "SELECT {} FROM centres c WHERE 1 = 1{conditions} ORDER BY c.code LIMIT {limit}",
-                centre_cols_of_c()
-            );
-            c.query(&sql, &params_of(&args))?.iter().map(centre_from_row).collect()
-        })
-    }
-
-    fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>> {
-        let (mut conditions, mut args) = scope_filter(scope, "c.", keyset::POSTGRES, 1);
-        if let Some(q) = quarter.filter(|q| !q.is_empty()) {
-            args.push(q.to_owned());
-            conditions.push_str(&format!(" AND d.quarter = {}", (keyset::POSTGRES.mark)(args.len())));
-        }
-        self.read(move |c| {
-            let sql = format!(
-                "SELECT d.centre_code, c.city, c.county, d.quarter, d.status, d.total, d.grade, d.figures, d.updated_at
-                 FROM documents d JOIN centres c ON c.code = d.centre_code
-                 WHERE {OFFICIAL_D}{conditions}
-                 ORDER BY d.quarter, d.updated_at LIMIT {limit}"
-            );
             c.query(&sql, &params_of(&args))?
                 .iter()
                 .map(|r| {
-                    Ok(StatDoc {
-                        centre_code: get(r, 0)?,
-                        city: get(r, 1)?,
-                        county: get(r, 2)?,
-                        quarter: get(r, 3)?,
-                        status: parse_text(&get::<String>(r, 4)?)?,
-                        total: get(r, 5)?,
-                        grade: parse_opt(get(r, 6)?)?,
-                        figures: get::<Option<String>>(r, 7)?
-                            .map(|j| serde_json::from_str(&j))
-                            .transpose()
-                            .map_err(|e| StoreError::Corrupt(e.to_string()))?
-                            .unwrap_or_default(),
-                        updated_at: get(r, 8)?,
+                    Ok(CityTypeGroup {
+                        city: get(r, 0)?,
+                        centre_type: parse_text(&get::<String>(r, 1)?)?,
+                        built: get_u32(r, 2)?,
+                        under_construction: get_u32(r, 3)?,
+                        planned: get_u32(r, 4)?,
+                        built_baseline: get_u32(r, 5)?,
+                        reporting: get_u32(r, 6)?,
+                        self_reported: get_u32(r, 7)?,
+                        turnover_10k_yuan: get(r, 8)?,
+                        service_visits: get(r, 9)?,
+                        staff: get(r, 10)?,
+                        tenants: get(r, 11)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn unreported(&self, scope: &Scope, period: &StatPeriod, limit: u32) -> StoreResult<Vec<Centre>> {
+        let cols = centre_cols_of_c();
+        let (sql, args) = stats_sql::unreported(scope, period, limit, keyset::POSTGRES, OFFICIAL_D, &cols);
+        self.read(move |c| {
+            // Built as the period ended, whatever the registry says today.
+            c.query(&sql, &params_of(&args))?
+                .iter()
+                .map(|r| centre_from_row(r).map(|c| Centre { status: CentreStatus::Built, ..c }))
+                .collect()
+        })
+    }
+
+    fn chart_groups(&self, scope: &Scope) -> StoreResult<Vec<ChartGroup>> {
+        let (sql, args) = stats_sql::chart_groups(scope, keyset::POSTGRES, OFFICIAL_D);
+        self.read(move |c| {
+            c.query(&sql, &params_of(&args))?
+                .iter()
+                .map(|r| {
+                    Ok(ChartGroup {
+                        quarter: get(r, 0)?,
+                        county: get(r, 1)?,
+                        grade: parse_opt(get(r, 2)?)?,
+                        count: get_u32(r, 3)?,
+                        total_sum: get(r, 4)?,
                     })
                 })
                 .collect()
@@ -162,28 +170,6 @@ impl StatsStore for PgStore {
                     Ok(Region { province: get(r, 0)?, city: get(r, 1)?, county: get(r, 2)?, township: get(r, 3)? })
                 })
                 .collect()
-        })
-    }
-
-    fn statuses_at(&self, scope: &Scope, at: i64, or_first: bool) -> StoreResult<HashMap<String, CentreStatus>> {
-        let (conditions, args) = scope_filter(scope, "c.", keyset::POSTGRES, 1);
-        self.read(move |c| {
-            // `at` and `or_first` come from the code: safe to write in.
-            let sql = format!(
-                "SELECT s.code, s.status FROM centres c JOIN centre_status s ON s.code = c.code
-                 WHERE s.since = coalesce(
-                     (SELECT max(since) FROM centre_status WHERE code = c.code AND since <= {at}),
-                     CASE WHEN {or_first} THEN (SELECT min(since) FROM centre_status WHERE code = c.code) END){conditions}"
-            );
-            let rows = c.query(&sql, &params_of(&args))?;
-            let mut out = HashMap::new();
-            for r in &rows {
-                let (code, status): (String, String) = (get(r, 0)?, get(r, 1)?);
-                if let Some(s) = CentreStatus::parse(&status) {
-                    out.insert(code, s);
-                }
-            }
-            Ok(out)
         })
     }
 

@@ -8,8 +8,8 @@ use super::prelude::*;
 use super::rows::{CENTRE_COLS, centre_from_row, parse_opt, parse_text};
 use crate::db::keyset::{self, chunk};
 use crate::db::sql::{CENTRE_KEYS, centre_cursor, inspection_cursor, inspection_keys, scope_filter};
+use crate::db::stats_sql;
 use rusqlite::{Connection, Row, params};
-use std::collections::HashMap;
 use xuncha_core::{Centre, CentreStatus, Region};
 
 /// The latest official inspection of each centre (see `OFFICIAL_D`), the
@@ -87,51 +87,55 @@ impl StatsStore for SqliteStore {
         Ok(keyset::chunk_of(rows, limit, |e| centre_cursor(&e.centre.code)))
     }
 
-    fn centres_in(&self, scope: &Scope, limit: u32) -> StoreResult<Vec<Centre>> {
-        let (conditions, args) = scope_filter(scope, "c.", keyset::SQLITE, 1);
+    fn attachment_groups(&self, scope: &Scope, period: &StatPeriod) -> StoreResult<Vec<CityTypeGroup>> {
+        let (sql, args) = stats_sql::attachment_groups(scope, period, keyset::SQLITE, OFFICIAL_D);
         self.read(move |c| {
-            let sql = format!(
-                "SELECT {} FROM centres c WHERE 1 = 1{conditions} ORDER BY c.code LIMIT {limit}",
-                prefixed(CENTRE_COLS, "c")
-            );
             let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(&args), centre_from_row)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| {
+                let n = |i: usize| r.get::<_, i64>(i).map(|v| u32::try_from(v).unwrap_or(u32::MAX));
+                Ok(CityTypeGroup {
+                    city: r.get(0)?,
+                    centre_type: parse_text(1, &r.get::<_, String>(1)?)?,
+                    built: n(2)?,
+                    under_construction: n(3)?,
+                    planned: n(4)?,
+                    built_baseline: n(5)?,
+                    reporting: n(6)?,
+                    self_reported: n(7)?,
+                    turnover_10k_yuan: r.get(8)?,
+                    service_visits: r.get(9)?,
+                    staff: r.get(10)?,
+                    tenants: r.get(11)?,
+                })
+            })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
 
-    fn stat_docs(&self, scope: &Scope, quarter: Option<&str>, limit: u32) -> StoreResult<Vec<StatDoc>> {
-        let (mut conditions, mut args) = scope_filter(scope, "c.", keyset::SQLITE, 1);
-        if let Some(q) = quarter.filter(|q| !q.is_empty()) {
-            args.push(q.to_owned());
-            conditions.push_str(&format!(" AND d.quarter = {}", (keyset::SQLITE.mark)(args.len())));
-        }
+    fn unreported(&self, scope: &Scope, period: &StatPeriod, limit: u32) -> StoreResult<Vec<Centre>> {
+        let cols = prefixed(CENTRE_COLS, "c");
+        let (sql, args) = stats_sql::unreported(scope, period, limit, keyset::SQLITE, OFFICIAL_D, &cols);
         self.read(move |c| {
-            let sql = format!(
-                "SELECT d.centre_code, c.city, c.county, d.quarter, d.status, d.total, d.grade, d.figures, d.updated_at
-                 FROM documents d JOIN centres c ON c.code = d.centre_code
-                 WHERE {OFFICIAL_D}{conditions}
-                 ORDER BY d.quarter, d.updated_at LIMIT {limit}"
-            );
+            let mut stmt = c.prepare(&sql)?;
+            // Built as the period ended, whatever the registry says today.
+            let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| {
+                centre_from_row(r).map(|c| Centre { status: CentreStatus::Built, ..c })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn chart_groups(&self, scope: &Scope) -> StoreResult<Vec<ChartGroup>> {
+        let (sql, args) = stats_sql::chart_groups(scope, keyset::SQLITE, OFFICIAL_D);
+        self.read(move |c| {
             let mut stmt = c.prepare(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| {
-                Ok(StatDoc {
-                    centre_code: r.get(0)?,
-                    city: r.get(1)?,
-                    county: r.get(2)?,
-                    quarter: r.get(3)?,
-                    status: parse_text(4, &r.get::<_, String>(4)?)?,
-                    total: r.get(5)?,
-                    grade: parse_opt(6, r.get(6)?)?,
-                    figures: r
-                        .get::<_, Option<String>>(7)?
-                        .map(|j| serde_json::from_str(&j))
-                        .transpose()
-                        .map_err(|e| {
-                            rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
-                        })?
-                        .unwrap_or_default(),
-                    updated_at: r.get(8)?,
+                Ok(ChartGroup {
+                    quarter: r.get(0)?,
+                    county: r.get(1)?,
+                    grade: parse_opt(2, r.get(2)?)?,
+                    count: u32::try_from(r.get::<_, i64>(3)?).unwrap_or(u32::MAX),
+                    total_sum: r.get(4)?,
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -169,31 +173,6 @@ impl StatsStore for SqliteStore {
                 Ok(Region { province: r.get(0)?, city: r.get(1)?, county: r.get(2)?, township: r.get(3)? })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
-        })
-    }
-
-    fn statuses_at(&self, scope: &Scope, at: i64, or_first: bool) -> StoreResult<HashMap<String, CentreStatus>> {
-        let (conditions, args) = scope_filter(scope, "c.", keyset::SQLITE, 1);
-        self.read(move |c| {
-            // `at` and `or_first` come from the code: safe to write in.
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT s.code, s.status FROM centres c JOIN centre_status s ON s.code = c.code
-                 WHERE s.since = coalesce(
-                     (SELECT max(since) FROM centre_status WHERE code = c.code AND since <= {at}),
-                     CASE WHEN {} THEN (SELECT min(since) FROM centre_status WHERE code = c.code) END){conditions}",
-                i32::from(or_first)
-            ))?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?;
-            let mut out = HashMap::new();
-            for row in rows {
-                let (code, status) = row?;
-                if let Some(s) = CentreStatus::parse(&status) {
-                    out.insert(code, s);
-                }
-            }
-            Ok(out)
         })
     }
 
