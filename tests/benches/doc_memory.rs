@@ -12,13 +12,7 @@
     missing_debug_implementations
 )]
 
-use xuncha_core::DocumentId;
-use xuncha_core::document::{Answer, AnswerRecord, InspectionDoc, NewInspection, WorkflowStatus};
-use xuncha_core::template::{AnswerSpec, TemplateRef, builtin_templates};
-use xuncha_server::inspections::store::DocMeta;
-use xuncha_tests::{TestServer, stored_doc, summary};
-
-const CENTRE: &str = "130102-V02";
+use xuncha_tests::load::held;
 
 fn main() {
     let n = if std::env::args().any(|a| a == "--bench") { 10_000 } else { 300 };
@@ -32,79 +26,4 @@ fn main() {
         let (per_doc, all) = held(n, n).await;
         println!("  every one held:        {all:.1} MiB more resident, {per_doc:.1} KiB per loaded document");
     });
-}
-
-/// Resident memory of this process, in KiB.
-fn rss_kib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0.0)
-}
-
-/// One inspection with every scale and yes/no item answered, saved.
-fn answered_doc() -> (Vec<u8>, Vec<automerge::ChangeHash>, TemplateRef) {
-    let template = builtin_templates().unwrap().into_iter().find(|t| t.id == "village").unwrap();
-    let new = NewInspection {
-        centre_code: CENTRE.into(),
-        template: template.reference(),
-        purpose: Default::default(),
-        created_by: "insp".into(),
-        created_by_name: "insp".into(),
-        at: xuncha_server::now_ms(),
-    };
-    let mut doc = InspectionDoc::create(automerge::ActorId::random(), &new, &template).unwrap();
-    let items: Vec<(String, Answer)> = template
-        .items()
-        .filter_map(|(_, i)| match &i.answer {
-            AnswerSpec::Scale { max, .. } => Some((i.id.clone(), Answer::Scale(*max))),
-            AnswerSpec::YesNo => Some((i.id.clone(), Answer::YesNo(true))),
-            _ => None,
-        })
-        .collect();
-    for (item, answer) in items {
-        let record = AnswerRecord { answer, by: "insp".into(), at: xuncha_server::now_ms() };
-        doc.set_answer(&template, &item, &record).unwrap();
-    }
-    let heads = doc.automerge_mut().get_heads();
-    (doc.save(), heads, template.reference())
-}
-
-/// Stores `n` documents, loads each through a server whose cache holds
-/// `cache`, and returns the memory it grew by: per document in KiB, and
-/// in all in MiB.
-async fn held(n: usize, cache: usize) -> (f64, f64) {
-    let server = TestServer::start_with(|c| c.limits.doc_cache = cache).await;
-    server.state.store.upsert_centres(&xuncha_server::cli::demo::demo_centres(), 1).unwrap();
-    let (bytes, heads, template) = answered_doc();
-    let ids: Vec<DocumentId> = (0..n).map(|_| DocumentId::random()).collect();
-    for chunk in ids.chunks(500) {
-        let writes = chunk
-            .iter()
-            .map(|&doc| {
-                let meta = DocMeta {
-                    doc,
-                    centre_code: CENTRE.into(),
-                    template: template.clone(),
-                    purpose: Default::default(),
-                    created_by: "insp".into(),
-                    created_at: 1,
-                    quarter: "2026Q4".into(),
-                };
-                stored_doc(meta, summary(WorkflowStatus::Draft, None, None), "insp", bytes.clone(), heads.clone())
-            })
-            .collect();
-        server.state.store.commit_round(writes, None, 1).unwrap();
-    }
-    let before = rss_kib();
-    let ins = server.state.inspections.clone();
-    for &doc in &ids {
-        let loaded = ins.with_doc(doc, |_, slot| Ok::<_, xuncha_server::inspections::InspectionError>(slot.is_some()));
-        assert!(loaded.await.unwrap(), "document {doc} loads");
-    }
-    let grown = (rss_kib() - before).max(0.0);
-    server.stop().await;
-    (grown / n.min(cache) as f64, grown / 1024.0)
 }

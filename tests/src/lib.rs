@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 pub mod device;
+pub mod load;
 pub mod proxy;
 
 pub use device::Device;
