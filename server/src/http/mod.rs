@@ -93,32 +93,53 @@ pub fn attachment(bytes: Vec<u8>, mime: &str, name: &str) -> axum::response::Res
     ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
-/// A CSV download written as its rows are read: the header, then each
-/// chunk's lines as it arrives. An error after the first byte can no
-/// longer be a JSON answer: the download is cut short instead (the error
-/// is logged where it happened), so a client never takes a partial file
-/// for a whole one.
+/// A download written as its rows are read: `head`, then each chunk's
+/// rows as `render` writes them (told whether rows came before, for
+/// separators), then `tail`. An error after the first byte can no longer
+/// be a JSON answer: the download is cut short instead (the error is
+/// logged where it happened), so a client never takes a partial file for a
+/// whole one.
+pub fn stream_download<T: Send + 'static, E: std::fmt::Display + Send + 'static>(
+    chunks: tokio::sync::mpsc::Receiver<Result<Vec<T>, E>>,
+    (head, tail): (Vec<u8>, Vec<u8>),
+    render: impl Fn(&[T], bool) -> Vec<u8> + Send + Sync + 'static,
+    mime: &str,
+    name: &str,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use futures_util::stream::{self, StreamExt};
+    let render = std::sync::Arc::new(render);
+    // The state: the chunks still to come and whether rows were written;
+    // None once the tail or an error has gone out.
+    let body = stream::unfold(Some((chunks, false)), move |state| {
+        let (render, tail) = (render.clone(), tail.clone());
+        async move {
+            let (mut chunks, wrote) = state?;
+            Some(match chunks.recv().await {
+                Some(Ok(rows)) => (Ok(render(&rows, wrote)), Some((chunks, wrote || !rows.is_empty()))),
+                Some(Err(e)) => (Err(std::io::Error::other(e.to_string())), None),
+                None => (Ok(tail), None),
+            })
+        }
+    });
+    let head = stream::once(async move { Ok::<_, std::io::Error>(head) });
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        axum::body::Body::from_stream(head.chain(body)),
+    )
+        .into_response()
+}
+
+/// A CSV download written as its rows are read (see [`stream_download`]).
 pub fn csv_stream<T: Send + 'static, E: std::fmt::Display + Send + 'static>(
     chunks: tokio::sync::mpsc::Receiver<Result<Vec<T>, E>>,
     header: &'static [&'static str],
     cells: fn(&T) -> Vec<String>,
     name: &str,
 ) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    use futures_util::stream::{self, StreamExt};
-    let head = stream::once(async move { Ok::<_, std::io::Error>(crate::export::csv_head(header)) });
-    let body = stream::unfold(chunks, move |mut chunks| async move {
-        let lines = match chunks.recv().await? {
-            Ok(rows) => Ok(crate::export::csv_rows(rows.iter().map(cells))),
-            Err(e) => Err(std::io::Error::other(e.to_string())),
-        };
-        Some((lines, chunks))
-    });
-    let disposition = format!("attachment; filename=\"{name}\"");
-    (
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
-        axum::body::Body::from_stream(head.chain(body)),
-    )
-        .into_response()
+    let head = crate::export::csv_head(header);
+    let render = move |rows: &[T], _| crate::export::csv_rows(rows.iter().map(cells));
+    stream_download(chunks, (head, Vec::new()), render, "text/csv; charset=utf-8", name)
 }

@@ -216,6 +216,10 @@ pub struct InspectionRow {
     pub official: bool,
     #[serde(flatten)]
     pub summary: DocSummary,
+    /// The centre's registered position, `[lon, lat]` (maps and GeoJSON;
+    /// not part of the list's answer, which names the centre by code).
+    #[serde(skip)]
+    pub centre_position: [f64; 2],
 }
 
 #[derive(Debug, Clone, Default)]

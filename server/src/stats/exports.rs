@@ -10,9 +10,8 @@ use crate::export::{Sheet, csv_of, xlsx_of};
 use crate::inspections::store::InspectionRow;
 use rust_xlsxwriter::XlsxError;
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use xuncha_core::CentreStatus;
 use xuncha_core::scoring::{ItemStatus, Report};
-use xuncha_core::{Centre, CentreStatus};
 
 /// An enumeration's name as the API writes it (`excellent`, `submitted`).
 fn name_of<T: serde::Serialize>(value: &T) -> String {
@@ -227,31 +226,46 @@ pub fn centre_cells(e: &RegistryRow) -> Vec<String> {
     r
 }
 
-fn feature(c: &Centre, properties: Value) -> Value {
+/// What a streamed GeoJSON download opens and closes with; its features
+/// go between, a chunk at a time ([`geojson_features`]).
+pub const GEOJSON_HEAD: &[u8] = br#"{"type":"FeatureCollection","features":["#;
+pub const GEOJSON_TAIL: &[u8] = b"]}";
+
+/// The features of `items` as JSON, comma-separated, after a comma when
+/// features came before (`after`).
+pub fn geojson_features<T>(items: &[T], after: bool, feature: fn(&T) -> Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if after || i > 0 {
+            out.push(b',');
+        }
+        // A `Value` always serialises.
+        let _ = serde_json::to_writer(&mut out, &feature(item));
+    }
+    out
+}
+
+/// A point feature at `[lon, lat]`.
+fn feature(position: [f64; 2], properties: Value) -> Value {
     json!({
         "type": "Feature",
-        "geometry": { "type": "Point", "coordinates": [c.lon, c.lat] },
+        "geometry": { "type": "Point", "coordinates": position },
         "properties": properties,
     })
 }
 
-pub fn centres_geojson(entries: &[RegistryRow]) -> Value {
-    let features: Vec<Value> = entries
-        .iter()
-        .map(|e| {
-            let c = &e.centre;
-            feature(
-                c,
-                json!({
-                    "code": c.code, "name": c.name, "centre_type": c.centre_type, "status": c.status,
-                    "province": c.region.province, "city": c.region.city, "county": c.region.county,
-                    "township": c.region.township, "geofence_m": c.geofence_m,
-                    "latest": e.latest, "norms": e.norms,
-                }),
-            )
-        })
-        .collect();
-    json!({ "type": "FeatureCollection", "features": features })
+/// A registered centre at its position, with its latest result and norms.
+pub fn centre_feature(e: &RegistryRow) -> Value {
+    let c = &e.centre;
+    feature(
+        [c.lon, c.lat],
+        json!({
+            "code": c.code, "name": c.name, "centre_type": c.centre_type, "status": c.status,
+            "province": c.region.province, "city": c.region.city, "county": c.region.county,
+            "township": c.region.township, "geofence_m": c.geofence_m,
+            "latest": e.latest, "norms": e.norms,
+        }),
+    )
 }
 
 pub const INSPECTIONS_HEADER: [&str; 19] = [
@@ -301,24 +315,17 @@ pub fn inspection_cells(r: &InspectionRow) -> Vec<String> {
     ]
 }
 
-/// Inspections at their centre's registered position.
-pub fn inspections_geojson(rows: &[InspectionRow], centres: &HashMap<String, Centre>) -> Value {
-    let features: Vec<Value> = rows
-        .iter()
-        .filter_map(|r| {
-            let c = centres.get(&r.centre_code)?;
-            Some(feature(
-                c,
-                json!({
-                    "doc": r.doc.to_string(), "centre_code": r.centre_code, "centre_name": r.centre_name,
-                    "quarter": r.quarter, "status": r.summary.status, "total": r.summary.total,
-                    "grade": r.summary.grade, "on_site": r.summary.on_site, "vetoes": r.summary.vetoes,
-                    "conflicts": r.summary.conflicts, "evidence_problems": r.summary.evidence_problems,
-                }),
-            ))
-        })
-        .collect();
-    json!({ "type": "FeatureCollection", "features": features })
+/// An inspection at its centre's registered position.
+pub fn inspection_feature(r: &InspectionRow) -> Value {
+    feature(
+        r.centre_position,
+        json!({
+            "doc": r.doc.to_string(), "centre_code": r.centre_code, "centre_name": r.centre_name,
+            "quarter": r.quarter, "status": r.summary.status, "total": r.summary.total,
+            "grade": r.summary.grade, "on_site": r.summary.on_site, "vetoes": r.summary.vetoes,
+            "conflicts": r.summary.conflicts, "evidence_problems": r.summary.evidence_problems,
+        }),
+    )
 }
 
 /// One checklist's inspections with a column per item id: the id, never a

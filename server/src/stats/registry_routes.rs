@@ -4,10 +4,10 @@
 
 use super::Stats;
 use super::exports;
-use super::service::{CentreItem, CentreOverview, CityRegions, LatestResult, RegistryRow};
+use super::service::{CentreItem, CentreOverview, Chunks, CityRegions, LatestResult, RegistryRow};
 use super::store::CentreFilter;
 use crate::accounts::{Accounts, Auth};
-use crate::http::{ApiError, ApiResult, ErrorBody, Paging, attachment, csv_stream};
+use crate::http::{ApiError, ApiResult, ErrorBody, Paging, attachment, csv_stream, stream_download};
 use crate::inspections::routes::{InspectionQuery, inspection_filter, narrow_scope};
 use crate::storage::Page;
 use axum::Json;
@@ -80,8 +80,11 @@ pub async fn regions(State(state): State<Arc<Stats>>, auth: Auth) -> ApiResult<J
     Ok(Json(state.regions(&auth.user).await?))
 }
 
-fn geojson(v: &serde_json::Value, name: &'static str) -> Response {
-    attachment(serde_json::to_vec(v).unwrap_or_default(), "application/geo+json", name)
+/// A GeoJSON download streamed as its rows are read (see `http::stream_download`).
+fn geojson<T: Send + 'static>(chunks: Chunks<T>, feature: fn(&T) -> serde_json::Value, name: &str) -> Response {
+    let ends = (exports::GEOJSON_HEAD.to_vec(), exports::GEOJSON_TAIL.to_vec());
+    let render = move |items: &[T], after| exports::geojson_features(items, after, feature);
+    stream_download(chunks, ends, render, "application/geo+json", name)
 }
 
 /// The registry in the region as CSV (UTF-8 with a BOM, for Excel).
@@ -104,8 +107,8 @@ pub async fn centres_geojson(
     auth: Auth,
     Query(q): Query<RegistryQuery>,
 ) -> ApiResult<Response> {
-    let entries = state.export_centres(&auth.user, centre_filter(&auth, q)?).await?;
-    Ok(geojson(&exports::centres_geojson(&entries), "centres.geojson"))
+    let chunks = state.stream_centres(&auth.user, centre_filter(&auth, q)?)?;
+    Ok(geojson(chunks, exports::centre_feature, "centres.geojson"))
 }
 
 /// The inspections matching the filter as CSV, with each one's checklist version.
@@ -142,8 +145,8 @@ pub async fn inspections_geojson(
     auth: Auth,
     Query(q): Query<InspectionQuery>,
 ) -> ApiResult<Response> {
-    let (rows, centres) = state.export_inspections(&auth.user, inspection_filter(&auth, q)?).await?;
-    Ok(geojson(&exports::inspections_geojson(&rows, &centres), "inspections.geojson"))
+    let chunks = state.stream_inspections(&auth.user, inspection_filter(&auth, q)?)?;
+    Ok(geojson(chunks, exports::inspection_feature, "inspections.geojson"))
 }
 
 // The registry's plain list for devices and scripts: `GET /api/v1/centres`.

@@ -20,8 +20,6 @@ use xuncha_core::Centre;
 use xuncha_core::document::WorkflowStatus;
 use xuncha_core::scoring::Grade;
 
-/// Rows in one export, at most.
-pub const MAX_EXPORT: u32 = 50_000;
 /// Inspections one per-item export holds at most (each reads its report).
 pub const MAX_ITEM_EXPORT: u32 = 5_000;
 
@@ -372,14 +370,6 @@ impl Stats {
             .collect())
     }
 
-    /// Every centre the filter selects, for an export held whole (GeoJSON).
-    pub async fn export_centres(self: &Arc<Self>, user: &User, filter: CentreFilter) -> R<Vec<RegistryRow>> {
-        overseer(user)?;
-        let this = self.clone();
-        let entries = blocking(move || Ok(this.store.registry_all(&filter, MAX_EXPORT)?)).await?;
-        self.with_norms(entries).await
-    }
-
     /// Every centre the filter selects with its plan norms, a chunk at a
     /// time, for a streamed download: any number of rows in constant memory.
     pub fn stream_centres(self: &Arc<Self>, user: &User, filter: CentreFilter) -> R<Chunks<RegistryRow>> {
@@ -426,29 +416,6 @@ impl Stats {
                     Ok((row, report))
                 })
                 .collect()
-        })
-        .await
-    }
-
-    /// Every inspection the filter selects, and the centres of the filter's
-    /// region by code, for an export.
-    pub async fn export_inspections(
-        self: &Arc<Self>,
-        user: &User,
-        filter: InspectionFilter,
-    ) -> R<(Vec<InspectionRow>, HashMap<String, Centre>)> {
-        overseer(user)?;
-        let this = self.clone();
-        let centres_filter = CentreFilter { scope: filter.scope.clone(), ..CentreFilter::default() };
-        blocking(move || {
-            let rows = this.store.inspections_all(&filter, MAX_EXPORT)?;
-            let centres = this
-                .store
-                .registry_all(&centres_filter, MAX_EXPORT * 4)?
-                .into_iter()
-                .map(|e| (e.centre.code.clone(), e.centre))
-                .collect();
-            Ok((rows, centres))
         })
         .await
     }

@@ -2,7 +2,7 @@
 //! backend: walking a list by its `next` links gives every row once, in
 //! the same order as numbered pages, for every order; walking back by
 //! `prev` gives the same pages; a forged or foreign link is refused; the
-//! streamed CSV holds every row across its chunks.
+//! streamed CSV and GeoJSON hold every row across their chunks.
 
 use serde_json::Value;
 use xuncha_core::DocumentId;
@@ -181,5 +181,37 @@ async fn a_streamed_export_holds_every_row_across_its_chunks() {
     assert_eq!(unique.len(), DOCS, "no row twice at a chunk's edge");
     let newest_first = walk(&api, "/api/v1/inspections?sort=updated", 200).await;
     assert_eq!(rows, newest_first, "the export keeps the list's order");
+
+    // GeoJSON streams the same chunks: one valid document, each inspection
+    // once, at its centre's registered position.
+    let res = api
+        .http
+        .get(format!("{}/api/v1/inspections/export.geojson", api.url))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/geo+json");
+    let geo: Value = serde_json::from_slice(&res.bytes().await.unwrap()).expect("one whole JSON document");
+    assert_eq!(geo["type"], "FeatureCollection");
+    let features = geo["features"].as_array().unwrap();
+    let docs: Vec<String> = features.iter().map(|f| f["properties"]["doc"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(docs, newest_first, "every inspection once, in the list's order");
+    let centres = xuncha_server::cli::demo::demo_centres();
+    for f in features {
+        let code = f["properties"]["centre_code"].as_str().unwrap();
+        let c = centres.iter().find(|c| c.code == code).unwrap();
+        assert_eq!(f["geometry"]["coordinates"], serde_json::json!([c.lon, c.lat]), "{code}");
+    }
+    let (status, centres_geo) = api.get("/api/v1/centres/export.geojson").await;
+    assert_eq!(status, 200);
+    let (_, registry) = api.get("/api/v1/registry?per_page=200").await;
+    let codes = |items: &Value, at: &str| -> Vec<Value> {
+        items.as_array().unwrap().iter().map(|r| r.pointer(at).unwrap().clone()).collect()
+    };
+    let registered = codes(&registry["items"], "/centre/code");
+    assert!(registered.len() > 2);
+    assert_eq!(codes(&centres_geo["features"], "/properties/code"), registered, "the registry's centres, by code");
     server.stop().await;
 }

@@ -210,6 +210,7 @@ pub(crate) fn inspection_from_row(r: &Row) -> StoreResult<InspectionRow> {
         centre_name: centre.name,
         centre_type: centre.centre_type,
         region: centre.region,
+        centre_position: [centre.lon, centre.lat],
         template: TemplateRefView { id: get(r, o + 1)?, version: get_u32(r, o + 2)? },
         created_by: get(r, o + 3)?,
         created_at: get(r, o + 4)?,

@@ -230,6 +230,7 @@ pub(crate) fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow
         centre_name: centre.name,
         centre_type: centre.centre_type,
         region: centre.region,
+        centre_position: [centre.lon, centre.lat],
         template: TemplateRefView { id: r.get(o + 1)?, version: r.get(o + 2)? },
         created_by: r.get(o + 3)?,
         created_at: r.get(o + 4)?,
