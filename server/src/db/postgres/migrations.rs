@@ -3,9 +3,10 @@
 
 use crate::storage::{StoreError, StoreResult};
 
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("../../../migrations/postgres/0001_initial.sql"),
     include_str!("../../../migrations/postgres/0002_signin.sql"),
+    include_str!("../../../migrations/postgres/0003_centre_order.sql"),
 ];
 
 /// Any constant shared by every instance: migrations run one instance at a time.

@@ -80,7 +80,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Every schema change, in order; the schema version is their count.
-const MIGRATIONS: [&str; 18] = [
+const MIGRATIONS: [&str; 19] = [
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_dashboard.sql"),
     include_str!("../../../migrations/0003_centre_status_history.sql"),
@@ -99,6 +99,7 @@ const MIGRATIONS: [&str; 18] = [
     include_str!("../../../migrations/0016_device_keys.sql"),
     include_str!("../../../migrations/0017_server_identity.sql"),
     include_str!("../../../migrations/0018_list_order.sql"),
+    include_str!("../../../migrations/0019_centre_order.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
