@@ -66,7 +66,8 @@ impl AppState {
         accounts.listen_for_auth_changes().map_err(|e| StoreError::Backend(e.to_string()))?;
         let photos =
             Arc::new(Photos::new(store.clone(), inspections.clone(), photo_bytes, limits.clone(), cpu.clone()));
-        let stats = Arc::new(Stats::new(store.clone(), store.clone(), store.clone(), limits.clone()));
+        let stats =
+            Arc::new(Stats::new(store.clone(), store.clone(), store.clone(), templates.clone(), limits.clone()));
         let reports = Arc::new(Reports::new(store.clone(), stats.clone(), config.report_deadlines.clone()));
         Ok(Self {
             operators: Arc::new(Operators::new(

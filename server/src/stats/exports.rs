@@ -328,25 +328,20 @@ pub fn inspection_feature(r: &InspectionRow) -> Value {
     )
 }
 
-/// One checklist's inspections with a column per item id: the id, never a
-/// position, keys a column, so versions of the checklist share the columns
-/// of the items they share, and an item one version lacks is blank there.
-/// Columns follow the newest version's order, then items only older
-/// versions have. A cell is the points earned, 不适用 (N/A or not applying),
-/// 未答, 无效, or the value a fact recorded.
-pub fn item_results_csv(rows: &[(InspectionRow, Option<Report>)]) -> Vec<u8> {
-    let mut by_version: Vec<&Report> = rows.iter().filter_map(|(_, r)| r.as_ref()).collect();
-    by_version.sort_by_key(|r| std::cmp::Reverse(r.template.version));
-    let mut items: Vec<&str> = Vec::new();
-    for r in &by_version {
-        for i in &r.items {
-            if !items.contains(&i.id.as_str()) {
-                items.push(&i.id);
-            }
-        }
-    }
-    let fixed = ["文档 Doc", "编号 Code", "中心 Centre", "季度 Quarter", "检查表 Template", "得分 Total", "等级 Grade"];
-    let header: Vec<&str> = fixed.iter().copied().chain(items.iter().copied()).collect();
+/// The fixed columns of the per-item export; a column per item follows.
+const ITEM_EXPORT_FIXED: [&str; 7] =
+    ["文档 Doc", "编号 Code", "中心 Centre", "季度 Quarter", "检查表 Template", "得分 Total", "等级 Grade"];
+
+/// The per-item export's header: the fixed columns, then `items`.
+pub fn item_results_head(items: &[String]) -> Vec<u8> {
+    let header: Vec<&str> = ITEM_EXPORT_FIXED.iter().copied().chain(items.iter().map(String::as_str)).collect();
+    crate::export::csv_head(&header)
+}
+
+/// One inspection's line of the per-item export: an item's cell is the
+/// points earned, 不适用 (N/A or not applying), 未答, 无效, or the value a
+/// fact recorded; blank where its version lacks the item or it has no report.
+pub fn item_result_cells(items: &[String], row: &InspectionRow, report: Option<&Report>) -> Vec<String> {
     let cell = |r: &Report, id: &str| -> String {
         let Some(i) = r.items.iter().find(|i| i.id == id) else { return String::new() };
         match i.status {
@@ -357,21 +352,18 @@ pub fn item_results_csv(rows: &[(InspectionRow, Option<Report>)]) -> Vec<u8> {
             _ => num(i.points),
         }
     };
-    let lines = rows.iter().map(|(row, report)| {
-        let s = &row.summary;
-        let mut line = vec![
-            row.doc.to_string(),
-            row.centre_code.clone(),
-            row.centre_name.clone(),
-            row.quarter.clone(),
-            format!("{}@{}", row.template.id, row.template.version),
-            opt(s.total),
-            s.grade.as_ref().map(name_of).unwrap_or_default(),
-        ];
-        line.extend(items.iter().map(|id| report.as_ref().map(|r| cell(r, id)).unwrap_or_default()));
-        line
-    });
-    csv_of(&header, lines)
+    let s = &row.summary;
+    let mut line = vec![
+        row.doc.to_string(),
+        row.centre_code.clone(),
+        row.centre_name.clone(),
+        row.quarter.clone(),
+        format!("{}@{}", row.template.id, row.template.version),
+        opt(s.total),
+        s.grade.as_ref().map(name_of).unwrap_or_default(),
+    ];
+    line.extend(items.iter().map(|id| report.map(|r| cell(r, id)).unwrap_or_default()));
+    line
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@ use super::exports;
 use super::service::{CentreItem, CentreOverview, Chunks, CityRegions, LatestResult, RegistryRow};
 use super::store::CentreFilter;
 use crate::accounts::{Accounts, Auth};
-use crate::http::{ApiError, ApiResult, ErrorBody, Paging, attachment, csv_stream, stream_download};
+use crate::http::{ApiError, ApiResult, ErrorBody, Paging, csv_stream, stream_download};
 use crate::inspections::routes::{InspectionQuery, inspection_filter, narrow_scope};
+use crate::inspections::store::InspectionRow;
 use crate::storage::Page;
 use axum::Json;
 use axum::extract::{FromRef, Path, Query, State};
@@ -17,6 +18,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use xuncha_core::scoring::Report;
 use xuncha_core::{CentreStatus, CentreType};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -133,8 +135,14 @@ pub async fn item_results_csv(
     auth: Auth,
     Query(q): Query<InspectionQuery>,
 ) -> ApiResult<Response> {
-    let rows = state.export_item_results(&auth.user, inspection_filter(&auth, q)?).await?;
-    Ok(attachment(exports::item_results_csv(&rows), "text/csv; charset=utf-8", "inspection-items.csv"))
+    let (items, chunks) = state.stream_item_results(&auth.user, inspection_filter(&auth, q)?)?;
+    let head = exports::item_results_head(&items);
+    let render = move |rows: &[(InspectionRow, Option<Report>)], _| {
+        crate::export::csv_rows(
+            rows.iter().map(|(row, report)| exports::item_result_cells(&items, row, report.as_ref())),
+        )
+    };
+    Ok(stream_download(chunks, (head, Vec::new()), render, "text/csv; charset=utf-8", "inspection-items.csv"))
 }
 
 /// The inspections matching the filter as GeoJSON points at their centres.

@@ -9,6 +9,7 @@ use super::store::{
 use super::tables::{ChartData, QuarterlyStats, charts, quarterly};
 use crate::accounts::store::{Role, Scope, User};
 use crate::catalog::store::CatalogStore;
+use crate::catalog::templates::Templates;
 use crate::config::Limits;
 use crate::inspections::store::{DocStore, InspectionFilter, InspectionRow};
 use crate::quarter::{is_quarter, quarter_end, quarter_of};
@@ -20,13 +21,11 @@ use xuncha_core::Centre;
 use xuncha_core::document::WorkflowStatus;
 use xuncha_core::scoring::Grade;
 
-/// Inspections one per-item export holds at most (each reads its report).
-pub const MAX_ITEM_EXPORT: u32 = 5_000;
-
 pub struct Stats {
     store: Arc<dyn StatsStore>,
     docs: Arc<dyn DocStore>,
     catalog: Arc<dyn CatalogStore>,
+    templates: Arc<Templates>,
     limits: Limits,
 }
 
@@ -104,6 +103,9 @@ fn scope_of(user: &User, province: Option<String>) -> R<Scope> {
 /// A download's rows as they are read, chunk by chunk; an error ends it.
 pub type Chunks<T> = tokio::sync::mpsc::Receiver<R<Vec<T>>>;
 
+/// An inspection with its latest report, when it has one (the per-item export).
+pub type ReportedRow = (InspectionRow, Option<xuncha_core::scoring::Report>);
+
 /// Reads chunks with `read` (from the start, then from where the last
 /// ended), each on a blocking thread, handing each on as the download
 /// takes it: two chunks wait at most, so memory stays the same for any
@@ -141,9 +143,10 @@ impl Stats {
         store: Arc<dyn StatsStore>,
         docs: Arc<dyn DocStore>,
         catalog: Arc<dyn CatalogStore>,
+        templates: Arc<Templates>,
         limits: Limits,
     ) -> Self {
-        Self { store, docs, catalog, limits }
+        Self { store, docs, catalog, templates, limits }
     }
 
     /// Attachments 4 and 5 and the pilot targets of a quarter (this one by
@@ -392,21 +395,40 @@ impl Stats {
         }))
     }
 
+    /// The item columns of one checklist's export: every item of its
+    /// versions the server knows, the newest version's order first, then
+    /// items only older versions have. Columns are keyed by item id, never
+    /// by position, so versions share the columns of the items they share.
+    pub fn item_columns(&self, template_id: &str) -> Vec<String> {
+        let mut versions: Vec<_> = self.templates.all().into_iter().filter(|k| k.template.id == template_id).collect();
+        versions.sort_by_key(|k| std::cmp::Reverse(k.template.version));
+        let mut items: Vec<String> = Vec::new();
+        for k in &versions {
+            for (_, item) in k.template.items() {
+                if !items.contains(&item.id) {
+                    items.push(item.id.clone());
+                }
+            }
+        }
+        items
+    }
+
     /// The inspections of one checklist (any version) the filter selects,
-    /// each with its latest report, for the per-item export.
-    pub async fn export_item_results(
+    /// each with its latest report, a chunk at a time, for the per-item
+    /// export; and its item columns.
+    pub fn stream_item_results(
         self: &Arc<Self>,
         user: &User,
         filter: InspectionFilter,
-    ) -> R<Vec<(InspectionRow, Option<xuncha_core::scoring::Report>)>> {
+    ) -> R<(Vec<String>, Chunks<ReportedRow>)> {
         overseer(user)?;
-        if filter.template.is_none() {
-            return Err(StatsError::NeedTemplate);
-        }
+        let Some(template) = filter.template.clone() else { return Err(StatsError::NeedTemplate) };
         let this = self.clone();
-        blocking(move || {
-            let rows = this.store.inspections_all(&filter, MAX_ITEM_EXPORT)?;
-            rows.into_iter()
+        let chunks = stream_chunks(move |after| {
+            let chunk = this.store.inspections_chunk(&filter, after.as_ref(), this.limits.export_chunk.max(1))?;
+            let rows = chunk
+                .items
+                .into_iter()
                 .map(|row| {
                     let report = this
                         .docs
@@ -415,9 +437,10 @@ impl Stats {
                         .and_then(|r| serde_json::from_value(r).ok());
                     Ok((row, report))
                 })
-                .collect()
-        })
-        .await
+                .collect::<R<Vec<_>>>()?;
+            Ok((rows, chunk.next))
+        });
+        Ok((self.item_columns(&template), chunks))
     }
 }
 

@@ -13,7 +13,7 @@ use xuncha_server::accounts::store::Role;
 use xuncha_server::inspections::store::DocMeta;
 use xuncha_tests::{Api, TestServer, stored_doc, summary};
 
-/// More than two export chunks (of 1,000 rows in the export's test).
+/// More than four export chunks (of 500 rows in the export's test).
 const DOCS: usize = 2_150;
 
 /// Inspections over the demo centres with ties everywhere: three share each
@@ -158,7 +158,7 @@ fn b64(s: &str) -> String {
 
 #[tokio::test]
 async fn a_streamed_export_holds_every_row_across_its_chunks() {
-    let server = TestServer::start_with(|c| c.limits.export_chunk = 1_000).await;
+    let server = TestServer::start_with(|c| c.limits.export_chunk = 500).await;
     seed(&server);
     server.add_user("sup-city", Role::Supervisor, "");
     let api = server.api("sup-city").await;
@@ -176,7 +176,7 @@ async fn a_streamed_export_holds_every_row_across_its_chunks() {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(reader.headers().unwrap().get(0), Some("文档 Doc"));
     let rows: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
-    assert_eq!(rows.len(), DOCS, "every inspection, across three chunks");
+    assert_eq!(rows.len(), DOCS, "every inspection, across five chunks");
     let unique: std::collections::HashSet<&String> = rows.iter().collect();
     assert_eq!(unique.len(), DOCS, "no row twice at a chunk's edge");
     let newest_first = walk(&api, "/api/v1/inspections?sort=updated", 200).await;
@@ -204,6 +204,23 @@ async fn a_streamed_export_holds_every_row_across_its_chunks() {
         let c = centres.iter().find(|c| c.code == code).unwrap();
         assert_eq!(f["geometry"]["coordinates"], serde_json::json!([c.lon, c.lat]), "{code}");
     }
+    // The per-item export streams the same way, its columns known before its rows.
+    let res = api
+        .http
+        .get(format!("{}/api/v1/inspections/items.csv?template=village", api.url))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap();
+    let mut reader = csv::Reader::from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap());
+    assert!(reader.headers().unwrap().len() > 7, "a column per item of the village checklist");
+    let items: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+    let villages = walk(&api, "/api/v1/inspections?sort=updated&template=village", 200).await;
+    assert!(villages.len() > 500, "across chunks: {}", villages.len());
+    assert_eq!(items, villages, "every village inspection once, in the list's order");
+
     let (status, centres_geo) = api.get("/api/v1/centres/export.geojson").await;
     assert_eq!(status, 200);
     let (_, registry) = api.get("/api/v1/registry?per_page=200").await;
