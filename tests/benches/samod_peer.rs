@@ -27,7 +27,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::{self, Message};
 use xuncha_tests::TestServer;
-use xuncha_tests::load::{Edits, LoadPlan, LoadResult, answered_doc, cpu_window, devices, drive, prepare, rss_kib};
+use xuncha_tests::load::{
+    Edits, LoadPlan, LoadResult, NOT_ANSWERED, Slot, answered_doc, cpu_window, devices, drive, prepare, rss_kib, slot,
+};
 
 const DEFAULT_RATE: f64 = 1_000.0;
 /// Below samod's saturation on this machine (about 210 edits/s with 200 connections).
@@ -273,14 +275,18 @@ async fn samod_load(plan: LoadPlan, edits: Vec<Edits>) -> LoadResult {
                 tokio::time::sleep_until(next).await;
                 let due = next;
                 next += interval;
-                let elapsed = start.elapsed();
-                if elapsed > plan.warmup + plan.measure {
-                    break;
-                }
+                let counted = match slot(&plan, start, due) {
+                    Slot::After => break,
+                    Slot::Missed(waited) => {
+                        latencies.push((waited, NOT_ANSWERED));
+                        continue;
+                    }
+                    Slot::Send { counted } => counted,
+                };
                 let h = change.hash();
                 handle.with_document(|d| d.apply_changes([change]).unwrap());
                 storage.written(&id, h).await;
-                if elapsed >= plan.warmup {
+                if counted {
                     latencies.push((due.elapsed(), start.elapsed()));
                 }
             }

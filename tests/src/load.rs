@@ -197,16 +197,20 @@ pub async fn drive(plan: LoadPlan, prepared: Vec<(Device, Vec<Vec<u8>>)>) -> Loa
                 // hide its wait (coordinated omission).
                 let due = next;
                 next += interval;
-                let elapsed = start.elapsed();
-                if elapsed > warmup + measure {
-                    break;
-                }
+                let counted = match slot(&plan, start, due) {
+                    Slot::After => break,
+                    Slot::Missed(waited) => {
+                        latencies.push((waited, NOT_ANSWERED));
+                        continue;
+                    }
+                    Slot::Send { counted } => counted,
+                };
                 let res = device.post_raw(&body).await;
                 assert_eq!(res.status(), reqwest::StatusCode::OK);
                 let res = decode_response(&res.bytes().await.unwrap()).unwrap();
                 let took = due.elapsed();
                 assert_eq!(res.docs[0].status, DocStatus::Accepted { new: 1 }, "each round is one new change");
-                if elapsed >= warmup {
+                if counted {
                     latencies.push((took, start.elapsed()));
                 }
             }
@@ -218,6 +222,37 @@ pub async fn drive(plan: LoadPlan, prepared: Vec<(Device, Vec<Vec<u8>>)>) -> Loa
         all.extend(t.await.unwrap());
     }
     summarise(plan, all, cpu.await.unwrap())
+}
+
+/// Where a round stands by its due time.
+#[derive(Debug)]
+pub enum Slot {
+    /// Due after the window: nothing more of this device counts.
+    After,
+    /// Due in the window (after the warm-up), but the window ended before
+    /// the device could send it, held up behind its earlier rounds: it
+    /// counts as not answered, having waited at least this long.
+    Missed(Duration),
+    /// To send now; `counted` when it was due after the warm-up.
+    Send { counted: bool },
+}
+
+/// Marks a round not answered in the window (see [`summarise`]).
+pub const NOT_ANSWERED: Duration = Duration::MAX;
+
+/// A round due at `due` in a run started at `start`. Every round due in the
+/// measured window is counted, sent or not, so a saturated server's queue
+/// shows in the latency rather than disappearing (coordinated omission).
+pub fn slot(plan: &LoadPlan, start: Instant, due: tokio::time::Instant) -> Slot {
+    let window = plan.warmup + plan.measure;
+    let due_at = due.into_std().saturating_duration_since(start);
+    let counted = due_at >= plan.warmup;
+    match () {
+        _ if due_at > window => Slot::After,
+        _ if start.elapsed() > window && counted => Slot::Missed(window - due_at),
+        _ if start.elapsed() > window => Slot::After,
+        _ => Slot::Send { counted },
+    }
 }
 
 /// The process's CPU time (ms) over the measured window alone.
@@ -233,6 +268,7 @@ pub fn cpu_window(warmup: Duration, measure: Duration) -> tokio::task::JoinHandl
 /// Latencies (each with when it ended, from the start) into a result.
 pub fn summarise(plan: LoadPlan, mut all: Vec<(Duration, Duration)>, cpu: f64) -> LoadResult {
     let window = plan.warmup + plan.measure;
+    // Rounds due in the window; answered, those answered by its end.
     let answered = all.iter().filter(|(_, done)| *done <= window).count();
     all.sort();
     let pct =

@@ -1,7 +1,7 @@
 //! The quarterly statistics and the chart figures as the database groups
 //! them, written once for both backends: the rows that leave the database
-//! are one per city and centre type, or per quarter, county and grade, so
-//! a province's statistics cost the same whatever its number of centres.
+//! are one per city and centre type, or per quarter, county and grade,
+//! whatever a province's number of centres.
 //! What differs between the backends is their `keyset::Dialect` and how
 //! each writes "official work" (`official!`).
 
