@@ -277,8 +277,9 @@ async fn samod_load(plan: LoadPlan, edits: Vec<Edits>) -> LoadResult {
                 next += interval;
                 let counted = match slot(&plan, start, due) {
                     Slot::After => break,
+                    Slot::Skip => continue,
                     Slot::Missed(waited) => {
-                        latencies.push((waited, NOT_ANSWERED));
+                        latencies.push((waited, NOT_ANSWERED, true));
                         continue;
                     }
                     Slot::Send { counted } => counted,
@@ -286,9 +287,7 @@ async fn samod_load(plan: LoadPlan, edits: Vec<Edits>) -> LoadResult {
                 let h = change.hash();
                 handle.with_document(|d| d.apply_changes([change]).unwrap());
                 storage.written(&id, h).await;
-                if counted {
-                    latencies.push((due.elapsed(), start.elapsed()));
-                }
+                latencies.push((due.elapsed(), start.elapsed(), counted));
             }
             latencies
         }));

@@ -54,7 +54,7 @@ impl LoadPlan {
 /// What one run measured.
 #[derive(Debug, Clone)]
 pub struct LoadResult {
-    /// Rounds due in the measured window, and those answered in it.
+    /// Rounds due in the measured window, and answers that arrived in it (whenever due).
     pub due: usize,
     pub answered: usize,
     pub per_second: f64,
@@ -199,8 +199,9 @@ pub async fn drive(plan: LoadPlan, prepared: Vec<(Device, Vec<Vec<u8>>)>) -> Loa
                 next += interval;
                 let counted = match slot(&plan, start, due) {
                     Slot::After => break,
+                    Slot::Skip => continue,
                     Slot::Missed(waited) => {
-                        latencies.push((waited, NOT_ANSWERED));
+                        latencies.push((waited, NOT_ANSWERED, true));
                         continue;
                     }
                     Slot::Send { counted } => counted,
@@ -210,9 +211,7 @@ pub async fn drive(plan: LoadPlan, prepared: Vec<(Device, Vec<Vec<u8>>)>) -> Loa
                 let res = decode_response(&res.bytes().await.unwrap()).unwrap();
                 let took = due.elapsed();
                 assert_eq!(res.docs[0].status, DocStatus::Accepted { new: 1 }, "each round is one new change");
-                if counted {
-                    latencies.push((took, start.elapsed()));
-                }
+                latencies.push((took, start.elapsed(), counted));
             }
             latencies
         }));
@@ -233,6 +232,8 @@ pub enum Slot {
     /// the device could send it, held up behind its earlier rounds: it
     /// counts as not answered, having waited at least this long.
     Missed(Duration),
+    /// Due in the warm-up, and the window has ended: passed over.
+    Skip,
     /// To send now; `counted` when it was due after the warm-up.
     Send { counted: bool },
 }
@@ -250,7 +251,7 @@ pub fn slot(plan: &LoadPlan, start: Instant, due: tokio::time::Instant) -> Slot 
     match () {
         _ if due_at > window => Slot::After,
         _ if start.elapsed() > window && counted => Slot::Missed(window - due_at),
-        _ if start.elapsed() > window => Slot::After,
+        _ if start.elapsed() > window => Slot::Skip,
         _ => Slot::Send { counted },
     }
 }
@@ -265,21 +266,24 @@ pub fn cpu_window(warmup: Duration, measure: Duration) -> tokio::task::JoinHandl
     })
 }
 
-/// Latencies (each with when it ended, from the start) into a result.
-pub fn summarise(plan: LoadPlan, mut all: Vec<(Duration, Duration)>, cpu: f64) -> LoadResult {
+/// Rounds (each with its latency, when it ended from the start, and
+/// whether it was due in the measured window) into a result: throughput
+/// counts the answers that arrived in the window, whenever their rounds
+/// were due; latency counts every round due in it, answered or not.
+pub fn summarise(plan: LoadPlan, all: Vec<(Duration, Duration, bool)>, cpu: f64) -> LoadResult {
     let window = plan.warmup + plan.measure;
-    // Rounds due in the window; answered, those answered by its end.
-    let answered = all.iter().filter(|(_, done)| *done <= window).count();
-    all.sort();
+    let answered = all.iter().filter(|(_, done, _)| (plan.warmup..=window).contains(done)).count();
+    let mut due: Vec<Duration> = all.iter().filter(|r| r.2).map(|r| r.0).collect();
+    due.sort();
     let pct =
-        |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).map_or(0.0, |l| ms(l.0));
+        |p: f64| due.get(((due.len() as f64 * p) as usize).min(due.len().saturating_sub(1))).map_or(0.0, |l| ms(*l));
     LoadResult {
-        due: all.len(),
+        due: due.len(),
         answered,
         per_second: answered as f64 / plan.measure.as_secs_f64(),
         p50_ms: pct(0.50),
         p99_ms: pct(0.99),
-        max_ms: all.last().map_or(0.0, |l| ms(l.0)),
+        max_ms: due.last().map_or(0.0, |l| ms(*l)),
         cpu_ms_per_round: cpu / answered.max(1) as f64,
         cpu_share: cpu / 10.0 / plan.measure.as_secs_f64() / 2.0,
     }
@@ -287,7 +291,7 @@ pub fn summarise(plan: LoadPlan, mut all: Vec<(Duration, Duration)>, cpu: f64) -
 
 impl LoadResult {
     pub fn print(&self) {
-        println!("  requests:   {} due in the window, {} answered in it", self.due, self.answered);
+        println!("  requests:   {} due in the window; {} answers arrived in it", self.due, self.answered);
         println!("  throughput: {:.0} requests/s answered", self.per_second);
         println!("  latency is counted from each round's due time (no coordinated omission)");
         println!("  latency:    p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms", self.p50_ms, self.p99_ms, self.max_ms);
