@@ -27,9 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::{self, Message};
 use xuncha_tests::TestServer;
-use xuncha_tests::load::{
-    Edits, LoadPlan, LoadResult, NOT_ANSWERED, Slot, answered_doc, cpu_window, devices, drive, prepare, rss_kib, slot,
-};
+use xuncha_tests::load::{Edits, LoadPlan, LoadResult, answered_doc, devices, drive, open_loop, prepare, rss_kib};
 
 const DEFAULT_RATE: f64 = 1_000.0;
 /// Below samod's saturation on this machine (about 210 edits/s with 200 connections).
@@ -258,45 +256,23 @@ async fn samod_load(plan: LoadPlan, edits: Vec<Edits>) -> LoadResult {
     for e in &edits {
         clients.push(samod_device(&url, &server, &e.initial).await);
     }
-    let interval = plan.interval();
-    let start = std::time::Instant::now();
-    let cpu = cpu_window(plan.warmup, plan.measure);
-    let n = clients.len();
-    let mut tasks = Vec::new();
-    for (index, ((_, handle), e)) in clients.iter().zip(edits).enumerate() {
-        let (handle, storage) = (handle.clone(), storage.clone());
-        let changes: Vec<Change> = e.changes.iter().map(|c| Change::from_bytes(c.clone()).unwrap()).collect();
-        tasks.push(tokio::spawn(async move {
-            let id = handle.document_id().clone();
-            let mut latencies = Vec::new();
-            // The same open loop as our generator: phases spread, latency from the due time.
-            let mut next = tokio::time::Instant::now() + interval.mul_f64(index as f64 / n as f64);
-            for change in changes {
-                tokio::time::sleep_until(next).await;
-                let due = next;
-                next += interval;
-                let counted = match slot(&plan, start, due) {
-                    Slot::After => break,
-                    Slot::Skip => continue,
-                    Slot::Missed(waited) => {
-                        latencies.push((waited, NOT_ANSWERED, true));
-                        continue;
-                    }
-                    Slot::Send { counted } => counted,
-                };
-                let h = change.hash();
-                handle.with_document(|d| d.apply_changes([change]).unwrap());
-                storage.written(&id, h).await;
-                latencies.push((due.elapsed(), start.elapsed(), counted));
-            }
-            latencies
-        }));
-    }
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.unwrap());
-    }
-    let result = xuncha_tests::load::summarise(plan, all, cpu.await.unwrap());
+    let devices = clients
+        .iter()
+        .zip(edits)
+        .map(|((_, handle), e)| {
+            let changes: Vec<Change> = e.changes.iter().map(|c| Change::from_bytes(c.clone()).unwrap()).collect();
+            ((handle.clone(), storage.clone()), changes)
+        })
+        .collect();
+    // The same open loop as our generator; a round ends when samod's write of it returns.
+    let result = open_loop(plan, devices, |(handle, storage): &(DocHandle, Watched), change: Change| {
+        Box::pin(async move {
+            let h = change.hash();
+            handle.with_document(|d| d.apply_changes([change]).unwrap());
+            storage.written(handle.document_id(), h).await;
+        })
+    })
+    .await;
     for (repo, _) in clients {
         repo.stop().await;
     }

@@ -177,20 +177,40 @@ pub fn prepare(devices: Vec<Device>, rounds: usize) -> Vec<(Device, Vec<Vec<u8>>
 
 /// Sends each device's prepared rounds at the plan's rate and measures.
 pub async fn drive(plan: LoadPlan, prepared: Vec<(Device, Vec<Vec<u8>>)>) -> LoadResult {
-    let LoadPlan { warmup, measure, .. } = plan;
+    open_loop(plan, prepared, |device, body| {
+        Box::pin(async move {
+            let res = device.post_raw(&body).await;
+            assert_eq!(res.status(), reqwest::StatusCode::OK);
+            let res = decode_response(&res.bytes().await.unwrap()).unwrap();
+            assert_eq!(res.docs[0].status, DocStatus::Accepted { new: 1 }, "each round is one new change");
+        })
+    })
+    .await
+}
+
+/// One round sent by a device (`S`) and waited for until answered.
+pub type SendRound<S, T> = for<'a> fn(&'a S, T) -> futures::future::BoxFuture<'a, ()>;
+
+/// The open loop every load bench drives: each device sends its rounds one
+/// after another at the plan's rate and measures each from its due time.
+pub async fn open_loop<S, T>(plan: LoadPlan, devices: Vec<(S, Vec<T>)>, send: SendRound<S, T>) -> LoadResult
+where
+    S: Send + Sync + 'static,
+    T: Send + 'static,
+{
     let interval = plan.interval();
     let start = Instant::now();
-    let cpu = cpu_window(warmup, measure);
-    let n = prepared.len();
+    let cpu = cpu_window(plan.warmup, plan.measure);
+    let n = devices.len();
     let mut tasks = Vec::new();
-    for (index, (device, bodies)) in prepared.into_iter().enumerate() {
+    for (index, (device, rounds)) in devices.into_iter().enumerate() {
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             // Phases spread evenly over the interval, as independent phones
             // would be: a generator whose phases bunch up measures its own
             // bursts, not the server. A device that falls behind sends at once.
             let mut next = tokio::time::Instant::now() + interval.mul_f64(index as f64 / n as f64);
-            for body in bodies {
+            for round in rounds {
                 tokio::time::sleep_until(next).await;
                 // Latency counts from when the round was due, not from when it
                 // went out: a device held up by a slow server would otherwise
@@ -206,12 +226,8 @@ pub async fn drive(plan: LoadPlan, prepared: Vec<(Device, Vec<Vec<u8>>)>) -> Loa
                     }
                     Slot::Send { counted } => counted,
                 };
-                let res = device.post_raw(&body).await;
-                assert_eq!(res.status(), reqwest::StatusCode::OK);
-                let res = decode_response(&res.bytes().await.unwrap()).unwrap();
-                let took = due.elapsed();
-                assert_eq!(res.docs[0].status, DocStatus::Accepted { new: 1 }, "each round is one new change");
-                latencies.push((took, start.elapsed(), counted));
+                send(&device, round).await;
+                latencies.push((due.elapsed(), start.elapsed(), counted));
             }
             latencies
         }));
