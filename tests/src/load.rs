@@ -264,11 +264,14 @@ pub fn slot(plan: &LoadPlan, start: Instant, due: tokio::time::Instant) -> Slot 
     let window = plan.warmup + plan.measure;
     let due_at = due.into_std().saturating_duration_since(start);
     let counted = due_at >= plan.warmup;
-    match () {
-        _ if due_at > window => Slot::After,
-        _ if start.elapsed() > window && counted => Slot::Missed(window - due_at),
-        _ if start.elapsed() > window => Slot::Skip,
-        _ => Slot::Send { counted },
+    if due_at > window {
+        Slot::After
+    } else if start.elapsed() <= window {
+        Slot::Send { counted }
+    } else if counted {
+        Slot::Missed(window - due_at)
+    } else {
+        Slot::Skip
     }
 }
 

@@ -100,6 +100,11 @@ fn scope_of(user: &User, province: Option<String>) -> R<Scope> {
     Ok(scope)
 }
 
+/// Inspections one chunk of the per-item export holds at most: each comes
+/// with its whole report (tens of KiB for a long checklist), so its chunks
+/// stay smaller than the other exports'.
+const ITEM_EXPORT_CHUNK: u32 = 500;
+
 /// A download's rows as they are read, chunk by chunk; an error ends it.
 pub type Chunks<T> = tokio::sync::mpsc::Receiver<R<Vec<T>>>;
 
@@ -425,7 +430,8 @@ impl Stats {
         let Some(template) = filter.template.clone() else { return Err(StatsError::NeedTemplate) };
         let this = self.clone();
         let chunks = stream_chunks(move |after| {
-            let chunk = this.store.inspections_chunk(&filter, after.as_ref(), this.limits.export_chunk.max(1))?;
+            let size = this.limits.export_chunk.clamp(1, ITEM_EXPORT_CHUNK);
+            let chunk = this.store.inspections_chunk(&filter, after.as_ref(), size)?;
             let rows = chunk
                 .items
                 .into_iter()

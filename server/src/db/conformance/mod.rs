@@ -139,14 +139,19 @@ fn password_reset(store: &dyn Store) -> Result<(), String> {
 }
 
 pub(crate) fn centre(store: &dyn Store, code: &str, county_name: &str) -> Result<(), String> {
-    let c = xuncha_core::Centre {
+    store.upsert_centres(&[village(code, "石家庄市", county_name, CentreStatus::Built)], 1).map(|_| ()).map_err(err)
+}
+
+/// A village station of 河北省 in `city` and `county`.
+pub(crate) fn village(code: &str, city: &str, county: &str, status: CentreStatus) -> xuncha_core::Centre {
+    xuncha_core::Centre {
         code: code.into(),
         name: code.into(),
         centre_type: xuncha_core::CentreType::Village,
         region: xuncha_core::Region {
             province: "河北省".into(),
-            city: "石家庄市".into(),
-            county: county_name.into(),
+            city: city.into(),
+            county: county.into(),
             township: "镇".into(),
         },
         lat: 38.0,
@@ -156,11 +161,10 @@ pub(crate) fn centre(store: &dyn Store, code: &str, county_name: &str) -> Result
         community_floor_area_m2: None,
         households: None,
         population_served: None,
-        status: CentreStatus::Built,
+        status,
         zone: None,
         datum: Default::default(),
-    };
-    store.upsert_centres(&[c], 1).map(|_| ()).map_err(err)
+    }
 }
 
 /// A new document's write: one change, made by a fresh actor.

@@ -11,33 +11,14 @@ use crate::stats::store::{ChartGroup, CityTypeGroup, StatPeriod};
 use xuncha_core::document::WorkflowStatus;
 use xuncha_core::scoring::Grade;
 use xuncha_core::template::StatFigure;
-use xuncha_core::{Centre, CentreStatus, CentreType, Region};
+use xuncha_core::{CentreStatus, CentreType};
 
 const BASELINE_END: i64 = 50;
 
+/// A village station of `city` (长安区 of 石家庄市, or 丛台区 of 邯郸市), registered at `at`.
 fn register(store: &dyn Store, code: &str, city: &str, status: CentreStatus, at: i64) -> Result<(), String> {
-    let c = Centre {
-        code: code.into(),
-        name: format!("{code}站"),
-        centre_type: CentreType::Village,
-        region: Region {
-            province: "河北省".into(),
-            city: city.into(),
-            county: if city == "石家庄市" { "长安区" } else { "丛台区" }.into(),
-            township: "镇".into(),
-        },
-        lat: 38.0,
-        lon: 114.5,
-        geofence_m: 150.0,
-        floor_area_m2: None,
-        community_floor_area_m2: None,
-        households: None,
-        population_served: None,
-        status,
-        zone: None,
-        datum: Default::default(),
-    };
-    store.upsert_centres(&[c], at).map(|_| ()).map_err(err)
+    let county = if city == "石家庄市" { "长安区" } else { "丛台区" };
+    store.upsert_centres(&[super::village(code, city, county, status)], at).map(|_| ()).map_err(err)
 }
 
 /// An inspection of `code` in `quarter` with its status, score and figures.
