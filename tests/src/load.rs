@@ -63,8 +63,21 @@ pub struct LoadResult {
     pub max_ms: f64,
     /// This process's CPU time over the window per answered round.
     pub cpu_ms_per_round: f64,
+    /// Of that, the load generator's own threads (its runtime, `GENERATOR`).
+    pub generator_ms_per_round: f64,
     pub cpu_share: f64,
 }
+
+impl LoadResult {
+    /// The server's CPU time per answered round: the process's less the generator's threads.
+    pub fn server_ms_per_round(&self) -> f64 {
+        self.cpu_ms_per_round - self.generator_ms_per_round
+    }
+}
+
+/// The name of the load generator's threads: they run on a runtime of
+/// their own, so their CPU time can be told from the server's.
+pub const GENERATOR: &str = "xuncha-load";
 
 /// One device's document as the server first stored it, and each one-change
 /// edit it then sent, in order (automerge change bytes).
@@ -156,6 +169,8 @@ pub fn prepare(devices: Vec<Device>, rounds: usize) -> Vec<(Device, Vec<Vec<u8>>
     let (template, items) = village();
     let mut prepared = Vec::new();
     for mut device in devices {
+        // A new client: its connections open on the generator's runtime.
+        device.http = reqwest::Client::new();
         let id = device.docs.keys().next().copied().unwrap();
         let initial = device.docs.get_mut(&id).unwrap().doc.automerge_mut().save();
         let (mut bodies, mut changes) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
@@ -199,12 +214,20 @@ where
     T: Send + 'static,
 {
     let interval = plan.interval();
+    // The devices' tasks (and the connections they open) run on their own
+    // threads, the server's on the caller's runtime.
+    let generator = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(GENERATOR)
+        .enable_all()
+        .build()
+        .unwrap();
     let start = Instant::now();
     let cpu = cpu_window(plan.warmup, plan.measure);
     let n = devices.len();
     let mut tasks = Vec::new();
     for (index, (device, rounds)) in devices.into_iter().enumerate() {
-        tasks.push(tokio::spawn(async move {
+        tasks.push(generator.spawn(async move {
             let mut latencies = Vec::new();
             // Phases spread evenly over the interval, as independent phones
             // would be: a generator whose phases bunch up measures its own
@@ -236,6 +259,7 @@ where
     for t in tasks {
         all.extend(t.await.unwrap());
     }
+    generator.shutdown_background();
     summarise(plan, all, cpu.await.unwrap())
 }
 
@@ -275,13 +299,14 @@ pub fn slot(plan: &LoadPlan, start: Instant, due: tokio::time::Instant) -> Slot 
     }
 }
 
-/// The process's CPU time (ms) over the measured window alone.
-pub fn cpu_window(warmup: Duration, measure: Duration) -> tokio::task::JoinHandle<f64> {
+/// The process's CPU time (ms) over the measured window alone, and that of
+/// the generator's threads.
+pub fn cpu_window(warmup: Duration, measure: Duration) -> tokio::task::JoinHandle<(f64, f64)> {
     tokio::spawn(async move {
         tokio::time::sleep(warmup).await;
-        let from = cpu_ms();
+        let from = (cpu_ms(), generator_cpu_ms());
         tokio::time::sleep(measure).await;
-        cpu_ms() - from
+        (cpu_ms() - from.0, generator_cpu_ms() - from.1)
     })
 }
 
@@ -289,7 +314,7 @@ pub fn cpu_window(warmup: Duration, measure: Duration) -> tokio::task::JoinHandl
 /// whether it was due in the measured window) into a result: throughput
 /// counts the answers that arrived in the window, whenever their rounds
 /// were due; latency counts every round due in it, answered or not.
-pub fn summarise(plan: LoadPlan, all: Vec<(Duration, Duration, bool)>, cpu: f64) -> LoadResult {
+pub fn summarise(plan: LoadPlan, all: Vec<(Duration, Duration, bool)>, (cpu, generator): (f64, f64)) -> LoadResult {
     let window = plan.warmup + plan.measure;
     let answered = all.iter().filter(|(_, done, _)| (plan.warmup..=window).contains(done)).count();
     let mut due: Vec<Duration> = all.iter().filter(|r| r.2).map(|r| r.0).collect();
@@ -304,6 +329,7 @@ pub fn summarise(plan: LoadPlan, all: Vec<(Duration, Duration, bool)>, cpu: f64)
         p99_ms: pct(0.99),
         max_ms: due.last().map_or(0.0, |l| ms(*l)),
         cpu_ms_per_round: cpu / answered.max(1) as f64,
+        generator_ms_per_round: generator / answered.max(1) as f64,
         cpu_share: cpu / 10.0 / plan.measure.as_secs_f64() / 2.0,
     }
 }
@@ -318,12 +344,31 @@ impl LoadResult {
             "  cpu:        {:.2} ms per answered round (server and load generator together, one process; {:.0}% of 2 cores)",
             self.cpu_ms_per_round, self.cpu_share
         );
+        println!(
+            "              server {:.2} ms, load generator's threads {:.2} ms",
+            self.server_ms_per_round(),
+            self.generator_ms_per_round
+        );
     }
 }
 
 /// CPU time this process has used (user and system), in ms.
 pub fn cpu_ms() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    stat_cpu_ms(&std::fs::read_to_string("/proc/self/stat").unwrap_or_default())
+}
+
+/// CPU time the generator's threads (named [`GENERATOR`]) have used, in ms.
+pub fn generator_cpu_ms() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return 0.0 };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("stat")).ok())
+        .filter(|stat| stat.contains(&format!("({GENERATOR}")))
+        .map(|stat| stat_cpu_ms(&stat))
+        .sum()
+}
+
+/// utime + stime of a `/proc/…/stat` line, in ms.
+fn stat_cpu_ms(stat: &str) -> f64 {
     // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
     let rest = stat.rsplit(')').next().unwrap_or_default();
     let fields: Vec<&str> = rest.split_whitespace().collect();

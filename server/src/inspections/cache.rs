@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 use xuncha_core::DocumentId;
+use xuncha_core::ingest::Prior;
 
 /// A document in memory, as committed.
 #[derive(Debug)]
@@ -14,6 +15,9 @@ pub struct LoadedDoc {
     pub meta: DocMeta,
     /// Changes stored since the last snapshot.
     pub pending: usize,
+    /// The document as last read, kept so a device's round reads again only
+    /// what it touched; used only while its heads are the document's.
+    pub prior: Option<Prior>,
 }
 
 pub type Slot = Arc<AsyncMutex<Option<LoadedDoc>>>;

@@ -287,6 +287,7 @@ impl Inspections {
         loaded.pending = if compacted { 0 } else { pending + added };
         loaded.doc = am;
         loaded.meta = meta;
+        loaded.prior = None;
         Ok(snap)
     }
 
@@ -456,7 +457,7 @@ fn load_stored(stored: StoredDoc) -> Result<LoadedDoc, InspectionError> {
     for change in &stored.changes {
         doc.load_incremental(change).map_err(damaged)?;
     }
-    Ok(LoadedDoc { doc, meta: stored.meta, pending: stored.changes.len() })
+    Ok(LoadedDoc { doc, meta: stored.meta, pending: stored.changes.len(), prior: None })
 }
 
 /// The changes of `doc` newer than `before`, as stored.

@@ -11,7 +11,7 @@ use crate::config::Limits;
 use crate::inflight::{InFlight, InFlightGuard};
 use crate::inspections::Inspections;
 use crate::inspections::cache::{LoadedDoc, SlotGuard};
-use crate::inspections::service::{Round, changes_since};
+use crate::inspections::service::Round;
 use crate::inspections::store::{Assignment, Changed, DocMeta, DocWrite};
 use crate::quarter::quarter_of;
 use automerge::{ActorId, AutoCommit, ChangeHash};
@@ -20,7 +20,7 @@ use std::sync::Arc;
 use xuncha_core::DocumentId;
 use xuncha_core::document::{InspectionSnapshot, Purpose};
 use xuncha_core::evidence::{EvidenceCheck, Signer, SignerKeys, VerifyingKey};
-use xuncha_core::ingest::{Accepted, Author, IngestLimits, Refusal, Writer, check_owned, check_relayed};
+use xuncha_core::ingest::{Accepted, Author, IngestLimits, Prior, Refusal, Writer, check_owned_after, check_relayed};
 use xuncha_core::payload::{PayloadLimits, check_payload};
 use xuncha_core::sync::{
     AssignmentNotice, DocPush, DocReply, DocStatus, Heads, RefusalCode, SYNC_PROTOCOL, SyncRequest, SyncResponse,
@@ -276,6 +276,7 @@ fn relayed(
     id: DocumentId,
     changes: &[u8],
     stored: Option<AutoCommit>,
+    prior: Option<&Prior>,
     keys: &DeviceKeys<'_>,
 ) -> Result<Accepted, Refusal> {
     let store = state.inspections.store();
@@ -302,7 +303,7 @@ fn relayed(
             })
             .clone()
     };
-    let accepted = check_relayed(stored, changes, id, keys, &mut author_of, IngestLimits::default())?;
+    let accepted = check_relayed(stored, prior, changes, id, keys, &mut author_of, IngestLimits::default())?;
     tracing::info!(doc = %id, device = auth.device.id, "relayed changes of a co-inspector's device accepted");
     Ok(accepted)
 }
@@ -366,12 +367,15 @@ fn push_one(
         Some(l) => (Some((l.meta.clone(), l.pending)), l.doc.get_heads()),
         None => (None, Vec::new()),
     };
-    let accepted = match check_owned(taken.map(|l| l.doc), &push.changes, &writer, IngestLimits::default()) {
+    let (stored, prior) = taken.map(|l| (l.doc, l.prior)).unzip();
+    let prior = prior.flatten();
+    let accepted = match check_owned_after(stored, prior.as_ref(), &push.changes, &writer, IngestLimits::default()) {
         Ok(a) => a,
         // A co-inspector's changes merged on site: each author's run is checked as theirs.
         Err(Refusal::ForeignActor(_)) => {
             ins.ensure_loaded(&id, slot)?;
-            match relayed(state, auth, id, &push.changes, slot.take().map(|l| l.doc), &keys) {
+            let (stored, prior) = slot.take().map(|l| (l.doc, l.prior)).unzip();
+            match relayed(state, auth, id, &push.changes, stored, prior.flatten().as_ref(), &keys) {
                 Ok(a) => a,
                 Err(r) => {
                     ins.ensure_loaded(&id, slot)?;
@@ -385,10 +389,10 @@ fn push_one(
         }
     };
     let mut doc = accepted.doc;
-    if accepted.new_changes == 0 {
+    if accepted.changes.is_empty() {
         let (heads, changes) = lacking(&mut doc, &client);
         let reply = DocReply { doc: id, status: DocStatus::Accepted { new: 0 }, server_heads: Heads(heads), changes };
-        let next = meta_pending.map(|(meta, pending)| LoadedDoc { doc, meta, pending });
+        let next = meta_pending.map(|(meta, pending)| LoadedDoc { doc, meta, pending, prior });
         return Ok(Pushed { reply, write: None, next, client, late: None });
     }
     let snap = accepted.snapshot;
@@ -474,7 +478,8 @@ fn push_one(
         return Ok(refused(id, RefusalCode::QuarterReported, message, slot.as_mut().map(|l| &mut l.doc), &client));
     }
     let is_new = before.is_empty();
-    let new = changes_since(&mut doc, &before);
+    let accepted_count = accepted.changes.len();
+    let new = accepted.changes.into_iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect();
     // Only a new inspection gains a member here (its creator); pushing to an
     // existing one requires membership already.
     let members = if is_new { vec![auth.user.username.clone()] } else { Vec::new() };
@@ -484,14 +489,15 @@ fn push_one(
     let (heads, changes) = lacking(&mut doc, &client);
     let reply = DocReply {
         doc: id,
-        status: DocStatus::Accepted { new: u32::try_from(accepted.new_changes).unwrap_or(u32::MAX) },
+        status: DocStatus::Accepted { new: u32::try_from(accepted_count).unwrap_or(u32::MAX) },
         server_heads: Heads(heads),
         changes,
     };
     let late = (!snap.migrations.is_empty()
         && ins.templates().get(&snap.template).is_some_and(|t| !stragglers(&t.template, &snap).is_empty()))
-    .then_some(snap);
-    let next = Some(LoadedDoc { doc, meta, pending: next_pending });
+    .then(|| snap.clone());
+    let prior = Some(Prior { heads: accepted.heads, snapshot: snap });
+    let next = Some(LoadedDoc { doc, meta, pending: next_pending, prior });
     Ok(Pushed { reply, write: Some(write), next, client, late })
 }
 

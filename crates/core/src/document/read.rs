@@ -359,6 +359,87 @@ fn review_entry(d: &AutoCommit, obj: &ObjId) -> R<ReviewEntry> {
     })
 }
 
+/// The root keys a snapshot reads as sections, in reading order (the
+/// identity keys aside, read between the eighth and the ninth).
+const SECTIONS: [&str; 10] = [
+    keys::INSPECTORS,
+    keys::ANSWERS,
+    keys::NOTES,
+    keys::ITEM_NOTES,
+    keys::PHOTOS,
+    keys::GPS,
+    keys::SIGN_OFFS,
+    keys::REVIEW,
+    keys::RESPONDENTS,
+    keys::MIGRATIONS,
+];
+
+fn item_notes(d: &AutoCommit) -> R<BTreeMap<String, String>> {
+    let mut item_notes = BTreeMap::new();
+    let obj = required(d, keys::ITEM_NOTES, ObjType::Map)?;
+    bounded("item_notes", d.length(&obj), MAX_ANSWERS)?;
+    let texts: Vec<(String, Value<'static>, ObjId)> = d
+        .map_range(&obj, ..)
+        .map(|i| {
+            let id = i.id();
+            (i.key.into_owned(), Value::from(i.value), id)
+        })
+        .collect();
+    for (key, value, id) in texts {
+        if !matches!(value, Value::Object(ObjType::Text)) {
+            return Err(bad(&key, "wrong kind of object"));
+        }
+        let text = bounded_text(d, &id, "item_notes")?;
+        if !text.is_empty() {
+            item_notes.insert(key, text);
+        }
+    }
+    Ok(item_notes)
+}
+
+fn photos(d: &AutoCommit) -> R<BTreeMap<String, PhotoRecord>> {
+    let mut photos = BTreeMap::new();
+    let obj = required(d, keys::PHOTOS, ObjType::Map)?;
+    bounded("photos", d.length(&obj), MAX_PHOTOS)?;
+    for key in d.keys(&obj) {
+        let p = object(d, &obj, &key, ObjType::Map)?.ok_or_else(|| bad("photos", "expected a record"))?;
+        let gps = object(d, &p, "gps", ObjType::Map)?.map(|g| fix(d, &g)).transpose()?;
+        let record = PhotoRecord {
+            sha256: string(d, &p, "sha256")?,
+            bytes: uint(d, &p, "bytes")?,
+            mime: string(d, &p, "mime")?,
+            width: u32_of(uint(d, &p, "width")?, "width")?,
+            height: u32_of(uint(d, &p, "height")?, "height")?,
+            item_id: opt_string(d, &p, "item_id")?,
+            thumbnail: opt_string(d, &p, "thumbnail")?,
+            taken_at: int(d, &p, "taken_at")?,
+            gps,
+            by: string(d, &p, "by")?,
+            signature: signature(d, &p)?,
+        };
+        if record.sha256 != key {
+            return Err(bad("photos", "record hash does not match its key"));
+        }
+        photos.insert(key, record);
+    }
+    Ok(photos)
+}
+
+fn review(d: &AutoCommit) -> R<Option<Review>> {
+    let Some(r) = object(d, &ROOT, keys::REVIEW, ObjType::Map)? else { return Ok(None) };
+    let mut history = Vec::new();
+    if let Some(h) = object(d, &r, "history", ObjType::List)? {
+        bounded("review.history", d.length(&h), MAX_REVIEWS)?;
+        for i in 0..d.length(&h) {
+            match d.get(&h, i)? {
+                Some((Value::Object(ObjType::Map), id)) => history.push(review_entry(d, &id)?),
+                _ => return Err(bad("review.history", "expected an entry")),
+            }
+        }
+    }
+    Ok(Some(Review { current: review_entry(d, &r)?, history }))
+}
+
 impl InspectionDoc {
     /// The template version the document is on (it changes when the server
     /// moves a draft to a newer version), without reading the rest.
@@ -374,117 +455,99 @@ impl InspectionDoc {
         let version = uint(d, &ROOT, keys::TEMPLATE_VERSION)?;
         let template =
             TemplateRef { id: string(d, &ROOT, keys::TEMPLATE_ID)?, version: u32_of(version, "template_version")? };
-
-        let mut inspectors = BTreeMap::new();
-        let obj = required(d, keys::INSPECTORS, ObjType::Map)?;
-        bounded("inspectors", d.length(&obj), 100)?;
-        for key in d.keys(&obj) {
-            inspectors.insert(key.clone(), string(d, &obj, &key)?);
+        let mut snap = InspectionSnapshot {
+            centre_code: String::new(),
+            template,
+            purpose: Purpose::Routine,
+            created_by: String::new(),
+            created_at: 0,
+            inspectors: BTreeMap::new(),
+            answers: BTreeMap::new(),
+            conflicts: Vec::new(),
+            notes: String::new(),
+            item_notes: BTreeMap::new(),
+            photos: BTreeMap::new(),
+            gps_fixes: Vec::new(),
+            sign_offs: BTreeMap::new(),
+            review: None,
+            respondents: BTreeMap::new(),
+            migrations: Vec::new(),
+        };
+        // In this order, so a document malformed in several places names the same one first.
+        for key in &SECTIONS[..8] {
+            self.read_section(&mut snap, key)?;
         }
-
-        let (answers, conflicts) = self.read_answers()?;
-
-        let notes = bounded_text(d, &required(d, keys::NOTES, ObjType::Text)?, "notes")?;
-        let mut item_notes = BTreeMap::new();
-        let obj = required(d, keys::ITEM_NOTES, ObjType::Map)?;
-        bounded("item_notes", d.length(&obj), MAX_ANSWERS)?;
-        let texts: Vec<(String, Value<'static>, ObjId)> = d
-            .map_range(&obj, ..)
-            .map(|i| {
-                let id = i.id();
-                (i.key.into_owned(), Value::from(i.value), id)
-            })
-            .collect();
-        for (key, value, id) in texts {
-            if !matches!(value, Value::Object(ObjType::Text)) {
-                return Err(bad(&key, "wrong kind of object"));
-            }
-            let text = bounded_text(d, &id, "item_notes")?;
-            if !text.is_empty() {
-                item_notes.insert(key, text);
-            }
+        snap.centre_code = string(d, &ROOT, keys::CENTRE)?;
+        snap.created_by = string(d, &ROOT, keys::CREATED_BY)?;
+        snap.created_at = int(d, &ROOT, keys::CREATED_AT)?;
+        snap.purpose = match opt_string(d, &ROOT, keys::PURPOSE)? {
+            None => Purpose::Routine,
+            Some(p) => Purpose::parse(&p).ok_or_else(|| bad(keys::PURPOSE, "not a purpose"))?,
+        };
+        for key in &SECTIONS[8..] {
+            self.read_section(&mut snap, key)?;
         }
+        Ok(snap)
+    }
 
-        let mut photos = BTreeMap::new();
-        let obj = required(d, keys::PHOTOS, ObjType::Map)?;
-        bounded("photos", d.length(&obj), MAX_PHOTOS)?;
-        for key in d.keys(&obj) {
-            let p = object(d, &obj, &key, ObjType::Map)?.ok_or_else(|| bad("photos", "expected a record"))?;
-            let gps = object(d, &p, "gps", ObjType::Map)?.map(|g| fix(d, &g)).transpose()?;
-            let record = PhotoRecord {
-                sha256: string(d, &p, "sha256")?,
-                bytes: uint(d, &p, "bytes")?,
-                mime: string(d, &p, "mime")?,
-                width: u32_of(uint(d, &p, "width")?, "width")?,
-                height: u32_of(uint(d, &p, "height")?, "height")?,
-                item_id: opt_string(d, &p, "item_id")?,
-                thumbnail: opt_string(d, &p, "thumbnail")?,
-                taken_at: int(d, &p, "taken_at")?,
-                gps,
-                by: string(d, &p, "by")?,
-                signature: signature(d, &p)?,
-            };
-            if record.sha256 != key {
-                return Err(bad("photos", "record hash does not match its key"));
-            }
-            photos.insert(key, record);
-        }
-
-        let mut gps_fixes = Vec::new();
-        let list = required(d, keys::GPS, ObjType::List)?;
-        bounded("gps", d.length(&list), MAX_FIXES)?;
-        for i in 0..d.length(&list) {
-            match d.get(&list, i)? {
-                Some((Value::Object(ObjType::Map), id)) => gps_fixes.push(fix(d, &id)?),
-                _ => return Err(bad("gps", "expected a fix")),
+    /// The document read as [`Self::snapshot`] does, given `prior`, its
+    /// snapshot before a batch whose patches touched the root keys for which
+    /// `touched` holds: only those sections are read again, and the answers
+    /// always (a change to a hidden, conflicting answer record leaves no
+    /// patch, yet shows in the conflicts). The caller vouches that `prior`
+    /// was read at the heads the batch applied to and that the batch left
+    /// the identity keys alone.
+    pub fn snapshot_since(&self, prior: &InspectionSnapshot, touched: impl Fn(&str) -> bool) -> R<InspectionSnapshot> {
+        let mut snap = prior.clone();
+        for key in SECTIONS {
+            if key == keys::ANSWERS || touched(key) {
+                self.read_section(&mut snap, key)?;
             }
         }
+        Ok(snap)
+    }
 
-        let mut sign_offs = BTreeMap::new();
-        let obj = required(d, keys::SIGN_OFFS, ObjType::Map)?;
-        bounded("sign_offs", d.length(&obj), MAX_SIGN_OFFS)?;
-        for key in d.keys(&obj) {
-            sign_offs.insert(key.clone(), int(d, &obj, &key)?);
-        }
-
-        let review = match object(d, &ROOT, keys::REVIEW, ObjType::Map)? {
-            None => None,
-            Some(r) => {
-                let mut history = Vec::new();
-                if let Some(h) = object(d, &r, "history", ObjType::List)? {
-                    bounded("review.history", d.length(&h), MAX_REVIEWS)?;
-                    for i in 0..d.length(&h) {
-                        match d.get(&h, i)? {
-                            Some((Value::Object(ObjType::Map), id)) => history.push(review_entry(d, &id)?),
-                            _ => return Err(bad("review.history", "expected an entry")),
-                        }
+    /// Reads one section (a root key of [`SECTIONS`]) into `snap`.
+    fn read_section(&self, snap: &mut InspectionSnapshot, key: &str) -> R<()> {
+        let d = &self.doc;
+        match key {
+            keys::INSPECTORS => {
+                let obj = required(d, keys::INSPECTORS, ObjType::Map)?;
+                bounded("inspectors", d.length(&obj), 100)?;
+                snap.inspectors.clear();
+                for key in d.keys(&obj) {
+                    snap.inspectors.insert(key.clone(), string(d, &obj, &key)?);
+                }
+            }
+            keys::ANSWERS => (snap.answers, snap.conflicts) = self.read_answers()?,
+            keys::NOTES => snap.notes = bounded_text(d, &required(d, keys::NOTES, ObjType::Text)?, "notes")?,
+            keys::ITEM_NOTES => snap.item_notes = item_notes(d)?,
+            keys::PHOTOS => snap.photos = photos(d)?,
+            keys::GPS => {
+                let list = required(d, keys::GPS, ObjType::List)?;
+                bounded("gps", d.length(&list), MAX_FIXES)?;
+                snap.gps_fixes.clear();
+                for i in 0..d.length(&list) {
+                    match d.get(&list, i)? {
+                        Some((Value::Object(ObjType::Map), id)) => snap.gps_fixes.push(fix(d, &id)?),
+                        _ => return Err(bad("gps", "expected a fix")),
                     }
                 }
-                Some(Review { current: review_entry(d, &r)?, history })
             }
-        };
-
-        Ok(InspectionSnapshot {
-            centre_code: string(d, &ROOT, keys::CENTRE)?,
-            template,
-            created_by: string(d, &ROOT, keys::CREATED_BY)?,
-            created_at: int(d, &ROOT, keys::CREATED_AT)?,
-            purpose: match opt_string(d, &ROOT, keys::PURPOSE)? {
-                None => Purpose::Routine,
-                Some(p) => Purpose::parse(&p).ok_or_else(|| bad(keys::PURPOSE, "not a purpose"))?,
-            },
-            inspectors,
-            answers,
-            conflicts,
-            notes,
-            item_notes,
-            photos,
-            gps_fixes,
-            sign_offs,
-            review,
-            respondents: respondents(d)?,
-            migrations: migrations(d)?,
-        })
+            keys::SIGN_OFFS => {
+                let obj = required(d, keys::SIGN_OFFS, ObjType::Map)?;
+                bounded("sign_offs", d.length(&obj), MAX_SIGN_OFFS)?;
+                snap.sign_offs.clear();
+                for key in d.keys(&obj) {
+                    snap.sign_offs.insert(key.clone(), int(d, &obj, &key)?);
+                }
+            }
+            keys::REVIEW => snap.review = review(d)?,
+            keys::RESPONDENTS => snap.respondents = respondents(d)?,
+            keys::MIGRATIONS => snap.migrations = migrations(d)?,
+            _ => {}
+        }
+        Ok(())
     }
 
     /// The winning answer per item, and the items whose concurrent answers differ.

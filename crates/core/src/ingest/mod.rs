@@ -88,7 +88,8 @@ impl Refusal {
 pub struct Accepted {
     /// The document with the new changes applied.
     pub doc: AutoCommit,
-    pub new_changes: usize,
+    /// The changes new to the document, in causal order.
+    pub changes: Vec<automerge::Change>,
     pub heads: Vec<ChangeHash>,
     pub snapshot: InspectionSnapshot,
 }
@@ -123,20 +124,50 @@ pub fn check_owned(
     writer: &Writer<'_>,
     limits: IngestLimits,
 ) -> Result<Accepted, Refusal> {
+    check_owned_after(stored, None, incoming, writer, limits)
+}
+
+/// A document's snapshot and the heads it was read at.
+#[derive(Debug, Clone)]
+pub struct Prior {
+    pub heads: Vec<ChangeHash>,
+    pub snapshot: InspectionSnapshot,
+}
+
+/// As [`check_owned`], given the snapshot of `stored` as it stands: a
+/// device's batch then reads again only the sections it touched, so a
+/// round's cost does not grow with the whole document. `prior` is used
+/// only when its heads are `stored`'s.
+pub fn check_owned_after(
+    stored: Option<AutoCommit>,
+    prior: Option<&Prior>,
+    incoming: &[u8],
+    writer: &Writer<'_>,
+    limits: IngestLimits,
+) -> Result<Accepted, Refusal> {
     let is_new = stored.is_none();
     let mut fork = stored.unwrap_or_default();
     let before = fork.get_heads();
+    let prior = prior.filter(|p| !is_new && p.heads == before).map(|p| &p.snapshot);
+    let device = matches!(writer, Writer::Device { .. });
+    // A device's batch is diffed below: logging the patches while applying
+    // costs less than diffing the document's states afterwards.
+    if device {
+        fork.update_diff_cursor();
+    }
     let new = load_new(&mut fork, &before, incoming, limits)?;
     if let Writer::Device { actors, .. } = writer
         && let Some(c) = new.iter().find(|c| !actors.contains(c.actor_id()))
     {
         return Err(Refusal::ForeignActor(c.actor_id().to_hex_string()));
     }
-    let new_changes = new.len();
     let after = fork.get_heads();
 
     let mut evidence_touched = false;
+    // The root keys the batch's patches touched; `None` for the server's own writes.
+    let mut touched: Option<std::collections::BTreeSet<String>> = None;
     if let Writer::Device { user_id, .. } = writer {
+        let touched = touched.insert(std::collections::BTreeSet::new());
         if is_new {
             let created_by = match fork.get(ROOT, keys::CREATED_BY) {
                 Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().unwrap_or_default().to_owned(),
@@ -156,9 +187,14 @@ pub fn check_owned(
                     automerge::PatchAction::PutMap { key, .. } | automerge::PatchAction::DeleteMap { key } => {
                         key.clone()
                     }
+                    automerge::PatchAction::Conflict { prop: Prop::Map(key) } => {
+                        touched.insert(key.clone());
+                        continue;
+                    }
                     _ => continue,
                 },
             };
+            touched.insert(root_key.clone());
             if root_key == keys::REVIEW || root_key == keys::MIGRATIONS {
                 return Err(Refusal::ServerOwned(root_key));
             }
@@ -191,22 +227,35 @@ pub fn check_owned(
             return Err(Refusal::ServerOwned(format!("{} or {}", keys::REVIEW, keys::MIGRATIONS)));
         }
     }
+    if device {
+        fork.reset_diff_cursor();
+    }
 
     let doc = InspectionDoc::from_automerge(fork).map_err(|e| Refusal::Malformed(e.to_string()))?;
-    let snapshot = doc.snapshot().map_err(|e: DocError| Refusal::Malformed(e.to_string()))?;
+    // A device may not touch the identity keys of a stored document (refused above).
+    let snapshot = match (prior, &touched) {
+        (Some(prior), Some(touched)) => doc.snapshot_since(prior, |key| touched.contains(key)),
+        _ => doc.snapshot(),
+    }
+    .map_err(|e: DocError| Refusal::Malformed(e.to_string()))?;
     if let Writer::Device { evidence, .. } = writer
         && evidence_touched
     {
         let mut doc = doc.into_automerge();
         // The records as they stood: only what the batch adds or alters is checked.
-        let old = match is_new {
-            true => None,
-            false => Some(snapshot_at(&mut doc, &before)?),
+        let read;
+        let old = match (is_new, prior) {
+            (true, _) => None,
+            (false, Some(prior)) => Some(prior),
+            (false, None) => {
+                read = snapshot_at(&mut doc, &before)?;
+                Some(&read)
+            }
         };
-        check_new_evidence(old.as_ref(), &snapshot, evidence)?;
-        return Ok(Accepted { doc, new_changes, heads: after, snapshot });
+        check_new_evidence(old, &snapshot, evidence)?;
+        return Ok(Accepted { doc, changes: new, heads: after, snapshot });
     }
-    Ok(Accepted { doc: doc.into_automerge(), new_changes, heads: after, snapshot })
+    Ok(Accepted { doc: doc.into_automerge(), changes: new, heads: after, snapshot })
 }
 
 /// Loads `incoming` into `doc` and returns the changes new over `before`,

@@ -5,7 +5,7 @@
 //! ([`check_owned`]): their device's actors, their user's records, their
 //! device's signatures. One refused run refuses the whole batch.
 
-use super::{Accepted, IngestLimits, Refusal, Writer, check_owned, load_new};
+use super::{Accepted, IngestLimits, Prior, Refusal, Writer, check_owned_after, load_new};
 use crate::DocumentId;
 use crate::evidence::{EvidenceCheck, SignerKeys};
 use automerge::{ActorId, AutoCommit};
@@ -22,9 +22,11 @@ pub struct Author {
 /// Checks `incoming` over `stored` as runs by author. `author_of` names the
 /// author of an actor's changes, or `None` for an actor the caller will not
 /// accept (unknown, revoked, or a user not on the inspection): refused as
-/// `foreign_actor`. On a refusal `stored` is consumed, as with `check_owned`.
+/// `foreign_actor`. On a refusal `stored` is consumed, as with `check_owned`;
+/// `prior` is as for [`check_owned_after`].
 pub fn check_relayed(
     stored: Option<AutoCommit>,
+    prior: Option<&Prior>,
     incoming: &[u8],
     doc: DocumentId,
     keys: &dyn SignerKeys,
@@ -48,18 +50,19 @@ pub fn check_relayed(
     }
     drop(probe);
     let mut current = stored;
-    let mut last = None;
-    let mut total = 0;
+    // Each run reads again only what it touched of the document the run before left.
+    let mut last: Option<Prior> = None;
+    let mut changes = Vec::new();
     for (author, bytes) in &runs {
         let evidence = EvidenceCheck { doc, keys, unsigned_allowed: author.unsigned_allowed };
         let writer = Writer::Device { actors: &author.actors, user_id: &author.username, evidence };
-        let a = check_owned(current.take(), bytes, &writer, limits)?;
-        total += a.new_changes;
-        last = Some((a.heads, a.snapshot));
+        let a = check_owned_after(current.take(), last.as_ref().or(prior), bytes, &writer, limits)?;
+        changes.extend(a.changes);
+        last = Some(Prior { heads: a.heads, snapshot: a.snapshot });
         current = Some(a.doc);
     }
     match (current, last) {
-        (Some(doc), Some((heads, snapshot))) => Ok(Accepted { doc, new_changes: total, heads, snapshot }),
+        (Some(doc), Some(Prior { heads, snapshot })) => Ok(Accepted { doc, changes, heads, snapshot }),
         _ => Err(Refusal::Malformed("a relayed batch without new changes".into())),
     }
 }

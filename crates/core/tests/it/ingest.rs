@@ -39,10 +39,10 @@ fn a_new_document_from_its_creator_is_accepted_and_replays_are_no_ops() {
     let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
     let bytes = d.save();
     let mut accepted = check_incoming(None, &bytes, &w, IngestLimits::default()).unwrap();
-    assert_eq!(accepted.new_changes, 2);
+    assert_eq!(accepted.changes.len(), 2);
     assert_eq!(accepted.snapshot.answers["q.credit"].answer, Answer::YesNo(true));
     let again = check_incoming(Some(&mut accepted.doc), &bytes, &w, IngestLimits::default()).unwrap();
-    assert_eq!(again.new_changes, 0);
+    assert_eq!(again.changes.len(), 0);
     assert_eq!(again.heads, accepted.heads);
 
     let other = Writer::Device { actors: &actors, user_id: "someone-else", evidence: unsigned_allowed() };
@@ -60,7 +60,7 @@ fn incremental_changes_apply_and_missing_dependencies_are_reported() {
     let actors = device(1);
     let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
     let ok = check_incoming(Some(&mut server), &increment, &w, IngestLimits::default()).unwrap();
-    assert_eq!(ok.new_changes, 1);
+    assert_eq!(ok.changes.len(), 1);
     // The same increment against a server that lacks the base.
     match check_incoming(Some(&mut AutoCommit::new()), &increment, &w, IngestLimits::default()) {
         Err(Refusal::MissingDeps(m)) => assert!(!m.is_empty()),
@@ -179,7 +179,7 @@ fn edits_after_a_review_has_synced_are_accepted() {
     let w = Writer::Device { actors: &actors, user_id: "user1", evidence: unsigned_allowed() };
     let ok =
         check_incoming(Some(&mut server), &d.automerge_mut().save_after(&acked), &w, IngestLimits::default()).unwrap();
-    assert_eq!(ok.new_changes, 2);
+    assert_eq!(ok.changes.len(), 2);
     assert_eq!(ok.snapshot.review.unwrap().current.status, ReviewStatus::Returned);
 }
 

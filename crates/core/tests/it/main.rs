@@ -13,6 +13,7 @@ mod common;
 mod document;
 mod draw;
 mod evidence;
+mod incremental;
 mod ingest;
 mod migration;
 mod photo;
