@@ -177,6 +177,8 @@ pub fn check_owned_after(
                 return Err(Refusal::WrongCreator { found: created_by });
             }
         }
+        // Records whose author was checked: a new record brings a patch per field.
+        let mut records_checked = std::collections::HashSet::new();
         let mut gps_changed = false;
         let mut respondent_lists = std::collections::BTreeSet::new();
         for patch in fork.diff(&before, &after) {
@@ -212,7 +214,7 @@ pub fn check_owned_after(
                 }
                 continue;
             }
-            check_writer_owns(&fork, &patch, &root_key, is_new, user_id, &before)?;
+            check_writer_owns(&fork, &patch, &root_key, is_new, user_id, &before, &mut records_checked)?;
         }
         // Once per batch, however many fixes it removes (each check reads
         // the whole list as it stood).
@@ -238,6 +240,12 @@ pub fn check_owned_after(
         _ => doc.snapshot(),
     }
     .map_err(|e: DocError| Refusal::Malformed(e.to_string()))?;
+    if let Writer::Device { user_id, .. } = writer
+        && !is_new
+        && !snapshot.conflicts.is_empty()
+    {
+        conflicting_records_of_others_kept(doc.automerge(), &snapshot.conflicts, &before, user_id)?;
+    }
     if let Writer::Device { evidence, .. } = writer
         && evidence_touched
     {
@@ -311,6 +319,7 @@ fn check_writer_owns(
     is_new: bool,
     user_id: &str,
     before: &[ChangeHash],
+    records_checked: &mut std::collections::HashSet<ObjId>,
 ) -> Result<(), Refusal> {
     use automerge::PatchAction::{DeleteMap, Insert, PutMap};
     let keyed = |key: &str| matches!(&patch.action, PutMap { key: k, .. } | DeleteMap { key: k } if k == key);
@@ -331,6 +340,9 @@ fn check_writer_owns(
     if patch.path.len() >= 2 {
         // Inside a record: it must be the user's before and after.
         let record = patch.path.get(2).map_or(&patch.obj, |(obj, _)| obj);
+        if !records_checked.insert(record.clone()) {
+            return Ok(());
+        }
         let now = author(doc.get(record, "by"));
         if now.as_deref() != Some(user_id) {
             return Err(other(&format!("{root_key} record"), now));
@@ -443,6 +455,32 @@ fn check_respondents(
             }
         }
     }
+}
+
+/// A losing value of a conflict is hidden, so a change inside it leaves no
+/// patch for [`check_writer_owns`] to see; yet the conflict shows it to the
+/// supervisor, in its author's name. Every record of a conflicting item
+/// that another user wrote must be as it stood before the batch.
+fn conflicting_records_of_others_kept(
+    doc: &AutoCommit,
+    conflicts: &[crate::document::Conflict],
+    before: &[ChangeHash],
+    user_id: &str,
+) -> Result<(), Refusal> {
+    let Ok(Some((_, answers))) = doc.get(ROOT, keys::ANSWERS) else { return Ok(()) };
+    for conflict in conflicts {
+        let records = doc.get_all(&answers, conflict.item.as_str()).unwrap_or_default();
+        for (value, record) in records {
+            if !matches!(value, automerge::Value::Object(_)) {
+                continue;
+            }
+            let by = author_before(doc, &record, before)?;
+            if by.as_deref().is_some_and(|by| by != user_id) && unchanged(doc, &record, before) != Some(true) {
+                return Err(Refusal::OtherUser(format!("answers record by {}", by.unwrap_or_default())));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A fix removed or replaced in the list of fixes (checked once per batch).

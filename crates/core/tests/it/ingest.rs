@@ -221,3 +221,46 @@ fn respondents_are_recorded_and_removed_only_in_ones_own_name() {
     one.remove_respondent(&t, "sat.villagers", 0, 6).unwrap();
     assert!(push(&mut server, &mut one, "user1", &actors1).is_ok());
 }
+
+/// Two co-inspectors answer one item differently at once: the losing answer
+/// is hidden, but shown in the conflict under its author's name. Neither
+/// may change the other's record, hidden or not.
+#[test]
+fn a_hidden_conflicting_answer_of_another_user_cannot_be_rewritten() {
+    use automerge::transaction::Transactable;
+    let t = mini();
+    let mut d = new_doc(&t, 1);
+    let mut server = server_copy(&mut d);
+    let mut two = fork_as(&mut d, 2);
+    two.join("user2", "检查员2", 1).unwrap();
+    let push = |server: &mut AutoCommit, dev: &mut InspectionDoc, user: &str, n: u8| {
+        let actors = device(n);
+        let w = Writer::Device { actors: &actors, user_id: user, evidence: unsigned_allowed() };
+        let bytes = dev.automerge_mut().save();
+        check_incoming(Some(server), &bytes, &w, IngestLimits::default())
+    };
+    server = push(&mut server, &mut two, "user2", 2).unwrap().doc;
+    answer(&mut d, &t, "q.credit", Answer::YesNo(false), "user1");
+    answer(&mut two, &t, "q.credit", Answer::YesNo(true), "user2");
+    server = push(&mut server, &mut d, "user1", 1).unwrap().doc;
+    let accepted = push(&mut server, &mut two, "user2", 2).unwrap();
+    assert_eq!(accepted.snapshot.conflicts.len(), 1, "the answers differ");
+    server = accepted.doc;
+
+    // user2's device rewrites user1's record (the hidden one) in place.
+    let mut forger = fork_as(&mut InspectionDoc::from_automerge(server.fork()).unwrap(), 2);
+    let am = forger.automerge_mut();
+    let (_, answers) = am.get(ROOT, "answers").unwrap().unwrap();
+    let records: Vec<_> = am.get_all(&answers, "q.credit").unwrap().into_iter().map(|(_, r)| r).collect();
+    let mut hidden_of_user1 = false;
+    for (i, record) in records.iter().enumerate() {
+        let by = am.get(record, "by").unwrap().unwrap().0.into_scalar().unwrap().into_string().unwrap();
+        if by == "user1" {
+            hidden_of_user1 = i + 1 < records.len() || am.get(&answers, "q.credit").unwrap().unwrap().1 != *record;
+            am.put(record, "answer", true).unwrap();
+        }
+    }
+    assert!(hidden_of_user1, "user1's answer is the losing, hidden one");
+    let err = push(&mut server, &mut forger, "user2", 2).unwrap_err();
+    assert!(matches!(err, Refusal::OtherUser(_)), "{err}");
+}

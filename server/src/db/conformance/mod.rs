@@ -275,7 +275,15 @@ fn reported_quarters(store: &dyn Store) -> Result<(), String> {
     check(!store.quarter_reported("V1", "2026Q3").map_err(err)?, "not another quarter")?;
     let province = Scope { province: "河北省".into(), ..Scope::default() };
     check(store.reported_quarters(&province).map_err(err)?.len() == 1, "seen from the province")?;
-    check(store.reported_quarters(&county("桥西区")).map_err(err)?.is_empty(), "not from another county")
+    check(store.reported_quarters(&county("桥西区")).map_err(err)?.is_empty(), "not from another county")?;
+    // A province's report covers every county in it; the whole country's, every centre.
+    let whole_province = ReportedQuarter { quarter: "2026Q3".into(), scope: province, ..row.clone() };
+    check(store.mark_reported(&whole_province).map_err(err)?, "the province reported")?;
+    check(store.quarter_reported("V2", "2026Q3").map_err(err)?, "a centre of the reported province")?;
+    check(!store.quarter_reported("V2", "2026Q2").map_err(err)?, "not before the province reported it")?;
+    let nation = ReportedQuarter { quarter: "2026Q2".into(), scope: Scope::default(), ..row };
+    check(store.mark_reported(&nation).map_err(err)?, "the country reported")?;
+    check(store.quarter_reported("V1", "2026Q2").map_err(err)?, "every centre once the country reported")
 }
 
 fn known_clients(store: &dyn Store) -> Result<(), String> {

@@ -648,15 +648,33 @@ impl DocStore for SqliteStore {
 
     fn quarter_reported(&self, centre_code: &str, quarter: &str) -> StoreResult<bool> {
         self.read(|c| {
-            Ok(c.prepare_cached(
-                "SELECT EXISTS(SELECT 1 FROM reported_quarters r JOIN centres c ON c.code = ?1
-                 WHERE r.quarter = ?2 AND (r.province = '' OR r.province = c.province)
-                 AND (r.city = '' OR r.city = c.city) AND (r.county = '' OR r.county = c.county))",
-            )?
-            .query_row(params![centre_code, quarter], |r| r.get(0))?)
+            Ok(c.prepare_cached(&QUARTER_REPORTED)?.query_row(params![centre_code, quarter], |r| r.get(0))?)
         })
     }
 }
+
+/// Whether a row of `reported_quarters` for quarter `?2` covers centre
+/// `?1`: each of its province, city and county is empty (the whole) or the
+/// centre's. Written as one key lookup per combination, since the plain
+/// `(r.province = '' OR r.province = c.province) AND …` makes SQLite build
+/// three temporary tables on every call, and every sync round calls it.
+static QUARTER_REPORTED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let level = |column: &str, whole: bool| match whole {
+        true => format!("r.{column} = ''"),
+        false => format!("r.{column} = c.{column}"),
+    };
+    let probes: Vec<String> = (0..8)
+        .map(|mask: u8| {
+            format!(
+                "EXISTS(SELECT 1 FROM centres c, reported_quarters r WHERE c.code = ?1 AND r.quarter = ?2 AND {} AND {} AND {})",
+                level("province", mask & 4 != 0),
+                level("city", mask & 2 != 0),
+                level("county", mask & 1 != 0)
+            )
+        })
+        .collect();
+    format!("SELECT {}", probes.join(" OR "))
+});
 
 /// The latest score's summary, copied to the document's row for lists and
 /// statistics (after a round and after a re-score alike).
