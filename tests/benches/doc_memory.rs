@@ -14,16 +14,37 @@
 
 use xuncha_tests::load::held;
 
+/// Each measurement in a process of its own: memory one server frees
+/// stays with its process, and would hide what the next one grows by.
 fn main() {
-    let n = if std::env::args().any(|a| a == "--bench") { 10_000 } else { 300 };
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    rt.block_on(async {
-        println!("doc_memory: {n} fully answered village inspections, each loaded once");
-        // The bounded cache first: memory freed by one server stays with the
-        // process, and would hide what the next one grows by.
-        let (_, default) = held(n, 512).await;
-        println!("  default cache (512):   {default:.1} MiB more resident with all {n} touched");
-        let (per_doc, all) = held(n, n).await;
-        println!("  every one held:        {all:.1} MiB more resident, {per_doc:.1} KiB per loaded document");
-    });
+    let args: Vec<String> = std::env::args().collect();
+    let n = if args.iter().any(|a| a == "--bench") { 10_000 } else { 300 };
+    if let Some(mode) = args.iter().position(|a| a == "--one").and_then(|i| args.get(i + 1)) {
+        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+        let (per_doc, all) = rt.block_on(match mode.as_str() {
+            "default" => held(n, 512, true),
+            "loaded" => held(n, n, false),
+            _ => held(n, n, true),
+        });
+        println!("{per_doc} {all}");
+        return;
+    }
+    let measure = |mode: &str| -> (f64, f64) {
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args(args.iter().skip(1)).args(["--one", mode]);
+        let out = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+        let figures: Vec<f64> = out.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+        (figures[0], figures[1])
+    };
+    println!("doc_memory: {n} fully answered village inspections, each loaded once (one process per figure)");
+    let (_, default) = measure("default");
+    println!("  default cache (512):   {default:.1} MiB more resident with all {n} touched by a round");
+    let (per_doc, all) = measure("loaded");
+    println!(
+        "  every one held, as a review or a read loads it: {all:.1} MiB more resident, {per_doc:.1} KiB per document"
+    );
+    let (per_doc, all) = measure("round");
+    println!(
+        "  every one held as a device's round leaves it (with its snapshot): {all:.1} MiB, {per_doc:.1} KiB per document"
+    );
 }

@@ -43,7 +43,7 @@ fn main() {
         let per_doc = rt.block_on(async {
             match which.as_str() {
                 "samod" => samod_memory(n).await,
-                _ => xuncha_tests::load::held(n, n).await.0,
+                _ => xuncha_tests::load::held(n, n, true).await.0,
             }
         });
         println!("{per_doc:.2}");

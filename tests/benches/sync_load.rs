@@ -19,10 +19,6 @@ use std::time::Instant;
 use xuncha_tests::load::{LoadPlan, LoadResult, answer_for, devices, drive, ms, prepare, village};
 use xuncha_tests::{TestDatabase, TestServer};
 
-/// The server binary's allocator, so the bench measures what it runs.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Rounds per second offered by all devices together; `XUNCHA_LOAD_RATE`
 /// overrides it (e.g. 2000 to find saturation).
 const DEFAULT_RATE: f64 = 1_000.0;

@@ -5,6 +5,11 @@
 // Test support: a failed step should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+/// The server binary's allocator (server/src/main.rs), for every test and
+/// bench that runs a server in its own process: they measure what runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod device;
 pub mod load;
 pub mod proxy;

@@ -419,8 +419,10 @@ pub fn answered_doc() -> (Vec<u8>, Vec<automerge::ChangeHash>, TemplateRef) {
 
 /// Stores `n` documents, loads each through a server whose cache holds
 /// `cache`, and returns the memory it grew by: per document in KiB, and
-/// in all in MiB.
-pub async fn held(n: usize, cache: usize) -> (f64, f64) {
+/// in all in MiB. `as_after_a_round`: each is held as a device's round
+/// leaves it, with its snapshot (`LoadedDoc::prior`); else as a review or
+/// a read loads it.
+pub async fn held(n: usize, cache: usize, as_after_a_round: bool) -> (f64, f64) {
     let server = TestServer::start_with(|c| c.limits.doc_cache = cache).await;
     server.state.store.upsert_centres(&xuncha_server::cli::demo::demo_centres(), 1).unwrap();
     let (bytes, heads, template) = answered_doc();
@@ -446,7 +448,17 @@ pub async fn held(n: usize, cache: usize) -> (f64, f64) {
     let before = rss_kib();
     let ins = server.state.inspections.clone();
     for &doc in &ids {
-        let loaded = ins.with_doc(doc, |_, slot| Ok::<_, xuncha_server::inspections::InspectionError>(slot.is_some()));
+        let loaded = ins.with_doc(doc, move |_, slot| {
+            let Some(loaded) = slot.as_mut() else {
+                return Ok::<_, xuncha_server::inspections::InspectionError>(false);
+            };
+            if as_after_a_round {
+                let heads = loaded.doc.get_heads();
+                let snapshot = InspectionDoc::from_automerge(loaded.doc.clone()).unwrap().snapshot().unwrap();
+                loaded.prior = Some(xuncha_core::ingest::Prior { heads, snapshot });
+            }
+            Ok(true)
+        });
         assert!(loaded.await.unwrap(), "document {doc} loads");
     }
     let grown = (rss_kib() - before).max(0.0);
