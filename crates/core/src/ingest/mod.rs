@@ -164,10 +164,9 @@ pub fn check_owned_after(
     let after = fork.get_heads();
 
     let mut evidence_touched = false;
-    // The root keys the batch's patches touched; `None` for the server's own writes.
-    let mut touched: Option<std::collections::BTreeSet<String>> = None;
+    // The root keys a device's batch touched, by its patches.
+    let mut touched = std::collections::BTreeSet::new();
     if let Writer::Device { user_id, .. } = writer {
-        let touched = touched.insert(std::collections::BTreeSet::new());
         if is_new {
             let created_by = match fork.get(ROOT, keys::CREATED_BY) {
                 Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().unwrap_or_default().to_owned(),
@@ -235,9 +234,9 @@ pub fn check_owned_after(
 
     let doc = InspectionDoc::from_automerge(fork).map_err(|e| Refusal::Malformed(e.to_string()))?;
     // A device may not touch the identity keys of a stored document (refused above).
-    let snapshot = match (prior, &touched) {
-        (Some(prior), Some(touched)) => doc.snapshot_since(prior, |key| touched.contains(key)),
-        _ => doc.snapshot(),
+    let snapshot = match prior.filter(|_| device) {
+        Some(prior) => doc.snapshot_since(prior, |key| touched.contains(key)),
+        None => doc.snapshot(),
     }
     .map_err(|e: DocError| Refusal::Malformed(e.to_string()))?;
     if let Writer::Device { user_id, .. } = writer
